@@ -1,0 +1,69 @@
+"""The blank template, the contract as data, and the reproducible Jiangsu sample."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from conftest import ROOT, SAMPLE
+
+import optimizer
+from optimizer.sample import build_sample
+from optimizer.schema import contract, contract_markdown
+
+
+def test_template_loads_back_as_an_empty_valid_workbook(tmp_path) -> None:
+    path = tmp_path / "blank.xlsx"
+    optimizer.write_template(path)
+    data = optimizer.load_workbook(path)
+    assert data.projects.empty
+    assert data.regions.empty
+    assert data.years.empty
+    assert list(data.sectors["sector"]) == ["transport", "telecom", "energy", "urban_renewal"]
+    assert data.settings == {c.name: float(c.default) for c in contract() if c.sheet == "settings"}
+
+
+def test_template_headers_are_the_contract() -> None:
+    import openpyxl
+
+    buffer = io.BytesIO()
+    optimizer.write_template(buffer)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    for sheet in ("projects", "regions", "years"):
+        header = [c.value for c in book[sheet][1]]
+        assert header == [c.name for c in contract() if c.sheet == sheet]
+    assert book["contract"].max_row == len(contract()) + 1
+
+
+def test_readme_documents_every_column_of_the_contract() -> None:
+    readme = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    assert contract_markdown() in readme
+
+
+def test_generator_reproduces_the_committed_sample(tmp_path) -> None:
+    path = tmp_path / "again.xlsx"
+    optimizer.write_workbook(build_sample(), path)
+    again, committed = optimizer.load_workbook(path), optimizer.load_workbook(SAMPLE)
+    for sheet in ("projects", "regions", "years", "sectors"):
+        pd.testing.assert_frame_equal(getattr(again, sheet), getattr(committed, sheet))
+    assert again.settings == committed.settings
+    assert again.fingerprint == committed.fingerprint
+
+
+def test_sample_is_realistic(sample: optimizer.PlanningData) -> None:
+    p, r, y = sample.projects, sample.regions, sample.years
+    # Candidates cost two to three times what the budget and bond money can fund.
+    for column, money in (("budget_share", "fiscal_budget"), ("bond_share", "bond_quota")):
+        ratio = (p["capex"] * p[column]).sum() / y[money].sum()
+        assert 2.0 <= ratio <= 3.0, (column, ratio)
+    assert p["mandatory"].sum() >= 2
+    assert (p["exclusive_group"] != "").sum() >= 6
+    assert (p["requires"] != "").sum() >= 4
+    assert (p["source"] != "").all()
+    # Jobs per 亿元 stay within the ranges of the reference facts (jobs held, not job-years).
+    assert p["jobs_per_yi"].between(15, 160).all()
+    assert set(r["name_zh"]) >= {"南京", "徐州", "苏州", "连云港"}
+    assert r.set_index("region").at["Xuzhou", "displaced_workers"] == r["displaced_workers"].max()
+    # Zhenjiang sits over the 10 % PPP line, as the most indebted city.
+    z = r.set_index("region").loc["Zhenjiang"]
+    assert z["existing_ppp_payments"] / z["general_budget_expenditure"] > 0.10

@@ -3,14 +3,33 @@
 Data flows one way: workbook → validated tables → model → solution → views and exports.
 """
 
+from .baseline import greedy_portfolio
+from .diagnosis import Conflict, InfeasibleError
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
+from .model import SelectionModel, build_model
+from .scenario import Scenario, ScenarioError
+from .solution import Solution
+from .solve import SolverError, SolverRun, read_solution, run_solver, solve
 from .template import write_template, write_workbook
 
 __all__ = [
+    "Conflict",
+    "InfeasibleError",
     "PlanningData",
     "Problem",
+    "Scenario",
+    "ScenarioError",
+    "SelectionModel",
+    "Solution",
+    "SolverError",
+    "SolverRun",
     "WorkbookError",
+    "build_model",
+    "greedy_portfolio",
     "load_workbook",
+    "read_solution",
+    "run_solver",
+    "solve",
     "write_template",
     "write_workbook",
 ]

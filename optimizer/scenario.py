@@ -1,0 +1,275 @@
+"""A scenario: every knob a planner turns without editing the workbook.
+
+A field left as None takes the workbook's value. `Scenario.resolved(data)` fills every field,
+so the scenario stored with a solution reproduces it exactly, with or without the workbook's
+settings sheet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .loader import PlanningData
+from .schema import SECTORS
+
+SOLVERS = ("highs", "cbc")
+
+# Settings a scenario may override, with the workbook's key of the same name.
+SETTING_FIELDS = (
+    "ppp_cap_share",
+    "commute_km",
+    "other_jobs_weight",
+    "min_coverage_share",
+    "ppp_min_share",
+    "ppp_max_share",
+    "time_limit_s",
+    "mip_gap",
+)
+_SHARES = ("ppp_cap_share", "min_coverage_share", "ppp_min_share", "ppp_max_share", "mip_gap")
+
+
+class ScenarioError(ValueError):
+    """A scenario value is out of range or names something the workbook does not have."""
+
+
+def _pairs(
+    value: Mapping[Any, float] | Iterable[tuple[Any, float]] | None, key_type: type
+) -> tuple:
+    if value is None:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((key_type(k), float(v)) for k, v in items))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What the planner sets. Money in 亿元; shares as fractions (0.10 is 10 %).
+
+    fiscal_budget / bond_quota: absolute amounts by year replacing the workbook's (only the
+    years given); the *_scale factors multiply the result. sector_min_share/sector_max_share
+    override the sectors sheet for the sectors given. forced_in/forced_out add to the
+    workbook's mandatory/excluded flags.
+    """
+
+    fiscal_budget: tuple[tuple[int, float], ...] = ()
+    fiscal_budget_scale: float = 1.0
+    bond_quota: tuple[tuple[int, float], ...] = ()
+    bond_quota_scale: float = 1.0
+    debt_headroom_scale: float = 1.0
+    ppp_cap_share: float | None = None
+    commute_km: float | None = None
+    other_jobs_weight: float | None = None
+    min_coverage_share: float | None = None
+    ppp_min_share: float | None = None
+    ppp_max_share: float | None = None
+    sector_min_share: tuple[tuple[str, float], ...] = ()
+    sector_max_share: tuple[tuple[str, float], ...] = ()
+    forced_in: tuple[str, ...] = ()
+    forced_out: tuple[str, ...] = ()
+    solver: str = "highs"
+    time_limit_s: float | None = None
+    mip_gap: float | None = None
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        # Accept dicts and lists from callers; store hashable, ordered tuples.
+        set_ = object.__setattr__
+        set_(self, "fiscal_budget", _pairs(self.fiscal_budget, int))
+        set_(self, "bond_quota", _pairs(self.bond_quota, int))
+        set_(self, "sector_min_share", _pairs(self.sector_min_share, str))
+        set_(self, "sector_max_share", _pairs(self.sector_max_share, str))
+        set_(self, "forced_in", tuple(sorted({str(p) for p in self.forced_in})))
+        set_(self, "forced_out", tuple(sorted({str(p) for p in self.forced_out})))
+        self._check()
+
+    def _check(self) -> None:
+        problems: list[str] = []
+        for name in ("fiscal_budget_scale", "bond_quota_scale", "debt_headroom_scale"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                problems.append(f"{name} must be ≥ 0, got {value}")
+        for name in SETTING_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not math.isfinite(value) or value < 0:
+                problems.append(f"{name} must be ≥ 0, got {value}")
+            elif name in _SHARES and value > 1:
+                problems.append(f"{name} must be between 0 and 1, got {value}")
+        if self.time_limit_s is not None and self.time_limit_s <= 0:
+            problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
+        for name in ("fiscal_budget", "bond_quota"):
+            for year, amount in getattr(self, name):
+                if not (math.isfinite(amount) and amount >= 0):
+                    problems.append(f"{name} for {year} must be ≥ 0, got {amount}")
+        for name in ("sector_min_share", "sector_max_share"):
+            for sector, share in getattr(self, name):
+                if sector not in SECTORS:
+                    problems.append(
+                        f"{name}: unknown sector '{sector}' (one of {', '.join(SECTORS)})"
+                    )
+                if not 0 <= share <= 1:
+                    problems.append(f"{name} for {sector} must be between 0 and 1, got {share}")
+        both = set(self.forced_in) & set(self.forced_out)
+        if both:
+            problems.append(f"projects both forced in and forced out: {', '.join(sorted(both))}")
+        if self.solver not in SOLVERS:
+            problems.append(f"solver must be one of {', '.join(SOLVERS)}, got '{self.solver}'")
+        if problems:
+            raise ScenarioError("; ".join(problems))
+
+    # ------------------------------------------------------------------ derived values
+
+    def setting(self, data: PlanningData, name: str) -> float:
+        """A setting's value: the scenario's when set, else the workbook's."""
+        value = getattr(self, name)
+        return float(data.settings[name] if value is None else value)
+
+    def fiscal_budget_by_year(self, data: PlanningData) -> dict[int, float]:
+        """The fiscal budget in force each year (overrides and scale applied)."""
+        return self._money_by_year(data, "fiscal_budget", self.fiscal_budget_scale)
+
+    def bond_quota_by_year(self, data: PlanningData) -> dict[int, float]:
+        """The bond quota in force each year (overrides and scale applied)."""
+        return self._money_by_year(data, "bond_quota", self.bond_quota_scale)
+
+    def _money_by_year(self, data: PlanningData, column: str, scale: float) -> dict[int, float]:
+        base = dict(
+            zip(data.years["year"].astype(int), data.years[column].astype(float), strict=True)
+        )
+        base.update(dict(getattr(self, column)))
+        return {year: base[year] * scale for year in data.planning_years}
+
+    def sector_shares(self, data: PlanningData) -> dict[str, tuple[float, float]]:
+        """(min, max) share of the portfolio's capex for each sector."""
+        table = data.sectors.set_index("sector")
+        low, high = dict(self.sector_min_share), dict(self.sector_max_share)
+        return {
+            s: (
+                float(low.get(s, table.at[s, "min_share"])),
+                float(high.get(s, table.at[s, "max_share"])),
+            )
+            for s in SECTORS
+        }
+
+    def check_against(self, data: PlanningData) -> None:
+        """Raise ScenarioError when the scenario names projects or years the workbook lacks."""
+        ids = set(data.projects["project_id"])
+        problems = []
+        for name in ("forced_in", "forced_out"):
+            unknown = [p for p in getattr(self, name) if p not in ids]
+            if unknown:
+                problems.append(f"{name}: no such project {', '.join(unknown)}")
+        years = set(data.planning_years)
+        for name in ("fiscal_budget", "bond_quota"):
+            unknown = [str(y) for y, _ in getattr(self, name) if y not in years]
+            if unknown:
+                problems.append(f"{name}: {', '.join(unknown)} is not a planning year")
+        shares = self.sector_shares(data)
+        if sum(low for low, _ in shares.values()) > 1 + 1e-9:
+            problems.append("the sectors' minimum shares add up to more than 1")
+        for sector, (low, high) in shares.items():
+            if low > high:
+                problems.append(f"{sector}: minimum share {low} is above maximum share {high}")
+        if self.setting(data, "ppp_min_share") > self.setting(data, "ppp_max_share"):
+            problems.append("ppp_min_share is above ppp_max_share")
+        if problems:
+            raise ScenarioError("; ".join(problems))
+
+    def resolved(self, data: PlanningData) -> Scenario:
+        """Every field filled from the workbook, so the scenario alone reproduces a solve."""
+        self.check_against(data)
+        base_budget = dict(
+            zip(data.years["year"].astype(int), data.years["fiscal_budget"], strict=True)
+        )
+        base_quota = dict(
+            zip(data.years["year"].astype(int), data.years["bond_quota"], strict=True)
+        )
+        base_budget.update(dict(self.fiscal_budget))
+        base_quota.update(dict(self.bond_quota))
+        shares = self.sector_shares(data)
+        return dataclasses.replace(
+            self,
+            fiscal_budget=base_budget,
+            bond_quota=base_quota,
+            sector_min_share={s: lo for s, (lo, _) in shares.items()},
+            sector_max_share={s: hi for s, (_, hi) in shares.items()},
+            **{name: self.setting(data, name) for name in SETTING_FIELDS},
+        )
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with some fields changed (the scenario itself never changes)."""
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ serialisation
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values; `Scenario.from_dict` reads them back."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("fiscal_budget", "bond_quota", "sector_min_share", "sector_max_share"):
+                value = {str(k): v for k, v in value}
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> Scenario:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ScenarioError(f"unknown scenario keys: {', '.join(unknown)}")
+        return cls(**dict(values))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Scenario:
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScenarioError(f"the scenario is not valid JSON: {exc}") from None
+        if not isinstance(values, dict):
+            raise ScenarioError("the scenario JSON must be an object")
+        return cls.from_dict(values)
+
+    def with_assignments(self, assignments: Iterable[str]) -> Scenario:
+        """Apply `key=value` strings, as given on the command line.
+
+        `fiscal_budget_scale=1.2`, `fiscal_budget.2023=250`, `sector_min_share.energy=0.1`,
+        `forced_in=JS-XZ-041,JS-NJ-030`, `solver=cbc`.
+        """
+        values = self.to_dict()
+        for text in assignments:
+            if "=" not in text:
+                raise ScenarioError(f"'{text}' is not of the form key=value")
+            key, raw = (part.strip() for part in text.split("=", 1))
+            name, _, sub = key.partition(".")
+            if name not in values:
+                raise ScenarioError(f"unknown scenario key '{name}'")
+            try:
+                if sub:
+                    if not isinstance(values[name], dict):
+                        raise ScenarioError(f"'{name}' takes no '.{sub}' part")
+                    values[name] = {**values[name], sub: float(raw)}
+                elif name in ("forced_in", "forced_out"):
+                    values[name] = [p.strip() for p in raw.split(",") if p.strip()]
+                elif name in ("solver", "name"):
+                    values[name] = raw
+                elif isinstance(values[name], dict):
+                    raise ScenarioError(f"'{name}' needs a part, e.g. {name}.2023=250")
+                else:
+                    values[name] = None if raw.lower() in ("", "none", "default") else float(raw)
+            except ValueError as exc:
+                if isinstance(exc, ScenarioError):
+                    raise
+                raise ScenarioError(f"'{text}': the value is not a number") from None
+        return Scenario.from_dict(values)

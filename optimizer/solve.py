@@ -1,0 +1,185 @@
+"""Solve the selection model and read an honest answer back.
+
+Named stages, each callable alone: `build_model` → `run_solver` → `read_solution`; `solve`
+runs them in order. The status comes from the solver itself: PuLP 3.3 maps a HiGHS run
+stopped by its time limit to "Optimal", so HiGHS's own model status, solution status and gap
+are read instead, and a run stopped early is reported as `time_limit` with its proven gap.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import dataclass
+
+import pulp
+
+from .diagnosis import InfeasibleError, check_obvious_conflicts, explain_infeasibility
+from .loader import PlanningData
+from .model import SelectionModel, build_model
+from .scenario import Scenario
+from .solution import Solution, make_solution
+
+
+class SolverError(RuntimeError):
+    """The solver failed or found no portfolio in the time allowed."""
+
+    status = "error"
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """What the solver said, in its own terms, and how long it took (wall clock)."""
+
+    status: str  # optimal | time_limit | infeasible | error
+    objective: float | None
+    gap: float | None  # relative gap proven at stop (0 when optimal; None when unknown)
+    bound: float | None
+    solver: str
+    solver_version: str
+    seconds: float
+    detail: str = ""
+
+
+def _highs_version() -> str:
+    import highspy
+
+    try:
+        return str(highspy.Highs().version())
+    except AttributeError:  # older highspy
+        return "unknown"
+
+
+def _cbc_solver(time_limit: float, gap: float) -> pulp.LpSolver:
+    # PuLP's own CBC binary through COIN_CMD (PULP_CBC_CMD itself is deprecated in 3.x).
+    path = pulp.PULP_CBC_CMD.pulp_cbc_path
+    return pulp.COIN_CMD(
+        path=path if os.path.exists(path) else None,
+        msg=False,
+        timeLimit=time_limit,
+        gapRel=gap,
+        threads=1,
+    )
+
+
+def run_solver(
+    model: SelectionModel,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+    solver: str | None = None,
+) -> SolverRun:
+    """Solve the built model; the scenario's solver, time limit and gap unless given."""
+    sc = model.scenario
+    name = solver or sc.solver
+    limit = float(time_limit_s if time_limit_s is not None else sc.time_limit_s)
+    gap = float(mip_gap if mip_gap is not None else sc.mip_gap)
+    started = time.perf_counter()
+    if name == "highs":
+        engine = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap, threads=1)
+        model.problem.solve(engine)
+        seconds = time.perf_counter() - started
+        return _read_highs(model, seconds)
+    if name == "cbc":
+        engine = _cbc_solver(limit, gap)
+        model.problem.solve(engine)
+        seconds = time.perf_counter() - started
+        return _read_cbc(model, seconds, limit)
+    raise SolverError(f"unknown solver '{name}'")
+
+
+def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
+    import highspy
+
+    highs = model.problem.solverModel
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    objective = pulp.value(model.problem.objective) if has_solution else None
+    is_mip = any(v.cat == pulp.LpInteger for v in model.problem.variables())
+    # PuLP hands HiGHS a minimisation (the objective negated when maximising).
+    sign = -1.0 if model.problem.sense == pulp.LpMaximize else 1.0
+    bound = sign * info.mip_dual_bound if is_mip else objective
+    gap = (info.mip_gap if is_mip else 0.0) if has_solution else None
+    if gap is not None and not math.isfinite(gap):
+        gap = None
+    version = _highs_version()
+    s = highspy.HighsModelStatus
+    if status == s.kOptimal:
+        kind = "optimal"
+    elif status in (s.kInfeasible, s.kUnboundedOrInfeasible):
+        kind = "infeasible"
+    elif status in (
+        s.kTimeLimit,
+        s.kInterrupt,
+        s.kIterationLimit,
+        s.kSolutionLimit,
+        s.kObjectiveBound,
+        s.kObjectiveTarget,
+    ):
+        kind = "time_limit" if has_solution else "error"
+    else:
+        kind = "error"
+    detail = highs.modelStatusToString(status)
+    if kind == "error" and not has_solution and status == s.kTimeLimit:
+        detail = "no portfolio was found before the time limit"
+    return SolverRun(kind, objective, gap, bound, "highs", version, seconds, detail)
+
+
+def _read_cbc(model: SelectionModel, seconds: float, limit: float) -> SolverRun:
+    problem = model.problem
+    version = f"CBC via PuLP {pulp.__version__}"
+    if problem.sol_status == pulp.LpSolutionOptimal:
+        return SolverRun(
+            "optimal", pulp.value(problem.objective), 0.0, None, "cbc", version, seconds
+        )
+    if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+        # PuLP's CBC interface does not give the bound: the gap is unknown, not zero.
+        return SolverRun(
+            "time_limit",
+            pulp.value(problem.objective),
+            None,
+            None,
+            "cbc",
+            version,
+            seconds,
+            f"stopped at the {limit:g} s time limit",
+        )
+    if problem.status == pulp.LpStatusInfeasible:
+        return SolverRun("infeasible", None, None, None, "cbc", version, seconds)
+    return SolverRun(
+        "error",
+        None,
+        None,
+        None,
+        "cbc",
+        version,
+        seconds,
+        pulp.LpStatus.get(problem.status, "unknown"),
+    )
+
+
+def read_solution(model: SelectionModel, run: SolverRun, build_seconds: float = 0.0) -> Solution:
+    """The portfolio and every figure a planner needs, from a solved model."""
+    if run.status == "infeasible":
+        raise InfeasibleError(explain_infeasibility(model.data, model.scenario))
+    if run.status == "error":
+        raise SolverError(f"the solver ({run.solver}) failed: {run.detail or 'no portfolio'}")
+    return make_solution(model, run, build_seconds)
+
+
+def solve(data: PlanningData, scenario: Scenario | None = None) -> Solution:
+    """Choose the projects and start years that re-employ the most displaced workers.
+
+    Raises InfeasibleError (a ValueError) naming the limits to move and by how much when no
+    portfolio exists, and SolverError when the solver fails. A solve stopped by the time limit
+    returns a Solution whose status is `time_limit` and whose `gap` is the proven gap.
+    """
+    resolved = (scenario or Scenario()).resolved(data)
+    check_obvious_conflicts(data, resolved)
+    started = time.perf_counter()
+    model = build_model(data, resolved)
+    build_seconds = time.perf_counter() - started
+    run = run_solver(model)
+    return read_solution(model, run, build_seconds)

@@ -5,6 +5,7 @@ Data flows one way: workbook → validated tables → model → solution → vie
 
 from .baseline import greedy_portfolio
 from .diagnosis import Conflict, InfeasibleError
+from .export import export_workbook, read_scenario
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
 from .scenario import Scenario, ScenarioError
@@ -25,8 +26,10 @@ __all__ = [
     "SolverRun",
     "WorkbookError",
     "build_model",
+    "export_workbook",
     "greedy_portfolio",
     "load_workbook",
+    "read_scenario",
     "read_solution",
     "run_solver",
     "solve",

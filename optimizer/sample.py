@@ -217,6 +217,7 @@ KIND_NAMES_EN = {
 }
 
 SAMPLE_MIP_GAP = 0.005
+SAMPLE_COUNT = 240
 
 # What fits the money: candidates cost about 2.5 times what the budgets and quotas fund.
 OVERSUBSCRIPTION = 2.5
@@ -386,10 +387,16 @@ def _years(projects: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def build_sample(seed: int = SEED, count: int = 240) -> PlanningData:
+def build_sample(seed: int = SEED, count: int = SAMPLE_COUNT) -> PlanningData:
     """The Jiangsu sample as validated-shape tables (what `projects.xlsx` holds)."""
     rng = np.random.default_rng(seed)
     regions = _regions(rng)
+    if count != SAMPLE_COUNT:
+        # A synthetic portfolio of another size: the cities' debt room and displaced workers
+        # grow with it, so the problem keeps the sample's shape (for benchmarks).
+        scale = count / SAMPLE_COUNT
+        regions["debt_headroom"] = (regions["debt_headroom"] * scale).round(1)
+        regions["displaced_workers"] = (regions["displaced_workers"] * scale).round(0)
     projects = _add_structure(rng, _projects(rng, regions, count))
     years = _years(projects)
     sectors = pd.DataFrame(

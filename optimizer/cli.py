@@ -1,0 +1,144 @@
+"""The command line: `python -m optimizer check|solve|template ...`.
+
+Exit codes: 0 solved (or the workbook is valid), 1 infeasible (diagnosis printed), 2 bad input
+(problems listed), 3 solver error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from .diagnosis import InfeasibleError
+from .export import export_workbook
+from .loader import WorkbookError, load_workbook
+from .scenario import Scenario, ScenarioError
+from .solve import SolverError, solve
+from .template import write_template
+
+SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR = 0, 1, 2, 3
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Send what native code prints (HiGHS's banner) to stderr, keeping stdout clean JSON."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _scenario(args: argparse.Namespace) -> Scenario:
+    scenario = Scenario()
+    if args.scenario:
+        scenario = Scenario.from_json(Path(args.scenario).read_text(encoding="utf-8"))
+    return scenario.with_assignments(args.set or [])
+
+
+def _check(args: argparse.Namespace) -> int:
+    data = load_workbook(args.workbook)
+    print(
+        f"{args.workbook}: valid — {len(data.projects)} projects, {len(data.regions)} regions, "
+        f"years {data.planning_years[0] if data.planning_years else '-'}–"
+        f"{data.planning_years[-1] if data.planning_years else '-'}"
+    )
+    for warning in data.warnings:
+        print(f"note: {warning}")
+    return SOLVED
+
+
+def _solve(args: argparse.Namespace) -> int:
+    data = load_workbook(args.workbook)
+    scenario = _scenario(args)
+    with _quiet_stdout():
+        solution = solve(data, scenario)
+        if args.out:
+            export_workbook(solution, args.out, language=args.language)
+    if args.json:
+        print(json.dumps(solution.to_dict(), ensure_ascii=False))
+        return SOLVED
+    h = solution.headline()
+    gap = f"{solution.gap:.3%}" if solution.gap is not None else "unknown"
+    print(
+        f"status: {solution.status} (gap {gap}, {solution.solve_seconds:.1f} s, "
+        f"{solution.solver} {solution.solver_version})"
+    )
+    print(
+        f"re-employed: {h['reemployed']:,.0f} of {h['displaced']:,.0f} displaced workers "
+        f"({h['reemployed_share']:.1%}); total jobs {h['total_jobs']:,.0f}"
+    )
+    print(
+        f"projects: {int(h['projects'])}, capex {h['capex']:,.1f} 亿元 "
+        f"({h['jobs_per_yi']:,.1f} jobs per 亿元)"
+    )
+    if args.out:
+        print(f"shortlist written to {args.out}")
+    return SOLVED
+
+
+def _template(args: argparse.Namespace) -> int:
+    write_template(args.path)
+    print(f"blank workbook written to {args.path}")
+    return SOLVED
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m optimizer", description="Jiangsu infrastructure investment prioritiser"
+    )
+    commands = top.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="validate a workbook and list its problems")
+    check.add_argument("workbook")
+    check.set_defaults(run=_check)
+    run = commands.add_parser("solve", help="choose the portfolio for a scenario")
+    run.add_argument("workbook")
+    run.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="scenario value, e.g. fiscal_budget_scale=1.2 or fiscal_budget.2023=250",
+    )
+    run.add_argument("--scenario", help="a scenario JSON file (from the app or a notebook)")
+    run.add_argument("--out", help="write the Excel shortlist here")
+    run.add_argument("--language", choices=["en", "zh"], default="en")
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.set_defaults(run=_solve)
+    template = commands.add_parser("template", help="write a blank workbook")
+    template.add_argument("path")
+    template.set_defaults(run=_template)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except WorkbookError as error:
+        print(error, file=sys.stderr)
+        return BAD_INPUT
+    except (ScenarioError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except InfeasibleError as error:
+        if getattr(args, "json", False):
+            print(
+                json.dumps(
+                    {"status": "infeasible", "conflicts": [c.message for c in error.conflicts]},
+                    ensure_ascii=False,
+                )
+            )
+        print(error, file=sys.stderr)
+        return INFEASIBLE
+    except SolverError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return SOLVER_ERROR

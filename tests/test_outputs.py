@@ -1,0 +1,157 @@
+"""The Excel shortlist and the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import SAMPLE
+from helpers import planning_data
+
+import optimizer
+from optimizer import Scenario, solve
+from optimizer.cli import main
+from optimizer.export import export_workbook, read_scenario
+
+
+@pytest.fixture(scope="module")
+def sample_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
+    return solve(sample, Scenario(fiscal_budget_scale=1.1, name="budget +10 %"))
+
+
+@pytest.fixture(scope="module")
+def sample(request) -> optimizer.PlanningData:  # module scope for the module fixture above
+    return optimizer.load_workbook(SAMPLE)
+
+
+def test_export_reloads_with_the_solution_figures(sample_solution, tmp_path) -> None:
+    path = tmp_path / "shortlist.xlsx"
+    frontier = pd.DataFrame(
+        dict(
+            fiscal_budget_scale=[0.5, 1.0, 1.5],
+            reemployed=[1.0, 2.0, 3.0],
+            total_jobs=[2.0, 4.0, 5.0],
+        )
+    )
+    export_workbook(sample_solution, path, frontier=frontier)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "Summary",
+        "Shortlist",
+        "Not chosen",
+        "By year",
+        "By city",
+        "By sector",
+        "Limits",
+        "Frontier",
+        "Scenario",
+    ]
+    shortlist = pd.read_excel(path, sheet_name="Shortlist")
+    assert len(shortlist) == len(sample_solution.chosen)
+    assert shortlist["Capex (亿元)"].sum() == pytest.approx(sample_solution.chosen["capex"].sum())
+    assert list(shortlist["Project ID"]) == list(sample_solution.chosen["project_id"])
+    assert shortlist["Start"].is_monotonic_increasing
+    by_year = pd.read_excel(path, sheet_name="By year")
+    assert by_year["Budget spend (亿元)"].to_list() == pytest.approx(
+        sample_solution.by_year["budget_spend"].to_list()
+    )
+    limits = pd.read_excel(path, sheet_name="Limits")
+    assert len(limits) == len(sample_solution.limits)
+    sheet = book["Shortlist"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet["A1"].font.bold
+    assert sheet["G2"].number_format == "#,##0.00"
+    assert len(book["Frontier"]._charts) == 1
+    summary = dict(pd.read_excel(path, sheet_name="Summary").values)
+    assert summary["Status"] == "optimal"
+    assert summary["Input fingerprint (SHA-256)"] == sample_solution.fingerprint
+
+
+def test_scenario_sheet_reproduces_the_portfolio(sample, sample_solution, tmp_path) -> None:
+    path = tmp_path / "shortlist.xlsx"
+    export_workbook(sample_solution, path)
+    scenario = read_scenario(str(path))
+    assert scenario == sample_solution.scenario
+    assert solve(sample, scenario).chosen_starts == sample_solution.chosen_starts
+
+
+def test_chinese_export(sample_solution) -> None:
+    buffer = io.BytesIO()
+    export_workbook(sample_solution, buffer, language="zh")
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert book.sheetnames[:2] == ["摘要", "入选项目"]
+    assert book["入选项目"]["A1"].value == "项目编号"
+    assert read_scenario(io.BytesIO(buffer.getvalue())) == sample_solution.scenario
+
+
+def test_formula_looking_text_stays_text(tmp_path) -> None:
+    names = ['=HYPERLINK("http://x")', "+1 road", "-2 rail", "@grid"]
+    data = planning_data(
+        [dict(project_id=n, name=n, region="A", capex=1.0, jobs_per_yi=1.0) for n in names],
+        [dict(region="A", displaced_workers=10.0)],
+        [(2021, 100.0, 0.0)],
+    )
+    path = tmp_path / "x.xlsx"
+    export_workbook(solve(data), path)
+    sheet = openpyxl.load_workbook(path)["Shortlist"]
+    cells = [sheet.cell(row=r, column=2) for r in range(2, 6)]
+    assert sorted(c.value for c in cells) == sorted(names)
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_a_failed_export_leaves_the_old_file(sample_solution, tmp_path, monkeypatch) -> None:
+    path = tmp_path / "shortlist.xlsx"
+    path.write_bytes(b"old contents")
+
+    def broken_save(self, stream):
+        stream.write(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        export_workbook(sample_solution, path)
+    assert path.read_bytes() == b"old contents"
+    assert [p.name for p in tmp_path.iterdir()] == ["shortlist.xlsx"]
+
+
+def test_cli_solve_json_and_exit_codes(sample_solution, capfd, tmp_path) -> None:
+    out = tmp_path / "s.xlsx"
+    code = main(
+        ["solve", str(SAMPLE), "--json", "--set", "fiscal_budget_scale=1.1", "--out", str(out)]
+    )
+    printed = capfd.readouterr().out
+    assert code == 0
+    result = json.loads(printed)
+    assert set(result) == {
+        "status",
+        "objective",
+        "reemployed",
+        "total_jobs",
+        "gap",
+        "solver",
+        "chosen",
+    }
+    assert result == json.loads(json.dumps(sample_solution.to_dict()))
+    assert out.exists()
+    assert main(["solve", str(SAMPLE), "--set", "fiscal_budget_scale=0.05"]) == 1
+    assert "fiscal budget" in capfd.readouterr().err
+
+
+def test_cli_scenario_file_bad_input_and_template(capfd, tmp_path) -> None:
+    scenario = tmp_path / "s.json"
+    scenario.write_text(Scenario(forced_in=["nope"]).to_json(), encoding="utf-8")
+    assert main(["solve", str(SAMPLE), "--scenario", str(scenario)]) == 2
+    assert "no such project nope" in capfd.readouterr().err
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("project_id\nP1\n", encoding="utf-8")
+    assert main(["check", str(bad)]) == 2
+    assert "not an .xlsx workbook" in capfd.readouterr().err
+    blank = tmp_path / "blank.xlsx"
+    assert main(["template", str(blank)]) == 0
+    assert main(["check", str(blank)]) == 0
+    assert main(["check", str(SAMPLE)]) == 0
+    assert "248 projects" in capfd.readouterr().out

@@ -56,6 +56,10 @@ def _label(data: PlanningData, position: int) -> str:
     return f"{row['project_id']} ({row['name']})"
 
 
+def _forced(project_id: str, message: str) -> Conflict:
+    return Conflict("forced_in", project_id, None, None, "project", message)
+
+
 def check_obvious_conflicts(data: PlanningData, scenario: Scenario) -> None:
     """Raise InfeasibleError for conflicts that need no solver to see."""
     from .model import project_figures, reach
@@ -77,12 +81,8 @@ def check_obvious_conflicts(data: PlanningData, scenario: Scenario) -> None:
         row = data.projects.iloc[i]
         if not f.at[i, "starts"]:
             conflicts.append(
-                Conflict(
-                    "forced_in",
+                _forced(
                     row["project_id"],
-                    None,
-                    None,
-                    "project",
                     f"mandatory project {_label(data, i)} cannot start and finish within "
                     f"{horizon} ({row['duration_years']} years, earliest start "
                     f"{row['earliest_start']}, latest start {row['latest_start']}): "
@@ -92,12 +92,8 @@ def check_obvious_conflicts(data: PlanningData, scenario: Scenario) -> None:
         need = row["requires"]
         if need and not available[position[need]]:
             conflicts.append(
-                Conflict(
-                    "forced_in",
+                _forced(
                     row["project_id"],
-                    None,
-                    None,
-                    "project",
                     f"mandatory project {_label(data, i)} requires {_label(data, position[need])}, "
                     "which cannot be chosen (excluded, or it cannot start in the horizon)",
                 )

@@ -126,7 +126,7 @@ def test_cli_solve_json_and_exit_codes(sample_solution, capfd, tmp_path) -> None
     printed = capfd.readouterr().out
     assert code == 0
     result = json.loads(printed)
-    assert set(result) == {
+    assert list(result) == [
         "status",
         "objective",
         "reemployed",
@@ -134,7 +134,7 @@ def test_cli_solve_json_and_exit_codes(sample_solution, capfd, tmp_path) -> None
         "gap",
         "solver",
         "chosen",
-    }
+    ]
     assert result == json.loads(json.dumps(sample_solution.to_dict()))
     assert out.exists()
     assert main(["solve", str(SAMPLE), "--set", "fiscal_budget_scale=0.05"]) == 1

@@ -26,18 +26,8 @@ def greedy_starts(data: PlanningData, scenario: Scenario) -> dict[str, int]:
     years = data.planning_years
     budget = sc.fiscal_budget_by_year(data)
     quota = sc.bond_quota_by_year(data)
-    headroom = dict(
-        zip(
-            data.regions["region"],
-            data.regions["debt_headroom"] * sc.debt_headroom_scale,
-            strict=True,
-        )
-    )
-    cap = sc.setting(data, "ppp_cap_share")
-    ppp_room = {
-        r.region: max(0.0, cap * r.general_budget_expenditure - r.existing_ppp_payments)
-        for r in data.regions.itertuples(index=False)
-    }
+    headroom = sc.debt_headroom_by_region(data)
+    ppp_room = sc.ppp_room_by_region(data)
     max_share = {s: hi for s, (_, hi) in sc.sector_shares(data).items()}
     total_capex_cap = sum(budget.values()) + sum(quota.values())  # for sector maxima, see below
 
@@ -110,11 +100,10 @@ def greedy_portfolio(data: PlanningData, scenario: Scenario | None = None) -> So
     started = time.perf_counter()
     starts = greedy_starts(data, sc)
     loose = sc.replace(
-        sector_min_share={}, ppp_min_share=0.0, min_coverage_share=0.0, sector_max_share={}
-    )
-    loose = loose.replace(
         sector_min_share={s: 0.0 for s, _ in sc.sector_min_share},
         sector_max_share={s: 1.0 for s, _ in sc.sector_max_share},
+        ppp_min_share=0.0,
+        min_coverage_share=0.0,
     )
     model = build_model(data, loose, fixed_starts=starts)
     build_seconds = time.perf_counter() - started

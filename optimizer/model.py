@@ -323,10 +323,12 @@ class _Builder:
                 "亿元",
                 max(quota[year], 1.0),
             )
+        headroom_of = sc.debt_headroom_by_region(data)
+        room_of = sc.ppp_room_by_region(data)
         cap_share = sc.setting(data, "ppp_cap_share")
         for r, region in enumerate(data.regions.itertuples(index=False)):
             members = np.flatnonzero(f["region_at"].to_numpy() == r)
-            headroom = float(region.debt_headroom) * sc.debt_headroom_scale
+            headroom = headroom_of[region.region]
             debt_pairs = [
                 pair
                 for i in members
@@ -345,7 +347,7 @@ class _Builder:
                     max(headroom, 1.0),
                 )
             line = cap_share * float(region.general_budget_expenditure)
-            room = max(0.0, line - float(region.existing_ppp_payments))
+            room = room_of[region.region]
             ppp_pairs = [
                 pair
                 for i in members

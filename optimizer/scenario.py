@@ -145,6 +145,22 @@ class Scenario:
         base.update(dict(getattr(self, column)))
         return {year: base[year] * scale for year in data.planning_years}
 
+    def debt_headroom_by_region(self, data: PlanningData) -> dict[str, float]:
+        """Each region's debt headroom in force (scale applied)."""
+        regions = data.regions
+        return dict(
+            zip(regions["region"], regions["debt_headroom"] * self.debt_headroom_scale, strict=True)
+        )
+
+    def ppp_room_by_region(self, data: PlanningData) -> dict[str, float]:
+        """New yearly PPP payments each region may still take under the line; a region
+        already over it gets 0, not a negative room."""
+        cap = self.setting(data, "ppp_cap_share")
+        return {
+            r.region: max(0.0, cap * r.general_budget_expenditure - r.existing_ppp_payments)
+            for r in data.regions.itertuples(index=False)
+        }
+
     def sector_shares(self, data: PlanningData) -> dict[str, tuple[float, float]]:
         """(min, max) share of the portfolio's capex for each sector."""
         table = data.sectors.set_index("sector")

@@ -285,6 +285,7 @@ def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -
     )
 
     cap_share = sc.setting(data, "ppp_cap_share")
+    headroom_of = sc.debt_headroom_by_region(data)
     region_rows = []
     for _r, region in enumerate(regions.itertuples(index=False)):
         mine = chosen[chosen["region"] == region.region]
@@ -300,7 +301,7 @@ def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -
                 private_money=float(mine["private_money"].sum()),
                 jobs=float(mine["jobs"].sum()),
                 debt_used=float(mine["bond_money"].sum()),
-                debt_headroom=float(region.debt_headroom) * sc.debt_headroom_scale,
+                debt_headroom=headroom_of[region.region],
                 ppp_existing=float(region.existing_ppp_payments),
                 ppp_new=new_ppp,
                 general_budget_expenditure=expenditure,

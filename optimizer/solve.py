@@ -42,15 +42,6 @@ class SolverRun:
     detail: str = ""
 
 
-def _highs_version() -> str:
-    import highspy
-
-    try:
-        return str(highspy.Highs().version())
-    except AttributeError:  # older highspy
-        return "unknown"
-
-
 def _cbc_solver(time_limit: float, gap: float) -> pulp.LpSolver:
     # PuLP's own CBC binary through COIN_CMD (PULP_CBC_CMD itself is deprecated in 3.x).
     path = pulp.PULP_CBC_CMD.pulp_cbc_path
@@ -104,7 +95,7 @@ def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
     gap = (info.mip_gap if is_mip else 0.0) if has_solution else None
     if gap is not None and not math.isfinite(gap):
         gap = None
-    version = _highs_version()
+    version = str(highs.version())  # the model's own instance: no second Highs() per solve
     s = highspy.HighsModelStatus
     if status == s.kOptimal:
         kind = "optimal"

@@ -81,4 +81,7 @@ def planning_data(
     )
 
 
-__all__ = ["load_workbook", "planning_data"]
+# What Solution.to_dict() and `solve --json` promise, in order.
+SOLUTION_JSON_KEYS = ["status", "objective", "reemployed", "total_jobs", "gap", "solver", "chosen"]
+
+__all__ = ["SOLUTION_JSON_KEYS", "load_workbook", "planning_data"]

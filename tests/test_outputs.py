@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import SAMPLE
-from helpers import planning_data
+from helpers import SOLUTION_JSON_KEYS, planning_data
 
 import optimizer
 from optimizer import Scenario, solve
@@ -17,14 +17,9 @@ from optimizer.cli import main
 from optimizer.export import export_workbook, read_scenario
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sample_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
     return solve(sample, Scenario(fiscal_budget_scale=1.1, name="budget +10 %"))
-
-
-@pytest.fixture(scope="module")
-def sample(request) -> optimizer.PlanningData:  # module scope for the module fixture above
-    return optimizer.load_workbook(SAMPLE)
 
 
 def test_export_reloads_with_the_solution_figures(sample_solution, tmp_path) -> None:
@@ -126,15 +121,7 @@ def test_cli_solve_json_and_exit_codes(sample_solution, capfd, tmp_path) -> None
     printed = capfd.readouterr().out
     assert code == 0
     result = json.loads(printed)
-    assert list(result) == [
-        "status",
-        "objective",
-        "reemployed",
-        "total_jobs",
-        "gap",
-        "solver",
-        "chosen",
-    ]
+    assert list(result) == SOLUTION_JSON_KEYS
     assert result == json.loads(json.dumps(sample_solution.to_dict()))
     assert out.exists()
     assert main(["solve", str(SAMPLE), "--set", "fiscal_budget_scale=0.05"]) == 1

@@ -12,8 +12,24 @@ from .scenario import Scenario, ScenarioError
 from .solution import Solution
 from .solve import SolverError, SolverRun, read_solution, run_solver, solve
 from .template import write_template, write_workbook
+from .tradeoffs import (
+    AnalysisCancelled,
+    Robustness,
+    break_even,
+    frontier,
+    frontier_grid,
+    progress_bar,
+    robustness,
+)
 
 __all__ = [
+    "AnalysisCancelled",
+    "Robustness",
+    "break_even",
+    "frontier",
+    "frontier_grid",
+    "progress_bar",
+    "robustness",
     "Conflict",
     "InfeasibleError",
     "PlanningData",

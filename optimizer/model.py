@@ -140,6 +140,26 @@ def project_figures(data: PlanningData, scenario: Scenario) -> pd.DataFrame:
     return figures
 
 
+def limit_amounts(data: PlanningData, scenario: Scenario) -> dict[str, float]:
+    """The amount of every money limit under a scenario, by constraint name.
+
+    These are the only numbers that change when a budget, quota, headroom or the PPP line
+    moves, so a kept model can be re-solved by changing them alone (see `tradeoffs`).
+    """
+    amounts: dict[str, float] = {}
+    budget = scenario.fiscal_budget_by_year(data)
+    quota = scenario.bond_quota_by_year(data)
+    for k, year in enumerate(data.planning_years):
+        amounts[f"fiscal_budget_y{k}"] = float(budget[year])
+        amounts[f"bond_quota_y{k}"] = float(quota[year])
+    headroom = scenario.debt_headroom_by_region(data)
+    room = scenario.ppp_room_by_region(data)
+    for r, region in enumerate(data.regions["region"]):
+        amounts[f"debt_headroom_r{r}"] = float(headroom[region])
+        amounts[f"ppp_line_r{r}"] = float(room[region])
+    return amounts
+
+
 def _expr(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression(pairs)
 
@@ -291,8 +311,7 @@ class _Builder:
         """Fiscal budget and bond quota each year; debt headroom and PPP line each region."""
         c = self.c
         f, sc, data = self.figures, self.scenario, self.data
-        budget = sc.fiscal_budget_by_year(data)
-        quota = sc.bond_quota_by_year(data)
+        amounts = limit_amounts(data, sc)
         for k, year in enumerate(self.years):
             budget_pairs, bond_pairs = [], []
             for i, options in enumerate(self.starts):
@@ -303,32 +322,15 @@ class _Builder:
                             budget_pairs.append((x, c["budget_money"][i] / duration))
                         if c["bond_money"][i] > 0:
                             bond_pairs.append((x, c["bond_money"][i] / duration))
-            self.add_limit(
-                "fiscal_budget",
-                str(year),
-                f"fiscal_budget_y{k}",
-                budget_pairs,
-                "<=",
-                budget[year],
-                "亿元",
-                max(budget[year], 1.0),
-            )
-            self.add_limit(
-                "bond_quota",
-                str(year),
-                f"bond_quota_y{k}",
-                bond_pairs,
-                "<=",
-                quota[year],
-                "亿元",
-                max(quota[year], 1.0),
-            )
-        headroom_of = sc.debt_headroom_by_region(data)
-        room_of = sc.ppp_room_by_region(data)
+            for family, pairs in (("fiscal_budget", budget_pairs), ("bond_quota", bond_pairs)):
+                name = f"{family}_y{k}"
+                amount = amounts[name]
+                self.add_limit(
+                    family, str(year), name, pairs, "<=", amount, "亿元", max(amount, 1.0)
+                )
         cap_share = sc.setting(data, "ppp_cap_share")
         for r, region in enumerate(data.regions.itertuples(index=False)):
             members = np.flatnonzero(f["region_at"].to_numpy() == r)
-            headroom = headroom_of[region.region]
             debt_pairs = [
                 pair
                 for i in members
@@ -336,6 +338,7 @@ class _Builder:
                 for pair in self.chosen(i, c["bond_money"][i])
             ]
             if debt_pairs:
+                headroom = amounts[f"debt_headroom_r{r}"]
                 self.add_limit(
                     "debt_headroom",
                     region.region,
@@ -346,8 +349,6 @@ class _Builder:
                     "亿元",
                     max(headroom, 1.0),
                 )
-            line = cap_share * float(region.general_budget_expenditure)
-            room = room_of[region.region]
             ppp_pairs = [
                 pair
                 for i in members
@@ -355,13 +356,14 @@ class _Builder:
                 for pair in self.chosen(i, c["ppp_payment"][i])
             ]
             if ppp_pairs:
+                line = cap_share * float(region.general_budget_expenditure)
                 self.add_limit(
                     "ppp_line",
                     region.region,
                     f"ppp_line_r{r}",
                     ppp_pairs,
                     "<=",
-                    room,
+                    amounts[f"ppp_line_r{r}"],
                     "亿元/year",
                     max(line, 1.0),
                 )

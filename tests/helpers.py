@@ -85,3 +85,22 @@ def planning_data(
 SOLUTION_JSON_KEYS = ["status", "objective", "reemployed", "total_jobs", "gap", "solver", "chosen"]
 
 __all__ = ["SOLUTION_JSON_KEYS", "load_workbook", "planning_data"]
+
+
+def sample_subset(
+    sample: PlanningData, count: int = 25, money_divisor: float = 8, **settings: float
+) -> PlanningData:
+    """The sample's first projects with budgets cut to match: small enough to solve exactly."""
+    return planning_data(
+        sample.projects.head(count).assign(requires="").to_dict("records"),
+        sample.regions.to_dict("records"),
+        list(
+            sample.years[["year", "fiscal_budget", "bond_quota"]]
+            .assign(
+                fiscal_budget=lambda y: y["fiscal_budget"] / money_divisor,
+                bond_quota=lambda y: y["bond_quota"] / money_divisor,
+            )
+            .itertuples(index=False, name=None)
+        ),
+        **settings,
+    )

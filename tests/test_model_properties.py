@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from helpers import planning_data
+from helpers import planning_data, sample_subset
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,20 +127,7 @@ def test_highs_and_cbc_agree_on_the_sample(sample: optimizer.PlanningData) -> No
 
 
 def test_highs_and_cbc_agree_exactly_on_a_small_problem(sample: optimizer.PlanningData) -> None:
-    from helpers import planning_data as make
-
-    data = make(
-        sample.projects.head(25).assign(requires="").to_dict("records"),
-        sample.regions.to_dict("records"),
-        list(
-            sample.years[["year", "fiscal_budget", "bond_quota"]]
-            .assign(
-                fiscal_budget=lambda y: y["fiscal_budget"] / 8,
-                bond_quota=lambda y: y["bond_quota"] / 8,
-            )
-            .itertuples(index=False, name=None)
-        ),
-    )
+    data = sample_subset(sample)
     highs, cbc = solve(data), solve(data, Scenario(solver="cbc"))
     assert cbc.status == highs.status == "optimal"
     assert cbc.objective == pytest.approx(highs.objective, rel=1e-6)

@@ -1,0 +1,262 @@
+"""Trade-off analyses: frontiers, the two-lever grid, break-even, robustness, executors."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import sample_subset
+
+import optimizer
+from optimizer import InfeasibleError, Scenario, solve
+from optimizer.tradeoffs import (
+    LEVERS,
+    AnalysisCancelled,
+    Resolver,
+    break_even,
+    frontier,
+    frontier_grid,
+    robustness,
+)
+
+SOLVED = ("optimal", "time_limit")
+# Timings differ run to run; everything else must not.
+TIMING = ["seconds"]
+
+
+@pytest.fixture(scope="module")
+def small(sample: optimizer.PlanningData) -> optimizer.PlanningData:
+    """25 sample projects, budgets cut to an eighth, solved exactly (gap 0)."""
+    return sample_subset(sample)
+
+
+def single(data: optimizer.PlanningData, scenario: Scenario) -> float | None:
+    try:
+        return solve(data, scenario).objective
+    except InfeasibleError:
+        return None
+
+
+def test_frontier_points_agree_with_single_solves(small: optimizer.PlanningData) -> None:
+    table = frontier(small, Scenario(), "fiscal_budget", [0.0, 0.3, 0.7, 1.0, 1.6])
+    assert table["setting"].tolist() == [0.0, 0.3, 0.7, 1.0, 1.6]
+    for row in table.itertuples():
+        expected = single(small, Scenario(fiscal_budget_scale=row.setting))
+        if expected is None:
+            assert row.status == "infeasible"
+        else:
+            assert row.status == "optimal"
+            assert row.objective == pytest.approx(expected, rel=1e-7)
+    # Most points were re-solved on the kept model, not rebuilt.
+    assert table["current"].tolist() == [False, False, False, True, False]
+
+
+@pytest.mark.parametrize("lever", ["bond_quota", "debt_headroom", "ppp_line", "commute_km"])
+def test_every_lever_agrees_with_single_solves(small: optimizer.PlanningData, lever: str) -> None:
+    table = frontier(small, Scenario(), lever, 3)
+    spec = LEVERS[lever]
+    current = spec.setting_of(small, Scenario().resolved(small))
+    assert table["setting"].tolist() == pytest.approx([0.0, current, 2 * current])
+    for row in table.itertuples():
+        expected = single(small, Scenario(**{spec.field: row.setting}))
+        if expected is None:
+            assert row.status == "infeasible"
+        else:
+            assert row.objective == pytest.approx(expected, rel=1e-7)
+
+
+def test_reemployed_never_falls_as_the_budget_rises(sample: optimizer.PlanningData) -> None:
+    # With no weight on other jobs the objective is re-employed workers alone.
+    data = sample_subset(sample, other_jobs_weight=0.0)
+    table = frontier(data, Scenario(), "fiscal_budget", 9, chunk_size=3)
+    solved = table[table["status"] == "optimal"]
+    assert len(solved) >= 7
+    assert (solved["reemployed"].diff().dropna() >= -1e-6).all()
+    assert solved["reemployed"].iloc[-1] > solved["reemployed"].iloc[0]
+
+
+def test_marginal_jobs_are_per_extra_yi(small: optimizer.PlanningData) -> None:
+    table = frontier(small, Scenario(), "fiscal_budget", [0.5, 1.0, 1.5])
+    budget = sum(Scenario().resolved(small).fiscal_budget_by_year(small).values())
+    assert table["amount"].tolist() == pytest.approx([0.5 * budget, budget, 1.5 * budget])
+    gained = table["reemployed"].iloc[1] - table["reemployed"].iloc[0]
+    assert table["marginal_reemployed"].iloc[1] == pytest.approx(gained / (0.5 * budget))
+    jobs = table["total_jobs"].iloc[2] - table["total_jobs"].iloc[1]
+    assert table["marginal_jobs"].iloc[2] == pytest.approx(jobs / (0.5 * budget))
+    assert math.isnan(table["marginal_jobs"].iloc[0])
+
+
+def test_a_frontier_refuses_unknown_levers_and_bad_points(small: optimizer.PlanningData) -> None:
+    with pytest.raises(ValueError, match="unknown lever 'budget'"):
+        frontier(small, Scenario(), "budget", 3)
+    with pytest.raises(ValueError, match="at least 2 points"):
+        frontier(small, Scenario(), "fiscal_budget", 1)
+    with pytest.raises(ValueError, match="finite and ≥ 0"):
+        frontier(small, Scenario(), "fiscal_budget", [1.0, -0.5])
+
+
+def test_the_grid_agrees_with_single_solves(small: optimizer.PlanningData) -> None:
+    grid = frontier_grid(
+        small, Scenario(), ("fiscal_budget", "bond_quota"), ([0.5, 1.0], [0.0, 1.0, 2.0])
+    )
+    assert len(grid) == 6
+    assert set(zip(grid["setting_x"], grid["setting_y"], strict=True)) == {
+        (x, y) for x in (0.5, 1.0) for y in (0.0, 1.0, 2.0)
+    }
+    for row in grid.itertuples():
+        expected = single(
+            small, Scenario(fiscal_budget_scale=row.setting_x, bond_quota_scale=row.setting_y)
+        )
+        if expected is None:
+            assert row.status == "infeasible"
+        else:
+            assert row.objective == pytest.approx(expected, rel=1e-7)
+
+
+def test_a_kept_model_resolves_like_a_fresh_build(small: optimizer.PlanningData) -> None:
+    resolver = Resolver(small)
+    first = resolver.solve(Scenario(fiscal_budget_scale=0.6))
+    again = resolver.solve(Scenario(fiscal_budget_scale=1.3, debt_headroom_scale=0.5))
+    assert not first.reused
+    assert again.reused
+    fresh = solve(small, Scenario(fiscal_budget_scale=1.3, debt_headroom_scale=0.5))
+    assert again.objective == pytest.approx(fresh.objective, rel=1e-7)
+    assert sorted(small.projects["project_id"].iloc[again.chosen]) == sorted(fresh.chosen_starts)
+    # A change beyond the money limits rebuilds.
+    assert not resolver.solve(Scenario(commute_km=10)).reused
+
+
+def test_break_even_brings_a_project_in_only_past_its_figure(
+    small: optimizer.PlanningData,
+) -> None:
+    ids = small.projects["project_id"].head(20).tolist()
+    table = break_even(small, Scenario(), projects=ids)
+    assert table["project_id"].tolist() == ids
+    base = solve(small)
+    chosen = set(base.chosen_starts)
+    assert set(table.loc[table["in_portfolio"], "project_id"]) == chosen & set(ids)
+    left_out = table[~table["in_portfolio"] & (table["status"] == "optimal")]
+    left_out = left_out[left_out["extra_jobs_needed"].between(1, 1e9)]
+    assert len(left_out) >= 2
+    for row in left_out.head(3).itertuples():
+        position = small.projects.index[small.projects["project_id"] == row.project_id][0]
+
+        def raised(extra: float, position: int = position) -> optimizer.PlanningData:
+            projects = small.projects.copy()
+            projects.loc[position, "operating_jobs"] += extra
+            return optimizer.PlanningData(
+                projects, small.regions, small.years, small.sectors, small.settings
+            )
+
+        more = solve(raised(row.extra_jobs_needed * 1.05 + 1))
+        less = solve(raised(row.extra_jobs_needed * 0.95))
+        assert row.project_id in more.chosen_starts
+        assert row.project_id not in less.chosen_starts
+    # A chosen project's figure is what the portfolio loses without it.
+    row = table[table["in_portfolio"] & (table["reason"] == "")].iloc[0]
+    without = solve(small, Scenario(forced_out=(row["project_id"],)))
+    assert row["objective_change"] == pytest.approx(base.objective - without.objective, abs=1e-6)
+
+
+def test_break_even_names_why_no_solve_was_needed(sample: optimizer.PlanningData) -> None:
+    mandatory = sample.projects.loc[sample.projects["mandatory"], "project_id"].iloc[0]
+    excluded = sample.projects.loc[sample.projects["excluded"], "project_id"].iloc[0]
+    table = break_even(sample, Scenario(), projects=[mandatory, excluded]).set_index("project_id")
+    assert table.loc[mandatory, "reason"] == "mandatory or forced in"
+    assert table.loc[excluded, "reason"] == "excluded or forced out"
+    assert (table["status"] == "not solved").all()
+
+
+def test_robustness_without_uncertainty_matches_the_solve(
+    small: optimizer.PlanningData,
+) -> None:
+    result = robustness(small, Scenario(), draws=3, spread=0.0)
+    chosen = set(solve(small).chosen_starts)
+    frequency = result.projects.set_index("project_id")["frequency"]
+    assert set(frequency.unique()) <= {0.0, 1.0}
+    assert set(frequency[frequency == 1.0].index) == chosen
+    assert (
+        result.projects["class"]
+        == np.where(result.projects["project_id"].isin(chosen), "core", "outside")
+    ).all()
+    assert result.draws["reemployed"].nunique() == 1
+
+
+def test_robustness_is_seeded(small: optimizer.PlanningData) -> None:
+    one = robustness(small, Scenario(), draws=4, spread=0.3, seed=5)
+    two = robustness(small, Scenario(), draws=4, spread=0.3, seed=5)
+    other = robustness(small, Scenario(), draws=4, spread=0.3, seed=6)
+    pd.testing.assert_frame_equal(one.projects, two.projects)
+    pd.testing.assert_frame_equal(one.draws, two.draws)
+    assert not one.draws["reemployed"].equals(other.draws["reemployed"])
+    assert one.draws["reemployed"].nunique() > 1
+    summary = one.summary()
+    assert summary["draws"] == 4
+    assert summary["core_projects"] + summary["borderline_projects"] + summary[
+        "outside_projects"
+    ] == len(small.projects)
+
+
+def test_progress_is_reported_and_a_run_can_be_cancelled(
+    small: optimizer.PlanningData,
+) -> None:
+    seen: list[tuple[int, int]] = []
+    frontier(small, Scenario(), "fiscal_budget", 4, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+
+    stop = threading.Event()
+
+    def stop_after_first(done: int, total: int) -> None:
+        if done >= 1:
+            stop.set()
+
+    with pytest.raises(AnalysisCancelled, match="stopped after 2 of 6"):
+        robustness(small, Scenario(), draws=6, chunk_size=2, progress=stop_after_first, cancel=stop)
+
+
+def _spawn_pool() -> ProcessPoolExecutor:
+    # spawn, not fork: a forked child would inherit HiGHS's threads mid-state.
+    return ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _analyses(data: optimizer.PlanningData, executor) -> tuple[pd.DataFrame, ...]:
+    points = frontier(data, Scenario(), "fiscal_budget", 5, executor=executor, chunk_size=2)
+    draws = robustness(data, Scenario(), draws=3, chunk_size=2, seed=3, executor=executor)
+    ids = data.projects["project_id"].head(6).tolist()
+    even = break_even(data, Scenario(), executor=executor, chunk_size=3, projects=ids)
+    return (
+        points.drop(columns=TIMING),
+        draws.projects,
+        draws.draws,
+        even,
+    )
+
+
+def test_results_do_not_depend_on_the_executor(small: optimizer.PlanningData) -> None:
+    from distributed import Client, LocalCluster
+
+    here = _analyses(small, None)
+    with _spawn_pool() as pool:
+        pooled = _analyses(small, pool)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        on_dask = _analyses(small, client.get_executor())
+    for a, b, c in zip(here, pooled, on_dask, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+        pd.testing.assert_frame_equal(a, c)
+
+
+def test_a_pool_run_can_be_cancelled(small: optimizer.PlanningData) -> None:
+    stop = threading.Event()
+    stop.set()
+    with _spawn_pool() as pool, pytest.raises(AnalysisCancelled):
+        frontier(small, Scenario(), "fiscal_budget", 6, executor=pool, chunk_size=1, cancel=stop)

@@ -1,4 +1,4 @@
-"""The command line: `python -m optimizer check|solve|template ...`.
+"""The command line: `python -m optimizer check|solve|frontier|template ...`.
 
 Exit codes: 0 solved (or the workbook is valid), 1 infeasible (diagnosis printed), 2 bad input
 (problems listed), 3 solver error.
@@ -20,6 +20,7 @@ from .loader import WorkbookError, load_workbook
 from .scenario import Scenario, ScenarioError
 from .solve import SolverError, solve
 from .template import write_template
+from .tradeoffs import LEVERS, frontier, progress_bar
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR = 0, 1, 2, 3
 
@@ -86,10 +87,63 @@ def _solve(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _frontier(args: argparse.Namespace) -> int:
+    data = load_workbook(args.workbook)
+    scenario = _scenario(args)
+    points = args.points
+    if args.values:
+        points = [float(v) for v in args.values.split(",")]
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if args.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            executor = stack.enter_context(
+                ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn"))
+            )
+        stack.enter_context(_quiet_stdout())
+        progress = None if args.quiet else stack.enter_context(progress_bar(args.lever))
+        table = frontier(
+            data,
+            scenario,
+            args.lever,
+            points,
+            executor=executor,
+            progress=progress,
+            time_limit_s=args.time_limit,
+            mip_gap=args.gap,
+        )
+        if args.out:
+            export_workbook(solve(data, scenario), args.out, frontier=table, language=args.language)
+    if args.json:
+        print(table.to_json(orient="records", force_ascii=False))
+        return SOLVED
+    shown = table[["setting", "amount", "status", "reemployed", "total_jobs", "gap"]]
+    print(f"frontier of {LEVERS[args.lever].label} ({LEVERS[args.lever].unit})")
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    if args.out:
+        print(f"shortlist with the frontier written to {args.out}")
+    return SOLVED
+
+
 def _template(args: argparse.Namespace) -> int:
     write_template(args.path)
     print(f"blank workbook written to {args.path}")
     return SOLVED
+
+
+def _scenario_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("workbook")
+    command.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="scenario value, e.g. fiscal_budget_scale=1.2 or fiscal_budget.2023=250",
+    )
+    command.add_argument("--scenario", help="a scenario JSON file (from the app or a notebook)")
+    command.add_argument("--out", help="write the Excel shortlist here")
+    command.add_argument("--language", choices=["en", "zh"], default="en")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -101,18 +155,24 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("workbook")
     check.set_defaults(run=_check)
     run = commands.add_parser("solve", help="choose the portfolio for a scenario")
-    run.add_argument("workbook")
-    run.add_argument(
-        "--set",
-        action="append",
-        metavar="KEY=VALUE",
-        help="scenario value, e.g. fiscal_budget_scale=1.2 or fiscal_budget.2023=250",
-    )
-    run.add_argument("--scenario", help="a scenario JSON file (from the app or a notebook)")
-    run.add_argument("--out", help="write the Excel shortlist here")
-    run.add_argument("--language", choices=["en", "zh"], default="en")
+    _scenario_options(run)
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.set_defaults(run=_solve)
+    sweep = commands.add_parser(
+        "frontier", help="re-solve as one lever moves (0–200 %% of its value by default)"
+    )
+    _scenario_options(sweep)
+    sweep.add_argument("--lever", choices=list(LEVERS), default="fiscal_budget")
+    sweep.add_argument("--points", type=int, default=21, help="evenly spaced points")
+    sweep.add_argument(
+        "--values", help="the lever's settings instead, e.g. 0.5,1,1.5 (scales, shares or km)"
+    )
+    sweep.add_argument("--workers", type=int, default=1, help="solve on this many processes")
+    sweep.add_argument("--time-limit", type=float, help="seconds per point (default: scenario)")
+    sweep.add_argument("--gap", type=float, help="relative gap per point (default: scenario)")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    sweep.add_argument("--json", action="store_true", help="print the table as JSON records")
+    sweep.set_defaults(run=_frontier)
     template = commands.add_parser("template", help="write a blank workbook")
     template.add_argument("path")
     template.set_defaults(run=_template)
@@ -142,3 +202,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SolverError as error:
         print(f"error: {error}", file=sys.stderr)
         return SOLVER_ERROR
+    except ValueError as error:  # e.g. a frontier's points out of range
+        print(f"error: {error}", file=sys.stderr)
+        return BAD_INPUT

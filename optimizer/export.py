@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -104,6 +105,14 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "use_share": ("Used", "使用率", SHARE),
     "binding": ("Binds", "是否约束", PLAIN),
     "unit": ("Unit", "单位", PLAIN),
+    "amount": ("Lever amount", "调节量", MONEY),
+    "setting": ("Setting", "设定值", "0.00"),
+    "status": ("Status", "求解状态", PLAIN),
+    "objective": ("Objective", "目标值", JOBS),
+    "total_jobs": ("Total jobs", "总就业岗位", JOBS),
+    "gap": ("Gap", "最优间隙", "0.00%"),
+    "marginal_reemployed": ("Extra re-employed per unit", "每单位新增再就业", "#,##0.0"),
+    "marginal_jobs": ("Extra jobs per unit", "每单位新增岗位", "#,##0.0"),
     "item": ("Item", "项目", PLAIN),
     "value": ("Value", "数值", PLAIN),
 }
@@ -164,11 +173,14 @@ LIMIT_COLUMNS = ["family", "key", "use", "limit", "slack", "use_share", "binding
 
 
 def _safe(value: Any) -> Any:
-    """Plain Python values; numpy scalars unwrapped; NaN as empty."""
+    """Plain Python values; numpy scalars unwrapped; NaN as empty; infinity as words (a
+    spreadsheet has no infinite number)."""
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and value != value:
         return None
+    if isinstance(value, float) and math.isinf(value):
+        return "never" if value > 0 else "-never"
     return value
 
 
@@ -301,6 +313,21 @@ def _scenario_sheet(book: openpyxl.Workbook, title: str, scenario: Scenario) -> 
     sheet.column_dimensions["B"].width = 80
 
 
+# The frontier's columns worth a planner's sheet, the lever's amount first (the chart's axis).
+FRONTIER_COLUMNS = (
+    "amount",
+    "setting",
+    "status",
+    "reemployed",
+    "total_jobs",
+    "capex",
+    "projects",
+    "gap",
+    "marginal_reemployed",
+    "marginal_jobs",
+)
+
+
 def _frontier_sheet(
     book: openpyxl.Workbook, title: str, frontier: pd.DataFrame, language: str
 ) -> None:
@@ -330,15 +357,22 @@ def export_workbook(
     target: Target,
     *,
     frontier: pd.DataFrame | None = None,
-    break_even: Mapping[str, float] | None = None,
+    break_even: Mapping[str, float] | pd.DataFrame | None = None,
     language: str = "en",
 ) -> None:
     """Write the Excel shortlist for a solution to a path or a binary buffer.
 
-    frontier: a trade-off table (first column the lever) drawn as a native line chart.
-    break_even: {project_id: extra jobs it would need to enter} for projects left out.
+    frontier: `optimizer.frontier`'s table (or any table whose first column is the lever),
+    drawn as a native line chart. break_even: `optimizer.break_even`'s table, or
+    {project_id: extra jobs it would need to enter} for projects left out.
     language: "en" or "zh" for sheet names and headers.
     """
+    if frontier is not None and "amount" in frontier.columns:
+        frontier = frontier[[c for c in FRONTIER_COLUMNS if c in frontier.columns]]
+    if isinstance(break_even, pd.DataFrame):
+        break_even = dict(
+            zip(break_even["project_id"], break_even["extra_jobs_needed"], strict=True)
+        )
     if language not in SHEETS:
         raise ValueError(f"language must be 'en' or 'zh', got '{language}'")
     names = SHEETS[language]

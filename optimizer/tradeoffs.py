@@ -709,7 +709,10 @@ def progress_bar(description: str, *, file=None) -> Iterator[Progress]:
 
     from tqdm import tqdm
 
-    bar = tqdm(total=0, desc=description, unit="solve", file=file or sys.stderr, leave=False)
+    # delay: a run over in half a second draws no bar at all.
+    bar = tqdm(
+        total=None, desc=description, unit="solve", file=file or sys.stderr, leave=False, delay=0.5
+    )
 
     def update(done: int, total: int) -> None:
         bar.total = total

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 
 import openpyxl
 import pandas as pd
@@ -142,3 +144,45 @@ def test_cli_scenario_file_bad_input_and_template(capfd, tmp_path) -> None:
     assert main(["check", str(blank)]) == 0
     assert main(["check", str(SAMPLE)]) == 0
     assert "248 projects" in capfd.readouterr().out
+
+
+def test_cli_frontier_prints_writes_and_refuses_bad_points(capfd, tmp_path) -> None:
+    out = tmp_path / "frontier.xlsx"
+    code = main(
+        ["frontier", str(SAMPLE), "--values", "0.9,1.1", "--gap", "0.01", "--json", "--quiet"]
+        + ["--out", str(out)]
+    )
+    assert code == 0
+    rows = json.loads(capfd.readouterr().out)
+    assert [r["setting"] for r in rows] == [0.9, 1.1]
+    assert all(r["status"] in ("optimal", "time_limit") for r in rows)
+    assert rows[1]["reemployed"] >= rows[0]["reemployed"] * 0.99
+    frontier_sheet = pd.read_excel(out, sheet_name="Frontier")
+    assert frontier_sheet["Setting"].tolist() == [0.9, 1.1]
+    assert frontier_sheet["Re-employed displaced workers"].tolist() == pytest.approx(
+        [r["reemployed"] for r in rows]
+    )
+    assert openpyxl.load_workbook(out)["Frontier"]._charts
+    assert main(["frontier", str(SAMPLE), "--values", "1,-1", "--quiet"]) == 2
+    assert "finite and ≥ 0" in capfd.readouterr().err
+
+
+def test_an_exported_workbook_opens_in_libreoffice(sample_solution, tmp_path) -> None:
+    # CI installs LibreOffice (.ci/run); a machine without it fails here rather than skip.
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
+    path = tmp_path / "短名单 shortlist.xlsx"
+    export_workbook(sample_solution, path, language="zh")
+    done = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo"]
+        + ["--convert-to", "csv", "--outdir", str(tmp_path / "csv"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    converted = tmp_path / "csv" / "短名单 shortlist.csv"
+    assert converted.exists(), done.stdout + done.stderr
+    # The first sheet (Summary) as LibreOffice reads it: the headline figures are there.
+    text = converted.read_text(encoding="utf-8", errors="replace")
+    assert f"{sample_solution.headline()['projects']:.0f}" in text

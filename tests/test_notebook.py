@@ -1,0 +1,62 @@
+"""The quickstart notebook runs top to bottom and gives the command line's answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT, SAMPLE
+from nbclient import NotebookClient
+
+NOTEBOOK = ROOT / "examples" / "quickstart.ipynb"
+
+
+def test_the_notebook_is_saved_without_outputs() -> None:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+
+
+def test_the_notebook_matches_the_command_line(tmp_path: Path, monkeypatch) -> None:
+    # Jupyter's own path migration notice would be an error under -W error.
+    monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    shortlist = tmp_path / "shortlist.xlsx"
+    parameters = notebook.cells[1]
+    assert parameters.source.startswith("# Parameters")
+    parameters.source = f"WORKBOOK = {str(SAMPLE)!r}\nSHORTLIST = {str(shortlist)!r}"
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(
+            "import json\nprint(json.dumps({**result, 'chosen': sorted(result['chosen'].items())}))"
+        )
+    )
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    printed = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
+    from_notebook = json.loads(printed)
+    assert shortlist.exists()
+
+    cli = subprocess.run(
+        [sys.executable, "-m", "optimizer", "solve", str(SAMPLE)]
+        + ["--set", "fiscal_budget_scale=1.1", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    from_cli = json.loads(cli.stdout)
+    assert from_notebook["status"] == from_cli["status"]
+    assert from_notebook["objective"] == pytest.approx(from_cli["objective"], rel=1e-9)
+    assert [tuple(pair) for pair in from_notebook["chosen"]] == sorted(
+        (c["project_id"], c["start_year"]) for c in from_cli["chosen"]
+    )

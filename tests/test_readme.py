@@ -24,3 +24,13 @@ def test_readme_example_runs(code: str, capsys) -> None:
     finally:
         os.chdir(cwd)
     assert capsys.readouterr().out.strip()
+
+
+def test_readme_setup_commands_are_the_ones_used() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.*?)```", text, re.S)
+    assert commands[0].strip().endswith(".venv/bin/streamlit run app.py")
+    assert commands[1].strip() == ".ci/run"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert '.venv/bin/pip install --quiet -e ".[test]"' in ci
+    assert ".venv/bin/python -m pytest" in ci

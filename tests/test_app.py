@@ -1,0 +1,200 @@
+"""The Streamlit app, driven by Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pytest
+from conftest import ROOT, project, workbook_bytes
+from streamlit.testing.v1 import AppTest
+
+import optimizer
+from optimizer import Scenario, controls, solve
+
+APP = str(ROOT / "app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def keep_main_module() -> Iterator[None]:
+    """Streamlit's script runner leaves app.py as sys.modules["__main__"]; a process pool
+    started later with "spawn" would then run the app in every worker. Put it back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def reemployed(at: AppTest) -> str:
+    """The re-employed headline (its label carries the displaced workers and the share)."""
+    shown = [m.value for m in at.metric if m.label.startswith(("Re-employed", "分流职工"))]
+    assert len(shown) == 1
+    return shown[0]
+
+
+def capex(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label.startswith("Capex"))
+
+
+def shortlist_ids(at: AppTest) -> set[str]:
+    for frame in at.dataframe:
+        table = frame.value
+        if "Project ID" in table.columns or "项目编号" in table.columns:
+            return set(table.iloc[:, 0])
+    raise AssertionError("no shortlist table on the page")
+
+
+def test_the_app_starts_on_the_sample(app: AppTest, sample: optimizer.PlanningData) -> None:
+    expected = solve(sample, Scenario(time_limit_s=10))
+    shown = metrics(app)
+    assert len(shown) == 7
+    assert reemployed(app) == f"{expected.headline()['reemployed']:,.0f}"
+    assert any(
+        label.startswith(f"Re-employed of {expected.headline()['displaced']:,.0f} displaced")
+        for label in shown
+    )
+    assert app.success[0].value.startswith("Optimal")
+    assert shortlist_ids(app) == set(expected.chosen_starts)
+    assert not app.error
+
+
+def test_changing_the_budget_changes_the_result(app: AppTest) -> None:
+    before = (reemployed(app), capex(app))
+    app.sidebar.slider(key="budget_scale").set_value(1.2).run()
+    assert not app.exception
+    assert capex(app) != before[1]
+    assert reemployed(app) != before[0]
+    # What the change gained, against the scenario shown before.
+    gained = next(m for m in app.metric if m.label.startswith("Re-employed"))
+    now = float(reemployed(app).replace(",", ""))
+    assert float(gained.delta.replace(",", "")) == pytest.approx(
+        now - float(before[0].replace(",", "")), abs=1
+    )
+
+
+def test_an_infeasible_scenario_shows_the_diagnosis(app: AppTest) -> None:
+    app.sidebar.slider(key="budget_scale").set_value(0.0).run()
+    assert not app.exception
+    assert "No portfolio meets every limit" in app.error[0].value
+    words = " ".join(m.value for m in app.markdown)
+    assert "fiscal budget" in words
+    assert not app.metric  # no stale figures under the diagnosis
+
+
+def test_forcing_a_project_in_puts_it_on_the_shortlist(
+    app: AppTest, sample: optimizer.PlanningData
+) -> None:
+    left_out = solve(sample, Scenario(time_limit_s=10)).not_chosen
+    pid = left_out.loc[left_out["reason"].str.contains("optimiser"), "project_id"].iloc[0]
+    assert pid not in shortlist_ids(app)
+    app.sidebar.multiselect(key="forced_in").set_value([pid]).run()
+    assert not app.exception
+    assert pid in shortlist_ids(app)
+
+
+def test_switching_language_changes_the_labels(app: AppTest) -> None:
+    app.sidebar.radio(key="language").set_value("zh").run()
+    assert not app.exception
+    assert "万人" in reemployed(app)
+    assert app.title[0].value.startswith("基础设施投资优选")
+    assert app.sidebar.slider(key="budget_scale").label == "预算与额度总体倍数"
+
+
+def test_a_bad_upload_lists_its_problems_and_keeps_the_last_good_data(app: AppTest) -> None:
+    before = metrics(app)
+    app.sidebar.radio(key="source").set_value("upload").run()
+    bad = workbook_bytes(projects=[project("P1", capex=-3), project("P2")])
+    app.sidebar.file_uploader(key="upload").set_value(("bad.xlsx", bad, XLSX)).run()
+    assert not app.exception
+    assert "keeps working on the last good workbook" in app.error[0].value
+    problems = app.dataframe[0].value
+    assert list(problems.columns[:4]) == ["sheet", "row", "column", "message"]
+    assert "capex" in set(problems["column"])
+    assert metrics(app) == before
+
+
+def test_a_good_upload_replaces_the_sample(app: AppTest) -> None:
+    app.sidebar.radio(key="source").set_value("upload").run()
+    good = workbook_bytes()
+    app.sidebar.file_uploader(key="upload").set_value(("mine.xlsx", good, XLSX)).run()
+    assert not app.exception
+    assert shortlist_ids(app) <= {"P1", "P2", "P3"}
+    app.sidebar.radio(key="source").set_value("sample").run()
+    assert len(shortlist_ids(app)) > 50
+
+
+def test_scenarios_are_saved_compared_and_loaded(
+    app: AppTest, sample: optimizer.PlanningData
+) -> None:
+    app.text_input(key="save_name").set_value("baseline").run()
+    app.button(key="save_scenario").click().run()
+    app.sidebar.slider(key="budget_scale").set_value(1.2).run()
+    assert not app.exception
+    compared = [f.value for f in app.dataframe if "baseline" in f.value.columns]
+    assert compared, "no comparison table"
+    assert list(compared[0].columns) == ["baseline", "current"]
+    changes = [f.value for f in app.dataframe if "Change" in f.value.columns]
+    assert changes
+    assert set(changes[0]["Change"]) & {"entered", "left"}
+
+    # A scenario file fills the sidebar.
+    wanted = Scenario(fiscal_budget_scale=1.1, bond_quota_scale=1.1, debt_headroom_scale=0.9)
+    app.file_uploader(key="upload_scenario").set_value(
+        ("scenario.json", wanted.to_json().encode(), "application/json")
+    ).run()
+    assert not app.exception
+    assert app.sidebar.slider(key="budget_scale").value == pytest.approx(1.1)
+    assert app.sidebar.slider(key="debt_scale").value == pytest.approx(0.9)
+
+
+def test_a_scenario_survives_the_trip_through_the_sidebar(
+    sample: optimizer.PlanningData,
+) -> None:
+    wanted = Scenario(
+        fiscal_budget={2023: 250.0},
+        fiscal_budget_scale=1.2,
+        bond_quota_scale=0.9,
+        ppp_cap_share=0.07,
+        commute_km=80,
+        forced_in=("JS-NJ-005",),
+        sector_min_share={"energy": 0.05},
+    ).resolved(sample)
+    again = controls.scenario_from(sample, controls.controls_from(sample, wanted))
+    assert again.resolved(sample).fiscal_budget_by_year(sample) == pytest.approx(
+        wanted.fiscal_budget_by_year(sample)
+    )
+    assert again.resolved(sample).bond_quota_by_year(sample) == pytest.approx(
+        wanted.bond_quota_by_year(sample)
+    )
+    assert controls.controls_from(sample, wanted)["ppp_choice"] == "7 %"
+    assert again.resolved(sample).replace(
+        fiscal_budget=(), bond_quota=(), fiscal_budget_scale=1, bond_quota_scale=1
+    ) == wanted.replace(fiscal_budget=(), bond_quota=(), fiscal_budget_scale=1, bond_quota_scale=1)
+
+
+def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
+    app.slider(key="frontier_points").set_value(3)
+    app.select_slider(key="analysis_gap").set_value(0.02)
+    app.button(key="run_frontier").click().run()
+    assert not app.exception
+    tables = [f.value for f in app.dataframe if "lever" in f.value.columns]
+    assert len(tables) == 1
+    frontier = tables[0]
+    assert frontier["setting"].tolist() == pytest.approx([0.0, 1.0, 2.0])
+    assert frontier["status"].iloc[0] == "infeasible"  # no money for the mandatory projects
+    assert frontier["current"].tolist() == [False, True, False]
+    # The result stays on the page when something else reruns it.
+    app.text_input(key="shortlist_filter").set_value("JS-").run()
+    assert [f.value for f in app.dataframe if "lever" in f.value.columns]

@@ -1,0 +1,169 @@
+"""End to end: the real Streamlit server and Debian's headless Chromium, over the DevTools
+protocol. The page must show the headline figures and ask nothing of the internet."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import websocket
+from conftest import ROOT
+
+SCREENSHOT = ROOT / "artifacts" / "app.png"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "devtools"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float) -> bytes:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    log = (tmp_path / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+        + ["--server.headless", "true", "--server.address", "127.0.0.1"]
+        + ["--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/_stcore/health", 60)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop(process)
+        log.close()
+
+
+class DevTools:
+    """Just enough of the Chrome DevTools protocol: commands, and the events seen so far."""
+
+    def __init__(self, url: str) -> None:
+        self.socket = websocket.create_connection(url, timeout=60, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def send(self, method: str, **params: object) -> dict:
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self.events.append(message)
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Chromium is not installed: apt-get install chromium (.ci/run does)"
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--window-size=1500,1100",
+            f"--remote-debugging-port={port}",
+            "--remote-allow-origins=*",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/json/version", 30)
+        pages = json.loads(wait_for(f"http://127.0.0.1:{port}/json/list", 10))
+        page = next(p for p in pages if p["type"] == "page")
+        tools = DevTools(page["webSocketDebuggerUrl"])
+        yield tools
+        tools.close()
+    finally:
+        stop(process)
+
+
+def page_text(tools: DevTools) -> str:
+    result = tools.send("Runtime.evaluate", expression="document.body.innerText")
+    return result.get("result", {}).get("value", "")
+
+
+def test_the_page_shows_the_headline_and_stays_offline(server: str, browser: DevTools) -> None:
+    browser.send("Network.enable")
+    browser.send("Page.enable")
+    browser.send("Page.navigate", url=server)
+    deadline = time.monotonic() + 120
+    text = ""
+    while time.monotonic() < deadline:
+        text = page_text(browser)
+        if "Re-employed of" in text and "Optimal" in text:
+            break
+        time.sleep(1)
+    assert "Re-employed of 402,000 displaced workers" in text, text[:2000]
+    assert "Download the Excel shortlist" in text
+    time.sleep(2)  # let the charts draw before the picture
+    shot = browser.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.write_bytes(base64.b64decode(shot["data"]))
+    assert SCREENSHOT.stat().st_size > 20_000
+
+    page_text(browser)  # collect the events that arrived meanwhile
+    urls = [
+        e["params"]["request"]["url"]
+        for e in browser.events
+        if e.get("method") == "Network.requestWillBeSent"
+    ]
+    assert any(urlparse(u).path.endswith(".js") for u in urls)
+    outside = [
+        u
+        for u in urls
+        if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).hostname not in LOCAL_HOSTS
+    ]
+    assert outside == []

@@ -8,6 +8,7 @@ Prints, for the sample workbook:
   scenario's gap against a looser 1 % gap with a 2 s limit per point;
 - break-even for every project, in-process and on the pool (one run each: ~250 solves);
 - `--draws` robustness draws (±30 %), in-process and on the pool, and their ratio.
+Break-even and draws use the sample's 0.5 % gap with a 10 s limit per solve (`--limit`).
 """
 
 from __future__ import annotations
@@ -57,23 +58,29 @@ def bench_frontier(data: optimizer.PlanningData, runs: int) -> None:
         )
 
 
-def bench_break_even(data: optimizer.PlanningData) -> None:
-    print("\nBreak-even for every project (one run each)")
-    here, table = timed(lambda: break_even(data))
+def bench_break_even(data: optimizer.PlanningData, limit: float) -> None:
+    print(f"\nBreak-even for every project (one run each, {limit:g} s limit per solve)")
+    here, table = timed(lambda: break_even(data, time_limit_s=limit))
     solved = int(table["status"].isin(["optimal", "time_limit"]).sum())
+    at_limit = int((table["status"] == "time_limit").sum())
     with pool() as executor:
-        pooled, _ = timed(lambda: break_even(data, executor=executor))
+        pooled, _ = timed(lambda: break_even(data, executor=executor, time_limit_s=limit))
+    print(f"  {at_limit} of the solves stopped at the limit")
     print(
         f"  {solved} solves: in-process {here:.1f} s, 2-worker pool {pooled:.1f} s, "
         f"ratio {here / pooled:.2f}×"
     )
 
 
-def bench_robustness(data: optimizer.PlanningData, draws: int) -> None:
-    print(f"\n{draws} robustness draws, ±30 % (one run each)")
-    here, result = timed(lambda: robustness(data, draws=draws))
+def bench_robustness(data: optimizer.PlanningData, draws: int, limit: float) -> None:
+    print(f"\n{draws} robustness draws, ±30 % (one run each, {limit:g} s limit per solve)")
+    here, result = timed(lambda: robustness(data, draws=draws, time_limit_s=limit))
     with pool() as executor:
-        pooled, again = timed(lambda: robustness(data, draws=draws, executor=executor))
+        pooled, again = timed(
+            lambda: robustness(data, draws=draws, executor=executor, time_limit_s=limit)
+        )
+    at_limit = int((result.draws["status"] == "time_limit").sum())
+    print(f"  {at_limit} of the draws stopped at the limit")
     same = result.projects.equals(again.projects)
     summary = result.summary()
     print(
@@ -93,15 +100,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--only", default="frontier,break_even,robustness")
+    parser.add_argument("--limit", type=float, default=10.0, help="s per break-even/draw solve")
     args = parser.parse_args()
     data = optimizer.load_workbook(ROOT / "projects.xlsx")
     wanted = set(args.only.split(","))
     if "frontier" in wanted:
         bench_frontier(data, args.runs)
     if "break_even" in wanted:
-        bench_break_even(data)
+        bench_break_even(data, args.limit)
     if "robustness" in wanted:
-        bench_robustness(data, args.draws)
+        bench_robustness(data, args.draws, args.limit)
 
 
 if __name__ == "__main__":

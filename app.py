@@ -85,7 +85,10 @@ st.caption(t("subtitle"))
 source = st.sidebar.radio(
     t("data"),
     ["sample", "upload"],
-    key="source",
+    index=["sample", "upload"].index(state.get("workbook_source", "sample")),
+    # Widgets whose shown options depend on the language get a key per language: Streamlit
+    # keeps a choice by its shown label, which a switch of language would orphan.
+    key=f"source_{language}",
     format_func=lambda v: t("use_sample") if v == "sample" else t("use_upload"),
 )
 if "workbook" not in state:
@@ -294,7 +297,7 @@ with tradeoff_tab:
         t("lever"),
         list(LEVERS),
         format_func=lambda v: views.lever_name(v, language),
-        key="frontier_lever",
+        key=f"frontier_lever_{language}",
     )
     points = b.slider(t("points"), 3, 21, 11, key="frontier_points")
     gap = c.select_slider(
@@ -322,10 +325,10 @@ with tradeoff_tab:
     st.subheader(t("grid"))
     a, b = st.columns(2)
     lever_x = a.selectbox(
-        "x", list(LEVERS), 0, lambda v: views.lever_name(v, language), key="grid_x"
+        "x", list(LEVERS), 0, lambda v: views.lever_name(v, language), key=f"grid_x_{language}"
     )
     lever_y = b.selectbox(
-        "y", list(LEVERS), 1, lambda v: views.lever_name(v, language), key="grid_y"
+        "y", list(LEVERS), 1, lambda v: views.lever_name(v, language), key=f"grid_y_{language}"
     )
     if st.button(t("run_grid"), key="run_grid", disabled=lever_x == lever_y):
         analyses[("grid", *key_now)] = optimizer.frontier_grid(
@@ -413,13 +416,8 @@ with shortlist_tab:
     a, b = st.columns(2)
     needle = a.text_input("🔎", key="shortlist_filter")
     sector_names = [views.sector_name(s, language) for s in SECTORS]
-    only = b.multiselect(t("sector"), sector_names, key="shortlist_sectors")
-    shown = table
-    if needle:
-        mask = table.astype(str).apply(lambda col: col.str.contains(needle, case=False)).any(axis=1)
-        shown = shown[mask]
-    if only:
-        shown = shown[shown.iloc[:, 2].isin(only)]
+    only = b.multiselect(t("sector"), sector_names, key=f"shortlist_sectors_{language}")
+    shown = views.filter_shortlist(table, needle, only, language)
     st.dataframe(
         shown,
         hide_index=True,

@@ -17,7 +17,7 @@ from .scenario import Scenario
 
 # The PPP lines a planner picks from; anything else is "other" with its own value.
 PPP_LINES = {"10 %": 0.10, "7 %": 0.07, "5 %": 0.05}
-OTHER = "other"
+OTHER = "other · 其他"  # shown as is in both languages
 
 
 def controls_from(data: PlanningData, scenario: Scenario | None = None) -> dict[str, Any]:

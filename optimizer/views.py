@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
-from .export import COLUMNS
+from .export import COLUMNS, SHORTLIST_COLUMNS
 from .schema import SECTOR_NAMES_ZH, SECTORS
 from .solution import Solution
 from .tradeoffs import LEVERS, Robustness
@@ -425,25 +425,26 @@ def province_map(solution: Solution, language: str = "en") -> go.Figure:
 
 def shortlist_table(solution: Solution, language: str = "en") -> pd.DataFrame:
     """The chosen projects in start-year order, headers in the chosen language."""
-    keys = [
-        "project_id",
-        "name",
-        "sector",
-        "region",
-        "capex",
-        "budget_money",
-        "bond_money",
-        "private_money",
-        "jobs",
-        "jobs_per_yi",
-        "reemployed",
-        "start_year",
-        "finish_year",
-    ]
+    keys = list(SHORTLIST_COLUMNS)  # the same columns as the Excel shortlist
     table = solution.chosen[keys].copy()
     table["sector"] = [sector_name(s, language) for s in table["sector"]]
     index = 0 if language == "en" else 1
     return table.rename(columns={k: COLUMNS[k][index] for k in keys})
+
+
+def filter_shortlist(
+    table: pd.DataFrame, needle: str = "", sectors: list[str] | None = None, language: str = "en"
+) -> pd.DataFrame:
+    """Rows of `shortlist_table` containing the words typed (any column, as plain text, not a
+    pattern) and in the sectors picked (their shown names)."""
+    shown = table
+    if needle:
+        words = table.astype(str)
+        mask = words.apply(lambda col: col.str.contains(needle, case=False, regex=False))
+        shown = shown[mask.any(axis=1)]
+    if sectors:
+        shown = shown[shown[COLUMNS["sector"][0 if language == "en" else 1]].isin(sectors)]
+    return shown
 
 
 # ---------------------------------------------------------------------------- trade-offs

@@ -110,11 +110,12 @@ def test_switching_language_changes_the_labels(app: AppTest) -> None:
     assert "万人" in reemployed(app)
     assert app.title[0].value.startswith("基础设施投资优选")
     assert app.sidebar.slider(key="budget_scale").label == "预算与额度总体倍数"
+    assert app.sidebar.radio(key="source_zh").value == "sample"
 
 
 def test_a_bad_upload_lists_its_problems_and_keeps_the_last_good_data(app: AppTest) -> None:
     before = metrics(app)
-    app.sidebar.radio(key="source").set_value("upload").run()
+    app.sidebar.radio(key="source_en").set_value("upload").run()
     bad = workbook_bytes(projects=[project("P1", capex=-3), project("P2")])
     app.sidebar.file_uploader(key="upload").set_value(("bad.xlsx", bad, XLSX)).run()
     assert not app.exception
@@ -126,12 +127,12 @@ def test_a_bad_upload_lists_its_problems_and_keeps_the_last_good_data(app: AppTe
 
 
 def test_a_good_upload_replaces_the_sample(app: AppTest) -> None:
-    app.sidebar.radio(key="source").set_value("upload").run()
+    app.sidebar.radio(key="source_en").set_value("upload").run()
     good = workbook_bytes()
     app.sidebar.file_uploader(key="upload").set_value(("mine.xlsx", good, XLSX)).run()
     assert not app.exception
     assert shortlist_ids(app) <= {"P1", "P2", "P3"}
-    app.sidebar.radio(key="source").set_value("sample").run()
+    app.sidebar.radio(key="source_en").set_value("sample").run()
     assert len(shortlist_ids(app)) > 50
 
 
@@ -198,3 +199,16 @@ def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
     # The result stays on the page when something else reruns it.
     app.text_input(key="shortlist_filter").set_value("JS-").run()
     assert [f.value for f in app.dataframe if "lever" in f.value.columns]
+
+
+def test_the_shortlist_filters_by_words_and_sector(
+    app: AppTest, sample: optimizer.PlanningData
+) -> None:
+    app.text_input(key="shortlist_filter").set_value("(").run()  # plain text, not a pattern
+    assert not app.exception
+    app.text_input(key="shortlist_filter").set_value("JS-NJ").run()
+    assert shortlist_ids(app)
+    assert all(pid.startswith("JS-NJ") for pid in shortlist_ids(app))
+    app.multiselect(key="shortlist_sectors_en").set_value(["energy"]).run()
+    chosen = sample.projects.set_index("project_id")["sector"]
+    assert {chosen[pid] for pid in shortlist_ids(app)} == {"energy"}

@@ -346,7 +346,11 @@ with tradeoff_tab:
     st.subheader(t("break_even"))
     if st.button(t("run_break_even"), key="run_break_even"):
         analyses[("break_even", *key_now)] = optimizer.break_even(
-            data, scenario, progress=progress_bar()
+            data,
+            scenario,
+            progress=progress_bar(),
+            include_chosen=False,
+            time_limit_s=min(time_limit, 10.0),
         )
         break_even_now = analyses[("break_even", *key_now)]
     if break_even_now is not None:

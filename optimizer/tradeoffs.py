@@ -534,6 +534,7 @@ def break_even(
     mip_gap: float | None = None,
     chunk_size: int = 16,
     projects: Sequence[str] | None = None,
+    include_chosen: bool = True,
 ) -> pd.DataFrame:
     """Per project: what forcing it in (left out) or out (chosen) costs the objective.
 
@@ -543,7 +544,8 @@ def break_even(
     left-out project: how many more jobs it would need to enter: objective lost ÷ what one
     more job of it can add, skill match + other-jobs weight), jobs_to_spare (for a chosen
     one: the same figure for leaving), gap. Solves use the scenario's gap; a change smaller
-    than the gap is within the solver's tolerance.
+    than the gap is within the solver's tolerance. projects: only these ids;
+    include_chosen=False: only the projects left out (half the solves, for the app).
     """
     from .solve import solve  # the base portfolio, with the same checks as any solve
 
@@ -555,11 +557,14 @@ def break_even(
     weight = base.setting(data, "other_jobs_weight")
     skill = data.projects["skill_match"].to_numpy(dtype=float)
 
+    def asked(pid: str) -> bool:
+        return (wanted is None or pid in wanted) and (include_chosen or pid not in chosen)
+
     forces: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
     for i, row in figures.iterrows():
         pid = row["project_id"]
-        if wanted is not None and pid not in wanted:
+        if not asked(pid):
             continue
         if row["forced_in"]:
             reasons[i] = "mandatory or forced in"
@@ -577,7 +582,7 @@ def break_even(
     rows = []
     for i, row in figures.iterrows():
         pid = row["project_id"]
-        if wanted is not None and pid not in wanted:
+        if not asked(pid):
             continue
         o = by_position.get(int(i))
         change = math.nan

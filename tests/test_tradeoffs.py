@@ -157,6 +157,8 @@ def test_break_even_brings_a_project_in_only_past_its_figure(
         less = solve(raised(row.extra_jobs_needed * 0.95))
         assert row.project_id in more.chosen_starts
         assert row.project_id not in less.chosen_starts
+    only_left_out = break_even(small, Scenario(), projects=ids, include_chosen=False)
+    assert set(only_left_out["project_id"]) == set(ids) - chosen
     # A chosen project's figure is what the portfolio loses without it.
     row = table[table["in_portfolio"] & (table["reason"] == "")].iloc[0]
     without = solve(small, Scenario(forced_out=(row["project_id"],)))

@@ -543,9 +543,10 @@ def break_even(
     (the objective's fall when the project's place is swapped, ≥ 0), extra_jobs_needed (for a
     left-out project: how many more jobs it would need to enter: objective lost ÷ what one
     more job of it can add, skill match + other-jobs weight), jobs_to_spare (for a chosen
-    one: the same figure for leaving), gap. Solves use the scenario's gap; a change smaller
-    than the gap is within the solver's tolerance. projects: only these ids;
-    include_chosen=False: only the projects left out (half the solves, for the app).
+    one: the same figure for leaving), gap, within_gap (the change is no larger than the base
+    solve's proven gap: not told apart from zero). Solves use the scenario's gap.
+    projects: only these ids; include_chosen=False: only the projects left out (half the
+    solves, for the app).
     """
     from .solve import solve  # the base portfolio, with the same checks as any solve
 
@@ -579,6 +580,7 @@ def break_even(
         _solve_forced, chunks, [len(c[2]) for c in chunks], executor, progress, cancel
     )
     by_position = dict(zip([i for i, _ in forces], outcomes, strict=True))
+    tolerance = (solution.gap or 0.0) * abs(solution.objective) + 1e-6
     rows = []
     for i, row in figures.iterrows():
         pid = row["project_id"]
@@ -605,6 +607,8 @@ def break_even(
                 "extra_jobs_needed": needed if pid not in chosen else math.nan,
                 "jobs_to_spare": needed if pid in chosen else math.nan,
                 "gap": o.gap if o is not None else math.nan,
+                # Smaller than what the two solves' gaps allow: not told apart from zero.
+                "within_gap": bool(change <= tolerance) if math.isfinite(change) else False,
             }
         )
     return pd.DataFrame(rows)

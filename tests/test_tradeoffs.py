@@ -157,6 +157,9 @@ def test_break_even_brings_a_project_in_only_past_its_figure(
         less = solve(raised(row.extra_jobs_needed * 0.95))
         assert row.project_id in more.chosen_starts
         assert row.project_id not in less.chosen_starts
+    # At a zero gap only a zero change is within it.
+    solved = table[table["status"] == "optimal"]
+    assert (solved["within_gap"] == (solved["objective_change"] <= 1e-6)).all()
     only_left_out = break_even(small, Scenario(), projects=ids, include_chosen=False)
     assert set(only_left_out["project_id"]) == set(ids) - chosen
     # A chosen project's figure is what the portfolio loses without it.

@@ -54,15 +54,30 @@ def solve(fingerprint: str, scenario_json: str, _data: optimizer.PlanningData):
         return None, None, str(error)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def shortlist_bytes(
-    fingerprint: str, scenario_json: str, language: str, _solution, _frontier, _break_even
-) -> bytes:
+def shortlist_bytes(solution, frontier, break_even, language: str):
+    """The Excel shortlist, made only when the planner clicks (a deferred download)."""
+
+    def make() -> bytes:
+        buffer = io.BytesIO()
+        optimizer.export_workbook(
+            solution, buffer, frontier=frontier, break_even=break_even, language=language
+        )
+        return buffer.getvalue()
+
+    return make
+
+
+@st.cache_data(show_spinner=False)
+def template_bytes() -> bytes:
     buffer = io.BytesIO()
-    optimizer.export_workbook(
-        _solution, buffer, frontier=_frontier, break_even=_break_even, language=language
-    )
+    optimizer.write_template(buffer)
     return buffer.getvalue()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def map_figure(fingerprint: str, scenario_json: str, language: str, _solution):
+    # The map has thousands of boundary points: draw it once per result and language.
+    return views.province_map(_solution, language)
 
 
 def t(key: str, **values) -> str:
@@ -105,10 +120,8 @@ if source == "upload":
 elif state.get("workbook_source") == "upload":
     state.workbook = SAMPLE.read_bytes()
 state.workbook_source = source
-template = io.BytesIO()
-optimizer.write_template(template)
 st.sidebar.download_button(
-    t("template"), template.getvalue(), "template.xlsx", on_click="ignore", key="template"
+    t("template"), template_bytes(), "template.xlsx", on_click="ignore", key="template"
 )
 data = load(state.workbook)
 
@@ -253,14 +266,7 @@ frontier_now = analyses.get(("frontier", *key_now))
 break_even_now = analyses.get(("break_even", *key_now))
 st.download_button(
     t("download_excel"),
-    shortlist_bytes(
-        data.fingerprint,
-        scenario_json + str(frontier_now is not None) + str(break_even_now is not None),
-        language,
-        solution,
-        frontier_now,
-        break_even_now,
-    ),
+    shortlist_bytes(solution, frontier_now, break_even_now, language),
     "shortlist.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
@@ -282,7 +288,9 @@ with result_tab:
     st.dataframe(solution.binding_limits, hide_index=True, width="stretch")
 
 with map_tab:
-    st.plotly_chart(views.province_map(solution, language), width="stretch")
+    st.plotly_chart(
+        map_figure(data.fingerprint, scenario_json, language, solution), width="stretch"
+    )
 
 
 def progress_bar():

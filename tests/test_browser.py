@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
+import openpyxl
 import pytest
 import websocket
 from conftest import ROOT
@@ -135,7 +136,12 @@ def page_text(tools: DevTools) -> str:
     return result.get("result", {}).get("value", "")
 
 
-def test_the_page_shows_the_headline_and_stays_offline(server: str, browser: DevTools) -> None:
+def test_the_page_shows_the_headline_and_stays_offline(
+    server: str, browser: DevTools, tmp_path: Path
+) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.send("Page.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
     browser.send("Network.enable")
     browser.send("Page.enable")
     browser.send("Page.navigate", url=server)
@@ -154,6 +160,29 @@ def test_the_page_shows_the_headline_and_stays_offline(server: str, browser: Dev
     SCREENSHOT.parent.mkdir(exist_ok=True)
     SCREENSHOT.write_bytes(base64.b64decode(shot["data"]))
     assert SCREENSHOT.stat().st_size > 20_000
+
+    # The Excel shortlist is made when the planner clicks, and the page keeps its results.
+    clicked = browser.send(
+        "Runtime.evaluate",
+        expression="""(() => {
+            const b = [...document.querySelectorAll('button')]
+                .find(x => x.innerText.includes('Download the Excel shortlist'));
+            if (!b) return false;
+            b.click();
+            return true;
+        })()""",
+    )
+    assert clicked["result"]["value"] is True
+    saved = downloads / "shortlist.xlsx"
+    deadline = time.monotonic() + 60
+    while not saved.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert saved.exists(), list(downloads.iterdir())
+    time.sleep(1)  # the browser renames the file only when it is complete
+    shortlist = openpyxl.load_workbook(saved, read_only=True)
+    assert "Shortlist" in shortlist.sheetnames
+    shortlist.close()
+    assert "Re-employed of 402,000 displaced workers" in page_text(browser)
 
     page_text(browser)  # collect the events that arrived meanwhile
     urls = [

@@ -315,6 +315,8 @@ with tradeoff_tab:
         key="analysis_gap",
         format_func=lambda v: f"{v:.1%}",
     )
+    # Every analysis: the chosen gap, and at most 10 s a solve.
+    per_solve = {"mip_gap": gap, "time_limit_s": min(time_limit, 10.0)}
     if st.button(t("run_frontier"), key="run_frontier"):
         analyses[("frontier", *key_now)] = optimizer.frontier(
             data,
@@ -322,8 +324,7 @@ with tradeoff_tab:
             lever,
             points,
             progress=progress_bar(),
-            mip_gap=gap,
-            time_limit_s=min(time_limit, 10.0),
+            **per_solve,
         )
         frontier_now = analyses[("frontier", *key_now)]
     if frontier_now is not None:
@@ -345,8 +346,7 @@ with tradeoff_tab:
             (lever_x, lever_y),
             (5, 5),
             progress=progress_bar(),
-            mip_gap=gap,
-            time_limit_s=min(time_limit, 10.0),
+            **per_solve,
         )
     if ("grid", *key_now) in analyses:
         st.plotly_chart(views.grid_figure(analyses[("grid", *key_now)], language), width="stretch")
@@ -358,7 +358,7 @@ with tradeoff_tab:
             scenario,
             progress=progress_bar(),
             include_chosen=False,
-            time_limit_s=min(time_limit, 10.0),
+            **per_solve,
         )
         break_even_now = analyses[("break_even", *key_now)]
     if break_even_now is not None:
@@ -377,7 +377,7 @@ with tradeoff_tab:
             draws=draws,
             spread=spread,
             progress=progress_bar(),
-            mip_gap=gap,
+            **per_solve,
         )
     if ("robustness", *key_now) in analyses:
         result = analyses[("robustness", *key_now)]

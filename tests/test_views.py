@@ -1,0 +1,58 @@
+"""The app's figures and tables, called as a notebook would call them."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import sample_subset
+
+import optimizer
+from optimizer import Scenario, solve, views
+
+
+@pytest.fixture(scope="module")
+def small(sample: optimizer.PlanningData) -> optimizer.PlanningData:
+    return sample_subset(sample)
+
+
+def test_the_map_draws_every_city_offline(sample: optimizer.PlanningData) -> None:
+    solution = solve(sample)
+    figure = views.province_map(solution, "zh")
+    shapes = [t for t in figure.data if t.fill == "toself"]
+    assert len({t.hovertext or t.text for t in shapes}) == 13
+    projects = [t for t in figure.data if t.mode == "markers"]
+    assert sum(len(t.x) for t in projects) == len(solution.chosen)
+    assert not figure.layout.geo.projection.type  # plain axes: no geo base map to fetch
+    assert "南京" in " ".join(str(t.text) for t in figure.data)
+
+
+def test_trade_off_figures_follow_their_tables(small: optimizer.PlanningData) -> None:
+    table = optimizer.frontier(small, Scenario(), "bond_quota", 3)
+    figure = views.frontier_figure(table, "en")
+    solved = table[table["status"] == "optimal"]
+    assert list(figure.data[0].y) == pytest.approx(list(solved["reemployed"]))
+    assert figure.data[-1].name == "current"
+    grid = optimizer.frontier_grid(small, Scenario(), points=([0.5, 1.0], [0.5, 1.0]))
+    heat = views.grid_figure(grid, "zh")
+    assert heat.data[0].z.shape == (2, 2)
+    draws = optimizer.robustness(small, Scenario(), draws=2, spread=0.0)
+    bars = views.robustness_figure(draws, "en")
+    assert sum(len(t.x) for t in bars.data) == len(small.projects)
+
+
+def test_comparing_two_solutions_names_what_changed(small: optimizer.PlanningData) -> None:
+    before = solve(small)
+    after = solve(small, Scenario(fiscal_budget_scale=1.5))
+    changes = views.portfolio_changes(before, after, "en")
+    entered = set(changes.loc[changes["Change"] == "entered", "project_id"])
+    assert entered == set(after.chosen_starts) - set(before.chosen_starts)
+    left = set(changes.loc[changes["Change"] == "left", "project_id"])
+    assert left == set(before.chosen_starts) - set(after.chosen_starts)
+    side = views.compare_table({"before": before, "after": after}, "zh")
+    assert list(side.columns) == ["before", "after"]
+    assert side.loc["总就业岗位", "after"] == pytest.approx(after.total_jobs, abs=1e-3)
+
+
+def test_people_are_counted_in_wan_in_chinese() -> None:
+    assert views.people(230808, "zh") == "23.08 万人"
+    assert views.people(950, "zh") == "950 人"
+    assert views.people(230808, "en") == "230,808"

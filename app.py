@@ -236,7 +236,8 @@ with st.spinner("…"):
 if solution is None:
     if conflicts is not None:
         st.error(t("infeasible"))
-        for message in conflicts["message"]:
+        names_zh = dict(zip(data.regions["region"], data.regions["name_zh"], strict=True))
+        for message in views.conflict_lines(conflicts, language, names_zh):
             st.markdown(f"- {message}")
         st.dataframe(conflicts, hide_index=True, width="stretch")
     else:

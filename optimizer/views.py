@@ -185,6 +185,46 @@ def status_message(solution: Solution, language: str = "en") -> tuple[str, str]:
     return "warning", text("time_limited", language, gap=gap)
 
 
+# Chinese wording of the diagnosis for the limits a planner moves most; other conflicts keep
+# the diagnosis's own (English) sentence.
+_CONFLICTS_ZH = {
+    "fiscal_budget": "{key}年财政预算需 {needed:,.1f} 亿元，当前设定 {set:,.1f} 亿元"
+    "（需增加 {move:,.1f} 亿元）",
+    "bond_quota": "{key}年债券额度需 {needed:,.1f} 亿元，当前设定 {set:,.1f} 亿元"
+    "（需增加 {move:,.1f} 亿元）",
+    "debt_headroom": "{place}债务空间需 {needed:,.1f} 亿元，现有 {set:,.1f} 亿元"
+    "（需增加 {move:,.1f} 亿元）",
+    "ppp_line": "{place}新增PPP年支出需 {needed:,.2f} 亿元/年，红线内剩余 {set:,.2f} 亿元/年"
+    "（提高红线或减少该市PPP项目）",
+    "coverage_floor": "{place}须再就业 {set:,.0f} 名分流职工，在其他约束下最多 {needed:,.0f} 名"
+    "（降低各市最低再就业比例）",
+}
+
+
+def conflict_lines(
+    conflicts: pd.DataFrame, language: str = "en", names_zh: dict[str, str] | None = None
+) -> list[str]:
+    """The diagnosis of an infeasible scenario (InfeasibleError.to_frame()) as sentences."""
+    lines = []
+    for row in conflicts.itertuples(index=False):
+        template = _CONFLICTS_ZH.get(row.limit) if language == "zh" else None
+        numbers = (row.set, row.needed)
+        if template is None or any(v is None or v != v for v in numbers):
+            lines.append(str(row.message))
+            continue
+        place = (names_zh or {}).get(str(row.about), str(row.about))
+        lines.append(
+            template.format(
+                key=row.about,
+                place=place,
+                set=row.set,
+                needed=row.needed,
+                move=row.needed - row.set,
+            )
+        )
+    return lines
+
+
 def headline_metrics(solution: Solution, language: str = "en") -> list[tuple[str, str, float]]:
     """(label, value as shown, value as a number) for the headline figures."""
     h = solution.headline()

@@ -91,6 +91,9 @@ def test_an_infeasible_scenario_shows_the_diagnosis(app: AppTest) -> None:
     words = " ".join(m.value for m in app.markdown)
     assert "fiscal budget" in words
     assert not app.metric  # no stale figures under the diagnosis
+    app.sidebar.radio(key="language").set_value("zh").run()
+    assert "没有方案能满足全部约束" in app.error[0].value
+    assert "年财政预算需" in " ".join(m.value for m in app.markdown)
 
 
 def test_forcing_a_project_in_puts_it_on_the_shortlist(

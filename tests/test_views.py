@@ -56,3 +56,16 @@ def test_people_are_counted_in_wan_in_chinese() -> None:
     assert views.people(230808, "zh") == "23.08 万人"
     assert views.people(950, "zh") == "950 人"
     assert views.people(230808, "en") == "230,808"
+
+
+def test_the_diagnosis_reads_in_chinese(sample: optimizer.PlanningData) -> None:
+    with pytest.raises(optimizer.InfeasibleError) as caught:
+        solve(sample, Scenario(debt_headroom_scale=0.2))
+    frame = caught.value.to_frame()
+    names = dict(zip(sample.regions["region"], sample.regions["name_zh"], strict=True))
+    english = views.conflict_lines(frame, "en")
+    chinese = views.conflict_lines(frame, "zh", names)
+    assert english == list(frame["message"])
+    debt = frame.index[frame["limit"] == "debt_headroom"][0]
+    assert chinese[debt].startswith(names[frame.loc[debt, "about"]] + "债务空间需")
+    assert f"{frame.loc[debt, 'needed']:,.1f} 亿元" in chinese[debt]

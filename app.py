@@ -125,23 +125,26 @@ st.sidebar.download_button(
 )
 data = load(state.workbook)
 
-# A new workbook resets the sidebar to its own settings.
-if state.get("fingerprint") != data.fingerprint:
+
+def reset_sidebar(values: dict) -> None:
+    """Make `values` the sidebar's: widgets refill from them, tables are drawn anew."""
     for key in CONTROL_KEYS:
         state.pop(key, None)
-    state.time_limit_capped = False
-    state.fingerprint = data.fingerprint
-    state.defaults = controls.controls_from(data)
-    state.table_version = state.get("table_version", 0) + 1
-
-# A scenario loaded from JSON fills the sidebar before its widgets are drawn.
-if "pending_scenario" in state:
-    values = controls.controls_from(data, state.pop("pending_scenario"))
-    for key in CONTROL_KEYS:
-        state[key] = values[key]
-    state.time_limit_capped = True  # the scenario's own limit, as saved
     state.defaults = values
     state.table_version = state.get("table_version", 0) + 1
+
+
+# A new workbook resets the sidebar to its own settings, with a time limit of at most 10 s:
+# a planner moving a slider should not wait the workbook's 30 s for a proof (a run stopped
+# early says so with its gap).
+if state.get("fingerprint") != data.fingerprint:
+    state.fingerprint = data.fingerprint
+    values = controls.controls_from(data)
+    reset_sidebar({**values, "time_limit": min(values["time_limit"], 10.0)})
+
+# A scenario loaded from JSON fills the sidebar, its own time limit included.
+if "pending_scenario" in state:
+    reset_sidebar(controls.controls_from(data, state.pop("pending_scenario")))
 
 # ---------------------------------------------------------------------------- the scenario
 
@@ -166,12 +169,6 @@ sidebar.caption(t("money_table"))
 # loaded scenario can fill them without Streamlit's "default and state both set" warning.
 for key in CONTROL_KEYS:
     state.setdefault(key, defaults[key])
-# At most 10 s by default: a planner moving a slider should not wait the workbook's 30 s for
-# a proof; a run stopped early says so with its gap.
-state.setdefault("time_limit_capped", False)
-if not state.time_limit_capped:
-    state.time_limit = min(state.time_limit, 10.0)
-    state.time_limit_capped = True
 budget_scale = sidebar.slider(t("budget_scale"), 0.0, 2.0, step=0.05, key="budget_scale")
 debt_scale = sidebar.slider(t("debt_scale"), 0.0, 2.0, step=0.05, key="debt_scale")
 ppp_choice = sidebar.radio(
@@ -248,11 +245,10 @@ kind, message = views.status_message(solution, language)
 (st.success if kind == "success" else st.warning)(message)
 # What the last change cost or gained: each figure against the previous scenario shown.
 metrics = views.headline_metrics(solution, language)
-previous = state.get("previous_metrics")
 if state.get("shown_scenario") != scenario_json:
     state.previous_metrics = state.get("shown_metrics")
-    previous = state.previous_metrics
     state.shown_scenario, state.shown_metrics = scenario_json, [m[2] for m in metrics]
+previous = state.get("previous_metrics")
 for k, (column, (label, value, number)) in enumerate(
     zip(st.columns(4) + st.columns(3), metrics, strict=True)
 ):

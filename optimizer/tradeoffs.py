@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -34,7 +35,7 @@ import pandas as pd
 import pulp
 
 from .loader import PlanningData
-from .model import SelectionModel, build_model, limit_amounts
+from .model import SelectionModel, build_model, limit_amounts, project_figures
 from .scenario import Scenario
 from .solve import SolverRun, _read_highs
 
@@ -400,30 +401,18 @@ def _set_lever(scenario: Scenario, lever: Lever, value: float) -> Scenario:
     return scenario.replace(**{lever.field: value})
 
 
-def _point_rows(
-    data: PlanningData,
-    lever: Lever,
-    settings: list[float],
-    scenarios: list[Scenario],
-    outcomes: list[Outcome],
-) -> list[dict]:
-    return [
-        {
-            "lever": lever.name,
-            "setting": setting,
-            "amount": lever.amount(data, scenario),
-            "unit": lever.unit,
-            "status": o.status,
-            "objective": o.objective,
-            "reemployed": o.reemployed,
-            "total_jobs": o.total_jobs,
-            "capex": o.capex,
-            "projects": len(o.chosen) if o.status in ("optimal", "time_limit") else 0,
-            "gap": o.gap,
-            "seconds": o.seconds,
-        }
-        for setting, scenario, o in zip(settings, scenarios, outcomes, strict=True)
-    ]
+def _outcome_columns(o: Outcome) -> dict:
+    """The columns every re-solve table shares, after the lever's own."""
+    return {
+        "status": o.status,
+        "objective": o.objective,
+        "reemployed": o.reemployed,
+        "total_jobs": o.total_jobs,
+        "capex": o.capex,
+        "projects": len(o.chosen),
+        "gap": o.gap,
+        "seconds": o.seconds,
+    }
 
 
 def frontier(
@@ -458,7 +447,16 @@ def frontier(
     outcomes = _run_chunks(
         _solve_scenarios, chunks, [len(c[1]) for c in chunks], executor, progress, cancel
     )
-    table = pd.DataFrame(_point_rows(data, spec, settings, scenarios, outcomes))
+    table = pd.DataFrame(
+        {
+            "lever": spec.name,
+            "setting": setting,
+            "amount": spec.amount(data, point),
+            "unit": spec.unit,
+            **_outcome_columns(o),
+        }
+        for setting, point, o in zip(settings, scenarios, outcomes, strict=True)
+    )
     step = table["amount"].diff()
     for column in ("reemployed", "total_jobs"):
         name = "marginal_jobs" if column == "total_jobs" else "marginal_reemployed"
@@ -497,26 +495,23 @@ def frontier_grid(
     outcomes = _run_chunks(
         _solve_scenarios, chunks, [len(xs)] * len(ys), executor, progress, cancel
     )
-    rows = []
-    flat = [
-        (y, x, sc)
+    points_xy = [
+        (x, y, sc)
         for y, row in zip(ys, rows_of, strict=True)
         for x, sc in zip(xs, row, strict=True)
     ]
-    for (y, x, sc), o in zip(flat, outcomes, strict=True):
-        point = _point_rows(data, spec_x, [x], [sc], [o])[0]
-        point.pop("lever"), point.pop("setting"), point.pop("amount"), point.pop("unit")
-        rows.append(
-            {
-                "lever_x": spec_x.name,
-                "setting_x": x,
-                "amount_x": spec_x.amount(data, sc),
-                "lever_y": spec_y.name,
-                "setting_y": y,
-                "amount_y": spec_y.amount(data, sc),
-                **point,
-            }
-        )
+    rows = [
+        {
+            "lever_x": spec_x.name,
+            "setting_x": x,
+            "amount_x": spec_x.amount(data, sc),
+            "lever_y": spec_y.name,
+            "setting_y": y,
+            "amount_y": spec_y.amount(data, sc),
+            **_outcome_columns(o),
+        }
+        for (x, y, sc), o in zip(points_xy, outcomes, strict=True)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -552,7 +547,7 @@ def break_even(
 
     base = (scenario or Scenario()).resolved(data)
     solution = solve(data, base)
-    figures = build_model(data, base).figures
+    figures = project_figures(data, base)
     chosen = set(solution.chosen_starts)
     wanted = set(projects) if projects is not None else None
     weight = base.setting(data, "other_jobs_weight")
@@ -668,9 +663,8 @@ def robustness(
     base = (scenario or Scenario()).resolved(data)
     rng = np.random.default_rng(seed)
     n = len(data.projects)
-    multipliers = (
-        rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, n)) if spread else np.ones((draws, n))
-    )
+    # With spread 0 every multiplier is exactly 1.0: the draws are the plain solve.
+    multipliers = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, n))
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
     chunks = [(data, base, part, time_limit_s, mip_gap) for part in parts]
     outcomes = _run_chunks(
@@ -714,8 +708,6 @@ def robustness(
 def progress_bar(description: str, *, file=None) -> Iterator[Progress]:
     """A tqdm bar as a progress callback: `with progress_bar("frontier") as p: frontier(...,
     progress=p)`. Written to stderr by default, so a command's stdout stays clean."""
-    import sys
-
     from tqdm import tqdm
 
     # delay: a run over in half a second draws no bar at all.

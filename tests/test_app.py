@@ -25,6 +25,12 @@ def keep_main_module() -> Iterator[None]:
     sys.modules["__main__"] = main
 
 
+@pytest.fixture(scope="module")
+def app_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
+    """The sample as the app first solves it (at most 10 s, the app's default limit)."""
+    return solve(sample, Scenario(time_limit_s=10))
+
+
 @pytest.fixture
 def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
@@ -56,8 +62,8 @@ def shortlist_ids(at: AppTest) -> set[str]:
     raise AssertionError("no shortlist table on the page")
 
 
-def test_the_app_starts_on_the_sample(app: AppTest, sample: optimizer.PlanningData) -> None:
-    expected = solve(sample, Scenario(time_limit_s=10))
+def test_the_app_starts_on_the_sample(app: AppTest, app_solution: optimizer.Solution) -> None:
+    expected = app_solution
     shown = metrics(app)
     assert len(shown) == 7
     assert reemployed(app) == f"{expected.headline()['reemployed']:,.0f}"
@@ -97,9 +103,9 @@ def test_an_infeasible_scenario_shows_the_diagnosis(app: AppTest) -> None:
 
 
 def test_forcing_a_project_in_puts_it_on_the_shortlist(
-    app: AppTest, sample: optimizer.PlanningData
+    app: AppTest, app_solution: optimizer.Solution
 ) -> None:
-    left_out = solve(sample, Scenario(time_limit_s=10)).not_chosen
+    left_out = app_solution.not_chosen
     pid = left_out.loc[left_out["reason"].str.contains("optimiser"), "project_id"].iloc[0]
     assert pid not in shortlist_ids(app)
     app.sidebar.multiselect(key="forced_in").set_value([pid]).run()

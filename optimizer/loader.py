@@ -20,10 +20,10 @@ import openpyxl
 import pandas as pd
 
 from .schema import (
+    CHOICE_ALIASES,
     NO_WORDS,
     OPTIONAL_SHEETS,
     REQUIRED_SHEETS,
-    SECTOR_ALIASES,
     SECTORS,
     YES_WORDS,
     Column,
@@ -90,19 +90,35 @@ class PlanningData:
     settings: dict[str, float]
     warnings: tuple[str, ...] = ()
     source_name: str = ""
-    _fingerprint: list[str] = field(default_factory=list, repr=False, compare=False)
+    # region, year, workers: when workers lose their jobs (empty: no displacement sheet, so
+    # every region's displaced_workers count from the first planning year).
+    displacement: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["region", "year", "workers"])
+    )
+    # Not an init field: dataclasses.replace(data, projects=...) gets a fresh cache, so
+    # changed data never keeps the old fingerprint.
+    _fingerprint: list[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_fingerprint", [])
 
     @property
     def planning_years(self) -> list[int]:
         return [int(y) for y in self.years["year"]]
 
     @property
+    def has_displacement_schedule(self) -> bool:
+        return len(self.displacement) > 0
+
+    @property
     def fingerprint(self) -> str:
         """SHA-256 of the tables' contract columns: same data, same fingerprint, any file."""
         if not self._fingerprint:
             digest = hashlib.sha256()
-            for sheet in ("projects", "regions", "years", "sectors"):
+            for sheet in ("projects", "regions", "years", "sectors", "displacement"):
                 table = getattr(self, sheet)
+                if sheet == "displacement" and table.empty:
+                    continue  # version 1 workbooks keep their fingerprint
                 names = [c.name for c in columns(sheet) if c.name in table.columns]
                 digest.update(sheet.encode())
                 digest.update(table[names].to_csv(index=False).encode("utf-8"))
@@ -245,7 +261,9 @@ def _parse_cell(column: Column, value: Any) -> Any:
     if column.type == "text":
         text = _as_text(value)
         if column.choices:
-            key = SECTOR_ALIASES.get(text, text.lower())
+            key = CHOICE_ALIASES.get(text, text.lower())
+            if key not in column.choices and text.upper() in column.choices:
+                key = text.upper()  # S, R, E
             if key not in column.choices:
                 raise _CellError(f"must be one of {', '.join(column.choices)}, got '{text}'")
             return key
@@ -452,6 +470,62 @@ def _check_sectors(sectors: _Sheet, problems: list[Problem]) -> None:
         )
 
 
+def _check_displacement(
+    displacement: _Sheet, regions: _Sheet, years: list[int], problems: list[Problem]
+) -> None:
+    """Known regions, no year after the horizon, one row per region and year, and each
+    region's rows summing to its displaced_workers."""
+    totals = {r["region"]: r.get("displaced_workers") for r in regions.records if r.get("region")}
+    seen: dict[tuple[str, int], int] = {}
+    sums: dict[str, float] = {}
+    for r in displacement.records:
+        row, region, year = r["excel_row"], r.get("region"), r.get("year")
+        if region and region not in totals:
+            problems.append(
+                Problem(
+                    "displacement",
+                    row,
+                    "region",
+                    f"'{region}' is not a region in the regions sheet",
+                )
+            )
+            continue
+        if year is not None and years and year > years[-1]:
+            problems.append(
+                Problem(
+                    "displacement",
+                    row,
+                    "year",
+                    f"{year} is after the last planning year {years[-1]}",
+                )
+            )
+        if region and year is not None:
+            if (region, year) in seen:
+                problems.append(
+                    Problem(
+                        "displacement",
+                        row,
+                        "year",
+                        f"{region} {year} appears twice (also row {seen[region, year]})",
+                    )
+                )
+            seen[region, year] = row
+        if region and r.get("workers") is not None:
+            sums[region] = sums.get(region, 0.0) + r["workers"]
+    for region, total in totals.items():
+        given = sums.get(region, 0.0)
+        if total is not None and abs(given - total) > 0.5:
+            problems.append(
+                Problem(
+                    "displacement",
+                    None,
+                    "workers",
+                    f"{region}'s rows add up to {given:,.0f} workers, but regions gives "
+                    f"displaced_workers {total:,.0f}",
+                )
+            )
+
+
 def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: list[Problem]) -> None:
     _check_unique(projects, "project_id", problems)
     ids = {r["project_id"] for r in projects.records if r.get("project_id")}
@@ -552,6 +626,16 @@ def _fill_start_defaults(projects: pd.DataFrame, years: list[int]) -> pd.DataFra
     return projects
 
 
+def _fill_mechanism(projects: pd.DataFrame) -> pd.DataFrame:
+    """A PPP payment with no mechanism given is a viability-gap subsidy (the contract's
+    default); a project with no payment has no mechanism."""
+    projects = projects.copy()
+    paying = projects["ppp_annual_payment"] > 0
+    empty = projects["ppp_mechanism"] == ""
+    projects.loc[paying & empty, "ppp_mechanism"] = "viability_gap"
+    return projects
+
+
 def _fill_sites(projects: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     projects = projects.copy()
     centre = regions.set_index("region")
@@ -601,7 +685,7 @@ def load_workbook(source: Source) -> PlanningData:
 
     tables = {
         s: _read_table(rows[s], s, problems)
-        for s in ("projects", "regions", "years", "sectors")
+        for s in ("projects", "regions", "years", "sectors", "displacement")
         if s in rows
     }
     settings = _read_settings(rows.get("settings", []), problems, warnings)
@@ -613,6 +697,17 @@ def load_workbook(source: Source) -> PlanningData:
         _check_years(tables["years"], problems)
     if "sectors" in tables and tables["sectors"].usable:
         _check_sectors(tables["sectors"], problems)
+    displacement = tables.get("displacement")
+    if (
+        displacement is not None
+        and displacement.usable
+        and regions is not None
+        and regions.usable
+        and "years" in tables
+        and tables["years"].usable
+    ):
+        planning = sorted({r["year"] for r in tables["years"].records if r.get("year") is not None})
+        _check_displacement(displacement, regions, planning, problems)
     if "projects" in tables and tables["projects"].usable:
         region_ids = (
             {r["region"] for r in regions.records if r.get("region")}
@@ -628,9 +723,15 @@ def load_workbook(source: Source) -> PlanningData:
     years["year"] = years["year"].astype(int)
     regions_frame = _frame(tables["regions"])
     projects = _fill_start_defaults(_frame(tables["projects"]), years["year"].tolist())
-    projects = _fill_sites(projects, regions_frame)
+    projects = _fill_mechanism(_fill_sites(projects, regions_frame))
     sectors = _sector_table(tables["sectors"].records if "sectors" in tables else [])
+    schedule = pd.DataFrame(columns=["region", "year", "workers"])
+    if "displacement" in tables and tables["displacement"].records:
+        frame = _frame(tables["displacement"])
+        schedule = frame.assign(year=frame["year"].astype(int)).sort_values(["region", "year"])
+        schedule = schedule.reset_index(drop=True)
     return PlanningData(
+        displacement=schedule,
         projects=projects,
         regions=regions_frame,
         years=years,

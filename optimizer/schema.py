@@ -23,6 +23,17 @@ SECTOR_ALIASES: dict[str, str] = {
     "城市更新": "urban_renewal",
 }
 
+# What planners type for a PPP's payment mechanism, and for a figure's basis.
+MECHANISMS: tuple[str, ...] = ("government_pay", "viability_gap", "user_pay")
+MECHANISM_ALIASES: dict[str, str] = {
+    "政府付费": "government_pay",
+    "可行性缺口补助": "viability_gap",
+    "可行性缺口": "viability_gap",
+    "使用者付费": "user_pay",
+}
+# A cell with choices is matched through these aliases, then case-insensitively.
+CHOICE_ALIASES: dict[str, str] = {**SECTOR_ALIASES, **MECHANISM_ALIASES}
+
 SECTOR_NAMES_ZH: dict[str, str] = {
     "transport": "交通",
     "telecom": "通信",
@@ -34,7 +45,7 @@ YES_WORDS = frozenset({"yes", "y", "true", "1", "是", "t"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "否", "f"})
 
 REQUIRED_SHEETS: tuple[str, ...] = ("projects", "regions", "years")
-OPTIONAL_SHEETS: tuple[str, ...] = ("sectors", "settings")
+OPTIONAL_SHEETS: tuple[str, ...] = ("displacement", "sectors", "settings")
 SHEETS: tuple[str, ...] = REQUIRED_SHEETS + OPTIONAL_SHEETS
 
 

@@ -76,9 +76,12 @@ def _book(tables: dict[str, pd.DataFrame], settings: dict[str, float]) -> openpy
 def write_workbook(data: PlanningData, target: str | IO[bytes]) -> None:
     """Write planning tables as a workbook the loader reads back to the same tables."""
     tables = {}
-    for sheet in ("projects", "regions", "years", "sectors"):
+    for sheet in ("projects", "regions", "years", "displacement", "sectors"):
         names = [c.name for c in columns(sheet)]
-        tables[sheet] = getattr(data, sheet)[names]
+        table = getattr(data, sheet)
+        if sheet == "displacement" and table.empty:
+            continue  # no schedule: the workbook keeps version 1's reading
+        tables[sheet] = table.reindex(columns=names)
     book = _book(tables, data.settings)
     write_atomically(target, book.save)
 
@@ -88,7 +91,7 @@ def write_template(target: Target) -> None:
     and a `contract` sheet that explains each column."""
     tables = {
         sheet: pd.DataFrame(columns=[c.name for c in columns(sheet)])
-        for sheet in ("projects", "regions", "years")
+        for sheet in ("projects", "regions", "years", "displacement")
     }
     tables["sectors"] = pd.DataFrame({"sector": list(SECTORS), "min_share": 0.0, "max_share": 1.0})
     book = _book(tables, setting_defaults())

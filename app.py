@@ -250,7 +250,7 @@ if state.get("shown_scenario") != scenario_json:
     state.shown_scenario, state.shown_metrics = scenario_json, [m[2] for m in metrics]
 previous = state.get("previous_metrics")
 for k, (column, (label, value, number)) in enumerate(
-    zip(st.columns(4) + st.columns(3), metrics, strict=True)
+    zip(st.columns(4) + st.columns(4), metrics, strict=True)
 ):
     delta = None
     if previous is not None and k in (0, 1) and round(number - previous[k]):
@@ -276,11 +276,16 @@ result_tab, map_tab, tradeoff_tab, compare_tab, shortlist_tab = st.tabs(
 )
 
 with result_tab:
+    st.plotly_chart(views.reemployment_year_figure(solution, language), width="stretch")
     left, right = st.columns(2)
     left.plotly_chart(views.year_figure(solution, language), width="stretch")
     right.plotly_chart(views.sector_figure(solution, language), width="stretch")
     left.plotly_chart(views.city_figure(solution, language), width="stretch")
     right.plotly_chart(views.ppp_figure(solution, language), width="stretch")
+    notes = views.ppp_notes(solution, language)
+    if notes:
+        right.caption(t("ppp_notes"))
+        right.markdown("\n".join(f"- {note}" for note in notes))
     st.subheader(t("binding"))
     st.dataframe(solution.binding_limits, hide_index=True, width="stretch")
 
@@ -438,6 +443,8 @@ with shortlist_tab:
         },
     )
     st.caption(f"{len(shown)} / {len(table)}")
-    not_chosen = solution.not_chosen
+    not_chosen = solution.not_chosen.drop(
+        columns=["reason_code", "reason" if language == "zh" else "reason_zh"]
+    )
     with st.expander(f"{len(not_chosen)} — {views.text('left', language)}"):
         st.dataframe(not_chosen, hide_index=True, width="stretch")

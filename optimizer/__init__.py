@@ -1,16 +1,18 @@
 """Infrastructure investment prioritiser for Jiangsu's capacity-exit regions.
 
-Data flows one way: workbook → validated tables → model → solution → views and exports.
+Data flows one way: workbook → validated tables → scenario → instance → model → solver →
+solution → views, exports and analyses.
 """
 
 from .baseline import greedy_portfolio
 from .diagnosis import Conflict, InfeasibleError
 from .export import export_workbook, read_scenario
+from .instance import Instance, prepare
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
 from .scenario import Scenario, ScenarioError
 from .solution import Solution
-from .solve import SolverError, SolverRun, read_solution, run_solver, solve
+from .solve import SolverError, SolverRun, Status, read_solution, run_solver, solve
 from .template import write_template, write_workbook
 from .tradeoffs import (
     AnalysisCancelled,
@@ -32,6 +34,7 @@ __all__ = [
     "robustness",
     "Conflict",
     "InfeasibleError",
+    "Instance",
     "PlanningData",
     "Problem",
     "Scenario",
@@ -40,11 +43,13 @@ __all__ = [
     "Solution",
     "SolverError",
     "SolverRun",
+    "Status",
     "WorkbookError",
     "build_model",
     "export_workbook",
     "greedy_portfolio",
     "load_workbook",
+    "prepare",
     "read_scenario",
     "read_solution",
     "run_solver",

@@ -8,33 +8,35 @@ from __future__ import annotations
 import math
 import time
 
+from .instance import Instance, prepare
 from .loader import PlanningData
-from .model import build_model, project_figures
 from .scenario import Scenario
-from .solution import Solution
-from .solve import read_solution, run_solver
+from .solution import Solution, evaluate
+from .solve import SolverRun, Status
 
 
-def greedy_starts(data: PlanningData, scenario: Scenario) -> dict[str, int]:
-    """Mandatory projects first, then by jobs per 亿元 of fiscal money (budget share of
+def greedy_starts(inst: Instance) -> dict[str, int]:
+    """Mandatory projects first, then by job-years per 亿元 of fiscal money (budget share of
     capex; a project needing none ranks first), each at its earliest start that keeps the
-    fiscal budget, bond quota, debt headroom, PPP line, sector maxima, exclusive groups and
-    prerequisites. Sector minima, coverage floors and PPP shares are not chased."""
-    sc = scenario.resolved(data)
-    f = project_figures(data, sc)
-    p = data.projects
-    years = data.planning_years
-    budget = sc.fiscal_budget_by_year(data)
-    quota = sc.bond_quota_by_year(data)
-    headroom = sc.debt_headroom_by_region(data)
-    ppp_room = sc.ppp_room_by_region(data)
-    max_share = {s: hi for s, (_, hi) in sc.sector_shares(data).items()}
+    fiscal budget (with PPP payments once in service), bond quota, debt headroom, PPP lines,
+    sector maxima, exclusive groups and prerequisites. Sector minima, coverage floors, PPP
+    shares and the timing of layoffs are not chased: that is today's ranking."""
+    f = inst.projects
+    p = inst.data.projects
+    years = list(inst.years)
+    budget = dict(inst.fiscal_budget)
+    quota = dict(inst.bond_quota)
+    headroom = dict(inst.debt_headroom)
+    ppp_room = dict(inst.ppp_room)
+    pay_room = dict(inst.government_pay_room)
+    max_share = {s: hi for s, (_, hi) in inst.sector_shares.items()}
     total_capex_cap = sum(budget.values()) + sum(quota.values())  # for sector maxima, see below
+    job_years = (f["build_jobs"] * f["duration"]).to_numpy()
 
     def rank(i: int) -> tuple:
         fiscal = f.at[i, "budget_money"]
-        per_fiscal = math.inf if fiscal <= 0 else f.at[i, "jobs"] / fiscal
-        return (not f.at[i, "forced_in"], -per_fiscal, -f.at[i, "jobs"], f.at[i, "project_id"])
+        per_fiscal = math.inf if fiscal <= 0 else job_years[i] / fiscal
+        return (not f.at[i, "forced_in"], -per_fiscal, -job_years[i], f.at[i, "project_id"])
 
     used_budget = dict.fromkeys(years, 0.0)
     used_bond = dict.fromkeys(years, 0.0)
@@ -53,6 +55,8 @@ def greedy_starts(data: PlanningData, scenario: Scenario) -> dict[str, int]:
             continue
         if f.at[i, "ppp_payment"] > ppp_room[region] + 1e-9:
             continue
+        if f.at[i, "government_pay"] and f.at[i, "ppp_payment"] > pay_room[region] + 1e-9:
+            continue
         # A sector's maximum share is checked against what the money could fund at most.
         if (
             sector_capex.get(row["sector"], 0.0) + f.at[i, "capex"]
@@ -68,17 +72,23 @@ def greedy_starts(data: PlanningData, scenario: Scenario) -> dict[str, int]:
             if t < earliest:
                 continue
             span = range(t, t + d)
+            after = range(t + d, years[-1] + 1)
             b, q = f.at[i, "budget_money"] / d, f.at[i, "bond_money"] / d
+            pay = f.at[i, "ppp_payment"]
             if all(
                 used_budget[y] + b <= budget[y] + 1e-9 and used_bond[y] + q <= quota[y] + 1e-9
                 for y in span
-            ):
+            ) and all(used_budget[y] + pay <= budget[y] + 1e-9 for y in after):
                 for y in span:
                     used_budget[y] += b
                     used_bond[y] += q
+                for y in after:
+                    used_budget[y] += pay
                 chosen[row["project_id"]] = t
                 headroom[region] -= f.at[i, "bond_money"]
                 ppp_room[region] -= f.at[i, "ppp_payment"]
+                if f.at[i, "government_pay"]:
+                    pay_room[region] -= f.at[i, "ppp_payment"]
                 sector_capex[row["sector"]] = (
                     sector_capex.get(row["sector"], 0.0) + f.at[i, "capex"]
                 )
@@ -88,33 +98,31 @@ def greedy_starts(data: PlanningData, scenario: Scenario) -> dict[str, int]:
     return chosen
 
 
-def greedy_portfolio(data: PlanningData, scenario: Scenario | None = None) -> Solution:
+def greedy_portfolio(data: PlanningData | Instance, scenario: Scenario | None = None) -> Solution:
     """The greedy ranking's portfolio, reported like an optimised one.
 
-    Its re-employment is the best matching of its jobs to displaced workers (a small LP), so
-    the comparison with `solve` is about the choice of projects alone. Sector minima, the
-    social-capital share and coverage floors are dropped for the evaluation, since a ranking
-    does not aim for them; `extra['meets_mix']` says whether it met them anyway.
+    Its re-employment is the best home-first matching of its jobs to displaced workers, so
+    the comparison with `solve` is about the choice of projects and start years alone.
+    `extra['meets_mix']` says whether it met the sector shares, which a ranking does not aim
+    for.
     """
-    sc = (scenario or Scenario()).resolved(data)
+    inst = data if isinstance(data, Instance) else prepare(data, scenario)
     started = time.perf_counter()
-    starts = greedy_starts(data, sc)
-    loose = sc.replace(
-        sector_min_share={s: 0.0 for s, _ in sc.sector_min_share},
-        sector_max_share={s: 1.0 for s, _ in sc.sector_max_share},
-        ppp_min_share=0.0,
-        min_coverage_share=0.0,
+    starts = greedy_starts(inst)
+    at = {pid: i for i, pid in enumerate(inst.projects["project_id"])}
+    run = SolverRun(Status.OPTIMAL, None, None, None, "greedy", "ranking", 0.0)
+    solution = evaluate(
+        inst, {at[pid]: t for pid, t in starts.items()}, run, time.perf_counter() - started
     )
-    model = build_model(data, loose, fixed_starts=starts)
-    build_seconds = time.perf_counter() - started
-    solution = read_solution(model, run_solver(model), build_seconds)
     shares = solution.by_sector
+    low = [lo for lo, _ in inst.sector_shares.values()]
+    high = [hi for _, hi in inst.sector_shares.values()]
     meets_mix = bool(
         (
-            (shares["share"] >= [lo - 1e-9 for _, lo in sc.sector_min_share])
-            & (shares["share"] <= [hi + 1e-9 for _, hi in sc.sector_max_share])
+            (shares["share"] >= [x - 1e-9 for x in low])
+            & (shares["share"] <= [x + 1e-9 for x in high])
         ).all()
     )
     solution.extra["meets_mix"] = meets_mix
-    solution.extra["method"] = "greedy: jobs per 亿元 of fiscal money"
+    solution.extra["method"] = "greedy: job-years per 亿元 of fiscal money"
     return solution

@@ -75,13 +75,23 @@ def _solve(args: argparse.Namespace) -> int:
         f"{solution.solver} {solution.solver_version})"
     )
     print(
-        f"re-employed: {h['reemployed']:,.0f} of {h['displaced']:,.0f} displaced workers "
-        f"({h['reemployed_share']:.1%}); total jobs {h['total_jobs']:,.0f}"
+        f"re-employed: {h['worker_years']:,.0f} worker-years of {h['displaced_worker_years']:,.0f} "
+        f"displaced ({h['worker_years_share']:.1%}); peak {h['reemployed_peak']:,.0f} persons "
+        f"in {int(h['peak_year'])} ({h['peak_share']:.1%} of those displaced by then)"
     )
+    by_year = ", ".join(f"{y} {v:,.0f}" for y, v in solution.reemployed_by_year.items())
+    print(f"re-employed by year: {by_year}")
     print(
-        f"projects: {int(h['projects'])}, capex {h['capex']:,.1f} 亿元 "
-        f"({h['jobs_per_yi']:,.1f} jobs per 亿元)"
+        f"projects: {int(h['projects'])}, capex {h['capex']:,.1f} 亿元, "
+        f"{h['job_years']:,.0f} job-years ({h['job_years_per_yi']:,.1f} per 亿元)"
     )
+    notes = [
+        f"{r}: {n}"
+        for r, n in zip(solution.by_region["region"], solution.by_region["ppp_note"], strict=True)
+        if n
+    ]
+    for note in notes:
+        print(f"PPP {note}")
     if args.out:
         print(f"shortlist written to {args.out}")
     return SOLVED
@@ -119,7 +129,7 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
         return SOLVED
-    shown = table[["setting", "amount", "status", "reemployed", "total_jobs", "gap"]]
+    shown = table[["setting", "amount", "status", "worker_years", "job_years", "gap"]]
     print(f"frontier of {LEVERS[args.lever].label} ({LEVERS[args.lever].unit})")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
     if args.out:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .instance import Instance
 from .loader import PlanningData
-from .scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,9 @@ def _forced(project_id: str, message: str) -> Conflict:
     return Conflict("forced_in", project_id, None, None, "project", message)
 
 
-def check_obvious_conflicts(data: PlanningData, scenario: Scenario) -> None:
+def check_obvious_conflicts(inst: Instance) -> None:
     """Raise InfeasibleError for conflicts that need no solver to see."""
-    from .model import project_figures, reach
-
-    f = project_figures(data, scenario)
+    data, f = inst.data, inst.projects
     years = data.planning_years
     conflicts: list[Conflict] = []
     if not years:
@@ -114,7 +112,7 @@ def check_obvious_conflicts(data: PlanningData, scenario: Scenario) -> None:
                 )
             )
     sectors = data.projects["sector"].to_numpy()
-    for sector, (low, _) in scenario.sector_shares(data).items():
+    for sector, (low, _) in inst.sector_shares.items():
         if low > 0 and not any(a and s == sector for a, s in zip(available, sectors, strict=True)):
             conflicts.append(
                 Conflict(
@@ -127,29 +125,31 @@ def check_obvious_conflicts(data: PlanningData, scenario: Scenario) -> None:
                     f"{sector} project can be chosen: set its minimum share to 0",
                 )
             )
-    if scenario.setting(data, "ppp_min_share") > 0 and not any(
+    if inst.setting("ppp_min_share") > 0 and not any(
         a and f.at[i, "private_money"] > 0 for i, a in enumerate(available)
     ):
         conflicts.append(
             Conflict(
                 "ppp_share_min",
                 "portfolio",
-                scenario.setting(data, "ppp_min_share"),
+                inst.setting("ppp_min_share"),
                 0.0,
                 "share",
                 "a least share of social capital is set but no project that can be chosen has any: "
                 "set ppp_min_share to 0",
             )
         )
-    floor = scenario.setting(data, "min_coverage_share")
+    floor = inst.setting("min_coverage_share")
     if floor > 0:
-        pairs = reach(data.regions, scenario.setting(data, "commute_km"))
         work_regions = {
-            f.at[i, "region_at"] for i, a in enumerate(available) if a and f.at[i, "open_jobs"] > 0
+            f.at[i, "region_at"]
+            for i, a in enumerate(available)
+            if a
+            and f.at[i, "skill_match"] * (f.at[i, "build_jobs"] + f.at[i, "operating_jobs"]) > 0
         }
         for e, region in enumerate(data.regions.itertuples(index=False)):
             if region.displaced_workers > 0 and not any(
-                h == e and w in work_regions for w, h in pairs
+                h == e and w in work_regions for w, h in inst.reach
             ):
                 conflicts.append(
                     Conflict(
@@ -167,14 +167,12 @@ def check_obvious_conflicts(data: PlanningData, scenario: Scenario) -> None:
         raise InfeasibleError(conflicts)
 
 
-def explain_infeasibility(
-    data: PlanningData, scenario: Scenario, time_limit_s: float = 30.0
-) -> list[Conflict]:
+def explain_infeasibility(inst: Instance, time_limit_s: float = 30.0) -> list[Conflict]:
     """The smallest relative moves of the limits that let a portfolio exist."""
     from .model import build_model
     from .solve import run_solver
 
-    model = build_model(data, scenario, elastic=True)
+    model = build_model(inst, elastic=True)
     run = run_solver(model, time_limit_s=time_limit_s, mip_gap=1e-6, solver="highs")
     if run.status not in ("optimal", "time_limit"):
         return [
@@ -188,9 +186,7 @@ def explain_infeasibility(
             )
         ]
     f = model.figures
-    start_of = {
-        i: t for i, options in enumerate(model.starts) for t, x in options if (x.value() or 0) > 0.5
-    }
+    start_of = model.start_of()
     total_capex = sum(f.at[i, "capex"] for i in start_of)
     conflicts = []
     for lim in model.limits:
@@ -204,16 +200,25 @@ def explain_infeasibility(
 
 
 def _forced_spend(model, year: int, column: str, start_of: dict[int, int]) -> float:
-    f = model.figures
+    """What the mandatory projects need in a year: their spend while built and, for the
+    fiscal budget, their PPP payments once in service."""
+    inst = model.instance
+    f = inst.projects
+    k = inst.years.index(year)
     total = 0.0
     for i, t in start_of.items():
-        if f.at[i, "forced_in"] and t <= year <= t + f.at[i, "duration"] - 1:
+        if not f.at[i, "forced_in"]:
+            continue
+        if k in inst.build_years(i, t):
             total += f.at[i, column] / f.at[i, "duration"]
+        elif column == "budget_money" and k in inst.operating_years(i, t):
+            total += f.at[i, "ppp_payment"]
     return total
 
 
 def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: float) -> Conflict:
-    data, sc = model.data, model.scenario
+    inst = model.instance
+    data = inst.data
     family, key = lim.family, lim.key
     if family in ("fiscal_budget", "bond_quota"):
         what = "fiscal budget" if family == "fiscal_budget" else "bond quota"
@@ -251,11 +256,23 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
             needed,
             "亿元/year",
             f"{key}'s new PPP payments need {needed:,.2f} 亿元/year; the "
-            f"{sc.setting(data, 'ppp_cap_share'):.0%} line leaves {lim.limit:,.2f} "
+            f"{inst.setting('ppp_cap_share'):.0%} line leaves {lim.limit:,.2f} "
             f"亿元/year (raise the line or drop PPP projects there)",
         )
+    if family == "government_pay_line":
+        needed = lim.limit + move
+        return Conflict(
+            family,
+            key,
+            lim.limit,
+            needed,
+            "亿元/year",
+            f"{key}'s new government-pay PPP payments need {needed:,.2f} 亿元/year; the "
+            f"{inst.setting('ppp_government_pay_share'):.0%} line leaves {lim.limit:,.2f} "
+            f"亿元/year (drop government-pay projects there or change their mechanism)",
+        )
     if family in ("sector_min", "sector_max"):
-        low, high = sc.sector_shares(data)[key]
+        low, high = inst.sector_shares[key]
         share = low if family == "sector_min" else high
         in_sector = sum(
             model.figures.at[i, "capex"] for i in start_of if data.projects.at[i, "sector"] == key
@@ -278,11 +295,11 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
         return Conflict(
             family,
             key,
-            sc.setting(data, name),
+            inst.setting(name),
             None,
             "share",
             f"the social-capital share limit {name} = "
-            f"{sc.setting(data, name):.0%} cannot be met ({move:,.1f} 亿元 off)",
+            f"{inst.setting(name):.0%} cannot be met ({move:,.1f} 亿元 off)",
         )
     if family == "coverage_floor":
         needed = lim.limit - move
@@ -291,13 +308,13 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
             key,
             lim.limit,
             needed,
-            "persons",
-            f"{key}: {lim.limit:,.0f} displaced workers must be re-employed "
-            f"(min_coverage_share {sc.setting(data, 'min_coverage_share'):.0%}) but "
+            "worker-years",
+            f"{key}: {lim.limit:,.0f} worker-years of its displaced workers must be re-employed "
+            f"(min_coverage_share {inst.setting('min_coverage_share'):.0%}) but "
             f"at most {needed:,.0f} can be within the other limits",
         )
     if family == "forced_in":
-        position = int(lim.name.rsplit("p", 1)[1])
+        position = lim.position
         return Conflict(
             family,
             key,
@@ -308,7 +325,7 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
             "within the other limits: drop it or move the limits it strains",
         )
     if family == "forced_out":
-        position = int(lim.name.rsplit("p", 1)[1])
+        position = lim.position
         return Conflict(
             family,
             key,

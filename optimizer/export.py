@@ -68,10 +68,26 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "bond_money": ("Bond money (亿元)", "专项债（亿元）", MONEY),
     "private_money": ("Social capital (亿元)", "社会资本（亿元）", MONEY),
     "ppp_annual_payment": ("PPP payment (亿元/year)", "PPP年支付（亿元/年）", MONEY),
+    "ppp_mechanism": ("PPP mechanism", "PPP付费机制", PLAIN),
+    "duration_years": ("Build years", "建设年限", "0"),
+    "skill_match": ("Skill match", "技能匹配度", SHARE),
+    "build_jobs": ("Jobs while built", "建设期岗位", JOBS),
+    "operating_jobs": ("Jobs once running", "运营期岗位", JOBS),
+    "job_years": ("Job-years", "就业人年", JOBS),
+    "open_job_years": ("Job-years open to displaced workers", "可吸纳分流职工人年", JOBS),
+    "worker_years": ("Worker-years re-employed", "再就业人年", JOBS),
+    "displaced_worker_years": ("Worker-years displaced", "分流职工人年", JOBS),
+    "jobs_per_yi": ("Jobs per 亿元 per build year", "每亿元建设期年均岗位", "#,##0.0"),
+    "source": ("Jobs source", "就业数据来源", PLAIN),
+    "basis": ("Basis (S/R/E)", "依据（S/R/E）", PLAIN),
     "jobs": ("Jobs", "就业岗位", JOBS),
-    "jobs_per_yi": ("Jobs per 亿元", "每亿元就业", "#,##0.0"),
     "open_jobs": ("Jobs open to displaced workers", "可吸纳分流职工岗位", JOBS),
-    "reemployed": ("Re-employed displaced workers", "再就业分流职工", JOBS),
+    "reemployed": ("Re-employed displaced workers (persons)", "再就业分流职工（人）", JOBS),
+    "reemployed_share": ("Share of the displaced re-employed", "再就业比例", SHARE),
+    "displaced_stock": ("Displaced by then", "累计分流职工", JOBS),
+    "ppp_payments": ("PPP payments (亿元)", "PPP支付（亿元）", MONEY),
+    "ppp_ratio_before": ("Existing PPP ratio", "既有PPP支出占比", SHARE),
+    "ppp_note": ("PPP lines", "PPP红线说明", PLAIN),
     "start_year": ("Start", "开工年份", "0"),
     "finish_year": ("Finish", "完工年份", "0"),
     "reason": ("Reason", "原因", PLAIN),
@@ -109,15 +125,14 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "setting": ("Setting", "设定值", "0.00"),
     "status": ("Status", "求解状态", PLAIN),
     "objective": ("Objective", "目标值", JOBS),
-    "total_jobs": ("Total jobs", "总就业岗位", JOBS),
     "gap": ("Gap", "最优间隙", "0.00%"),
-    "marginal_reemployed": ("Extra re-employed per unit", "每单位新增再就业", "#,##0.0"),
-    "marginal_jobs": ("Extra jobs per unit", "每单位新增岗位", "#,##0.0"),
+    "marginal_worker_years": ("Extra worker-years per unit", "每单位新增再就业人年", "#,##0.0"),
+    "marginal_job_years": ("Extra job-years per unit", "每单位新增就业人年", "#,##0.0"),
     "item": ("Item", "项目", PLAIN),
     "value": ("Value", "数值", PLAIN),
 }
 
-SECTOR_COLUMNS = ["sector", "projects", "capex", "share", "min_share", "max_share", "jobs"]
+SECTOR_COLUMNS = ["sector", "projects", "capex", "share", "min_share", "max_share", "job_years"]
 SHORTLIST_COLUMNS = [
     "project_id",
     "name",
@@ -129,9 +144,17 @@ SHORTLIST_COLUMNS = [
     "budget_money",
     "bond_money",
     "private_money",
-    "jobs",
+    "ppp_annual_payment",
+    "ppp_mechanism",
+    "duration_years",
     "jobs_per_yi",
-    "reemployed",
+    "build_jobs",
+    "operating_jobs",
+    "skill_match",
+    "job_years",
+    "worker_years",
+    "basis",
+    "source",
 ]
 NOT_CHOSEN_COLUMNS = [
     "project_id",
@@ -139,7 +162,8 @@ NOT_CHOSEN_COLUMNS = [
     "sector",
     "region",
     "capex",
-    "jobs",
+    "duration_years",
+    "build_jobs",
     "jobs_per_yi",
     "reason",
 ]
@@ -147,27 +171,36 @@ YEAR_COLUMNS = [
     "year",
     "capex_spend",
     "budget_spend",
+    "ppp_payments",
     "fiscal_budget",
     "bond_spend",
     "bond_quota",
     "private_spend",
     "projects_running",
     "projects_starting",
+    "jobs",
+    "open_jobs",
+    "displaced_stock",
+    "reemployed",
+    "reemployed_share",
 ]
 CITY_COLUMNS = [
     "region",
     "projects",
     "capex",
-    "jobs",
+    "job_years",
     "displaced",
-    "reemployed",
+    "displaced_worker_years",
+    "worker_years",
     "coverage",
     "debt_used",
     "debt_headroom",
     "ppp_existing",
     "ppp_new",
+    "ppp_ratio_before",
     "ppp_ratio",
     "ppp_line",
+    "ppp_note",
 ]
 LIMIT_COLUMNS = ["family", "key", "use", "limit", "slack", "use_share", "binding", "unit"]
 
@@ -249,13 +282,16 @@ def _summary_rows(solution: Solution, language: str) -> list[tuple[str, Any, str
     rows = [
         (t("Status", "求解状态"), solution.status, PLAIN),
         (t("Proven gap", "最优性差距"), solution.gap, "0.00%"),
-        (t("Re-employed displaced workers", "再就业分流职工"), h["reemployed"], JOBS),
+        (t("Worker-years re-employed", "分流职工再就业人年"), h["worker_years"], JOBS),
+        (t("Worker-years displaced", "分流职工人年"), h["displaced_worker_years"], JOBS),
+        (t("Share of worker-years re-employed", "再就业人年占比"), h["worker_years_share"], SHARE),
+        (t("Peak year", "高峰年份"), int(h["peak_year"]), "0"),
+        (t("Re-employed in the peak year", "高峰年份再就业人数"), h["reemployed_peak"], JOBS),
         (t("Displaced workers", "分流职工总数"), h["displaced"], JOBS),
-        (t("Re-employed share", "再就业比例"), h["reemployed_share"], SHARE),
-        (t("Total jobs", "就业岗位总数"), h["total_jobs"], JOBS),
+        (t("Job-years", "就业人年"), h["job_years"], JOBS),
         (t("Projects chosen", "入选项目数"), h["projects"], JOBS),
         (t("Capex (亿元)", "总投资（亿元）"), h["capex"], MONEY),
-        (t("Jobs per 亿元", "每亿元就业"), h["jobs_per_yi"], "#,##0.0"),
+        (t("Job-years per 亿元", "每亿元就业人年"), h["job_years_per_yi"], "#,##0.0"),
         (t("Budget money (亿元)", "一般预算（亿元）"), h["budget_money"], MONEY),
         (t("Bond money (亿元)", "专项债（亿元）"), h["bond_money"], MONEY),
         (t("Social capital (亿元)", "社会资本（亿元）"), h["private_money"], MONEY),
@@ -270,6 +306,7 @@ def _summary_rows(solution: Solution, language: str) -> list[tuple[str, Any, str
         (t("Commuting distance (km)", "通勤距离（公里）"), sc.commute_km, "0"),
         (t("Weight of other jobs", "其他岗位权重"), sc.other_jobs_weight, "0.00"),
         (t("Minimum coverage per city", "各市最低再就业比例"), sc.min_coverage_share, SHARE),
+        (t("Discount rate", "贴现率"), sc.discount_rate, SHARE),
         (t("Solver", "求解器"), f"{solution.solver} {solution.solver_version}", PLAIN),
         (t("Solve time (s)", "求解时间（秒）"), solution.solve_seconds, "0.00"),
         (t("Input fingerprint (SHA-256)", "输入数据指纹"), solution.fingerprint, PLAIN),
@@ -318,13 +355,13 @@ FRONTIER_COLUMNS = (
     "amount",
     "setting",
     "status",
-    "reemployed",
-    "total_jobs",
+    "worker_years",
+    "job_years",
     "capex",
     "projects",
     "gap",
-    "marginal_reemployed",
-    "marginal_jobs",
+    "marginal_worker_years",
+    "marginal_job_years",
 )
 
 
@@ -336,11 +373,11 @@ def _frontier_sheet(
     if len(frontier) < 2:
         return
     lever = keys[0]
-    series = [k for k in ("reemployed", "total_jobs") if k in keys]
+    series = [k for k in ("worker_years", "job_years") if k in keys]
     chart = LineChart()
-    chart.title = "Re-employed workers and jobs" if language == "en" else "再就业与就业岗位"
+    chart.title = "Worker-years and job-years" if language == "en" else "再就业人年与就业人年"
     chart.x_axis.title = COLUMNS.get(lever, (lever, lever, ""))[0 if language == "en" else 1]
-    chart.y_axis.title = "persons" if language == "en" else "人"
+    chart.y_axis.title = "worker-years" if language == "en" else "人年"
     for key in series:
         column = keys.index(key) + 1
         chart.add_data(
@@ -381,6 +418,8 @@ def export_workbook(
     _summary(book, names["summary"], solution, language)
     _table(book, names["shortlist"], solution.chosen, SHORTLIST_COLUMNS, language)
     not_chosen = solution.not_chosen.copy()
+    if language == "zh":
+        not_chosen["reason"] = not_chosen["reason_zh"]
     keys = list(NOT_CHOSEN_COLUMNS)
     if break_even is not None:
         not_chosen["break_even_jobs"] = not_chosen["project_id"].map(break_even)
@@ -388,8 +427,18 @@ def export_workbook(
     _table(book, names["not_chosen"], not_chosen, keys, language)
     _table(book, names["by_year"], solution.by_year, YEAR_COLUMNS, language)
     cities = solution.by_region.merge(
-        solution.reemployment[["region", "displaced", "reemployed", "coverage"]], on="region"
+        solution.reemployment[
+            ["region", "displaced", "displaced_worker_years", "worker_years", "coverage"]
+        ],
+        on="region",
     )
+    if language == "zh":
+        cities["ppp_note"] = cities["ppp_note_zh"]
+        cities["region"] = cities["region"].map(
+            dict(
+                zip(solution.reemployment["region"], solution.reemployment["name_zh"], strict=True)
+            )
+        )
     _table(book, names["by_city"], cities, CITY_COLUMNS, language)
     _table(book, names["by_sector"], solution.by_sector, SECTOR_COLUMNS, language)
     _table(book, names["limits"], solution.limits, LIMIT_COLUMNS, language)

@@ -27,10 +27,22 @@ SETTING_FIELDS = (
     "min_coverage_share",
     "ppp_min_share",
     "ppp_max_share",
+    "ppp_government_pay_share",
+    "ppp_warning_share",
+    "discount_rate",
     "time_limit_s",
     "mip_gap",
 )
-_SHARES = ("ppp_cap_share", "min_coverage_share", "ppp_min_share", "ppp_max_share", "mip_gap")
+_SHARES = (
+    "ppp_cap_share",
+    "min_coverage_share",
+    "ppp_min_share",
+    "ppp_max_share",
+    "ppp_government_pay_share",
+    "ppp_warning_share",
+    "discount_rate",
+    "mip_gap",
+)
 
 
 class ScenarioError(ValueError):
@@ -67,6 +79,9 @@ class Scenario:
     min_coverage_share: float | None = None
     ppp_min_share: float | None = None
     ppp_max_share: float | None = None
+    ppp_government_pay_share: float | None = None
+    ppp_warning_share: float | None = None
+    discount_rate: float | None = None
     sector_min_share: tuple[tuple[str, float], ...] = ()
     sector_max_share: tuple[tuple[str, float], ...] = ()
     forced_in: tuple[str, ...] = ()

@@ -1,4 +1,9 @@
-"""What a solve reports: the portfolio and every figure a planner needs, as DataFrames."""
+"""What a solve reports: the portfolio and every figure a planner needs, as DataFrames.
+
+Re-employment is counted in worker-years: a displaced worker holding a job for one year is one
+worker-year. Per-city and per-year figures come from the home-first matching (`matching`), so
+a city's figure changes only when jobs or layoffs within its reach change.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pulp
 
+from .instance import Instance
+from .matching import home_first
 from .scenario import Scenario
 
 if TYPE_CHECKING:
@@ -20,19 +28,62 @@ if TYPE_CHECKING:
 BINDING_SHARE = 0.01
 ZERO_TOLERANCE = 1e-6
 
+# Why a project is left out, most specific first (codes; views put them in words).
+REASONS = {
+    "excluded": "excluded in the workbook",
+    "forced_out": "forced out by the scenario",
+    "cannot_finish": "cannot finish inside the planning years",
+    "variant_chosen": "its variant is chosen",
+    "prerequisite_out": "its prerequisite is left out",
+    "ppp_over_line": "{city}'s existing PPP commitments are above the {line:.0%} line",
+    "government_pay_over_line": (
+        "{city}'s existing PPP commitments are above the {line:.0%} line for government-pay "
+        "projects"
+    ),
+    "ppp_room_used": "{city}'s room under the {line:.0%} PPP line is used up",
+    "government_pay_room_used": "{city}'s room under the {line:.0%} government-pay line is used up",
+    "debt_used": "{city}'s debt headroom is used up",
+    "objective": "other projects re-employ more within the limits",
+}
+REASONS_ZH = {
+    "excluded": "工作簿中已排除",
+    "forced_out": "情景设定排除",
+    "cannot_finish": "规划期内无法完工",
+    "variant_chosen": "同组方案已入选",
+    "prerequisite_out": "前置项目未入选",
+    "ppp_over_line": "{city}既有PPP财政支出责任已超过{line:.0%}红线",
+    "government_pay_over_line": "{city}既有PPP财政支出责任已超过{line:.0%}，不得新上政府付费项目",
+    "ppp_room_used": "{city}PPP财政支出责任{line:.0%}红线内空间已用尽",
+    "government_pay_room_used": "{city}政府付费项目{line:.0%}空间已用尽",
+    "debt_used": "{city}债务空间已用尽",
+    "objective": "在约束内其他项目带来更多再就业",
+}
+PPP_NOTES_ZH = {
+    "over_line_before": "既有PPP财政支出责任（{before:.1%}）已超过{cap:.0%}红线，不能新增PPP项目",
+    "over_government_pay_before": (
+        "既有PPP财政支出责任（{before:.1%}）已超过{pay:.0%}，不得新上政府付费项目；"
+        "可行性缺口补助项目仍可在{cap:.0%}红线内新增"
+    ),
+    "warning": "超过{warn:.0%}预警线（仅预警，不作限制）",
+}
+
 
 @dataclass(frozen=True)
 class Solution:
-    """A solved portfolio. Money in 亿元, jobs and workers in persons.
+    """A solved portfolio. Money in 亿元, jobs and workers in persons, time in years.
 
     status is `optimal` (proven within `gap`) or `time_limit` (a feasible portfolio with the
-    proven `gap` at stop; None when the solver cannot tell).
+    proven `gap` at stop; None when the solver cannot tell). worker_years: displaced workers
+    re-employed within reach, summed over the years they hold the jobs; reemployed_peak: the
+    most re-employed in one year (persons), in peak_year; job_years: every job, every year.
     """
 
     status: str
     objective: float
-    reemployed: float
-    total_jobs: float
+    worker_years: float
+    reemployed_peak: float
+    peak_year: int | None
+    job_years: float
     gap: float | None
     solver: str
     solver_version: str
@@ -43,11 +94,12 @@ class Solution:
     solved_at: str
     chosen: pd.DataFrame
     not_chosen: pd.DataFrame
-    reemployment: pd.DataFrame
-    flows: pd.DataFrame
+    reemployment: pd.DataFrame  # per home city
+    by_region_year: pd.DataFrame  # per city and year
+    flows: pd.DataFrame  # year, home_region, work_region, workers, km
     by_year: pd.DataFrame
     by_sector: pd.DataFrame
-    by_region: pd.DataFrame
+    by_region: pd.DataFrame  # money, debt and PPP per city
     limits: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -62,19 +114,38 @@ class Solution:
     def binding_limits(self) -> pd.DataFrame:
         return self.limits[self.limits["binding"]]
 
+    @property
+    def reemployed_by_year(self) -> dict[int, float]:
+        return dict(zip(self.by_year["year"].astype(int), self.by_year["reemployed"], strict=True))
+
+    @property
+    def reemployed_by_region(self) -> dict[str, float]:
+        """{home city: worker-years of that city's displaced workers}."""
+        r = self.reemployment
+        return dict(zip(r["region"], r["worker_years"], strict=True))
+
     def headline(self) -> dict[str, float]:
         """The figures a planner reads first."""
         c = self.chosen
-        displaced = float(self.reemployment["displaced"].sum())
+        need = float(self.reemployment["displaced_worker_years"].sum())
         capex = float(c["capex"].sum())
+        peak_stock = (
+            float(self.by_year.loc[self.by_year["year"] == self.peak_year, "displaced_stock"].sum())
+            if self.peak_year is not None
+            else 0.0
+        )
         return {
-            "reemployed": self.reemployed,
-            "displaced": displaced,
-            "reemployed_share": self.reemployed / displaced if displaced else 0.0,
-            "total_jobs": self.total_jobs,
+            "worker_years": self.worker_years,
+            "displaced_worker_years": need,
+            "worker_years_share": self.worker_years / need if need else 0.0,
+            "reemployed_peak": self.reemployed_peak,
+            "peak_year": float(self.peak_year or 0),
+            "peak_share": self.reemployed_peak / peak_stock if peak_stock else 0.0,
+            "displaced": float(self.reemployment["displaced"].sum()),
+            "job_years": self.job_years,
             "projects": float(len(c)),
             "capex": capex,
-            "jobs_per_yi": self.total_jobs / capex if capex else 0.0,
+            "job_years_per_yi": self.job_years / capex if capex else 0.0,
             "budget_money": float(c["budget_money"].sum()),
             "bond_money": float(c["bond_money"].sum()),
             "private_money": float(c["private_money"].sum()),
@@ -88,47 +159,46 @@ class Solution:
         """The JSON-ready core: what the command line prints with --json."""
         chosen = self.chosen.sort_values(["start_year", "project_id"])
         return {
-            "status": self.status,
+            "status": str(self.status),
             "objective": round(self.objective, 6),
-            "reemployed": round(self.reemployed, 6),
-            "total_jobs": round(self.total_jobs, 6),
+            "worker_years": round(self.worker_years, 6),
+            "reemployed_peak": round(self.reemployed_peak, 6),
+            "job_years": round(self.job_years, 6),
             "gap": self.gap,
             "solver": self.solver,
             "chosen": [
                 {"project_id": str(p), "start_year": int(t)}
                 for p, t in zip(chosen["project_id"], chosen["start_year"], strict=True)
             ],
+            "reemployed_by_year": {str(y): round(v, 6) for y, v in self.reemployed_by_year.items()},
+            "reemployed_by_region": {
+                str(r): round(v, 6) for r, v in self.reemployed_by_region.items()
+            },
         }
 
 
-def _value(expression: pulp.LpAffineExpression) -> float:
-    value = expression.value()
-    return float(value) if value is not None else 0.0
+# ---------------------------------------------------------------------------- the figures
 
 
-def _limit_rows(
-    model: SelectionModel, total_capex: float, sector_capex: dict[str, float], private_capex: float
-) -> pd.DataFrame:
-    sc = model.scenario
-    shares = sc.sector_shares(model.data)
+def _value(terms: list[tuple[pulp.LpVariable, float]]) -> float:
+    return float(sum((v.value() or 0.0) * c for v, c in terms))
+
+
+def _limit_rows(model: SelectionModel, chosen: pd.DataFrame) -> pd.DataFrame:
+    inst = model.instance
+    total_capex = float(chosen["capex"].sum())
+    sector_capex = chosen.groupby("sector")["capex"].sum().to_dict()
+    private_capex = float(chosen["private_money"].sum())
     rows = []
     for lim in model.limits:
-        use, limit = _value(lim.expression), lim.limit
+        use, limit = _value(lim.terms), lim.limit
         # Share limits are stored as a surplus over the line; report them as money.
         if lim.family in ("sector_min", "sector_max"):
-            share = shares[lim.key][0 if lim.family == "sector_min" else 1]
+            share = inst.sector_shares[lim.key][0 if lim.family == "sector_min" else 1]
             use, limit = sector_capex.get(lim.key, 0.0), share * total_capex
         elif lim.family in ("ppp_share_min", "ppp_share_max"):
             name = "ppp_min_share" if lim.family == "ppp_share_min" else "ppp_max_share"
-            use, limit = private_capex, sc.setting(model.data, name) * total_capex
-        elif lim.family == "open_jobs":
-            # use: jobs taken by displaced workers; limit: jobs they can take there
-            taken = sum(
-                g.value() or 0.0
-                for (w, _), g in model.flows.items()
-                if model.data.regions["region"].iat[w] == lim.key
-            )
-            use, limit = taken, taken - use
+            use, limit = private_capex, inst.setting(name) * total_capex
         slack = limit - use if lim.sense == "<=" else use - limit
         tolerance = max(ZERO_TOLERANCE * max(1.0, abs(limit)), BINDING_SHARE * abs(limit))
         rows.append(
@@ -150,32 +220,162 @@ def _limit_rows(
     )
 
 
-def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -> Solution:
-    data, f, sc = model.data, model.figures, model.scenario
-    projects = data.projects
-    regions = data.regions
-    region_ids = regions["region"].tolist()
-    years = data.planning_years
+def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame:
+    """Each city's PPP ratio against the 5 %, 7 % and 10 % lines, with a note in words where
+    the existing commitments alone already exceed a line."""
+    regions = inst.data.regions
+    cap, pay, warn = (
+        inst.setting("ppp_cap_share"),
+        inst.setting("ppp_government_pay_share"),
+        inst.setting("ppp_warning_share"),
+    )
+    rows = []
+    for region in regions.itertuples(index=False):
+        spending = float(region.general_budget_expenditure)
+        existing = float(region.existing_ppp_payments)
+        new = float(new_payments.get(region.region, 0.0))
+        before, after = existing / spending, (existing + new) / spending
+        if before > cap + 1e-12:
+            code = "over_line_before"
+            note = (
+                f"existing PPP commitments ({before:.1%}) already exceed the {cap:.0%} line: "
+                "no new PPP payments can be added"
+            )
+        elif before > pay + 1e-12:
+            code = "over_government_pay_before"
+            note = (
+                f"existing PPP commitments ({before:.1%}) already exceed the {pay:.0%} line: "
+                f"no new government-pay projects; viability-gap ones up to the {cap:.0%} line"
+            )
+        elif after > warn + 1e-12:
+            code = "warning"
+            note = f"above the {warn:.0%} warning level (预警), not a limit"
+        else:
+            code, note = "", ""
+        note_zh = (
+            PPP_NOTES_ZH[code].format(before=before, cap=cap, pay=pay, warn=warn) if code else ""
+        )
+        rows.append(
+            dict(
+                region=region.region,
+                ppp_existing=existing,
+                ppp_new=new,
+                general_budget_expenditure=spending,
+                ppp_ratio_before=before,
+                ppp_ratio=after,
+                ppp_room=inst.ppp_room[region.region],
+                ppp_line=cap,
+                government_pay_line=pay,
+                warning_line=warn,
+                ppp_code=code,
+                ppp_note=note,
+                ppp_note_zh=note_zh,
+            )
+        )
+    return pd.DataFrame(rows)
 
-    start_of: dict[int, int] = {}
-    for i, options in enumerate(model.starts):
-        for t, x in options:
-            if (x.value() or 0.0) > 0.5:
-                start_of[i] = t
+
+def _reasons(
+    inst: Instance, start_of: dict[int, int], chosen: pd.DataFrame, standing: pd.DataFrame
+) -> list[tuple[int, str, str, str]]:
+    """(position, code, words, words in Chinese) for each project left out: the first limit
+    that keeps it out, else the objective."""
+    f, projects = inst.projects, inst.data.projects
+    by_region = standing.set_index("region")
+    debt_left = {r: inst.debt_headroom[r] for r in inst.regions}
+    ppp_left = dict(inst.ppp_room)
+    pay_left = dict(inst.government_pay_room)
+    for i in start_of:
+        r = f.at[i, "region"]
+        debt_left[r] -= f.at[i, "bond_money"]
+        ppp_left[r] -= f.at[i, "ppp_payment"]
+        if f.at[i, "government_pay"]:
+            pay_left[r] -= f.at[i, "ppp_payment"]
+    groups_taken = set(projects.loc[list(start_of), "exclusive_group"]) - {""}
+    chosen_ids = set(chosen["project_id"])
+    cap, pay = inst.setting("ppp_cap_share"), inst.setting("ppp_government_pay_share")
+    forced_out = set(inst.scenario.forced_out)
+    names_zh = dict(zip(inst.data.regions["region"], inst.data.regions["name_zh"], strict=True))
+    out = []
+    for i in range(len(f)):
+        if i in start_of:
+            continue
+        city = f.at[i, "region"]
+        payment, bonds = f.at[i, "ppp_payment"], f.at[i, "bond_money"]
+        code = "objective"
+        if projects.at[i, "excluded"]:
+            code = "excluded"
+        elif f.at[i, "project_id"] in forced_out:
+            code = "forced_out"
+        elif not f.at[i, "starts"]:
+            code = "cannot_finish"
+        elif projects.at[i, "exclusive_group"] in groups_taken:
+            code = "variant_chosen"
+        elif projects.at[i, "requires"] and projects.at[i, "requires"] not in chosen_ids:
+            code = "prerequisite_out"
+        elif payment > 0 and by_region.at[city, "ppp_code"] == "over_line_before":
+            code = "ppp_over_line"
+        elif f.at[i, "government_pay"] and by_region.at[city, "ppp_ratio_before"] > pay:
+            code = "government_pay_over_line"
+        elif payment > ppp_left[city] + 1e-9:
+            code = "ppp_room_used"
+        elif f.at[i, "government_pay"] and payment > pay_left[city] + 1e-9:
+            code = "government_pay_room_used"
+        elif bonds > debt_left[city] + 1e-9:
+            code = "debt_used"
+        line = pay if code.startswith("government_pay") else cap
+        city_zh = names_zh.get(city) or city
+        out.append(
+            (
+                i,
+                code,
+                REASONS[code].format(city=city, line=line),
+                REASONS_ZH[code].format(city=city_zh, line=line),
+            )
+        )
+    return out
+
+
+def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -> Solution:
+    """Every figure a planner needs, from a solved model."""
+    return evaluate(model.instance, model.start_of(), run, build_seconds, model=model)
+
+
+def evaluate(
+    inst: Instance,
+    start_of: dict[int, int],
+    run: SolverRun,
+    build_seconds: float = 0.0,
+    *,
+    model: SelectionModel | None = None,
+) -> Solution:
+    """The report of a portfolio {position: start year} under an instance."""
+    data, f = inst.data, inst.projects
+    projects, regions = data.projects, data.regions
+    region_ids = list(inst.regions)
+    years = list(inst.years)
     chosen_at = sorted(start_of)
 
-    # Flows: home region e's workers taking jobs in work region r.
-    flow_rows = [
-        dict(home_region=region_ids[e], work_region=region_ids[r], workers=float(g.value() or 0.0))
-        for (r, e), g in model.flows.items()
-    ]
-    flows = pd.DataFrame(flow_rows, columns=["home_region", "work_region", "workers"])
-    flows = flows[flows["workers"] > 1e-6].reset_index(drop=True)
-    taken_in = flows.groupby("work_region")["workers"].sum()
-    reemployed_of = flows.groupby("home_region")["workers"].sum()
+    jobs = inst.jobs_by_year(start_of)  # region × year
+    open_jobs = inst.open_jobs_by_year(start_of)
+    flow = home_first(inst, open_jobs)  # work × home × year
+    stock = inst.displaced_stock
+    reemployed_home = flow.sum(axis=0)  # home × year
+    taken_here = flow.sum(axis=1)  # work × year
 
-    # Each chosen project's share of the re-employment in its region, by its open jobs.
-    open_chosen = f.loc[chosen_at].groupby("region_at")["open_jobs"].sum()
+    flow_rows = [
+        dict(
+            year=years[k],
+            home_region=region_ids[e],
+            work_region=region_ids[r],
+            workers=float(flow[r, e, k]),
+            km=float(inst.distance_km[r, e]),
+        )
+        for r, e, k in zip(*np.nonzero(flow > 1e-6), strict=True)
+    ]
+    flows = pd.DataFrame(flow_rows, columns=["year", "home_region", "work_region", "workers", "km"])
+    flows = flows.sort_values(["year", "home_region", "work_region"]).reset_index(drop=True)
+
     chosen = projects.loc[
         chosen_at,
         [
@@ -186,88 +386,122 @@ def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -
             "capex",
             "duration_years",
             "jobs_per_yi",
+            "operating_jobs",
             "skill_match",
             "ppp_annual_payment",
+            "ppp_mechanism",
             "mandatory",
             "lat",
             "lon",
             "source",
+            "basis",
         ],
     ].copy()
     chosen["start_year"] = [start_of[i] for i in chosen_at]
     chosen["finish_year"] = chosen["start_year"] + chosen["duration_years"].astype(int) - 1
-    for column in ("budget_money", "bond_money", "private_money", "jobs", "open_jobs"):
+    for column in ("budget_money", "bond_money", "private_money", "build_jobs"):
         chosen[column] = f.loc[chosen_at, column].to_numpy()
-    share_of_region = [
-        f.at[i, "open_jobs"] / open_chosen[f.at[i, "region_at"]]
-        if open_chosen.get(f.at[i, "region_at"], 0) > 0
-        else 0.0
-        for i in chosen_at
-    ]
-    chosen["reemployed"] = [
-        taken_in.get(region_ids[f.at[i, "region_at"]], 0.0) * s
-        for i, s in zip(chosen_at, share_of_region, strict=True)
+    own = [inst.jobs_by_year({i: start_of[i]}).sum() for i in chosen_at]
+    own_open = [inst.open_jobs_by_year({i: start_of[i]}) for i in chosen_at]
+    chosen["job_years"] = own
+    chosen["open_job_years"] = [float(o.sum()) for o in own_open]
+    # Each project's share of the worker-years taken in its city, year by year, by its open
+    # jobs there (an attribution for the shortlist; the city totals are exact).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(open_jobs > 0, taken_here / open_jobs, 0.0)  # work region × year
+    chosen["worker_years"] = [
+        float((o * fill)[int(f.at[i, "region_at"])].sum())
+        for i, o in zip(chosen_at, own_open, strict=True)
     ]
     chosen = chosen.sort_values(["start_year", "project_id"]).reset_index(drop=True)
 
-    not_at = [i for i in range(len(f)) if i not in start_of]
+    new_ppp = chosen.groupby("region")["ppp_annual_payment"].sum().to_dict()
+    standing = ppp_standing(inst, new_ppp)
+
+    reasons = _reasons(inst, start_of, chosen, standing)
+    not_at = [i for i, *_ in reasons]
     not_chosen = projects.loc[
-        not_at, ["project_id", "name", "sector", "region", "capex", "jobs_per_yi"]
+        not_at, ["project_id", "name", "sector", "region", "capex", "duration_years", "jobs_per_yi"]
     ].copy()
-    not_chosen["jobs"] = f.loc[not_at, "jobs"].to_numpy()
-    excluded, forced_out = set(projects.index[projects["excluded"]]), set(sc.forced_out)
-
-    def reason(i: int) -> str:
-        if i in excluded:
-            return "excluded in the workbook"
-        if projects.at[i, "project_id"] in forced_out:
-            return "forced out by the scenario"
-        if not f.at[i, "starts"]:
-            return "cannot start and finish inside the planning years"
-        return "left out by the optimiser"
-
-    not_chosen["reason"] = [reason(i) for i in not_at]
+    not_chosen["build_jobs"] = f.loc[not_at, "build_jobs"].to_numpy()
+    not_chosen["reason_code"] = [code for _, code, _, _ in reasons]
+    not_chosen["reason"] = [words for _, _, words, _ in reasons]
+    not_chosen["reason_zh"] = [words for _, _, _, words in reasons]
     not_chosen = not_chosen.reset_index(drop=True)
 
-    displaced = regions["displaced_workers"].astype(float)
-    open_here = f.loc[chosen_at].groupby("region_at")["open_jobs"].sum()
+    need = stock.sum(axis=1)  # worker-years of need: the stock summed over the years
+    worker_years_home = reemployed_home.sum(axis=1)
     reemployment = pd.DataFrame(
         dict(
             region=region_ids,
-            name_zh=regions["name_zh"],
-            displaced=displaced,
-            reemployed=[float(reemployed_of.get(r, 0.0)) for r in region_ids],
-            open_jobs_here=[float(open_here.get(k, 0.0)) for k in range(len(region_ids))],
-            taken_here=[float(taken_in.get(r, 0.0)) for r in region_ids],
+            name_zh=regions["name_zh"].to_numpy(),
+            displaced=inst.displaced_new.sum(axis=1),
+            displaced_worker_years=need,
+            worker_years=worker_years_home,
+            coverage=np.divide(worker_years_home, need, out=np.zeros_like(need), where=need > 0),
+            reemployed_peak=reemployed_home.max(axis=1) if years else 0.0,
+            open_job_years_here=open_jobs.sum(axis=1),
+            taken_here=taken_here.sum(axis=1),
         )
     )
-    reemployment["coverage"] = (reemployment["reemployed"] / displaced.where(displaced > 0)).fillna(
-        0.0
+
+    by_region_year = pd.DataFrame(
+        [
+            dict(
+                region=region_ids[r],
+                year=years[k],
+                jobs=float(jobs[r, k]),
+                open_jobs=float(open_jobs[r, k]),
+                displaced_stock=float(stock[r, k]),
+                reemployed=float(reemployed_home[r, k]),
+                taken_here=float(taken_here[r, k]),
+            )
+            for r in range(len(region_ids))
+            for k in range(len(years))
+        ],
+        columns=[
+            "region",
+            "year",
+            "jobs",
+            "open_jobs",
+            "displaced_stock",
+            "reemployed",
+            "taken_here",
+        ],
     )
 
-    budget = sc.fiscal_budget_by_year(data)
-    quota = sc.bond_quota_by_year(data)
     year_rows = []
-    for year in years:
+    payments = np.zeros(len(years))
+    for i in chosen_at:
+        for k in inst.operating_years(i, start_of[i]):
+            payments[k] += float(f.at[i, "ppp_payment"])
+    for k, year in enumerate(years):
         running = chosen[(chosen["start_year"] <= year) & (chosen["finish_year"] >= year)]
         d = running["duration_years"].astype(float)
+        stock_k = float(stock[:, k].sum())
+        reemployed_k = float(reemployed_home[:, k].sum())
         year_rows.append(
             dict(
                 year=year,
                 capex_spend=float((running["capex"] / d).sum()),
-                budget_spend=float((running["budget_money"] / d).sum()),
+                budget_spend=float((running["budget_money"] / d).sum()) + payments[k],
+                ppp_payments=float(payments[k]),
                 bond_spend=float((running["bond_money"] / d).sum()),
                 private_spend=float((running["private_money"] / d).sum()),
-                fiscal_budget=budget[year],
-                bond_quota=quota[year],
+                fiscal_budget=float(inst.fiscal_budget[year]),
+                bond_quota=float(inst.bond_quota[year]),
                 projects_running=len(running),
                 projects_starting=int((chosen["start_year"] == year).sum()),
+                jobs=float(jobs[:, k].sum()),
+                open_jobs=float(open_jobs[:, k].sum()),
+                displaced_stock=stock_k,
+                reemployed=reemployed_k,
+                reemployed_share=reemployed_k / stock_k if stock_k else 0.0,
             )
         )
     by_year = pd.DataFrame(year_rows)
 
     total_capex = float(chosen["capex"].sum())
-    shares = sc.sector_shares(data)
     sector_capex = chosen.groupby("sector")["capex"].sum().to_dict()
     by_sector = pd.DataFrame(
         [
@@ -278,65 +512,80 @@ def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -
                 share=float(sector_capex.get(s, 0.0)) / total_capex if total_capex else 0.0,
                 min_share=lo,
                 max_share=hi,
-                jobs=float(chosen.loc[chosen["sector"] == s, "jobs"].sum()),
+                job_years=float(chosen.loc[chosen["sector"] == s, "job_years"].sum()),
             )
-            for s, (lo, hi) in shares.items()
+            for s, (lo, hi) in inst.sector_shares.items()
         ]
     )
 
-    cap_share = sc.setting(data, "ppp_cap_share")
-    headroom_of = sc.debt_headroom_by_region(data)
     region_rows = []
-    for _r, region in enumerate(regions.itertuples(index=False)):
-        mine = chosen[chosen["region"] == region.region]
-        new_ppp = float(mine["ppp_annual_payment"].sum())
-        expenditure = float(region.general_budget_expenditure)
+    for region in inst.regions:
+        mine = chosen[chosen["region"] == region]
         region_rows.append(
             dict(
-                region=region.region,
+                region=region,
                 projects=len(mine),
                 capex=float(mine["capex"].sum()),
                 budget_money=float(mine["budget_money"].sum()),
                 bond_money=float(mine["bond_money"].sum()),
                 private_money=float(mine["private_money"].sum()),
-                jobs=float(mine["jobs"].sum()),
+                job_years=float(mine["job_years"].sum()),
                 debt_used=float(mine["bond_money"].sum()),
-                debt_headroom=headroom_of[region.region],
-                ppp_existing=float(region.existing_ppp_payments),
-                ppp_new=new_ppp,
-                general_budget_expenditure=expenditure,
-                ppp_ratio=(float(region.existing_ppp_payments) + new_ppp) / expenditure,
-                ppp_line=cap_share,
+                debt_headroom=float(inst.debt_headroom[region]),
             )
         )
-    by_region = pd.DataFrame(region_rows)
+    by_region = pd.DataFrame(region_rows).merge(standing, on="region")
 
-    private_capex = float(chosen["private_money"].sum())
-    limits = _limit_rows(model, total_capex, sector_capex, private_capex)
-    reemployed = float(flows["workers"].sum())
-    total_jobs = float(chosen["jobs"].sum())
-    weight = sc.setting(data, "other_jobs_weight")
-    objective = run.objective if run.objective is not None else reemployed + weight * total_jobs
+    limits = (
+        _limit_rows(model, chosen)
+        if model is not None
+        else pd.DataFrame(
+            columns=[
+                "family",
+                "key",
+                "sense",
+                "use",
+                "limit",
+                "slack",
+                "use_share",
+                "binding",
+                "unit",
+            ]
+        )
+    )
+    w = np.array(inst.year_weight)
+    worker_years = float(reemployed_home.sum())
+    weight = inst.setting("other_jobs_weight")
+    # The portfolio's objective with the best matching of its jobs (≥ the solver's own
+    # incumbent value, so the proven gap still holds).
+    objective = float(
+        (reemployed_home.sum(axis=0) * w).sum() + weight * (jobs.sum(axis=0) * w).sum()
+    )
+    per_year = reemployed_home.sum(axis=0)
+    peak_k = int(per_year.argmax()) if len(years) else None
     return Solution(
         status=run.status,
-        objective=float(objective),
-        reemployed=reemployed,
-        total_jobs=total_jobs,
+        objective=objective,
+        worker_years=worker_years,
+        reemployed_peak=float(per_year[peak_k]) if peak_k is not None else 0.0,
+        peak_year=years[peak_k] if peak_k is not None else None,
+        job_years=float(jobs.sum()),
         gap=run.gap,
         solver=run.solver,
         solver_version=run.solver_version,
         build_seconds=build_seconds,
         solve_seconds=run.seconds,
-        scenario=sc,
+        scenario=inst.scenario,
         fingerprint=data.fingerprint,
         solved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         chosen=chosen,
         not_chosen=not_chosen,
         reemployment=reemployment,
+        by_region_year=by_region_year,
         flows=flows,
         by_year=by_year,
         by_sector=by_sector,
         by_region=by_region,
         limits=limits,
-        extra={"bound": run.bound, "detail": run.detail},
+        extra={"bound": run.bound, "detail": run.detail, "solver_objective": run.objective},
     )

@@ -12,14 +12,25 @@ import math
 import os
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pulp
 
 from .diagnosis import InfeasibleError, check_obvious_conflicts, explain_infeasibility
+from .instance import Instance, prepare
 from .loader import PlanningData
 from .model import SelectionModel, build_model
 from .scenario import Scenario
 from .solution import Solution, make_solution
+
+
+class Status(StrEnum):
+    """How a solve ended. A StrEnum, so `status == "optimal"` reads as before."""
+
+    OPTIMAL = "optimal"  # proven within the gap asked for
+    TIME_LIMIT = "time_limit"  # a feasible portfolio, stopped early, with its proven gap
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
 
 
 class SolverError(RuntimeError):
@@ -32,7 +43,7 @@ class SolverError(RuntimeError):
 class SolverRun:
     """What the solver said, in its own terms, and how long it took (wall clock)."""
 
-    status: str  # optimal | time_limit | infeasible | error
+    status: Status
     objective: float | None
     gap: float | None  # relative gap proven at stop (0 when optimal; None when unknown)
     bound: float | None
@@ -98,9 +109,9 @@ def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
     version = str(highs.version())  # the model's own instance: no second Highs() per solve
     s = highspy.HighsModelStatus
     if status == s.kOptimal:
-        kind = "optimal"
+        kind = Status.OPTIMAL
     elif status in (s.kInfeasible, s.kUnboundedOrInfeasible):
-        kind = "infeasible"
+        kind = Status.INFEASIBLE
     elif status in (
         s.kTimeLimit,
         s.kInterrupt,
@@ -109,11 +120,11 @@ def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
         s.kObjectiveBound,
         s.kObjectiveTarget,
     ):
-        kind = "time_limit" if has_solution else "error"
+        kind = Status.TIME_LIMIT if has_solution else Status.ERROR
     else:
-        kind = "error"
+        kind = Status.ERROR
     detail = highs.modelStatusToString(status)
-    if kind == "error" and not has_solution and status == s.kTimeLimit:
+    if kind == Status.ERROR and not has_solution and status == s.kTimeLimit:
         detail = "no portfolio was found before the time limit"
     return SolverRun(kind, objective, gap, bound, "highs", version, seconds, detail)
 
@@ -123,12 +134,12 @@ def _read_cbc(model: SelectionModel, seconds: float, limit: float) -> SolverRun:
     version = f"CBC via PuLP {pulp.__version__}"
     if problem.sol_status == pulp.LpSolutionOptimal:
         return SolverRun(
-            "optimal", pulp.value(problem.objective), 0.0, None, "cbc", version, seconds
+            Status.OPTIMAL, pulp.value(problem.objective), 0.0, None, "cbc", version, seconds
         )
     if problem.sol_status == pulp.LpSolutionIntegerFeasible:
         # PuLP's CBC interface does not give the bound: the gap is unknown, not zero.
         return SolverRun(
-            "time_limit",
+            Status.TIME_LIMIT,
             pulp.value(problem.objective),
             None,
             None,
@@ -138,9 +149,9 @@ def _read_cbc(model: SelectionModel, seconds: float, limit: float) -> SolverRun:
             f"stopped at the {limit:g} s time limit",
         )
     if problem.status == pulp.LpStatusInfeasible:
-        return SolverRun("infeasible", None, None, None, "cbc", version, seconds)
+        return SolverRun(Status.INFEASIBLE, None, None, None, "cbc", version, seconds)
     return SolverRun(
-        "error",
+        Status.ERROR,
         None,
         None,
         None,
@@ -154,23 +165,23 @@ def _read_cbc(model: SelectionModel, seconds: float, limit: float) -> SolverRun:
 def read_solution(model: SelectionModel, run: SolverRun, build_seconds: float = 0.0) -> Solution:
     """The portfolio and every figure a planner needs, from a solved model."""
     if run.status == "infeasible":
-        raise InfeasibleError(explain_infeasibility(model.data, model.scenario))
+        raise InfeasibleError(explain_infeasibility(model.instance))
     if run.status == "error":
         raise SolverError(f"the solver ({run.solver}) failed: {run.detail or 'no portfolio'}")
     return make_solution(model, run, build_seconds)
 
 
-def solve(data: PlanningData, scenario: Scenario | None = None) -> Solution:
+def solve(data: PlanningData | Instance, scenario: Scenario | None = None) -> Solution:
     """Choose the projects and start years that re-employ the most displaced workers.
 
     Raises InfeasibleError (a ValueError) naming the limits to move and by how much when no
     portfolio exists, and SolverError when the solver fails. A solve stopped by the time limit
     returns a Solution whose status is `time_limit` and whose `gap` is the proven gap.
     """
-    resolved = (scenario or Scenario()).resolved(data)
-    check_obvious_conflicts(data, resolved)
     started = time.perf_counter()
-    model = build_model(data, resolved)
+    inst = data if isinstance(data, Instance) else prepare(data, scenario)
+    check_obvious_conflicts(inst)
+    model = build_model(inst)
     build_seconds = time.perf_counter() - started
     run = run_solver(model)
     return read_solution(model, run, build_seconds)

@@ -34,8 +34,9 @@ import numpy as np
 import pandas as pd
 import pulp
 
+from .instance import prepare
 from .loader import PlanningData
-from .model import SelectionModel, build_model, limit_amounts, project_figures
+from .model import SelectionModel, build_model, limit_amounts
 from .scenario import Scenario
 from .solve import SolverRun, _read_highs
 
@@ -49,6 +50,7 @@ MONEY_FIELDS = (
     "bond_quota_scale",
     "debt_headroom_scale",
     "ppp_cap_share",
+    "ppp_government_pay_share",
 )
 
 
@@ -106,8 +108,8 @@ class Outcome:
 
     status: str  # optimal | time_limit | infeasible | error
     objective: float = math.nan
-    reemployed: float = math.nan
-    total_jobs: float = math.nan
+    worker_years: float = math.nan
+    job_years: float = math.nan
     capex: float = math.nan
     gap: float = math.nan
     seconds: float = 0.0
@@ -150,7 +152,7 @@ class Resolver:
         started = time.perf_counter()
         reused = self._fits(resolved)
         if not reused:
-            self.model = build_model(self.data, resolved)
+            self.model = build_model(prepare(self.data, resolved))
             self._engine = None
             self._last_start = None
         model = self.model
@@ -164,8 +166,8 @@ class Resolver:
             highs = model.problem.solverModel
             highs.setOptionValue("time_limit", float(limit))
             highs.setOptionValue("mip_rel_gap", float(gap))
-            self._set_amounts(resolved)
-            model.scenario = resolved
+            model.instance = prepare(self.data, resolved)
+            self._set_amounts()
         # Read the answer inside the context: putting the bounds back clears HiGHS's status.
         with _forcing(model, force, None if first else model.problem.solverModel):
             if first:
@@ -187,11 +189,11 @@ class Resolver:
                 self._last_start = list(model.problem.solverModel.getSolution().col_value)
         return outcome
 
-    def _set_amounts(self, scenario: Scenario) -> None:
+    def _set_amounts(self) -> None:
         model = self.model
         assert model is not None
         highs = model.problem.solverModel
-        amounts = limit_amounts(self.data, scenario)
+        amounts = limit_amounts(model.instance)
         for lim in model.limits:
             if lim.name in amounts and amounts[lim.name] != lim.limit:
                 lim.limit = amounts[lim.name]
@@ -204,55 +206,40 @@ class Resolver:
 def _forcing(
     model: SelectionModel, force: tuple[int, str] | None, highs: highspy.Highs | None
 ) -> Iterator[None]:
-    """Force one project in or out for one solve, by bounds, and put the bounds back."""
-    if force is None:
+    """Force one project in or out for one solve, by its chosen variable's bounds, and put
+    the bounds back."""
+    if force is None or model.chosen[force[0]] is None:
         yield
         return
     position, how = force
-    variables = [x for _, x in model.starts[position]]
-    saved = [(x.lowBound, x.upBound) for x in variables]
-    once = model.problem.get_constraint_by_name(f"once_p{position}")
+    y = model.chosen[position]
+    saved = (y.lowBound, y.upBound)
     if how == "out":
-        for x in variables:
-            x.upBound = 0
-    elif len(variables) == 1:
-        variables[0].lowBound = 1
-    elif once is not None:
-        once.sense = pulp.LpConstraintEQ  # exactly one start year
+        y.upBound = 0
+    else:
+        y.lowBound = 1
     if highs is not None:
-        for x in variables:
-            highs.changeColBounds(x.index, x.lowBound, x.upBound)
-        if once is not None and how == "in" and len(variables) > 1:
-            highs.changeRowBounds(once.index, 1.0, 1.0)
+        highs.changeColBounds(y.index, y.lowBound, y.upBound)
     try:
         yield
     finally:
-        for x, (low, high) in zip(variables, saved, strict=True):
-            x.lowBound, x.upBound = low, high
-        if once is not None:
-            once.sense = pulp.LpConstraintLE
+        y.lowBound, y.upBound = saved
         if highs is None:
             highs = model.problem.solverModel
-        for x in variables:
-            highs.changeColBounds(x.index, x.lowBound, x.upBound)
-        if once is not None:
-            highs.changeRowBounds(once.index, -highspy.kHighsInf, 1.0)
+        highs.changeColBounds(y.index, y.lowBound, y.upBound)
 
 
 def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
     if run.status not in ("optimal", "time_limit"):
         return Outcome(run.status, seconds=run.seconds, reused=reused)
-    chosen = [
-        i
-        for i, options in enumerate(model.starts)
-        if sum(x.varValue or 0.0 for _, x in options) > 0.5
-    ]
+    start_of = model.start_of()
+    chosen = sorted(start_of)
     figures = model.figures
     return Outcome(
         run.status,
         objective=float(run.objective or 0.0),
-        reemployed=float(sum(g.varValue or 0.0 for g in model.flows.values())),
-        total_jobs=float(figures["jobs"].iloc[chosen].sum()),
+        worker_years=float(sum(g.varValue or 0.0 for g in model.flows.values())),
+        job_years=float(model.instance.jobs_by_year(start_of).sum()),
         capex=float(figures["capex"].iloc[chosen].sum()),
         gap=float(run.gap) if run.gap is not None else math.nan,
         seconds=run.seconds,
@@ -314,7 +301,7 @@ def _solve_draws(
     for row in multipliers:
         projects = data.projects.copy()
         projects["jobs_per_yi"] = base * row
-        drawn = dataclasses.replace(data, projects=projects, warnings=(), _fingerprint=[])
+        drawn = dataclasses.replace(data, projects=projects, warnings=())
         resolver = Resolver(drawn, time_limit_s=time_limit_s, mip_gap=mip_gap)
         out.append(resolver.solve(scenario))
         if on_solved:
@@ -406,8 +393,8 @@ def _outcome_columns(o: Outcome) -> dict:
     return {
         "status": o.status,
         "objective": o.objective,
-        "reemployed": o.reemployed,
-        "total_jobs": o.total_jobs,
+        "worker_years": o.worker_years,
+        "job_years": o.job_years,
         "capex": o.capex,
         "projects": len(o.chosen),
         "gap": o.gap,
@@ -432,9 +419,9 @@ def frontier(
     """Re-solve as one lever moves; one row per point, in rising order of the lever.
 
     Columns: lever, setting (the scale, share or km set), amount (the lever in 亿元 or km),
-    unit, status, objective, reemployed, total_jobs, capex, projects, gap, seconds,
-    marginal_reemployed and marginal_jobs (per extra unit of `amount` since the previous
-    point: per 亿元 for money levers), and current (the scenario's own setting).
+    unit, status, objective, worker_years, job_years, capex, projects, gap, seconds,
+    marginal_worker_years and marginal_job_years (per extra unit of `amount` since the
+    previous point: per 亿元 for money levers), and current (the scenario's own setting).
     time_limit_s and mip_gap apply per point (default: the scenario's).
     """
     base = (scenario or Scenario()).resolved(data)
@@ -458,9 +445,8 @@ def frontier(
         for setting, point, o in zip(settings, scenarios, outcomes, strict=True)
     )
     step = table["amount"].diff()
-    for column in ("reemployed", "total_jobs"):
-        name = "marginal_jobs" if column == "total_jobs" else "marginal_reemployed"
-        table[name] = (table[column].diff() / step).where(step > 0)
+    for column in ("worker_years", "job_years"):
+        table[f"marginal_{column}"] = (table[column].diff() / step).where(step > 0)
     current = spec.setting_of(data, base)
     table["current"] = np.isclose(table["setting"], current)
     return table
@@ -481,7 +467,7 @@ def frontier_grid(
     """Two levers at once (a heat map): one row per pair of settings.
 
     Columns: lever_x, setting_x, amount_x, lever_y, setting_y, amount_y, status, objective,
-    reemployed, total_jobs, capex, projects, gap, seconds. Each row of the grid (one y) is
+    worker_years, job_years, capex, projects, gap, seconds. Each row of the grid (one y) is
     one chunk, solved along x on one kept model.
     """
     base = (scenario or Scenario()).resolved(data)
@@ -547,11 +533,13 @@ def break_even(
 
     base = (scenario or Scenario()).resolved(data)
     solution = solve(data, base)
-    figures = project_figures(data, base)
+    figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)
     wanted = set(projects) if projects is not None else None
     weight = base.setting(data, "other_jobs_weight")
-    skill = data.projects["skill_match"].to_numpy(dtype=float)
+    skill = figures["skill_match"].to_numpy(dtype=float)
+    # One more job held in each build year is worth at most this many objective units.
+    build_years = figures["duration"].to_numpy(dtype=float)
 
     def asked(pid: str) -> bool:
         return (wanted is None or pid in wanted) and (include_chosen or pid not in chosen)
@@ -590,7 +578,7 @@ def break_even(
                 change = max(0.0, solution.objective - o.objective)
             elif o.status == "infeasible":
                 change = math.inf
-        per_job = skill[i] + weight
+        per_job = (skill[i] + weight) * build_years[i]
         needed = change / per_job if per_job > 0 else math.inf
         rows.append(
             {
@@ -617,16 +605,16 @@ class Robustness:
     """Selection frequency per project and the re-employed workers in each draw."""
 
     projects: pd.DataFrame  # project_id, frequency, class (core | borderline | outside)
-    draws: pd.DataFrame  # draw, status, reemployed, total_jobs, objective, gap
+    draws: pd.DataFrame  # draw, status, worker_years, job_years, objective, gap
 
     def summary(self) -> dict[str, float]:
-        reemployed = self.draws["reemployed"].dropna()
+        years = self.draws["worker_years"].dropna()
         counts = self.projects["class"].value_counts()
         return {
             "draws": float(len(self.draws)),
-            "reemployed_median": float(reemployed.median()) if len(reemployed) else math.nan,
-            "reemployed_p05": float(reemployed.quantile(0.05)) if len(reemployed) else math.nan,
-            "reemployed_p95": float(reemployed.quantile(0.95)) if len(reemployed) else math.nan,
+            "worker_years_median": float(years.median()) if len(years) else math.nan,
+            "worker_years_p05": float(years.quantile(0.05)) if len(years) else math.nan,
+            "worker_years_p95": float(years.quantile(0.95)) if len(years) else math.nan,
             **{f"{name}_projects": float(counts.get(name, 0)) for name in CLASSES},
         }
 
@@ -692,8 +680,8 @@ def robustness(
         {
             "draw": range(draws),
             "status": [o.status for o in outcomes],
-            "reemployed": [o.reemployed for o in outcomes],
-            "total_jobs": [o.total_jobs for o in outcomes],
+            "worker_years": [o.worker_years for o in outcomes],
+            "job_years": [o.job_years for o in outcomes],
             "objective": [o.objective for o in outcomes],
             "gap": [o.gap for o in outcomes],
         }

@@ -66,15 +66,27 @@ TEXT: dict[str, tuple[str, str]] = {
         "没有方案能满足全部约束。可以这样调整：",
     ),
     "solver_error": ("The solver failed: {message}", "求解器出错：{message}"),
-    "reemployed": ("Re-employed of displaced workers", "分流职工再就业"),
-    "total_jobs": ("Total jobs", "总就业岗位"),
-    "jobs_per_yi": ("Jobs per 亿元", "每亿元就业"),
+    "reemployed": ("Re-employed displaced workers (persons)", "再就业分流职工（人）"),
+    "worker_years": ("Worker-years re-employed", "分流职工再就业人年"),
+    "job_years": ("Job-years", "就业岗位人年"),
+    "job_years_per_yi": ("Job-years per 亿元", "每亿元就业人年"),
+    "worker_years_of": (
+        "Worker-years re-employed, of {need} displaced ({share})",
+        "分流职工再就业人年（共需{need}，占{share}）",
+    ),
+    "peak_of": (
+        "Re-employed in the peak year {year}, of {stock} displaced ({share})",
+        "高峰年份{year}年再就业人数（分流{stock}，占{share}）",
+    ),
+    "displaced_stock": ("Displaced by then", "累计分流职工"),
+    "by_year_title": (
+        "Re-employed against the displaced, year by year",
+        "逐年再就业人数与累计分流职工",
+    ),
+    "displaced_worker_years": ("Worker-years displaced", "分流职工人年"),
+    "ppp_notes": ("PPP lines in words", "PPP红线说明"),
     "capex": ("Capex", "总投资"),
     "financing": ("Budget / bonds / social capital (亿元)", "预算 / 专项债 / 社会资本（亿元）"),
-    "reemployed_of": (
-        "Re-employed of {displaced} displaced workers ({share})",
-        "分流职工{displaced}中再就业（{share}）",
-    ),
     "capex_of": ("Capex of {count} projects", "{count}个项目总投资"),
     "vs_previous": ("Change since the previous scenario", "与上一情景相比"),
     "debt_used": ("New debt", "新增债务"),
@@ -132,7 +144,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "class_borderline": ("borderline", "边缘"),
     "class_outside": ("outside", "排除"),
     "scenario_name": ("Scenario", "情景"),
-    "marginal": ("Extra re-employed per extra {unit}", "每增加1{unit}新增再就业"),
+    "marginal": ("Extra worker-years per extra {unit}", "每增加1{unit}新增再就业人年"),
+    "worker_years_unit": ("worker-years", "人年"),
 }
 
 LEVER_NAMES_ZH = {
@@ -226,23 +239,40 @@ def conflict_lines(
 
 
 def headline_metrics(solution: Solution, language: str = "en") -> list[tuple[str, str, float]]:
-    """(label, value as shown, value as a number) for the headline figures."""
+    """(label, value as shown, value as a number) for the headline figures: worker-years
+    re-employed first, then the peak year."""
     h = solution.headline()
     line = solution.scenario.ppp_cap_share or 0.0
     count = int(h["projects"])
+    stock = h["reemployed_peak"] / h["peak_share"] if h["peak_share"] else 0.0
     return [
         (
             text(
-                "reemployed_of",
+                "worker_years_of",
                 language,
-                displaced=people(h["displaced"], language),
-                share=share(h["reemployed_share"]),
+                need=people(h["displaced_worker_years"], language),
+                share=share(h["worker_years_share"]),
             ),
-            people(h["reemployed"], language),
-            h["reemployed"],
+            people(h["worker_years"], language),
+            h["worker_years"],
         ),
-        (text("total_jobs", language), people(h["total_jobs"], language), h["total_jobs"]),
-        (text("jobs_per_yi", language), f"{h['jobs_per_yi']:,.1f}", h["jobs_per_yi"]),
+        (
+            text(
+                "peak_of",
+                language,
+                year=int(h["peak_year"]),
+                stock=people(stock, language),
+                share=share(h["peak_share"]),
+            ),
+            people(h["reemployed_peak"], language),
+            h["reemployed_peak"],
+        ),
+        (text("job_years", language), people(h["job_years"], language), h["job_years"]),
+        (
+            text("job_years_per_yi", language),
+            f"{h['job_years_per_yi']:,.1f}",
+            h["job_years_per_yi"],
+        ),
         (text("capex_of", language, count=count), f"{h['capex']:,.0f} 亿元", h["capex"]),
         (
             text("financing", language),
@@ -256,6 +286,47 @@ def headline_metrics(solution: Solution, language: str = "en") -> list[tuple[str
             h["worst_ppp_ratio"],
         ),
     ]
+
+
+def ppp_notes(solution: Solution, language: str = "en") -> list[str]:
+    """One sentence per city whose PPP standing needs words: existing commitments above a
+    line, or a ratio above the warning level."""
+    out = []
+    names = dict(
+        zip(solution.reemployment["region"], solution.reemployment["name_zh"], strict=True)
+    )
+    for row in solution.by_region.itertuples(index=False):
+        if not row.ppp_code:
+            continue
+        if language == "zh":
+            out.append(f"{names.get(row.region) or row.region}：{row.ppp_note_zh}")
+        else:
+            out.append(f"{row.region}: {row.ppp_note}")
+    return out
+
+
+def reemployment_year_figure(solution: Solution, language: str = "en") -> go.Figure:
+    """Year by year: displaced workers re-employed against the displaced stock."""
+    y = solution.by_year
+    years = y["year"].astype(str)
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=years,
+                y=y["displaced_stock"],
+                name=text("displaced_stock", language),
+                marker_color="#bbbbbb",
+            ),
+            go.Bar(
+                x=years,
+                y=y["reemployed"],
+                name=text("reemployed", language),
+                marker_color="#1f77b4",
+            ),
+        ]
+    )
+    figure.update_yaxes(title=text("persons", language))
+    return _layout(figure, text("by_year_title", language), barmode="overlay")
 
 
 def _layout(figure: go.Figure, title: str, **extra: Any) -> go.Figure:
@@ -332,23 +403,27 @@ def sector_figure(solution: Solution, language: str = "en") -> go.Figure:
 
 
 def city_figure(solution: Solution, language: str = "en") -> go.Figure:
-    """Displaced against re-employed workers, city by city."""
+    """Worker-years displaced against worker-years re-employed, by home city (home-first)."""
     r = solution.reemployment
     names = r["name_zh"] if language == "zh" else r["region"]
     figure = go.Figure(
         [
             go.Bar(
-                x=names, y=r["displaced"], name=text("displaced", language), marker_color="#bbbbbb"
+                x=names,
+                y=r["displaced_worker_years"],
+                name=text("displaced_worker_years", language),
+                marker_color="#bbbbbb",
             ),
             go.Bar(
                 x=names,
-                y=r["reemployed"],
-                name=text("reemployed", language),
+                y=r["worker_years"],
+                name=text("worker_years", language),
                 marker_color="#1f77b4",
             ),
         ]
     )
-    return _layout(figure, text("reemployed", language), barmode="overlay")
+    figure.update_yaxes(title=text("worker_years_unit", language))
+    return _layout(figure, text("worker_years", language), barmode="overlay")
 
 
 def ppp_figure(solution: Solution, language: str = "en") -> go.Figure:
@@ -359,6 +434,13 @@ def ppp_figure(solution: Solution, language: str = "en") -> go.Figure:
     )
     names = names if language == "zh" else r["region"]
     over = r["ppp_ratio"] > r["ppp_line"] + 1e-9
+    notes = dict(
+        zip(
+            [n.split(":", 1)[0].split("：", 1)[0] for n in ppp_notes(solution, language)],
+            ppp_notes(solution, language),
+            strict=True,
+        )
+    )
     figure = go.Figure(
         [
             go.Bar(
@@ -366,6 +448,7 @@ def ppp_figure(solution: Solution, language: str = "en") -> go.Figure:
                 y=r["ppp_ratio"],
                 name=text("ppp_ratio", language),
                 marker_color=["#d62728" if o else "#2ca02c" for o in over],
+                hovertext=[notes.get(str(n), "") for n in names],
             ),
             go.Scatter(
                 x=names,
@@ -401,7 +484,7 @@ def province_map(solution: Solution, language: str = "en") -> go.Figure:
         name = row["name_zh"] if language == "zh" else region
         hover = (
             f"{name}<br>{text('displaced', language)}: {people(row['displaced'], language)}"
-            f"<br>{text('reemployed', language)}: {people(row['reemployed'], language)} "
+            f"<br>{text('worker_years', language)}: {people(row['worker_years'], language)} "
             f"({share(row['coverage'])})"
         )
         for polygon in feature["geometry"]["coordinates"]:
@@ -491,7 +574,7 @@ def filter_shortlist(
 
 
 def frontier_figure(table: pd.DataFrame, language: str = "en") -> go.Figure:
-    """Re-employed workers and total jobs against the lever, the current setting marked."""
+    """Worker-years re-employed and job-years against the lever, the current setting marked."""
     lever = str(table["lever"].iloc[0])
     unit = str(table["unit"].iloc[0])
     solved = table[table["status"].isin(["optimal", "time_limit"])]
@@ -499,19 +582,19 @@ def frontier_figure(table: pd.DataFrame, language: str = "en") -> go.Figure:
         [
             go.Scatter(
                 x=solved["amount"],
-                y=solved["reemployed"],
+                y=solved["worker_years"],
                 mode="lines+markers",
-                name=text("reemployed", language),
-                customdata=solved["marginal_reemployed"],
+                name=text("worker_years", language),
+                customdata=solved["marginal_worker_years"],
                 hovertemplate="%{x:,.1f}: %{y:,.0f}<br>"
                 + text("marginal", language, unit=unit)
                 + ": %{customdata:,.1f}",
             ),
             go.Scatter(
                 x=solved["amount"],
-                y=solved["total_jobs"],
+                y=solved["job_years"],
                 mode="lines+markers",
-                name=text("total_jobs", language),
+                name=text("job_years", language),
             ),
         ]
     )
@@ -520,20 +603,20 @@ def frontier_figure(table: pd.DataFrame, language: str = "en") -> go.Figure:
         figure.add_trace(
             go.Scatter(
                 x=current["amount"],
-                y=current["reemployed"],
+                y=current["worker_years"],
                 mode="markers",
                 marker=dict(size=16, symbol="star", color="#d62728"),
                 name=text("current", language),
             )
         )
     figure.update_xaxes(title=f"{lever_name(lever, language)} ({unit})")
-    figure.update_yaxes(title=text("persons", language))
+    figure.update_yaxes(title=text("worker_years_unit", language))
     return _layout(figure, text("frontier", language))
 
 
 def grid_figure(grid: pd.DataFrame, language: str = "en") -> go.Figure:
-    """Re-employed workers over two levers (infeasible cells left blank)."""
-    pivot = grid.pivot_table(index="amount_y", columns="amount_x", values="reemployed")
+    """Worker-years re-employed over two levers (infeasible cells left blank)."""
+    pivot = grid.pivot_table(index="amount_y", columns="amount_x", values="worker_years")
     x_lever, y_lever = grid["lever_x"].iloc[0], grid["lever_y"].iloc[0]
     figure = go.Figure(
         go.Heatmap(
@@ -541,13 +624,13 @@ def grid_figure(grid: pd.DataFrame, language: str = "en") -> go.Figure:
             y=pivot.index,
             z=pivot.to_numpy(),
             colorscale="Blues",
-            colorbar=dict(title=text("persons", language)),
+            colorbar=dict(title=text("worker_years_unit", language)),
             hovertemplate="%{x:,.0f} × %{y:,.0f}: %{z:,.0f}<extra></extra>",
         )
     )
     figure.update_xaxes(title=f"{lever_name(x_lever, language)} ({LEVERS[x_lever].unit})")
     figure.update_yaxes(title=f"{lever_name(y_lever, language)} ({LEVERS[y_lever].unit})")
-    return _layout(figure, text("reemployed", language))
+    return _layout(figure, text("worker_years", language))
 
 
 def robustness_figure(result: Robustness, language: str = "en") -> go.Figure:
@@ -580,11 +663,12 @@ def compare_table(saved: dict[str, Solution], language: str = "en") -> pd.DataFr
     for name, solution in saved.items():
         h = solution.headline()
         rows[name] = {
-            text("reemployed", language): h["reemployed"],
-            text("total_jobs", language): h["total_jobs"],
+            text("worker_years", language): h["worker_years"],
+            text("reemployed", language) + f" ({int(h['peak_year'])})": h["reemployed_peak"],
+            text("job_years", language): h["job_years"],
             text("projects", language): h["projects"],
             text("capex", language) + " (亿元)": h["capex"],
-            text("jobs_per_yi", language): h["jobs_per_yi"],
+            text("job_years_per_yi", language): h["job_years_per_yi"],
             text("debt_used", language) + " (亿元)": h["debt_used"],
             text("worst_ppp_short", language): h["worst_ppp_ratio"],
         }

@@ -1,0 +1,250 @@
+"""The resolved instance: every number the model, the diagnosis and the baseline need.
+
+`prepare(data, scenario)` applies the scenario to the workbook once: budgets, quotas,
+headroom, PPP room, sector shares, settings, per-project figures, the displaced stock by year
+and who can reach whom. Every consumer takes the frozen `Instance`, so no consumer re-reads
+the scenario or the settings sheet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .loader import PlanningData
+from .scenario import Scenario
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance between two points on the Earth's surface (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distances_km(regions: pd.DataFrame) -> np.ndarray:
+    """Great-circle distance between every pair of region centres (0 on the diagonal)."""
+    lat, lon = regions["lat"].to_numpy(float), regions["lon"].to_numpy(float)
+    n = len(regions)
+    out = np.zeros((n, n))
+    for r in range(n):
+        for e in range(r + 1, n):
+            out[r, e] = out[e, r] = great_circle_km(lat[r], lon[r], lat[e], lon[e])
+    return out
+
+
+def reach(regions: pd.DataFrame, commute_km: float) -> list[tuple[int, int]]:
+    """(work region, home region) position pairs within commuting distance (self included)."""
+    km = distances_km(regions)
+    n = len(regions)
+    return [(r, e) for r in range(n) for e in range(n) if r == e or km[r, e] <= commute_km + 1e-9]
+
+
+def start_options(projects: pd.DataFrame, years: list[int]) -> list[list[int]]:
+    """The years each project may start and still finish inside the horizon."""
+    if not years:
+        return [[] for _ in range(len(projects))]
+    first, last = years[0], years[-1]
+    options = []
+    for early, late, duration in zip(
+        projects["earliest_start"],
+        projects["latest_start"],
+        projects["duration_years"],
+        strict=True,
+    ):
+        low = first if pd.isna(early) else max(first, int(early))
+        high = last - int(duration) + 1
+        if not pd.isna(late):
+            high = min(int(late), high)
+        options.append(list(range(low, high + 1)))
+    return options
+
+
+def displaced_new(data: PlanningData) -> np.ndarray:
+    """Workers displaced in each planning year, region × year. Without a displacement sheet
+    every region's displaced_workers fall in the first year (version 1's reading); a year
+    before the horizon counts in the first year."""
+    years = data.planning_years
+    regions = data.regions["region"].tolist()
+    out = np.zeros((len(regions), len(years)))
+    if not years:
+        return out
+    if not data.has_displacement_schedule:
+        out[:, 0] = data.regions["displaced_workers"].to_numpy(float)
+        return out
+    at = {r: i for i, r in enumerate(regions)}
+    for region, year, workers in data.displacement[["region", "year", "workers"]].itertuples(
+        index=False
+    ):
+        k = min(max(int(year) - years[0], 0), len(years) - 1)
+        out[at[region], k] += float(workers)
+    return out
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One planning problem with the scenario applied: all numbers, nothing left to resolve.
+
+    Money in 亿元, people in persons, per year in planning-year order, per region in the
+    regions sheet's order. `projects` has one row per project (by position): region_at,
+    sector, capex, duration, build_jobs (persons held in each build year), operating_jobs
+    (persons each year after completion), skill_match, budget/bond/private money,
+    ppp_payment (亿元/year once in service), government_pay, starts, forced_in, forced_out.
+    """
+
+    data: PlanningData
+    scenario: Scenario  # resolved: every field filled
+    years: tuple[int, ...]
+    regions: tuple[str, ...]
+    fiscal_budget: MappingProxyType  # year → 亿元
+    bond_quota: MappingProxyType  # year → 亿元
+    debt_headroom: MappingProxyType  # region → 亿元
+    ppp_line: MappingProxyType  # region → 亿元/year at the 10 % line (ppp_cap_share)
+    government_pay_line: MappingProxyType  # region → 亿元/year at the 5 % line
+    ppp_room: MappingProxyType  # region → new PPP payments the 10 % line still allows
+    government_pay_room: MappingProxyType  # region → new government-pay payments allowed
+    sector_shares: MappingProxyType  # sector → (min, max)
+    projects: pd.DataFrame
+    distance_km: np.ndarray  # region × region
+    reach: tuple[tuple[int, int], ...]  # (work region, home region)
+    displaced_new: np.ndarray  # region × year: displaced in that year
+    displaced_stock: np.ndarray  # region × year: displaced by then
+    year_weight: tuple[float, ...]  # (1 + discount_rate)^-(t - first year)
+
+    def setting(self, name: str) -> float:
+        """A resolved setting (commute_km, other_jobs_weight, discount_rate, ...)."""
+        return float(getattr(self.scenario, name))
+
+    @property
+    def first_year(self) -> int:
+        return self.years[0]
+
+    def build_years(self, position: int, start: int) -> range:
+        """Year positions in which the project is built when it starts in `start`."""
+        k = start - self.years[0]
+        return range(k, k + int(self.projects.at[position, "duration"]))
+
+    def operating_years(self, position: int, start: int) -> range:
+        """Year positions from completion to the end of the horizon."""
+        return range(self.build_years(position, start).stop, len(self.years))
+
+    def jobs_by_year(self, starts: dict[int, int]) -> np.ndarray:
+        """Jobs held in each region and year by a portfolio {position: start year}."""
+        return self._by_region_year(starts, skill=False)
+
+    def open_jobs_by_year(self, starts: dict[int, int]) -> np.ndarray:
+        """Jobs displaced workers can take (skill_match applied), region × year."""
+        return self._by_region_year(starts, skill=True)
+
+    def _by_region_year(self, starts: dict[int, int], skill: bool) -> np.ndarray:
+        out = np.zeros((len(self.regions), len(self.years)))
+        p = self.projects
+        for i, s in starts.items():
+            share = float(p.at[i, "skill_match"]) if skill else 1.0
+            r = int(p.at[i, "region_at"])
+            for k in self.build_years(i, s):
+                out[r, k] += share * float(p.at[i, "build_jobs"])
+            for k in self.operating_years(i, s):
+                out[r, k] += share * float(p.at[i, "operating_jobs"])
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """Sizes, for logs and benchmarks."""
+        return {
+            "projects": len(self.projects),
+            "regions": len(self.regions),
+            "years": len(self.years),
+            "reach_pairs": len(self.reach),
+        }
+
+
+def _frozen(mapping: dict) -> MappingProxyType:
+    return MappingProxyType(dict(mapping))
+
+
+def project_table(data: PlanningData, scenario: Scenario) -> pd.DataFrame:
+    """Per project figures under a scenario (see `Instance`)."""
+    p = data.projects
+    region_at = {r: i for i, r in enumerate(data.regions["region"])}
+    capex = p["capex"].to_numpy(dtype=float)
+    figures = pd.DataFrame(
+        {
+            "project_id": p["project_id"].to_numpy(),
+            "region": p["region"].to_numpy(),
+            "region_at": p["region"].map(region_at).to_numpy(dtype=int),
+            "sector": p["sector"].to_numpy(),
+            "capex": capex,
+            "duration": p["duration_years"].to_numpy(dtype=int),
+            "build_jobs": capex * p["jobs_per_yi"].to_numpy(dtype=float),
+            "operating_jobs": p["operating_jobs"].to_numpy(dtype=float),
+            "skill_match": p["skill_match"].to_numpy(dtype=float),
+            "budget_money": capex * p["budget_share"].to_numpy(dtype=float),
+            "bond_money": capex * p["bond_share"].to_numpy(dtype=float),
+            "private_money": capex * p["private_share"].to_numpy(dtype=float),
+            "ppp_payment": p["ppp_annual_payment"].to_numpy(dtype=float),
+            "government_pay": (
+                (p["ppp_mechanism"] == "government_pay") & (p["ppp_annual_payment"] > 0)
+            ).to_numpy(),
+        }
+    )
+    figures["starts"] = start_options(p, data.planning_years)
+    forced_in, forced_out = set(scenario.forced_in), set(scenario.forced_out)
+    figures["forced_in"] = (p["mandatory"] | p["project_id"].isin(forced_in)).to_numpy()
+    figures["forced_out"] = (p["excluded"] | p["project_id"].isin(forced_out)).to_numpy()
+    return figures
+
+
+def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
+    """Apply a scenario (None: the workbook's own settings) to the workbook, once.
+
+    Raises ScenarioError when the scenario names projects or years the workbook lacks.
+    """
+    sc = (scenario or Scenario()).resolved(data)
+    years = data.planning_years
+    regions = data.regions
+    ids = regions["region"].tolist()
+    budget = {y: float(v) * sc.fiscal_budget_scale for y, v in sc.fiscal_budget if y in years}
+    quota = {y: float(v) * sc.bond_quota_scale for y, v in sc.bond_quota if y in years}
+    expenditure = regions["general_budget_expenditure"].to_numpy(float)
+    existing = regions["existing_ppp_payments"].to_numpy(float)
+    line = sc.ppp_cap_share * expenditure
+    pay_line = sc.ppp_government_pay_share * expenditure
+    new = displaced_new(data)
+    rate = float(sc.discount_rate)
+    km = distances_km(regions)
+    n = len(ids)
+    pairs = tuple(
+        (r, e) for r in range(n) for e in range(n) if r == e or km[r, e] <= sc.commute_km + 1e-9
+    )
+    return Instance(
+        data=data,
+        scenario=sc,
+        years=tuple(years),
+        regions=tuple(ids),
+        fiscal_budget=_frozen(budget),
+        bond_quota=_frozen(quota),
+        debt_headroom=_frozen(
+            zip(ids, regions["debt_headroom"].to_numpy(float) * sc.debt_headroom_scale, strict=True)
+        ),
+        ppp_line=_frozen(zip(ids, line, strict=True)),
+        government_pay_line=_frozen(zip(ids, pay_line, strict=True)),
+        ppp_room=_frozen(zip(ids, np.maximum(0.0, line - existing), strict=True)),
+        government_pay_room=_frozen(zip(ids, np.maximum(0.0, pay_line - existing), strict=True)),
+        sector_shares=_frozen(
+            {s: (lo, dict(sc.sector_max_share)[s]) for s, lo in sc.sector_min_share}
+        ),
+        projects=project_table(data, sc),
+        distance_km=km,
+        reach=pairs,
+        displaced_new=new,
+        displaced_stock=np.cumsum(new, axis=1),
+        year_weight=tuple((1.0 + rate) ** -(y - years[0]) for y in years) if years else (),
+    )

@@ -17,24 +17,27 @@ from .schema import SECTORS, setting_defaults
 SEED = 2021
 YEARS = (2021, 2022, 2023, 2024, 2025)
 
-# city, 中文, lat, lon (S: city centres); population 2020 census, 万 (S; Taizhou R);
+# city, 中文, lat, lon (S: city centres); population 2020 census, 万 (S; Taizhou's ≈451 is
+# recalled, not checked, so E);
 # general budget revenue 亿 and its basis (S: Nanjing, Wuxi, Suzhou 2021, Xuzhou 2019,
 # Changzhou 2020; E for the others, from GDP).
 CITIES: tuple[tuple[str, str, float, float, float, float, str], ...] = (
-    ("Nanjing", "南京", 32.04, 118.78, 931.5, 1730, "S"),
-    ("Wuxi", "无锡", 31.59, 120.29, 746.2, 1201, "S"),
-    ("Xuzhou", "徐州", 34.26, 117.20, 908.4, 468, "S"),
-    ("Changzhou", "常州", 31.79, 119.95, 527.8, 617, "S"),
-    ("Suzhou", "苏州", 31.32, 120.62, 1275.0, 2510, "S"),
-    ("Nantong", "南通", 32.08, 121.05, 772.7, 650, "E"),
-    ("Lianyungang", "连云港", 34.59, 119.16, 460.0, 290, "E"),
-    ("Huaian", "淮安", 33.50, 119.15, 455.6, 300, "E"),
-    ("Yancheng", "盐城", 33.38, 120.13, 671.0, 420, "E"),
-    ("Yangzhou", "扬州", 32.39, 119.42, 456.0, 350, "E"),
-    ("Zhenjiang", "镇江", 32.20, 119.44, 321.0, 320, "E"),
-    ("Taizhou", "泰州", 32.49, 119.90, 451.0, 400, "E"),
-    ("Suqian", "宿迁", 33.96, 118.30, 498.6, 260, "E"),
+    ("Nanjing", "南京", 32.04, 118.78, 931.5, 1730, "S 2021"),
+    ("Wuxi", "无锡", 31.59, 120.29, 746.2, 1201, "S 2021"),
+    ("Xuzhou", "徐州", 34.26, 117.20, 908.4, 468, "S 2019"),
+    ("Changzhou", "常州", 31.79, 119.95, 527.8, 617, "S 2020"),
+    ("Suzhou", "苏州", 31.32, 120.62, 1275.0, 2510, "S 2021"),
+    ("Nantong", "南通", 32.08, 121.05, 772.7, 650, "E from GDP"),
+    ("Lianyungang", "连云港", 34.59, 119.16, 460.0, 290, "E from GDP"),
+    ("Huaian", "淮安", 33.50, 119.15, 455.6, 300, "E from GDP"),
+    ("Yancheng", "盐城", 33.38, 120.13, 671.0, 420, "E from GDP"),
+    ("Yangzhou", "扬州", 32.39, 119.42, 456.0, 350, "E from GDP"),
+    ("Zhenjiang", "镇江", 32.20, 119.44, 321.0, 320, "E from GDP"),
+    ("Taizhou", "泰州", 32.49, 119.90, 451.0, 400, "E from GDP"),
+    ("Suqian", "宿迁", 33.96, 118.30, 498.6, 260, "E from GDP"),
 )
+
+POP_BASIS = {"Taizhou": "E: recalled ≈451万, not checked"}
 
 CITY_CODES = {
     "Nanjing": "NJ",
@@ -373,7 +376,8 @@ def _regions(rng: np.random.Generator) -> pd.DataFrame:
                 source=(
                     f"centre S; displaced workers E (displacement sheet); expenditure E = "
                     f"1.1 × budget revenue {revenue:,.0f}亿 ({revenue_basis}) + 0.55 × "
-                    f"population {pop:,.1f}万 (S, 2020 census); debt headroom E (province "
+                    f"population {pop:,.1f}万 ({POP_BASIS.get(name, 'S, 2020 census')}); "
+                    f"debt headroom E (province "
                     f"headroom shared by revenue); existing PPP payments E "
                     f"({EXISTING_PPP_SHARE[name]:.1%} of expenditure); see docs/sources.md"
                 ),

@@ -1,8 +1,9 @@
 """The Jiangsu sample: 13 cities and ~250 candidate projects, reproducible from a seed.
 
-Figures tagged S/R/E come from `shared/reference/jiangsu-facts.md` (S: public source,
-R: recalled order of magnitude, E: estimate). Where the sample must invent project-level
-detail it draws from the ranges below with a fixed seed and says so in `source`.
+Every figure the sample uses is listed, with its citation, in `docs/sources.md`. Tags: S a
+published source; R read off a published figure by arithmetic; E an estimate (the sample's own
+assumption). Where the sample must invent project-level detail it draws from the ranges below
+with a fixed seed, and each row's `source` and `basis` columns say so.
 """
 
 from __future__ import annotations
@@ -16,23 +17,27 @@ from .schema import SECTORS, setting_defaults
 SEED = 2021
 YEARS = (2021, 2022, 2023, 2024, 2025)
 
-# city, 中文, lat, lon (S); pop 万 (S); general budget revenue 亿 (S where known, else E from GDP);
-# displaced workers over the horizon (E: province figures split by exposure, illustrative).
-CITIES: tuple[tuple[str, str, float, float, float, float, int], ...] = (
-    ("Nanjing", "南京", 32.04, 118.78, 931.5, 1730, 38_000),
-    ("Wuxi", "无锡", 31.59, 120.29, 746.2, 1201, 27_000),
-    ("Xuzhou", "徐州", 34.26, 117.20, 908.4, 468, 72_000),
-    ("Changzhou", "常州", 31.79, 119.95, 527.8, 617, 33_000),
-    ("Suzhou", "苏州", 31.32, 120.62, 1275.0, 2510, 26_000),
-    ("Nantong", "南通", 32.08, 121.05, 772.7, 650, 24_000),
-    ("Lianyungang", "连云港", 34.59, 119.16, 460.0, 290, 46_000),
-    ("Huaian", "淮安", 33.50, 119.15, 455.6, 300, 27_000),
-    ("Yancheng", "盐城", 33.38, 120.13, 671.0, 420, 41_000),
-    ("Yangzhou", "扬州", 32.39, 119.42, 456.0, 350, 16_000),
-    ("Zhenjiang", "镇江", 32.20, 119.44, 321.0, 320, 25_000),
-    ("Taizhou", "泰州", 32.49, 119.90, 451.0, 400, 21_000),
-    ("Suqian", "宿迁", 33.96, 118.30, 498.6, 260, 6_000),
+# city, 中文, lat, lon (S: city centres); population 2020 census, 万 (S; Taizhou's ≈451 is
+# recalled, not checked, so E);
+# general budget revenue 亿 and its basis (S: Nanjing, Wuxi, Suzhou 2021, Xuzhou 2019,
+# Changzhou 2020; E for the others, from GDP).
+CITIES: tuple[tuple[str, str, float, float, float, float, str], ...] = (
+    ("Nanjing", "南京", 32.04, 118.78, 931.5, 1730, "S 2021"),
+    ("Wuxi", "无锡", 31.59, 120.29, 746.2, 1201, "S 2021"),
+    ("Xuzhou", "徐州", 34.26, 117.20, 908.4, 468, "S 2019"),
+    ("Changzhou", "常州", 31.79, 119.95, 527.8, 617, "S 2020"),
+    ("Suzhou", "苏州", 31.32, 120.62, 1275.0, 2510, "S 2021"),
+    ("Nantong", "南通", 32.08, 121.05, 772.7, 650, "E from GDP"),
+    ("Lianyungang", "连云港", 34.59, 119.16, 460.0, 290, "E from GDP"),
+    ("Huaian", "淮安", 33.50, 119.15, 455.6, 300, "E from GDP"),
+    ("Yancheng", "盐城", 33.38, 120.13, 671.0, 420, "E from GDP"),
+    ("Yangzhou", "扬州", 32.39, 119.42, 456.0, 350, "E from GDP"),
+    ("Zhenjiang", "镇江", 32.20, 119.44, 321.0, 320, "E from GDP"),
+    ("Taizhou", "泰州", 32.49, 119.90, 451.0, 400, "E from GDP"),
+    ("Suqian", "宿迁", 33.96, 118.30, 498.6, 260, "E from GDP"),
 )
+
+POP_BASIS = {"Taizhou": "E: recalled ≈451万, not checked"}
 
 CITY_CODES = {
     "Nanjing": "NJ",
@@ -50,33 +55,114 @@ CITY_CODES = {
     "Suqian": "SQ",
 }
 
-# Debt room over the horizon (E): the province's headroom at end-2021, 20,823 − 18,964 =
-# 1,859亿 (S), plus four more yearly limit rises like 2020→2021's 1,816亿 (S); these projects
-# may use about a third of it, shared among cities by budget revenue.
+# ---------------------------------------------------------------------------- displacement
+# 化工产业安全环保整治提升: about 700,000 workers are involved province-wide over four years
+# (S). No public count of those who lose their jobs, nor a split by city, was found: the
+# sample assumes 30 % of them are laid off (E) and splits that by each city's documented
+# chemical exposure (E weights, summing to 100), over 2021–2024 (E: the four years placed in
+# the planning horizon).
+CHEM_INVOLVED = 700_000
+CHEM_LAID_OFF_SHARE = 0.30
+CHEM_WEIGHT = {
+    "Nanjing": 9,  # Jinling petrochemical district, Dachang
+    "Wuxi": 5,
+    "Xuzhou": 9,  # 72 of 167 chemical firms closed
+    "Changzhou": 9,  # 308 chemical firms, 50+ closing
+    "Suzhou": 6,
+    "Nantong": 9,  # chemical parks consolidated
+    "Lianyungang": 13,  # 266 chemical firms closed since 2017; Guanyun, Guannan halted
+    "Huaian": 8,  # salt chemistry
+    "Yancheng": 12,  # Xiangshui park closed for good (68 firms)
+    "Yangzhou": 5,
+    "Zhenjiang": 6,
+    "Taizhou": 7,  # Taixing chemical park
+    "Suqian": 2,  # little heavy industry
+}
+# When a city's chemical layoffs fall over 2021–2024 (E): parks already halted lay off early;
+# relocations into consolidated parks lay off late.
+CHEM_PROFILE = {
+    "early": (0.35, 0.30, 0.20, 0.15, 0.0),
+    "even": (0.25, 0.25, 0.25, 0.25, 0.0),
+    "late": (0.10, 0.20, 0.30, 0.40, 0.0),
+}
+CHEM_TIMING = {
+    "Nanjing": "late",
+    "Wuxi": "even",
+    "Xuzhou": "even",
+    "Changzhou": "early",
+    "Suzhou": "even",
+    "Nantong": "late",
+    "Lianyungang": "early",
+    "Huaian": "even",
+    "Yancheng": "early",
+    "Yangzhou": "even",
+    "Zhenjiang": "late",
+    "Taizhou": "late",
+    "Suqian": "even",
+}
+# Coal, steel, cement and flat glass (all E; the exposure they rest on is S, see
+# docs/sources.md): city → (cause, workers by year 2021–2025).
+OTHER_EXITS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
+    # Xuzhou: the last Xukuang mine and coking −50 %, at the scale of the province's 3,000+ coal
+    # workers in one year's exit (S); 18 steel firms cut to 3; 62 cement firms cut to 4 (S).
+    "Xuzhou": (
+        ("煤炭", (3_000, 3_000, 0, 0, 0)),
+        ("钢铁", (4_000, 4_000, 4_000, 0, 0)),
+        ("水泥", (2_500, 2_500, 0, 0, 0)),
+    ),
+    # Meishan steel capacity moving to Yancheng: those who do not move (E).
+    "Nanjing": (("钢铁", (0, 0, 2_000, 2_000, 2_000)),),
+    # Zhongtian steel (12 Mt) moving to Nantong: those who do not move (E).
+    "Changzhou": (("钢铁", (0, 0, 0, 3_000, 3_000)),),
+    # Smelting within 10 km of Taihu: the tail of the exit due by 2020 (E).
+    "Wuxi": (("钢铁", (3_000, 0, 0, 0, 0)),),
+    "Suzhou": (("钢铁", (1_500, 1_500, 0, 0, 0)),),
+    # Riverside cement and flat glass (E; no city figure for flat glass was found).
+    "Zhenjiang": (("水泥/平板玻璃", (0, 1_500, 1_500, 0, 0)),),
+}
+CAUSE_ZH = {"化工": "化工整治", "煤炭": "煤炭退出", "钢铁": "钢铁压减", "水泥": "水泥压减"}
+
+# ------------------------------------------------------------------------------- fiscal
+# Debt room over the horizon (R/E): the province's headroom at end-2021, 20,823 − 18,964 =
+# 1,859亿 (R from S), plus four more yearly limit rises like 2020→2021's 1,816亿 (E); these
+# projects may use about a third of it (E), shared among cities by budget revenue (E).
 HORIZON_HEADROOM = 1_859 + 4 * 1_816
 PROJECTS_SHARE_OF_HEADROOM = 0.33
 
-# Existing PPP payments as a share of general budget expenditure (E). Zhenjiang, the most
-# indebted city in 2019 (S), is put just over the 10 % line so the sample shows that case.
+# Existing PPP payments as a share of general budget expenditure (E; no city figures were
+# found). Zhenjiang, the most indebted city in 2019 (S), is just over the 10 % line; four cities
+# sit under the 5 % government-pay line, five between 5 % and 7 %, three in the 7–10 % warning
+# zone.
 EXISTING_PPP_SHARE = {
     "Nanjing": 0.045,
-    "Wuxi": 0.05,
+    "Wuxi": 0.040,
     "Xuzhou": 0.075,
-    "Changzhou": 0.06,
-    "Suzhou": 0.03,
-    "Nantong": 0.055,
+    "Changzhou": 0.055,
+    "Suzhou": 0.030,
+    "Nantong": 0.048,
     "Lianyungang": 0.085,
-    "Huaian": 0.08,
-    "Yancheng": 0.07,
-    "Yangzhou": 0.065,
+    "Huaian": 0.080,
+    "Yancheng": 0.065,
+    "Yangzhou": 0.060,
     "Zhenjiang": 0.103,
-    "Taizhou": 0.07,
-    "Suqian": 0.06,
+    "Taizhou": 0.068,
+    "Suqian": 0.058,
 }
 
-# Project kinds: sector, name pattern (zh), size driver, capex range 亿, duration range,
-# jobs_per_yi range (jobs held during construction), financing (budget, bond, private) means,
-# skill match range, PPP government-pay (yes/no), source note.
+# --------------------------------------------------------------------------------- jobs
+# Published job-years per 亿元 (see docs/sources.md). IMF WP/21/131: 10–17 direct jobs per
+# US$1 M of public infrastructure, at 6.9 CNY per US$ 145–246 job-years per 亿 (R).
+IMF_LOW, IMF_HIGH = 145.0, 246.0
+# CAICT/MIIT: 3.1 M jobs from 9,000–15,000亿 of 5G = 207–344 per 亿 (R), including indirect
+# jobs; the sample takes a third of it as direct (E).
+G5_LOW, G5_HIGH = 207.0, 344.0
+DIRECT_SHARE_5G = 1 / 3
+# State Grid Energy Research Institute: 700,000 jobs from 4,500亿 = 155 per 亿 (R).
+GRID_JOB_YEARS = 155.0
+
+# Project kinds: sector, name pattern (zh), capex range 亿, duration range, job-years per 亿
+# (low, high) with its basis and citation, financing means (budget, bond, private), whether
+# the private part is a PPP (else enterprise money), PPP mechanism odds, skill match range.
 KINDS: tuple[dict, ...] = (
     dict(
         kind="intercity_rail",
@@ -84,13 +170,15 @@ KINDS: tuple[dict, ...] = (
         zh="城际铁路{n}段",
         capex=(60, 260),
         duration=(4, 5),
-        jobs=(55, 90),
+        job_years=(IMF_LOW, IMF_HIGH),
+        jobs_basis="R",
+        jobs_cite="IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R; "
+        "MoR 2009 ~1,000/亿 incl. indirect is an upper bound)",
         finance=(0.20, 0.55, 0.25),
-        skill=(0.45, 0.65),
         ppp=True,
+        mechanism=dict(government_pay=0.15, viability_gap=0.75, user_pay=0.10),
+        skill=(0.45, 0.65),
         weight=18,
-        source="Railway ~1,000 job-years/亿 (MoR 2009) and IMF WP/21/131 140–250 job-years/亿, "
-        "÷ 4–5 build years (E)",
     ),
     dict(
         kind="expressway_widening",
@@ -98,13 +186,15 @@ KINDS: tuple[dict, ...] = (
         zh="高速公路{n}改扩建",
         capex=(40, 180),
         duration=(3, 4),
-        jobs=(70, 120),
+        job_years=(IMF_LOW, IMF_HIGH),
+        jobs_basis="R",
+        jobs_cite="IMF WP/21/131 145–246 job-years/亿 (R; MoT 2012 Shanxi 1,800/亿 direct "
+        "is an upper bound)",
         finance=(0.20, 0.60, 0.20),
-        skill=(0.55, 0.75),
         ppp=True,
+        mechanism=dict(government_pay=0.0, viability_gap=0.35, user_pay=0.65),
+        skill=(0.55, 0.75),
         weight=20,
-        source="Expressway 1,800 direct job-years/亿 is an upper bound (MoT 2012); IMF range "
-        "÷ 3–4 build years (E)",
     ),
     dict(
         kind="port_channel",
@@ -112,12 +202,14 @@ KINDS: tuple[dict, ...] = (
         zh="港口航道{n}工程",
         capex=(20, 90),
         duration=(3, 4),
-        jobs=(50, 85),
+        job_years=(IMF_LOW, IMF_HIGH),
+        jobs_basis="R",
+        jobs_cite="IMF WP/21/131 145–246 job-years/亿 (R)",
         finance=(0.25, 0.55, 0.20),
-        skill=(0.50, 0.70),
         ppp=True,
+        mechanism=dict(government_pay=0.20, viability_gap=0.40, user_pay=0.40),
+        skill=(0.50, 0.70),
         weight=10,
-        source="IMF WP/21/131 140–250 job-years/亿 ÷ 3–4 build years (E)",
     ),
     dict(
         kind="5g_network",
@@ -125,13 +217,16 @@ KINDS: tuple[dict, ...] = (
         zh="5G基站建设{n}期",
         capex=(4, 20),
         duration=(1, 2),
-        jobs=(20, 35),
-        finance=(0.10, 0.10, 0.80),
-        skill=(0.15, 0.35),
+        job_years=(G5_LOW * DIRECT_SHARE_5G, G5_HIGH * DIRECT_SHARE_5G),
+        jobs_basis="E",
+        jobs_cite="CAICT/MIIT 207–344 jobs/亿 incl. indirect (R); direct taken as 1/3 = "
+        "69–115 job-years/亿 (E)",
+        finance=(0.05, 0.0, 0.95),
         ppp=False,
+        finance_note="telecom operators' own capex (enterprise money, not a PPP; S: operators "
+        "spent 403.6亿 in Jiangsu in 2020); budget 5 % for site access (E)",
+        skill=(0.15, 0.35),
         weight=24,
-        source="5G/data centres ~20–35 direct jobs/亿 (CAICT/MIIT 2017–2019, E); "
-        "16–30万元 per macro station",
     ),
     dict(
         kind="data_centre",
@@ -139,12 +234,16 @@ KINDS: tuple[dict, ...] = (
         zh="数据中心{n}",
         capex=(12, 80),
         duration=(2, 3),
-        jobs=(18, 32),
-        finance=(0.10, 0.20, 0.70),
+        job_years=(G5_LOW * DIRECT_SHARE_5G, G5_HIGH * DIRECT_SHARE_5G),
+        jobs_basis="E",
+        jobs_cite="CAICT/MIIT 207–344 jobs/亿 incl. indirect (R); direct taken as 1/3 = "
+        "69–115 job-years/亿 (E)",
+        finance=(0.08, 0.15, 0.77),
+        ppp=False,
+        finance_note="operators' and IDC firms' money (enterprise, not a PPP, E); park "
+        "infrastructure by special bonds (E)",
         skill=(0.15, 0.35),
-        ppp=True,
         weight=14,
-        source="Data centres 12–120亿, 2–3 years; ~20–35 direct jobs/亿 (CAICT/MIIT, E)",
     ),
     dict(
         kind="grid_upgrade",
@@ -152,13 +251,16 @@ KINDS: tuple[dict, ...] = (
         zh="电网改造{n}",
         capex=(10, 70),
         duration=(2, 4),
-        jobs=(35, 60),
-        finance=(0.25, 0.45, 0.30),
+        job_years=(GRID_JOB_YEARS, GRID_JOB_YEARS),
+        jobs_basis="R",
+        jobs_cite="State Grid Energy Research Institute 2020: 700,000 jobs from 4,500亿 = "
+        "155 job-years/亿 (R)",
+        finance=(0.05, 0.05, 0.90),
+        ppp=False,
+        finance_note="State Grid's own investment (enterprise money, not a PPP, E); local "
+        "budget and bonds for corridors 10 % (E)",
         skill=(0.35, 0.55),
-        ppp=True,
         weight=20,
-        source="Power grid ~155 job-years/亿 (State Grid Energy Research Institute 2020, E) "
-        "÷ 2–4 build years",
     ),
     dict(
         kind="renewables",
@@ -166,13 +268,16 @@ KINDS: tuple[dict, ...] = (
         zh="新能源{n}项目",
         capex=(15, 90),
         duration=(2, 3),
-        jobs=(30, 55),
-        finance=(0.15, 0.35, 0.50),
+        job_years=(IMF_LOW, 195.0),
+        jobs_basis="E",
+        jobs_cite="IMF WP/21/131 145–246 job-years/亿 (R); equipment-heavy, so its lower "
+        "half 145–195 (E)",
+        finance=(0.05, 0.10, 0.85),
+        ppp=False,
+        finance_note="power companies' own investment (enterprise money, not a PPP, E); "
+        "local budget and special bonds for grid connection and land 15 % (E)",
         skill=(0.30, 0.50),
-        ppp=True,
         weight=18,
-        source="Equipment-heavy energy works sit below roadworks; IMF 140–250 job-years/亿 "
-        "low end ÷ 2–3 years (E)",
     ),
     dict(
         kind="old_community",
@@ -180,13 +285,16 @@ KINDS: tuple[dict, ...] = (
         zh="老旧小区改造{n}批",
         capex=(3, 18),
         duration=(1, 2),
-        jobs=(95, 150),
-        finance=(0.40, 0.45, 0.15),
-        skill=(0.65, 0.85),
+        job_years=(195.0, IMF_HIGH),
+        jobs_basis="E",
+        jobs_cite="no figure found; labour-intensive, so the upper half of IMF WP/21/131 "
+        "145–246 job-years/亿 (E; construction ~1,550/亿 FAI, 2009, is an upper bound)",
+        finance=(0.45, 0.47, 0.08),
         ppp=False,
+        finance_note="central subsidy and local budget, special bonds; residents and utility "
+        "firms 8 % (E); no PPP",
+        skill=(0.65, 0.85),
         weight=32,
-        source="Old-community renovation ~2.7万元/household (2023); labour-intensive: "
-        "construction ~1,550 jobs/亿 FAI (2009 study) as upper bound (E)",
     ),
     dict(
         kind="industrial_renewal",
@@ -194,13 +302,15 @@ KINDS: tuple[dict, ...] = (
         zh="老工业区更新{n}",
         capex=(8, 45),
         duration=(2, 3),
-        jobs=(80, 130),
+        job_years=(170.0, IMF_HIGH),
+        jobs_basis="E",
+        jobs_cite="brownfield renewal of closed chemical/steel sites: upper part of IMF "
+        "WP/21/131 145–246 job-years/亿 (E)",
         finance=(0.35, 0.40, 0.25),
-        skill=(0.65, 0.85),
         ppp=True,
+        mechanism=dict(government_pay=0.15, viability_gap=0.80, user_pay=0.05),
+        skill=(0.65, 0.85),
         weight=22,
-        source="Brownfield renewal of closed chemical/steel sites; construction range "
-        "(2009 study, IMF WP/21/131) ÷ 2–3 years (E)",
     ),
 )
 
@@ -216,17 +326,33 @@ KIND_NAMES_EN = {
     "industrial_renewal": "old industrial area renewal",
 }
 
+MECHANISM_ZH = {
+    "government_pay": "政府付费",
+    "viability_gap": "可行性缺口补助",
+    "user_pay": "使用者付费",
+}
+# Yearly government payment per 亿 of private capital (E): a government-pay PPP repays the
+# private capital over ~15 years with a return (annuity at 5–6 %: 0.096–0.103); a viability-gap
+# PPP pays the part users do not (about half); a user-pay PPP costs the budget nothing.
+PAYMENT_RATE = {
+    "government_pay": (0.085, 0.105),
+    "viability_gap": (0.035, 0.060),
+    "user_pay": (0.0, 0.0),
+}
+
 SAMPLE_MIP_GAP = 0.005
 SAMPLE_COUNT = 240
 
-# What fits the money: candidates cost about 2.5 times what the budgets and quotas fund.
-OVERSUBSCRIPTION = 2.5
+# What fits the money: the candidates' calls on the fiscal budget (their budget share of capex
+# and the PPP payments they would bring in the horizon) and on the bond quota are about 2.3
+# times what the budgets and quotas fund.
+OVERSUBSCRIPTION = 2.3
 
 
 def _regions(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     revenue_total = sum(c[5] for c in CITIES)
-    for name, zh, lat, lon, pop, revenue, displaced in CITIES:
+    for name, zh, lat, lon, pop, revenue, revenue_basis in CITIES:
         # General budget expenditure (E): revenue plus transfers that favour populous,
         # poorer cities; roughly 1.1–1.9 × revenue as in the province's own ratio (13,700/9,059).
         expenditure = round(revenue * 1.1 + pop * 0.55, 0)
@@ -236,7 +362,7 @@ def _regions(rng: np.random.Generator) -> pd.DataFrame:
                 name_zh=zh,
                 lat=lat,
                 lon=lon,
-                displaced_workers=float(displaced),
+                displaced_workers=0.0,  # the displacement schedule's sum, filled in below
                 general_budget_expenditure=float(expenditure),
                 existing_ppp_payments=round(expenditure * EXISTING_PPP_SHARE[name], 1),
                 debt_headroom=round(
@@ -247,9 +373,59 @@ def _regions(rng: np.random.Generator) -> pd.DataFrame:
                     * rng.uniform(0.85, 1.15),
                     1,
                 ),
+                source=(
+                    f"centre S; displaced workers E (displacement sheet); expenditure E = "
+                    f"1.1 × budget revenue {revenue:,.0f}亿 ({revenue_basis}) + 0.55 × "
+                    f"population {pop:,.1f}万 ({POP_BASIS.get(name, 'S, 2020 census')}); "
+                    f"debt headroom E (province "
+                    f"headroom shared by revenue); existing PPP payments E "
+                    f"({EXISTING_PPP_SHARE[name]:.1%} of expenditure); see docs/sources.md"
+                ),
+                basis="E",
             )
         )
     return pd.DataFrame(rows)
+
+
+def _split(total: float, shares: tuple[float, ...]) -> list[int]:
+    """Whole workers by year (to the nearest 10), the remainder in the last year with any."""
+    parts = [int(round(total * s, -1)) for s in shares]
+    last = max(i for i, s in enumerate(shares) if s > 0)
+    parts[last] += int(round(total)) - sum(parts)
+    return parts
+
+
+def _displacement(scale: float = 1.0) -> pd.DataFrame:
+    """Workers displaced by city and year, with each figure's make-up in `source`."""
+    laid_off = CHEM_INVOLVED * CHEM_LAID_OFF_SHARE
+    weight_total = sum(CHEM_WEIGHT.values())
+    rows = []
+    for city, *_ in CITIES:
+        causes: list[tuple[str, list[int]]] = []
+        chem = laid_off * CHEM_WEIGHT[city] / weight_total
+        causes.append(("化工", _split(chem * scale, CHEM_PROFILE[CHEM_TIMING[city]])))
+        for cause, by_year in OTHER_EXITS.get(city, ()):
+            causes.append((cause, [int(round(w * scale)) for w in by_year]))
+        for index, year in enumerate(YEARS):
+            parts = [(cause, by_year[index]) for cause, by_year in causes if by_year[index]]
+            workers = sum(w for _, w in parts)
+            make_up = " + ".join(f"{CAUSE_ZH.get(c, c)} {w:,}" for c, w in parts) or "none"
+            note = (
+                f"{make_up} (E). 化工: 700,000 involved (S) × 30 % laid off (E) × "
+                f"{city} weight {CHEM_WEIGHT[city]}/{weight_total} (E), "
+                f"{CHEM_TIMING[city]} timing over 2021–2024 (E); see docs/sources.md"
+            )
+            rows.append(dict(region=city, year=year, workers=float(workers), source=note))
+    frame = pd.DataFrame(rows)
+    frame["basis"] = "E"
+    return frame
+
+
+def _mechanism(rng: np.random.Generator, kind: dict) -> str:
+    odds = kind["mechanism"]
+    names = list(odds)
+    weights = np.array([odds[n] for n in names], dtype=float)
+    return str(rng.choice(names, p=weights / weights.sum()))
 
 
 def _projects(rng: np.random.Generator, regions: pd.DataFrame, count: int) -> pd.DataFrame:
@@ -269,16 +445,27 @@ def _projects(rng: np.random.Generator, regions: pd.DataFrame, count: int) -> pd
         counters[key] = counters.get(key, 0) + 1
         capex = round(float(rng.uniform(*kind["capex"])), 1)
         duration = int(rng.integers(kind["duration"][0], kind["duration"][1] + 1))
-        budget, bond, private = (max(0.0, s + rng.normal(0, 0.05)) for s in kind["finance"])
+        budget, bond, private = (
+            max(0.0, s + rng.normal(0, 0.03)) if s else 0.0 for s in kind["finance"]
+        )
         total = budget + bond + private
         budget, bond = round(budget / total, 3), round(bond / total, 3)
         private = round(1 - budget - bond, 3)
-        government_pay = kind["ppp"] and private > 0.05 and rng.random() < 0.6
-        # Availability payment (E): the private part repaid over ~15 years with a return.
-        payment = round(capex * private * rng.uniform(0.07, 0.10), 2) if government_pay else 0.0
+        mechanism, payment = "", 0.0
+        if kind["ppp"]:
+            mechanism = _mechanism(rng, kind)
+            rate = float(rng.uniform(*PAYMENT_RATE[mechanism]))
+            payment = round(capex * private * rate, 2)
+            finance = (
+                f"PPP {MECHANISM_ZH[mechanism]}: social capital {private:.0%}; yearly payment "
+                f"{rate:.3f} × private capital from completion (E)"
+            )
+        else:
+            finance = kind["finance_note"]
+        job_years = float(rng.uniform(*kind["job_years"]))
         operating = 0.0
         if kind["kind"] == "intercity_rail":
-            operating = round(capex / 1.7 * rng.uniform(1.5, 3.0))  # staff per km (E)
+            operating = round(capex / 1.9 * rng.uniform(1.5, 3.0))  # km × staff per km (E)
         elif kind["kind"] in ("data_centre", "port_channel"):
             operating = round(capex * rng.uniform(1.0, 3.0))
         earliest = YEARS[0] if rng.random() < 0.7 else int(rng.integers(YEARS[1], YEARS[3] + 1))
@@ -296,7 +483,7 @@ def _projects(rng: np.random.Generator, regions: pd.DataFrame, count: int) -> pd
                 bond_share=bond,
                 private_share=private,
                 ppp_annual_payment=payment,
-                jobs_per_yi=round(float(rng.uniform(*kind["jobs"])), 1),
+                jobs_per_yi=round(job_years / duration, 1),
                 operating_jobs=operating,
                 skill_match=round(float(rng.uniform(*kind["skill"])), 2),
                 mandatory=False,
@@ -305,14 +492,37 @@ def _projects(rng: np.random.Generator, regions: pd.DataFrame, count: int) -> pd
                 requires="",
                 lat=round(city["lat"] + rng.normal(0, 0.08), 4),
                 lon=round(city["lon"] + rng.normal(0, 0.08), 4),
-                source=kind["source"],
+                source="",
+                basis=kind["jobs_basis"],
+                ppp_mechanism=mechanism,
                 kind=kind["kind"],
+                job_years=job_years,
+                finance=finance,
             )
         )
     return pd.DataFrame(rows)
 
 
-def _add_structure(rng: np.random.Generator, projects: pd.DataFrame) -> pd.DataFrame:
+KINDS_BY_NAME = {k["kind"]: k for k in KINDS}
+
+
+def _sources(projects: pd.DataFrame) -> pd.Series:
+    notes = []
+    for p in projects.itertuples():
+        kind = KINDS_BY_NAME[p.kind]
+        notes.append(
+            f"jobs: {kind['jobs_cite']}; this project {p.job_years:.0f} job-years/亿 ÷ "
+            f"{p.duration_years} build year{'s' if p.duration_years > 1 else ''} = "
+            f"{p.jobs_per_yi} jobs/亿 held in each build year. "
+            f"Financing: {p.finance}. Capex, duration, skill match drawn by the sample (E); "
+            f"see docs/sources.md"
+        )
+    return pd.Series(notes, index=projects.index)
+
+
+def _add_structure(
+    rng: np.random.Generator, projects: pd.DataFrame, regions: pd.DataFrame
+) -> pd.DataFrame:
     projects = projects.copy()
     # Exclusive variants: a scheme offered at two scales (4→6 vs 4→8 lanes, phase sizes).
     big = projects.index[
@@ -326,7 +536,6 @@ def _add_structure(rng: np.random.Generator, projects: pd.DataFrame) -> pd.DataF
         variant["project_id"] = f"{variant['project_id']}-V2"
         variant["name"] = f"{variant['name']}（缩减方案）"
         variant["capex"] = round(variant["capex"] * 0.6, 1)
-        variant["jobs_per_yi"] = round(variant["jobs_per_yi"] * 0.95, 1)
         variant["ppp_annual_payment"] = round(variant["ppp_annual_payment"] * 0.6, 2)
         variant["operating_jobs"] = round(variant["operating_jobs"] * 0.6)
         variant_rows.append(variant)
@@ -352,14 +561,22 @@ def _add_structure(rng: np.random.Generator, projects: pd.DataFrame) -> pd.DataF
     phased = [ats for ats in by_city.values() if len(ats) >= 2][:4]
     for first, second in (ats[:2] for ats in phased):
         projects.at[second, "requires"] = projects.at[first, "project_id"]
-    # Mandatory: continuing works the province has already committed to (user-pay PPP, so
-    # they add no government payments).
-    for at in rng.choice(
-        rail.difference(projects.index[projects["requires"] != ""]), size=2, replace=False
-    ):
+    # Mandatory: continuing rail works the province has already committed to, let as user-pay
+    # PPPs (fares), so they add no government payments; they go where the city's debt headroom
+    # can carry their bonds.
+    headroom = projects["region"].map(regions.set_index("region")["debt_headroom"])
+    carried = projects["capex"] * projects["bond_share"] <= 0.6 * headroom
+    free_rail = rail.difference(projects.index[projects["requires"] != ""])
+    free_rail = free_rail[carried[free_rail].to_numpy()]
+    for at in rng.choice(free_rail, size=2, replace=False):
         projects.at[at, "mandatory"] = True
         projects.at[at, "earliest_start"] = None
         projects.at[at, "ppp_annual_payment"] = 0.0
+        projects.at[at, "ppp_mechanism"] = "user_pay"
+        projects.at[at, "finance"] = (
+            f"PPP 使用者付费 (committed continuing works, fares pay the social capital "
+            f"{projects.at[at, 'private_share']:.0%}; E)"
+        )
     old = projects.index[(projects["kind"] == "old_community") & (projects["requires"] == "")]
     for at in rng.choice(old, size=2, replace=False):
         projects.at[at, "mandatory"] = True
@@ -371,10 +588,18 @@ def _add_structure(rng: np.random.Generator, projects: pd.DataFrame) -> pd.DataF
     return projects
 
 
+def _horizon_ppp(projects: pd.DataFrame) -> pd.Series:
+    """PPP payments a project brings in the horizon if it starts as early as it may."""
+    start = projects["earliest_start"].fillna(YEARS[0]).astype(int)
+    operating = (YEARS[-1] - (start + projects["duration_years"]) + 1).clip(lower=0)
+    return projects["ppp_annual_payment"] * operating
+
+
 def _years(projects: pd.DataFrame) -> pd.DataFrame:
-    # Money the candidates would need per year if each started as early as it may, divided by
-    # the oversubscription factor: the budgets bind and choices matter.
+    # The candidates' calls on the money if each started as early as it may, divided by the
+    # oversubscription factor: the budgets bind and choices matter.
     need_budget = (projects["capex"] * projects["budget_share"]).sum()
+    need_budget += _horizon_ppp(projects).sum()
     need_bond = (projects["capex"] * projects["bond_share"]).sum()
     ramp = np.array([0.85, 0.95, 1.05, 1.1, 1.05])  # counter-cyclical push peaks mid-plan
     per_year = 1 / len(YEARS) / OVERSUBSCRIPTION
@@ -387,17 +612,42 @@ def _years(projects: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def mandatory_check(data: PlanningData) -> dict[str, float]:
+    """The arithmetic that shows the mandatory projects fit in every year, whatever their
+    start: all of them built in the same year (an upper bound on any year's call) plus all
+    their PPP payments, against the smallest year's budget and quota; bonds against each
+    city's debt headroom; PPP payments against the city's lines."""
+    p, r, y = data.projects, data.regions.set_index("region"), data.years
+    m = p[p["mandatory"]]
+    out = dict(
+        budget_per_year=float((m["capex"] * m["budget_share"] / m["duration_years"]).sum()),
+        ppp_per_year=float(m["ppp_annual_payment"].sum()),
+        smallest_budget=float(y["fiscal_budget"].min()),
+        bond_per_year=float((m["capex"] * m["bond_share"] / m["duration_years"]).sum()),
+        smallest_quota=float(y["bond_quota"].min()),
+    )
+    worst = 1.0
+    for city, group in m.groupby("region"):
+        debt = float((group["capex"] * group["bond_share"]).sum())
+        worst = min(worst, 1 - debt / float(r.at[city, "debt_headroom"]))
+    out["least_headroom_left_share"] = worst
+    return out
+
+
 def build_sample(seed: int = SEED, count: int = SAMPLE_COUNT) -> PlanningData:
     """The Jiangsu sample as validated-shape tables (what `projects.xlsx` holds)."""
     rng = np.random.default_rng(seed)
     regions = _regions(rng)
+    scale = count / SAMPLE_COUNT
     if count != SAMPLE_COUNT:
         # A synthetic portfolio of another size: the cities' debt room and displaced workers
         # grow with it, so the problem keeps the sample's shape (for benchmarks).
-        scale = count / SAMPLE_COUNT
         regions["debt_headroom"] = (regions["debt_headroom"] * scale).round(1)
-        regions["displaced_workers"] = (regions["displaced_workers"] * scale).round(0)
-    projects = _add_structure(rng, _projects(rng, regions, count))
+    displacement = _displacement(scale)
+    totals = displacement.groupby("region")["workers"].sum()
+    regions["displaced_workers"] = regions["region"].map(totals).astype(float)
+    projects = _add_structure(rng, _projects(rng, regions, count), regions)
+    projects["source"] = _sources(projects)
     years = _years(projects)
     sectors = pd.DataFrame(
         dict(
@@ -410,7 +660,7 @@ def build_sample(seed: int = SEED, count: int = SAMPLE_COUNT) -> PlanningData:
     # The jobs figures are uncertain by ±30 %; proving the last 0.01 % of a 250-project
     # multi-knapsack takes HiGHS minutes, so the sample asks for a 0.5 % proven gap.
     settings["mip_gap"] = SAMPLE_MIP_GAP
-    projects = projects.drop(columns=["kind"])
+    projects = projects.drop(columns=["kind", "job_years", "finance"])
     projects["earliest_start"] = projects["earliest_start"].astype("Int64")
     projects["latest_start"] = projects["latest_start"].astype("Int64")
     return PlanningData(
@@ -420,4 +670,5 @@ def build_sample(seed: int = SEED, count: int = SAMPLE_COUNT) -> PlanningData:
         sectors=sectors,
         settings=settings,
         source_name="sample",
+        displacement=displacement,
     )

@@ -8,7 +8,7 @@ import pandas as pd
 from conftest import ROOT, SAMPLE
 
 import optimizer
-from optimizer.sample import build_sample
+from optimizer.sample import build_sample, mandatory_check
 from optimizer.schema import contract, contract_markdown
 
 
@@ -44,7 +44,7 @@ def test_generator_reproduces_the_committed_sample(tmp_path) -> None:
     path = tmp_path / "again.xlsx"
     optimizer.write_workbook(build_sample(), path)
     again, committed = optimizer.load_workbook(path), optimizer.load_workbook(SAMPLE)
-    for sheet in ("projects", "regions", "years", "sectors"):
+    for sheet in ("projects", "regions", "years", "sectors", "displacement"):
         pd.testing.assert_frame_equal(getattr(again, sheet), getattr(committed, sheet))
     assert again.settings == committed.settings
     assert again.fingerprint == committed.fingerprint
@@ -60,10 +60,42 @@ def test_sample_is_realistic(sample: optimizer.PlanningData) -> None:
     assert (p["exclusive_group"] != "").sum() >= 6
     assert (p["requires"] != "").sum() >= 4
     assert (p["source"] != "").all()
-    # Jobs per 亿元 stay within the ranges of the reference facts (jobs held, not job-years).
-    assert p["jobs_per_yi"].between(15, 160).all()
+    # Jobs per 亿元 are jobs held in each build year: a published job-years figure (60–250
+    # job-years per 亿元 in docs/sources.md) divided by the build years.
+    assert (p["jobs_per_yi"] * p["duration_years"]).between(60, 250).all()
+    assert p["jobs_per_yi"].between(15, 250).all()
     assert set(r["name_zh"]) >= {"南京", "徐州", "苏州", "连云港"}
     assert r.set_index("region").at["Xuzhou", "displaced_workers"] == r["displaced_workers"].max()
     # Zhenjiang sits over the 10 % PPP line, as the most indebted city.
     z = r.set_index("region").loc["Zhenjiang"]
     assert z["existing_ppp_payments"] / z["general_budget_expenditure"] > 0.10
+
+
+def test_sample_follows_contract_v2(sample: optimizer.PlanningData) -> None:
+    p, r, d = sample.projects, sample.regions, sample.displacement
+    # A displacement schedule: layoffs spread over the years, each city's rows summing to its
+    # total (the loader checks the sums), every figure with its source and basis.
+    by_year = d.groupby("year")["workers"].sum()
+    assert (by_year > 0).sum() >= 4
+    assert by_year.iloc[0] < 0.5 * by_year.sum()
+    for table in (p, r, d):
+        assert table["basis"].isin(["S", "R", "E"]).all()
+        assert (table["source"] != "").all()
+        assert not table["source"].str.contains("shared/reference").any()
+    # Every PPP payment has its mechanism; government-pay PPPs are few after 财金〔2019〕10号.
+    assert (p.loc[p["ppp_annual_payment"] > 0, "ppp_mechanism"] != "").all()
+    counts = p["ppp_mechanism"].value_counts()
+    assert 1 <= counts["government_pay"] < counts["viability_gap"]
+    assert counts["user_pay"] >= 1
+    # Grid and 5G are enterprise money, not the local budget and not a PPP.
+    enterprise = p[p["name"].str.contains("电网|5G")]
+    assert (enterprise["private_share"] >= 0.8).all()
+    assert (enterprise["ppp_annual_payment"] == 0).all()
+    # Some city sits between the 5 % government-pay line and the 10 % line.
+    share = r["existing_ppp_payments"] / r["general_budget_expenditure"]
+    assert share.between(0.05, 0.10, inclusive="neither").any()
+    # The mandatory projects fit every year even if all were built at once.
+    check = mandatory_check(sample)
+    assert check["budget_per_year"] + check["ppp_per_year"] <= check["smallest_budget"]
+    assert check["bond_per_year"] <= check["smallest_quota"]
+    assert check["least_headroom_left_share"] >= 0

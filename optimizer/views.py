@@ -176,11 +176,17 @@ def money(value: float, language: str = "en") -> str:
     return f"{value:,.2f} 亿元"
 
 
-def people(value: float, language: str = "en") -> str:
-    """Persons: 万人 in Chinese where natural (10,000 and more)."""
+def people(value: float, language: str = "en", unit: str = "人") -> str:
+    """Persons (or 人年, worker-years, with unit="人年"): 万 in Chinese where natural (10,000
+    and more)."""
     if language == "zh":
-        return f"{value / 1e4:,.2f} 万人" if abs(value) >= 1e4 else f"{value:,.0f} 人"
+        return f"{value / 1e4:,.2f} 万{unit}" if abs(value) >= 1e4 else f"{value:,.0f} {unit}"
     return f"{value:,.0f}"
+
+
+def worker_years(value: float, language: str = "en") -> str:
+    """Worker-years (job-years): 万人年 in Chinese."""
+    return people(value, language, "人年")
 
 
 def share(value: float) -> str:
@@ -250,10 +256,10 @@ def headline_metrics(solution: Solution, language: str = "en") -> list[tuple[str
             text(
                 "worker_years_of",
                 language,
-                need=people(h["displaced_worker_years"], language),
+                need=worker_years(h["displaced_worker_years"], language),
                 share=share(h["worker_years_share"]),
             ),
-            people(h["worker_years"], language),
+            worker_years(h["worker_years"], language),
             h["worker_years"],
         ),
         (
@@ -267,7 +273,7 @@ def headline_metrics(solution: Solution, language: str = "en") -> list[tuple[str
             people(h["reemployed_peak"], language),
             h["reemployed_peak"],
         ),
-        (text("job_years", language), people(h["job_years"], language), h["job_years"]),
+        (text("job_years", language), worker_years(h["job_years"], language), h["job_years"]),
         (
             text("job_years_per_yi", language),
             f"{h['job_years_per_yi']:,.1f}",
@@ -484,7 +490,7 @@ def province_map(solution: Solution, language: str = "en") -> go.Figure:
         name = row["name_zh"] if language == "zh" else region
         hover = (
             f"{name}<br>{text('displaced', language)}: {people(row['displaced'], language)}"
-            f"<br>{text('worker_years', language)}: {people(row['worker_years'], language)} "
+            f"<br>{text('worker_years', language)}: {worker_years(row['worker_years'], language)} "
             f"({share(row['coverage'])})"
         )
         for polygon in feature["geometry"]["coordinates"]:

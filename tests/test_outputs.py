@@ -29,8 +29,8 @@ def test_export_reloads_with_the_solution_figures(sample_solution, tmp_path) -> 
     frontier = pd.DataFrame(
         dict(
             fiscal_budget_scale=[0.5, 1.0, 1.5],
-            reemployed=[1.0, 2.0, 3.0],
-            total_jobs=[2.0, 4.0, 5.0],
+            worker_years=[1.0, 2.0, 3.0],
+            job_years=[2.0, 4.0, 5.0],
         )
     )
     export_workbook(sample_solution, path, frontier=frontier)
@@ -156,11 +156,11 @@ def test_cli_frontier_prints_writes_and_refuses_bad_points(capfd, tmp_path) -> N
     rows = json.loads(capfd.readouterr().out)
     assert [r["setting"] for r in rows] == [0.9, 1.1]
     assert all(r["status"] in ("optimal", "time_limit") for r in rows)
-    assert rows[1]["reemployed"] >= rows[0]["reemployed"] * 0.99
+    assert rows[1]["worker_years"] >= rows[0]["worker_years"] * 0.99
     frontier_sheet = pd.read_excel(out, sheet_name="Frontier")
     assert frontier_sheet["Setting"].tolist() == [0.9, 1.1]
-    assert frontier_sheet["Re-employed displaced workers"].tolist() == pytest.approx(
-        [r["reemployed"] for r in rows]
+    assert frontier_sheet["Worker-years re-employed"].tolist() == pytest.approx(
+        [r["worker_years"] for r in rows]
     )
     assert openpyxl.load_workbook(out)["Frontier"]._charts
     assert main(["frontier", str(SAMPLE), "--values", "1,-1", "--quiet"]) == 2

@@ -29,7 +29,7 @@ def test_trade_off_figures_follow_their_tables(small: optimizer.PlanningData) ->
     table = optimizer.frontier(small, Scenario(), "bond_quota", 3)
     figure = views.frontier_figure(table, "en")
     solved = table[table["status"] == "optimal"]
-    assert list(figure.data[0].y) == pytest.approx(list(solved["reemployed"]))
+    assert list(figure.data[0].y) == pytest.approx(list(solved["worker_years"]))
     assert figure.data[-1].name == "current"
     grid = optimizer.frontier_grid(small, Scenario(), points=([0.5, 1.0], [0.5, 1.0]))
     heat = views.grid_figure(grid, "zh")
@@ -49,13 +49,15 @@ def test_comparing_two_solutions_names_what_changed(small: optimizer.PlanningDat
     assert left == set(before.chosen_starts) - set(after.chosen_starts)
     side = views.compare_table({"before": before, "after": after}, "zh")
     assert list(side.columns) == ["before", "after"]
-    assert side.loc["总就业岗位", "after"] == pytest.approx(after.total_jobs, abs=1e-3)
+    assert side.loc["就业岗位人年", "after"] == pytest.approx(after.job_years, abs=1e-3)
+    assert side.loc["分流职工再就业人年", "before"] == pytest.approx(before.worker_years, abs=1e-3)
 
 
 def test_people_are_counted_in_wan_in_chinese() -> None:
     assert views.people(230808, "zh") == "23.08 万人"
     assert views.people(950, "zh") == "950 人"
     assert views.people(230808, "en") == "230,808"
+    assert views.worker_years(555240, "zh") == "55.52 万人年"
 
 
 def test_the_diagnosis_reads_in_chinese(sample: optimizer.PlanningData) -> None:

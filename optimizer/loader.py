@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import itertools
 import math
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -176,13 +178,45 @@ def _open_workbook(data: bytes) -> Any:
         ) from None
 
 
-def _sheet_rows(sheet: Any, title: str) -> list[tuple[int, tuple[Any, ...]]]:
+class _Formula(str):
+    """A cell holding a formula whose value was never saved (a file written by a script and
+    never opened in Excel): its text, so that it is reported, not read as empty."""
+
+
+# A formula cell with no cached value: <c ...><f>...</f></c>, <f .../> or an empty <v>.
+_UNSAVED_FORMULA = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _unsaved_formulas(data: bytes) -> Any:
+    """The workbook opened with formulas as text, only when some formula lacks a saved value
+    (so a file Excel saved is read once, as before)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            if not any(_UNSAVED_FORMULA.search(archive.read(n)) for n in sheets):
+                return None
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # the values alone were readable: report empty cells as before
+        return None
+
+
+def _sheet_rows(sheet: Any, title: str, formulas: Any = None) -> list[tuple[int, tuple[Any, ...]]]:
     """The sheet's non-empty rows with their Excel row numbers (header included)."""
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
         raise _fail(f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read")
     rows: list[tuple[int, tuple[Any, ...]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    cells = sheet.iter_rows(values_only=True)
+    if formulas is not None:
+        texts = formulas.iter_rows(values_only=True)
+        cells = (
+            tuple(
+                _Formula(t) if v is None and isinstance(t, str) and t.startswith("=") else v
+                for v, t in itertools.zip_longest(values, text or ())
+            )
+            for values, text in zip(cells, texts, strict=False)
+        )
+    for number, values in enumerate(cells, start=1):
         if number > MAX_ROWS + 1:
             raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
         if any(not _blank(v) for v in values):
@@ -242,6 +276,11 @@ def _fmt(value: float) -> str:
 
 def _parse_cell(column: Column, value: Any) -> Any:
     """A cell's value typed by the contract; raises _CellError with a planner's message."""
+    if isinstance(value, _Formula):
+        raise _CellError(
+            f"holds a formula ({value}) with no saved value; open the file in Excel or "
+            "LibreOffice and save it, which stores the values"
+        )
     if column.type == "text":
         text = _as_text(value)
         if column.choices:
@@ -257,7 +296,8 @@ def _parse_cell(column: Column, value: Any) -> Any:
         raise _CellError(f"must be a whole number, got {_fmt(number)}")
     low, high = column.minimum, column.maximum
     if low is not None and (number <= low if column.min_exclusive else number < low):
-        raise _CellError(f"must be {column.bounds_text()}, got {_fmt(number)}")
+        shown = f"{'>' if column.min_exclusive else '≥'} {_fmt(low)}"
+        raise _CellError(f"must be {shown}, got {_fmt(number)}")
     if high is not None and number > high:
         raise _CellError(f"must be {column.bounds_text()}, got {_fmt(number)}")
     return int(number) if column.type == "integer" else number
@@ -510,31 +550,34 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
 
 
 def _check_cycles(projects: _Sheet, problems: list[Problem]) -> None:
+    """Each project requires at most one other, so one walk per project, never repeated,
+    finds every cycle: linear in the number of projects."""
     needs = {
         r["project_id"]: r["requires"]
         for r in projects.records
         if r.get("project_id") and r.get("requires") and r["requires"] != r["project_id"]
     }
     rows = {r.get("project_id"): r["excel_row"] for r in projects.records}
-    reported: set[str] = set()
+    walked: set[str] = set()  # every project some earlier walk has passed
     for start in needs:
-        path: list[str] = []
+        if start in walked:
+            continue
+        on_path: dict[str, int] = {}  # project → its place on this walk
         node: str | None = start
-        while node in needs and node not in path:
-            path.append(node)
+        while node in needs and node not in walked:
+            walked.add(node)
+            on_path[node] = len(on_path)
             node = needs[node]
-        if node in path:
-            cycle = path[path.index(node) :]
-            if not reported.intersection(cycle):
-                reported.update(cycle)
-                problems.append(
-                    Problem(
-                        "projects",
-                        rows[cycle[0]],
-                        "requires",
-                        "requirements form a cycle: " + " → ".join([*cycle, cycle[0]]),
-                    )
+        if node in on_path:  # the walk came back to itself: a cycle, reported once
+            cycle = list(on_path)[on_path[node] :]
+            problems.append(
+                Problem(
+                    "projects",
+                    rows[cycle[0]],
+                    "requires",
+                    "requirements form a cycle: " + " → ".join([*cycle, cycle[0]]),
                 )
+            )
 
 
 # --------------------------------------------------------------------------------- assembly
@@ -584,7 +627,9 @@ def load_workbook(source: Source) -> PlanningData:
     """
     data, name = _read_bytes(source)
     book = _open_workbook(data)
+    formulas = None
     try:
+        formulas = _unsaved_formulas(data)
         by_name = {title.strip().lower(): title for title in book.sheetnames}
         problems: list[Problem] = []
         warnings: list[str] = []
@@ -592,12 +637,14 @@ def load_workbook(source: Source) -> PlanningData:
         for sheet in missing:
             problems.append(Problem(sheet, None, None, "required sheet is missing"))
         rows = {
-            s: _sheet_rows(book[by_name[s]], by_name[s])
+            s: _sheet_rows(book[by_name[s]], by_name[s], formulas[by_name[s]] if formulas else None)
             for s in REQUIRED_SHEETS + OPTIONAL_SHEETS
             if s in by_name
         }
     finally:
         book.close()
+        if formulas is not None:
+            formulas.close()
 
     tables = {
         s: _read_table(rows[s], s, problems)
@@ -605,6 +652,16 @@ def load_workbook(source: Source) -> PlanningData:
         if s in rows
     }
     settings = _read_settings(rows.get("settings", []), problems, warnings)
+    for sheet in REQUIRED_SHEETS:  # a blank template is not a planning problem
+        if sheet in tables and tables[sheet].usable and not tables[sheet].records:
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    None,
+                    "the sheet has no rows below its header; fill in at least one",
+                )
+            )
 
     regions = tables.get("regions")
     if regions is not None and regions.usable:

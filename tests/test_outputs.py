@@ -141,7 +141,8 @@ def test_cli_scenario_file_bad_input_and_template(capfd, tmp_path) -> None:
     assert "not an .xlsx workbook" in capfd.readouterr().err
     blank = tmp_path / "blank.xlsx"
     assert main(["template", str(blank)]) == 0
-    assert main(["check", str(blank)]) == 0
+    assert main(["check", str(blank)]) == 2  # nothing to plan until the sheets are filled in
+    assert "years: the sheet has no rows below its header" in capfd.readouterr().err
     assert main(["check", str(SAMPLE)]) == 0
     assert "248 projects" in capfd.readouterr().out
 

@@ -104,7 +104,8 @@ source = st.sidebar.radio(
     # Widgets whose shown options depend on the language get a key per language: Streamlit
     # keeps a choice by its shown label, which a switch of language would orphan.
     key=f"source_{language}",
-    format_func=lambda v: t("use_sample") if v == "sample" else t("use_upload"),
+    # The page's language, not the session's: a test harness formats outside a run.
+    format_func=lambda v: views.text("use_sample" if v == "sample" else "use_upload", language),
 )
 if "workbook" not in state:
     state.workbook = SAMPLE.read_bytes()

@@ -269,8 +269,7 @@ def test_a_scenario_file_of_the_wrong_kind_is_refused_in_the_app(app: AppTest) -
     ).run()
     assert not app.exception, [e.value for e in app.exception]
     assert [e.value for e in app.error] == [
-        "The scenario file cannot be used: fiscal_budget_scale must be a number, "
-        "got the text '1.2'"
+        "The scenario file cannot be used: fiscal_budget_scale must be a number, got the text '1.2'"
     ]
     assert metrics(app) == before
 

@@ -228,6 +228,10 @@ def _frontier(args: argparse.Namespace) -> int:
         if args.workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 
+            # After a Ctrl-C (os._exit) the semaphore tracker cleans up the pool's
+            # semaphores itself; it need not add a warning to the one-line message.
+            sys.warnoptions.append("ignore:resource_tracker:UserWarning")
+
             executor = stack.enter_context(
                 ProcessPoolExecutor(
                     args.workers,

@@ -229,14 +229,17 @@ def test_absurd_magnitudes_are_refused_by_check_with_their_place(folder: Path) -
     assert snapshot(folder) == before
 
 
-@pytest.mark.parametrize("command", ["solve", "frontier"])
+@pytest.mark.parametrize("command", ["solve", "frontier", "frontier on 2 workers"])
 def test_ctrl_c_stops_at_once_with_one_line_and_exit_130(tmp_path: Path, command: str) -> None:
     shutil.copy(SAMPLE, tmp_path / "projects.xlsx")
     (tmp_path / "old.xlsx").write_bytes(b"an earlier shortlist")
     before = snapshot(tmp_path)
     slow = ["--set", "fiscal_budget_scale=0.8", "--set", "mip_gap=0", "--set", "time_limit_s=60"]
-    if command == "frontier":
-        slow = ["--values", "0.8,0.9", "--gap", "0", "--time-limit", "60", "--quiet"]
+    if command.startswith("frontier"):
+        slow = ["--values", "0.8,0.9,1.0", "--gap", "0", "--time-limit", "60", "--quiet"]
+    if command.endswith("workers"):
+        slow += ["--workers", "2"]
+    command = command.split()[0]
     lines: list[str] = []
     solving = threading.Event()
     with subprocess.Popen(
@@ -245,6 +248,7 @@ def test_ctrl_c_stops_at_once_with_one_line_and_exit_130(tmp_path: Path, command
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
     ) as process:
 
         def read() -> None:
@@ -259,10 +263,18 @@ def test_ctrl_c_stops_at_once_with_one_line_and_exit_130(tmp_path: Path, command
         time.sleep(1.0)  # well inside the solve, which takes far longer than this
         assert process.poll() is None
         sent = time.perf_counter()
-        process.send_signal(signal.SIGINT)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group, workers too
         code = process.wait(30)
         stopped = time.perf_counter() - sent
         reader.join(5)
+        for _ in range(40):  # no worker is left running
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("processes of the run are still alive")
     text = "".join(lines)
     assert code == 130, text
     assert stopped < 2.0, stopped

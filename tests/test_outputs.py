@@ -165,7 +165,7 @@ def test_cli_frontier_prints_writes_and_refuses_bad_points(capfd, tmp_path) -> N
     )
     assert openpyxl.load_workbook(out)["Frontier"]._charts
     assert main(["frontier", str(SAMPLE), "--values", "1,-1", "--quiet"]) == 2
-    assert "finite and ≥ 0" in capfd.readouterr().err
+    assert "--values needs numbers ≥ 0" in capfd.readouterr().err
 
 
 def test_an_exported_workbook_opens_in_libreoffice(sample_solution, tmp_path) -> None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import io
-import itertools
 import math
 import os
 import re
@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from .schema import (
     NO_WORDS,
@@ -183,38 +184,54 @@ class _Formula(str):
     never opened in Excel): its text, so that it is reported, not read as empty."""
 
 
-# A formula cell with no cached value: <c ...><f>...</f></c>, <f .../> or an empty <v>.
-_UNSAVED_FORMULA = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+# A formula cell with no saved value: <c ...><f>text</f></c> (or <f .../>), with no <v> or an
+# empty one. A cell of type "str" with an empty <v> is a saved empty text (=IF(x,"",y)).
+_FORMULA_CELL = re.compile(
+    rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+_REFERENCE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 
 
-def _unsaved_formulas(data: bytes) -> Any:
-    """The workbook opened with formulas as text, only when some formula lacks a saved value
-    (so a file Excel saved is read once, as before)."""
+def _unsaved_formulas(book: Any, title: str) -> dict[tuple[int, int], _Formula]:
+    """(row, column) → formula of each cell of the sheet whose formula has no saved value.
+
+    One regular-expression pass over the sheet's XML, only when it has a formula at all.
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-            if not any(_UNSAVED_FORMULA.search(archive.read(n)) for n in sheets):
-                return None
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        with book._archive.open(book[title]._worksheet_path) as stream:
+            xml = stream.read()
     except Exception:  # the values alone were readable: report empty cells as before
-        return None
+        return {}
+    if b"<f" not in xml:
+        return {}
+    found: dict[tuple[int, int], _Formula] = {}
+    for match in _FORMULA_CELL.finditer(xml):
+        attributes, text = match.groups()
+        reference = _REFERENCE.search(attributes)
+        if reference is None or b't="str"' in attributes:
+            continue
+        column = column_index_from_string(reference.group(1).decode())
+        formula = html.unescape((text or b"").decode("utf-8", "replace"))
+        found[(int(reference.group(2)), column)] = _Formula(f"={formula}" if formula else "=…")
+    return found
 
 
-def _sheet_rows(sheet: Any, title: str, formulas: Any = None) -> list[tuple[int, tuple[Any, ...]]]:
+def _sheet_rows(
+    sheet: Any, title: str, unsaved: dict[tuple[int, int], _Formula] | None = None
+) -> list[tuple[int, tuple[Any, ...]]]:
     """The sheet's non-empty rows with their Excel row numbers (header included)."""
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
         raise _fail(f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read")
     rows: list[tuple[int, tuple[Any, ...]]] = []
     cells = sheet.iter_rows(values_only=True)
-    if formulas is not None:
-        texts = formulas.iter_rows(values_only=True)
+    if unsaved:
         cells = (
             tuple(
-                _Formula(t) if v is None and isinstance(t, str) and t.startswith("=") else v
-                for v, t in itertools.zip_longest(values, text or ())
+                unsaved.get((number, column), value) if value is None else value
+                for column, value in enumerate(values, start=1)
             )
-            for values, text in zip(cells, texts, strict=False)
+            for number, values in enumerate(cells, start=1)
         )
     for number, values in enumerate(cells, start=1):
         if number > MAX_ROWS + 1:
@@ -627,9 +644,7 @@ def load_workbook(source: Source) -> PlanningData:
     """
     data, name = _read_bytes(source)
     book = _open_workbook(data)
-    formulas = None
     try:
-        formulas = _unsaved_formulas(data)
         by_name = {title.strip().lower(): title for title in book.sheetnames}
         problems: list[Problem] = []
         warnings: list[str] = []
@@ -637,14 +652,12 @@ def load_workbook(source: Source) -> PlanningData:
         for sheet in missing:
             problems.append(Problem(sheet, None, None, "required sheet is missing"))
         rows = {
-            s: _sheet_rows(book[by_name[s]], by_name[s], formulas[by_name[s]] if formulas else None)
+            s: _sheet_rows(book[by_name[s]], by_name[s], _unsaved_formulas(book, by_name[s]))
             for s in REQUIRED_SHEETS + OPTIONAL_SHEETS
             if s in by_name
         }
     finally:
         book.close()
-        if formulas is not None:
-            formulas.close()
 
     tables = {
         s: _read_table(rows[s], s, problems)

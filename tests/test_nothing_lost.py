@@ -33,7 +33,7 @@ def run(folder: Path, *args: object, umask: int = 0o022, timeout: float = 300):
         capture_output=True,
         text=True,
         timeout=timeout,
-        preexec_fn=lambda: os.umask(umask),
+        umask=umask,
     )
 
 

@@ -140,6 +140,7 @@ def reset_sidebar(values: dict) -> None:
 # early says so with its gap).
 if state.get("fingerprint") != data.fingerprint:
     state.fingerprint = data.fingerprint
+    state.pop("last_good", None)  # another workbook's scenario is no fallback
     values = controls.controls_from(data)
     reset_sidebar({**values, "time_limit": min(values["time_limit"], 10.0)})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -54,7 +55,7 @@ def _shown(value: Any) -> str:
 
 
 def _number(value: Any, label: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's too
         raise ScenarioError(f"{label} must be a number, got {_shown(value)}")
     return value
 
@@ -91,7 +92,7 @@ def _ids(value: Any, name: str) -> tuple[str, ...]:
     if not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
         raise ScenarioError(f"{name} must be a list of project ids, got {_shown(value)}")
     items = list(value)
-    if not all(isinstance(p, str | int) and not isinstance(p, bool) for p in items):
+    if not all(isinstance(p, str | numbers.Integral) and not isinstance(p, bool) for p in items):
         raise ScenarioError(f"{name} must be a list of project ids, got {_shown(items)}")
     return tuple(sorted({str(p) for p in items}))
 

@@ -104,7 +104,8 @@ source = st.sidebar.radio(
     # Widgets whose shown options depend on the language get a key per language: Streamlit
     # keeps a choice by its shown label, which a switch of language would orphan.
     key=f"source_{language}",
-    format_func=lambda v: t("use_sample") if v == "sample" else t("use_upload"),
+    # The page's language, not the session's: a test harness formats outside a run.
+    format_func=lambda v: views.text("use_sample" if v == "sample" else "use_upload", language),
 )
 if "workbook" not in state:
     state.workbook = SAMPLE.read_bytes()
@@ -139,6 +140,7 @@ def reset_sidebar(values: dict) -> None:
 # early says so with its gap).
 if state.get("fingerprint") != data.fingerprint:
     state.fingerprint = data.fingerprint
+    state.pop("last_good", None)  # another workbook's scenario is no fallback
     values = controls.controls_from(data)
     reset_sidebar({**values, "time_limit": min(values["time_limit"], 10.0)})
 
@@ -169,8 +171,21 @@ sidebar.caption(t("money_table"))
 # loaded scenario can fill them without Streamlit's "default and state both set" warning.
 for key in CONTROL_KEYS:
     state.setdefault(key, defaults[key])
-budget_scale = sidebar.slider(t("budget_scale"), 0.0, 2.0, step=0.05, key="budget_scale")
-debt_scale = sidebar.slider(t("debt_scale"), 0.0, 2.0, step=0.05, key="debt_scale")
+
+
+def top(key: str, usual: float) -> float:
+    """A slider's upper end: the usual one, or the loaded value when it is beyond it (any
+    value the contract and a scenario accept). It follows the defaults, not the slider, so
+    moving the slider or switching language keeps the widget and its value."""
+    return max(usual, float(defaults[key]))
+
+
+budget_scale = sidebar.slider(
+    t("budget_scale"), 0.0, top("budget_scale", 2.0), step=0.05, key="budget_scale"
+)
+debt_scale = sidebar.slider(
+    t("debt_scale"), 0.0, top("debt_scale", 2.0), step=0.05, key="debt_scale"
+)
 ppp_choice = sidebar.radio(
     t("ppp_line"), [*controls.PPP_LINES, controls.OTHER], key="ppp_choice", horizontal=True
 )
@@ -179,7 +194,7 @@ if ppp_choice == controls.OTHER:
     ppp_custom = sidebar.number_input(
         t("ppp_custom"), 0.0, 1.0, step=0.005, format="%.3f", key="ppp_custom"
     )
-commute = sidebar.slider(t("commute"), 0.0, 300.0, step=5.0, key="commute")
+commute = sidebar.slider(t("commute"), 0.0, top("commute", 300.0), step=5.0, key="commute")
 other_weight = sidebar.slider(t("other_weight"), 0.0, 1.0, step=0.05, key="other_weight")
 coverage = sidebar.slider(t("coverage"), 0.0, 1.0, step=0.05, key="coverage")
 with sidebar.expander(t("sectors")):
@@ -199,7 +214,13 @@ names = dict(zip(data.projects["project_id"], data.projects["name"], strict=True
 label_of = lambda pid: f"{pid} · {names.get(pid, '')}"  # noqa: E731
 forced_in = sidebar.multiselect(t("forced_in"), ids, format_func=label_of, key="forced_in")
 forced_out = sidebar.multiselect(t("forced_out"), ids, format_func=label_of, key="forced_out")
-time_limit = sidebar.number_input(t("time_limit"), 1.0, 600.0, step=5.0, key="time_limit")
+time_limit = sidebar.number_input(
+    t("time_limit"),
+    min(1.0, float(defaults["time_limit"])),
+    top("time_limit", 600.0),
+    step=5.0,
+    key="time_limit",
+)
 
 try:
     scenario = controls.scenario_from(
@@ -222,8 +243,23 @@ try:
     )
     scenario_json = scenario.resolved(data).to_json()
 except (optimizer.ScenarioError, ValueError) as error:
-    st.error(str(error))
-    st.stop()
+    # Refuse the edit: the tables and widgets go back to the last good scenario, whose
+    # result stays on the page, and the problem is said in the page's language.
+    empty = [
+        name
+        for name, table in (("money_table", money), ("sectors", sectors))
+        if table.drop(columns=["year", "sector"], errors="ignore").isna().to_numpy().any()
+    ]
+    refused = t("empty_cell", table=t(empty[0])) if empty else t("edit_refused", message=error)
+    if "last_good" not in state:
+        st.error(refused)
+        st.stop()
+    state.refused = refused
+    reset_sidebar(controls.controls_from(data, state.last_good))
+    st.rerun()
+state.last_good = scenario
+if "refused" in state:
+    st.error(state.pop("refused"))
 
 with st.spinner("…"):
     solution, conflicts, failure = solve(data.fingerprint, scenario_json, data)
@@ -414,10 +450,19 @@ with compare_tab:
         on_click="ignore",
         key="download_scenario",
     )
-    loaded = st.file_uploader(t("upload_scenario"), type=["json"], key="upload_scenario")
+    loaded = st.file_uploader(t("upload_scenario"), type=["json", "xlsx"], key="upload_scenario")
     if loaded is not None and state.get("loaded_scenario") != loaded.file_id:
         try:
-            state.pending_scenario = optimizer.Scenario.from_json(loaded.getvalue().decode())
+            content = loaded.getvalue()
+            if content[:2] == b"PK":  # an Excel shortlist: its Scenario sheet
+                try:
+                    state.pending_scenario = optimizer.read_scenario(io.BytesIO(content))
+                except optimizer.ScenarioError:
+                    raise
+                except Exception as exc:  # openpyxl and json raise many kinds
+                    raise optimizer.ScenarioError(f"no readable Scenario sheet ({exc})") from None
+            else:
+                state.pending_scenario = optimizer.Scenario.from_json(content.decode("utf-8-sig"))
             state.pending_scenario.check_against(data)
             state.loaded_scenario = loaded.file_id
             st.rerun()

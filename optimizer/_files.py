@@ -1,31 +1,128 @@
-"""Writing files so that a failure never leaves half a file in place of a good one."""
+"""Writing files so that a failure never leaves half a file in place of a good one.
+
+A file is written to a temporary `.~xxxxxxxx.xlsx` beside its target, then moved into place.
+The result gets the mode a new file gets under the umask (or the mode of the file it
+replaces); a read-only target is refused, not replaced. Temporaries left by a killed run are
+removed on the next write to that folder, once they are a minute old.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Callable
 from typing import IO
 
 Target = str | os.PathLike[str] | IO[bytes]
 
+PREFIX, SUFFIX = ".~", ".xlsx"
+# Exactly what tempfile.mkstemp(prefix=PREFIX, suffix=SUFFIX) names: never Excel's `~$x.xlsx`
+# or LibreOffice's `.~lock.x.xlsx#` lock files, nor anything a planner named.
+_OURS = re.compile(r"\.~[a-z0-9_]{8}\.xlsx")
+STALE_SECONDS = 60.0
+
+# Temporaries being written now, so an interrupted run can remove them before it exits.
+_live: set[str] = set()
+
+
+class OutputError(OSError):
+    """An output file cannot or must not be written; the message says why, in one line."""
+
+
+def check_writable(target: str | os.PathLike[str]) -> None:
+    """Raise OutputError unless `target` can be written (checked before any work starts)."""
+    path = os.fspath(target)
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if os.path.isdir(path):
+        raise OutputError(f"cannot write {path}: it is a folder")
+    if not os.path.isdir(folder):
+        raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
+    if os.path.exists(path) and _read_only(path):
+        raise OutputError(f"{path} is read-only; it was left as it is (make it writable first)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: the folder {folder} is not writable")
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one existing file (links and relative paths resolved)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _read_only(path: str) -> bool:
+    # Root passes os.access on any file: the permission bits say what the owner meant.
+    return not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def remove_stale_temporaries(folder: str) -> None:
+    """Remove our own temporaries older than a minute (left by a killed run) from folder."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        if not _OURS.fullmatch(name):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            if path not in _live and now - os.stat(path).st_mtime > STALE_SECONDS:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+def remove_live_temporaries() -> None:
+    """Remove the temporaries being written now (an interrupted run, about to exit)."""
+    for path in list(_live):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
 
 def write_atomically(target: Target, write: Callable[[IO[bytes]], None]) -> None:
     """Call `write` on a temporary file beside `target`, then move it into place.
 
-    A binary buffer (the app's download button) is written directly.
+    A binary buffer (the app's download button) is written directly. A read-only target is
+    refused with OutputError.
     """
     if hasattr(target, "write"):
         write(target)  # type: ignore[arg-type]
         return
     path = os.fspath(target)  # type: ignore[arg-type]
+    check_writable(path)
     folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=folder)
+    remove_stale_temporaries(folder)
+    # A new file gets the mode the umask gives; a replaced one keeps its own.
+    mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o666 & ~_umask()
+    handle, temporary = tempfile.mkstemp(prefix=PREFIX, suffix=SUFFIX, dir=folder)
+    _live.add(temporary)
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+    finally:
+        _live.discard(temporary)

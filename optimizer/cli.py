@@ -8,21 +8,78 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
+import math
+import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ._files import OutputError, check_writable, remove_live_temporaries, same_file
 from .diagnosis import InfeasibleError
-from .export import export_workbook
+from .export import export_workbook, read_scenario
 from .loader import WorkbookError, load_workbook
 from .scenario import Scenario, ScenarioError
+from .schema import columns
 from .solve import SolverError, solve
 from .template import write_template
 from .tradeoffs import LEVERS, frontier, progress_bar
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR = 0, 1, 2, 3
+TIME_LIMIT_MAX = next(
+    c.maximum or math.inf for c in columns("settings") if c.name == "time_limit_s"
+)
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a run stopped by Ctrl-C
+
+
+def _interrupted() -> None:
+    """Ctrl-C: remove what is half-written, stop the workers, say so in one line, exit 130."""
+    remove_live_temporaries()
+    for child in multiprocessing.active_children():
+        child.kill()
+    os.write(2, b"interrupted (Ctrl-C): stopped; no file was left half-written\n")
+    os._exit(INTERRUPTED)
+
+
+@contextlib.contextmanager
+def _stop_on_interrupt() -> Iterator[None]:
+    """Make Ctrl-C stop the run at once, even while HiGHS solves in native code.
+
+    Python runs a signal handler only when the main thread returns to Python, which a solve
+    does at its time limit. HiGHS releases the GIL while it solves, so a watcher thread woken
+    through the signal's wakeup fd acts within milliseconds instead.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: None)
+    previous_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while True:
+            byte = os.read(read_end, 1)
+            if not byte or byte == b"\0":
+                return
+            if byte[0] == signal.SIGINT:
+                _interrupted()
+
+    watcher = threading.Thread(target=watch, name="ctrl-c watcher", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous_fd)
+        signal.signal(signal.SIGINT, previous_handler)
+        os.write(write_end, b"\0")
+        watcher.join()
+        os.close(read_end)
+        os.close(write_end)
 
 
 @contextlib.contextmanager
@@ -42,8 +99,80 @@ def _quiet_stdout() -> Iterator[None]:
 def _scenario(args: argparse.Namespace) -> Scenario:
     scenario = Scenario()
     if args.scenario:
-        scenario = Scenario.from_json(Path(args.scenario).read_text(encoding="utf-8"))
+        scenario = _scenario_file(args.scenario)
     return scenario.with_assignments(args.set or [])
+
+
+def _scenario_file(path: str) -> Scenario:
+    """A scenario JSON file (with or without a UTF-8 BOM), or an Excel shortlist's Scenario."""
+    try:
+        content = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"scenario file not found: {path}") from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the scenario file {path}: {exc.strerror}") from None
+    if content[:2] == b"PK":  # a zip: the Excel shortlist, whose Scenario sheet reproduces it
+        try:
+            return read_scenario(io.BytesIO(content))
+        except ScenarioError as exc:
+            raise ScenarioError(f"{path}: {exc}") from None
+        except Exception as exc:  # openpyxl and json raise many kinds on a foreign workbook
+            raise ScenarioError(
+                f"{path} is a workbook without a readable Scenario sheet ({exc})"
+            ) from None
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            f"{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist"
+        ) from None
+    return Scenario.from_json(text)
+
+
+def _check_files(args: argparse.Namespace) -> None:
+    """Before any work: every output can be written and replaces no input of the run."""
+    out = getattr(args, "out", None) or getattr(args, "path", None)
+    if not out:
+        return
+    inputs = [("workbook", getattr(args, "workbook", None))]
+    inputs.append(("scenario file", getattr(args, "scenario", None)))
+    for kind, given in inputs:
+        if given and os.path.exists(out) and same_file(out, given):
+            raise OutputError(
+                f"{out} is the {kind} this run reads; it would be replaced. "
+                "Choose another file for the output"
+            )
+    if args.command == "template" and os.path.exists(out) and not args.force:
+        raise OutputError(f"{out} exists; it was left as it is (add --force to replace it)")
+    check_writable(out)
+
+
+def _check_frontier_options(args: argparse.Namespace) -> None:
+    """The sweep's own options, checked as solve checks a scenario's (exit 2, one message)."""
+    problems = []
+    if args.workers < 1:
+        problems.append(f"--workers must be at least 1, got {args.workers}")
+    if args.values is not None:
+        parts = [p.strip() for p in args.values.split(",")]
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+        if not values or not all(math.isfinite(v) and v >= 0 for v in values):
+            problems.append(
+                "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; "
+                f"got '{args.values}'"
+            )
+    elif args.points < 2:
+        problems.append(f"--points must be at least 2, got {args.points}")
+    if args.time_limit is not None and not 0 < args.time_limit <= TIME_LIMIT_MAX:
+        problems.append(
+            f"--time-limit must be > 0 and ≤ {TIME_LIMIT_MAX:g} seconds, got {args.time_limit:g}"
+        )
+    if args.gap is not None and not 0 <= args.gap <= 1:
+        problems.append(f"--gap must be between 0 and 1 (0.01 is 1 %), got {args.gap:g}")
+    if problems:
+        raise ScenarioError("; ".join(problems))
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -98,19 +227,29 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _frontier(args: argparse.Namespace) -> int:
+    _check_frontier_options(args)
     data = load_workbook(args.workbook)
     scenario = _scenario(args)
     points = args.points
-    if args.values:
+    if args.values is not None:
         points = [float(v) for v in args.values.split(",")]
     with contextlib.ExitStack() as stack:
         executor = None
         if args.workers > 1:
-            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            # After a Ctrl-C (os._exit) the semaphore tracker cleans up the pool's
+            # semaphores itself; it need not add a warning to the one-line message.
+            sys.warnoptions.append("ignore:resource_tracker:UserWarning")
+
             executor = stack.enter_context(
-                ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn"))
+                ProcessPoolExecutor(
+                    args.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    # Ctrl-C is the parent's to handle: workers print no tracebacks.
+                    initializer=signal.signal,
+                    initargs=(signal.SIGINT, signal.SIG_IGN),
+                )
             )
         stack.enter_context(_quiet_stdout())
         progress = None if args.quiet else stack.enter_context(progress_bar(args.lever))
@@ -138,7 +277,7 @@ def _frontier(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    write_template(args.path)
+    write_template(args.path)  # an existing file only with --force (_check_files)
     print(f"blank workbook written to {args.path}")
     return SOLVED
 
@@ -185,6 +324,7 @@ def parser() -> argparse.ArgumentParser:
     sweep.set_defaults(run=_frontier)
     template = commands.add_parser("template", help="write a blank workbook")
     template.add_argument("path")
+    template.add_argument("--force", action="store_true", help="replace an existing file")
     template.set_defaults(run=_template)
     return top
 
@@ -192,7 +332,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with _stop_on_interrupt():
+            _check_files(args)
+            return args.run(args)
     except WorkbookError as error:
         print(error, file=sys.stderr)
         return BAD_INPUT

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import io
 import math
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from typing import IO, Any
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils import column_index_from_string
 
 from .schema import (
     CHOICE_ALIASES,
@@ -192,13 +195,61 @@ def _open_workbook(data: bytes) -> Any:
         ) from None
 
 
-def _sheet_rows(sheet: Any, title: str) -> list[tuple[int, tuple[Any, ...]]]:
+class _Formula(str):
+    """A cell holding a formula whose value was never saved (a file written by a script and
+    never opened in Excel): its text, so that it is reported, not read as empty."""
+
+
+# A formula cell with no saved value: <c ...><f>text</f></c> (or <f .../>), with no <v> or an
+# empty one. A cell of type "str" with an empty <v> is a saved empty text (=IF(x,"",y)).
+_FORMULA_CELL = re.compile(
+    rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+_REFERENCE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+
+
+def _unsaved_formulas(book: Any, title: str) -> dict[tuple[int, int], _Formula]:
+    """(row, column) → formula of each cell of the sheet whose formula has no saved value.
+
+    One regular-expression pass over the sheet's XML, only when it has a formula at all.
+    """
+    try:
+        with book._archive.open(book[title]._worksheet_path) as stream:
+            xml = stream.read()
+    except Exception:  # the values alone were readable: report empty cells as before
+        return {}
+    if b"<f" not in xml:
+        return {}
+    found: dict[tuple[int, int], _Formula] = {}
+    for match in _FORMULA_CELL.finditer(xml):
+        attributes, text = match.groups()
+        reference = _REFERENCE.search(attributes)
+        if reference is None or b't="str"' in attributes:
+            continue
+        column = column_index_from_string(reference.group(1).decode())
+        formula = html.unescape((text or b"").decode("utf-8", "replace"))
+        found[(int(reference.group(2)), column)] = _Formula(f"={formula}" if formula else "=…")
+    return found
+
+
+def _sheet_rows(
+    sheet: Any, title: str, unsaved: dict[tuple[int, int], _Formula] | None = None
+) -> list[tuple[int, tuple[Any, ...]]]:
     """The sheet's non-empty rows with their Excel row numbers (header included)."""
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
         raise _fail(f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read")
     rows: list[tuple[int, tuple[Any, ...]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    cells = sheet.iter_rows(values_only=True)
+    if unsaved:
+        cells = (
+            tuple(
+                unsaved.get((number, column), value) if value is None else value
+                for column, value in enumerate(values, start=1)
+            )
+            for number, values in enumerate(cells, start=1)
+        )
+    for number, values in enumerate(cells, start=1):
         if number > MAX_ROWS + 1:
             raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
         if any(not _blank(v) for v in values):
@@ -258,6 +309,11 @@ def _fmt(value: float) -> str:
 
 def _parse_cell(column: Column, value: Any) -> Any:
     """A cell's value typed by the contract; raises _CellError with a planner's message."""
+    if isinstance(value, _Formula):
+        raise _CellError(
+            f"holds a formula ({value}) with no saved value; open the file in Excel or "
+            "LibreOffice and save it, which stores the values"
+        )
     if column.type == "text":
         text = _as_text(value)
         if column.choices:
@@ -275,7 +331,8 @@ def _parse_cell(column: Column, value: Any) -> Any:
         raise _CellError(f"must be a whole number, got {_fmt(number)}")
     low, high = column.minimum, column.maximum
     if low is not None and (number <= low if column.min_exclusive else number < low):
-        raise _CellError(f"must be {column.bounds_text()}, got {_fmt(number)}")
+        shown = f"{'>' if column.min_exclusive else '≥'} {_fmt(low)}"
+        raise _CellError(f"must be {shown}, got {_fmt(number)}")
     if high is not None and number > high:
         raise _CellError(f"must be {column.bounds_text()}, got {_fmt(number)}")
     return int(number) if column.type == "integer" else number
@@ -584,31 +641,34 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
 
 
 def _check_cycles(projects: _Sheet, problems: list[Problem]) -> None:
+    """Each project requires at most one other, so one walk per project, never repeated,
+    finds every cycle: linear in the number of projects."""
     needs = {
         r["project_id"]: r["requires"]
         for r in projects.records
         if r.get("project_id") and r.get("requires") and r["requires"] != r["project_id"]
     }
     rows = {r.get("project_id"): r["excel_row"] for r in projects.records}
-    reported: set[str] = set()
+    walked: set[str] = set()  # every project some earlier walk has passed
     for start in needs:
-        path: list[str] = []
+        if start in walked:
+            continue
+        on_path: dict[str, int] = {}  # project → its place on this walk
         node: str | None = start
-        while node in needs and node not in path:
-            path.append(node)
+        while node in needs and node not in walked:
+            walked.add(node)
+            on_path[node] = len(on_path)
             node = needs[node]
-        if node in path:
-            cycle = path[path.index(node) :]
-            if not reported.intersection(cycle):
-                reported.update(cycle)
-                problems.append(
-                    Problem(
-                        "projects",
-                        rows[cycle[0]],
-                        "requires",
-                        "requirements form a cycle: " + " → ".join([*cycle, cycle[0]]),
-                    )
+        if node in on_path:  # the walk came back to itself: a cycle, reported once
+            cycle = list(on_path)[on_path[node] :]
+            problems.append(
+                Problem(
+                    "projects",
+                    rows[cycle[0]],
+                    "requires",
+                    "requirements form a cycle: " + " → ".join([*cycle, cycle[0]]),
                 )
+            )
 
 
 # --------------------------------------------------------------------------------- assembly
@@ -676,7 +736,7 @@ def load_workbook(source: Source) -> PlanningData:
         for sheet in missing:
             problems.append(Problem(sheet, None, None, "required sheet is missing"))
         rows = {
-            s: _sheet_rows(book[by_name[s]], by_name[s])
+            s: _sheet_rows(book[by_name[s]], by_name[s], _unsaved_formulas(book, by_name[s]))
             for s in REQUIRED_SHEETS + OPTIONAL_SHEETS
             if s in by_name
         }
@@ -689,6 +749,16 @@ def load_workbook(source: Source) -> PlanningData:
         if s in rows
     }
     settings = _read_settings(rows.get("settings", []), problems, warnings)
+    for sheet in REQUIRED_SHEETS:  # a blank template is not a planning problem
+        if sheet in tables and tables[sheet].usable and not tables[sheet].records:
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    None,
+                    "the sheet has no rows below its header; fill in at least one",
+                )
+            )
 
     regions = tables.get("regions")
     if regions is not None and regions.usable:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .loader import PlanningData
-from .schema import SECTORS
+from .schema import SECTORS, columns
 
 SOLVERS = ("highs", "cbc")
 
@@ -43,19 +44,69 @@ _SHARES = (
     "discount_rate",
     "mip_gap",
 )
+# The contract's upper bounds, so a scenario cannot set what a workbook may not.
+_MAXIMA = {
+    c.name: c.maximum
+    for c in columns("settings") + columns("years")
+    if c.maximum is not None and c.name not in _SHARES
+}
 
 
 class ScenarioError(ValueError):
     """A scenario value is out of range or names something the workbook does not have."""
 
 
+def _shown(value: Any) -> str:
+    """A value as the planner typed it in JSON: the text "1.2" is not the number 1.2."""
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _number(value: Any, label: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's too
+        raise ScenarioError(f"{label} must be a number, got {_shown(value)}")
+    return value
+
+
 def _pairs(
-    value: Mapping[Any, float] | Iterable[tuple[Any, float]] | None, key_type: type
+    value: Mapping[Any, float] | Iterable[tuple[Any, float]] | None, key_type: type, name: str
 ) -> tuple:
+    example = '{"2023": 250}' if key_type is int else '{"energy": 0.1}'
     if value is None:
         return ()
-    items = value.items() if isinstance(value, Mapping) else value
-    return tuple(sorted((key_type(k), float(v)) for k, v in items))
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ScenarioError(f"{name} must be an object such as {example}, got {_shown(value)}")
+    else:
+        items = list(value)
+    pairs = []
+    for item in items:
+        if not (isinstance(item, tuple | list) and len(item) == 2):
+            raise ScenarioError(f"{name} must be an object such as {example}, got {_shown(value)}")
+        key, amount = item
+        try:
+            key = int(key) if key_type is int and float(key).is_integer() else key_type(key)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{name}: '{key}' is not a year") from None
+        pairs.append((key, float(_number(amount, f"{name} for {key}"))))
+    return tuple(sorted(pairs))
+
+
+def _ids(value: Any, name: str) -> tuple[str, ...]:
+    """Project ids: a list, or one id given alone."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
+        raise ScenarioError(f"{name} must be a list of project ids, got {_shown(value)}")
+    items = list(value)
+    if not all(isinstance(p, str | numbers.Integral) and not isinstance(p, bool) for p in items):
+        raise ScenarioError(f"{name} must be a list of project ids, got {_shown(items)}")
+    return tuple(sorted({str(p) for p in items}))
 
 
 @dataclass(frozen=True)
@@ -93,13 +144,22 @@ class Scenario:
 
     def __post_init__(self) -> None:
         # Accept dicts and lists from callers; store hashable, ordered tuples.
+        # A value of the wrong kind (from JSON or --set) is a ScenarioError, never a TypeError.
         set_ = object.__setattr__
-        set_(self, "fiscal_budget", _pairs(self.fiscal_budget, int))
-        set_(self, "bond_quota", _pairs(self.bond_quota, int))
-        set_(self, "sector_min_share", _pairs(self.sector_min_share, str))
-        set_(self, "sector_max_share", _pairs(self.sector_max_share, str))
-        set_(self, "forced_in", tuple(sorted({str(p) for p in self.forced_in})))
-        set_(self, "forced_out", tuple(sorted({str(p) for p in self.forced_out})))
+        for name in ("fiscal_budget", "bond_quota"):
+            set_(self, name, _pairs(getattr(self, name), int, name))
+        for name in ("sector_min_share", "sector_max_share"):
+            set_(self, name, _pairs(getattr(self, name), str, name))
+        set_(self, "forced_in", _ids(self.forced_in, "forced_in"))
+        set_(self, "forced_out", _ids(self.forced_out, "forced_out"))
+        for name in ("fiscal_budget_scale", "bond_quota_scale", "debt_headroom_scale"):
+            _number(getattr(self, name), name)
+        for name in SETTING_FIELDS:
+            if getattr(self, name) is not None:
+                _number(getattr(self, name), name)
+        for name in ("solver", "name"):
+            if not isinstance(getattr(self, name), str):
+                raise ScenarioError(f"{name} must be text, got {_shown(getattr(self, name))}")
         self._check()
 
     def _check(self) -> None:
@@ -116,12 +176,18 @@ class Scenario:
                 problems.append(f"{name} must be ≥ 0, got {value}")
             elif name in _SHARES and value > 1:
                 problems.append(f"{name} must be between 0 and 1, got {value}")
+            elif value > _MAXIMA.get(name, math.inf):
+                problems.append(f"{name} must be ≤ {_MAXIMA[name]:,g}, got {value:,g}")
         if self.time_limit_s is not None and self.time_limit_s <= 0:
             problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
         for name in ("fiscal_budget", "bond_quota"):
             for year, amount in getattr(self, name):
                 if not (math.isfinite(amount) and amount >= 0):
                     problems.append(f"{name} for {year} must be ≥ 0, got {amount}")
+                elif amount > _MAXIMA[name]:
+                    problems.append(
+                        f"{name} for {year} must be ≤ {_MAXIMA[name]:,.0f}, got {amount:,g}"
+                    )
         for name in ("sector_min_share", "sector_max_share"):
             for sector, share in getattr(self, name):
                 if sector not in SECTORS:

@@ -68,6 +68,8 @@ class Column:
     def bounds_text(self) -> str:
         """The allowed range in words, e.g. '> 0' or '0 to 1'."""
         if self.minimum is not None and self.maximum is not None:
+            if self.min_exclusive:
+                return f"> {_num(self.minimum)} and ≤ {_num(self.maximum)}"
             return f"{_num(self.minimum)} to {_num(self.maximum)}"
         if self.minimum is not None:
             return f"{'>' if self.min_exclusive else '≥'} {_num(self.minimum)}"

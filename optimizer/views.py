@@ -121,8 +121,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "moved": ("start moved", "开工年份调整"),
     "no_change": ("The same projects in both.", "两个情景的项目相同。"),
     "download_scenario": ("Download the scenario (JSON)", "下载情景（JSON）"),
-    "upload_scenario": ("Load a scenario (JSON)", "载入情景（JSON）"),
+    "upload_scenario": (
+        "Load a scenario (JSON, or an Excel shortlist)",
+        "载入情景（JSON或Excel项目清单）",
+    ),
     "bad_scenario": ("The scenario file cannot be used: {message}", "情景文件无法使用：{message}"),
+    "empty_cell": (
+        "A cell of “{table}” was left empty; enter an amount (0 for none). The edit was "
+        "undone and the last good result is shown.",
+        "“{table}”中有单元格被清空；请填写数值（没有则填 0）。该修改已撤销，仍显示上一个有效结果。",
+    ),
+    "edit_refused": (
+        "That change cannot be used, so it was undone and the last good result is shown: {message}",
+        "该修改无法使用，已撤销，仍显示上一个有效结果：{message}",
+    ),
     "download_excel": ("Download the Excel shortlist", "下载Excel项目清单"),
     "change": ("Change", "变化"),
     "current": ("current", "当前"),

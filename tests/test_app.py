@@ -230,3 +230,81 @@ def test_the_shortlist_filters_by_words_and_sector(
     app.multiselect(key="shortlist_sectors_en").set_value([present[0]]).run()
     assert shortlist_ids(app)
     assert {chosen[pid] for pid in shortlist_ids(app)} == {present[0]}
+
+
+# ---------------------------------------------------------------- issue #11: no traceback
+
+
+def test_values_beyond_the_usual_ranges_load_and_survive_a_language_switch(app: AppTest) -> None:
+    # A scenario file (with a UTF-8 BOM, as Windows Notepad saves it) setting a budget scale
+    # of 3, 400 km of commuting and a 1,000 s time limit: all within the contract.
+    wanted = Scenario(
+        fiscal_budget_scale=3.0, bond_quota_scale=3.0, commute_km=400, time_limit_s=1000
+    )
+    app.file_uploader(key="upload_scenario").set_value(
+        ("scenario.json", b"\xef\xbb\xbf" + wanted.to_json().encode(), "application/json")
+    ).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error
+    shown = (
+        app.sidebar.slider(key="budget_scale").value,
+        app.sidebar.slider(key="commute").value,
+        app.sidebar.number_input(key="time_limit").value,
+    )
+    assert shown == (3.0, 400.0, 1000.0)
+    app.sidebar.radio(key="language").set_value("zh").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.sidebar.slider(key="budget_scale").label == "预算与额度总体倍数"
+    assert (
+        app.sidebar.slider(key="budget_scale").value,
+        app.sidebar.slider(key="commute").value,
+        app.sidebar.number_input(key="time_limit").value,
+    ) == shown
+
+
+def test_a_workbook_setting_beyond_the_slider_loads(app: AppTest) -> None:
+    app.sidebar.radio(key="source_en").set_value("upload").run()
+    far = workbook_bytes(settings=[("commute_km", 400)])
+    app.sidebar.file_uploader(key="upload").set_value(("far.xlsx", far, XLSX)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.sidebar.slider(key="commute").value == 400.0
+    assert shortlist_ids(app) <= {"P1", "P2", "P3"}
+
+
+def test_a_scenario_file_of_the_wrong_kind_is_refused_in_the_app(app: AppTest) -> None:
+    before = metrics(app)
+    app.file_uploader(key="upload_scenario").set_value(
+        ("quoted.json", b'{"fiscal_budget_scale": "1.2"}', "application/json")
+    ).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [e.value for e in app.error] == [
+        "The scenario file cannot be used: fiscal_budget_scale must be a number, got the text '1.2'"
+    ]
+    assert metrics(app) == before
+
+
+def test_an_emptied_budget_cell_is_undone_and_the_result_kept() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["language"] = "zh"
+    at.run()
+    assert not at.exception
+    before = metrics(at)
+    table = at.sidebar.data_editor[0].value
+    # The planner clears 2021's fiscal budget in the sidebar's table.
+    version = at.session_state["table_version"]
+    at.session_state[f"money_table_{version}"] = {
+        "edited_rows": {0: {"fiscal_budget": None}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [
+        "“各年财政预算与债券额度（亿元）”中有单元格被清空；请填写数值（没有则填 0）。"
+        "该修改已撤销，仍显示上一个有效结果。"
+    ]
+    assert metrics(at) == before  # the last good result stays on the page
+    assert at.sidebar.data_editor[0].value.equals(table)  # the edit was undone
+    at.run()  # said once: the next rerun shows the result without the message
+    assert not at.error
+    assert metrics(at) == before

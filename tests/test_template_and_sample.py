@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import pytest
 from conftest import ROOT, SAMPLE
 
 import optimizer
@@ -12,13 +13,25 @@ from optimizer.sample import build_sample, mandatory_check
 from optimizer.schema import contract, contract_markdown
 
 
-def test_template_loads_back_as_an_empty_valid_workbook(tmp_path) -> None:
+def test_template_is_refused_until_filled_in_then_has_the_defaults(tmp_path) -> None:
+    import openpyxl
+
     path = tmp_path / "blank.xlsx"
     optimizer.write_template(path)
+    # A blank template is not a planning problem: one located problem per empty sheet.
+    with pytest.raises(optimizer.WorkbookError) as caught:
+        optimizer.load_workbook(path)
+    assert [(p.sheet, p.message) for p in caught.value.problems] == [
+        (sheet, "the sheet has no rows below its header; fill in at least one")
+        for sheet in ("projects", "regions", "years")
+    ]
+    book = openpyxl.load_workbook(path)
+    book["projects"].append(["P1", "road", "transport", "A", 10, 1, None, None, 1, 0, 0, 0, 50])
+    book["regions"].append(["A", "", 32, 119, 100, 100, 0, 10])
+    book["years"].append([2021, 20, 0])
+    book.save(path)
     data = optimizer.load_workbook(path)
-    assert data.projects.empty
-    assert data.regions.empty
-    assert data.years.empty
+    assert list(data.projects["project_id"]) == ["P1"]
     assert list(data.sectors["sector"]) == ["transport", "telecom", "energy", "urban_renewal"]
     assert data.settings == {c.name: float(c.default) for c in contract() if c.sheet == "settings"}
 

@@ -353,16 +353,20 @@ with tradeoff_tab:
         key="analysis_gap",
         format_func=lambda v: f"{v:.1%}",
     )
+
     # Every analysis: the chosen gap, and at most 10 s a solve.
-    per_solve = {"mip_gap": gap, "time_limit_s": min(time_limit, 10.0)}
+    def run_options() -> optimizer.RunOptions:
+        return optimizer.RunOptions(
+            progress=progress_bar(), mip_gap=gap, time_limit_s=min(time_limit, 10.0)
+        )
+
     if st.button(t("run_frontier"), key="run_frontier"):
         analyses[("frontier", *key_now)] = optimizer.frontier(
             data,
             scenario,
             lever,
             points,
-            progress=progress_bar(),
-            **per_solve,
+            options=run_options(),
         )
         frontier_now = analyses[("frontier", *key_now)]
     if frontier_now is not None:
@@ -383,8 +387,7 @@ with tradeoff_tab:
             scenario,
             (lever_x, lever_y),
             (5, 5),
-            progress=progress_bar(),
-            **per_solve,
+            options=run_options(),
         )
     if ("grid", *key_now) in analyses:
         st.plotly_chart(views.grid_figure(analyses[("grid", *key_now)], language), width="stretch")
@@ -394,9 +397,8 @@ with tradeoff_tab:
         analyses[("break_even", *key_now)] = optimizer.break_even(
             data,
             scenario,
-            progress=progress_bar(),
             include_chosen=False,
-            **per_solve,
+            options=run_options(),
         )
         break_even_now = analyses[("break_even", *key_now)]
     if break_even_now is not None:
@@ -414,8 +416,7 @@ with tradeoff_tab:
             scenario,
             draws=draws,
             spread=spread,
-            progress=progress_bar(),
-            **per_solve,
+            options=run_options(),
         )
     if ("robustness", *key_now) in analyses:
         result = analyses[("robustness", *key_now)]

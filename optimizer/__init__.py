@@ -17,9 +17,11 @@ from .template import write_template, write_workbook
 from .tradeoffs import (
     AnalysisCancelled,
     Robustness,
+    RunOptions,
     break_even,
     frontier,
     frontier_grid,
+    process_pool,
     progress_bar,
     robustness,
 )
@@ -27,9 +29,11 @@ from .tradeoffs import (
 __all__ = [
     "AnalysisCancelled",
     "Robustness",
+    "RunOptions",
     "break_even",
     "frontier",
     "frontier_grid",
+    "process_pool",
     "progress_bar",
     "robustness",
     "Conflict",

@@ -27,7 +27,7 @@ from .scenario import Scenario, ScenarioError
 from .schema import columns
 from .solve import SolverError, solve
 from .template import write_template
-from .tradeoffs import LEVERS, frontier, progress_bar
+from .tradeoffs import LEVERS, RunOptions, frontier, process_pool, progress_bar
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR = 0, 1, 2, 3
 TIME_LIMIT_MAX = next(
@@ -238,21 +238,10 @@ def _frontier(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         executor = None
         if args.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
             # After a Ctrl-C (os._exit) the semaphore tracker cleans up the pool's
             # semaphores itself; it need not add a warning to the one-line message.
             sys.warnoptions.append("ignore:resource_tracker:UserWarning")
-
-            executor = stack.enter_context(
-                ProcessPoolExecutor(
-                    args.workers,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    # Ctrl-C is the parent's to handle: workers print no tracebacks.
-                    initializer=signal.signal,
-                    initargs=(signal.SIGINT, signal.SIG_IGN),
-                )
-            )
+            executor = stack.enter_context(process_pool(args.workers, ignore_interrupt=True))
         stack.enter_context(_quiet_stdout())
         progress = None if args.quiet else stack.enter_context(progress_bar(args.lever))
         table = frontier(
@@ -260,10 +249,12 @@ def _frontier(args: argparse.Namespace) -> int:
             scenario,
             args.lever,
             points,
-            executor=executor,
-            progress=progress,
-            time_limit_s=args.time_limit,
-            mip_gap=args.gap,
+            options=RunOptions(
+                executor=executor,
+                progress=progress,
+                time_limit_s=args.time_limit,
+                mip_gap=args.gap,
+            ),
         )
         if args.out:
             export_workbook(solve(data, scenario), args.out, frontier=table, language=args.language)

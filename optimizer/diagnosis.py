@@ -174,7 +174,7 @@ def explain_infeasibility(inst: Instance, time_limit_s: float = 30.0) -> list[Co
 
     model = build_model(inst, elastic=True)
     run = run_solver(model, time_limit_s=time_limit_s, mip_gap=1e-6, solver="highs")
-    if run.status not in ("optimal", "time_limit"):
+    if run.status not in ("optimal", "time_limit", "work_limit"):
         return [
             Conflict(
                 "unknown",

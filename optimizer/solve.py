@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,7 +29,8 @@ class Status(StrEnum):
     """How a solve ended. A StrEnum, so `status == "optimal"` reads as before."""
 
     OPTIMAL = "optimal"  # proven within the gap asked for
-    TIME_LIMIT = "time_limit"  # a feasible portfolio, stopped early, with its proven gap
+    TIME_LIMIT = "time_limit"  # a feasible portfolio, stopped by the clock, with its gap
+    WORK_LIMIT = "work_limit"  # stopped by a node limit: the same answer on any machine
     INFEASIBLE = "infeasible"
     ERROR = "error"
 
@@ -62,9 +64,59 @@ class SolverRun:
 HIGHS_OPTIONS: dict[str, float | int] = {"mip_heuristic_effort": 0.8, "random_seed": 0}
 
 
-def highs_engine(time_limit: float, gap: float) -> pulp.HiGHS:
-    """The one way this package configures HiGHS for a selection model."""
-    return pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS)
+# A portfolio: the solver proved its gap, or stopped early with a feasible one.
+SOLVED = frozenset({Status.OPTIMAL, Status.TIME_LIMIT, Status.WORK_LIMIT})
+
+
+class _HiGHS(pulp.HiGHS):
+    """PuLP's HiGHS interface, told apart from PuLP 3.3 only where it does not know a status
+    (a node limit, kSolutionLimit): the values are read, and `_read_highs` says what ended
+    the run."""
+
+    def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:
+            return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
+
+
+def _interrupt_when(stop: Callable[[], bool]) -> Callable[..., None]:
+    """A HiGHS callback that interrupts the run once `stop()` says so (looked at no more
+    than every 50 ms: the callback comes often)."""
+    seen = {"at": 0.0, "stop": False}
+
+    def callback(kind, message, data_out, data_in, user_data) -> None:  # noqa: ANN001
+        now = time.monotonic()
+        if now - seen["at"] > 0.05 and not seen["stop"]:  # once stopped, stay stopped
+            seen["at"], seen["stop"] = now, bool(stop())
+        if seen["stop"]:
+            data_in.user_interrupt = True
+
+    return callback
+
+
+def highs_engine(
+    time_limit: float,
+    gap: float,
+    node_limit: int | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> pulp.HiGHS:
+    """The one way this package configures HiGHS for a selection model. A node limit is a
+    deterministic work limit (one thread): unlike the clock, it stops at the same portfolio
+    on any machine and under any load. stop: asked while HiGHS works; True interrupts the
+    run within a fraction of a second (HiGHS's cancelSolve alone does not)."""
+    import highspy
+
+    extra: dict = {"mip_max_nodes": int(node_limit)} if node_limit is not None else {}
+    if stop is not None:
+        kinds = highspy.cb.HighsCallbackType
+        extra["callbackTuple"] = (_interrupt_when(stop), None)
+        extra["callbacksToActivate"] = [
+            kinds.kCallbackMipInterrupt,
+            kinds.kCallbackSimplexInterrupt,
+            kinds.kCallbackIpmInterrupt,
+        ]
+    return _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS, **extra)
 
 
 def _cbc_solver(time_limit: float, gap: float) -> pulp.LpSolver:
@@ -85,15 +137,17 @@ def run_solver(
     time_limit_s: float | None = None,
     mip_gap: float | None = None,
     solver: str | None = None,
+    node_limit: int | None = None,
 ) -> SolverRun:
-    """Solve the built model; the scenario's solver, time limit and gap unless given."""
+    """Solve the built model; the scenario's solver, time limit and gap unless given.
+    node_limit: a deterministic work limit (HiGHS only)."""
     sc = model.scenario
     name = solver or sc.solver
     limit = float(time_limit_s if time_limit_s is not None else sc.time_limit_s)
     gap = float(mip_gap if mip_gap is not None else sc.mip_gap)
     started = time.perf_counter()
     if name == "highs":
-        model.problem.solve(highs_engine(limit, gap))
+        model.problem.solve(highs_engine(limit, gap, node_limit))
         seconds = time.perf_counter() - started
         return _read_highs(model, seconds)
     if name == "cbc":
@@ -125,20 +179,17 @@ def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
         kind = Status.OPTIMAL
     elif status in (s.kInfeasible, s.kUnboundedOrInfeasible):
         kind = Status.INFEASIBLE
-    elif status in (
-        s.kTimeLimit,
-        s.kInterrupt,
-        s.kIterationLimit,
-        s.kSolutionLimit,
-        s.kObjectiveBound,
-        s.kObjectiveTarget,
-    ):
+    elif status in (s.kSolutionLimit, s.kIterationLimit):
+        kind = Status.WORK_LIMIT if has_solution else Status.ERROR
+    elif status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
         kind = Status.TIME_LIMIT if has_solution else Status.ERROR
     else:
         kind = Status.ERROR
     detail = highs.modelStatusToString(status)
     if kind == Status.ERROR and not has_solution and status == s.kTimeLimit:
         detail = "no portfolio was found before the time limit"
+    elif kind == Status.ERROR and not has_solution and status == s.kSolutionLimit:
+        detail = "no portfolio was found within the node limit"
     return SolverRun(kind, objective, gap, bound, "highs", version, seconds, detail)
 
 

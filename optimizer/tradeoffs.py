@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import Executor, Future, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -39,9 +41,75 @@ from .loader import PlanningData
 from .model import SelectionModel, build_model, limit_amounts
 from .precision import slack
 from .scenario import Scenario
-from .solve import SolverRun, _read_highs, highs_engine, run_solver
+from .solve import SOLVED, SolverRun, _read_highs, highs_engine, run_solver
 
 Progress = Callable[[int, int], None]
+
+# An analysis's solves end on their gap or this many branch-and-bound nodes, whichever comes
+# first: a node limit with one thread stops at the same portfolio on any machine, under any
+# load and on any executor, where a time limit does not. The time limit stays as the
+# user's safety net, and a run stopped by it says so.
+ANALYSIS_NODE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class SolveLimits:
+    """What ends each solve of an analysis (picklable: it travels to worker processes)."""
+
+    time_limit_s: float | None = None  # default: the scenario's
+    mip_gap: float | None = None  # default: the scenario's
+    node_limit: int | None = ANALYSIS_NODE_LIMIT
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How an analysis runs: where (executor: None for this process, a process pool from
+    `process_pool(n)`, or a Dask cluster's `Client(...).get_executor()`), what it reports
+    (progress: a callback (done, total)), how it is stopped (cancel: a threading.Event), and
+    what ends each solve (time limit, gap and a deterministic node limit; None takes the
+    scenario's time limit and gap, or no node limit)."""
+
+    executor: Executor | None = None
+    progress: Progress | None = None
+    cancel: threading.Event | None = None
+    time_limit_s: float | None = None
+    mip_gap: float | None = None
+    node_limit: int | None = ANALYSIS_NODE_LIMIT
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.time_limit_s is not None and not (
+            math.isfinite(self.time_limit_s) and self.time_limit_s > 0
+        ):
+            problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
+        if self.mip_gap is not None and not 0 <= self.mip_gap <= 1:
+            problems.append(f"mip_gap must be between 0 and 1, got {self.mip_gap}")
+        if self.node_limit is not None and self.node_limit < 1:
+            problems.append(f"node_limit must be ≥ 1, got {self.node_limit}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def limits(self) -> SolveLimits:
+        return SolveLimits(self.time_limit_s, self.mip_gap, self.node_limit)
+
+
+def process_pool(workers: int, *, ignore_interrupt: bool = False) -> Executor:
+    """A local process pool that always starts its workers fresh (spawn): a forked worker
+    would inherit HiGHS's threads and the caller's state (Streamlit's, a notebook's).
+    ignore_interrupt: Ctrl-C is the parent's to handle (the command line), so workers print
+    no tracebacks."""
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    extra = (
+        {"initializer": signal.signal, "initargs": (signal.SIGINT, signal.SIG_IGN)}
+        if ignore_interrupt
+        else {}
+    )
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **extra)
+
 
 # Fields whose change moves limit amounts only: a kept model is re-solved, not rebuilt.
 MONEY_FIELDS = (
@@ -131,15 +199,15 @@ class Resolver:
     def __init__(
         self,
         data: PlanningData,
+        limits: SolveLimits | None = None,
         *,
-        time_limit_s: float | None = None,
-        mip_gap: float | None = None,
         warm_start: bool = True,
+        stop: _StopFlag | None = None,
     ) -> None:
         self.data = data
-        self.time_limit_s = time_limit_s
-        self.mip_gap = mip_gap
+        self.limits = limits or SolveLimits()
         self.warm_start = warm_start
+        self.stop = stop
         self.model: SelectionModel | None = None
         self._engine: pulp.HiGHS | None = None
         self._last_start: list[float] | None = None
@@ -161,17 +229,22 @@ class Resolver:
             self._last_start = None
         model = self.model
         assert model is not None
-        limit = self.time_limit_s if self.time_limit_s is not None else resolved.time_limit_s
-        gap = self.mip_gap if self.mip_gap is not None else resolved.mip_gap
+        lim = self.limits
+        limit = lim.time_limit_s if lim.time_limit_s is not None else resolved.time_limit_s
+        gap = lim.mip_gap if lim.mip_gap is not None else resolved.mip_gap
         first = self._engine is None
         if first:
-            self._engine = highs_engine(limit, gap)
+            self._engine = highs_engine(
+                limit, gap, lim.node_limit, self.stop.is_set if self.stop else None
+            )
         else:
             highs = model.problem.solverModel
             highs.setOptionValue("time_limit", float(limit))
             highs.setOptionValue("mip_rel_gap", float(gap))
             model.instance = prepare(self.data, resolved)
             self._set_amounts()
+        if self.stop is not None and self.stop.is_set():
+            raise AnalysisCancelled("stopped")
         # Read the answer inside the context: putting the bounds back clears HiGHS's status.
         with _forcing(model, force, None if first else model.problem.solverModel):
             if first:
@@ -188,8 +261,10 @@ class Resolver:
                 status, solution_status = self._engine.findSolutionValues(model.problem)
                 model.problem.assignStatus(status, solution_status)
             run = _read_highs(model, time.perf_counter() - started)
+            if self.stop is not None and self.stop.is_set():
+                raise AnalysisCancelled("stopped")
             outcome = _outcome(model, run, reused)
-            if run.status in ("optimal", "time_limit") and force is None:
+            if run.status in SOLVED and force is None:
                 self._last_start = list(model.problem.solverModel.getSolution().col_value)
         return outcome
 
@@ -234,7 +309,7 @@ def _forcing(
 
 
 def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
-    if run.status not in ("optimal", "time_limit"):
+    if run.status not in SOLVED:
         return Outcome(run.status, seconds=run.seconds, reused=reused)
     start_of = model.start_of()
     chosen = sorted(start_of)
@@ -259,7 +334,7 @@ def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list
     point's portfolio stays feasible when the lever loosens, so where a point's search stopped
     lower, that portfolio (evaluated at the point, a small LP) replaces it. The point's own
     bound still holds, so its gap only shrinks. Deterministic: no search is re-run."""
-    solved = ("optimal", "time_limit")
+    solved = SOLVED
     for k in range(1, len(outcomes)):
         before, here = outcomes[k - 1], outcomes[k]
         if before.status not in solved or here.status not in solved:
@@ -288,13 +363,13 @@ def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list
 def _solve_scenarios(
     data: PlanningData,
     scenarios: list[Scenario],
-    time_limit_s: float | None,
-    mip_gap: float | None,
+    limits: SolveLimits,
     warm_start: bool = True,
     on_solved: Callable[[], None] | None = None,
+    stop: _StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk: the scenarios in order on one kept model (a task for any executor)."""
-    resolver = Resolver(data, time_limit_s=time_limit_s, mip_gap=mip_gap, warm_start=warm_start)
+    resolver = Resolver(data, limits, warm_start=warm_start, stop=stop)
     out = []
     for scenario in scenarios:
         out.append(resolver.solve(scenario))
@@ -307,12 +382,12 @@ def _solve_forced(
     data: PlanningData,
     scenario: Scenario,
     forces: list[tuple[int, str]],
-    time_limit_s: float | None,
-    mip_gap: float | None,
+    limits: SolveLimits,
     on_solved: Callable[[], None] | None = None,
+    stop: _StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk of break-even solves, each forcing one project, on one kept model."""
-    resolver = Resolver(data, time_limit_s=time_limit_s, mip_gap=mip_gap)
+    resolver = Resolver(data, limits, stop=stop)
     out = []
     for force in forces:
         out.append(resolver.solve(scenario, force=force))
@@ -325,9 +400,9 @@ def _solve_draws(
     data: PlanningData,
     scenario: Scenario,
     multipliers: np.ndarray,
-    time_limit_s: float | None,
-    mip_gap: float | None,
+    limits: SolveLimits,
     on_solved: Callable[[], None] | None = None,
+    stop: _StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk of robustness draws: each row multiplies every project's jobs per 亿元."""
     out = []
@@ -336,53 +411,99 @@ def _solve_draws(
         projects = data.projects.copy()
         projects["jobs_per_yi"] = base * row
         drawn = dataclasses.replace(data, projects=projects, warnings=())
-        resolver = Resolver(drawn, time_limit_s=time_limit_s, mip_gap=mip_gap)
-        out.append(resolver.solve(scenario))
+        out.append(Resolver(drawn, limits, stop=stop).solve(scenario))
         if on_solved:
             on_solved()
     return out
+
+
+@dataclass(frozen=True)
+class _StopFlag:
+    """The caller's cancel, as a file any local process can see: a running chunk checks it
+    while HiGHS works and stops that solve at once (a threading.Event does not cross into
+    worker processes)."""
+
+    path: str
+
+    def is_set(self) -> bool:
+        return os.path.exists(self.path)
+
+
+@contextmanager
+def _stop_flag(cancel: threading.Event | None) -> Iterator[_StopFlag | None]:
+    if cancel is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="optimizer-stop-") as folder:
+        flag = _StopFlag(os.path.join(folder, "stop"))
+        finished = threading.Event()
+
+        def mirror() -> None:
+            while not finished.is_set():
+                if cancel.wait(0.05):
+                    with open(flag.path, "w"):
+                        pass
+                    return
+
+        watcher = threading.Thread(target=mirror, daemon=True)
+        watcher.start()
+        try:
+            yield flag
+        finally:
+            finished.set()
+            watcher.join()
 
 
 def _run_chunks(
     task: Callable[..., list[Outcome]],
     chunks: list[tuple],
     sizes: list[int],
-    executor: Executor | None,
-    progress: Progress | None,
-    cancel: threading.Event | None,
+    options: RunOptions,
 ) -> list[Outcome]:
-    """Run every chunk (in order in-process, or on the executor) and flatten the results."""
+    """Run every chunk (in order in-process, or on the executor) and flatten the results.
+    Cancelling stops the running solves too, within a fraction of a second."""
     total = sum(sizes)
     done = 0
+    progress, cancel, executor = options.progress, options.cancel, options.executor
+
+    def stopped() -> AnalysisCancelled:
+        return AnalysisCancelled(f"stopped after {done} of {total} solves")
 
     def tick(count: int = 1) -> None:
         nonlocal done
         done += count
         if progress:
             progress(done, total)
+        if cancel is not None and cancel.is_set() and done < total:
+            raise AnalysisCancelled("stopped")
 
     if progress:
         progress(0, total)
     results: list[list[Outcome] | None] = [None] * len(chunks)
-    if executor is None:
-        for k, args in enumerate(chunks):
-            if cancel is not None and cancel.is_set():
-                raise AnalysisCancelled(f"stopped after {done} of {total} solves")
-            results[k] = task(*args, on_solved=tick)
-    else:
-        futures: dict[Future, int] = {
-            executor.submit(task, *args): k for k, args in enumerate(chunks)
-        }
+    with _stop_flag(cancel) as stop:
         try:
-            for future in as_completed(futures):
-                k = futures[future]
-                results[k] = future.result()
-                tick(sizes[k])
-                if cancel is not None and cancel.is_set() and done < total:
-                    raise AnalysisCancelled(f"stopped after {done} of {total} solves")
-        finally:
-            for future in futures:
-                future.cancel()
+            if executor is None:
+                for k, args in enumerate(chunks):
+                    if cancel is not None and cancel.is_set():
+                        raise AnalysisCancelled("stopped")
+                    results[k] = task(*args, on_solved=tick, stop=stop)
+            else:
+                futures: dict[Future, int] = {
+                    executor.submit(task, *args, stop=stop): k for k, args in enumerate(chunks)
+                }
+                try:
+                    for future in as_completed(futures):
+                        k = futures[future]
+                        results[k] = future.result()
+                        tick(sizes[k])
+                finally:
+                    for future in futures:
+                        future.cancel()
+                    # Running chunks see the stop flag and end within a fraction of a second;
+                    # wait for them, so the flag outlives them and no solve runs on.
+                    wait(futures, timeout=10)
+        except AnalysisCancelled:
+            raise stopped() from None
     return [outcome for chunk in results if chunk is not None for outcome in chunk]
 
 
@@ -443,11 +564,7 @@ def frontier(
     lever: str = "fiscal_budget",
     points: int | Sequence[float] = 21,
     *,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-    time_limit_s: float | None = None,
-    mip_gap: float | None = None,
+    options: RunOptions | None = None,
     chunk_size: int = 7,
     warm_start: bool = True,
 ) -> pd.DataFrame:
@@ -457,18 +574,20 @@ def frontier(
     unit, status, objective, worker_years, job_years, capex, projects, gap, seconds,
     marginal_worker_years and marginal_job_years (per extra unit of `amount` since the
     previous point: per 亿元 for money levers), and current (the scenario's own setting).
-    time_limit_s and mip_gap apply per point (default: the scenario's).
+    Also change_tolerance and within_precision (the change since the previous point is no
+    larger than the two solves' gaps allow: no marginal is shown) and carried (the cheaper
+    point's portfolio did better here than this point's own search). `options`: where and
+    how the solves run and end (RunOptions; by default in this process, each solve ending on
+    a 1 % gap or a deterministic node limit).
     """
+    options = options or RunOptions()
     base = (scenario or Scenario()).resolved(data)
     spec = _lever(lever)
     settings = sorted(lever_settings(data, base, lever, points))
     scenarios = [_set_lever(base, spec, v) for v in settings]
-    chunks = [
-        (data, part, time_limit_s, mip_gap, warm_start) for part in _cut(scenarios, chunk_size)
-    ]
-    outcomes = _run_chunks(
-        _solve_scenarios, chunks, [len(c[1]) for c in chunks], executor, progress, cancel
-    )
+    limits = options.limits
+    chunks = [(data, part, limits, warm_start) for part in _cut(scenarios, chunk_size)]
+    outcomes = _run_chunks(_solve_scenarios, chunks, [len(c[1]) for c in chunks], options)
     _carry_forward(data, scenarios, outcomes)
     table = pd.DataFrame(
         {
@@ -500,11 +619,7 @@ def frontier_grid(
     levers: tuple[str, str] = ("fiscal_budget", "bond_quota"),
     points: tuple[int | Sequence[float], int | Sequence[float]] = (5, 5),
     *,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-    time_limit_s: float | None = None,
-    mip_gap: float | None = None,
+    options: RunOptions | None = None,
 ) -> pd.DataFrame:
     """Two levers at once (a heat map): one row per pair of settings.
 
@@ -519,10 +634,9 @@ def frontier_grid(
     xs = sorted(lever_settings(data, base, spec_x.name, points[0]))
     ys = sorted(lever_settings(data, base, spec_y.name, points[1]))
     rows_of = [[_set_lever(_set_lever(base, spec_y, y), spec_x, x) for x in xs] for y in ys]
-    chunks = [(data, row, time_limit_s, mip_gap, True) for row in rows_of]
-    outcomes = _run_chunks(
-        _solve_scenarios, chunks, [len(xs)] * len(ys), executor, progress, cancel
-    )
+    options = options or RunOptions()
+    chunks = [(data, row, options.limits, True) for row in rows_of]
+    outcomes = _run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
     points_xy = [
         (x, y, sc)
         for y, row in zip(ys, rows_of, strict=True)
@@ -550,11 +664,7 @@ def break_even(
     data: PlanningData,
     scenario: Scenario | None = None,
     *,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-    time_limit_s: float | None = None,
-    mip_gap: float | None = None,
+    options: RunOptions | None = None,
     chunk_size: int = 16,
     projects: Sequence[str] | None = None,
     include_chosen: bool = True,
@@ -600,12 +710,11 @@ def break_even(
             reasons[i] = "cannot start in the horizon"
         else:
             forces.append((int(i), "out" if pid in chosen else "in"))
-    chunks = [(data, base, part, time_limit_s, mip_gap) for part in _cut(forces, chunk_size)]
-    outcomes = _run_chunks(
-        _solve_forced, chunks, [len(c[2]) for c in chunks], executor, progress, cancel
-    )
+    options = options or RunOptions()
+    chunks = [(data, base, part, options.limits) for part in _cut(forces, chunk_size)]
+    outcomes = _run_chunks(_solve_forced, chunks, [len(c[2]) for c in chunks], options)
     by_position = dict(zip([i for i, _ in forces], outcomes, strict=True))
-    tolerance = (solution.gap or 0.0) * abs(solution.objective) + 1e-6
+    base_slack = slack(solution.objective, solution.gap)
     rows = []
     for i, row in figures.iterrows():
         pid = row["project_id"]
@@ -614,10 +723,12 @@ def break_even(
         o = by_position.get(int(i))
         change = math.nan
         status = "not solved"
+        tolerance = math.nan
         if o is not None:
             status = o.status
-            if o.status in ("optimal", "time_limit"):
+            if o.status in SOLVED:
                 change = max(0.0, solution.objective - o.objective)
+                tolerance = base_slack + slack(o.objective, o.gap)
             elif o.status == "infeasible":
                 change = math.inf
         per_job = (skill[i] + weight) * build_years[i]
@@ -633,6 +744,7 @@ def break_even(
                 "jobs_to_spare": needed if pid in chosen else math.nan,
                 "gap": o.gap if o is not None else math.nan,
                 # Smaller than what the two solves' gaps allow: not told apart from zero.
+                "change_tolerance": tolerance,
                 "within_gap": bool(change <= tolerance) if math.isfinite(change) else False,
             }
         )
@@ -673,11 +785,7 @@ def robustness(
     seed: int = 2021,
     core: float = 0.90,
     outside: float = 0.10,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-    time_limit_s: float | None = None,
-    mip_gap: float | None = None,
+    options: RunOptions | None = None,
     chunk_size: int = 10,
 ) -> Robustness:
     """Solve `draws` times with every project's jobs per 亿元 multiplied by an independent
@@ -696,11 +804,10 @@ def robustness(
     # With spread 0 every multiplier is exactly 1.0: the draws are the plain solve.
     multipliers = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, n))
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
-    chunks = [(data, base, part, time_limit_s, mip_gap) for part in parts]
-    outcomes = _run_chunks(
-        _solve_draws, chunks, [len(p) for p in parts], executor, progress, cancel
-    )
-    solved = [o for o in outcomes if o.status in ("optimal", "time_limit")]
+    options = options or RunOptions()
+    chunks = [(data, base, part, options.limits) for part in parts]
+    outcomes = _run_chunks(_solve_draws, chunks, [len(p) for p in parts], options)
+    solved = [o for o in outcomes if o.status in SOLVED]
     counts = np.zeros(n)
     for o in solved:
         counts[o.chosen] += 1

@@ -597,7 +597,7 @@ def frontier_figure(table: pd.DataFrame, language: str = "en") -> go.Figure:
     """Worker-years re-employed and job-years against the lever, the current setting marked."""
     lever = str(table["lever"].iloc[0])
     unit = str(table["unit"].iloc[0])
-    solved = table[table["status"].isin(["optimal", "time_limit"])]
+    solved = table[table["status"].isin(["optimal", "time_limit", "work_limit"])]
     figure = go.Figure(
         [
             go.Scatter(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import multiprocessing
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -19,13 +19,14 @@ from optimizer.tradeoffs import (
     LEVERS,
     AnalysisCancelled,
     Resolver,
+    RunOptions,
     break_even,
     frontier,
     frontier_grid,
     robustness,
 )
 
-SOLVED = ("optimal", "time_limit")
+SOLVED = ("optimal", "time_limit", "work_limit")
 # Timings differ run to run; everything else must not.
 TIMING = ["seconds"]
 
@@ -246,7 +247,13 @@ def test_progress_is_reported_and_a_run_can_be_cancelled(
     small: optimizer.PlanningData,
 ) -> None:
     seen: list[tuple[int, int]] = []
-    frontier(small, Scenario(), "fiscal_budget", 4, progress=lambda d, t: seen.append((d, t)))
+    frontier(
+        small,
+        Scenario(),
+        "fiscal_budget",
+        4,
+        options=RunOptions(progress=lambda d, t: seen.append((d, t))),
+    )
     assert seen == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
 
     stop = threading.Event()
@@ -255,20 +262,30 @@ def test_progress_is_reported_and_a_run_can_be_cancelled(
         if done >= 1:
             stop.set()
 
-    with pytest.raises(AnalysisCancelled, match="stopped after 2 of 6"):
-        robustness(small, Scenario(), draws=6, chunk_size=2, progress=stop_after_first, cancel=stop)
+    # In this process the cancel is seen at once: the first solve is the last.
+    with pytest.raises(AnalysisCancelled, match="stopped after 1 of 6"):
+        robustness(
+            small,
+            Scenario(),
+            draws=6,
+            chunk_size=2,
+            options=RunOptions(progress=stop_after_first, cancel=stop),
+        )
 
 
 def _spawn_pool() -> ProcessPoolExecutor:
+    pool = optimizer.process_pool(2)
     # spawn, not fork: a forked child would inherit HiGHS's threads mid-state.
-    return ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
+    assert pool._mp_context.get_start_method() == "spawn"
+    return pool
 
 
 def _analyses(data: optimizer.PlanningData, executor) -> tuple[pd.DataFrame, ...]:
-    points = frontier(data, Scenario(), "fiscal_budget", 5, executor=executor, chunk_size=2)
-    draws = robustness(data, Scenario(), draws=3, chunk_size=2, seed=3, executor=executor)
+    on = RunOptions(executor=executor)
+    points = frontier(data, Scenario(), "fiscal_budget", 5, options=on, chunk_size=2)
+    draws = robustness(data, Scenario(), draws=3, chunk_size=2, seed=3, options=on)
     ids = data.projects["project_id"].head(6).tolist()
-    even = break_even(data, Scenario(), executor=executor, chunk_size=3, projects=ids)
+    even = break_even(data, Scenario(), options=on, chunk_size=3, projects=ids)
     return (
         points.drop(columns=TIMING),
         draws.projects,
@@ -299,4 +316,51 @@ def test_a_pool_run_can_be_cancelled(small: optimizer.PlanningData) -> None:
     stop = threading.Event()
     stop.set()
     with _spawn_pool() as pool, pytest.raises(AnalysisCancelled):
-        frontier(small, Scenario(), "fiscal_budget", 6, executor=pool, chunk_size=1, cancel=stop)
+        frontier(
+            small,
+            Scenario(),
+            "fiscal_budget",
+            6,
+            options=RunOptions(executor=pool, cancel=stop),
+            chunk_size=1,
+        )
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_cancel_stops_running_solves_within_a_second(
+    sample: optimizer.PlanningData, workers: int
+) -> None:
+    # Slow points: no gap is good enough and no node limit, so every solve runs until told.
+    slow = Scenario(fiscal_budget_scale=0.8, mip_gap=0.0, time_limit_s=60)
+    stop = threading.Event()
+    pool = optimizer.process_pool(workers) if workers else None
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            frontier(
+                sample,
+                slow,
+                "fiscal_budget",
+                [0.7, 0.8, 0.9, 1.1],
+                options=RunOptions(executor=pool, cancel=stop, node_limit=None),
+                chunk_size=2,
+            )
+        except AnalysisCancelled as error:
+            outcome.append(error)
+
+    try:
+        worker = threading.Thread(target=run)
+        worker.start()
+        time.sleep(3.0)  # the solves are under way (workers have started and imported)
+        assert worker.is_alive()
+        stop.set()
+        asked = time.monotonic()
+        worker.join(timeout=10)
+        stopped_in = time.monotonic() - asked
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    assert not worker.is_alive()
+    assert outcome, "the run finished instead of stopping"
+    assert stopped_in < 1.0

@@ -1,0 +1,94 @@
+"""Honest about precision, the same answer everywhere (issue #12): what the solver's gap
+allows is never shown as a finding, and a run ends on work, not on the clock."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from helpers import sample_subset
+
+import optimizer
+from optimizer import RunOptions, Scenario, solve
+from optimizer.precision import difference, slack
+
+
+def test_a_difference_within_both_gaps_is_not_a_finding() -> None:
+    # Two solves at 1,000,000 proven within 0.5 %: either may be 5,000 below the optimum.
+    noise = difference(
+        1_000_105, 1_000_000,
+        after_objective=1_000_105, after_gap=0.005,
+        before_objective=1_000_000, before_gap=0.005,
+    )  # fmt: skip
+    assert noise.within_precision
+    assert noise.tolerance == pytest.approx(10_000.5, rel=1e-4)
+    assert noise.describe("worker-years").startswith("within solver precision (± 10,001")
+    assert noise.describe("人年", "zh").startswith("在求解精度内")
+    real = difference(
+        1_020_000, 1_000_000,
+        after_objective=1_020_000, after_gap=0.005,
+        before_objective=1_000_000, before_gap=0.005,
+    )  # fmt: skip
+    assert not real.within_precision
+    assert real.describe("worker-years") == "+20,000 worker-years"
+    # An unknown gap can tell nothing apart.
+    assert slack(100.0, None) == math.inf
+
+
+def test_cbc_never_reports_a_gap_of_zero_it_did_not_prove(
+    sample: optimizer.PlanningData,
+) -> None:
+    small = sample_subset(sample)
+    asked = solve(small, Scenario(solver="cbc", mip_gap=0.02))
+    assert asked.gap == pytest.approx(0.02)
+    assert asked.extra["gap_is_upper_bound"]
+    proven = solve(small, Scenario(solver="cbc", mip_gap=0.0))
+    assert proven.gap == 0.0
+    assert not proven.extra["gap_is_upper_bound"]
+    highs = solve(small, Scenario(mip_gap=0.02))
+    assert not highs.extra["gap_is_upper_bound"]  # HiGHS reports the gap it proved
+
+
+def test_frontier_changes_within_the_gaps_are_marked(sample: optimizer.PlanningData) -> None:
+    # Past 120 % of the budget nothing more can be bought: the points differ, if at all, by
+    # where each search stopped.
+    table = optimizer.frontier(
+        sample, Scenario(), "fiscal_budget", [1.2, 1.6, 2.0], options=RunOptions(mip_gap=0.01)
+    )
+    assert table["within_precision"].iloc[1:].all()
+    assert table["marginal_worker_years"].iloc[1:].isna().all()
+    assert (table["change_tolerance"].iloc[1:] > 0).all()
+
+
+def test_the_sample_frontier_never_falls(sample: optimizer.PlanningData) -> None:
+    table = optimizer.frontier(
+        sample,
+        Scenario(),
+        "fiscal_budget",
+        [0.3, 0.5, 0.8, 1.0, 1.2, 1.4],
+        options=RunOptions(mip_gap=0.01, node_limit=300),
+    )
+    solved = table[table["status"].isin(["optimal", "time_limit", "work_limit"])]
+    assert len(solved) == len(table)
+    assert (solved["objective"].diff().dropna() >= -1e-6).all()
+
+
+def test_hard_points_give_the_same_frontier_twice_and_on_a_pool(
+    sample: optimizer.PlanningData,
+) -> None:
+    # No gap is good enough at these budgets, so the node limit ends every solve: the work
+    # done, not the clock, decides the portfolio.
+    hard = RunOptions(mip_gap=0.0, node_limit=20)
+    points = [0.3, 0.8]
+
+    def run(options: RunOptions) -> pd.DataFrame:
+        table = optimizer.frontier(sample, Scenario(), "fiscal_budget", points, options=options)
+        return table.drop(columns=["seconds"])
+
+    first = run(hard)
+    assert (first["status"] == "work_limit").all()
+    pd.testing.assert_frame_equal(first, run(hard))
+    with optimizer.process_pool(2) as pool:
+        on_pool = run(RunOptions(executor=pool, mip_gap=0.0, node_limit=20))
+    pd.testing.assert_frame_equal(first, on_pool)

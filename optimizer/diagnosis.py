@@ -247,29 +247,25 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
             f"{key} needs {needed:,.1f} 亿元 of debt headroom; {lim.limit:,.1f} 亿元 "
             f"is available (raise it by {move:,.1f} 亿元)",
         )
-    if family == "ppp_line":
+    if family in ("ppp_line", "government_pay_line"):
         needed = lim.limit + move
-        return Conflict(
-            family,
-            key,
-            lim.limit,
-            needed,
-            "亿元/year",
-            f"{key}'s new PPP payments need {needed:,.2f} 亿元/year; the "
-            f"{inst.setting('ppp_cap_share'):.0%} line leaves {lim.limit:,.2f} "
-            f"亿元/year (raise the line or drop PPP projects there)",
+        share, what, advice = (
+            ("ppp_cap_share", "new PPP payments", "raise the line or drop PPP projects there")
+            if family == "ppp_line"
+            else (
+                "ppp_government_pay_share",
+                "new government-pay PPP payments",
+                "drop government-pay projects there or change their mechanism",
+            )
         )
-    if family == "government_pay_line":
-        needed = lim.limit + move
         return Conflict(
             family,
             key,
             lim.limit,
             needed,
             "亿元/year",
-            f"{key}'s new government-pay PPP payments need {needed:,.2f} 亿元/year; the "
-            f"{inst.setting('ppp_government_pay_share'):.0%} line leaves {lim.limit:,.2f} "
-            f"亿元/year (drop government-pay projects there or change their mechanism)",
+            f"{key}'s {what} need {needed:,.2f} 亿元/year; the "
+            f"{inst.setting(share):.0%} line leaves {lim.limit:,.2f} 亿元/year ({advice})",
         )
     if family in ("sector_min", "sector_max"):
         low, high = inst.sector_shares[key]

@@ -556,8 +556,8 @@ def evaluate(
     w = np.array(inst.year_weight)
     worker_years = float(reemployed_home.sum())
     weight = inst.setting("other_jobs_weight")
-    # The portfolio's objective with the best matching of its jobs (≥ the solver's own
-    # incumbent value, so the proven gap still holds).
+    # The portfolio's objective with the best matching of its jobs: at least the solver's
+    # own incumbent value (to the matching's 1e-9 tolerance), so the proven gap still holds.
     objective = float(
         (reemployed_home.sum(axis=0) * w).sum() + weight * (jobs.sum(axis=0) * w).sum()
     )

@@ -41,11 +41,12 @@ def distances_km(regions: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def reach(regions: pd.DataFrame, commute_km: float) -> list[tuple[int, int]]:
+def reach(km: np.ndarray, commute_km: float) -> tuple[tuple[int, int], ...]:
     """(work region, home region) position pairs within commuting distance (self included)."""
-    km = distances_km(regions)
-    n = len(regions)
-    return [(r, e) for r in range(n) for e in range(n) if r == e or km[r, e] <= commute_km + 1e-9]
+    n = len(km)
+    return tuple(
+        (r, e) for r in range(n) for e in range(n) if r == e or km[r, e] <= commute_km + 1e-9
+    )
 
 
 def start_options(projects: pd.DataFrame, years: list[int]) -> list[list[int]]:
@@ -220,10 +221,6 @@ def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
     new = displaced_new(data)
     rate = float(sc.discount_rate)
     km = distances_km(regions)
-    n = len(ids)
-    pairs = tuple(
-        (r, e) for r in range(n) for e in range(n) if r == e or km[r, e] <= sc.commute_km + 1e-9
-    )
     return Instance(
         data=data,
         scenario=sc,
@@ -243,7 +240,7 @@ def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
         ),
         projects=project_table(data, sc),
         distance_km=km,
-        reach=pairs,
+        reach=reach(km, sc.commute_km),
         displaced_new=new,
         displaced_stock=np.cumsum(new, axis=1),
         year_weight=tuple((1.0 + rate) ** -(y - years[0]) for y in years) if years else (),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pulp
 
-from .instance import Instance, prepare, reach, start_options  # noqa: F401 (re-exported)
+from .instance import Instance, prepare
 from .loader import PlanningData
 from .scenario import Scenario
 

@@ -22,7 +22,8 @@ import optimizer
 from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.sample import build_sample
-from optimizer.solve import _read_highs, highs_engine, read_solution
+from optimizer.solve import read_solution
+from optimizer.solver import _read_highs, highs_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = (0.1, 0.3, 0.5, 0.8, 1.0, 1.2, 2.0)

@@ -12,7 +12,8 @@ from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
 from .scenario import Scenario, ScenarioError
 from .solution import Solution
-from .solve import SolverError, SolverRun, Status, read_solution, run_solver, solve
+from .solve import read_solution, solve
+from .solver import SolverError, SolverRun, Status, run_solver
 from .template import write_template, write_workbook
 from .tradeoffs import (
     AnalysisCancelled,

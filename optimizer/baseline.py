@@ -12,7 +12,7 @@ from .instance import Instance, prepare
 from .loader import PlanningData
 from .scenario import Scenario
 from .solution import Solution, evaluate
-from .solve import SolverRun, Status
+from .solver import SolverRun, Status
 
 
 def greedy_starts(inst: Instance) -> dict[str, int]:

@@ -25,7 +25,8 @@ from .export import export_workbook, read_scenario
 from .loader import WorkbookError, load_workbook
 from .scenario import Scenario, ScenarioError
 from .schema import columns
-from .solve import SolverError, solve
+from .solve import solve
+from .solver import SolverError
 from .template import write_template
 from .tradeoffs import LEVERS, RunOptions, frontier, process_pool, progress_bar
 

@@ -14,6 +14,8 @@ import pandas as pd
 
 from .instance import Instance
 from .loader import PlanningData
+from .model import build_model
+from .solver import run_solver
 
 
 @dataclass(frozen=True)
@@ -169,9 +171,6 @@ def check_obvious_conflicts(inst: Instance) -> None:
 
 def explain_infeasibility(inst: Instance, time_limit_s: float = 30.0) -> list[Conflict]:
     """The smallest relative moves of the limits that let a portfolio exist."""
-    from .model import build_model
-    from .solve import run_solver
-
     model = build_model(inst, elastic=True)
     run = run_solver(model, time_limit_s=time_limit_s, mip_gap=1e-6, solver="highs")
     if run.status not in ("optimal", "time_limit", "work_limit"):

@@ -21,7 +21,7 @@ from .scenario import Scenario
 
 if TYPE_CHECKING:
     from .model import SelectionModel
-    from .solve import SolverRun
+    from .solver import SolverRun
 
 # A limit binds when 99 % or more of it is used: with whole projects a budget is rarely met
 # to the yuan, and a planner reads "used up" as binding.

@@ -41,7 +41,8 @@ from .loader import PlanningData
 from .model import SelectionModel, build_model, limit_amounts
 from .precision import slack
 from .scenario import Scenario
-from .solve import SOLVED, SolverRun, _read_highs, highs_engine, run_solver
+from .solve import solve
+from .solver import SOLVED, SolverRun, _read_highs, highs_engine, run_solver
 
 Progress = Callable[[int, int], None]
 
@@ -681,8 +682,6 @@ def break_even(
     projects: only these ids; include_chosen=False: only the projects left out (half the
     solves, for the app).
     """
-    from .solve import solve  # the base portfolio, with the same checks as any solve
-
     base = (scenario or Scenario()).resolved(data)
     solution = solve(data, base)
     figures = prepare(data, base).projects

@@ -1,0 +1,233 @@
+"""The solver adapter: the one place that talks to HiGHS (and CBC) for a selection model.
+
+It configures HiGHS (`highs_engine`), runs a built model (`run_solver`) and reads the answer
+honestly (`SolverRun` with a `Status`): PuLP 3.3 maps a HiGHS run stopped by its time limit to
+"Optimal" and does not know a node limit, so HiGHS's own model status, solution status and
+gap are read instead.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pulp
+
+from .model import SelectionModel
+
+
+class Status(StrEnum):
+    """How a solve ended. A StrEnum, so `status == "optimal"` reads as before."""
+
+    OPTIMAL = "optimal"  # proven within the gap asked for
+    TIME_LIMIT = "time_limit"  # a feasible portfolio, stopped by the clock, with its gap
+    WORK_LIMIT = "work_limit"  # stopped by a node limit: the same answer on any machine
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+
+
+class SolverError(RuntimeError):
+    """The solver failed or found no portfolio in the time allowed."""
+
+    status = "error"
+
+
+@dataclass(frozen=True)
+class SolverRun:
+    """What the solver said, in its own terms, and how long it took (wall clock)."""
+
+    status: Status
+    objective: float | None
+    gap: float | None  # relative gap proven at stop (0 when optimal; None when unknown)
+    bound: float | None
+    solver: str
+    solver_version: str
+    seconds: float
+    detail: str = ""
+    # True when `gap` is only what the solver was asked for (it reports no bound and did not
+    # prove optimality): read it as "≤ gap", never as the gap proven.
+    gap_is_upper_bound: bool = False
+
+
+# HiGHS options chosen by measurement (benchmarks/RESULTS.md): more heuristic effort finds
+# good portfolios sooner, which is where this model's time goes; one thread, so that a run
+# that ends on its gap gives the same portfolio on any machine and under any load.
+HIGHS_OPTIONS: dict[str, float | int] = {"mip_heuristic_effort": 0.8, "random_seed": 0}
+
+
+# A portfolio: the solver proved its gap, or stopped early with a feasible one.
+SOLVED = frozenset({Status.OPTIMAL, Status.TIME_LIMIT, Status.WORK_LIMIT})
+
+
+class _HiGHS(pulp.HiGHS):
+    """PuLP's HiGHS interface, told apart from PuLP 3.3 only where it does not know a status
+    (a node limit, kSolutionLimit): the values are read, and `_read_highs` says what ended
+    the run."""
+
+    def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:
+            return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
+
+
+def _interrupt_when(stop: Callable[[], bool]) -> Callable[..., None]:
+    """A HiGHS callback that interrupts the run once `stop()` says so (looked at no more
+    than every 50 ms: the callback comes often)."""
+    seen = {"at": 0.0, "stop": False}
+
+    def callback(kind, message, data_out, data_in, user_data) -> None:  # noqa: ANN001
+        now = time.monotonic()
+        if now - seen["at"] > 0.05 and not seen["stop"]:  # once stopped, stay stopped
+            seen["at"], seen["stop"] = now, bool(stop())
+        if seen["stop"]:
+            data_in.user_interrupt = True
+
+    return callback
+
+
+def highs_engine(
+    time_limit: float,
+    gap: float,
+    node_limit: int | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> pulp.HiGHS:
+    """The one way this package configures HiGHS for a selection model. A node limit is a
+    deterministic work limit (one thread): unlike the clock, it stops at the same portfolio
+    on any machine and under any load. stop: asked while HiGHS works; True interrupts the
+    run within a fraction of a second (HiGHS's cancelSolve alone does not)."""
+    import highspy
+
+    extra: dict = {"mip_max_nodes": int(node_limit)} if node_limit is not None else {}
+    if stop is not None:
+        kinds = highspy.cb.HighsCallbackType
+        extra["callbackTuple"] = (_interrupt_when(stop), None)
+        extra["callbacksToActivate"] = [
+            kinds.kCallbackMipInterrupt,
+            kinds.kCallbackSimplexInterrupt,
+            kinds.kCallbackIpmInterrupt,
+        ]
+    return _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS, **extra)
+
+
+def _cbc_solver(time_limit: float, gap: float) -> pulp.LpSolver:
+    # PuLP's own CBC binary through COIN_CMD (PULP_CBC_CMD itself is deprecated in 3.x).
+    path = pulp.PULP_CBC_CMD.pulp_cbc_path
+    return pulp.COIN_CMD(
+        path=path if os.path.exists(path) else None,
+        msg=False,
+        timeLimit=time_limit,
+        gapRel=gap,
+        threads=1,
+    )
+
+
+def run_solver(
+    model: SelectionModel,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+    solver: str | None = None,
+    node_limit: int | None = None,
+) -> SolverRun:
+    """Solve the built model; the scenario's solver, time limit and gap unless given.
+    node_limit: a deterministic work limit (HiGHS only)."""
+    sc = model.scenario
+    name = solver or sc.solver
+    limit = float(time_limit_s if time_limit_s is not None else sc.time_limit_s)
+    gap = float(mip_gap if mip_gap is not None else sc.mip_gap)
+    started = time.perf_counter()
+    if name == "highs":
+        model.problem.solve(highs_engine(limit, gap, node_limit))
+        seconds = time.perf_counter() - started
+        return _read_highs(model, seconds)
+    if name == "cbc":
+        engine = _cbc_solver(limit, gap)
+        model.problem.solve(engine)
+        seconds = time.perf_counter() - started
+        return _read_cbc(model, seconds, limit, gap)
+    raise SolverError(f"unknown solver '{name}'")
+
+
+def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
+    import highspy
+
+    highs = model.problem.solverModel
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    objective = pulp.value(model.problem.objective) if has_solution else None
+    is_mip = any(v.cat == pulp.LpInteger for v in model.problem.variables())
+    # PuLP hands HiGHS a minimisation (the objective negated when maximising).
+    sign = -1.0 if model.problem.sense == pulp.LpMaximize else 1.0
+    bound = sign * info.mip_dual_bound if is_mip else objective
+    gap = (info.mip_gap if is_mip else 0.0) if has_solution else None
+    if gap is not None and not math.isfinite(gap):
+        gap = None
+    version = str(highs.version())  # the model's own instance: no second Highs() per solve
+    s = highspy.HighsModelStatus
+    if status == s.kOptimal:
+        kind = Status.OPTIMAL
+    elif status in (s.kInfeasible, s.kUnboundedOrInfeasible):
+        kind = Status.INFEASIBLE
+    elif status in (s.kSolutionLimit, s.kIterationLimit):
+        kind = Status.WORK_LIMIT if has_solution else Status.ERROR
+    elif status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
+        kind = Status.TIME_LIMIT if has_solution else Status.ERROR
+    else:
+        kind = Status.ERROR
+    detail = highs.modelStatusToString(status)
+    if kind == Status.ERROR and not has_solution and status == s.kTimeLimit:
+        detail = "no portfolio was found before the time limit"
+    elif kind == Status.ERROR and not has_solution and status == s.kSolutionLimit:
+        detail = "no portfolio was found within the node limit"
+    return SolverRun(kind, objective, gap, bound, "highs", version, seconds, detail)
+
+
+def _read_cbc(model: SelectionModel, seconds: float, limit: float, gap: float) -> SolverRun:
+    problem = model.problem
+    version = f"CBC via PuLP {pulp.__version__}"
+    if problem.sol_status == pulp.LpSolutionOptimal:
+        # CBC says "optimal" when it stops at the requested gap, and PuLP does not pass its
+        # bound on: the gap is at most what was asked for, and 0 only when 0 was asked.
+        return SolverRun(
+            Status.OPTIMAL,
+            pulp.value(problem.objective),
+            gap,
+            None,
+            "cbc",
+            version,
+            seconds,
+            f"within the requested gap of {gap:.2%} (CBC does not report its bound)"
+            if gap > 0
+            else "",
+            gap_is_upper_bound=gap > 0,
+        )
+    if problem.sol_status == pulp.LpSolutionIntegerFeasible:
+        # PuLP's CBC interface does not give the bound: the gap is unknown, not zero.
+        return SolverRun(
+            Status.TIME_LIMIT,
+            pulp.value(problem.objective),
+            None,
+            None,
+            "cbc",
+            version,
+            seconds,
+            f"stopped at the {limit:g} s time limit",
+        )
+    if problem.status == pulp.LpStatusInfeasible:
+        return SolverRun(Status.INFEASIBLE, None, None, None, "cbc", version, seconds)
+    return SolverRun(
+        Status.ERROR,
+        None,
+        None,
+        None,
+        "cbc",
+        version,
+        seconds,
+        pulp.LpStatus.get(problem.status, "unknown"),
+    )

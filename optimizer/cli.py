@@ -187,13 +187,20 @@ def _check(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _is_sample(data) -> bool:
+    """The packaged sample workbook (its Excel shortlist says "sample data")."""
+    return data.source_name == "projects.xlsx"
+
+
 def _solve(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
     scenario = _scenario(args)
     with _quiet_stdout():
         solution = solve(data, scenario)
         if args.out:
-            export_workbook(solution, args.out, language=args.language)
+            export_workbook(
+                solution, args.out, language=args.language, sample_data=_is_sample(data)
+            )
     if args.json:
         print(json.dumps(solution.to_dict(), ensure_ascii=False))
         return SOLVED
@@ -264,7 +271,13 @@ def _frontier(args: argparse.Namespace) -> int:
             mip_gap=args.gap,
         )
         if args.out:
-            export_workbook(solve(data, scenario), args.out, frontier=table, language=args.language)
+            export_workbook(
+                solve(data, scenario),
+                args.out,
+                frontier=table,
+                language=args.language,
+                sample_data=_is_sample(data),
+            )
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
         return SOLVED

@@ -59,7 +59,7 @@ def bench_frontier(data: optimizer.PlanningData, runs: int) -> None:
             times.append(seconds)
         assert table is not None
         at_limit = int((table["status"] == "time_limit").sum())
-        current = table.loc[table["current"], "reemployed"].iloc[0]
+        current = table.loc[table["current"], "worker_years"].iloc[0]
         print(
             f"{label:>38} {statistics.median(times):9.1f} {min(times):7.1f} "
             f"{at_limit:16d} {table['gap'].max():8.2%} {current:21,.0f}"
@@ -97,9 +97,9 @@ def bench_robustness(data: optimizer.PlanningData, draws: int, limit: float) -> 
     )
     print(
         f"  core {summary['core_projects']:.0f}, borderline {summary['borderline_projects']:.0f}"
-        f", outside {summary['outside_projects']:.0f}; re-employed median "
-        f"{summary['reemployed_median']:,.0f} (5–95 %: {summary['reemployed_p05']:,.0f}–"
-        f"{summary['reemployed_p95']:,.0f})"
+        f", outside {summary['outside_projects']:.0f}; worker-years median "
+        f"{summary['worker_years_median']:,.0f} (5–95 %: {summary['worker_years_p05']:,.0f}–"
+        f"{summary['worker_years_p95']:,.0f})"
     )
 
 

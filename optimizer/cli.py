@@ -206,6 +206,8 @@ def _solve(args: argparse.Namespace) -> int:
         return SOLVED
     h = solution.headline()
     gap = f"{solution.gap:.3%}" if solution.gap is not None else "unknown"
+    if solution.extra.get("gap_is_upper_bound"):
+        gap = f"≤ {gap}"
     print(
         f"status: {solution.status} (gap {gap}, {solution.solve_seconds:.1f} s, "
         f"{solution.solver} {solution.solver_version})"

@@ -771,6 +771,7 @@ def load_workbook(source: Source) -> PlanningData:
     if (
         displacement is not None
         and displacement.usable
+        and displacement.records  # an empty sheet (the template's) is no schedule
         and regions is not None
         and regions.usable
         and "years" in tables

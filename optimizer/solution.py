@@ -587,5 +587,10 @@ def evaluate(
         by_sector=by_sector,
         by_region=by_region,
         limits=limits,
-        extra={"bound": run.bound, "detail": run.detail, "solver_objective": run.objective},
+        extra={
+            "bound": run.bound,
+            "detail": run.detail,
+            "solver_objective": run.objective,
+            "gap_is_upper_bound": run.gap_is_upper_bound,
+        },
     )

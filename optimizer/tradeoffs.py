@@ -37,8 +37,9 @@ import pulp
 from .instance import prepare
 from .loader import PlanningData
 from .model import SelectionModel, build_model, limit_amounts
+from .precision import slack
 from .scenario import Scenario
-from .solve import SolverRun, _read_highs
+from .solve import SolverRun, _read_highs, highs_engine, run_solver
 
 Progress = Callable[[int, int], None]
 
@@ -115,6 +116,9 @@ class Outcome:
     seconds: float = 0.0
     chosen: list[int] = field(default_factory=list)  # positions of the chosen projects
     reused: bool = False  # re-solved on a kept model rather than rebuilt
+    bound: float = math.nan  # the solver's proven bound on the best objective
+    starts: dict[int, int] = field(default_factory=dict)  # {position: start year}
+    carried: bool = False  # the cheaper neighbour's portfolio, better than this point's search
 
 
 class Resolver:
@@ -161,7 +165,7 @@ class Resolver:
         gap = self.mip_gap if self.mip_gap is not None else resolved.mip_gap
         first = self._engine is None
         if first:
-            self._engine = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=gap, threads=1)
+            self._engine = highs_engine(limit, gap)
         else:
             highs = model.problem.solverModel
             highs.setOptionValue("time_limit", float(limit))
@@ -245,7 +249,37 @@ def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
         seconds=run.seconds,
         chosen=chosen,
         reused=reused,
+        bound=float(run.bound) if run.bound is not None else math.nan,
+        starts=start_of,
     )
+
+
+def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list[Outcome]) -> None:
+    """A frontier point never shows less than a point with less of the lever: the cheaper
+    point's portfolio stays feasible when the lever loosens, so where a point's search stopped
+    lower, that portfolio (evaluated at the point, a small LP) replaces it. The point's own
+    bound still holds, so its gap only shrinks. Deterministic: no search is re-run."""
+    solved = ("optimal", "time_limit")
+    for k in range(1, len(outcomes)):
+        before, here = outcomes[k - 1], outcomes[k]
+        if before.status not in solved or here.status not in solved:
+            continue
+        if here.objective >= before.objective:
+            continue
+        inst = prepare(data, scenarios[k])
+        ids = inst.projects["project_id"]
+        model = build_model(inst, fixed_starts={ids[i]: t for i, t in before.starts.items()})
+        run = run_solver(model, mip_gap=0.0)
+        if run.status not in solved or (run.objective or 0.0) <= here.objective:
+            continue
+        carried = _outcome(model, run, reused=False)
+        bound = here.bound if math.isfinite(here.bound) else carried.objective
+        carried.bound = bound
+        carried.gap = max(0.0, (bound - carried.objective) / max(abs(carried.objective), 1e-9))
+        carried.status = here.status
+        carried.seconds = here.seconds + run.seconds
+        carried.carried = True
+        outcomes[k] = carried
 
 
 # ---------------------------------------------------------------------------- running chunks
@@ -399,6 +433,7 @@ def _outcome_columns(o: Outcome) -> dict:
         "projects": len(o.chosen),
         "gap": o.gap,
         "seconds": o.seconds,
+        "carried": o.carried,
     }
 
 
@@ -434,6 +469,7 @@ def frontier(
     outcomes = _run_chunks(
         _solve_scenarios, chunks, [len(c[1]) for c in chunks], executor, progress, cancel
     )
+    _carry_forward(data, scenarios, outcomes)
     table = pd.DataFrame(
         {
             "lever": spec.name,
@@ -445,8 +481,14 @@ def frontier(
         for setting, point, o in zip(settings, scenarios, outcomes, strict=True)
     )
     step = table["amount"].diff()
+    # What two neighbouring solves may differ by for no reason but where each search stopped.
+    slacks = pd.Series([slack(o.objective, o.gap) for o in outcomes])
+    table["change_tolerance"] = slacks + slacks.shift()
+    table["within_precision"] = table["objective"].diff().abs() <= table["change_tolerance"]
     for column in ("worker_years", "job_years"):
-        table[f"marginal_{column}"] = (table[column].diff() / step).where(step > 0)
+        marginal = (table[column].diff() / step).where(step > 0)
+        # Within the two gaps a change is not a finding: no marginal is shown.
+        table[f"marginal_{column}"] = marginal.where(~table["within_precision"])
     current = spec.setting_of(data, base)
     table["current"] = np.isclose(table["setting"], current)
     return table

@@ -64,6 +64,8 @@ def share(value: float) -> str:
 def status_message(solution: Solution, language: str = "en") -> tuple[str, str]:
     """("success" | "warning", the banner's words) for a solved scenario."""
     gap = f"{solution.gap:.2%}" if solution.gap is not None else "?"
+    if solution.extra.get("gap_is_upper_bound"):
+        gap = f"≤ {gap}"  # the solver gave no bound: only what was asked for is known
     if solution.status == "optimal":
         return "success", text("optimal", language, gap=gap)
     return "warning", text("time_limited", language, gap=gap)

@@ -13,9 +13,14 @@ def planning_data(
     regions: list[dict],
     years: list[tuple[int, float, float]],
     sectors: dict[str, tuple[float, float]] | None = None,
+    displacement: list[tuple[str, int, float]] | None = None,
     **settings: float,
 ) -> PlanningData:
-    """Validated-shape tables with the contract's defaults filled, like the loader gives."""
+    """Validated-shape tables with the contract's defaults filled, like the loader gives.
+
+    displacement: optional (region, year, workers) rows, the `displacement` sheet (None or
+    empty: every region's displaced_workers count from the first year, version 1's reading).
+    """
     year_list = [y for y, _, _ in years]
     rows = []
     for p in projects:
@@ -37,8 +42,11 @@ def planning_data(
             row["latest_start"] = year_list[-1] - row["duration_years"] + 1
         rows.append(row)
     frame = pd.DataFrame(rows, columns=[c.name for c in columns("projects")])
-    for text in ("exclusive_group", "requires", "source", "name"):
+    for text in ("exclusive_group", "requires", "source", "name", "basis", "ppp_mechanism"):
         frame[text] = frame[text].fillna("").astype(str)
+    # Like the loader's _fill_mechanism: a PPP payment with no mechanism is viability-gap.
+    paying = frame["ppp_annual_payment"].astype(float) > 0
+    frame.loc[paying & (frame["ppp_mechanism"] == ""), "ppp_mechanism"] = "viability_gap"
     region_rows = []
     for r in regions:
         row = dict(
@@ -49,6 +57,8 @@ def planning_data(
             general_budget_expenditure=100.0,
             existing_ppp_payments=0.0,
             debt_headroom=1e6,
+            source="",
+            basis="",
         )
         row.update(r)
         region_rows.append(row)
@@ -72,7 +82,11 @@ def planning_data(
     all_settings = setting_defaults()
     all_settings.update(mip_gap=0.0, time_limit_s=20.0)
     all_settings.update(settings)
+    schedule = pd.DataFrame(list(displacement or []), columns=["region", "year", "workers"])
+    if len(schedule):
+        schedule = schedule.astype({"year": int, "workers": float})
     return PlanningData(
+        displacement=schedule,
         projects=frame,
         regions=region_frame,
         years=pd.DataFrame(years, columns=["year", "fiscal_budget", "bond_quota"]),
@@ -82,7 +96,18 @@ def planning_data(
 
 
 # What Solution.to_dict() and `solve --json` promise, in order.
-SOLUTION_JSON_KEYS = ["status", "objective", "reemployed", "total_jobs", "gap", "solver", "chosen"]
+SOLUTION_JSON_KEYS = [
+    "status",
+    "objective",
+    "worker_years",
+    "reemployed_peak",
+    "job_years",
+    "gap",
+    "solver",
+    "chosen",
+    "reemployed_by_year",
+    "reemployed_by_region",
+]
 
 __all__ = ["SOLUTION_JSON_KEYS", "load_workbook", "planning_data"]
 
@@ -101,6 +126,9 @@ def sample_subset(
                 bond_quota=lambda y: y["bond_quota"] / money_divisor,
             )
             .itertuples(index=False, name=None)
+        ),
+        displacement=list(
+            sample.displacement[["region", "year", "workers"]].itertuples(index=False, name=None)
         ),
         **settings,
     )

@@ -39,14 +39,16 @@ def test_fiscal_budget_picks_the_best_projects_that_fit() -> None:
     # 600, 550, 480 jobs: only two fit in 100; {big, small} = 1080 beats {mid, small} = 1030.
     assert chosen(s) == {"big", "small"}
     assert s.status == "optimal"
-    assert s.reemployed == pytest.approx(1080)
+    # One year, one-year projects: each job is held one year, so jobs = worker-years.
+    assert s.worker_years == pytest.approx(1080)
     assert s.objective == pytest.approx(1080)
     row = s.limits.set_index(["family", "key"]).loc[("fiscal_budget", "2021")]
     assert (row["use"], row["limit"], bool(row["binding"])) == (pytest.approx(100), 100, True)
 
 
 def test_spending_is_spread_over_the_years_and_start_years_are_chosen() -> None:
-    # Each project needs 10/year for two years; 15 a year funds one at a time.
+    # Each project needs 10/year for two years; 15 a year funds one at a time. Both fit in
+    # four years back to back (2021–22 and 2023–24).
     data = planning_data(
         [p("a", capex=20, duration_years=2), p("b", capex=20, duration_years=2, jobs_per_yi=11)],
         ONE_REGION,
@@ -57,6 +59,14 @@ def test_spending_is_spread_over_the_years_and_start_years_are_chosen() -> None:
     starts = sorted(s.chosen_starts.values())
     assert starts[1] - starts[0] >= 2  # they never overlap
     assert s.by_year["budget_spend"].max() == pytest.approx(10)
+    # a holds 200 jobs and b 220 in each of their two build years, all open, a million
+    # displaced from 2021: 2·200 + 2·220 = 840 worker-years, plus 0.1 × 840 job-years.
+    assert s.worker_years == pytest.approx(840)
+    assert s.job_years == pytest.approx(840)
+    assert s.objective == pytest.approx(840 * 1.1)
+    assert s.chosen.set_index("project_id")["finish_year"].to_dict() == {
+        pid: t + 1 for pid, t in s.chosen_starts.items()
+    }
 
 
 def test_bond_quota_and_debt_headroom() -> None:
@@ -91,6 +101,8 @@ def test_ppp_line_stops_new_payments_only() -> None:
     s = solve(data)
     assert chosen(s) == {"plain"}  # A is over the 10 % line: no new PPP, other projects go on
     assert s.by_region.at[0, "ppp_ratio"] == pytest.approx(0.105)
+    assert s.not_chosen.set_index("project_id").at["ppp", "reason_code"] == "ppp_over_line"
+    # 12 % of 100 leaves 1.5 of room: the payment of 1 (a viability-gap project) fits.
     assert chosen(solve(data, Scenario(ppp_cap_share=0.12))) == {"ppp", "plain"}
 
 
@@ -146,15 +158,15 @@ def test_displaced_workers_cap_reemployment_and_commuting_reach() -> None:
     ]  # ≈33 km apart
     data = planning_data(projects, regions, ONE_YEAR, other_jobs_weight=0.0)
     s = solve(data)
-    assert s.reemployed == pytest.approx(150)  # piling jobs into A stops paying at 150
+    assert s.worker_years == pytest.approx(150)  # piling jobs into A stops paying at 150
     near = planning_data(
         projects,
         [dict(regions[0], displaced_workers=0.0), dict(regions[1], displaced_workers=250.0)],
         ONE_YEAR,
         other_jobs_weight=0.0,
     )
-    assert solve(near).reemployed == pytest.approx(250)  # B's workers commute to A
-    assert solve(near, Scenario(commute_km=20)).reemployed == pytest.approx(50)
+    assert solve(near).worker_years == pytest.approx(250)  # B's workers commute to A
+    assert solve(near, Scenario(commute_km=20)).worker_years == pytest.approx(50)
     flows = solve(near).flows
     assert set(flows["home_region"]) == {"B"}
 
@@ -197,9 +209,10 @@ def test_mandatory_excluded_and_forced_projects() -> None:
     )
     s = solve(data)
     assert chosen(s) == {"must", "better"}
-    reasons = s.not_chosen.set_index("project_id")["reason"]
-    assert reasons["never"] == "excluded in the workbook"
-    assert reasons["good"] == "left out by the optimiser"
+    reasons = s.not_chosen.set_index("project_id")
+    assert reasons.at["never", "reason_code"] == "excluded"
+    assert reasons.at["never", "reason"] == "excluded in the workbook"
+    assert reasons.at["good", "reason_code"] == "objective"
     assert chosen(solve(data, Scenario(forced_in=["good"], forced_out=["better"]))) == {
         "must",
         "good",
@@ -236,13 +249,18 @@ def test_solution_reports_every_figure() -> None:
         {"project_id": "a", "start_year": 2021},
         {"project_id": "b", "start_year": 2021},
     ]
-    assert s.total_jobs == pytest.approx(200)
-    assert s.reemployed == pytest.approx(180)
+    # One year: a and b hold 100 jobs each; A re-employs its 80 and B (far) 100 of its 500.
+    assert s.job_years == pytest.approx(200)
+    assert s.worker_years == pytest.approx(180)
     assert s.objective == pytest.approx(180 + 0.1 * 200)
-    assert list(s.reemployment["reemployed"]) == pytest.approx([80, 100])
+    assert (s.reemployed_peak, s.peak_year) == (pytest.approx(180), 2021)
+    assert core["reemployed_by_year"] == {"2021": pytest.approx(180)}
+    assert core["reemployed_by_region"] == {"A": pytest.approx(80), "B": pytest.approx(100)}
+    assert list(s.reemployment["worker_years"]) == pytest.approx([80, 100])
+    assert list(s.reemployment["coverage"]) == pytest.approx([1.0, 0.2])
     assert s.by_sector.set_index("sector").at["energy", "share"] == pytest.approx(0.5)
     assert s.by_region.set_index("region").at["A", "debt_used"] == pytest.approx(3)
-    assert s.chosen.set_index("project_id").at["a", "reemployed"] == pytest.approx(80)
+    assert s.chosen.set_index("project_id").at["a", "worker_years"] == pytest.approx(80)
     assert s.headline()["private_money"] == pytest.approx(2)
     assert s.solver == "highs"
     assert s.solver_version.count(".") == 2
@@ -300,7 +318,8 @@ def test_infeasible_headroom_and_coverage_are_explained() -> None:
     with pytest.raises(InfeasibleError) as caught:
         solve(floor, Scenario(min_coverage_share=0.5))
     assert caught.value.conflicts[0].family == "coverage_floor"
-    assert "500 displaced workers must be re-employed" in str(caught.value)
+    # Floor: 50 % of 1000 displaced × 1 year = 500 worker-years; capex 1 × 10 jobs, 1 year.
+    assert "500 worker-years of its displaced workers must be re-employed" in str(caught.value)
     assert "at most 10 can be" in str(caught.value)
 
 

@@ -1,0 +1,62 @@
+"""Solver precision: when a difference between two solves is a finding, and when it is noise.
+
+A solve stops when its portfolio is proven within `gap` of the best possible objective, so
+its objective may lie up to gap × |objective| below the true optimum. Two solves can therefore
+differ by up to the sum of their two slacks for no reason but where each search stopped. A
+difference no larger than that is shown as "within solver precision (± x)", never as a gain
+or a cost.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# A solve whose gap is unknown (a solver that does not report its bound and did not prove
+# optimality) is as imprecise as the gap it was asked for; callers pass that gap.
+FLOOR = 1e-6
+
+
+def slack(objective: float, gap: float | None) -> float:
+    """How far below the best possible objective a solve may be (objective units)."""
+    if gap is None or not math.isfinite(gap):
+        return math.inf
+    return abs(gap) * abs(objective) + FLOOR
+
+
+@dataclass(frozen=True)
+class Difference:
+    """after − before, with the precision of the two solves behind it."""
+
+    value: float
+    tolerance: float
+
+    @property
+    def within_precision(self) -> bool:
+        return abs(self.value) <= self.tolerance
+
+    def describe(self, unit: str = "", language: str = "en") -> str:
+        """The difference in words: a signed figure, or within solver precision (± x)."""
+        if self.within_precision:
+            bound = "?" if math.isinf(self.tolerance) else f"{self.tolerance:,.0f}"
+            if language == "zh":
+                return f"在求解精度内（±{bound}{unit}）"
+            return f"within solver precision (± {bound}{' ' + unit if unit else ''})"
+        return f"{self.value:+,.0f}{' ' + unit if unit and language != 'zh' else unit}"
+
+
+def difference(
+    after: float,
+    before: float,
+    *,
+    after_objective: float,
+    after_gap: float | None,
+    before_objective: float,
+    before_gap: float | None,
+) -> Difference:
+    """A difference of any measure between two solves, against both solves' slack in
+    objective units (a measure's share of the objective can be at most all of it)."""
+    return Difference(
+        after - before,
+        slack(after_objective, after_gap) + slack(before_objective, before_gap),
+    )

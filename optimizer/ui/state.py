@@ -13,11 +13,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, MutableMapping
 from typing import Any
 
-try:  # the lead's module on main
-    from ..precision import Difference, difference
-except ImportError:  # pragma: no cover - until optimizer/precision.py is merged
-    from ._precision import Difference, difference
-
+from ..precision import Difference, difference
 from .controls import CONTROL_KEYS
 
 ANALYSES_KEPT = 12

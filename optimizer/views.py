@@ -137,7 +137,7 @@ def headline_metrics(
         (labels("capex_of", count=count), f"{h['capex']:,.0f} 亿元", h["capex"], None),
         (
             labels("financing"),
-            f"{h['budget_money']:,.0f} / {h['bond_money']:,.0f} / {h['private_money']:,.0f}",
+            f"{h['budget_money']:,.0f}/{h['bond_money']:,.0f}/{h['private_money']:,.0f}",
             h["budget_money"],
             None,
         ),

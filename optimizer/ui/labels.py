@@ -49,7 +49,7 @@ TEXT: dict[str, Pair] = {
     ),
     "scenario": ("Scenario", "情景"),
     "money_table": (
-        "Fiscal budget and bond quota by year (亿元)",
+        "Fiscal budget (Budget) and bond quota (Bonds) by year (亿元)",
         "各年财政预算与新增专项债券额度（亿元）",
     ),
     "budget_scale": ("Overall scale of budgets and quotas", "预算与额度总体倍数"),
@@ -175,6 +175,8 @@ TEXT: dict[str, Pair] = {
     "budget_spend": ("Budget spend", "预算支出"),
     "bond_spend": ("Bond spend", "专项债券支出"),
     "fiscal_budget": ("Fiscal budget", "财政预算"),
+    "budget_short": ("Budget", "预算"),
+    "bonds_short": ("Bonds", "专项债"),
     "bond_quota": ("Bond quota", "新增专项债券额度"),
     "ppp_ratio": ("PPP ratio", "财政支出责任占一般公共预算支出比例"),
     "share": ("Share of capex", "投资占比"),

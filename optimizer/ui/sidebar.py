@@ -107,12 +107,13 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
         disabled=["year"],
         width="stretch",
         column_config={
-            "year": st.column_config.NumberColumn(labels("year"), format="%d", width="small"),
+            # Short headers: the sidebar is narrow; the caption below says them in full.
+            "year": st.column_config.NumberColumn(labels("year"), format="%d", width=52),
             "fiscal_budget": st.column_config.NumberColumn(
-                labels("fiscal_budget"), min_value=0, format="%.1f", width="small"
+                labels("budget_short"), min_value=0, format="%.1f", width=78
             ),
             "bond_quota": st.column_config.NumberColumn(
-                labels("bond_quota"), min_value=0, format="%.1f", width="small"
+                labels("bonds_short"), min_value=0, format="%.1f", width=78
             ),
         },
     )

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 import optimizer
 from optimizer import Scenario, solve
 from optimizer.ui import controls
-from optimizer.ui.state import difference
+from optimizer.ui.state import ANALYSES_KEPT, AppState, BoundedCache, difference
 
 APP = str(ROOT / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -326,3 +326,17 @@ def test_an_emptied_budget_cell_is_undone_and_the_result_kept() -> None:
     at.run()  # said once: the next rerun shows the result without the message
     assert not at.error
     assert metrics(at) == before
+
+
+def test_analyses_are_kept_in_a_bounded_cache() -> None:
+    cache = BoundedCache(3)
+    for k in range(5):
+        cache.put(("frontier", "data", f"scenario {k}"), k)
+    assert len(cache) == 3
+    assert ("frontier", "data", "scenario 0") not in cache  # the oldest went first
+    assert cache.get(("frontier", "data", "scenario 2")) == 2  # reading keeps an entry fresh
+    cache.put(("grid", "data", "scenario 5"), 5)
+    assert ("frontier", "data", "scenario 2") in cache
+    assert ("frontier", "data", "scenario 3") not in cache
+    state = AppState({})
+    assert state.analyses.size == ANALYSES_KEPT

@@ -257,3 +257,15 @@ def test_the_shortlist_prints_in_few_pages(sample_solution, tmp_path, language) 
     alone = tmp_path / f"summary_{language}.xlsx"
     book.save(alone)
     assert pdf_pages(soffice, alone, tmp_path) == 1
+
+
+def test_cli_json_gives_the_reasons_when_asked(sample_solution, capfd) -> None:
+    args = ["solve", str(SAMPLE), "--json", "--set", "fiscal_budget_scale=1.1", "--reasons"]
+    assert main([*args, "--language", "zh"]) == 0
+    result = json.loads(capfd.readouterr().out)
+    assert list(result)[:-1] == list(sample_solution.to_dict())  # to_dict's keys unchanged
+    left_out = result["not_chosen"]
+    assert [r["project_id"] for r in left_out] == list(sample_solution.not_chosen["project_id"])
+    debt = [r for r in left_out if r["reason_code"] == "debt_used"]
+    assert debt
+    assert all(r["reason"].endswith("债务空间已用尽") for r in debt)

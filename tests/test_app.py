@@ -179,7 +179,10 @@ def test_scenarios_are_saved_compared_and_loaded(
     assert not app.exception
     compared = [f.value for f in app.dataframe if "baseline" in f.value.columns]
     assert compared, "no comparison table"
-    assert list(compared[0].columns) == ["baseline", "current"]
+    assert list(compared[0].columns) == ["Item", "baseline", "current"]
+    assert compared[0]["current"].str.contains(",").any()  # formatted: 555,240 not 555240.12
+    said = " ".join(m.value for m in app.markdown)
+    assert "current − baseline: " in said
     changes = [f.value for f in app.dataframe if "Change" in f.value.columns]
     assert changes
     assert set(changes[0]["Change"]) & {"entered", "left out"}

@@ -120,6 +120,12 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
         for number, tab in enumerate(TABS[language]):
             page.get_by_role("tab", name=tab).click()
             settle(page)
+            if language == "en" and tab == "Trade-offs":  # a frontier, for the pictures
+                page.get_by_role("button", name="Trace the frontier").click()
+                settle(page)
+            if language == "en" and tab == "Compare scenarios":  # a saved scenario
+                page.get_by_role("button", name="Save", exact=True).click()
+                settle(page)
             shot = ARTIFACTS / f"app-{language}-{number + 1}.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 20_000, shot

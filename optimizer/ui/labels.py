@@ -147,6 +147,10 @@ TEXT: dict[str, Pair] = {
     "saved_none": ("No saved scenarios yet.", "尚未保存情景。"),
     "compare_with": ("Compare with", "对比情景"),
     "inputs_differ": ("Inputs that differ", "不同的输入"),
+    "compare_line": (
+        "**{label}**, current − {other}: {change}",
+        "**{label}**，当前 − {other}：{change}",
+    ),
     "inputs_same": ("The two scenarios have the same inputs.", "两个情景的输入相同。"),
     "input": ("Input", "输入"),
     "entered": ("entered", "新入选"),

@@ -48,13 +48,24 @@ class Page:
         return self.state.analyses.put((kind, *self.key), result)
 
 
-def table(frame: pd.DataFrame, **extra: Any) -> None:
-    """A table with numbers to two decimals (counts without), no index."""
+def table(frame: pd.DataFrame, labels: Labels | None = None, **extra: Any) -> None:
+    """A table as a planner reads it: numbers with thousands separators, shares and the
+    solver's precision as percentages, an empty cell as a dash (not "None"), no index."""
+    percent = set()
+    if labels is not None:
+        percent = {labels.column(k) for k in PERCENT_COLUMNS}
     config = {}
     for column in frame.columns:
-        if pd.api.types.is_float_dtype(frame[column]):
-            config[column] = st.column_config.NumberColumn(format="%.2f")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **extra)
+        if column in percent:
+            config[column] = st.column_config.NumberColumn(format="percent")
+        elif pd.api.types.is_float_dtype(frame[column]):
+            config[column] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=config, placeholder="—", **extra
+    )
+
+
+PERCENT_COLUMNS = ("gap", "skill_match", "coverage", "share", "use_share", "frequency")
 
 
 # ---------------------------------------------------------------------------- headline
@@ -69,7 +80,7 @@ def infeasible(page_labels: Labels, data: PlanningData, conflicts, failure) -> N
     names = dict(zip(data.regions["region"], data.regions["name_zh"], strict=True))
     for message in views.conflict_lines(conflicts, page_labels.language, names):
         st.markdown(f"- {message}")
-    table(views.conflicts_table(conflicts, page_labels.language, names))
+    table(views.conflicts_table(conflicts, page_labels.language, names), page_labels)
 
 
 def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
@@ -134,7 +145,7 @@ def result_tab(page: Page) -> None:
         right.caption(labels("ppp_notes"))
         right.markdown("\n".join(f"- {note}" for note in notes))
     st.subheader(labels("binding"))
-    table(views.limits_table(solution, language))
+    table(views.limits_table(solution, language), labels)
 
 
 def map_tab(page: Page, figure: go.Figure) -> None:
@@ -179,7 +190,7 @@ def tradeoffs_tab(page: Page) -> None:
     frontier = page.analysis("frontier")
     if frontier is not None:
         st.plotly_chart(views.frontier_figure(frontier, language), width="stretch")
-        table(views.frontier_table(frontier, language))
+        table(views.frontier_table(frontier, language), labels)
 
     st.subheader(labels("grid"))
     a, b = st.columns(2)
@@ -208,7 +219,7 @@ def tradeoffs_tab(page: Page) -> None:
     break_even = page.analysis("break_even")
     if break_even is not None:
         st.caption(labels("break_even_note"))
-        table(views.break_even_table(break_even, page.solution, language))
+        table(views.break_even_table(break_even, page.solution, language), labels)
 
     st.subheader(labels("robustness"))
     a, b = st.columns(2)
@@ -223,7 +234,7 @@ def tradeoffs_tab(page: Page) -> None:
         )
     result = page.analysis("robustness")
     if result is not None:
-        table(views.robustness_table(result, language))
+        table(views.robustness_table(result, language), labels)
         st.plotly_chart(views.robustness_figure(result, language), width="stretch")
 
 
@@ -238,7 +249,13 @@ def compare_tab(page: Page) -> None:
         state.save(name, solution)
     if saved:
         shown = views.compare_shown({**saved, labels("current"): solution}, language)
-        st.dataframe(shown, width="stretch")
+        item = labels.column("item")
+        st.dataframe(
+            shown.rename_axis(item).reset_index(),
+            hide_index=True,
+            width="stretch",
+            column_config={item: st.column_config.TextColumn(width="large")},
+        )
         other = st.selectbox(labels("compare_with"), list(saved), key="compare_with")
         before = saved[other]
         for label, after_value, before_value, unit in (
@@ -254,10 +271,8 @@ def compare_tab(page: Page) -> None:
                 before_gap=before.gap,
             )
             unit_words = labels("worker_years_unit" if unit == "worker_years" else "persons")
-            st.markdown(
-                f"**{label}** — {labels('current')} − {other}: "
-                f"{change.describe(unit_words, language)}"
-            )
+            words = change.describe(unit_words, language)
+            st.markdown(labels("compare_line", label=label, other=other, change=words))
         st.caption(labels("inputs_differ"))
         inputs = views.inputs_differ(before, solution, language, page.data)
         if inputs.empty:
@@ -316,8 +331,8 @@ def shortlist_tab(page: Page) -> None:
         placeholder=labels("choose"),
     )
     shown = views.filter_shortlist(shortlist, needle, only, language)
-    table(shown)
+    table(shown, labels)
     st.caption(f"{len(shown)} / {len(shortlist)}")
     left_out = views.not_chosen_table(solution, language, page.analysis("break_even"))
     with st.expander(labels("left_out_count", count=len(left_out))):
-        table(left_out)
+        table(left_out, labels)

@@ -155,8 +155,8 @@ def test_a_bad_upload_lists_its_problems_and_keeps_the_last_good_data(app: AppTe
     assert not app.exception
     assert "keeps working on the last good workbook" in app.error[0].value
     problems = app.dataframe[0].value
-    assert list(problems.columns[:4]) == ["sheet", "row", "column", "message"]
-    assert "capex" in set(problems["column"])
+    assert list(problems.columns[:4]) == ["Sheet", "Row", "Column", "Problem"]
+    assert "capex" in set(problems["Column"])
     assert metrics(app) == before
 
 

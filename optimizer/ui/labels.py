@@ -344,6 +344,7 @@ COLUMNS: dict[str, Pair] = {
     "needed": ("Needed", "所需"),
     "message": ("What to move", "调整建议"),
     "sheet": ("Sheet", "工作表"),
+    "problem": ("Problem", "问题"),
     "row": ("Row", "行"),
     "column": ("Column", "列"),
     "input": ("Input", "输入"),
@@ -453,6 +454,8 @@ FAMILY_NAMES: dict[str, Pair] = {
 # The diagnosis of an infeasible scenario, for the limits a planner moves most; other
 # conflicts keep the diagnosis's own sentence (English; Chinese where given here).
 CONFLICTS: dict[str, Pair] = {
+    "_numbers": ("", "{limit}：当前设定 {set:,.2f} {unit}，需要 {needed:,.2f} {unit}"),
+    "_words": ("", "{limit}与其他约束冲突（{message}）"),
     "fiscal_budget": (
         "",
         "{key}年财政预算需 {needed:,.1f} 亿元，当前设定 {set:,.1f} 亿元（需增加 {move:,.1f} 亿元）",
@@ -636,18 +639,28 @@ class Labels:
         return self.pick(REASON_EXTRA["objective_jobs"]).format(jobs=self.people(jobs))
 
     def conflict(self, row: Any) -> str:
-        """One conflict of InfeasibleError.to_frame() as a sentence."""
+        """One conflict of InfeasibleError.to_frame() as a sentence. In Chinese, a limit
+        without its own sentence is named in words with its numbers (or, with none, the
+        diagnosis's sentence after the limit's name)."""
         template = self.pick(CONFLICTS[row.limit]) if row.limit in CONFLICTS else ""
-        numbers = (row.set, row.needed)
-        if not template or any(v is None or v != v for v in numbers):
+        known = not any(v is None or v != v for v in (row.set, row.needed))
+        if template and known:
+            return template.format(
+                key=row.about,
+                place=self.city(row.about),
+                set=row.set,
+                needed=row.needed,
+                move=row.needed - row.set,
+            )
+        if not self.zh:
             return str(row.message)
-        return template.format(
-            key=row.about,
-            place=self.city(row.about),
-            set=row.set,
-            needed=row.needed,
-            move=row.needed - row.set,
-        )
+        what = self.limit(row.limit, row.about)
+        if known:
+            unit = self.unit(str(row.unit))
+            return self.pick(CONFLICTS["_numbers"]).format(
+                limit=what, set=row.set, needed=row.needed, unit=unit
+            )
+        return self.pick(CONFLICTS["_words"]).format(limit=what, message=row.message)
 
     # ------------------------------------------------------------------------ numbers
 

@@ -55,11 +55,7 @@ def workbook(
                 state.set("workbook", uploaded.getvalue())
             except loader.WorkbookError as error:
                 st.error(labels("bad_upload"))
-                st.dataframe(
-                    error.to_frame() if labels.language == "en" else _problems(error, labels),
-                    hide_index=True,
-                    width="stretch",
-                )
+                st.dataframe(_problems(error, labels), hide_index=True, width="stretch")
     elif state.get("workbook_source") == "upload":
         state.set("workbook", sample)
     state.set("workbook_source", source)
@@ -69,8 +65,8 @@ def workbook(
 
 
 def _problems(error: loader.WorkbookError, labels: Labels) -> pd.DataFrame:
-    frame = error.to_frame()
-    return frame.rename(columns={c: labels.column(c) for c in frame.columns})
+    frame = error.to_frame().rename(columns={"message": "problem"})
+    return labels.headers(frame)
 
 
 def follow_workbook(state: AppState, data: PlanningData) -> None:

@@ -27,7 +27,7 @@ from .ui.explain import limits_frame, reasons, short_source
 from .ui.labels import LANGUAGES, SHEETS, Labels
 
 FORMULA_STARTS = ("=", "+", "-", "@")
-WIDEST = 42  # characters; longer text wraps
+WIDEST = 70  # characters; longer text wraps
 SUMMARY_WIDTH = 90
 
 # Number formats by kind of column.

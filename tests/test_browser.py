@@ -101,7 +101,7 @@ def page() -> Iterator[Page]:
 def settle(page: Page) -> None:
     """Wait until Streamlit has finished its run (no "running" status widget)."""
     page.wait_for_timeout(500)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=120_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=300_000)
     page.wait_for_timeout(1500)  # let the charts draw
 
 

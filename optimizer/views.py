@@ -610,16 +610,17 @@ def break_even_table(table: pd.DataFrame, solution: Solution, language: str = "e
 def grid_figure(grid: pd.DataFrame, language: str = "en") -> go.Figure:
     """Worker-years re-employed over two levers (infeasible cells left blank)."""
     labels = Labels(language)
+    divisor, suffix = labels.count_axis()
     pivot = grid.pivot_table(index="amount_y", columns="amount_x", values="worker_years")
     x_lever, y_lever = grid["lever_x"].iloc[0], grid["lever_y"].iloc[0]
     figure = go.Figure(
         go.Heatmap(
             x=pivot.columns,
             y=pivot.index,
-            z=pivot.to_numpy(),
+            z=pivot.to_numpy() / divisor,
             colorscale="Blues",
-            colorbar=dict(title=labels("worker_years_unit")),
-            hovertemplate="%{x:,.0f} × %{y:,.0f}: %{z:,.0f}<extra></extra>",
+            colorbar=dict(title=suffix + labels("worker_years_unit")),
+            hovertemplate="%{x:,.0f} × %{y:,.0f}: %{z:,.2f}" + suffix + "<extra></extra>",
         )
     )
     x_unit, y_unit = labels.unit(LEVERS[x_lever].unit), labels.unit(LEVERS[y_lever].unit)

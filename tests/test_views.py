@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import sample_subset
 
@@ -44,6 +45,13 @@ def test_trade_off_figures_follow_their_tables(small: optimizer.PlanningData) ->
     grid = optimizer.frontier_grid(small, Scenario(), points=([0.5, 1.0], [0.5, 1.0]))
     heat = views.grid_figure(grid, "zh")
     assert heat.data[0].z.shape == (2, 2)
+    # Large counts read in 万 in Chinese, on every axis and colour bar.
+    assert heat.data[0].colorbar.title.text == "万人年"
+    best = grid["worker_years"].max()
+    assert float(np.nanmax(heat.data[0].z)) == pytest.approx(best / 1e4)
+    chinese = views.frontier_figure(table, "zh")
+    assert chinese.layout.yaxis.title.text == "万人年"
+    assert list(chinese.data[0].y) == pytest.approx(list(solved["worker_years"] / 1e4))
     draws = optimizer.robustness(small, Scenario(), draws=2, spread=0.0)
     bars = views.robustness_figure(draws, "en")
     assert sum(len(t.x) for t in bars.data) == len(small.projects)

@@ -231,7 +231,7 @@ TEXT: dict[str, Pair] = {
     "precision_words": (
         "{status}, within a solver precision of {gap}: a difference from another scenario "
         "smaller than about {bound} worker-years is not a finding.",
-        "{status}，求解精度 {gap}：与其他情景相差不到约 {bound} 的差异不能视为结论。",
+        "{status}，求解精度 {gap}：与其他情景的差异若不到约{bound}，不能视为结论。",
     ),
     "caveat_jobs": ("Jobs figures", "就业数据"),
     "estimates_words": (

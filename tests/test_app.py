@@ -343,3 +343,26 @@ def test_analyses_are_kept_in_a_bounded_cache() -> None:
     assert ("frontier", "data", "scenario 3") not in cache
     state = AppState({})
     assert state.analyses.size == ANALYSES_KEPT
+
+
+def test_break_even_names_projects_and_feeds_the_reasons(app: AppTest) -> None:
+    app.sidebar.radio(key="source_en").set_value("upload").run()
+    six = workbook_bytes(
+        projects=[project(f"P{k}", jobs_per_yi=100.0 + k) for k in range(1, 7)],
+        years=[(2021, 10.0, 10.0)],
+    )
+    app.sidebar.file_uploader(key="upload").set_value(("six.xlsx", six, XLSX)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    left_out = next(f.value for f in app.dataframe if "Reason" in f.value.columns)
+    assert len(left_out) == 4
+    assert set(left_out["Reason"]) == {"other projects re-employ more within the limits"}
+    app.button(key="run_break_even").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = next(f.value for f in app.dataframe if "Within solver precision" in f.value.columns)
+    assert list(table["Project ID"]) != []
+    assert set(table["Name"]) <= {f"project P{k}" for k in range(1, 7)}
+    needed = table["Jobs it would need to enter"]
+    assert list(needed) == sorted(needed)  # the informative rows first, fewest jobs first
+    left_out = next(f.value for f in app.dataframe if "Reason" in f.value.columns)
+    assert "Jobs it would need to enter" in left_out.columns
+    assert left_out["Reason"].str.contains("more jobs to enter|solver's precision").all()

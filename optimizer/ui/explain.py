@@ -18,14 +18,19 @@ def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) 
     they leave, not the model's "0 ≤ 0"."""
     limits = solution.binding_limits if binding_only else solution.limits
     standing = solution.by_region.set_index("region")
+    names = dict(zip(solution.not_chosen["project_id"], solution.not_chosen["name"], strict=True))
+    names.update(zip(solution.chosen["project_id"], solution.chosen["name"], strict=True))
     rows = []
     for row in limits.itertuples(index=False):
+        key = row.key
+        if row.family in ("forced_in", "forced_out") and key in names:
+            key = f"{key} {names[key]}"  # the project's name beside its id
         line = None
         if row.family == "ppp_line" and row.key in standing.index:
             line = float(standing.at[row.key, "ppp_line"])
         elif row.family == "government_pay_line" and row.key in standing.index:
             line = float(standing.at[row.key, "government_pay_line"])
-        words = labels.limit(row.family, row.key, line)
+        words = labels.limit(row.family, key, line)
         note = ""
         if line is not None:
             s = standing.loc[row.key]

@@ -85,7 +85,6 @@ TEXT: dict[str, Pair] = {
     "worker_years": ("Worker-years re-employed", "去产能分流职工再就业人年"),
     "job_years": ("Job-years", "就业岗位人年"),
     "job_years_per_yi": ("Job-years per 亿元", "每亿元就业人年"),
-    "worker_years_short": ("Worker-years re-employed", "再就业人年"),
     "worker_years_help": (
         "Worker-years re-employed, of {need} worker-years displaced ({share}). A displaced "
         "worker holding a job for one year is one worker-year.",
@@ -187,13 +186,9 @@ TEXT: dict[str, Pair] = {
     "min": ("min", "下限"),
     "max": ("max", "上限"),
     "year": ("Year", "年份"),
-    "city": ("City", "城市"),
     "sector": ("Sector", "行业"),
     "persons": ("persons", "人"),
     "frequency": ("Chosen in share of draws", "入选频率"),
-    "class_core": ("core", "核心"),
-    "class_borderline": ("borderline", "边缘"),
-    "class_outside": ("outside", "排除"),
     "scenario_name": ("Scenario", "情景"),
     "marginal": ("Extra worker-years per extra {unit}", "每增加1{unit}新增再就业人年"),
     "worker_years_unit": ("worker-years", "人年"),
@@ -208,7 +203,6 @@ TEXT: dict[str, Pair] = {
         "office's own data.",
         "示例数据：以上数字来自软件自带的示例工作簿，并非规划部门的实际数据。",
     ),
-    "robustness_summary": ("Summary of the draws", "抽样结果汇总"),
     # The Excel shortlist
     "page_of": ("Page &P of &N", "第 &P 页，共 &N 页"),
     "summary_title": ("Infrastructure shortlist", "基础设施投资项目清单"),

@@ -188,15 +188,38 @@ def _check(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _reasons(solution, language: str) -> list[dict[str, str]]:
+    """Each left-out project with its reason, in words (the app's and the Excel file's)."""
+    from .ui.explain import reasons
+    from .ui.labels import Labels
+
+    words = reasons(solution, Labels.for_solution(solution, language))
+    left_out = solution.not_chosen
+    return [
+        {"project_id": str(p), "reason_code": str(c), "reason": w}
+        for p, c, w in zip(left_out["project_id"], left_out["reason_code"], words, strict=True)
+    ]
+
+
+def _is_sample(data) -> bool:
+    """The packaged sample workbook (its Excel shortlist says "sample data")."""
+    return data.source_name == "projects.xlsx"
+
+
 def _solve(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
     scenario = _scenario(args)
     with _quiet_stdout():
         solution = solve(data, scenario)
         if args.out:
-            export_workbook(solution, args.out, language=args.language)
+            export_workbook(
+                solution, args.out, language=args.language, sample_data=_is_sample(data)
+            )
     if args.json:
-        print(json.dumps(solution.to_dict(), ensure_ascii=False))
+        result = solution.to_dict()
+        if args.reasons:
+            result["not_chosen"] = _reasons(solution, args.language)
+        print(json.dumps(result, ensure_ascii=False))
         return SOLVED
     h = solution.headline()
     gap = f"{solution.gap:.3%}" if solution.gap is not None else "unknown"
@@ -258,7 +281,13 @@ def _frontier(args: argparse.Namespace) -> int:
             ),
         )
         if args.out:
-            export_workbook(solve(data, scenario), args.out, frontier=table, language=args.language)
+            export_workbook(
+                solve(data, scenario),
+                args.out,
+                frontier=table,
+                language=args.language,
+                sample_data=_is_sample(data),
+            )
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
         return SOLVED
@@ -300,6 +329,11 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("solve", help="choose the portfolio for a scenario")
     _scenario_options(run)
     run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument(
+        "--reasons",
+        action="store_true",
+        help="with --json: add not_chosen, each left-out project's reason (in --language)",
+    )
     run.set_defaults(run=_solve)
     sweep = commands.add_parser(
         "frontier", help="re-solve as one lever moves (0–200 %% of its value by default)"

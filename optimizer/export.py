@@ -23,8 +23,12 @@ from openpyxl.utils import get_column_letter
 from ._files import Target, write_atomically
 from .scenario import Scenario
 from .solution import Solution
+from .ui.explain import limits_frame, reasons, short_source
+from .ui.labels import LANGUAGES, SHEETS, Labels
 
 FORMULA_STARTS = ("=", "+", "-", "@")
+WIDEST = 70  # characters; longer text wraps
+SUMMARY_WIDTH = 90
 
 # Number formats by kind of column.
 MONEY = "#,##0.00"
@@ -32,104 +36,82 @@ JOBS = "#,##0"
 SHARE = "0.0%"
 PLAIN = "General"
 
-SHEETS = {
-    "en": {
-        "summary": "Summary",
-        "shortlist": "Shortlist",
-        "not_chosen": "Not chosen",
-        "by_year": "By year",
-        "by_city": "By city",
-        "by_sector": "By sector",
-        "limits": "Limits",
-        "frontier": "Frontier",
-        "scenario": "Scenario",
-    },
-    "zh": {
-        "summary": "摘要",
-        "shortlist": "入选项目",
-        "not_chosen": "未入选项目",
-        "by_year": "分年度",
-        "by_city": "分城市",
-        "by_sector": "分行业",
-        "limits": "约束",
-        "frontier": "前沿",
-        "scenario": "情景",
-    },
-}
-
-# Column headers: key → (English, Chinese, number format).
-COLUMNS: dict[str, tuple[str, str, str]] = {
-    "project_id": ("Project ID", "项目编号", PLAIN),
-    "name": ("Name", "项目名称", PLAIN),
-    "sector": ("Sector", "行业", PLAIN),
-    "region": ("City", "城市", PLAIN),
-    "capex": ("Capex (亿元)", "投资额（亿元）", MONEY),
-    "budget_money": ("Budget money (亿元)", "一般预算（亿元）", MONEY),
-    "bond_money": ("Bond money (亿元)", "专项债（亿元）", MONEY),
-    "private_money": ("Social capital (亿元)", "社会资本（亿元）", MONEY),
-    "ppp_annual_payment": ("PPP payment (亿元/year)", "PPP年支付（亿元/年）", MONEY),
-    "ppp_mechanism": ("PPP mechanism", "PPP付费机制", PLAIN),
-    "duration_years": ("Build years", "建设年限", "0"),
-    "skill_match": ("Skill match", "技能匹配度", SHARE),
-    "build_jobs": ("Jobs while built", "建设期岗位", JOBS),
-    "operating_jobs": ("Jobs once running", "运营期岗位", JOBS),
-    "job_years": ("Job-years", "就业人年", JOBS),
-    "open_job_years": ("Job-years open to displaced workers", "可吸纳分流职工人年", JOBS),
-    "worker_years": ("Worker-years re-employed", "再就业人年", JOBS),
-    "displaced_worker_years": ("Worker-years displaced", "分流职工人年", JOBS),
-    "jobs_per_yi": ("Jobs per 亿元 per build year", "每亿元建设期年均岗位", "#,##0.0"),
-    "source": ("Jobs source", "就业数据来源", PLAIN),
-    "basis": ("Basis (S/R/E)", "依据（S/R/E）", PLAIN),
-    "jobs": ("Jobs", "就业岗位", JOBS),
-    "open_jobs": ("Jobs open to displaced workers", "可吸纳分流职工岗位", JOBS),
-    "reemployed": ("Re-employed displaced workers (persons)", "再就业分流职工（人）", JOBS),
-    "reemployed_share": ("Share of the displaced re-employed", "再就业比例", SHARE),
-    "displaced_stock": ("Displaced by then", "累计分流职工", JOBS),
-    "ppp_payments": ("PPP payments (亿元)", "PPP支付（亿元）", MONEY),
-    "ppp_ratio_before": ("Existing PPP ratio", "既有PPP支出占比", SHARE),
-    "ppp_note": ("PPP lines", "PPP红线说明", PLAIN),
-    "start_year": ("Start", "开工年份", "0"),
-    "finish_year": ("Finish", "完工年份", "0"),
-    "reason": ("Reason", "原因", PLAIN),
-    "break_even_jobs": ("Break-even extra jobs", "入选所需新增岗位", JOBS),
-    "year": ("Year", "年份", "0"),
-    "capex_spend": ("Spend (亿元)", "支出（亿元）", MONEY),
-    "budget_spend": ("Budget spend (亿元)", "预算支出（亿元）", MONEY),
-    "fiscal_budget": ("Fiscal budget (亿元)", "财政预算（亿元）", MONEY),
-    "bond_spend": ("Bond spend (亿元)", "债券支出（亿元）", MONEY),
-    "bond_quota": ("Bond quota (亿元)", "债券额度（亿元）", MONEY),
-    "private_spend": ("Social capital spend (亿元)", "社会资本支出（亿元）", MONEY),
-    "projects_running": ("Projects running", "在建项目数", JOBS),
-    "projects_starting": ("Projects starting", "新开工项目数", JOBS),
-    "projects": ("Projects", "项目数", JOBS),
-    "displaced": ("Displaced workers", "分流职工", JOBS),
-    "coverage": ("Re-employed share", "再就业比例", SHARE),
-    "debt_used": ("Debt used (亿元)", "新增债务（亿元）", MONEY),
-    "debt_headroom": ("Debt headroom (亿元)", "债务空间（亿元）", MONEY),
-    "ppp_existing": ("Existing PPP (亿元/year)", "既有PPP支出（亿元/年）", MONEY),
-    "ppp_new": ("New PPP (亿元/year)", "新增PPP支出（亿元/年）", MONEY),
-    "ppp_ratio": ("PPP ratio", "PPP支出占比", SHARE),
-    "ppp_line": ("PPP line", "PPP红线", SHARE),
-    "share": ("Share of capex", "投资占比", SHARE),
-    "min_share": ("Min share", "最低占比", SHARE),
-    "max_share": ("Max share", "最高占比", SHARE),
-    "family": ("Limit", "约束", PLAIN),
-    "key": ("About", "对象", PLAIN),
-    "use": ("Use", "使用量", MONEY),
-    "limit": ("Limit", "上限/下限", MONEY),
-    "slack": ("Slack", "余量", MONEY),
-    "use_share": ("Used", "使用率", SHARE),
-    "binding": ("Binds", "是否约束", PLAIN),
-    "unit": ("Unit", "单位", PLAIN),
-    "amount": ("Lever amount", "调节量", MONEY),
-    "setting": ("Setting", "设定值", "0.00"),
-    "status": ("Status", "求解状态", PLAIN),
-    "objective": ("Objective", "目标值", JOBS),
-    "gap": ("Gap", "最优间隙", "0.00%"),
-    "marginal_worker_years": ("Extra worker-years per unit", "每单位新增再就业人年", "#,##0.0"),
-    "marginal_job_years": ("Extra job-years per unit", "每单位新增就业人年", "#,##0.0"),
-    "item": ("Item", "项目", PLAIN),
-    "value": ("Value", "数值", PLAIN),
+# Number formats by column key (headers: optimizer.ui.labels.COLUMNS).
+FORMATS: dict[str, str] = {
+    "project_id": PLAIN,
+    "name": PLAIN,
+    "sector": PLAIN,
+    "region": PLAIN,
+    "capex": MONEY,
+    "budget_money": MONEY,
+    "bond_money": MONEY,
+    "private_money": MONEY,
+    "ppp_annual_payment": MONEY,
+    "ppp_mechanism": PLAIN,
+    "duration_years": "0",
+    "skill_match": SHARE,
+    "build_jobs": JOBS,
+    "operating_jobs": JOBS,
+    "job_years": JOBS,
+    "open_job_years": JOBS,
+    "worker_years": JOBS,
+    "displaced_worker_years": JOBS,
+    "jobs_per_yi": "#,##0.0",
+    "source": PLAIN,
+    "basis": PLAIN,
+    "jobs": JOBS,
+    "open_jobs": JOBS,
+    "reemployed": JOBS,
+    "reemployed_share": SHARE,
+    "displaced_stock": JOBS,
+    "ppp_payments": MONEY,
+    "ppp_ratio_before": SHARE,
+    "ppp_note": PLAIN,
+    "start_year": "0",
+    "finish_year": "0",
+    "reason": PLAIN,
+    "break_even_jobs": JOBS,
+    "year": "0",
+    "capex_spend": MONEY,
+    "budget_spend": MONEY,
+    "fiscal_budget": MONEY,
+    "bond_spend": MONEY,
+    "bond_quota": MONEY,
+    "private_spend": MONEY,
+    "projects_running": JOBS,
+    "projects_starting": JOBS,
+    "projects": JOBS,
+    "displaced": JOBS,
+    "coverage": SHARE,
+    "debt_used": MONEY,
+    "debt_headroom": MONEY,
+    "ppp_existing": MONEY,
+    "ppp_new": MONEY,
+    "ppp_ratio": SHARE,
+    "ppp_line": SHARE,
+    "share": SHARE,
+    "min_share": SHARE,
+    "max_share": SHARE,
+    "family": PLAIN,
+    "key": PLAIN,
+    "use": MONEY,
+    "limit": MONEY,
+    "slack": MONEY,
+    "use_share": SHARE,
+    "binding": PLAIN,
+    "unit": PLAIN,
+    "amount": MONEY,
+    "setting": "0.00",
+    "status": PLAIN,
+    "objective": JOBS,
+    "gap": "0.00%",
+    "marginal_worker_years": "#,##0.0",
+    "marginal_job_years": "#,##0.0",
+    "item": PLAIN,
+    "value": PLAIN,
+    "ppp_line_amount": MONEY,
+    "ppp_room": MONEY,
+    "general_budget_expenditure": MONEY,
 }
 
 SECTOR_COLUMNS = ["sector", "projects", "capex", "share", "min_share", "max_share", "job_years"]
@@ -154,7 +136,8 @@ SHORTLIST_COLUMNS = [
     "job_years",
     "worker_years",
     "basis",
-    "source",
+    "jobs_source",
+    "source",  # the full text: kept in the file, outside the print area
 ]
 NOT_CHOSEN_COLUMNS = [
     "project_id",
@@ -229,34 +212,85 @@ def _write_cell(sheet: Any, row: int, column: int, value: Any, number_format: st
         cell.number_format = number_format
 
 
+def _print_setup(sheet: Any, labels: Labels, *, one_page: bool = False) -> None:
+    """Landscape A4, fitted to the page's width (to one page for the Summary), the header row
+    repeated on every page, the sheet's name in the header and page numbers in the footer."""
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 1 if one_page else 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    if not one_page:
+        sheet.print_title_rows = "1:1"
+    sheet.oddHeader.left.text = "&A"
+    sheet.oddFooter.center.text = labels("page_of")
+
+
 def _table(
-    book: openpyxl.Workbook, title: str, frame: pd.DataFrame, keys: list[str], language: str
+    book: openpyxl.Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    keys: list[str],
+    labels: Labels,
+    totals: tuple[str, ...] = (),
 ) -> Any:
+    """One sheet: bold headers, the rows, a totals row summing `totals` (when given), filters,
+    frozen headers and the print set-up."""
     sheet = book.create_sheet(title)
-    index = 0 if language == "en" else 1
-    headers = [COLUMNS.get(k, (k, k, PLAIN))[index] for k in keys]
+    headers = [labels.column(k) for k in keys]
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    formats = [COLUMNS.get(k, ("", "", PLAIN))[2] for k in keys]
+    formats = [FORMATS.get(k, PLAIN) for k in keys]
     for r, values in enumerate(frame[keys].itertuples(index=False), start=2):
         for c, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
             _write_cell(sheet, r, c, value, number_format)
+    last = len(frame) + 1
+    if totals and len(frame):
+        row = last + 1
+        sheet.cell(row=row, column=1, value=labels.column("total")).font = Font(bold=True)
+        for c, key in enumerate(keys, start=1):
+            if key in totals:
+                total = pd.to_numeric(frame[key], errors="coerce").sum()
+                _write_cell(sheet, row, c, float(total), formats[c - 1])
+                sheet.cell(row=row, column=c).font = Font(bold=True)
     sheet.freeze_panes = "A2"
     if len(frame):
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(frame) + 1}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{last}"
     _fit_widths(sheet, headers, frame[keys])
+    for column in range(1, len(keys) + 1):
+        cell = sheet.cell(row=1, column=column)
+        _fit_height(sheet, cell, sheet.column_dimensions[get_column_letter(column)].width)
+    _print_setup(sheet, labels)
     return sheet
 
 
 def _fit_widths(sheet: Any, headers: list[str], frame: pd.DataFrame) -> None:
     for column, header in enumerate(headers, start=1):
         values = frame.iloc[:, column - 1].head(500)
-        longest = max(
-            [_display_width(str(header))] + [_display_width(_shown(v)) for v in values], default=8
-        )
-        sheet.column_dimensions[get_column_letter(column)].width = min(60, max(8, longest + 2))
+        # Headers wrap onto two or three lines; long text wraps at WIDEST.
+        header_width = _display_width(str(header)) // 2 + 2
+        values_width = max([_display_width(_shown(v)) for v in values], default=0) + 2
+        width = min(WIDEST, max(8, header_width, values_width))
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        if values_width > WIDEST:
+            # Wrapped text: each row as tall as its lines (an office suite does not always
+            # grow a row when it opens the file).
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                _fit_height(sheet, cell, width)
+
+
+def _fit_height(sheet: Any, cell: Any, width: float) -> None:
+    lines = math.ceil(_display_width(_shown(cell.value)) / max(1.0, width - 1))
+    if lines > 1:
+        row = sheet.row_dimensions[cell.row]
+        row.height = max(row.height or 15.0, 15.0 * lines)
 
 
 def _shown(value: Any) -> str:
@@ -271,72 +305,143 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _summary_rows(solution: Solution, language: str) -> list[tuple[str, Any, str]]:
+def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
+    """The binding limits, one line a family: (what, where) in words."""
+    binding = solution.binding_limits
+    standing = solution.by_region.set_index("region")
+    out = []
+    for family in dict.fromkeys(binding["family"]):
+        keys = [str(k) for k in binding.loc[binding["family"] == family, "key"]]
+        if family in ("forced_in", "exclusive_group"):
+            where = labels("summary_count", count=len(keys))
+        elif family in ("debt_headroom", "coverage_floor"):
+            where = labels.list_of(labels.city(k) for k in keys)
+        elif family in ("sector_min", "sector_max"):
+            where = labels.list_of(labels.sector(k) for k in keys)
+        elif family in ("ppp_line", "government_pay_line"):
+            column = "ppp_line" if family == "ppp_line" else "government_pay_line"
+            where = labels.list_of(
+                f"{labels.city(k)} ({standing.at[k, 'ppp_ratio_before']:.1%} / "
+                f"{standing.at[k, column]:.0%})"
+                for k in keys
+            )
+        else:
+            where = labels.list_of(keys)
+        out.append((labels.limit_family(family), where))
+    return out
+
+
+def _summary_rows(
+    solution: Solution, labels: Labels, sample_data: bool
+) -> list[tuple[str, Any, str]]:
+    """(label, value, number format) rows; a row with format None is a section heading."""
     h = solution.headline()
     sc = solution.scenario
-    zh = language == "zh"
-
-    def t(en: str, cn: str) -> str:
-        return cn if zh else en
-
-    rows = [
-        (t("Status", "求解状态"), solution.status, PLAIN),
-        (t("Proven gap", "最优性差距"), solution.gap, "0.00%"),
-        (t("Worker-years re-employed", "分流职工再就业人年"), h["worker_years"], JOBS),
-        (t("Worker-years displaced", "分流职工人年"), h["displaced_worker_years"], JOBS),
-        (t("Share of worker-years re-employed", "再就业人年占比"), h["worker_years_share"], SHARE),
-        (t("Peak year", "高峰年份"), int(h["peak_year"]), "0"),
-        (t("Re-employed in the peak year", "高峰年份再就业人数"), h["reemployed_peak"], JOBS),
-        (t("Displaced workers", "分流职工总数"), h["displaced"], JOBS),
-        (t("Job-years", "就业人年"), h["job_years"], JOBS),
-        (t("Projects chosen", "入选项目数"), h["projects"], JOBS),
-        (t("Capex (亿元)", "总投资（亿元）"), h["capex"], MONEY),
-        (t("Job-years per 亿元", "每亿元就业人年"), h["job_years_per_yi"], "#,##0.0"),
-        (t("Budget money (亿元)", "一般预算（亿元）"), h["budget_money"], MONEY),
-        (t("Bond money (亿元)", "专项债（亿元）"), h["bond_money"], MONEY),
-        (t("Social capital (亿元)", "社会资本（亿元）"), h["private_money"], MONEY),
-        (t("Debt used (亿元)", "新增债务（亿元）"), h["debt_used"], MONEY),
-        (t("Worst PPP ratio", "最高PPP支出占比"), h["worst_ppp_ratio"], SHARE),
-        (t("Objective", "目标函数值"), solution.objective, "#,##0.0"),
-        (t("Scenario", "情景"), sc.name or t("(unnamed)", "（未命名）"), PLAIN),
-        (t("Fiscal budget scale", "财政预算倍数"), sc.fiscal_budget_scale, "0.00"),
-        (t("Bond quota scale", "债券额度倍数"), sc.bond_quota_scale, "0.00"),
-        (t("Debt headroom scale", "债务空间倍数"), sc.debt_headroom_scale, "0.00"),
-        (t("PPP line", "PPP红线"), sc.ppp_cap_share, SHARE),
-        (t("Commuting distance (km)", "通勤距离（公里）"), sc.commute_km, "0"),
-        (t("Weight of other jobs", "其他岗位权重"), sc.other_jobs_weight, "0.00"),
-        (t("Minimum coverage per city", "各市最低再就业比例"), sc.min_coverage_share, SHARE),
-        (t("Discount rate", "贴现率"), sc.discount_rate, SHARE),
-        (t("Solver", "求解器"), f"{solution.solver} {solution.solver_version}", PLAIN),
-        (t("Solve time (s)", "求解时间（秒）"), solution.solve_seconds, "0.00"),
-        (t("Input fingerprint (SHA-256)", "输入数据指纹"), solution.fingerprint, PLAIN),
-        (t("Solved at (UTC)", "求解时间（UTC）"), solution.solved_at, PLAIN),
+    chosen = solution.chosen
+    estimates = int((chosen["basis"].astype(str).str.upper() == "E").sum())
+    gap = solution.gap
+    tolerance = (gap or 0.0) * abs(solution.objective)
+    rows: list[tuple[str, Any, Any]] = [
+        (labels("summary_achieves"), None, None),
+        (labels("summary_projects"), h["projects"], JOBS),
+        (labels.column("capex"), h["capex"], MONEY),
+        (labels("worker_years"), h["worker_years"], JOBS),
+        (labels("summary_share"), h["worker_years_share"], SHARE),
+        (labels("summary_peak", year=int(h["peak_year"])), h["reemployed_peak"], JOBS),
+        (labels("summary_peak_share"), h["peak_share"], SHARE),
+        (labels("job_years"), h["job_years"], JOBS),
+        (labels("job_years_per_yi"), h["job_years_per_yi"], "#,##0.0"),
+        (labels.column("budget_money"), h["budget_money"], MONEY),
+        (labels.column("bond_money"), h["bond_money"], MONEY),
+        (labels.column("private_money"), h["private_money"], MONEY),
+        (labels.column("debt_used"), h["debt_used"], MONEY),
+        (labels("worst_ppp_short"), h["worst_ppp_ratio"], SHARE),
+        (labels("summary_limits"), None, None),
+        *[(what, where, PLAIN) for what, where in _limit_groups(solution, labels)],
+        (labels("summary_scenario"), None, None),
+        (labels.input("name"), sc.name or labels("unnamed"), PLAIN),
+        (labels.input("fiscal_budget_scale"), sc.fiscal_budget_scale, "0.00"),
+        (labels.input("bond_quota_scale"), sc.bond_quota_scale, "0.00"),
+        (labels.input("debt_headroom_scale"), sc.debt_headroom_scale, "0.00"),
+        (labels.input("ppp_cap_share"), sc.ppp_cap_share, SHARE),
+        (labels.input("commute_km"), sc.commute_km, "0"),
+        (labels.input("other_jobs_weight"), sc.other_jobs_weight, "0.00"),
+        (labels.input("min_coverage_share"), sc.min_coverage_share, SHARE),
+        (labels("summary_caveats"), None, None),
+    ]
+    if sample_data:
+        rows.append((labels("caveat_sample"), labels("sample_data"), PLAIN))
+    rows.append(
         (
-            t("Exported at (UTC)", "导出时间（UTC）"),
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            labels("caveat_precision"),
+            labels(
+                "precision_words",
+                status=labels.status(solution.status),
+                gap="?" if gap is None else f"{gap:.2%}",
+                bound=labels.worker_years(tolerance) if gap is not None else "?",
+            ),
             PLAIN,
-        ),
+        )
+    )
+    rows.append(
+        (
+            labels("caveat_jobs"),
+            labels("estimates_words", count=estimates, total=len(chosen)),
+            PLAIN,
+        )
+    )
+    rows += [
+        (labels("summary_record"), None, None),
+        (labels.column("status"), labels.status(solution.status), PLAIN),
+        (labels.column("gap"), gap, "0.00%"),
+        (labels.column("objective"), solution.objective, "#,##0.0"),
+        (labels("solver"), f"{solution.solver} {solution.solver_version}", PLAIN),
+        (labels("solve_time"), solution.solve_seconds, "0.00"),
+        (labels("solved_at"), solution.solved_at, PLAIN),
+        (labels("exported_at"), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), PLAIN),
+        (labels("fingerprint"), solution.fingerprint, PLAIN),
     ]
     return rows
 
 
-def _summary(book: openpyxl.Workbook, title: str, solution: Solution, language: str) -> None:
+def _summary(
+    book: openpyxl.Workbook, title: str, solution: Solution, labels: Labels, sample_data: bool
+) -> None:
+    """One printed page: what the portfolio achieves, under which limits, the scenario, the
+    caveats, and the record (the input fingerprint last)."""
     sheet = book.create_sheet(title)
-    index = 0 if language == "en" else 1
-    sheet.append([COLUMNS["item"][index], COLUMNS["value"][index]])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, (label, value, number_format) in enumerate(_summary_rows(solution, language), start=2):
-        sheet.cell(row=r, column=1, value=label)
-        _write_cell(sheet, r, 2, value, number_format)
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 68
+    name = solution.scenario.name
+    heading = labels("summary_title") + (f" — {name}" if name else "")
+    sheet.cell(row=1, column=1, value=heading).font = Font(bold=True, size=14)
+    sheet.cell(row=2, column=1, value=labels.column("item")).font = Font(bold=True)
+    sheet.cell(row=2, column=2, value=labels.column("value")).font = Font(bold=True)
+    r = 3
+    for label, value, number_format in _summary_rows(solution, labels, sample_data):
+        cell = sheet.cell(row=r, column=1, value=label)
+        if number_format is None:  # a section heading, a blank row before it
+            r += 1
+            sheet.cell(row=r, column=1, value=label).font = Font(bold=True, size=12)
+            cell.value = None
+        else:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            _write_cell(sheet, r, 2, value, number_format)
+            sheet.cell(row=r, column=2).alignment = Alignment(
+                wrap_text=True, vertical="top", horizontal="left"
+            )
+            _fit_height(sheet, sheet.cell(row=r, column=2), SUMMARY_WIDTH)
+        r += 1
+    sheet.column_dimensions["A"].width = 44
+    sheet.column_dimensions["B"].width = SUMMARY_WIDTH
+    _print_setup(sheet, labels, one_page=True)
 
 
-def _scenario_sheet(book: openpyxl.Workbook, title: str, scenario: Scenario) -> None:
+def _scenario_sheet(
+    book: openpyxl.Workbook, title: str, scenario: Scenario, labels: Labels
+) -> None:
+    """Key/value rows `read_scenario` turns back into the Scenario (keys stay the Scenario's
+    field names), with each input in words beside it."""
     sheet = book.create_sheet(title)
-    sheet.append(["key", "value"])
+    sheet.append([labels("scenario_key"), labels.column("value"), labels.column("input")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for r, (key, value) in enumerate(scenario.to_dict().items(), start=2):
@@ -346,8 +451,12 @@ def _scenario_sheet(book: openpyxl.Workbook, title: str, scenario: Scenario) -> 
             sheet.cell(row=r, column=2, value=value)
         else:
             _write_cell(sheet, r, 2, json.dumps(value, ensure_ascii=False), PLAIN)
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 80
+        sheet.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row=r, column=3, value=labels.input(key))
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 70
+    sheet.column_dimensions["C"].width = 30
+    _print_setup(sheet, labels)
 
 
 # The frontier's columns worth a planner's sheet, the lever's amount first (the chart's axis).
@@ -366,18 +475,21 @@ FRONTIER_COLUMNS = (
 
 
 def _frontier_sheet(
-    book: openpyxl.Workbook, title: str, frontier: pd.DataFrame, language: str
+    book: openpyxl.Workbook, title: str, frontier: pd.DataFrame, labels: Labels
 ) -> None:
     keys = list(frontier.columns)
-    sheet = _table(book, title, frontier, keys, language)
+    shown = frontier.copy()
+    if "status" in shown.columns:
+        shown["status"] = [labels.status(v) for v in shown["status"]]
+    sheet = _table(book, title, shown, keys, labels)
     if len(frontier) < 2:
         return
     lever = keys[0]
     series = [k for k in ("worker_years", "job_years") if k in keys]
     chart = LineChart()
-    chart.title = "Worker-years and job-years" if language == "en" else "再就业人年与就业人年"
-    chart.x_axis.title = COLUMNS.get(lever, (lever, lever, ""))[0 if language == "en" else 1]
-    chart.y_axis.title = "worker-years" if language == "en" else "人年"
+    chart.title = labels("chart_frontier")
+    chart.x_axis.title = labels.column(lever)
+    chart.y_axis.title = labels("worker_years_unit")
     for key in series:
         column = keys.index(key) + 1
         chart.add_data(
@@ -389,6 +501,46 @@ def _frontier_sheet(
     sheet.add_chart(chart, f"{get_column_letter(len(keys) + 2)}2")
 
 
+SHORTLIST_TOTALS = (
+    "capex",
+    "budget_money",
+    "bond_money",
+    "private_money",
+    "ppp_annual_payment",
+    "build_jobs",
+    "operating_jobs",
+    "job_years",
+    "worker_years",
+)
+YEAR_TOTALS = (
+    "capex_spend",
+    "budget_spend",
+    "ppp_payments",
+    "fiscal_budget",
+    "bond_spend",
+    "bond_quota",
+    "private_spend",
+    "projects_starting",
+    "jobs",
+    "open_jobs",
+    "reemployed",
+)
+CITY_TOTALS = (
+    "projects",
+    "capex",
+    "job_years",
+    "displaced",
+    "displaced_worker_years",
+    "worker_years",
+    "debt_used",
+    "debt_headroom",
+    "ppp_existing",
+    "ppp_new",
+)
+SECTOR_TOTALS = ("projects", "capex", "share", "job_years")
+LIMIT_KEYS = ["limit_words", "use", "limit", "slack", "unit", "binding", "ppp_note"]
+
+
 def export_workbook(
     solution: Solution,
     target: Target,
@@ -396,70 +548,112 @@ def export_workbook(
     frontier: pd.DataFrame | None = None,
     break_even: Mapping[str, float] | pd.DataFrame | None = None,
     language: str = "en",
+    sample_data: bool = False,
 ) -> None:
     """Write the Excel shortlist for a solution to a path or a binary buffer.
 
     frontier: `optimizer.frontier`'s table (or any table whose first column is the lever),
     drawn as a native line chart. break_even: `optimizer.break_even`'s table, or
-    {project_id: extra jobs it would need to enter} for projects left out.
-    language: "en" or "zh" for sheet names and headers.
+    {project_id: extra jobs it would need to enter} for projects left out; with the table,
+    a left-out project's reason says the jobs it would need (or that the difference is within
+    solver precision). language: "en" or "zh" for every word, city and sector names included.
+    sample_data: the workbook is the packaged sample (the Summary says so).
     """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be 'en' or 'zh', got '{language}'")
+    labels = Labels.for_solution(solution, language)
     if frontier is not None and "amount" in frontier.columns:
         frontier = frontier[[c for c in FRONTIER_COLUMNS if c in frontier.columns]]
+    table = None
     if isinstance(break_even, pd.DataFrame):
+        table = break_even
         break_even = dict(
             zip(break_even["project_id"], break_even["extra_jobs_needed"], strict=True)
         )
-    if language not in SHEETS:
-        raise ValueError(f"language must be 'en' or 'zh', got '{language}'")
-    names = SHEETS[language]
+    elif break_even is not None:
+        break_even = dict(break_even)
+        table = pd.DataFrame(
+            {
+                "project_id": list(break_even),
+                "extra_jobs_needed": list(break_even.values()),
+                "within_gap": False,
+            }
+        )
     book = openpyxl.Workbook()
     book.remove(book.active)
-    _summary(book, names["summary"], solution, language)
-    _table(book, names["shortlist"], solution.chosen, SHORTLIST_COLUMNS, language)
-    not_chosen = solution.not_chosen.copy()
-    if language == "zh":
-        not_chosen["reason"] = not_chosen["reason_zh"]
+    _summary(book, labels.sheet("summary"), solution, labels, sample_data)
+    chosen = _in_words(solution.chosen, labels)
+    chosen["jobs_source"] = [short_source(v) for v in chosen["source"]]
+    sheet = _table(
+        book, labels.sheet("shortlist"), chosen, SHORTLIST_COLUMNS, labels, SHORTLIST_TOTALS
+    )
+    # The full source text stays in the file, unwrapped and outside the print area.
+    full = len(SHORTLIST_COLUMNS)
+    for (cell,) in sheet.iter_rows(min_col=full, max_col=full):
+        cell.alignment = Alignment(wrap_text=False, vertical="top")
+    for number, row in sheet.row_dimensions.items():
+        if number > 1:
+            row.height = None
+    short = SHORTLIST_COLUMNS.index("jobs_source") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=short, max_col=short):
+        _fit_height(sheet, cell, sheet.column_dimensions[get_column_letter(short)].width)
+    sheet.print_area = f"A1:{get_column_letter(full - 1)}{sheet.max_row}"
+    not_chosen = _in_words(solution.not_chosen, labels)
+    not_chosen["reason"] = reasons(solution, labels, table)
     keys = list(NOT_CHOSEN_COLUMNS)
     if break_even is not None:
         not_chosen["break_even_jobs"] = not_chosen["project_id"].map(break_even)
-        keys.append("break_even_jobs")
-    _table(book, names["not_chosen"], not_chosen, keys, language)
-    _table(book, names["by_year"], solution.by_year, YEAR_COLUMNS, language)
+        keys.insert(keys.index("reason"), "break_even_jobs")
+    _table(
+        book,
+        labels.sheet("not_chosen"),
+        not_chosen,
+        keys,
+        labels,
+        ("capex", "build_jobs"),
+    )
+    _table(book, labels.sheet("by_year"), solution.by_year, YEAR_COLUMNS, labels, YEAR_TOTALS)
     cities = solution.by_region.merge(
         solution.reemployment[
             ["region", "displaced", "displaced_worker_years", "worker_years", "coverage"]
         ],
         on="region",
     )
-    if language == "zh":
+    if labels.zh:
         cities["ppp_note"] = cities["ppp_note_zh"]
-        cities["region"] = cities["region"].map(
-            dict(
-                zip(solution.reemployment["region"], solution.reemployment["name_zh"], strict=True)
-            )
-        )
-    _table(book, names["by_city"], cities, CITY_COLUMNS, language)
-    _table(book, names["by_sector"], solution.by_sector, SECTOR_COLUMNS, language)
-    _table(book, names["limits"], solution.limits, LIMIT_COLUMNS, language)
+    cities = _in_words(cities, labels)
+    _table(book, labels.sheet("by_city"), cities, CITY_COLUMNS, labels, CITY_TOTALS)
+    sectors = _in_words(solution.by_sector, labels)
+    _table(book, labels.sheet("by_sector"), sectors, SECTOR_COLUMNS, labels, SECTOR_TOTALS)
+    limits = limits_frame(solution, labels, binding_only=False)
+    limits = limits.assign(_order=limits["binding"] != labels("yes")).sort_values(
+        "_order", kind="stable"
+    )
+    keys = [k for k in LIMIT_KEYS if k in limits.columns]
+    _table(book, labels.sheet("limits"), limits, keys, labels)
     if frontier is not None:
-        _frontier_sheet(book, names["frontier"], frontier, language)
-    _scenario_sheet(book, names["scenario"], solution.scenario)
+        _frontier_sheet(book, labels.sheet("frontier"), frontier, labels)
+    _scenario_sheet(book, labels.sheet("scenario"), solution.scenario, labels)
     write_atomically(target, book.save)
+
+
+def _in_words(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """A copy with sectors, cities and PPP mechanisms named in the language."""
+    out = frame.copy()
+    if "sector" in out.columns:
+        out["sector"] = [labels.sector(v) for v in out["sector"]]
+    if "region" in out.columns:
+        out["region"] = [labels.city(v) for v in out["region"]]
+    if "ppp_mechanism" in out.columns:
+        out["ppp_mechanism"] = [labels.mechanism(v) for v in out["ppp_mechanism"]]
+    return out
 
 
 def read_scenario(source: str | IO[bytes]) -> Scenario:
     """The Scenario stored in an exported workbook (its Scenario / 情景 sheet)."""
     book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     try:
-        title = next(
-            (
-                t
-                for t in book.sheetnames
-                if t in (SHEETS["en"]["scenario"], SHEETS["zh"]["scenario"])
-            ),
-            None,
-        )
+        title = next((t for t in book.sheetnames if t in SHEETS["scenario"]), None)
         if title is None:
             raise ValueError("the workbook has no Scenario sheet")
         values: dict[str, Any] = {}

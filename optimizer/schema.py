@@ -34,13 +34,6 @@ MECHANISM_ALIASES: dict[str, str] = {
 # A cell with choices is matched through these aliases, then case-insensitively.
 CHOICE_ALIASES: dict[str, str] = {**SECTOR_ALIASES, **MECHANISM_ALIASES}
 
-SECTOR_NAMES_ZH: dict[str, str] = {
-    "transport": "交通",
-    "telecom": "通信",
-    "energy": "能源",
-    "urban_renewal": "城市更新",
-}
-
 YES_WORDS = frozenset({"yes", "y", "true", "1", "是", "t"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "否", "f"})
 

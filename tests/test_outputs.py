@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 
@@ -47,25 +48,41 @@ def test_export_reloads_with_the_solution_figures(sample_solution, tmp_path) -> 
         "Scenario",
     ]
     shortlist = pd.read_excel(path, sheet_name="Shortlist")
+    shortlist, total = shortlist.iloc[:-1], shortlist.iloc[-1]
     assert len(shortlist) == len(sample_solution.chosen)
+    assert total["Project ID"] == "Total"
+    assert total["Capex (亿元)"] == pytest.approx(sample_solution.chosen["capex"].sum())
     assert shortlist["Capex (亿元)"].sum() == pytest.approx(sample_solution.chosen["capex"].sum())
     assert list(shortlist["Project ID"]) == list(sample_solution.chosen["project_id"])
     assert shortlist["Start"].is_monotonic_increasing
-    by_year = pd.read_excel(path, sheet_name="By year")
+    for column in ("Jobs source", "Basis (S/R/E)", "PPP payment (亿元/year)", "PPP mechanism"):
+        assert column in shortlist.columns
+    assert {"Build years", "Skill match"} <= set(shortlist.columns)
+    by_year = pd.read_excel(path, sheet_name="By year").iloc[:-1]
     assert by_year["Budget spend (亿元)"].to_list() == pytest.approx(
         sample_solution.by_year["budget_spend"].to_list()
     )
+    not_chosen = pd.read_excel(path, sheet_name="Not chosen").iloc[:-1]
+    assert len(not_chosen) == len(sample_solution.not_chosen)
+    assert "left out by the optimiser" not in set(not_chosen["Reason"])
+    assert not_chosen["Reason"].nunique() > 3
     limits = pd.read_excel(path, sheet_name="Limits")
     assert len(limits) == len(sample_solution.limits)
+    assert not limits["Limit"].str.contains("forced_in|exclusive_group|ppp_line").any()
     sheet = book["Shortlist"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref.startswith("A1:")
     assert sheet["A1"].font.bold
     assert sheet["G2"].number_format == "#,##0.00"
     assert len(book["Frontier"]._charts) == 1
-    summary = dict(pd.read_excel(path, sheet_name="Summary").values)
-    assert summary["Status"] == "optimal"
-    assert summary["Input fingerprint (SHA-256)"] == sample_solution.fingerprint
+    summary = pd.read_excel(path, sheet_name="Summary", header=1).dropna(how="all")
+    items = dict(summary.values)
+    assert items["Status"] == "optimal"
+    assert items["Projects chosen"] == len(sample_solution.chosen)
+    # The caveats, then the record; the input fingerprint last.
+    assert "Solver precision" in items
+    assert "Sample data" not in items  # not said unless the workbook is the sample
+    assert list(summary.iloc[-1]) == ["Input fingerprint (SHA-256)", sample_solution.fingerprint]
 
 
 def test_scenario_sheet_reproduces_the_portfolio(sample, sample_solution, tmp_path) -> None:
@@ -187,3 +204,68 @@ def test_an_exported_workbook_opens_in_libreoffice(sample_solution, tmp_path) ->
     # The first sheet (Summary) as LibreOffice reads it: the headline figures are there.
     text = converted.read_text(encoding="utf-8", errors="replace")
     assert f"{sample_solution.headline()['projects']:.0f}" in text
+
+
+def test_the_shortlist_prints_for_a_meeting(sample_solution) -> None:
+    buffer = io.BytesIO()
+    export_workbook(sample_solution, buffer, language="zh", sample_data=True)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert setup.fitToWidth == 1, sheet.title
+        assert "&P" in sheet.oddFooter.center.text, sheet.title
+        if sheet.title == "摘要":
+            assert setup.fitToHeight == 1  # one page
+        else:
+            assert setup.fitToHeight == 0  # as many pages tall as needed
+            assert sheet.print_title_rows == "$1:$1", sheet.title  # the header on every page
+    summary = [row for row in book["摘要"].iter_rows(values_only=True) if any(row)]
+    assert summary[-1][0] == "输入数据指纹（SHA-256）"
+    assert any(row[0] == "示例数据" for row in summary)
+    assert any(row[0] == "求解精度" and "求解精度" in str(row[1]) for row in summary)
+
+
+def pdf_pages(soffice: str, path, out) -> int:
+    done = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{out}/lo"]
+        + ["--convert-to", "pdf", "--outdir", str(out), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    pdf = (out / path.name).with_suffix(".pdf").read_bytes()
+    # Page objects ("/Type /Page", not "/Pages"); LibreOffice writes them uncompressed.
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_shortlist_prints_in_few_pages(sample_solution, tmp_path, language) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
+    path = tmp_path / f"shortlist_{language}.xlsx"
+    export_workbook(sample_solution, path, language=language, sample_data=True)
+    pages = pdf_pages(soffice, path, tmp_path)
+    # Before issue #13 the sample's file printed on 62 to 68 pages; now one a sheet or two.
+    assert 9 <= pages <= 16, pages
+    # The Summary alone prints on one page.
+    book = openpyxl.load_workbook(path)
+    for title in book.sheetnames[1:]:
+        del book[title]
+    alone = tmp_path / f"summary_{language}.xlsx"
+    book.save(alone)
+    assert pdf_pages(soffice, alone, tmp_path) == 1
+
+
+def test_cli_json_gives_the_reasons_when_asked(sample_solution, capfd) -> None:
+    args = ["solve", str(SAMPLE), "--json", "--set", "fiscal_budget_scale=1.1", "--reasons"]
+    assert main([*args, "--language", "zh"]) == 0
+    result = json.loads(capfd.readouterr().out)
+    assert list(result)[:-1] == list(sample_solution.to_dict())  # to_dict's keys unchanged
+    left_out = result["not_chosen"]
+    assert [r["project_id"] for r in left_out] == list(sample_solution.not_chosen["project_id"])
+    debt = [r for r in left_out if r["reason_code"] == "debt_used"]
+    assert debt
+    assert all(r["reason"].endswith("债务空间已用尽") for r in debt)

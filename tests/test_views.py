@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import sample_subset
 
@@ -19,10 +20,20 @@ def test_the_map_draws_every_city_offline(sample: optimizer.PlanningData) -> Non
     figure = views.province_map(solution, "zh")
     shapes = [t for t in figure.data if t.fill == "toself"]
     assert len({t.hovertext or t.text for t in shapes}) == 13
-    projects = [t for t in figure.data if t.mode == "markers"]
+    sectors = {views.sector_name(s, "zh") for s in optimizer.schema.SECTORS}
+    projects = [t for t in figure.data if t.name in sectors]
     assert sum(len(t.x) for t in projects) == len(solution.chosen)
     assert not figure.layout.geo.projection.type  # plain axes: no geo base map to fetch
-    assert "南京" in " ".join(str(t.text) for t in figure.data)
+    names = {a.text: (a.x, a.y) for a in figure.layout.annotations}
+    assert len(names) == 13
+    assert "南京" in names
+    # Yangzhou and Zhenjiang face each other across the river: their names stay apart.
+    (x1, y1), (x2, y2) = names["扬州"], names["镇江"]
+    assert abs(y1 - y2) > 0.25 or abs(x1 - x2) > 0.6
+    # The fill colour has a legend (a colour bar of the re-employed share).
+    bars = [t for t in figure.data if t.marker is not None and t.marker.showscale]
+    assert len(bars) == 1
+    assert bars[0].marker.colorbar.title.text == "再就业比例"
 
 
 def test_trade_off_figures_follow_their_tables(small: optimizer.PlanningData) -> None:
@@ -34,6 +45,13 @@ def test_trade_off_figures_follow_their_tables(small: optimizer.PlanningData) ->
     grid = optimizer.frontier_grid(small, Scenario(), points=([0.5, 1.0], [0.5, 1.0]))
     heat = views.grid_figure(grid, "zh")
     assert heat.data[0].z.shape == (2, 2)
+    # Large counts read in 万 in Chinese, on every axis and colour bar.
+    assert heat.data[0].colorbar.title.text == "万人年"
+    best = grid["worker_years"].max()
+    assert float(np.nanmax(heat.data[0].z)) == pytest.approx(best / 1e4)
+    chinese = views.frontier_figure(table, "zh")
+    assert chinese.layout.yaxis.title.text == "万人年"
+    assert list(chinese.data[0].y) == pytest.approx(list(solved["worker_years"] / 1e4))
     draws = optimizer.robustness(small, Scenario(), draws=2, spread=0.0)
     bars = views.robustness_figure(draws, "en")
     assert sum(len(t.x) for t in bars.data) == len(small.projects)
@@ -43,14 +61,22 @@ def test_comparing_two_solutions_names_what_changed(small: optimizer.PlanningDat
     before = solve(small)
     after = solve(small, Scenario(fiscal_budget_scale=1.5))
     changes = views.portfolio_changes(before, after, "en")
-    entered = set(changes.loc[changes["Change"] == "entered", "project_id"])
+    entered = set(changes.loc[changes["Change"] == "entered", "Project ID"])
     assert entered == set(after.chosen_starts) - set(before.chosen_starts)
-    left = set(changes.loc[changes["Change"] == "left", "project_id"])
+    left = set(changes.loc[changes["Change"] == "left out", "Project ID"])
     assert left == set(before.chosen_starts) - set(after.chosen_starts)
     side = views.compare_table({"before": before, "after": after}, "zh")
     assert list(side.columns) == ["before", "after"]
     assert side.loc["就业岗位人年", "after"] == pytest.approx(after.job_years, abs=1e-3)
-    assert side.loc["分流职工再就业人年", "before"] == pytest.approx(before.worker_years, abs=1e-3)
+    assert side.loc["去产能分流职工再就业人年", "before"] == pytest.approx(
+        before.worker_years, abs=1e-3
+    )
+    shown = views.compare_shown({"before": before, "after": after}, "zh")
+    assert shown.loc["就业岗位人年", "after"] == views.people(after.job_years, "zh", "").strip()
+    assert shown.loc["最高财政支出责任比例", "after"].endswith("%")
+    differ = views.inputs_differ(before, after, "en", small)
+    assert list(differ["input"]) == ["Fiscal budget scale"]
+    assert list(differ["after"]) == ["1.5"]
 
 
 def test_people_are_counted_in_wan_in_chinese() -> None:

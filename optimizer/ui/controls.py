@@ -1,19 +1,86 @@
-"""The app's controls as plain values, and the Scenario they make (both ways).
+"""The app's controls: one table of them (key, range, step, default), their values for a
+scenario, and the Scenario they make (both ways).
 
-`controls_from(data, scenario)` gives every control's value for a scenario (to fill the
-sidebar, or to load a saved scenario into it); `scenario_from(data, controls)` turns the
-sidebar's values back into a Scenario. Keeping this here, not in app.py, lets a test check
-that a scenario survives the trip through the sidebar.
+`CONTROLS` is the only place a control's range is written; the sidebar and the trade-offs
+tab draw their widgets from it. `controls_from(data, scenario)` gives every scenario
+control's value (to fill the sidebar, or to load a saved scenario into it);
+`scenario_from(data, controls)` turns the sidebar's values back into a Scenario. Plain
+Python, no Streamlit: a test checks that a scenario survives the trip through the sidebar.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from .loader import PlanningData
-from .scenario import Scenario
+from ..loader import PlanningData
+from ..scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Control:
+    """A number the planner sets with a widget. `high` is the usual upper end: a value
+    loaded from a workbook or a scenario file beyond it extends the range (`top`); `default`
+    is for the analysis controls (the scenario's come from the workbook)."""
+
+    key: str
+    label: str  # a key of optimizer.ui.labels.TEXT
+    low: float
+    high: float
+    step: float
+    default: float | None = None
+    extends: bool = True  # a loaded value beyond `high` extends the range
+    widget: str = "slider"  # slider | number
+
+    def top(self, value: float | None) -> float:
+        """The widget's upper end for a value shown in it."""
+        if value is None or not self.extends:
+            return self.high
+        return max(self.high, float(value))
+
+    def bottom(self, value: float | None) -> float:
+        if value is None or not self.extends:
+            return self.low
+        return min(self.low, float(value))
+
+
+CONTROLS: dict[str, Control] = {
+    c.key: c
+    for c in (
+        Control("budget_scale", "budget_scale", 0.0, 2.0, 0.05),
+        Control("debt_scale", "debt_scale", 0.0, 2.0, 0.05),
+        Control("ppp_custom", "ppp_custom", 0.0, 1.0, 0.005, extends=False, widget="number"),
+        Control("commute", "commute", 0.0, 300.0, 5.0),
+        Control("other_weight", "other_weight", 0.0, 1.0, 0.05, extends=False),
+        Control("coverage", "coverage", 0.0, 1.0, 0.05, extends=False),
+        Control("time_limit", "time_limit", 1.0, 600.0, 5.0, widget="number"),
+        # The trade-offs tab's own settings.
+        Control("frontier_points", "points", 3, 21, 1, 11, extends=False),
+        Control("draws", "draws", 10, 200, 10, 50, extends=False),
+        Control("spread", "spread", 0.0, 0.5, 0.05, 0.3, extends=False),
+    )
+}
+# Solver precision asked of each analysis solve, and its default.
+ANALYSIS_GAPS = (0.005, 0.01, 0.02)
+ANALYSIS_GAP = 0.01
+# A planner moving a slider should not wait a workbook's 30 s for a proof: the app's time
+# limit for a new workbook is at most this (a run stopped early says so with its gap).
+APP_TIME_LIMIT = 10.0
+# The sidebar's controls, reset together when a workbook or scenario fills the sidebar.
+CONTROL_KEYS = (
+    "budget_scale",
+    "debt_scale",
+    "ppp_choice",
+    "ppp_custom",
+    "commute",
+    "other_weight",
+    "coverage",
+    "forced_in",
+    "forced_out",
+    "time_limit",
+)
 
 # The PPP lines a planner picks from; anything else is "other" with its own value.
 PPP_LINES = {"10 %": 0.10, "7 %": 0.07, "5 %": 0.05}

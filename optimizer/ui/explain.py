@@ -1,0 +1,114 @@
+"""Why, in a planner's words: the limits a portfolio meets and the reason each project is
+left out. Plain functions of a Solution and a Labels; the app, the figures and the Excel
+shortlist all call them, so the three say the same thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..solution import Solution
+from .labels import Labels
+
+
+def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) -> pd.DataFrame:
+    """The limits in a planner's words: what each one is, what is used, the limit and the room
+    left. A city's PPP line shows the line itself, the existing commitments and the room
+    they leave, not the model's "0 ≤ 0"."""
+    limits = solution.binding_limits if binding_only else solution.limits
+    standing = solution.by_region.set_index("region")
+    names = dict(zip(solution.not_chosen["project_id"], solution.not_chosen["name"], strict=True))
+    names.update(zip(solution.chosen["project_id"], solution.chosen["name"], strict=True))
+    rows = []
+    for row in limits.itertuples(index=False):
+        key = row.key
+        if row.family in ("forced_in", "forced_out") and key in names:
+            key = f"{key} {names[key]}"  # the project's name beside its id
+        line = None
+        if row.family == "ppp_line" and row.key in standing.index:
+            line = float(standing.at[row.key, "ppp_line"])
+        elif row.family == "government_pay_line" and row.key in standing.index:
+            line = float(standing.at[row.key, "government_pay_line"])
+        words = labels.limit(row.family, key, line)
+        note = ""
+        if line is not None:
+            s = standing.loc[row.key]
+            spending = float(s["general_budget_expenditure"])
+            amount = line * spending
+            existing = float(s["ppp_existing"])
+            room = max(0.0, amount - existing)
+            if labels.zh:
+                note = (
+                    f"红线 {line:.0%} × 一般公共预算支出 {spending:,.1f} = "
+                    f"{amount:,.2f} 亿元/年；既有财政支出责任 {existing:,.2f}；"
+                    f"剩余空间 {room:,.2f}；新增 {float(s['ppp_new']):,.2f}"
+                )
+            else:
+                note = (
+                    f"line {line:.0%} × general budget spending {spending:,.1f}"
+                    f" = {amount:,.2f} 亿元/year; existing commitments {existing:,.2f}; "
+                    f"room left {room:,.2f}; new {float(s['ppp_new']):,.2f}"
+                )
+        rows.append(
+            {
+                "limit_words": words,
+                "use": row.use,
+                "limit": row.limit,
+                "slack": row.slack,
+                "unit": labels.unit(row.unit),
+                "binding": labels.yes_no(row.binding),
+                "ppp_note": note,
+            }
+        )
+    table = pd.DataFrame(
+        rows, columns=["limit_words", "use", "limit", "slack", "unit", "binding", "ppp_note"]
+    )
+    if binding_only:
+        table = table.drop(columns=["binding"])
+    if not table["ppp_note"].astype(bool).any():
+        table = table.drop(columns=["ppp_note"])
+    return table.reset_index(drop=True)
+
+
+def reasons(
+    solution: Solution, labels: Labels, break_even: pd.DataFrame | None = None
+) -> list[str]:
+    """Each left-out project's reason in words (solution.not_chosen's order): the limit that
+    keeps it out, or, where the objective does, the jobs it would need to enter when the
+    break-even analysis has been run (or that the difference is within solver precision)."""
+    standing = solution.by_region.set_index("region")
+    needed: dict[str, tuple[float, bool]] = {}
+    if break_even is not None and len(break_even):
+        needed = {
+            str(p): (float(j), bool(w))
+            for p, j, w in zip(
+                break_even["project_id"],
+                break_even["extra_jobs_needed"],
+                break_even["within_gap"],
+                strict=True,
+            )
+        }
+    out = []
+    for row in solution.not_chosen.itertuples(index=False):
+        code = row.reason_code
+        if code == "objective":
+            jobs, within = needed.get(str(row.project_id), (None, False))
+            out.append(labels.objective_reason(jobs, within))
+            continue
+        line = 0.0
+        if row.region in standing.index:
+            column = "government_pay_line" if code.startswith("government_pay") else "ppp_line"
+            line = float(standing.at[row.region, column])
+        out.append(labels.reason(code, row.region, line))
+    return out
+
+
+def short_source(text: Any, longest: int = 40) -> str:
+    """A jobs figure's source in one clause (the text up to its first ";"), for a printed
+    shortlist: "IMF WP/21/131 145–246 job-years/亿 (R)"."""
+    if not isinstance(text, str) or not text:
+        return ""
+    first = text.split(";", 1)[0].strip()
+    first = first.removeprefix("jobs:").strip()
+    return first if len(first) <= longest else first[: longest - 1] + "…"

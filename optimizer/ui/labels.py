@@ -1,0 +1,681 @@
+"""Every text the app and the Excel shortlist show, in English and 简体中文, in one place.
+
+`Labels(language, cities)` is the one object the app, the figures and the export ask for
+words: `labels("key")` for a sentence or a title, `labels.column(key)` for a table header,
+`labels.sheet(key)`, `labels.sector(...)`, `labels.city(...)`, `labels.status(...)`,
+`labels.limit(family, key)` for a limit in a planner's words, `labels.reason(...)` for why a
+project is left out, and `labels.people(...)` for counts (万 in Chinese).
+
+Each table below maps a key to (English, Chinese); a test checks that both are there. The
+Chinese follows the terms a provincial planner writes: 一般公共预算支出, 新增专项债券额度,
+财政支出责任占一般公共预算支出比例, 政府和社会资本合作（PPP）, 财政承受能力, 去产能分流职工,
+再就业, and one word, 求解精度, for the solver's gap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ..solution import REASONS, REASONS_ZH
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+Pair = tuple[str, str]
+
+# ---------------------------------------------------------------------------- sentences, titles
+
+TEXT: dict[str, Pair] = {
+    "page_title": ("Jiangsu infrastructure prioritiser", "江苏基础设施投资优选"),
+    "title": ("Infrastructure investment prioritiser — Jiangsu", "基础设施投资优选 — 江苏"),
+    "subtitle": (
+        "Choose projects and start years that re-employ the most displaced workers, within "
+        "fiscal, debt and PPP limits.",
+        "在财政、债务和政府和社会资本合作（PPP）财政承受能力约束下，选择能让最多去产能分流职工"
+        "再就业的项目与开工年份。",
+    ),
+    "language": ("Language", "语言"),
+    "data": ("Workbook", "数据工作簿"),
+    "use_sample": ("Sample workbook (projects.xlsx)", "示例工作簿（projects.xlsx）"),
+    "use_upload": ("Upload my workbook", "上传工作簿"),
+    "upload": ("Workbook (.xlsx)", "工作簿（.xlsx）"),
+    "template": ("Download a blank template", "下载空白模板"),
+    "bad_upload": (
+        "The upload has problems; the app keeps working on the last good workbook.",
+        "上传的工作簿有问题；应用继续使用上一个有效的工作簿。",
+    ),
+    "scenario": ("Scenario", "情景"),
+    "money_table": (
+        "Fiscal budget (Budget) and bond quota (Bonds) by year (亿元)",
+        "各年财政预算与新增专项债券额度（亿元）",
+    ),
+    "budget_scale": ("Overall scale of budgets and quotas", "预算与额度总体倍数"),
+    "debt_scale": ("Debt headroom scale", "债务空间倍数"),
+    "ppp_line": (
+        "PPP line (share of general budget spending)",
+        "PPP财政承受能力红线（财政支出责任占一般公共预算支出比例）",
+    ),
+    "ppp_custom": ("PPP line, own value", "PPP红线自定义"),
+    "commute": ("Commuting distance (km)", "通勤距离（公里）"),
+    "other_weight": ("Weight of jobs no displaced worker takes", "非分流职工岗位权重"),
+    "coverage": ("Minimum re-employed share in every city", "各市最低再就业比例"),
+    "sectors": ("Sector shares of capex (min, max)", "行业投资占比（下限、上限）"),
+    "forced_in": ("Projects forced in", "强制纳入项目"),
+    "forced_out": ("Projects forced out", "强制排除项目"),
+    "time_limit": ("Solver time limit (s)", "求解时限（秒）"),
+    "choose": ("Choose options", "请选择"),
+    "optimal": (
+        "Optimal within a solver precision of {gap}.",
+        "已求得最优解（求解精度 {gap}）。",
+    ),
+    "time_limited": (
+        "Stopped at the time limit: the best portfolio found is within {gap} of the best "
+        "possible (solver precision).",
+        "达到求解时限：当前方案与理论最优之差在求解精度 {gap} 以内。",
+    ),
+    "infeasible": (
+        "No portfolio meets every limit. To make one possible:",
+        "没有方案能满足全部约束。可以这样调整：",
+    ),
+    "solver_error": ("The solver failed: {message}", "求解器出错：{message}"),
+    "reemployed": ("Re-employed displaced workers (persons)", "再就业的去产能分流职工（人）"),
+    "worker_years": ("Worker-years re-employed", "去产能分流职工再就业人年"),
+    "job_years": ("Job-years", "就业岗位人年"),
+    "job_years_per_yi": ("Job-years per 亿元", "每亿元就业人年"),
+    "worker_years_help": (
+        "Worker-years re-employed, of {need} worker-years displaced ({share}). A displaced "
+        "worker holding a job for one year is one worker-year.",
+        "去产能分流职工再就业人年，占分流职工人年（{need}）的{share}。一名分流职工就业一年为一人年。",
+    ),
+    "worker_years_of": ("Worker-years re-employed ({share})", "再就业人年（占{share}）"),
+    "peak_of": ("Re-employed in {year} ({share})", "{year}年再就业人数（占{share}）"),
+    "peak_help": (
+        "Displaced workers re-employed in the peak year {year}, of {stock} displaced by then "
+        "({share}).",
+        "高峰年份{year}年再就业的分流职工，占截至当年累计分流职工（{stock}）的{share}。",
+    ),
+    "displaced_stock": ("Displaced by then", "累计去产能分流职工"),
+    "by_year_title": (
+        "Re-employed against the displaced, year by year",
+        "逐年再就业人数与累计分流职工",
+    ),
+    "displaced_worker_years": ("Worker-years displaced", "分流职工人年"),
+    "ppp_notes": ("PPP lines in words", "PPP财政承受能力说明"),
+    "capex": ("Capex", "总投资"),
+    "financing": ("Budget / bonds / social capital (亿元)", "预算 / 专项债券 / 社会资本（亿元）"),
+    "capex_of": ("Capex of {count} projects", "{count}个项目总投资"),
+    "vs_previous": ("Change since the previous scenario", "与上一情景相比"),
+    "debt_used": ("New debt", "新增债务"),
+    "worst_ppp": ("Highest PPP ratio (line {line})", "最高财政支出责任比例（红线 {line}）"),
+    "worst_ppp_short": ("Highest PPP ratio", "最高财政支出责任比例"),
+    "projects": ("Projects", "项目数"),
+    "tab_result": ("Result", "结果"),
+    "tab_map": ("Map", "地图"),
+    "tab_tradeoffs": ("Trade-offs", "权衡分析"),
+    "tab_compare": ("Compare scenarios", "情景比较"),
+    "tab_shortlist": ("Shortlist", "项目清单"),
+    "binding": ("Limits that bind", "起约束作用的限制"),
+    "frontier": ("Frontier", "前沿曲线"),
+    "lever": ("Lever", "调节项"),
+    "points": ("Points", "点数"),
+    "run_frontier": ("Trace the frontier", "计算前沿曲线"),
+    "grid": ("Two levers (heat map)", "双调节项（热力图）"),
+    "lever_x": ("Across", "横轴"),
+    "lever_y": ("Up", "纵轴"),
+    "run_grid": ("Fill the heat map", "计算热力图"),
+    "break_even": (
+        "Entry threshold for projects left out (jobs each would need)",
+        "未入选项目的入选门槛（临界就业数）",
+    ),
+    "run_break_even": ("Compute the entry thresholds", "计算入选门槛"),
+    "break_even_note": (
+        "Informative rows first; a row marked “within solver precision” cannot be told apart "
+        "from zero.",
+        "有信息量的行排在前面；标为“在求解精度内”的项目，其入选与否的差别无法与零区分。",
+    ),
+    "robustness": ("Robustness to uncertain jobs figures", "就业估计不确定性下的稳健性"),
+    "draws": ("Draws", "抽样次数"),
+    "spread": ("Spread of jobs per 亿元 (±)", "每亿元就业波动（±）"),
+    "run_robustness": ("Run the draws", "运行抽样"),
+    "analysis_gap": ("Solver precision per solve", "每次求解精度"),
+    "save_as": ("Save the current scenario as", "将当前情景保存为"),
+    "save": ("Save", "保存"),
+    "saved_none": ("No saved scenarios yet.", "尚未保存情景。"),
+    "compare_with": ("Compare with", "对比情景"),
+    "inputs_differ": ("Inputs that differ", "不同的输入"),
+    "compare_line": (
+        "**{label}**, current − {other}: {change}",
+        "**{label}**，当前 − {other}：{change}",
+    ),
+    "inputs_same": ("The two scenarios have the same inputs.", "两个情景的输入相同。"),
+    "input": ("Input", "输入"),
+    "entered": ("entered", "新入选"),
+    "left": ("left out", "未入选"),
+    "moved": ("start moved", "开工年份调整"),
+    "no_change": ("The same projects in both.", "两个情景的项目相同。"),
+    "download_scenario": ("Download the scenario (JSON)", "下载情景（JSON）"),
+    "upload_scenario": (
+        "Load a scenario (JSON, or an Excel shortlist)",
+        "载入情景（JSON或Excel项目清单）",
+    ),
+    "bad_scenario": ("The scenario file cannot be used: {message}", "情景文件无法使用：{message}"),
+    "empty_cell": (
+        "A cell of “{table}” was left empty; enter an amount (0 for none). The edit was "
+        "undone and the last good result is shown.",
+        "“{table}”中有单元格被清空；请填写数值（没有则填 0）。该修改已撤销，仍显示上一个有效结果。",
+    ),
+    "edit_refused": (
+        "That change cannot be used, so it was undone and the last good result is shown: {message}",
+        "该修改无法使用，已撤销，仍显示上一个有效结果：{message}",
+    ),
+    "download_excel": ("Download the Excel shortlist", "下载Excel项目清单"),
+    "change": ("Change", "变化"),
+    "current": ("current", "当前"),
+    "displaced": ("Displaced workers", "去产能分流职工"),
+    "budget_spend": ("Budget spend", "预算支出"),
+    "bond_spend": ("Bond spend", "专项债券支出"),
+    "fiscal_budget": ("Fiscal budget", "财政预算"),
+    "budget_short": ("Budget", "预算"),
+    "bonds_short": ("Bonds", "专项债"),
+    "bond_quota": ("Bond quota", "新增专项债券额度"),
+    "ppp_ratio": ("PPP ratio", "财政支出责任占一般公共预算支出比例"),
+    "share": ("Share of capex", "投资占比"),
+    "min": ("min", "下限"),
+    "max": ("max", "上限"),
+    "year": ("Year", "年份"),
+    "sector": ("Sector", "行业"),
+    "persons": ("persons", "人"),
+    "frequency": ("Chosen in share of draws", "入选频率"),
+    "scenario_name": ("Scenario", "情景"),
+    "marginal": ("Extra worker-years per extra {unit}", "每增加1{unit}新增再就业人年"),
+    "worker_years_unit": ("worker-years", "人年"),
+    "coverage_legend": ("Re-employed share", "再就业比例"),
+    "filter": ("Find", "查找"),
+    "left_out_count": ("{count} projects left out, with the reason", "{count}个未入选项目及原因"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "never": ("never", "无法入选"),
+    "sample_data": (
+        "Sample data: the figures come from the packaged sample workbook, not from a planning "
+        "office's own data.",
+        "示例数据：以上数字来自软件自带的示例工作簿，并非规划部门的实际数据。",
+    ),
+    # The Excel shortlist
+    "page_of": ("Page &P of &N", "第 &P 页，共 &N 页"),
+    "summary_title": ("Infrastructure shortlist", "基础设施投资项目清单"),
+    "summary_achieves": ("What the portfolio achieves", "方案成效"),
+    "summary_projects": ("Projects chosen", "入选项目数"),
+    "summary_share": ("Share of worker-years displaced", "占分流职工人年比例"),
+    "summary_peak": ("Re-employed in the peak year {year} (persons)", "高峰年份{year}年再就业人数"),
+    "summary_peak_share": (
+        "Share of the displaced re-employed in the peak year",
+        "高峰年份再就业比例",
+    ),
+    "summary_limits": ("Under which limits (the limits that bind)", "起约束作用的限制"),
+    "summary_count": ("{count} projects or schemes", "{count}个项目或方案组"),
+    "summary_scenario": ("The scenario", "情景设定"),
+    "summary_caveats": ("Caveats", "注意事项"),
+    "summary_record": ("Record", "记录"),
+    "unnamed": ("(unnamed)", "（未命名）"),
+    "caveat_sample": ("Sample data", "示例数据"),
+    "caveat_precision": ("Solver precision", "求解精度"),
+    "precision_words": (
+        "{status}, within a solver precision of {gap}: a difference from another scenario "
+        "smaller than about {bound} worker-years is not a finding.",
+        "{status}，求解精度 {gap}：与其他情景的差异若不到约{bound}，不能视为结论。",
+    ),
+    "caveat_jobs": ("Jobs figures", "就业数据"),
+    "estimates_words": (
+        "{count} of the {total} chosen projects' jobs figures are estimates (basis E); the "
+        "Shortlist sheet gives each figure's source and basis (S: study, R: reported, "
+        "E: estimate).",
+        "{total}个入选项目中有{count}个的就业数据为估算（依据E）；各项目的数据来源与依据见"
+        "“入选项目”表（S：研究，R：报告，E：估算）。",
+    ),
+    "solver": ("Solver", "求解器"),
+    "solve_time": ("Solve time (s)", "求解用时（秒）"),
+    "solved_at": ("Solved at (UTC)", "求解时间（UTC）"),
+    "exported_at": ("Exported at (UTC)", "导出时间（UTC）"),
+    "fingerprint": ("Input fingerprint (SHA-256)", "输入数据指纹（SHA-256）"),
+    "scenario_key": ("Key", "键"),
+    "chart_frontier": ("Worker-years and job-years", "再就业人年与就业人年"),
+}
+
+# ---------------------------------------------------------------------------- table headers
+
+COLUMNS: dict[str, Pair] = {
+    "project_id": ("Project ID", "项目编号"),
+    "name": ("Name", "项目名称"),
+    "sector": ("Sector", "行业"),
+    "region": ("City", "城市"),
+    "capex": ("Capex (亿元)", "投资额（亿元）"),
+    "budget_money": ("Budget money (亿元)", "一般公共预算资金（亿元）"),
+    "bond_money": ("Bond money (亿元)", "专项债券资金（亿元）"),
+    "private_money": ("Social capital (亿元)", "社会资本（亿元）"),
+    "ppp_annual_payment": ("PPP payment (亿元/year)", "PPP年度财政支出责任（亿元/年）"),
+    "ppp_mechanism": ("PPP mechanism", "PPP回报机制"),
+    "duration_years": ("Build years", "建设年限"),
+    "skill_match": ("Skill match", "技能匹配度"),
+    "build_jobs": ("Jobs while built", "建设期岗位"),
+    "operating_jobs": ("Jobs once running", "运营期岗位"),
+    "job_years": ("Job-years", "就业人年"),
+    "open_job_years": ("Job-years open to displaced workers", "可吸纳分流职工人年"),
+    "worker_years": ("Worker-years re-employed", "再就业人年"),
+    "displaced_worker_years": ("Worker-years displaced", "分流职工人年"),
+    "jobs_per_yi": ("Jobs per 亿元 per build year", "每亿元建设期年均岗位"),
+    "source": ("Jobs source, in full", "就业数据来源（全文）"),
+    "jobs_source": ("Jobs source", "就业数据来源"),
+    "basis": ("Basis (S/R/E)", "依据（S/R/E）"),
+    "jobs": ("Jobs", "就业岗位"),
+    "open_jobs": ("Jobs open to displaced workers", "可吸纳分流职工岗位"),
+    "reemployed": ("Re-employed displaced workers (persons)", "再就业分流职工（人）"),
+    "reemployed_share": ("Share of the displaced re-employed", "再就业比例"),
+    "displaced_stock": ("Displaced by then", "累计分流职工"),
+    "ppp_payments": ("PPP payments (亿元)", "PPP财政支出责任（亿元）"),
+    "ppp_ratio_before": ("Existing PPP ratio", "既有财政支出责任比例"),
+    "ppp_note": ("PPP lines", "PPP红线说明"),
+    "start_year": ("Start", "开工年份"),
+    "finish_year": ("Finish", "完工年份"),
+    "reason": ("Reason", "未入选原因"),
+    "break_even_jobs": ("Jobs it would need to enter", "入选所需新增岗位（临界就业数）"),
+    "year": ("Year", "年份"),
+    "capex_spend": ("Spend (亿元)", "支出（亿元）"),
+    "budget_spend": ("Budget spend (亿元)", "预算支出（亿元）"),
+    "fiscal_budget": ("Fiscal budget (亿元)", "财政预算（亿元）"),
+    "bond_spend": ("Bond spend (亿元)", "专项债券支出（亿元）"),
+    "bond_quota": ("Bond quota (亿元)", "新增专项债券额度（亿元）"),
+    "private_spend": ("Social capital spend (亿元)", "社会资本支出（亿元）"),
+    "projects_running": ("Projects running", "在建项目数"),
+    "projects_starting": ("Projects starting", "新开工项目数"),
+    "projects": ("Projects", "项目数"),
+    "displaced": ("Displaced workers", "去产能分流职工"),
+    "coverage": ("Re-employed share", "再就业比例"),
+    "debt_used": ("Debt used (亿元)", "新增债务（亿元）"),
+    "debt_headroom": ("Debt headroom (亿元)", "债务空间（亿元）"),
+    "ppp_existing": ("Existing PPP (亿元/year)", "既有财政支出责任（亿元/年）"),
+    "ppp_new": ("New PPP (亿元/year)", "新增财政支出责任（亿元/年）"),
+    "ppp_ratio": ("PPP ratio", "财政支出责任占一般公共预算支出比例"),
+    "ppp_line": ("PPP line", "财政承受能力红线"),
+    "ppp_line_amount": ("PPP line (亿元/year)", "红线对应额度（亿元/年）"),
+    "ppp_room": ("Room left (亿元/year)", "剩余空间（亿元/年）"),
+    "general_budget_expenditure": ("General budget spending (亿元)", "一般公共预算支出（亿元）"),
+    "share": ("Share of capex", "投资占比"),
+    "min_share": ("Min share", "最低占比"),
+    "max_share": ("Max share", "最高占比"),
+    "family": ("Limit", "约束"),
+    "key": ("About", "对象"),
+    "limit_words": ("Limit", "约束"),
+    "use": ("Used", "已用"),
+    "limit": ("Limit amount", "限额"),
+    "slack": ("Room left", "剩余空间"),
+    "use_share": ("Used", "使用率"),
+    "binding": ("Binds", "是否起约束作用"),
+    "unit": ("Unit", "单位"),
+    "lever": ("Lever", "调节项"),
+    "amount": ("Lever amount", "调节量"),
+    "setting": ("Setting", "设定值"),
+    "status": ("Status", "求解状态"),
+    "objective": ("Objective", "目标值"),
+    "gap": ("Solver precision", "求解精度"),
+    "seconds": ("Seconds", "用时（秒）"),
+    "current": ("Current", "当前设定"),
+    "marginal_worker_years": ("Extra worker-years per unit", "每单位新增再就业人年"),
+    "marginal_job_years": ("Extra job-years per unit", "每单位新增就业人年"),
+    "item": ("Item", "项目"),
+    "value": ("Value", "数值"),
+    "objective_change": ("Worker-years lost if forced in", "强制纳入损失的目标值"),
+    "extra_jobs_needed": ("Jobs it would need to enter", "入选所需新增岗位（临界就业数）"),
+    "within_gap": ("Within solver precision", "在求解精度内"),
+    "in_portfolio": ("Chosen", "已入选"),
+    "frequency": ("Chosen in share of draws", "入选频率"),
+    "class": ("Class", "类别"),
+    "change": ("Change", "变化"),
+    "about": ("About", "对象"),
+    "set": ("Set", "当前设定"),
+    "needed": ("Needed", "所需"),
+    "message": ("What to move", "调整建议"),
+    "sheet": ("Sheet", "工作表"),
+    "problem": ("Problem", "问题"),
+    "row": ("Row", "行"),
+    "column": ("Column", "列"),
+    "input": ("Input", "输入"),
+    "draws": ("Draws", "抽样次数"),
+    "worker_years_median": ("Worker-years, median", "再就业人年（中位数）"),
+    "worker_years_p05": ("Worker-years, 5th percentile", "再就业人年（5%分位）"),
+    "worker_years_p95": ("Worker-years, 95th percentile", "再就业人年（95%分位）"),
+    "core_projects": ("Core projects", "核心项目数"),
+    "borderline_projects": ("Borderline projects", "边缘项目数"),
+    "outside_projects": ("Projects outside", "排除项目数"),
+    "total": ("Total", "合计"),
+}
+
+SHEETS: dict[str, Pair] = {
+    "summary": ("Summary", "摘要"),
+    "shortlist": ("Shortlist", "入选项目"),
+    "not_chosen": ("Not chosen", "未入选项目"),
+    "by_year": ("By year", "分年度"),
+    "by_city": ("By city", "分城市"),
+    "by_sector": ("By sector", "分行业"),
+    "limits": ("Limits", "约束"),
+    "frontier": ("Frontier", "前沿"),
+    "scenario": ("Scenario", "情景"),
+}
+
+# ---------------------------------------------------------------------------- names
+
+SECTOR_NAMES: dict[str, Pair] = {
+    "transport": ("transport", "交通"),
+    "telecom": ("telecom", "通信"),
+    "energy": ("energy", "能源"),
+    "urban_renewal": ("urban renewal", "城市更新"),
+}
+MECHANISM_NAMES: dict[str, Pair] = {
+    "government_pay": ("government pay", "政府付费"),
+    "viability_gap": ("viability-gap funding", "可行性缺口补助"),
+    "user_pay": ("user pay", "使用者付费"),
+}
+STATUSES: dict[str, Pair] = {
+    "optimal": ("optimal", "最优"),
+    "time_limit": ("stopped at the time limit", "达到求解时限"),
+    "infeasible": ("no portfolio", "无可行方案"),
+    "error": ("solver error", "求解出错"),
+    "not solved": ("not solved", "未求解"),
+}
+LEVER_NAMES: dict[str, Pair] = {
+    "fiscal_budget": ("fiscal budget, all years", "财政预算（各年合计）"),
+    "bond_quota": ("bond quota, all years", "新增专项债券额度（各年合计）"),
+    "debt_headroom": ("debt headroom, all cities", "债务空间（各市合计）"),
+    "ppp_line": ("PPP line, all cities", "PPP财政承受能力红线（各市合计）"),
+    "commute_km": ("commuting distance", "通勤距离"),
+}
+UNITS: dict[str, Pair] = {
+    "亿元": ("亿元", "亿元"),
+    "亿元/year": ("亿元/year", "亿元/年"),
+    "km": ("km", "公里"),
+    "project": ("projects", "个项目"),
+    "persons": ("persons", "人"),
+    "worker-years": ("worker-years", "人年"),
+    "": ("", ""),
+}
+# A limit in a planner's words: {key} is the year, the city, the sector or the project.
+LIMIT_NAMES: dict[str, Pair] = {
+    "forced_in": ("{key} must be in (mandatory or forced in)", "{key}必须入选（必建或强制纳入）"),
+    "forced_out": ("{key} must stay out", "{key}须排除"),
+    "exclusive_group": ("At most one variant of scheme {key}", "方案组{key}至多选一"),
+    "fiscal_budget": ("Fiscal budget {key}", "{key}年财政预算"),
+    "bond_quota": ("Bond quota {key}", "{key}年新增专项债券额度"),
+    "debt_headroom": ("{key}'s debt headroom", "{key}债务空间"),
+    "ppp_line": (
+        "{key}'s room under the PPP line ({line} of general budget spending)",
+        "{key}PPP财政承受能力红线内空间（一般公共预算支出的{line}）",
+    ),
+    "government_pay_line": (
+        "{key}'s room for government-pay PPP projects ({line} line)",
+        "{key}政府付费PPP项目空间（{line}线）",
+    ),
+    "sector_min": ("{key}: minimum share of capex", "{key}投资占比下限"),
+    "sector_max": ("{key}: maximum share of capex", "{key}投资占比上限"),
+    "ppp_share_min": ("Social capital: minimum share of capex", "社会资本投资占比下限"),
+    "ppp_share_max": ("Social capital: maximum share of capex", "社会资本投资占比上限"),
+    "coverage_floor": ("{key}: minimum re-employed share", "{key}最低再就业比例"),
+    "years": ("Planning years", "规划年份"),
+}
+# A limit's family, without its key (the Summary lists the keys after it).
+FAMILY_NAMES: dict[str, Pair] = {
+    "forced_in": ("Mandatory or forced-in projects", "必建或强制纳入项目"),
+    "forced_out": ("Projects forced out", "强制排除项目"),
+    "exclusive_group": ("At most one variant per scheme", "同一方案组至多选一"),
+    "fiscal_budget": ("Fiscal budget used up in", "财政预算用尽的年份"),
+    "bond_quota": ("Bond quota used up in", "新增专项债券额度用尽的年份"),
+    "debt_headroom": ("Debt headroom used up in", "债务空间用尽的城市"),
+    "ppp_line": (
+        "No room under the PPP line in (existing ratio / line)",
+        "PPP财政承受能力红线内无空间的城市（既有比例/红线）",
+    ),
+    "government_pay_line": (
+        "No room for government-pay PPP projects in (existing ratio / line)",
+        "政府付费PPP项目无空间的城市（既有比例/红线）",
+    ),
+    "sector_min": ("Sector at its minimum share", "达到投资占比下限的行业"),
+    "sector_max": ("Sector at its maximum share", "达到投资占比上限的行业"),
+    "ppp_share_min": ("Social capital at its minimum share", "社会资本占比达到下限"),
+    "ppp_share_max": ("Social capital at its maximum share", "社会资本占比达到上限"),
+    "coverage_floor": ("Cities at the minimum re-employed share", "达到最低再就业比例的城市"),
+}
+# The diagnosis of an infeasible scenario, for the limits a planner moves most; other
+# conflicts keep the diagnosis's own sentence (English; Chinese where given here).
+CONFLICTS: dict[str, Pair] = {
+    "_numbers": ("", "{limit}：当前设定 {set:,.2f} {unit}，需要 {needed:,.2f} {unit}"),
+    "_words": ("", "{limit}与其他约束冲突（{message}）"),
+    "fiscal_budget": (
+        "",
+        "{key}年财政预算需 {needed:,.1f} 亿元，当前设定 {set:,.1f} 亿元（需增加 {move:,.1f} 亿元）",
+    ),
+    "bond_quota": (
+        "",
+        "{key}年新增专项债券额度需 {needed:,.1f} 亿元，当前设定 {set:,.1f} 亿元"
+        "（需增加 {move:,.1f} 亿元）",
+    ),
+    "debt_headroom": (
+        "",
+        "{place}债务空间需 {needed:,.1f} 亿元，现有 {set:,.1f} 亿元（需增加 {move:,.1f} 亿元）",
+    ),
+    "ppp_line": (
+        "",
+        "{place}新增PPP财政支出责任需 {needed:,.2f} 亿元/年，红线内剩余 {set:,.2f} 亿元/年"
+        "（提高红线或减少该市PPP项目）",
+    ),
+    "coverage_floor": (
+        "",
+        "{place}须再就业 {set:,.0f} 名分流职工，在其他约束下最多 {needed:,.0f} 名"
+        "（降低各市最低再就业比例）",
+    ),
+}
+# Why a project is left out, beyond solution.REASONS: the objective, read with the
+# break-even analysis when it has been run.
+REASON_EXTRA: dict[str, Pair] = {
+    "within_precision": (
+        "forcing it in costs less than the solver's precision",
+        "入选与否的差别在求解精度内",
+    ),
+    "objective_jobs": (
+        "other projects re-employ more within the limits; it would need {jobs} more jobs to enter",
+        "在约束内其他项目带来更多再就业；需再增加 {jobs} 个岗位方可入选",
+    ),
+    "objective_never": (
+        "other projects re-employ more within the limits; no number of jobs brings it in",
+        "在约束内其他项目带来更多再就业；增加岗位也无法入选",
+    ),
+}
+REASON_NAMES: dict[str, Pair] = {code: (REASONS[code], REASONS_ZH[code]) for code in REASONS}
+CLASSES: dict[str, Pair] = {
+    "core": ("core", "核心"),
+    "borderline": ("borderline", "边缘"),
+    "outside": ("outside", "排除"),
+}
+# The inputs two scenarios can differ in (Scenario field → words).
+INPUTS: dict[str, Pair] = {
+    "name": ("Name", "名称"),
+    "fiscal_budget": ("Fiscal budget by year", "各年财政预算"),
+    "fiscal_budget_scale": ("Fiscal budget scale", "财政预算倍数"),
+    "bond_quota": ("Bond quota by year", "各年新增专项债券额度"),
+    "bond_quota_scale": ("Bond quota scale", "新增专项债券额度倍数"),
+    "debt_headroom_scale": ("Debt headroom scale", "债务空间倍数"),
+    "ppp_cap_share": ("PPP line", "PPP财政承受能力红线"),
+    "ppp_government_pay_share": ("Government-pay line", "政府付费项目红线"),
+    "commute_km": ("Commuting distance (km)", "通勤距离（公里）"),
+    "other_jobs_weight": ("Weight of other jobs", "非分流职工岗位权重"),
+    "min_coverage_share": ("Minimum re-employed share per city", "各市最低再就业比例"),
+    "sector_min_share": ("Sector minimum shares", "行业投资占比下限"),
+    "sector_max_share": ("Sector maximum shares", "行业投资占比上限"),
+    "forced_in": ("Projects forced in", "强制纳入项目"),
+    "forced_out": ("Projects forced out", "强制排除项目"),
+    "time_limit_s": ("Solver time limit (s)", "求解时限（秒）"),
+    "mip_gap": ("Solver precision asked", "要求的求解精度"),
+    "discount_rate": ("Discount rate", "贴现率"),
+}
+
+# Every table of pairs, for the test that both languages are there.
+TABLES: dict[str, dict[str, Pair]] = {
+    "TEXT": TEXT,
+    "COLUMNS": COLUMNS,
+    "SHEETS": SHEETS,
+    "SECTOR_NAMES": SECTOR_NAMES,
+    "MECHANISM_NAMES": MECHANISM_NAMES,
+    "STATUSES": STATUSES,
+    "LEVER_NAMES": LEVER_NAMES,
+    "LIMIT_NAMES": LIMIT_NAMES,
+    "FAMILY_NAMES": FAMILY_NAMES,
+    "REASON_EXTRA": REASON_EXTRA,
+    "REASON_NAMES": REASON_NAMES,
+    "CLASSES": CLASSES,
+    "INPUTS": INPUTS,
+}
+
+
+class Labels:
+    """The words of one language. cities: {region id: Chinese name} (the workbook's name_zh),
+    used in Chinese; other cities keep their id."""
+
+    def __init__(self, language: str = "en", cities: Mapping[str, str] | None = None) -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"language must be 'en' or 'zh', got '{language}'")
+        self.language = language
+        self.zh = language == "zh"
+        self.index = 1 if self.zh else 0
+        self.cities = {str(k): str(v) for k, v in (cities or {}).items() if v and v == v}
+
+    @classmethod
+    def for_solution(cls, solution: Any, language: str = "en") -> Labels:
+        r = solution.reemployment
+        return cls(language, dict(zip(r["region"], r["name_zh"], strict=True)))
+
+    def pick(self, pair: Pair) -> str:
+        return pair[self.index]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """A sentence or title, with {placeholders} filled."""
+        return self.pick(TEXT[key]).format(**values)
+
+    def column(self, key: str) -> str:
+        return self.pick(COLUMNS[key]) if key in COLUMNS else key
+
+    def sheet(self, key: str) -> str:
+        return self.pick(SHEETS[key])
+
+    def headers(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The frame with its column keys as headers in this language."""
+        return frame.rename(columns={c: self.column(c) for c in frame.columns})
+
+    def sector(self, sector: str) -> str:
+        return self.pick(SECTOR_NAMES[sector]) if sector in SECTOR_NAMES else str(sector)
+
+    def city(self, region: str) -> str:
+        return self.cities.get(str(region), str(region)) if self.zh else str(region)
+
+    def mechanism(self, mechanism: str) -> str:
+        if not mechanism or mechanism != mechanism:
+            return ""
+        return self.pick(MECHANISM_NAMES[mechanism]) if mechanism in MECHANISM_NAMES else mechanism
+
+    def status(self, status: str) -> str:
+        return self.pick(STATUSES[status]) if status in STATUSES else str(status)
+
+    def lever(self, lever: str) -> str:
+        return self.pick(LEVER_NAMES[lever])
+
+    def unit(self, unit: str) -> str:
+        return self.pick(UNITS[unit]) if unit in UNITS else unit
+
+    def yes_no(self, value: Any) -> str:
+        return self("yes") if bool(value) else self("no")
+
+    def klass(self, name: str) -> str:
+        return self.pick(CLASSES[name])
+
+    def input(self, name: str) -> str:
+        return self.pick(INPUTS[name]) if name in INPUTS else name
+
+    def limit(self, family: str, key: Any, line: float | None = None) -> str:
+        """A limit of the model in words, e.g. "Xuzhou's debt headroom" / "徐州债务空间"."""
+        words = str(key)
+        if family in ("debt_headroom", "ppp_line", "government_pay_line", "coverage_floor"):
+            words = self.city(words)
+        elif family in ("sector_min", "sector_max"):
+            words = self.sector(words)
+        template = LIMIT_NAMES.get(family)
+        if template is None:
+            return f"{family} {words}"
+        shown_line = f"{line:.0%}" if line is not None and line == line else "?"
+        return self.pick(template).format(key=words, line=shown_line)
+
+    def limit_family(self, family: str) -> str:
+        return self.pick(FAMILY_NAMES[family]) if family in FAMILY_NAMES else family
+
+    def list_of(self, items: Any) -> str:
+        return ("、" if self.zh else ", ").join(str(v) for v in items)
+
+    def reason(self, code: str, region: str = "", line: float = 0.0) -> str:
+        """Why a project is left out (solution.REASONS / REASONS_ZH), its city named."""
+        return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line)
+
+    def objective_reason(self, jobs: float | None, within_precision: bool) -> str:
+        """The objective's reason, with the break-even when it is known."""
+        if within_precision:
+            return self.pick(REASON_EXTRA["within_precision"])
+        if jobs is None or jobs != jobs:
+            return self.reason("objective")
+        if math.isinf(jobs):
+            return self.pick(REASON_EXTRA["objective_never"])
+        return self.pick(REASON_EXTRA["objective_jobs"]).format(jobs=self.people(jobs))
+
+    def conflict(self, row: Any) -> str:
+        """One conflict of InfeasibleError.to_frame() as a sentence. In Chinese, a limit
+        without its own sentence is named in words with its numbers (or, with none, the
+        diagnosis's sentence after the limit's name)."""
+        template = self.pick(CONFLICTS[row.limit]) if row.limit in CONFLICTS else ""
+        known = not any(v is None or v != v for v in (row.set, row.needed))
+        if template and known:
+            return template.format(
+                key=row.about,
+                place=self.city(row.about),
+                set=row.set,
+                needed=row.needed,
+                move=row.needed - row.set,
+            )
+        if not self.zh:
+            return str(row.message)
+        what = self.limit(row.limit, row.about)
+        if known:
+            unit = self.unit(str(row.unit))
+            return self.pick(CONFLICTS["_numbers"]).format(
+                limit=what, set=row.set, needed=row.needed, unit=unit
+            )
+        return self.pick(CONFLICTS["_words"]).format(limit=what, message=row.message)
+
+    # ------------------------------------------------------------------------ numbers
+
+    def people(self, value: float, unit: str = "人") -> str:
+        """Persons (or 人年 with unit="人年"): 万 in Chinese from 10,000 on."""
+        if self.zh:
+            if abs(value) >= 1e4:
+                return f"{value / 1e4:,.2f} 万{unit}"
+            return f"{value:,.0f} {unit}"
+        return f"{value:,.0f}"
+
+    def worker_years(self, value: float) -> str:
+        return self.people(value, "人年")
+
+    def money(self, value: float) -> str:
+        return f"{value:,.0f} 亿元" if abs(value) >= 100 else f"{value:,.2f} 亿元"
+
+    @staticmethod
+    def share(value: float) -> str:
+        return f"{value:.1%}"
+
+    def count_axis(self) -> tuple[float, str]:
+        """(divisor, suffix) for a chart axis of counts: 万 in Chinese."""
+        return (1e4, "万") if self.zh else (1.0, "")

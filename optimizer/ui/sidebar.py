@@ -1,0 +1,165 @@
+"""The sidebar: the workbook, then the scenario's controls (drawn from controls.CONTROLS)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from .. import loader
+from ..loader import PlanningData
+from . import controls
+from .controls import CONTROLS, PPP_LINES
+from .labels import LANGUAGES, Labels
+from .state import AppState
+
+
+def language(state: AppState) -> Labels:
+    chosen = st.sidebar.radio(
+        "Language / 语言",
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key="language",
+        horizontal=True,
+    )
+    return Labels(chosen)
+
+
+def workbook(
+    state: AppState,
+    labels: Labels,
+    load: Callable[[bytes], PlanningData],
+    sample: bytes,
+    template: bytes,
+) -> None:
+    """The workbook in use (state "workbook"): the sample, or a good upload; a bad upload is
+    listed and the last good workbook kept."""
+    source = st.sidebar.radio(
+        labels("data"),
+        ["sample", "upload"],
+        index=["sample", "upload"].index(state.get("workbook_source", "sample")),
+        # Widgets whose shown options depend on the language get a key per language:
+        # Streamlit keeps a choice by its shown label, which a switch of language would orphan.
+        key=f"source_{labels.language}",
+        format_func=lambda v: labels("use_sample" if v == "sample" else "use_upload"),
+    )
+    if "workbook" not in state:
+        state.set("workbook", sample)
+    if source == "upload":
+        uploaded = st.sidebar.file_uploader(labels("upload"), type=["xlsx"], key="upload")
+        if uploaded is not None:
+            try:
+                load(uploaded.getvalue())
+                state.set("workbook", uploaded.getvalue())
+            except loader.WorkbookError as error:
+                st.error(labels("bad_upload"))
+                st.dataframe(_problems(error, labels), hide_index=True, width="stretch")
+    elif state.get("workbook_source") == "upload":
+        state.set("workbook", sample)
+    state.set("workbook_source", source)
+    st.sidebar.download_button(
+        labels("template"), template, "template.xlsx", on_click="ignore", key="template"
+    )
+
+
+def _problems(error: loader.WorkbookError, labels: Labels) -> pd.DataFrame:
+    frame = error.to_frame().rename(columns={"message": "problem"})
+    return labels.headers(frame)
+
+
+def follow_workbook(state: AppState, data: PlanningData) -> None:
+    """A new workbook resets the sidebar to its own settings (the time limit at most
+    APP_TIME_LIMIT); a scenario loaded from a file fills the sidebar, its time limit too."""
+    if state.get("fingerprint") != data.fingerprint:
+        state.set("fingerprint", data.fingerprint)
+        state.pop("last_good")  # another workbook's scenario is no fallback
+        values = controls.controls_from(data)
+        limit = min(values["time_limit"], controls.APP_TIME_LIMIT)
+        state.reset_sidebar({**values, "time_limit": limit})
+    if "pending_scenario" in state:
+        state.reset_sidebar(controls.controls_from(data, state.pop("pending_scenario")))
+
+
+def _number(labels: Labels, state: AppState, key: str, **extra: Any) -> float:
+    """A slider or number box for CONTROLS[key], its range extended to a loaded value."""
+    c = CONTROLS[key]
+    value = state.defaults.get(key)
+    widget = st.sidebar.slider if c.widget == "slider" else st.sidebar.number_input
+    return widget(labels(c.label), c.bottom(value), c.top(value), step=c.step, key=key, **extra)
+
+
+def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> dict[str, Any]:
+    """Every scenario control's value, as controls.scenario_from takes them."""
+    defaults = state.defaults
+    sidebar = st.sidebar
+    sidebar.header(labels("scenario"))
+    version = state.table_version
+    money = sidebar.data_editor(
+        defaults["money_table"],
+        key=f"money_table_{version}",
+        hide_index=True,
+        disabled=["year"],
+        width="stretch",
+        column_config={
+            # Short headers: the sidebar is narrow; the caption below says them in full.
+            "year": st.column_config.NumberColumn(labels("year"), format="%d", width=52),
+            "fiscal_budget": st.column_config.NumberColumn(
+                labels("budget_short"), min_value=0, format="%.1f", width=78
+            ),
+            "bond_quota": st.column_config.NumberColumn(
+                labels("bonds_short"), min_value=0, format="%.1f", width=78
+            ),
+        },
+    )
+    sidebar.caption(labels("money_table"))
+    state.fill_controls()
+    values: dict[str, Any] = {"money_table": money, "mip_gap": defaults["mip_gap"]}
+    values["budget_scale"] = _number(labels, state, "budget_scale")
+    values["debt_scale"] = _number(labels, state, "debt_scale")
+    values["ppp_choice"] = sidebar.radio(
+        labels("ppp_line"),
+        [*PPP_LINES, controls.OTHER],
+        key="ppp_choice",
+        horizontal=True,  # "other · 其他" reads in both languages: one key for both
+    )
+    values["ppp_custom"] = state.get("ppp_custom")
+    if values["ppp_choice"] == controls.OTHER:
+        values["ppp_custom"] = _number(labels, state, "ppp_custom", format="%.3f")
+    for key in ("commute", "other_weight", "coverage"):
+        values[key] = _number(labels, state, key)
+    with sidebar.expander(labels("sectors")):
+        sectors = defaults["sector_table"].assign(
+            name=[labels.sector(s) for s in defaults["sector_table"]["sector"]]
+        )
+        edited = st.data_editor(
+            sectors[["sector", "name", "min_share", "max_share"]],
+            key=f"sector_table_{version}",
+            hide_index=True,
+            disabled=["sector", "name"],
+            width="stretch",
+            column_config={
+                "sector": None,
+                "name": st.column_config.TextColumn(labels("sector")),
+                "min_share": st.column_config.NumberColumn(
+                    labels("min"), min_value=0.0, max_value=1.0
+                ),
+                "max_share": st.column_config.NumberColumn(
+                    labels("max"), min_value=0.0, max_value=1.0
+                ),
+            },
+        )
+        values["sector_table"] = edited.drop(columns=["name"])
+    ids = data.projects["project_id"].tolist()
+    names = dict(zip(data.projects["project_id"], data.projects["name"], strict=True))
+
+    def label_of(pid: str) -> str:
+        return f"{pid} · {names.get(pid, '')}"
+
+    for key in ("forced_in", "forced_out"):
+        values[key] = sidebar.multiselect(
+            labels(key), ids, format_func=label_of, key=key, placeholder=labels("choose")
+        )
+    values["time_limit"] = _number(labels, state, "time_limit")
+    return values

@@ -1,0 +1,342 @@
+"""The page below the sidebar: the headline, then one function per tab.
+
+Each function places what optimizer.views computes; a notebook can call the same views.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from .. import tradeoffs, views
+from ..export import read_scenario
+from ..loader import PlanningData
+from ..scenario import Scenario, ScenarioError
+from ..schema import SECTORS
+from ..solution import Solution
+from .controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
+from .labels import Labels
+from .state import AppState, difference
+
+
+@dataclass
+class Page:
+    """What every tab needs: the data, the result, the words and the session."""
+
+    data: PlanningData
+    solution: Solution
+    scenario: Scenario
+    scenario_json: str
+    labels: Labels
+    state: AppState
+    time_limit: float
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.data.fingerprint, self.scenario_json)
+
+    def analysis(self, kind: str) -> Any:
+        return self.state.analyses.get((kind, *self.key))
+
+    def keep(self, kind: str, result: Any) -> Any:
+        return self.state.analyses.put((kind, *self.key), result)
+
+
+def table(frame: pd.DataFrame, labels: Labels | None = None, **extra: Any) -> None:
+    """A table as a planner reads it: numbers with thousands separators, shares and the
+    solver's precision as percentages, an empty cell as a dash (not "None"), no index."""
+    percent = set()
+    if labels is not None:
+        percent = {labels.column(k) for k in PERCENT_COLUMNS}
+    config = {}
+    for column in frame.columns:
+        if column in percent:
+            config[column] = st.column_config.NumberColumn(format="percent")
+        elif pd.api.types.is_float_dtype(frame[column]):
+            config[column] = st.column_config.NumberColumn(format="localized")
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=config, placeholder="—", **extra
+    )
+
+
+PERCENT_COLUMNS = ("gap", "skill_match", "coverage", "share", "use_share", "frequency")
+
+
+# ---------------------------------------------------------------------------- headline
+
+
+def infeasible(page_labels: Labels, data: PlanningData, conflicts, failure) -> None:
+    """No result: the diagnosis (which limits to move, by how much) or the solver's error."""
+    if conflicts is None:
+        st.error(page_labels("solver_error", message=failure))
+        return
+    st.error(page_labels("infeasible"))
+    names = dict(zip(data.regions["region"], data.regions["name_zh"], strict=True))
+    for message in views.conflict_lines(conflicts, page_labels.language, names):
+        st.markdown(f"- {message}")
+    table(views.conflicts_table(conflicts, page_labels.language, names), page_labels)
+
+
+def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
+    """The banner, eight figures (the first two against the previous scenario, or "within
+    solver precision" when the change is smaller than the two solves' precision) and the
+    Excel download."""
+    labels, solution = page.labels, page.solution
+    kind, message = views.status_message(solution, labels.language)
+    (st.success if kind == "success" else st.warning)(message)
+    # Eight figures in two rows of four: a value a little smaller than Streamlit's default,
+    # so "1,008 / 2,083 / 2,251" and "55.52 万人年" are not cut off.
+    st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
+    previous = page.state.headline_change(page.scenario_json, solution)
+    metrics = views.headline_metrics(solution, labels.language)
+    columns = st.columns(4) + st.columns(4)
+    units = (labels("worker_years_unit"), labels("persons"))
+    for k, (column, (label, value, number, help_text)) in enumerate(
+        zip(columns, metrics, strict=True)
+    ):
+        delta, colour, arrow = None, "normal", "auto"
+        if previous is not None and k in (0, 1):
+            before = previous.worker_years if k == 0 else previous.reemployed_peak
+            change = difference(
+                number,
+                before,
+                after_objective=solution.objective,
+                after_gap=solution.gap,
+                before_objective=previous.objective,
+                before_gap=previous.gap,
+            )
+            if change.within_precision or round(change.value):
+                delta = change.describe(units[k], labels.language)
+            if change.within_precision:
+                colour, arrow = "off", "off"
+        if delta:
+            help_text = f"{help_text or label}\n\n{labels('vs_previous')}: {delta}"
+        column.metric(label, value, delta, delta_color=colour, delta_arrow=arrow, help=help_text)
+    st.download_button(
+        labels("download_excel"),
+        shortlist,
+        "shortlist.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="download_excel",
+        type="primary",
+    )
+
+
+# ---------------------------------------------------------------------------- tabs
+
+
+def result_tab(page: Page) -> None:
+    labels, solution, language = page.labels, page.solution, page.labels.language
+    st.plotly_chart(views.reemployment_year_figure(solution, language), width="stretch")
+    left, right = st.columns(2)
+    left.plotly_chart(views.year_figure(solution, language), width="stretch")
+    right.plotly_chart(views.sector_figure(solution, language), width="stretch")
+    left.plotly_chart(views.city_figure(solution, language), width="stretch")
+    right.plotly_chart(views.ppp_figure(solution, language), width="stretch")
+    notes = views.ppp_notes(solution, language)
+    if notes:
+        right.caption(labels("ppp_notes"))
+        right.markdown("\n".join(f"- {note}" for note in notes))
+    st.subheader(labels("binding"))
+    table(views.limits_table(solution, language), labels)
+
+
+def map_tab(page: Page, figure: go.Figure) -> None:
+    st.plotly_chart(figure, width="stretch")
+
+
+def _progress() -> Callable[[int, int], None]:
+    bar = st.progress(0.0)
+    return lambda done, total: bar.progress(done / max(total, 1), text=f"{done} / {total}")
+
+
+def _slider(labels: Labels, key: str, container: Any = st) -> float:
+    c = CONTROLS[key]
+    return container.slider(labels(c.label), c.low, c.high, c.default, c.step, key=key)
+
+
+def tradeoffs_tab(page: Page) -> None:
+    labels, data, scenario, language = page.labels, page.data, page.scenario, page.labels.language
+    st.subheader(labels("frontier"))
+    a, b, c = st.columns(3)
+    lever = a.selectbox(
+        labels("lever"),
+        list(tradeoffs.LEVERS),
+        format_func=labels.lever,
+        key=f"frontier_lever_{language}",
+    )
+    points = _slider(labels, "frontier_points", b)
+    gap = c.select_slider(
+        labels("analysis_gap"),
+        list(ANALYSIS_GAPS),
+        ANALYSIS_GAP,
+        key="analysis_gap",
+        format_func=lambda v: f"{v:.1%}",
+    )
+    # Every analysis: the chosen precision, and at most APP_TIME_LIMIT a solve.
+    def options() -> tradeoffs.RunOptions:
+        return tradeoffs.RunOptions(
+            progress=_progress(), mip_gap=gap, time_limit_s=min(page.time_limit, APP_TIME_LIMIT)
+        )
+
+    if st.button(labels("run_frontier"), key="run_frontier"):
+        page.keep(
+            "frontier",
+            tradeoffs.frontier(data, scenario, lever, points, options=options()),
+        )
+    frontier = page.analysis("frontier")
+    if frontier is not None:
+        st.plotly_chart(views.frontier_figure(frontier, language), width="stretch")
+        table(views.frontier_table(frontier, language), labels)
+
+    st.subheader(labels("grid"))
+    a, b = st.columns(2)
+    levers = list(tradeoffs.LEVERS)
+    lever_x = a.selectbox(labels("lever_x"), levers, 0, labels.lever, key=f"grid_x_{language}")
+    lever_y = b.selectbox(labels("lever_y"), levers, 1, labels.lever, key=f"grid_y_{language}")
+    if st.button(labels("run_grid"), key="run_grid", disabled=lever_x == lever_y):
+        page.keep(
+            "grid",
+            tradeoffs.frontier_grid(
+                data, scenario, (lever_x, lever_y), (5, 5), options=options()
+            ),
+        )
+    grid = page.analysis("grid")
+    if grid is not None:
+        st.plotly_chart(views.grid_figure(grid, language), width="stretch")
+
+    st.subheader(labels("break_even"))
+    if st.button(labels("run_break_even"), key="run_break_even"):
+        page.keep(
+            "break_even",
+            tradeoffs.break_even(
+                data, scenario, include_chosen=False, options=options()
+            ),
+        )
+    break_even = page.analysis("break_even")
+    if break_even is not None:
+        st.caption(labels("break_even_note"))
+        table(views.break_even_table(break_even, page.solution, language), labels)
+
+    st.subheader(labels("robustness"))
+    a, b = st.columns(2)
+    draws = _slider(labels, "draws", a)
+    spread = _slider(labels, "spread", b)
+    if st.button(labels("run_robustness"), key="run_robustness"):
+        page.keep(
+            "robustness",
+            tradeoffs.robustness(
+                data, scenario, draws=draws, spread=spread, options=options()
+            ),
+        )
+    result = page.analysis("robustness")
+    if result is not None:
+        table(views.robustness_table(result, language), labels)
+        st.plotly_chart(views.robustness_figure(result, language), width="stretch")
+
+
+def compare_tab(page: Page) -> None:
+    labels, state, solution, language = page.labels, page.state, page.solution, page.labels.language
+    saved = state.saved
+    a, b = st.columns([3, 1])
+    name = a.text_input(
+        labels("save_as"), value=f"{labels('scenario_name')} {len(saved) + 1}", key="save_name"
+    )
+    if b.button(labels("save"), key="save_scenario"):
+        state.save(name, solution)
+    if saved:
+        shown = views.compare_shown({**saved, labels("current"): solution}, language)
+        item = labels.column("item")
+        st.dataframe(
+            shown.rename_axis(item).reset_index(),
+            hide_index=True,
+            width="stretch",
+            column_config={item: st.column_config.TextColumn(width="large")},
+        )
+        other = st.selectbox(labels("compare_with"), list(saved), key="compare_with")
+        before = saved[other]
+        for label, after_value, before_value, unit in (
+            (labels("worker_years"), solution.worker_years, before.worker_years, "worker_years"),
+            (labels("reemployed"), solution.reemployed_peak, before.reemployed_peak, "persons"),
+        ):
+            change = difference(
+                after_value,
+                before_value,
+                after_objective=solution.objective,
+                after_gap=solution.gap,
+                before_objective=before.objective,
+                before_gap=before.gap,
+            )
+            unit_words = labels("worker_years_unit" if unit == "worker_years" else "persons")
+            words = change.describe(unit_words, language)
+            st.markdown(labels("compare_line", label=label, other=other, change=words))
+        st.caption(labels("inputs_differ"))
+        inputs = views.inputs_differ(before, solution, language, page.data)
+        if inputs.empty:
+            st.info(labels("inputs_same"))
+        else:
+            inputs.columns = [labels("input"), other, labels("current")]
+            st.dataframe(inputs, hide_index=True, width="stretch")
+        changes = views.portfolio_changes(before, solution, language)
+        if changes.empty:
+            st.info(labels("no_change"))
+        else:
+            st.dataframe(changes, hide_index=True, width="stretch")
+    else:
+        st.info(labels("saved_none"))
+    st.download_button(
+        labels("download_scenario"),
+        page.scenario_json,
+        "scenario.json",
+        mime="application/json",
+        on_click="ignore",
+        key="download_scenario",
+    )
+    loaded = st.file_uploader(
+        labels("upload_scenario"), type=["json", "xlsx"], key="upload_scenario"
+    )
+    if loaded is not None and state.get("loaded_scenario") != loaded.file_id:
+        try:
+            content = loaded.getvalue()
+            if content[:2] == b"PK":  # an Excel shortlist: its Scenario sheet
+                try:
+                    pending = read_scenario(io.BytesIO(content))
+                except ScenarioError:
+                    raise
+                except Exception as exc:  # openpyxl and json raise many kinds
+                    raise ScenarioError(f"no readable Scenario sheet ({exc})") from None
+            else:
+                pending = Scenario.from_json(content.decode("utf-8-sig"))
+            pending.check_against(page.data)
+            state.set("pending_scenario", pending)
+            state.set("loaded_scenario", loaded.file_id)
+            st.rerun()
+        except (ScenarioError, UnicodeDecodeError, ValueError) as error:
+            state.pop("pending_scenario")
+            st.error(labels("bad_scenario", message=error))
+
+
+def shortlist_tab(page: Page) -> None:
+    labels, solution, language = page.labels, page.solution, page.labels.language
+    shortlist = views.shortlist_table(solution, language)
+    a, b = st.columns(2)
+    needle = a.text_input(labels("filter"), key="shortlist_filter", placeholder="🔎")
+    only = b.multiselect(
+        labels("sector"),
+        [labels.sector(s) for s in SECTORS],
+        key=f"shortlist_sectors_{language}",
+        placeholder=labels("choose"),
+    )
+    shown = views.filter_shortlist(shortlist, needle, only, language)
+    table(shown, labels)
+    st.caption(f"{len(shown)} / {len(shortlist)}")
+    left_out = views.not_chosen_table(solution, language, page.analysis("break_even"))
+    with st.expander(labels("left_out_count", count=len(left_out))):
+        table(left_out, labels)

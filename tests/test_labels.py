@@ -1,0 +1,212 @@
+"""Words: every label in both languages, Chinese a planner reads, and real reasons."""
+
+from __future__ import annotations
+
+import io
+import re
+import string
+import sys
+from collections.abc import Iterator
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+import optimizer
+from optimizer import Scenario, solve, views
+from optimizer.export import export_workbook
+from optimizer.schema import SECTORS
+from optimizer.ui.labels import TABLES, Labels
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_every_label_exists_in_both_languages(table: str) -> None:
+    for key, pair in TABLES[table].items():
+        assert len(pair) == 2, (table, key)
+        en, zh = pair
+        assert en.strip(), (table, key)
+        assert zh.strip(), (table, key)
+        assert CJK.search(zh), f"{table}[{key}] has no Chinese: {zh!r}"
+        # The same placeholders in both, so either language fills from the same values.
+        assert fields(en) == fields(zh), (table, key)
+
+
+def test_the_standard_terms_are_used() -> None:
+    chinese = " ".join(zh for table in TABLES.values() for _, zh in table.values())
+    for term in ("一般公共预算支出", "新增专项债券额度", "财政支出责任占一般公共预算支出比例"):
+        assert term in chinese
+    for term in ("政府和社会资本合作（PPP）", "财政承受能力", "去产能分流职工", "求解精度"):
+        assert term in chinese
+    # One word for the solver's gap; no financial "break-even" next to PPP; 未入选, not 被移出.
+    for banned in ("最优性差距", "间隙", "盈亏平衡", "被移出", "一般预算（", "PPP支出占比"):
+        assert banned not in chinese, banned
+
+
+@pytest.fixture(scope="module")
+def solution(sample: optimizer.PlanningData) -> optimizer.Solution:
+    return solve(sample, Scenario(time_limit_s=10))
+
+
+def test_each_reason_names_a_real_limit(
+    sample: optimizer.PlanningData, solution: optimizer.Solution
+) -> None:
+    projects = sample.projects.set_index("project_id")
+    chosen = set(solution.chosen_starts)
+    standing = solution.by_region.set_index("region")
+    debt = solution.limits[solution.limits["family"] == "debt_headroom"].set_index("key")
+    last_year = max(sample.planning_years)
+    words_en = views.not_chosen_reasons(solution, "en")
+    words_zh = views.not_chosen_reasons(solution, "zh")
+    names = dict(zip(sample.regions["region"], sample.regions["name_zh"], strict=True))
+    assert set(solution.not_chosen["reason_code"]) - {"objective"}, "only the objective?"
+    for row, en, zh in zip(solution.not_chosen.itertuples(), words_en, words_zh, strict=True):
+        p = projects.loc[row.project_id]
+        code, city = row.reason_code, row.region
+        if code == "excluded":
+            assert p["excluded"]
+        elif code == "cannot_finish":
+            assert p["earliest_start"] + p["duration_years"] - 1 > last_year or (
+                p["earliest_start"] > last_year
+            )
+        elif code == "variant_chosen":
+            group = p["exclusive_group"]
+            assert any(projects.at[q, "exclusive_group"] == group for q in chosen)
+        elif code == "prerequisite_out":
+            assert p["requires"]
+            assert p["requires"] not in chosen
+        elif code == "ppp_over_line":
+            assert standing.at[city, "ppp_ratio_before"] > standing.at[city, "ppp_line"]
+            assert p["ppp_annual_payment"] > 0
+        elif code == "government_pay_over_line":
+            line = standing.at[city, "government_pay_line"]
+            assert standing.at[city, "ppp_ratio_before"] > line
+        elif code == "debt_used":
+            # The city's debt headroom limit has less room left than the project's bonds.
+            assert row.project_id not in chosen
+            assert debt.at[city, "slack"] < p["capex"] * p["bond_share"] + 1e-9
+        else:
+            assert code in ("objective", "ppp_room_used", "government_pay_room_used")
+        if code not in ("objective", "excluded", "cannot_finish", "variant_chosen", "forced_out"):
+            assert city in en or code == "prerequisite_out", en
+            assert names[city] in zh or code == "prerequisite_out", zh
+        assert CJK.search(zh), zh
+        assert not CJK.search(en), en
+
+
+def test_the_objective_reason_gives_the_break_even(solution: optimizer.Solution) -> None:
+    left_out = solution.not_chosen
+    by_objective = left_out.loc[left_out["reason_code"] == "objective", "project_id"].tolist()
+    assert len(by_objective) >= 3
+    first, second, third = by_objective[:3]
+    table = pd.DataFrame(
+        {
+            "project_id": [first, second, third],
+            "extra_jobs_needed": [1234.4, 5.0, float("inf")],
+            "within_gap": [False, True, False],
+            "objective_change": [10.0, 0.0, float("inf")],
+            "status": ["optimal"] * 3,
+        }
+    )
+    reasons = dict(
+        zip(left_out["project_id"], views.not_chosen_reasons(solution, "en", table), strict=True)
+    )
+    assert "1,234 more jobs" in reasons[first]
+    assert reasons[second] == "forcing it in costs less than the solver's precision"
+    assert "no number of jobs" in reasons[third]
+    chinese = views.not_chosen_reasons(solution, "zh", table)
+    assert "入选与否的差别在求解精度内" in chinese
+    shown = views.break_even_table(table, solution, "zh")
+    # Names beside the ids; the informative row (a finite number of jobs) first; within
+    # precision marked.
+    assert list(shown.columns[:3]) == ["项目编号", "项目名称", "城市"]
+    assert shown.iloc[0]["项目编号"] == first
+    assert list(shown["在求解精度内"]) == ["否", "是", "否"]
+
+
+def test_binding_limits_read_as_words(solution: optimizer.Solution) -> None:
+    table = views.limits_table(solution, "en")
+    words = " ".join(table["Limit"])
+    for code in ("forced_in", "exclusive_group", "ppp_line", "debt_headroom", "≤"):
+        assert code not in words
+    ppp = solution.binding_limits["family"].isin(["ppp_line", "government_pay_line"])
+    if ppp.any():
+        notes = [n for n in table["PPP lines"] if n]
+        assert notes
+        assert all("existing commitments" in n and "room left" in n for n in notes)
+    chinese = views.limits_table(solution, "zh")
+    assert all(CJK.search(w) for w in chinese["约束"])
+
+
+def chinese_headers(headers: list[object]) -> list[object]:
+    """Headers with no Chinese in them (project ids are the only English a planner sees)."""
+    return [h for h in headers if h is not None and not CJK.search(str(h))]
+
+
+def test_the_chinese_excel_file_has_no_english_headers(solution: optimizer.Solution) -> None:
+    buffer = io.BytesIO()
+    frontier = pd.DataFrame({"amount": [1.0, 2.0], "setting": [0.5, 1.0], "status": "optimal"})
+    frontier = frontier.assign(worker_years=[1.0, 2.0], job_years=[2.0, 3.0])
+    export_workbook(solution, buffer, language="zh", frontier=frontier, break_even={"X": 3.0})
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    for sheet in book.worksheets:
+        header_row = 2 if sheet.title == "摘要" else 1
+        headers = [c.value for c in sheet[header_row]]
+        assert not chinese_headers(headers), (sheet.title, headers)
+    summary = [row[0] for row in book["摘要"].iter_rows(min_row=3, values_only=True)]
+    assert not chinese_headers(summary)
+    shortlist = pd.read_excel(io.BytesIO(buffer.getvalue()), sheet_name="入选项目").iloc[:-1]
+    names_zh = set(solution.reemployment["name_zh"])
+    assert set(shortlist["城市"]) <= names_zh
+    assert set(shortlist["行业"]) <= {Labels("zh").sector(s) for s in SECTORS}
+    not_chosen = pd.read_excel(io.BytesIO(buffer.getvalue()), sheet_name="未入选项目")
+    assert not_chosen["未入选原因"].iloc[:-1].map(lambda v: bool(CJK.search(str(v)))).all()
+
+
+@pytest.fixture
+def keep_main_module() -> Iterator[None]:
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
+def test_no_table_in_chinese_has_an_english_header(keep_main_module) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["language"] = "zh"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="save_name").set_value("基线").run()
+    at.button(key="save_scenario").click().run()
+    at.sidebar.slider(key="budget_scale").set_value(1.2).run()
+    at.slider(key="frontier_points").set_value(3)
+    at.select_slider(key="analysis_gap").set_value(0.02)
+    at.button(key="run_frontier").click().run()
+    at.slider(key="draws").set_value(10)
+    at.button(key="run_robustness").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [f.value for f in at.main.dataframe]
+    assert len(shown) >= 7  # limits, frontier, robustness, compare ×3, shortlist, left out
+    for frame in shown:
+        headers = list(frame.columns)
+        if "项目" in headers:  # the comparison: one row a figure, named in the first column
+            headers += list(frame["项目"])
+        assert not chinese_headers([h for h in headers if h != "基线"]), headers
+    words = " ".join(str(v) for f in shown for c in f.columns for v in f[c].astype(str))
+    words = re.sub(
+        r"(?<![A-Za-z0-9])[A-Z]+\d*-[A-Za-z0-9-]+", "", words
+    )  # ids (projects, schemes) stay as typed
+    for english in ("optimal", "time_limit", "infeasible", "transport", "Nanjing", "Xuzhou"):
+        assert english not in words, english
+    assert "南京" in words
+    assert "交通" in words
+    # Widgets: no English placeholder ("Choose options") and Chinese labels.
+    assert all(m.placeholder == "请选择" for m in at.multiselect)
+    assert at.metric[0].label.startswith("再就业人年")
+    assert "万" in at.metric[0].value

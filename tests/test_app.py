@@ -366,3 +366,20 @@ def test_break_even_names_projects_and_feeds_the_reasons(app: AppTest) -> None:
     left_out = next(f.value for f in app.dataframe if "Reason" in f.value.columns)
     assert "Jobs it would need to enter" in left_out.columns
     assert left_out["Reason"].str.contains("more jobs to enter|solver's precision").all()
+
+
+def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
+    app: AppTest,
+) -> None:
+    from optimizer.ui import controls
+
+    radio = app.sidebar.radio(key="ppp_choice")
+    assert "other" in radio.options
+    radio.set_value(controls.OTHER).run()
+    assert not app.exception
+    app.sidebar.radio(key="language").set_value("zh").run()
+    assert not app.exception
+    radio = app.sidebar.radio(key="ppp_choice")
+    assert "其他" in radio.options
+    assert "other" not in " ".join(radio.options)
+    assert radio.value == controls.OTHER

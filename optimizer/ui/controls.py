@@ -84,7 +84,7 @@ CONTROL_KEYS = (
 
 # The PPP lines a planner picks from; anything else is "other" with its own value.
 PPP_LINES = {"10 %": 0.10, "7 %": 0.07, "5 %": 0.05}
-OTHER = "other · 其他"  # shown as is in both languages
+OTHER = "other"  # the radio's value; shown as Labels' "ppp_other"
 
 
 def controls_from(data: PlanningData, scenario: Scenario | None = None) -> dict[str, Any]:

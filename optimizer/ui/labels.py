@@ -59,6 +59,7 @@ TEXT: dict[str, Pair] = {
         "PPP财政承受能力红线（财政支出责任占一般公共预算支出比例）",
     ),
     "ppp_custom": ("PPP line, own value", "PPP红线自定义"),
+    "ppp_other": ("other", "其他"),
     "commute": ("Commuting distance (km)", "通勤距离（公里）"),
     "other_weight": ("Weight of jobs no displaced worker takes", "非分流职工岗位权重"),
     "coverage": ("Minimum re-employed share in every city", "各市最低再就业比例"),

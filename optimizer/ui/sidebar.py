@@ -122,7 +122,9 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
         labels("ppp_line"),
         [*PPP_LINES, controls.OTHER],
         key="ppp_choice",
-        horizontal=True,  # "other · 其他" reads in both languages: one key for both
+        horizontal=True,
+        # One value in both languages (so a switch keeps the choice); the words follow it.
+        format_func=lambda v: labels("ppp_other") if v == controls.OTHER else v,
     )
     values["ppp_custom"] = state.get("ppp_custom")
     if values["ppp_choice"] == controls.OTHER:

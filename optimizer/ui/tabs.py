@@ -180,6 +180,7 @@ def tradeoffs_tab(page: Page) -> None:
         key="analysis_gap",
         format_func=lambda v: f"{v:.1%}",
     )
+
     # Every analysis: the chosen precision, and at most APP_TIME_LIMIT a solve.
     def options() -> tradeoffs.RunOptions:
         return tradeoffs.RunOptions(
@@ -204,9 +205,7 @@ def tradeoffs_tab(page: Page) -> None:
     if st.button(labels("run_grid"), key="run_grid", disabled=lever_x == lever_y):
         page.keep(
             "grid",
-            tradeoffs.frontier_grid(
-                data, scenario, (lever_x, lever_y), (5, 5), options=options()
-            ),
+            tradeoffs.frontier_grid(data, scenario, (lever_x, lever_y), (5, 5), options=options()),
         )
     grid = page.analysis("grid")
     if grid is not None:
@@ -216,9 +215,7 @@ def tradeoffs_tab(page: Page) -> None:
     if st.button(labels("run_break_even"), key="run_break_even"):
         page.keep(
             "break_even",
-            tradeoffs.break_even(
-                data, scenario, include_chosen=False, options=options()
-            ),
+            tradeoffs.break_even(data, scenario, include_chosen=False, options=options()),
         )
     break_even = page.analysis("break_even")
     if break_even is not None:
@@ -232,9 +229,7 @@ def tradeoffs_tab(page: Page) -> None:
     if st.button(labels("run_robustness"), key="run_robustness"):
         page.keep(
             "robustness",
-            tradeoffs.robustness(
-                data, scenario, draws=draws, spread=spread, options=options()
-            ),
+            tradeoffs.robustness(data, scenario, draws=draws, spread=spread, options=options()),
         )
     result = page.analysis("robustness")
     if result is not None:

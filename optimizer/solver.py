@@ -231,3 +231,71 @@ def _read_cbc(model: SelectionModel, seconds: float, limit: float, gap: float) -
         seconds,
         pulp.LpStatus.get(problem.status, "unknown"),
     )
+
+
+class KeptModel:
+    """A selection model kept in HiGHS between solves. The first run builds it (through
+    PuLP); later runs change bounds in place, may start from a given portfolio, and run
+    again, which is much cheaper than a rebuild for a frontier or a break-even sweep."""
+
+    def __init__(
+        self,
+        model: SelectionModel,
+        *,
+        time_limit: float,
+        gap: float,
+        node_limit: int | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
+        self.model = model
+        self._engine = highs_engine(time_limit, gap, node_limit, stop)
+        self._built = False
+
+    @property
+    def _highs(self):  # noqa: ANN202 (highspy.Highs)
+        return self.model.problem.solverModel
+
+    def set_stopping(self, time_limit: float, gap: float) -> None:
+        """The time limit and gap of the next run."""
+        if self._built:
+            self._highs.setOptionValue("time_limit", float(time_limit))
+            self._highs.setOptionValue("mip_rel_gap", float(gap))
+        else:
+            self._engine.timeLimit, self._engine.gapRel = float(time_limit), float(gap)
+
+    def set_row_upper(self, name: str, value: float) -> None:
+        """A "≤" row's right-hand side (a budget, quota, headroom or PPP room)."""
+        import highspy
+
+        constraint = self.model.problem.get_constraint_by_name(name)
+        constraint.constant = -float(value)  # PuLP keeps the right-hand side negated
+        if self._built:
+            self._highs.changeRowBounds(constraint.index, -highspy.kHighsInf, float(value))
+
+    def set_bounds(self, variable: pulp.LpVariable, low: float, high: float) -> None:
+        variable.lowBound, variable.upBound = low, high
+        if self._built:
+            self._highs.changeColBounds(variable.index, low, high)
+
+    def run(self, start: list[float] | None = None) -> SolverRun:
+        """Solve; `start`: every column's value of a feasible portfolio to start from."""
+        import highspy
+
+        started = time.perf_counter()
+        if not self._built:
+            self.model.problem.solve(self._engine)
+            self._built = True
+        else:
+            if start is not None:
+                solution = highspy.HighsSolution()
+                solution.col_value = start
+                solution.value_valid = True
+                self._highs.setSolution(solution)
+            self._highs.run()
+            status, solution_status = self._engine.findSolutionValues(self.model.problem)
+            self.model.problem.assignStatus(status, solution_status)
+        return _read_highs(self.model, time.perf_counter() - started)
+
+    def values(self) -> list[float]:
+        """Every column's value in the last run's answer (a start for the next run)."""
+        return list(self._highs.getSolution().col_value)

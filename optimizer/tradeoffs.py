@@ -25,16 +25,13 @@ import os
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import highspy
 import numpy as np
 import pandas as pd
-import pulp
 
 from .instance import prepare
 from .loader import PlanningData
@@ -42,7 +39,7 @@ from .model import SelectionModel, build_model, limit_amounts
 from .precision import slack
 from .scenario import Scenario
 from .solve import solve
-from .solver import SOLVED, SolverRun, _read_highs, highs_engine, run_solver
+from .solver import SOLVED, KeptModel, SolverRun, run_solver
 
 Progress = Callable[[int, int], None]
 
@@ -191,10 +188,11 @@ class Outcome:
 
 
 class Resolver:
-    """Keeps one HiGHS model and re-solves it as limit amounts and forced projects change.
+    """Keeps one model in HiGHS and re-solves it as limit amounts and forced projects change.
 
     `solve(scenario)` rebuilds only when the scenario differs in more than MONEY_FIELDS from
     the model it holds; otherwise it changes row bounds and starts from the last portfolio.
+    Every HiGHS call goes through the solver adapter's `KeptModel`.
     """
 
     def __init__(
@@ -210,7 +208,7 @@ class Resolver:
         self.warm_start = warm_start
         self.stop = stop
         self.model: SelectionModel | None = None
-        self._engine: pulp.HiGHS | None = None
+        self._kept: KeptModel | None = None
         self._last_start: list[float] | None = None
 
     def _fits(self, scenario: Scenario) -> bool:
@@ -222,91 +220,60 @@ class Resolver:
     def solve(self, scenario: Scenario, *, force: tuple[int, str] | None = None) -> Outcome:
         """Solve under the scenario; force=(position, "in"|"out") forces one project."""
         resolved = scenario.resolved(self.data)
-        started = time.perf_counter()
         reused = self._fits(resolved)
-        if not reused:
-            self.model = build_model(prepare(self.data, resolved))
-            self._engine = None
-            self._last_start = None
-        model = self.model
-        assert model is not None
         lim = self.limits
         limit = lim.time_limit_s if lim.time_limit_s is not None else resolved.time_limit_s
         gap = lim.mip_gap if lim.mip_gap is not None else resolved.mip_gap
-        first = self._engine is None
-        if first:
-            self._engine = highs_engine(
-                limit, gap, lim.node_limit, self.stop.is_set if self.stop else None
+        if not reused:
+            self.model = build_model(prepare(self.data, resolved))
+            stop = self.stop.is_set if self.stop else None
+            self._kept = KeptModel(
+                self.model, time_limit=limit, gap=gap, node_limit=lim.node_limit, stop=stop
             )
-        else:
-            highs = model.problem.solverModel
-            highs.setOptionValue("time_limit", float(limit))
-            highs.setOptionValue("mip_rel_gap", float(gap))
+            self._last_start = None
+        model, kept = self.model, self._kept
+        assert model is not None
+        assert kept is not None
+        if reused:
+            kept.set_stopping(limit, gap)
             model.instance = prepare(self.data, resolved)
-            self._set_amounts()
+            amounts = limit_amounts(model.instance)
+            for row in model.limits:
+                if row.name in amounts and amounts[row.name] != row.limit:
+                    row.limit = amounts[row.name]
+                    kept.set_row_upper(row.name, row.limit)
         if self.stop is not None and self.stop.is_set():
             raise AnalysisCancelled("stopped")
+        start = self._last_start if self.warm_start and force is None else None
         # Read the answer inside the context: putting the bounds back clears HiGHS's status.
-        with _forcing(model, force, None if first else model.problem.solverModel):
-            if first:
-                # PuLP builds the HiGHS model on the first solve; later ones change it in place.
-                model.problem.solve(self._engine)
-            else:
-                highs = model.problem.solverModel
-                if self.warm_start and self._last_start is not None and force is None:
-                    start = highspy.HighsSolution()
-                    start.col_value = self._last_start
-                    start.value_valid = True
-                    highs.setSolution(start)
-                highs.run()
-                status, solution_status = self._engine.findSolutionValues(model.problem)
-                model.problem.assignStatus(status, solution_status)
-            run = _read_highs(model, time.perf_counter() - started)
+        with _forcing(kept, force):
+            run = kept.run(start)
             if self.stop is not None and self.stop.is_set():
                 raise AnalysisCancelled("stopped")
             outcome = _outcome(model, run, reused)
             if run.status in SOLVED and force is None:
-                self._last_start = list(model.problem.solverModel.getSolution().col_value)
+                self._last_start = kept.values()
         return outcome
-
-    def _set_amounts(self) -> None:
-        model = self.model
-        assert model is not None
-        highs = model.problem.solverModel
-        amounts = limit_amounts(model.instance)
-        for lim in model.limits:
-            if lim.name in amounts and amounts[lim.name] != lim.limit:
-                lim.limit = amounts[lim.name]
-                constraint = model.problem.get_constraint_by_name(lim.name)
-                constraint.constant = -lim.limit  # PuLP keeps the right-hand side negated
-                highs.changeRowBounds(constraint.index, -highspy.kHighsInf, lim.limit)
 
 
 @contextmanager
-def _forcing(
-    model: SelectionModel, force: tuple[int, str] | None, highs: highspy.Highs | None
-) -> Iterator[None]:
+def _forcing(kept: KeptModel, force: tuple[int, str] | None) -> Iterator[None]:
     """Force one project in or out for one solve, by its chosen variable's bounds, and put
     the bounds back."""
-    if force is None or model.chosen[force[0]] is None:
+    if force is None or kept.model.chosen[force[0]] is None:
         yield
         return
     position, how = force
-    y = model.chosen[position]
+    y = kept.model.chosen[position]
     saved = (y.lowBound, y.upBound)
     if how == "out":
-        y.upBound = 0
+        kept.set_bounds(y, saved[0], 0)
     else:
-        y.lowBound = 1
-    if highs is not None:
-        highs.changeColBounds(y.index, y.lowBound, y.upBound)
+        kept.set_bounds(y, 1, saved[1])
     try:
         yield
     finally:
-        y.lowBound, y.upBound = saved
-        if highs is None:
-            highs = model.problem.solverModel
-        highs.changeColBounds(y.index, y.lowBound, y.upBound)
+        kept.set_bounds(y, *saved)
 
 
 def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:

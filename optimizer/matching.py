@@ -13,15 +13,11 @@ import numpy as np
 import pulp
 
 from .instance import Instance
+from .solver import solve_lp
 
 # Kilometres are small numbers next to worker-years; the second stage keeps the first's
 # worker-years to within this relative tolerance (solver noise, not a trade-off).
 KEEP_TOLERANCE = 1e-9
-
-
-def _solve(problem: pulp.LpProblem) -> bool:
-    problem.solve(pulp.HiGHS(msg=False, threads=1))
-    return problem.status == pulp.LpStatusOptimal
 
 
 def home_first(inst: Instance, open_jobs: np.ndarray, *, with_floor: bool = True) -> np.ndarray:
@@ -83,7 +79,7 @@ def home_first(inst: Instance, open_jobs: np.ndarray, *, with_floor: bool = True
     w = inst.year_weight
     worker_years = pulp.LpAffineExpression([(var, w[k]) for (_, _, k), var in g.items()])
     problem.setObjective(worker_years)
-    if not _solve(problem):
+    if not solve_lp(problem):
         if with_floor and floor > 0:
             return home_first(inst, open_jobs, with_floor=False)
         raise RuntimeError("the home-first matching failed")
@@ -103,7 +99,7 @@ def home_first(inst: Instance, open_jobs: np.ndarray, *, with_floor: bool = True
             [(var, km[r, e] + (0.0 if r == e else 1e-3)) for (r, e, _), var in g.items()]
         )
     )
-    if not _solve(problem):
+    if not solve_lp(problem):
         return out  # numerically troubled: keep the first stage's split
     for (r, e, k), var in g.items():
         out[r, e, k] = max(0.0, float(var.value() or 0.0))

@@ -114,6 +114,12 @@ def highs_engine(
     return _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS, **extra)
 
 
+def solve_lp(problem: pulp.LpProblem) -> bool:
+    """A small linear program (the home-first matching): True when solved to optimality."""
+    problem.solve(pulp.HiGHS(msg=False, threads=1))
+    return problem.status == pulp.LpStatusOptimal
+
+
 def _cbc_solver(time_limit: float, gap: float) -> pulp.LpSolver:
     # PuLP's own CBC binary through COIN_CMD (PULP_CBC_CMD itself is deprecated in 3.x).
     path = pulp.PULP_CBC_CMD.pulp_cbc_path

@@ -30,15 +30,8 @@ def load(content: bytes) -> optimizer.PlanningData:
     return optimizer.load_workbook(content)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def solve(fingerprint: str, scenario_json: str, _data: optimizer.PlanningData):
-    """(solution, None, None) | (None, conflicts table, None) | (None, None, solver message)."""
-    try:
-        return optimizer.solve(_data, optimizer.Scenario.from_json(scenario_json)), None, None
-    except optimizer.InfeasibleError as error:
-        return None, error.to_frame(), None
-    except optimizer.SolverError as error:
-        return None, None, str(error)
+# How long a page waits for the final answer before it shows the best portfolio so far.
+ANSWER_WAIT_S = 0.6
 
 
 @st.cache_data(show_spinner=False)
@@ -106,7 +99,22 @@ if "refused" in state:
     st.error(state.pop("refused"))
 
 with st.spinner("…"):
-    solution, conflicts, failure = solve(data.fingerprint, scenario_json, data)
+    answer, job = state.solves().answer(
+        data, scenario_json, float(state.get("answer_wait_s", ANSWER_WAIT_S))
+    )
+    provisional = None if answer is not None else job.provisional()
+    if answer is None and provisional is None:
+        answer = job.future.result()  # nothing found yet: wait for the answer itself
+solution, conflicts, failure = answer if answer is not None else (provisional, None, None)
+if provisional is not None:
+
+    @st.fragment(run_every=0.5)
+    def replace_when_final() -> None:
+        # The final, deterministic answer replaces the provisional one as soon as it exists.
+        if job.future.done():
+            st.rerun()
+
+    replace_when_final()
 if solution is None:
     tabs.infeasible(labels, data, conflicts, failure)
     st.stop()

@@ -92,3 +92,46 @@ def test_hard_points_give_the_same_frontier_twice_and_on_a_pool(
     with optimizer.process_pool(2) as pool:
         on_pool = run(RunOptions(executor=pool, mip_gap=0.0, node_limit=20))
     pd.testing.assert_frame_equal(first, on_pool)
+
+
+def test_a_warm_started_point_reports_the_portfolio_it_proved() -> None:
+    # Found in review: after a start, HiGHS 1.16 could report the new optimum's value while
+    # handing back the start's columns, so a frontier showed a flat, worse portfolio as
+    # optimal. Each point must equal a solve from scratch.
+    from helpers import planning_data
+
+    def p(pid: str, region: str, **v: object) -> dict:
+        return dict(project_id=pid, region=region, **v)
+
+    data = planning_data(
+        [
+            p("A", "X", capex=10, duration_years=2, budget_share=0.5, bond_share=0.5,
+              private_share=0, jobs_per_yi=100, operating_jobs=50),
+            p("B", "X", capex=8, budget_share=0.2, bond_share=0.3, private_share=0.5,
+              ppp_annual_payment=0.5, ppp_mechanism="government_pay", jobs_per_yi=80,
+              operating_jobs=20, skill_match=0.8),
+            p("C", "Y", capex=6, duration_years=3, budget_share=0.4, bond_share=0.6,
+              private_share=0, jobs_per_yi=120),
+            p("D", "Y", capex=5, budget_share=0.3, bond_share=0.2, private_share=0.5,
+              ppp_annual_payment=0.4, jobs_per_yi=90, operating_jobs=10),
+            p("E", "Z", capex=12, duration_years=2, budget_share=0.5, bond_share=0.5,
+              private_share=0, jobs_per_yi=60, operating_jobs=30, requires="A"),
+        ],
+        [
+            dict(region="X", lat=32.0, lon=119.0, displaced_workers=3000,
+                 general_budget_expenditure=500, existing_ppp_payments=30, debt_headroom=15),
+            dict(region="Y", lat=32.2, lon=119.3, displaced_workers=2000,
+                 general_budget_expenditure=300, existing_ppp_payments=10, debt_headroom=10),
+            dict(region="Z", lat=34.0, lon=117.0, displaced_workers=1000,
+                 general_budget_expenditure=200, existing_ppp_payments=5, debt_headroom=10),
+        ],
+        [(2021, 8.0, 10.0), (2022, 8.0, 10.0), (2023, 8.0, 10.0)],
+        displacement=[("X", 2021, 1000), ("X", 2022, 1000), ("X", 2023, 1000),
+                      ("Y", 2022, 2000), ("Z", 2023, 1000)],
+        mip_gap=0.0,
+    )  # fmt: skip
+    table = optimizer.frontier(data, Scenario(), "fiscal_budget", 4)
+    for setting, objective in zip(table["setting"], table["objective"], strict=True):
+        if setting > 0:
+            alone = solve(data, Scenario(fiscal_budget_scale=setting))
+            assert objective == pytest.approx(alone.objective, rel=1e-9)

@@ -88,12 +88,17 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
     solver precision" when the change is smaller than the two solves' precision) and the
     Excel download."""
     labels, solution = page.labels, page.solution
-    kind, message = views.status_message(solution, labels.language)
-    (st.success if kind == "success" else st.warning)(message)
+    provisional = bool(solution.extra.get("provisional"))
+    if provisional:
+        st.info(labels("provisional", gap=f"{solution.gap:.2%}"))
+    else:
+        kind, message = views.status_message(solution, labels.language)
+        (st.success if kind == "success" else st.warning)(message)
     # Eight figures in two rows of four: a value a little smaller than Streamlit's default,
     # so "1,008 / 2,083 / 2,251" and "55.52 万人年" are not cut off.
     st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
-    previous = page.state.headline_change(page.scenario_json, solution)
+    # A provisional answer is neither compared nor remembered: only final ones are.
+    previous = None if provisional else page.state.headline_change(page.scenario_json, solution)
     metrics = views.headline_metrics(solution, labels.language)
     columns = st.columns(4) + st.columns(4)
     units = (labels("worker_years_unit"), labels("persons"))

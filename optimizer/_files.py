@@ -107,7 +107,8 @@ def write_atomically(target: Target, write: Callable[[IO[bytes]], None]) -> None
     if hasattr(target, "write"):
         write(target)  # type: ignore[arg-type]
         return
-    path = os.fspath(target)  # type: ignore[arg-type]
+    # Through a symbolic link to the file it names: the link stays a link.
+    path = os.path.realpath(os.fspath(target))  # type: ignore[arg-type]
     check_writable(path)
     folder = os.path.dirname(os.path.abspath(path))
     remove_stale_temporaries(folder)

@@ -230,8 +230,8 @@ def _solve(args: argparse.Namespace) -> int:
         f"{solution.solver} {solution.solver_version})"
     )
     print(
-        f"re-employed: {h['worker_years']:,.0f} worker-years of {h['displaced_worker_years']:,.0f} "
-        f"displaced ({h['worker_years_share']:.1%}); peak {h['reemployed_peak']:,.0f} persons "
+        f"re-employed: {h['worker_years']:,.0f} of {h['displaced_worker_years']:,.0f} displaced "
+        f"worker-years ({h['worker_years_share']:.1%}); peak {h['reemployed_peak']:,.0f} persons "
         f"in {int(h['peak_year'])} ({h['peak_share']:.1%} of those displaced by then)"
     )
     by_year = ", ".join(f"{y} {v:,.0f}" for y, v in solution.reemployed_by_year.items())

@@ -255,6 +255,12 @@ def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame
         note_zh = (
             PPP_NOTES_ZH[code].format(before=before, cap=cap, pay=pay, warn=warn) if code else ""
         )
+        warned = after > warn + 1e-12
+        if code == "over_government_pay_before" and warned:
+            # Both facts matter: the 5 % line bars government-pay projects, and the city is
+            # above the warning level too.
+            note += f"; at {after:.1%} it is above the {warn:.0%} warning level (预警)"
+            note_zh += f"；当前{after:.1%}，超过{warn:.0%}预警线"
         rows.append(
             dict(
                 region=region.region,
@@ -268,6 +274,7 @@ def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame
                 government_pay_line=pay,
                 warning_line=warn,
                 ppp_code=code,
+                ppp_warning=warned,
                 ppp_note=note,
                 ppp_note_zh=note_zh,
             )

@@ -496,6 +496,9 @@ def lever_settings(
     values = [float(v) for v in points]
     if not values or any(not math.isfinite(v) or v < 0 for v in values):
         raise ValueError(f"{lever}: settings must be finite and ≥ 0, got {values}")
+    if lever == "ppp_line" and any(v > 1 for v in values):
+        # A share of general budget expenditure: above 1 it would be solved as 1, silently.
+        raise ValueError(f"ppp_line: settings are shares from 0 to 1, got {values}")
     return values
 
 
@@ -507,8 +510,19 @@ def _lever(name: str) -> Lever:
 
 def _set_lever(scenario: Scenario, lever: Lever, value: float) -> Scenario:
     if lever.name == "ppp_line":
-        value = min(value, 1.0)  # a share of expenditure
+        value = min(value, 1.0)  # a share of expenditure: 0–200 % of a line can pass 1
     return scenario.replace(**{lever.field: value})
+
+
+def _on_highs(scenario: Scenario) -> Scenario:
+    """The analyses keep one HiGHS model and change it in place: another solver would be
+    ignored without a word, so it is refused."""
+    if scenario.solver != "highs":
+        raise ValueError(
+            f"the trade-off analyses run on HiGHS; the scenario asks for {scenario.solver} "
+            "(set solver=highs)"
+        )
+    return scenario
 
 
 def _outcome_columns(o: Outcome) -> dict:
@@ -549,7 +563,7 @@ def frontier(
     a 1 % gap or a deterministic node limit).
     """
     options = options or RunOptions()
-    base = (scenario or Scenario()).resolved(data)
+    base = _on_highs((scenario or Scenario()).resolved(data))
     spec = _lever(lever)
     settings = sorted(lever_settings(data, base, lever, points))
     scenarios = [_set_lever(base, spec, v) for v in settings]
@@ -595,7 +609,7 @@ def frontier_grid(
     worker_years, job_years, capex, projects, gap, seconds. Each row of the grid (one y) is
     one chunk, solved along x on one kept model.
     """
-    base = (scenario or Scenario()).resolved(data)
+    base = _on_highs((scenario or Scenario()).resolved(data))
     spec_x, spec_y = _lever(levers[0]), _lever(levers[1])
     if spec_x.name == spec_y.name:
         raise ValueError("a grid needs two different levers")
@@ -649,7 +663,7 @@ def break_even(
     projects: only these ids; include_chosen=False: only the projects left out (half the
     solves, for the app).
     """
-    base = (scenario or Scenario()).resolved(data)
+    base = _on_highs((scenario or Scenario()).resolved(data))
     solution = solve(data, base)
     figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)
@@ -764,7 +778,7 @@ def robustness(
         raise ValueError("robustness needs at least one draw")
     if not 0 <= spread < 1:
         raise ValueError(f"spread must be in [0, 1), got {spread}")
-    base = (scenario or Scenario()).resolved(data)
+    base = _on_highs((scenario or Scenario()).resolved(data))
     rng = np.random.default_rng(seed)
     n = len(data.projects)
     # With spread 0 every multiplier is exactly 1.0: the draws are the plain solve.

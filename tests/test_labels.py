@@ -213,3 +213,11 @@ def test_no_table_in_chinese_has_an_english_header(keep_main_module) -> None:
     assert all(m.placeholder == "请选择" for m in at.multiselect)
     assert at.metric[0].label.startswith("再就业人年")
     assert "万" in at.metric[0].value
+
+
+def test_every_status_has_words_in_both_languages() -> None:
+    from optimizer.ui.labels import STATUSES, Labels
+
+    for status in optimizer.Status:
+        assert str(status) in STATUSES
+        assert Labels("zh").status(str(status)) != str(status)

@@ -448,3 +448,23 @@ def test_displacement_sheet_errors_name_the_figures(
     assert len(found) == 1, found
     for fragment in fragments:
         assert fragment in found[0]
+
+
+def test_a_city_over_the_government_pay_line_is_also_warned_above_7_percent() -> None:
+    # Existing payments 6 % of spending; a viability-gap project adds 1.2 % → 7.2 %.
+    data = planning_data(
+        [
+            dict(project_id="V", region="X", capex=10, jobs_per_yi=10, budget_share=0.5,
+                 bond_share=0, private_share=0.5, ppp_annual_payment=1.2,
+                 ppp_mechanism="viability_gap", mandatory=True),
+        ],
+        [dict(region="X", displaced_workers=100, general_budget_expenditure=100,
+              existing_ppp_payments=6.0)],
+        [(2021, 100.0, 0.0), (2022, 100.0, 0.0)],
+    )  # fmt: skip
+    row = solve(data).by_region.set_index("region").loc["X"]
+    assert row["ppp_code"] == "over_government_pay_before"
+    assert row["ppp_ratio"] == pytest.approx(0.072)
+    assert bool(row["ppp_warning"])
+    assert "7% warning level" in row["ppp_note"]
+    assert "7%预警线" in row["ppp_note_zh"]

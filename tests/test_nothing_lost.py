@@ -391,3 +391,24 @@ def test_a_shortlist_or_a_json_file_with_a_bom_is_a_scenario(folder: Path) -> No
         "w.xlsx is a workbook without a readable Scenario sheet",
     )
     assert snapshot(folder) == before
+
+
+def test_an_output_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "w.xlsx")
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "real.xlsx").write_bytes(b"an older shortlist")
+    (tmp_path / "out.xlsx").symlink_to(tmp_path / "kept" / "real.xlsx")
+    done = run(tmp_path, "solve", "w.xlsx", "--out", "out.xlsx")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out.xlsx").is_symlink()
+    assert "Shortlist" in openpyxl.load_workbook(tmp_path / "kept" / "real.xlsx").sheetnames
+
+
+def test_analyses_refuse_what_they_would_change_silently(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "w.xlsx")
+    before = snapshot(tmp_path)
+    over = run(tmp_path, "frontier", "w.xlsx", "--lever", "ppp_line", "--values", "0.1,3")
+    refused(over, 2, "ppp_line: settings are shares from 0 to 1")
+    cbc = run(tmp_path, "frontier", "w.xlsx", "--values", "1,1.2", "--set", "solver=cbc")
+    refused(cbc, 2, "the trade-off analyses run on HiGHS")
+    assert snapshot(tmp_path) == before

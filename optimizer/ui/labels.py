@@ -386,6 +386,7 @@ MECHANISM_NAMES: dict[str, Pair] = {
 STATUSES: dict[str, Pair] = {
     "optimal": ("optimal", "最优"),
     "time_limit": ("stopped at the time limit", "达到求解时限"),
+    "work_limit": ("stopped at the work limit", "达到计算量上限"),
     "infeasible": ("no portfolio", "无可行方案"),
     "error": ("solver error", "求解出错"),
     "not solved": ("not solved", "未求解"),

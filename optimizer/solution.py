@@ -43,6 +43,8 @@ REASONS = {
     "ppp_room_used": "{city}'s room under the {line:.0%} PPP line is used up",
     "government_pay_room_used": "{city}'s room under the {line:.0%} government-pay line is used up",
     "debt_used": "{city}'s debt headroom is used up",
+    "budget_used": "the fiscal budget is used up in a year it would be built or paid for",
+    "bond_quota_used": "the bond quota is used up in a year it would be built",
     "objective": "other projects re-employ more within the limits",
 }
 REASONS_ZH = {
@@ -56,6 +58,8 @@ REASONS_ZH = {
     "ppp_room_used": "{city}PPP财政支出责任{line:.0%}红线内空间已用尽",
     "government_pay_room_used": "{city}政府付费项目{line:.0%}空间已用尽",
     "debt_used": "{city}债务空间已用尽",
+    "budget_used": "其建设或付费年份的一般公共预算支出额度已用尽",
+    "bond_quota_used": "其建设年份的新增专项债券额度已用尽",
     "objective": "在约束内其他项目带来更多再就业",
 }
 PPP_NOTES_ZH = {
@@ -298,6 +302,33 @@ def _reasons(
         ppp_left[r] -= f.at[i, "ppp_payment"]
         if f.at[i, "government_pay"]:
             pay_left[r] -= f.at[i, "ppp_payment"]
+    # What the portfolio already spends each year: budget (with PPP payments once in
+    # service) and bonds, so a project that fits no start year can say so.
+    n_years = len(inst.years)
+    budget_used, bonds_used = np.zeros(n_years), np.zeros(n_years)
+    for i, t in start_of.items():
+        d = int(f.at[i, "duration"])
+        for k in inst.build_years(i, t):
+            budget_used[k] += f.at[i, "budget_money"] / d
+            bonds_used[k] += f.at[i, "bond_money"] / d
+        for k in inst.operating_years(i, t):
+            budget_used[k] += f.at[i, "ppp_payment"]
+    budget = np.array([inst.fiscal_budget[y] for y in inst.years])
+    quota = np.array([inst.bond_quota[y] for y in inst.years])
+
+    def fits(i: int, money: str, used: np.ndarray, room: np.ndarray, paid: bool) -> bool:
+        d = int(f.at[i, "duration"])
+        for t in f.at[i, "starts"]:
+            extra = np.zeros(n_years)
+            for k in inst.build_years(i, t):
+                extra[k] += f.at[i, money] / d
+            if paid:
+                for k in inst.operating_years(i, t):
+                    extra[k] += f.at[i, "ppp_payment"]
+            if np.all(used + extra <= room + 1e-9):
+                return True
+        return False
+
     groups_taken = set(projects.loc[list(start_of), "exclusive_group"]) - {""}
     chosen_ids = set(chosen["project_id"])
     cap, pay = inst.setting("ppp_cap_share"), inst.setting("ppp_government_pay_share")
@@ -330,6 +361,10 @@ def _reasons(
             code = "government_pay_room_used"
         elif bonds > debt_left[city] + 1e-9:
             code = "debt_used"
+        elif not fits(i, "budget_money", budget_used, budget, paid=True):
+            code = "budget_used"
+        elif not fits(i, "bond_money", bonds_used, quota, paid=False):
+            code = "bond_quota_used"
         line = pay if code.startswith("government_pay") else cap
         city_zh = names_zh.get(city) or city
         out.append(

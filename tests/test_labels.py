@@ -92,9 +92,40 @@ def test_each_reason_names_a_real_limit(
             # The city's debt headroom limit has less room left than the project's bonds.
             assert row.project_id not in chosen
             assert debt.at[city, "slack"] < p["capex"] * p["bond_share"] + 1e-9
+        elif code in ("budget_used", "bond_quota_used"):
+            # At every start year the project would push some year's spend over its limit.
+            inst = optimizer.prepare(sample, solution.scenario)
+            money = "budget_money" if code == "budget_used" else "bond_money"
+            column = "budget_spend" if code == "budget_used" else "bond_spend"
+            limit = "fiscal_budget" if code == "budget_used" else "bond_quota"
+            years = solution.by_year.set_index("year")
+            d = int(p["duration_years"])
+            position = list(sample.projects["project_id"]).index(row.project_id)
+            for start in inst.projects.at[position, "starts"]:
+                over = [
+                    y
+                    for y in range(start, start + d)
+                    if years.at[y, column] + p["capex"] * p[money.replace("money", "share")] / d
+                    > years.at[y, limit] + 1e-9
+                ]
+                if code == "budget_used":
+                    over += [
+                        y
+                        for y in range(start + d, max(years.index) + 1)
+                        if years.at[y, column] + p["ppp_annual_payment"] > years.at[y, limit] + 1e-9
+                    ]
+                assert over, (row.project_id, start)
         else:
             assert code in ("objective", "ppp_room_used", "government_pay_room_used")
-        if code not in ("objective", "excluded", "cannot_finish", "variant_chosen", "forced_out"):
+        if code not in (
+            "objective",
+            "excluded",
+            "cannot_finish",
+            "variant_chosen",
+            "forced_out",
+            "budget_used",
+            "bond_quota_used",
+        ):
             assert city in en or code == "prerequisite_out", en
             assert names[city] in zh or code == "prerequisite_out", zh
         assert CJK.search(zh), zh

@@ -212,7 +212,8 @@ def test_mandatory_excluded_and_forced_projects() -> None:
     reasons = s.not_chosen.set_index("project_id")
     assert reasons.at["never", "reason_code"] == "excluded"
     assert reasons.at["never", "reason"] == "excluded in the workbook"
-    assert reasons.at["good", "reason_code"] == "objective"
+    # must (10) and better (10) fill 2021's budget of 20: good fits no start year.
+    assert reasons.at["good", "reason_code"] == "budget_used"
     assert chosen(solve(data, Scenario(forced_in=["good"], forced_out=["better"]))) == {
         "must",
         "good",

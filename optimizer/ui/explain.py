@@ -92,7 +92,10 @@ def reasons(
     out = []
     for row in solution.not_chosen.itertuples(index=False):
         code = row.reason_code
-        if code == "objective":
+        # A full budget or quota keeps a project out only as long as what is chosen stays:
+        # once break-even is known, how many more jobs it needs to displace them says more.
+        known = str(row.project_id) in needed
+        if code == "objective" or (code in ("budget_used", "bond_quota_used") and known):
             jobs, within = needed.get(str(row.project_id), (None, False))
             out.append(labels.objective_reason(jobs, within))
             continue

@@ -31,7 +31,7 @@ def load(content: bytes) -> optimizer.PlanningData:
 
 
 # How long a page waits for the final answer before it shows the best portfolio so far.
-ANSWER_WAIT_S = 0.6
+ANSWER_WAIT_S = 0.4
 
 
 @st.cache_data(show_spinner=False)
@@ -103,8 +103,6 @@ with st.spinner("…"):
         data, scenario_json, float(state.get("answer_wait_s", ANSWER_WAIT_S))
     )
     provisional = None if answer is not None else job.provisional()
-    if answer is None and provisional is None:
-        answer = job.future.result()  # nothing found yet: wait for the answer itself
 solution, conflicts, failure = answer if answer is not None else (provisional, None, None)
 if provisional is not None:
 

@@ -51,6 +51,11 @@ class Job:
         return solution
 
     @property
+    def found(self) -> bool:
+        with self._lock:
+            return self._found is not None
+
+    @property
     def interrupted(self) -> bool:
         return self.stop.is_set()
 
@@ -98,10 +103,16 @@ class Solves:
     def answer(
         self, data: optimizer.PlanningData, scenario_json: str, wait_s: float
     ) -> tuple[Result | None, Job]:
-        """The final answer if it comes within `wait_s` seconds, else None (the job is
-        still running: ask it for a provisional portfolio)."""
+        """The final answer if it comes within `wait_s` seconds; else, as soon as either
+        exists, the final answer or None with a portfolio found (ask the job for it)."""
         job = self.job(data, scenario_json)
         try:
             return job.future.result(timeout=wait_s), job
         except WaitedTooLong:
-            return None, job
+            pass
+        while not job.found:
+            try:
+                return job.future.result(timeout=0.05), job
+            except WaitedTooLong:
+                continue
+        return None, job

@@ -16,7 +16,7 @@ import streamlit as st
 
 import optimizer
 from optimizer import views
-from optimizer.ui import controls, sidebar, tabs
+from optimizer.ui import sidebar, tabs
 from optimizer.ui.labels import Labels
 from optimizer.ui.state import AppState
 
@@ -74,45 +74,10 @@ data = load(state.get("workbook"))
 sidebar.follow_workbook(state, data)
 values = sidebar.scenario_controls(state, data, labels)
 
-try:
-    scenario = controls.scenario_from(data, values)
-    scenario_json = scenario.resolved(data).to_json()
-except (optimizer.ScenarioError, ValueError) as error:
-    # Refuse the edit: the tables and widgets go back to the last good scenario, whose
-    # result stays on the page, and the problem is said in the page's language.
-    tables = (("money_table", values["money_table"]), ("sectors", values["sector_table"]))
-    empty = [
-        name
-        for name, frame in tables
-        if frame.drop(columns=["year", "sector"], errors="ignore").isna().to_numpy().any()
-    ]
-    refused = labels("empty_cell", table=labels(empty[0])) if empty else None
-    refused = refused or labels("edit_refused", message=error)
-    if "last_good" not in state:
-        st.error(refused)
-        st.stop()
-    state.set("refused", refused)
-    state.reset_sidebar(controls.controls_from(data, state.get("last_good")))
-    st.rerun()
-state.set("last_good", scenario)
-if "refused" in state:
-    st.error(state.pop("refused"))
-
-with st.spinner("…"):
-    answer, job = state.solves().answer(
-        data, scenario_json, float(state.get("answer_wait_s", ANSWER_WAIT_S))
-    )
-    provisional = None if answer is not None else job.provisional()
-solution, conflicts, failure = answer if answer is not None else (provisional, None, None)
-if provisional is not None:
-
-    @st.fragment(run_every=0.5)
-    def replace_when_final() -> None:
-        # The final, deterministic answer replaces the provisional one as soon as it exists.
-        if job.future.done():
-            st.rerun()
-
-    replace_when_final()
+scenario, scenario_json = sidebar.scenario_or_refuse(state, data, values, labels)
+solution, conflicts, failure = tabs.answer(
+    state, data, scenario_json, float(state.get("answer_wait_s", ANSWER_WAIT_S))
+)
 if solution is None:
     tabs.infeasible(labels, data, conflicts, failure)
     st.stop()

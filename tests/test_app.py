@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 import optimizer
 from optimizer import Scenario, solve
+from optimizer.precision import difference
 from optimizer.ui import controls
-from optimizer.ui.state import ANALYSES_KEPT, AppState, BoundedCache, difference
+from optimizer.ui.state import ANALYSES_KEPT, AppState, BoundedCache
 
 APP = str(ROOT / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

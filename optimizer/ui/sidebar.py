@@ -10,6 +10,7 @@ import streamlit as st
 
 from .. import loader
 from ..loader import PlanningData
+from ..scenario import Scenario, ScenarioError
 from . import controls
 from .controls import CONTROLS, PPP_LINES
 from .labels import LANGUAGES, Labels
@@ -165,3 +166,33 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
         )
     values["time_limit"] = _number(labels, state, "time_limit")
     return values
+
+
+def scenario_or_refuse(
+    state: AppState, data: PlanningData, values: dict[str, Any], labels: Labels
+) -> tuple[Scenario, str]:
+    """The scenario the controls make, and its resolved JSON. An edit the scenario cannot use
+    is refused: the tables and widgets go back to the last good scenario, whose result stays
+    on the page, and the problem is said in the page's language."""
+    try:
+        scenario = controls.scenario_from(data, values)
+        scenario_json = scenario.resolved(data).to_json()
+    except (ScenarioError, ValueError) as error:
+        tables = (("money_table", values["money_table"]), ("sectors", values["sector_table"]))
+        empty = [
+            name
+            for name, frame in tables
+            if frame.drop(columns=["year", "sector"], errors="ignore").isna().to_numpy().any()
+        ]
+        refused = labels("empty_cell", table=labels(empty[0])) if empty else None
+        refused = refused or labels("edit_refused", message=error)
+        if "last_good" not in state:
+            st.error(refused)
+            st.stop()
+        state.set("refused", refused)
+        state.reset_sidebar(controls.controls_from(data, state.get("last_good")))
+        st.rerun()
+    state.set("last_good", scenario)
+    if "refused" in state:
+        st.error(state.pop("refused"))
+    return scenario, scenario_json

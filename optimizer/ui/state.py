@@ -13,13 +13,12 @@ from collections import OrderedDict
 from collections.abc import Hashable, MutableMapping
 from typing import Any
 
-from ..precision import Difference, difference
 from .controls import CONTROL_KEYS
 
 ANALYSES_KEPT = 12
 SAVED_KEPT = 20
 
-__all__ = ["ANALYSES_KEPT", "AppState", "BoundedCache", "Difference", "difference"]
+__all__ = ["ANALYSES_KEPT", "AppState", "BoundedCache"]
 
 
 class BoundedCache:

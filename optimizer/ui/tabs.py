@@ -17,12 +17,13 @@ import streamlit as st
 from .. import tradeoffs, views
 from ..export import read_scenario
 from ..loader import PlanningData
+from ..precision import difference
 from ..scenario import Scenario, ScenarioError
 from ..schema import SECTORS
 from ..solution import Solution
 from .controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
 from .labels import Labels
-from .state import AppState, difference
+from .state import AppState
 
 
 @dataclass
@@ -81,6 +82,25 @@ def infeasible(page_labels: Labels, data: PlanningData, conflicts, failure) -> N
     for message in views.conflict_lines(conflicts, page_labels.language, names):
         st.markdown(f"- {message}")
     table(views.conflicts_table(conflicts, page_labels.language, names), page_labels)
+
+
+def answer(state: AppState, data: PlanningData, scenario_json: str, wait_s: float) -> tuple:
+    """(solution, conflicts, failure) for the scenario: the final answer when it comes
+    within `wait_s`, else the best portfolio found so far, marked provisional, which a
+    fragment replaces with the final answer as soon as the background solve ends."""
+    with st.spinner("…"):
+        final, job = state.solves().answer(data, scenario_json, wait_s)
+        if final is not None:
+            return final
+        provisional = job.provisional()
+
+    @st.fragment(run_every=0.5)
+    def replace_when_final() -> None:
+        if job.future.done():
+            st.rerun()
+
+    replace_when_final()
+    return provisional, None, None
 
 
 def headline(page: Page, shortlist: Callable[[], bytes]) -> None:

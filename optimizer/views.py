@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
-from .export import SHORTLIST_COLUMNS
+from .export import FRONTIER_COLUMNS, SHORTLIST_COLUMNS
 from .schema import SECTORS
 from .solution import Solution
 from .tradeoffs import LEVERS, Robustness
@@ -552,18 +552,8 @@ def frontier_figure(table: pd.DataFrame, language: str = "en") -> go.Figure:
     return _layout(figure, labels("frontier"))
 
 
-FRONTIER_SHOWN = [
-    "amount",
-    "setting",
-    "status",
-    "worker_years",
-    "job_years",
-    "capex",
-    "projects",
-    "gap",
-    "marginal_worker_years",
-    "current",
-]
+# The Excel sheet's frontier columns, less one marginal, plus the current setting's mark.
+FRONTIER_SHOWN = [c for c in FRONTIER_COLUMNS if c != "marginal_job_years"] + ["current"]
 
 
 def frontier_table(table: pd.DataFrame, language: str = "en") -> pd.DataFrame:

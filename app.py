@@ -30,8 +30,15 @@ def load(content: bytes) -> optimizer.PlanningData:
     return optimizer.load_workbook(content)
 
 
-# How long a page waits for the final answer before it shows the best portfolio so far.
-ANSWER_WAIT_S = 0.4
+@st.cache_data(show_spinner=False, max_entries=64)
+def solve(fingerprint: str, scenario_json: str, _data: optimizer.PlanningData):
+    """(solution, None, None) | (None, conflicts table, None) | (None, None, solver message)."""
+    try:
+        return optimizer.solve(_data, optimizer.Scenario.from_json(scenario_json)), None, None
+    except optimizer.InfeasibleError as error:
+        return None, error.to_frame(), None
+    except optimizer.SolverError as error:
+        return None, None, str(error)
 
 
 @st.cache_data(show_spinner=False)
@@ -75,9 +82,8 @@ sidebar.follow_workbook(state, data)
 values = sidebar.scenario_controls(state, data, labels)
 
 scenario, scenario_json = sidebar.scenario_or_refuse(state, data, values, labels)
-solution, conflicts, failure = tabs.answer(
-    state, data, scenario_json, float(state.get("answer_wait_s", ANSWER_WAIT_S))
-)
+with st.spinner("…"):
+    solution, conflicts, failure = solve(data.fingerprint, scenario_json, data)
 if solution is None:
     tabs.infeasible(labels, data, conflicts, failure)
     st.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -38,9 +37,6 @@ def app_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
 @pytest.fixture
 def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
-    # Tests read final answers: wait for them (the page shows a provisional one after
-    # ANSWER_WAIT_S on a slow scenario).
-    at.session_state["answer_wait_s"] = 120
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -311,9 +307,6 @@ def test_a_scenario_file_of_the_wrong_kind_is_refused_in_the_app(app: AppTest) -
 
 def test_an_emptied_budget_cell_is_undone_and_the_result_kept() -> None:
     at = AppTest.from_file(APP, default_timeout=120)
-    # Tests read final answers: wait for them (the page shows a provisional one after
-    # ANSWER_WAIT_S on a slow scenario).
-    at.session_state["answer_wait_s"] = 120
     at.session_state["language"] = "zh"
     at.run()
     assert not at.exception
@@ -394,36 +387,3 @@ def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
     assert "其他" in radio.options
     assert "other" not in " ".join(radio.options)
     assert radio.value == controls.OTHER
-
-
-def provisional(at: AppTest) -> bool:
-    return any(
-        i.value.startswith("Provisional: the best portfolio found so far, within") for i in at.info
-    )
-
-
-def test_a_slow_scenario_shows_a_provisional_answer_then_the_final_one(
-    sample: optimizer.PlanningData,
-) -> None:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()  # the page's own short wait for a final answer
-    assert not at.exception
-    # A generous time limit, so the final answer ends on its gap even on a busy machine.
-    at.sidebar.number_input(key="time_limit").set_value(120.0).run()
-    # At 0.8 of the budget the proof takes seconds: the page shows the best portfolio found
-    # so far, marked provisional, with its proven gap.
-    at.sidebar.slider(key="budget_scale").set_value(0.8).run()
-    assert not at.exception
-    assert provisional(at), "no provisional answer was shown"
-    assert reemployed(at)  # the headline is there at once
-    # The final answer is the ordinary deterministic solve, and it replaces the provisional.
-    wanted = solve(
-        sample, Scenario(fiscal_budget_scale=0.8, bond_quota_scale=0.8, time_limit_s=120)
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and provisional(at):
-        time.sleep(0.5)
-        at.run()
-    assert not provisional(at)
-    assert at.success[0].value.startswith("Optimal")
-    assert reemployed(at) == f"{wanted.worker_years:,.0f}"

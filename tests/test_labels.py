@@ -210,9 +210,6 @@ def keep_main_module() -> Iterator[None]:
 
 def test_no_table_in_chinese_has_an_english_header(keep_main_module) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    # Tests read final answers: wait for them (the page shows a provisional one after
-    # ANSWER_WAIT_S on a slow scenario).
-    at.session_state["answer_wait_s"] = 120
     at.session_state["language"] = "zh"
     at.run()
     assert not at.exception, [e.value for e in at.exception]

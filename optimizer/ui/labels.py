@@ -109,11 +109,6 @@ TEXT: dict[str, Pair] = {
     "financing": ("Budget / bonds / social capital (亿元)", "预算 / 专项债券 / 社会资本（亿元）"),
     "capex_of": ("Capex of {count} projects", "{count}个项目总投资"),
     "vs_previous": ("Change since the previous scenario", "与上一情景相比"),
-    "provisional": (
-        "Provisional: the best portfolio found so far, within {gap} of the best possible. "
-        "The solve goes on and its final answer replaces this one.",
-        "临时结果：目前找到的最好方案，与理论最优相差不超过{gap}。求解仍在进行，完成后以最终结果替换。",
-    ),
     "debt_used": ("New debt", "新增债务"),
     "worst_ppp": ("Highest PPP ratio (line {line})", "最高财政支出责任比例（红线 {line}）"),
     "worst_ppp_short": ("Highest PPP ratio", "最高财政支出责任比例"),

@@ -63,15 +63,6 @@ class AppState:
     def get(self, key: str, default: Any = None) -> Any:
         return self.session.get(key, default)
 
-    def solves(self) -> Any:
-        """This session's background solves (optimizer.ui.background.Solves): per session,
-        so one planner moving on never interrupts another's solve."""
-        from .background import Solves
-
-        if "solves" not in self.session:
-            self.session["solves"] = Solves()
-        return self.session["solves"]
-
     def set(self, key: str, value: Any) -> None:
         self.session[key] = value
 

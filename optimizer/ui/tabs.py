@@ -84,41 +84,17 @@ def infeasible(page_labels: Labels, data: PlanningData, conflicts, failure) -> N
     table(views.conflicts_table(conflicts, page_labels.language, names), page_labels)
 
 
-def answer(state: AppState, data: PlanningData, scenario_json: str, wait_s: float) -> tuple:
-    """(solution, conflicts, failure) for the scenario: the final answer when it comes
-    within `wait_s`, else the best portfolio found so far, marked provisional, which a
-    fragment replaces with the final answer as soon as the background solve ends."""
-    with st.spinner("…"):
-        final, job = state.solves().answer(data, scenario_json, wait_s)
-        if final is not None:
-            return final
-        provisional = job.provisional()
-
-    @st.fragment(run_every=0.5)
-    def replace_when_final() -> None:
-        if job.future.done():
-            st.rerun()
-
-    replace_when_final()
-    return provisional, None, None
-
-
 def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
     """The banner, eight figures (the first two against the previous scenario, or "within
     solver precision" when the change is smaller than the two solves' precision) and the
     Excel download."""
     labels, solution = page.labels, page.solution
-    provisional = bool(solution.extra.get("provisional"))
-    if provisional:
-        st.info(labels("provisional", gap=f"{solution.gap:.2%}"))
-    else:
-        kind, message = views.status_message(solution, labels.language)
-        (st.success if kind == "success" else st.warning)(message)
+    kind, message = views.status_message(solution, labels.language)
+    (st.success if kind == "success" else st.warning)(message)
     # Eight figures in two rows of four: a value a little smaller than Streamlit's default,
     # so "1,008 / 2,083 / 2,251" and "55.52 万人年" are not cut off.
     st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
-    # A provisional answer is neither compared nor remembered: only final ones are.
-    previous = None if provisional else page.state.headline_change(page.scenario_json, solution)
+    previous = page.state.headline_change(page.scenario_json, solution)
     metrics = views.headline_metrics(solution, labels.language)
     columns = st.columns(4) + st.columns(4)
     units = (labels("worker_years_unit"), labels("persons"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -124,10 +123,6 @@ class Instance:
         """A resolved setting (commute_km, other_jobs_weight, discount_rate, ...)."""
         return float(getattr(self.scenario, name))
 
-    @property
-    def first_year(self) -> int:
-        return self.years[0]
-
     def build_years(self, position: int, start: int) -> range:
         """Year positions in which the project is built when it starts in `start`."""
         k = start - self.years[0]
@@ -156,15 +151,6 @@ class Instance:
             for k in self.operating_years(i, s):
                 out[r, k] += share * float(p.at[i, "operating_jobs"])
         return out
-
-    def describe(self) -> dict[str, Any]:
-        """Sizes, for logs and benchmarks."""
-        return {
-            "projects": len(self.projects),
-            "regions": len(self.regions),
-            "years": len(self.years),
-            "reach_pairs": len(self.reach),
-        }
 
 
 def _frozen(mapping: dict) -> MappingProxyType:

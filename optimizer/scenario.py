@@ -211,37 +211,6 @@ class Scenario:
         value = getattr(self, name)
         return float(data.settings[name] if value is None else value)
 
-    def fiscal_budget_by_year(self, data: PlanningData) -> dict[int, float]:
-        """The fiscal budget in force each year (overrides and scale applied)."""
-        return self._money_by_year(data, "fiscal_budget", self.fiscal_budget_scale)
-
-    def bond_quota_by_year(self, data: PlanningData) -> dict[int, float]:
-        """The bond quota in force each year (overrides and scale applied)."""
-        return self._money_by_year(data, "bond_quota", self.bond_quota_scale)
-
-    def _money_by_year(self, data: PlanningData, column: str, scale: float) -> dict[int, float]:
-        base = dict(
-            zip(data.years["year"].astype(int), data.years[column].astype(float), strict=True)
-        )
-        base.update(dict(getattr(self, column)))
-        return {year: base[year] * scale for year in data.planning_years}
-
-    def debt_headroom_by_region(self, data: PlanningData) -> dict[str, float]:
-        """Each region's debt headroom in force (scale applied)."""
-        regions = data.regions
-        return dict(
-            zip(regions["region"], regions["debt_headroom"] * self.debt_headroom_scale, strict=True)
-        )
-
-    def ppp_room_by_region(self, data: PlanningData) -> dict[str, float]:
-        """New yearly PPP payments each region may still take under the line; a region
-        already over it gets 0, not a negative room."""
-        cap = self.setting(data, "ppp_cap_share")
-        return {
-            r.region: max(0.0, cap * r.general_budget_expenditure - r.existing_ppp_payments)
-            for r in data.regions.itertuples(index=False)
-        }
-
     def sector_shares(self, data: PlanningData) -> dict[str, tuple[float, float]]:
         """(min, max) share of the portfolio's capex for each sector."""
         table = data.sectors.set_index("sector")

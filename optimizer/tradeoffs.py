@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .instance import prepare
+from .instance import Instance, prepare
 from .loader import PlanningData
 from .model import SelectionModel, build_model, limit_amounts
 from .precision import slack
@@ -140,18 +140,17 @@ class Lever:
             return float(getattr(scenario, self.field))
         return scenario.setting(data, self.field)
 
-    def amount(self, data: PlanningData, scenario: Scenario) -> float:
+    def amount(self, inst: Instance) -> float:
         """The lever as money (亿元, summed over years or cities) or kilometres."""
-        if self.name == "fiscal_budget":
-            return float(sum(scenario.fiscal_budget_by_year(data).values()))
-        if self.name == "bond_quota":
-            return float(sum(scenario.bond_quota_by_year(data).values()))
-        if self.name == "debt_headroom":
-            return float(sum(scenario.debt_headroom_by_region(data).values()))
-        if self.name == "ppp_line":
-            share = scenario.setting(data, "ppp_cap_share")
-            return float(share * data.regions["general_budget_expenditure"].sum())
-        return scenario.setting(data, self.field)
+        totals = {
+            "fiscal_budget": inst.fiscal_budget,
+            "bond_quota": inst.bond_quota,
+            "debt_headroom": inst.debt_headroom,
+            "ppp_line": inst.ppp_line,
+        }
+        if self.name in totals:
+            return float(sum(totals[self.name].values()))
+        return inst.setting(self.field)
 
 
 LEVERS: dict[str, Lever] = {
@@ -575,7 +574,7 @@ def frontier(
         {
             "lever": spec.name,
             "setting": setting,
-            "amount": spec.amount(data, point),
+            "amount": spec.amount(prepare(data, point)),
             "unit": spec.unit,
             **_outcome_columns(o),
         }
@@ -620,7 +619,7 @@ def frontier_grid(
     chunks = [(data, row, options.limits, True) for row in rows_of]
     outcomes = _run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
     points_xy = [
-        (x, y, sc)
+        (x, y, prepare(data, sc))
         for y, row in zip(ys, rows_of, strict=True)
         for x, sc in zip(xs, row, strict=True)
     ]
@@ -628,13 +627,13 @@ def frontier_grid(
         {
             "lever_x": spec_x.name,
             "setting_x": x,
-            "amount_x": spec_x.amount(data, sc),
+            "amount_x": spec_x.amount(inst),
             "lever_y": spec_y.name,
             "setting_y": y,
-            "amount_y": spec_y.amount(data, sc),
+            "amount_y": spec_y.amount(inst),
             **_outcome_columns(o),
         }
-        for (x, y, sc), o in zip(points_xy, outcomes, strict=True)
+        for (x, y, inst), o in zip(points_xy, outcomes, strict=True)
     ]
     return pd.DataFrame(rows)
 

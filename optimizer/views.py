@@ -38,10 +38,6 @@ def sector_name(sector: str, language: str) -> str:
     return Labels(language).sector(sector)
 
 
-def lever_name(lever: str, language: str) -> str:
-    return Labels(language).lever(lever)
-
-
 def people(value: float, language: str = "en", unit: str = "人") -> str:
     """Persons (or 人年, worker-years, with unit="人年"): 万 in Chinese where natural (10,000
     and more)."""

@@ -84,7 +84,7 @@ def test_worker_years_never_fall_as_the_budget_rises(sample: optimizer.PlanningD
 
 def test_marginal_worker_and_job_years_are_per_extra_yi(small: optimizer.PlanningData) -> None:
     table = frontier(small, Scenario(), "fiscal_budget", [0.5, 1.0, 1.5])
-    budget = sum(Scenario().resolved(small).fiscal_budget_by_year(small).values())
+    budget = sum(optimizer.prepare(small).fiscal_budget.values())
     assert table["amount"].tolist() == pytest.approx([0.5 * budget, budget, 1.5 * budget])
     gained = table["worker_years"].iloc[1] - table["worker_years"].iloc[0]
     assert table["marginal_worker_years"].iloc[1] == pytest.approx(gained / (0.5 * budget))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 # A solve whose gap is unknown (a solver that does not report its bound and did not prove
 # optimality) is as imprecise as the gap it was asked for; callers pass that gap.
@@ -59,4 +60,17 @@ def difference(
     return Difference(
         after - before,
         slack(after_objective, after_gap) + slack(before_objective, before_gap),
+    )
+
+
+def solve_difference(after: Any, before: Any, measure: str) -> Difference:
+    """after.measure − before.measure for two solutions (anything with `objective`, `gap`
+    and the measure, e.g. `worker_years` or `reemployed_peak`), against their gaps."""
+    return difference(
+        float(getattr(after, measure)),
+        float(getattr(before, measure)),
+        after_objective=after.objective,
+        after_gap=after.gap,
+        before_objective=before.objective,
+        before_gap=before.gap,
     )

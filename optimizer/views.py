@@ -160,27 +160,30 @@ def ppp_notes(solution: Solution, language: str = "en") -> list[str]:
     ]
 
 
+def _need_and_met(
+    x: Any, need: pd.Series, need_name: str, met: pd.Series, met_name: str, divisor: float
+) -> go.Figure:
+    """Two overlaid bars: what is needed (grey) and what the portfolio meets (blue)."""
+    return go.Figure(
+        [
+            go.Bar(x=x, y=need / divisor, name=need_name, marker_color="#bbbbbb"),
+            go.Bar(x=x, y=met / divisor, name=met_name, marker_color="#1f77b4"),
+        ]
+    )
+
+
 def reemployment_year_figure(solution: Solution, language: str = "en") -> go.Figure:
     """Year by year: displaced workers re-employed against the displaced stock."""
     labels = Labels(language)
     divisor, suffix = labels.count_axis()
     y = solution.by_year
-    years = y["year"].astype(str)
-    figure = go.Figure(
-        [
-            go.Bar(
-                x=years,
-                y=y["displaced_stock"] / divisor,
-                name=labels("displaced_stock"),
-                marker_color="#bbbbbb",
-            ),
-            go.Bar(
-                x=years,
-                y=y["reemployed"] / divisor,
-                name=labels("reemployed"),
-                marker_color="#1f77b4",
-            ),
-        ]
+    figure = _need_and_met(
+        y["year"].astype(str),
+        y["displaced_stock"],
+        labels("displaced_stock"),
+        y["reemployed"],
+        labels("reemployed"),
+        divisor,
     )
     figure.update_yaxes(title=suffix + labels("persons"), tickformat=",.1f" if suffix else ",")
     return _layout(figure, labels("by_year_title"), barmode="overlay")
@@ -266,22 +269,13 @@ def city_figure(solution: Solution, language: str = "en") -> go.Figure:
     labels = Labels.for_solution(solution, language)
     divisor, suffix = labels.count_axis()
     r = solution.reemployment
-    names = [labels.city(v) for v in r["region"]]
-    figure = go.Figure(
-        [
-            go.Bar(
-                x=names,
-                y=r["displaced_worker_years"] / divisor,
-                name=labels("displaced_worker_years"),
-                marker_color="#bbbbbb",
-            ),
-            go.Bar(
-                x=names,
-                y=r["worker_years"] / divisor,
-                name=labels("worker_years"),
-                marker_color="#1f77b4",
-            ),
-        ]
+    figure = _need_and_met(
+        [labels.city(v) for v in r["region"]],
+        r["displaced_worker_years"],
+        labels("displaced_worker_years"),
+        r["worker_years"],
+        labels("worker_years"),
+        divisor,
     )
     figure.update_yaxes(
         title=suffix + labels("worker_years_unit"), tickformat=",.1f" if suffix else ","

@@ -135,3 +135,15 @@ def test_a_warm_started_point_reports_the_portfolio_it_proved() -> None:
         if setting > 0:
             alone = solve(data, Scenario(fiscal_budget_scale=setting))
             assert objective == pytest.approx(alone.objective, rel=1e-9)
+
+
+def test_the_difference_of_two_solutions_uses_both_gaps(sample: optimizer.PlanningData) -> None:
+    from optimizer.precision import solve_difference
+
+    small = sample_subset(sample)
+    before, after = solve(small), solve(small, Scenario(fiscal_budget_scale=1.5))
+    change = solve_difference(after, before, "worker_years")
+    assert change.value == pytest.approx(after.worker_years - before.worker_years)
+    assert change.tolerance == pytest.approx(
+        slack(after.objective, after.gap) + slack(before.objective, before.gap)
+    )

@@ -17,7 +17,7 @@ import streamlit as st
 from .. import tradeoffs, views
 from ..export import read_scenario
 from ..loader import PlanningData
-from ..precision import difference
+from ..precision import solve_difference
 from ..scenario import Scenario, ScenarioError
 from ..schema import SECTORS
 from ..solution import Solution
@@ -98,19 +98,13 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
     metrics = views.headline_metrics(solution, labels.language)
     columns = st.columns(4) + st.columns(4)
     units = (labels("worker_years_unit"), labels("persons"))
-    for k, (column, (label, value, number, help_text)) in enumerate(
+    for k, (column, (label, value, _number, help_text)) in enumerate(
         zip(columns, metrics, strict=True)
     ):
         delta, colour, arrow = None, "normal", "auto"
         if previous is not None and k in (0, 1):
-            before = previous.worker_years if k == 0 else previous.reemployed_peak
-            change = difference(
-                number,
-                before,
-                after_objective=solution.objective,
-                after_gap=solution.gap,
-                before_objective=previous.objective,
-                before_gap=previous.gap,
+            change = solve_difference(
+                solution, previous, "worker_years" if k == 0 else "reemployed_peak"
             )
             if change.within_precision or round(change.value):
                 delta = change.describe(units[k], labels.language)
@@ -258,19 +252,12 @@ def compare_tab(page: Page) -> None:
         )
         other = st.selectbox(labels("compare_with"), list(saved), key="compare_with")
         before = saved[other]
-        for label, after_value, before_value, unit in (
-            (labels("worker_years"), solution.worker_years, before.worker_years, "worker_years"),
-            (labels("reemployed"), solution.reemployed_peak, before.reemployed_peak, "persons"),
+        for label, measure, unit in (
+            (labels("worker_years"), "worker_years", "worker_years_unit"),
+            (labels("reemployed"), "reemployed_peak", "persons"),
         ):
-            change = difference(
-                after_value,
-                before_value,
-                after_objective=solution.objective,
-                after_gap=solution.gap,
-                before_objective=before.objective,
-                before_gap=before.gap,
-            )
-            unit_words = labels("worker_years_unit" if unit == "worker_years" else "persons")
+            change = solve_difference(solution, before, measure)
+            unit_words = labels(unit)
             words = change.describe(unit_words, language)
             st.markdown(labels("compare_line", label=label, other=other, change=words))
         st.caption(labels("inputs_differ"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -123,10 +124,22 @@ class Instance:
         """A resolved setting (commute_km, other_jobs_weight, discount_rate, ...)."""
         return float(getattr(self.scenario, name))
 
+    def column(self, name: str) -> list:
+        """One column of `projects` as a plain list, by position: the model's loops read
+        every project's figures, and pandas' scalar access costs microseconds a call."""
+        columns = self._columns
+        if name not in columns:
+            columns[name] = self.projects[name].tolist()
+        return columns[name]
+
+    @cached_property
+    def _columns(self) -> dict[str, list]:
+        return {}
+
     def build_years(self, position: int, start: int) -> range:
         """Year positions in which the project is built when it starts in `start`."""
         k = start - self.years[0]
-        return range(k, k + int(self.projects.at[position, "duration"]))
+        return range(k, k + int(self.column("duration")[position]))
 
     def operating_years(self, position: int, start: int) -> range:
         """Year positions from completion to the end of the horizon."""
@@ -142,14 +155,15 @@ class Instance:
 
     def _by_region_year(self, starts: dict[int, int], skill: bool) -> np.ndarray:
         out = np.zeros((len(self.regions), len(self.years)))
-        p = self.projects
+        skill_match, region_at = self.column("skill_match"), self.column("region_at")
+        build_jobs, operating_jobs = self.column("build_jobs"), self.column("operating_jobs")
         for i, s in starts.items():
-            share = float(p.at[i, "skill_match"]) if skill else 1.0
-            r = int(p.at[i, "region_at"])
+            share = float(skill_match[i]) if skill else 1.0
+            r = int(region_at[i])
             for k in self.build_years(i, s):
-                out[r, k] += share * float(p.at[i, "build_jobs"])
+                out[r, k] += share * float(build_jobs[i])
             for k in self.operating_years(i, s):
-                out[r, k] += share * float(p.at[i, "operating_jobs"])
+                out[r, k] += share * float(operating_jobs[i])
         return out
 
 

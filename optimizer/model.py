@@ -228,15 +228,16 @@ def group_limits(inst: Instance, v: Variables) -> list[Limit]:
 def money_limits(inst: Instance, v: Variables) -> list[Limit]:
     """Fiscal budget and bond quota each year. A PPP project's yearly payment is charged to
     the fiscal budget of every year it is in service: social capital is not free money."""
-    p = inst.projects
     n_years = len(inst.years)
     budget: list[Terms] = [[] for _ in range(n_years)]
     bonds: list[Terms] = [[] for _ in range(n_years)]
+    durations, budget_money = inst.column("duration"), inst.column("budget_money")
+    bond_money, ppp_payment = inst.column("bond_money"), inst.column("ppp_payment")
     for i, options in enumerate(v.starts):
-        duration = int(p.at[i, "duration"])
-        spend_budget = float(p.at[i, "budget_money"]) / duration
-        spend_bond = float(p.at[i, "bond_money"]) / duration
-        payment = float(p.at[i, "ppp_payment"])
+        duration = int(durations[i])
+        spend_budget = float(budget_money[i]) / duration
+        spend_bond = float(bond_money[i]) / duration
+        payment = float(ppp_payment[i])
         for t, x in options:
             for k in inst.build_years(i, t):
                 if spend_budget > 0:
@@ -274,12 +275,14 @@ def region_limits(inst: Instance, v: Variables) -> list[Limit]:
     debt: dict[int, Terms] = {}
     ppp: dict[int, Terms] = {}
     pay: dict[int, Terms] = {}
+    region_at, bond_money = inst.column("region_at"), inst.column("bond_money")
+    ppp_payment, government_pay = inst.column("ppp_payment"), inst.column("government_pay")
     for i in range(len(p)):
-        r = int(p.at[i, "region_at"])
-        debt.setdefault(r, []).extend(_chosen(v, i, float(p.at[i, "bond_money"])))
-        payment = float(p.at[i, "ppp_payment"])
+        r = int(region_at[i])
+        debt.setdefault(r, []).extend(_chosen(v, i, float(bond_money[i])))
+        payment = float(ppp_payment[i])
         ppp.setdefault(r, []).extend(_chosen(v, i, payment))
-        if p.at[i, "government_pay"]:
+        if government_pay[i]:
             pay.setdefault(r, []).extend(_chosen(v, i, payment))
     out = []
     for r, region in enumerate(inst.regions):
@@ -444,13 +447,14 @@ def _prerequisites(problem: pulp.LpProblem, inst: Instance, v: Variables) -> Non
 def _matching(problem: pulp.LpProblem, inst: Instance, v: Variables) -> None:
     """Each year: workers taking jobs in region r ≤ the open jobs there that year; workers of
     home region e holding jobs ≤ e's displaced stock that year."""
-    p = inst.projects
     open_terms: dict[tuple[int, int], Terms] = {}
+    region_at, skill_match = inst.column("region_at"), inst.column("skill_match")
+    build_jobs, operating_jobs = inst.column("build_jobs"), inst.column("operating_jobs")
     for i, options in enumerate(v.starts):
-        r = int(p.at[i, "region_at"])
-        skill = float(p.at[i, "skill_match"])
-        building = skill * float(p.at[i, "build_jobs"])
-        operating = skill * float(p.at[i, "operating_jobs"])
+        r = int(region_at[i])
+        skill = float(skill_match[i])
+        building = skill * float(build_jobs[i])
+        operating = skill * float(operating_jobs[i])
         for t, x in options:
             for k in inst.build_years(i, t):
                 if building > 0:
@@ -484,8 +488,8 @@ def _matching(problem: pulp.LpProblem, inst: Instance, v: Variables) -> None:
 def job_years_weights(inst: Instance, i: int, start: int) -> float:
     """Σ over the horizon of year weight × jobs held, for project i started in `start`."""
     w = inst.year_weight
-    build = float(inst.projects.at[i, "build_jobs"])
-    operating = float(inst.projects.at[i, "operating_jobs"])
+    build = float(inst.column("build_jobs")[i])
+    operating = float(inst.column("operating_jobs")[i])
     return build * sum(w[k] for k in inst.build_years(i, start)) + operating * sum(
         w[k] for k in inst.operating_years(i, start)
     )

@@ -363,6 +363,17 @@ def _solve_forced(
     return out
 
 
+def drawn_data(data: PlanningData, jobs: np.ndarray, overrun: np.ndarray) -> PlanningData:
+    """The workbook of one robustness draw: every project's jobs per 亿元 multiplied by
+    `jobs`, its capex by `overrun` (≥ 1). An overrun costs money, not work: the project's
+    jobs stay as they were (jobs per 亿元 falls by the same factor), and a PPP contract's
+    yearly payment is fixed."""
+    projects = data.projects.copy()
+    projects["capex"] = data.projects["capex"].to_numpy(dtype=float) * overrun
+    projects["jobs_per_yi"] = data.projects["jobs_per_yi"].to_numpy(dtype=float) * jobs / overrun
+    return dataclasses.replace(data, projects=projects, warnings=())
+
+
 def _solve_draws(
     data: PlanningData,
     scenario: Scenario,
@@ -371,13 +382,12 @@ def _solve_draws(
     on_solved: Callable[[], None] | None = None,
     stop: _StopFlag | None = None,
 ) -> list[Outcome]:
-    """One chunk of robustness draws: each row multiplies every project's jobs per 亿元."""
+    """One chunk of robustness draws: each row holds every project's jobs multiplier, then
+    its capex multiplier."""
     out = []
-    base = data.projects["jobs_per_yi"].to_numpy(dtype=float)
+    n = len(data.projects)
     for row in multipliers:
-        projects = data.projects.copy()
-        projects["jobs_per_yi"] = base * row
-        drawn = dataclasses.replace(data, projects=projects, warnings=())
+        drawn = drawn_data(data, row[:n], row[n:])
         out.append(Resolver(drawn, limits, stop=stop).solve(scenario))
         if on_solved:
             on_solved()
@@ -738,7 +748,7 @@ class Robustness:
     """Selection frequency per project and the re-employed workers in each draw."""
 
     projects: pd.DataFrame  # project_id, frequency, class (core | borderline | outside)
-    draws: pd.DataFrame  # draw, status, worker_years, job_years, objective, gap
+    draws: pd.DataFrame  # draw, status, worker_years, job_years, capex, objective, gap
 
     def summary(self) -> dict[str, float]:
         years = self.draws["worker_years"].dropna()
@@ -761,6 +771,7 @@ def robustness(
     *,
     draws: int = 200,
     spread: float = 0.30,
+    overrun: float = 0.40,
     seed: int = 2021,
     core: float = 0.90,
     outside: float = 0.10,
@@ -768,7 +779,9 @@ def robustness(
     chunk_size: int = 10,
 ) -> Robustness:
     """Solve `draws` times with every project's jobs per 亿元 multiplied by an independent
-    uniform draw in [1 − spread, 1 + spread] (seeded: the same seed gives the same answer).
+    uniform draw in [1 − spread, 1 + spread] and its capex by one in [1, 1 + overrun] (model
+    spec: ±30 % and 0 to +40 % by default; seeded: the same seed gives the same answer). See
+    `drawn_data` for what an overrun changes.
 
     A project chosen in ≥ `core` of the feasible draws is core, in ≤ `outside` outside, else
     borderline.
@@ -777,11 +790,16 @@ def robustness(
         raise ValueError("robustness needs at least one draw")
     if not 0 <= spread < 1:
         raise ValueError(f"spread must be in [0, 1), got {spread}")
+    if not 0 <= overrun <= 10:
+        raise ValueError(f"overrun must be in [0, 10], got {overrun}")
     base = _on_highs((scenario or Scenario()).resolved(data))
     rng = np.random.default_rng(seed)
     n = len(data.projects)
-    # With spread 0 every multiplier is exactly 1.0: the draws are the plain solve.
-    multipliers = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, n))
+    # With spread and overrun 0 every multiplier is exactly 1.0: the draws are the plain
+    # solve. The jobs multipliers are drawn first, so a seed's jobs draws do not depend on
+    # the overrun asked for.
+    jobs = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, n))
+    multipliers = np.hstack([jobs, rng.uniform(1.0, 1.0 + overrun, size=(draws, n))])
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
     options = options or RunOptions()
     chunks = [(data, base, part, options.limits) for part in parts]
@@ -810,6 +828,7 @@ def robustness(
             "status": [o.status for o in outcomes],
             "worker_years": [o.worker_years for o in outcomes],
             "job_years": [o.job_years for o in outcomes],
+            "capex": [o.capex for o in outcomes],
             "objective": [o.objective for o in outcomes],
             "gap": [o.gap for o in outcomes],
         }

@@ -21,6 +21,7 @@ from optimizer.tradeoffs import (
     Resolver,
     RunOptions,
     break_even,
+    drawn_data,
     frontier,
     frontier_grid,
     robustness,
@@ -212,7 +213,7 @@ def test_break_even_names_why_no_solve_was_needed(sample: optimizer.PlanningData
 def test_robustness_without_uncertainty_matches_the_solve(
     small: optimizer.PlanningData,
 ) -> None:
-    result = robustness(small, Scenario(), draws=3, spread=0.0)
+    result = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.0)
     chosen = set(solve(small).chosen_starts)
     frequency = result.projects.set_index("project_id")["frequency"]
     assert set(frequency.unique()) <= {0.0, 1.0}
@@ -222,6 +223,26 @@ def test_robustness_without_uncertainty_matches_the_solve(
         == np.where(result.projects["project_id"].isin(chosen), "core", "outside")
     ).all()
     assert result.draws["worker_years"].nunique() == 1
+
+
+def test_an_overrun_costs_money_not_jobs(small: optimizer.PlanningData) -> None:
+    n = len(small.projects)
+    jobs, overrun = np.full(n, 1.2), np.linspace(1.0, 1.4, n)
+    drawn = drawn_data(small, jobs, overrun)
+    before, after = small.projects, drawn.projects
+    assert np.allclose(after["capex"], before["capex"] * overrun)
+    # Jobs move with the jobs draw alone; the PPP contracts' payments do not move.
+    assert np.allclose(
+        after["capex"] * after["jobs_per_yi"], 1.2 * before["capex"] * before["jobs_per_yi"]
+    )
+    assert np.allclose(after["ppp_annual_payment"], before["ppp_annual_payment"])
+    assert drawn.fingerprint != small.fingerprint
+    # Over the draws, the overrun is felt: the same jobs draws, dearer portfolios.
+    plain = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.0)
+    dear = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.4)
+    assert (dear.draws["capex"] != plain.draws["capex"]).any()
+    with pytest.raises(ValueError, match="overrun"):
+        robustness(small, Scenario(), draws=1, overrun=-0.1)
 
 
 def test_robustness_is_seeded(small: optimizer.PlanningData) -> None:

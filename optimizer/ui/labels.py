@@ -140,6 +140,7 @@ TEXT: dict[str, Pair] = {
     "robustness": ("Robustness to uncertain jobs figures", "就业估计不确定性下的稳健性"),
     "draws": ("Draws", "抽样次数"),
     "spread": ("Spread of jobs per 亿元 (±)", "每亿元就业波动（±）"),
+    "overrun": ("Capex overrun, up to (+)", "投资超支上限（+）"),
     "run_robustness": ("Run the draws", "运行抽样"),
     "analysis_gap": ("Solver precision per solve", "每次求解精度"),
     "save_as": ("Save the current scenario as", "将当前情景保存为"),

@@ -218,13 +218,16 @@ def tradeoffs_tab(page: Page) -> None:
         table(views.break_even_table(break_even, page.solution, language), labels)
 
     st.subheader(labels("robustness"))
-    a, b = st.columns(2)
+    a, b, c = st.columns(3)
     draws = _slider(labels, "draws", a)
     spread = _slider(labels, "spread", b)
+    overrun = _slider(labels, "overrun", c)
     if st.button(labels("run_robustness"), key="run_robustness"):
         page.keep(
             "robustness",
-            tradeoffs.robustness(data, scenario, draws=draws, spread=spread, options=options()),
+            tradeoffs.robustness(
+                data, scenario, draws=draws, spread=spread, overrun=overrun, options=options()
+            ),
         )
     result = page.analysis("robustness")
     if result is not None:

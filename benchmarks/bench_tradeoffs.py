@@ -8,7 +8,8 @@ Prints, for the sample workbook:
   deterministic node limit; how many points stopped early, the largest gap, how many points
   took the cheaper neighbour's portfolio, and whether the frontier never falls;
 - break-even for every project, in-process and on the pool (one run each: ~250 solves);
-- `--draws` robustness draws (±30 %), in-process and on the pool, and their ratio.
+- `--draws` robustness draws (jobs ±30 %, capex overruns 0 to `--overrun`, +40 % by default;
+  `--overrun 0` for jobs alone), in-process and on the pool, and their ratio.
 Break-even and draws use a 1 % gap (`--gap`), the node limit and a 10 s safety limit per
 solve (`--limit`).
 """
@@ -96,18 +97,29 @@ def bench_break_even(data: optimizer.PlanningData, limit: float, gap: float) -> 
     )
 
 
-def bench_robustness(data: optimizer.PlanningData, draws: int, limit: float, gap: float) -> None:
-    print(f"\n{draws} robustness draws, ±30 % (one run each, {limit:g} s limit per solve)")
+def bench_robustness(
+    data: optimizer.PlanningData, draws: int, limit: float, gap: float, overrun: float
+) -> None:
+    print(
+        f"\n{draws} robustness draws, jobs ±30 %, overruns 0 to +{overrun:.0%} "
+        f"(one run each, {limit:g} s limit per solve)"
+    )
     here, result = timed(
         lambda: robustness(
-            data, draws=draws, options=optimizer.RunOptions(time_limit_s=limit, mip_gap=gap)
+            data,
+            draws=draws,
+            overrun=overrun,
+            options=optimizer.RunOptions(time_limit_s=limit, mip_gap=gap),
         )
     )
     with pool() as executor:
         on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
-        pooled, again = timed(lambda: robustness(data, draws=draws, options=on_pool))
+        pooled, again = timed(
+            lambda: robustness(data, draws=draws, overrun=overrun, options=on_pool)
+        )
     at_limit = int(result.draws["status"].isin(["time_limit", "work_limit"]).sum())
-    print(f"  {at_limit} of the draws stopped at the limit")
+    infeasible = int((result.draws["status"] == "infeasible").sum())
+    print(f"  {at_limit} of the draws stopped at the limit, {infeasible} had no portfolio")
     same = result.projects.equals(again.projects)
     summary = result.summary()
     print(
@@ -129,6 +141,7 @@ def main() -> None:
     parser.add_argument("--only", default="frontier,break_even,robustness")
     parser.add_argument("--limit", type=float, default=10.0, help="s per break-even/draw solve")
     parser.add_argument("--gap", type=float, default=0.01, help="gap per break-even/draw solve")
+    parser.add_argument("--overrun", type=float, default=0.40, help="capex overrun, up to")
     args = parser.parse_args()
     data = optimizer.load_workbook(ROOT / "projects.xlsx")
     wanted = set(args.only.split(","))
@@ -137,7 +150,7 @@ def main() -> None:
     if "break_even" in wanted:
         bench_break_even(data, args.limit, args.gap)
     if "robustness" in wanted:
-        bench_robustness(data, args.draws, args.limit, args.gap)
+        bench_robustness(data, args.draws, args.limit, args.gap, args.overrun)
 
 
 if __name__ == "__main__":

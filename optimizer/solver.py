@@ -72,10 +72,10 @@ class _HiGHS(pulp.HiGHS):
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
         """PuLP 3.3's `HiGHS.buildSolverModel`, the same model handed over in one call.
 
-        PuLP adds a column and then a row at a time; HiGHS re-forms its matrix as rows arrive,
-        and for 100,000 projects (about 370,000 columns) the transfer did not end in 16
-        minutes. Here one pass over the problem collects costs, bounds, integrality and the
-        rows' matrix (CSR), and `passModel` takes them at once. PuLP's contract is kept:
+        PuLP adds a column and then a row at a time, one highspy call each (20 s for 100,000
+        projects, about 375,000 columns; benchmarks/RESULTS.md). Here one pass over the
+        problem collects costs, bounds, integrality and the rows' matrix (CSR), and
+        `passModel` takes them at once (5.7 s). PuLP's contract is kept:
         `var.index` in `lp.variables()` order, `constraint.index` in `lp._constraints` order,
         the objective negated when maximising, None bounds as ±inf, integrality only when
         `self.mip`, and zero coefficients dropped (tests/test_solver.py compares the two)."""

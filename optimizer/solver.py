@@ -9,6 +9,7 @@ gap are read instead.
 from __future__ import annotations
 
 import math
+import operator
 import os
 import time
 from collections.abc import Callable
@@ -64,9 +65,94 @@ SOLVED = frozenset({Status.OPTIMAL, Status.TIME_LIMIT, Status.WORK_LIMIT})
 
 
 class _HiGHS(pulp.HiGHS):
-    """PuLP's HiGHS interface, told apart from PuLP 3.3 only where it does not know a status
-    (a node limit, kSolutionLimit): the values are read, and `_read_highs` says what ended
-    the run."""
+    """PuLP's HiGHS interface, told apart from PuLP 3.3 where it does not know a status (a
+    node limit, kSolutionLimit: the values are read, and `_read_highs` says what ended the
+    run) and in how the model reaches HiGHS (`buildSolverModel`: arrays in one call)."""
+
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        """PuLP 3.3's `HiGHS.buildSolverModel`, the same model handed over in one call.
+
+        PuLP adds a column and then a row at a time, one highspy call each (20 s for 100,000
+        projects, about 375,000 columns; benchmarks/RESULTS.md). Here one pass over the
+        problem collects costs, bounds, integrality and the rows' matrix (CSR), and
+        `passModel` takes them at once (5.7 s). PuLP's contract is kept:
+        `var.index` in `lp.variables()` order, `constraint.index` in `lp._constraints` order,
+        the objective negated when maximising, None bounds as ±inf, integrality only when
+        `self.mip`, and zero coefficients dropped (tests/test_solver.py compares the two)."""
+        import highspy
+        import numpy as np
+
+        inf = highspy.kHighsInf
+        obj_mult = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        variables = lp.variables()
+        for i, var in enumerate(variables):
+            var.index = i
+        num_col = len(variables)
+        index_of = operator.attrgetter("index")
+
+        # Columns. The objective names only some variables: scatter its terms into zeros.
+        cost = np.zeros(num_col)
+        objective = lp.objective if lp.objective is not None else {}
+        if objective:
+            where = np.fromiter(map(index_of, objective.keys()), np.int64, len(objective))
+            cost[where] = np.fromiter(objective.values(), float, len(objective))
+        cost *= obj_mult
+        col_lower = np.fromiter(
+            (-inf if v.lowBound is None else v.lowBound for v in variables), float, num_col
+        )
+        col_upper = np.fromiter(
+            (inf if v.upBound is None else v.upBound for v in variables), float, num_col
+        )
+        integer = (
+            np.fromiter((v.cat == pulp.LpInteger for v in variables), bool, num_col)
+            if self.mip
+            else np.zeros(num_col, bool)
+        )
+
+        # Rows: each constraint's indices and values go onto two flat lists (`extend` with
+        # `map` loops in C, not in Python), turned into arrays once.
+        constraints = list(lp._constraints.values())
+        num_row = len(constraints)
+        row_lower = np.empty(num_row)
+        row_upper = np.empty(num_row)
+        lengths = np.empty(num_row, np.int64)
+        indices: list[int] = []
+        values: list[float] = []
+        for i, constraint in enumerate(constraints):
+            constraint.index = i
+            lengths[i] = len(constraint)
+            indices.extend(map(index_of, constraint.keys()))
+            values.extend(constraint.values())
+            lb, ub = constraint.getLb(), constraint.getUb()
+            row_lower[i] = -inf if lb is None else lb
+            row_upper[i] = inf if ub is None else ub
+        a_index = np.array(indices, dtype=np.int32)
+        a_value = np.array(values, dtype=float)
+        del indices, values
+        nonzero = a_value != 0  # PuLP drops zero coefficients (NaN stays, as in PuLP)
+        if not nonzero.all():
+            rows = np.repeat(np.arange(num_row), lengths)
+            lengths = np.bincount(rows[nonzero], minlength=num_row)
+            a_index, a_value = a_index[nonzero], a_value[nonzero]
+        a_start = np.zeros(num_row + 1, np.int32)
+        np.cumsum(lengths, out=a_start[1:])
+
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = num_col, num_row
+        model.col_cost_, model.col_lower_, model.col_upper_ = cost, col_lower, col_upper
+        model.row_lower_, model.row_upper_ = row_lower, row_upper
+        matrix = model.a_matrix_
+        matrix.format_ = highspy.MatrixFormat.kRowwise
+        matrix.num_col_, matrix.num_row_ = num_col, num_row
+        matrix.start_, matrix.index_, matrix.value_ = a_start, a_index, a_value
+        if integer.any():
+            # Like PuLP (changeColIntegrality per integer column): no integrality at all for
+            # a model without integer columns.
+            kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+            model.integrality_ = [kinds[k] for k in integer.tolist()]
+        status = lp.solverModel.passModel(model)
+        if status == highspy.HighsStatus.kError:
+            raise pulp.PulpSolverError("HiGHS refused the model (passModel)")
 
     def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
         try:

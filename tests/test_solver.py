@@ -1,0 +1,104 @@
+"""The model handed to HiGHS in one call (`_HiGHS.buildSolverModel`) is PuLP's own, exactly."""
+
+from __future__ import annotations
+
+import highspy
+import numpy as np
+import pulp
+import pytest
+
+import optimizer
+from optimizer.model import build_model
+from optimizer.solver import _read_highs, highs_engine
+
+
+def _triplets(lp: highspy.HighsLp) -> list[tuple[int, int, float]]:
+    """The matrix as sorted (row, column, value), whichever way HiGHS holds it."""
+    matrix = lp.a_matrix_
+    start, index, value = list(matrix.start_), list(matrix.index_), list(matrix.value_)
+    rowwise = matrix.format_ == highspy.MatrixFormat.kRowwise
+    count = lp.num_row_ if rowwise else lp.num_col_
+    out = []
+    for outer in range(count):
+        for k in range(start[outer], start[outer + 1]):
+            out.append((outer, index[k], value[k]) if rowwise else (index[k], outer, value[k]))
+    return sorted(out)
+
+
+def _built(problem: pulp.LpProblem, pulps_own: bool, mip: bool = True) -> highspy.Highs:
+    engine = highs_engine(30.0, 0.01)
+    engine.mip = mip
+    engine.createAndConfigureSolver(problem)
+    if pulps_own:
+        pulp.HiGHS.buildSolverModel(engine, problem)
+    else:
+        engine.buildSolverModel(problem)
+    return problem.solverModel
+
+
+def _indices(problem: pulp.LpProblem) -> tuple[list[int], list[int]]:
+    return (
+        [v.index for v in problem.variables()],
+        [c.index for c in problem._constraints.values()],
+    )
+
+
+def _assert_same_model(problem: pulp.LpProblem, mip: bool = True) -> None:
+    theirs = _built(problem, pulps_own=True, mip=mip)
+    their_indices = _indices(problem)
+    for v in problem.variables():  # the new build must set every index again itself
+        v.index = -1
+    for c in problem._constraints.values():
+        c.index = -1
+    ours = _built(problem, pulps_own=False, mip=mip)
+    assert _indices(problem) == their_indices
+    a, b = theirs.getLp(), ours.getLp()
+    assert (b.num_col_, b.num_row_) == (a.num_col_, a.num_row_)
+    for field in ("col_cost_", "col_lower_", "col_upper_", "row_lower_", "row_upper_"):
+        np.testing.assert_array_equal(getattr(b, field), getattr(a, field), err_msg=field)
+    assert list(b.integrality_) == list(a.integrality_)
+    assert b.sense_ == a.sense_
+    assert b.offset_ == a.offset_
+    assert _triplets(b) == _triplets(a)
+
+
+@pytest.mark.parametrize("elastic", [False, True], ids=["maximise", "elastic-minimise"])
+def test_the_sample_reaches_highs_as_pulp_builds_it(
+    sample: optimizer.PlanningData, elastic: bool
+) -> None:
+    model = build_model(sample, elastic=elastic)
+    assert any(v.cat == pulp.LpInteger for v in model.problem.variables())
+    _assert_same_model(model.problem)
+
+
+def test_edge_cases_reach_highs_as_pulp_builds_them() -> None:
+    """Zero coefficients, an empty row, free and half-bounded columns, ≥ and = rows, a
+    variable only in the objective, continuous and integer columns, with and without mip."""
+    problem = pulp.LpProblem("edges", pulp.LpMaximize)
+    x = problem.add_variable("x", 0, 4, cat=pulp.LpInteger)
+    y = problem.add_variable("y")  # free
+    z = problem.add_variable("z", upBound=3)
+    w = problem.add_variable("w", lowBound=-2, cat=pulp.LpInteger)
+    only_objective = problem.add_variable("a_objective_only", 0, 1)
+    problem += 3 * x - y + 0.5 * z + w + 2 * only_objective + 7
+    problem += pulp.LpAffineExpression([(x, 1), (y, 0), (z, 2)]) <= 10, "le_with_zero"
+    problem += pulp.LpAffineExpression([(x, 0), (y, 0)]) >= -1, "all_zero"
+    problem += x + y == 2, "eq"
+    problem += y - z >= -5, "ge"
+    problem += pulp.LpAffineExpression([(w, 1.5), (x, -1)]) <= 0, "w_row"
+    _assert_same_model(problem)
+    _assert_same_model(problem, mip=False)  # an LP: no integrality at all
+
+
+def test_a_solve_gives_the_same_objective(sample: optimizer.PlanningData) -> None:
+    objectives = []
+    for pulps_own in (True, False):
+        model = build_model(sample)
+        engine = highs_engine(30.0, 0.01)
+        if pulps_own:
+            engine.buildSolverModel = pulp.HiGHS.buildSolverModel.__get__(engine)
+        model.problem.solve(engine)
+        run = _read_highs(model, 0.0)
+        assert run.status == "optimal"
+        objectives.append(run.objective)
+    assert objectives[1] == pytest.approx(objectives[0], rel=1e-9)

@@ -1,6 +1,7 @@
 """Peak memory of one solve of a very large portfolio (the sample's generator).
 
     python benchmarks/bench_memory.py [--projects 100000] [--time-limit 300] [--presolve off]
+        [--heuristic-effort 0]
 
 Prints, step by step, the seconds taken and the process's peak resident memory (the target:
 100,000 projects solve within 4 GB, at whatever gap they reach, reported). The solve is split
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=0.001)
     parser.add_argument("--presolve", choices=["choose", "off"], default="choose")
     parser.add_argument("--no-report", action="store_true", help="stop after the solve")
+    parser.add_argument("--heuristic-effort", type=float, help="HiGHS's mip_heuristic_effort")
     args = parser.parse_args()
     started = time.perf_counter()
 
@@ -53,6 +55,8 @@ def main() -> None:
     # The package's own HiGHS configuration (as run_solver uses), presolve aside.
     engine = highs_engine(args.time_limit, args.gap)
     engine.optionsDict["presolve"] = args.presolve
+    if args.heuristic_effort is not None:
+        engine.optionsDict["mip_heuristic_effort"] = args.heuristic_effort
     build = engine.buildSolverModel
 
     def timed_build(lp) -> None:  # noqa: ANN001

@@ -16,9 +16,11 @@ only watch (and stop) HiGHS and do not change a run that ends on its own.
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,6 +86,7 @@ class Job:
         )
         for thread in self.threads:
             thread.start()
+        _started.add(self)
         return self
 
     def _solve(self) -> None:
@@ -159,6 +162,21 @@ class Job:
                 raise self._error
             assert self._result is not None
             return self._result
+
+
+_started: weakref.WeakSet[Job] = weakref.WeakSet()
+
+
+@atexit.register
+def _cancel_at_exit() -> None:
+    """Stop solves still running when the interpreter exits (a server stopped mid-solve): a
+    thread left inside HiGHS then aborts the process ("terminate called ...")."""
+    jobs = [job for job in list(_started) if job.alive]
+    for job in jobs:
+        job.cancel()
+    for job in jobs:
+        for thread in job.threads:
+            thread.join(2.0)
 
 
 def start(data: PlanningData, scenario: Scenario) -> Job:

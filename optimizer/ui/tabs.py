@@ -88,7 +88,7 @@ def infeasible(page_labels: Labels, data: PlanningData, conflicts, failure) -> N
 
 # How long the page waits for the final answer before it shows the best portfolio found so
 # far (marked provisional), and how often it looks again while it waits.
-PROVISIONAL_AFTER_S = 0.5
+PROVISIONAL_AFTER_S = 0.4
 POLL_S = 0.1
 
 

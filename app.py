@@ -3,8 +3,9 @@
 Wiring only: the sidebar (optimizer.ui.sidebar) makes a Scenario from the controls
 (optimizer.ui.controls), the package solves it (the same calls a notebook makes), and
 optimizer.ui.tabs places what optimizer.views draws. Words: optimizer.ui.labels; the
-session: optimizer.ui.state. Loads and solves are cached by the workbook's bytes and the
-scenario.
+session: optimizer.ui.state. A new scenario is solved in a background thread while the page
+shows the best portfolio found so far (tabs.answer, optimizer.ui.background). Loads and
+final answers are cached by the workbook's bytes and the scenario.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import streamlit as st
 
 import optimizer
 from optimizer import views
-from optimizer.ui import sidebar, tabs
+from optimizer.ui import background, sidebar, tabs
 from optimizer.ui.labels import Labels
 from optimizer.ui.state import AppState
 
@@ -31,14 +32,15 @@ def load(content: bytes) -> optimizer.PlanningData:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def solve(fingerprint: str, scenario_json: str, _data: optimizer.PlanningData):
-    """(solution, None, None) | (None, conflicts table, None) | (None, None, solver message)."""
-    try:
-        return optimizer.solve(_data, optimizer.Scenario.from_json(scenario_json)), None, None
-    except optimizer.InfeasibleError as error:
-        return None, error.to_frame(), None
-    except optimizer.SolverError as error:
-        return None, None, str(error)
+def final_answer(
+    fingerprint: str, scenario_json: str, _answer: background.Result | None = None
+) -> background.Result:
+    """A scenario's final answer, kept by workbook and scenario: (solution, None, None) |
+    (None, conflicts table, None) | (None, None, solver message). Without `_answer` a miss
+    raises NotSolved and keeps nothing; tabs.answer then solves and keeps the answer."""
+    if _answer is None:
+        raise background.NotSolved(scenario_json)
+    return _answer
 
 
 @st.cache_data(show_spinner=False)
@@ -82,15 +84,17 @@ sidebar.follow_workbook(state, data)
 values = sidebar.scenario_controls(state, data, labels)
 
 scenario, scenario_json = sidebar.scenario_or_refuse(state, data, values, labels)
-with st.spinner("…"):
-    solution, conflicts, failure = solve(data.fingerprint, scenario_json, data)
+(solution, conflicts, failure), place = tabs.answer(
+    state, labels, data, scenario_json, final_answer
+)
 if solution is None:
     tabs.infeasible(labels, data, conflicts, failure)
     st.stop()
 
 labels = Labels.for_solution(solution, labels.language)
 page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit"])
-tabs.headline(page, shortlist_bytes(page, state.get("workbook_source") == "sample"))
+with place.container():  # over the provisional answer, if one was shown
+    tabs.headline(page, shortlist_bytes(page, state.get("workbook_source") == "sample"))
 result, where, trade_offs, compare, shortlist = st.tabs(
     [labels(k) for k in ("tab_result", "tab_map", "tab_tradeoffs", "tab_compare", "tab_shortlist")]
 )

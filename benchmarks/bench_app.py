@@ -1,22 +1,40 @@
-"""Time the planner's app on the sample, driven by Streamlit's AppTest (no browser).
+"""Time the planner's app on the sample: Streamlit's AppTest (no browser), and with --browser
+also the real server in the system's Chromium (Playwright).
 
-    python benchmarks/bench_app.py [--runs 3]
+    python benchmarks/bench_app.py [--runs 3] [--browser]
 
-Prints medians over the runs of: the first page; a budget scale never seen before (a new
-solve); the same scale again (cached); a switch of language; and a hard budget scale
-(0.75–0.85×, whose proof takes seconds).
+AppTest: medians over the runs of the first page; a budget scale never seen before, easy
+(1.05–1.25×) and hard (0.75–0.85×, whose proof takes seconds); the same scale again
+(cached); a switch of language. For a new scale it prints the time from the slider move to
+the first headline the page draws (provisional or final) and to the final answer: AppTest
+sees a run only once it has ended, so these are the times the page itself records when it
+draws each (`answer_log` in the session), against the moment the move was handed to the run.
+
+Browser: the budget slider moved by one key in Chromium, timed until the first headline
+figure shows a new value (provisional or final) and until the final answer is on the page,
+for three easy (1.05–1.15×) and three hard (0.85–0.75×) scales never seen before.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+FINAL = ("Optimal within", "Stopped at the time limit")
+BUDGET = "Overall scale of budgets and quotas"
+# Budget scales whose proof takes under a second, and seconds (benchmarks/RESULTS.md).
+EASY, HARD = (1.05, 1.15, 1.25), (0.75, 0.8, 0.85)
 
 
 def timed(call) -> float:
@@ -25,38 +43,140 @@ def timed(call) -> float:
     return time.perf_counter() - started
 
 
+def move(app: AppTest, scale: float) -> tuple[float, float]:
+    """(first headline, final answer) in seconds after the budget slider moves to `scale`."""
+    started = time.perf_counter()
+    app.sidebar.slider(key="budget_scale").set_value(scale).run()
+    assert not app.exception, [e.value for e in app.exception]
+    log = app.session_state["answer_log"]
+    final = next(t for kind, t, _ in log if kind == "final")
+    return log[0][1] - started, final - started
+
+
+def app_test(runs: int) -> dict[str, list[float]]:
+    import streamlit as st
+
+    out: dict[str, list[float]] = {}
+    for run in range(runs):
+        # Each run a first visit: Streamlit's cache lives as long as the process.
+        st.cache_data.clear()
+        app = AppTest.from_file(APP, default_timeout=120)
+        out.setdefault("first page", []).append(timed(app.run))
+        easy, hard = EASY[run % len(EASY)], HARD[run % len(HARD)]
+        for kind, scale in (("easy", easy), ("hard", hard)):
+            first, final = move(app, round(scale, 2))
+            out.setdefault(f"{kind} scale: first headline", []).append(first)
+            out.setdefault(f"{kind} scale: final answer", []).append(final)
+        app.sidebar.slider(key="budget_scale").set_value(1.0).run()
+        slider = app.sidebar.slider(key="budget_scale")
+        out.setdefault("same scale again (cached)", []).append(
+            timed(lambda s=slider, v=easy: s.set_value(v).run())
+        )
+        radio = app.sidebar.radio(key="language")
+        out.setdefault("switch to 简体中文", []).append(
+            timed(lambda r=radio: r.set_value("zh").run())
+        )
+    return out
+
+
+def browser() -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", APP, "--server.headless", "true"]
+        + ["--server.address", "127.0.0.1", "--server.port", str(port)]
+        + ["--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    out: dict[str, list[float]] = {}
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as playwright:
+            chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+            engine = playwright.chromium.launch(
+                executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
+            )
+            page = engine.new_context(viewport={"width": 1500, "height": 2400}).new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            thumb = page.locator(
+                f'[data-testid="stSidebar"] input[type="range"][aria-label="{BUDGET}"]'
+            )
+
+            def headline() -> str:
+                return page.locator('[data-testid="stMetricValue"]').first.inner_text()
+
+            def final() -> bool:
+                text = page.inner_text("body")
+                return any(f in text for f in FINAL) and "Provisional:" not in text
+
+            def until(condition, seconds: float = 120) -> float:  # noqa: ANN001
+                started = time.perf_counter()
+                while not condition():
+                    if time.perf_counter() - started > seconds:
+                        raise TimeoutError
+                    time.sleep(0.02)
+                return time.perf_counter() - started
+
+            def key(name: str, kind: str | None) -> None:
+                """One key on the budget slider; timed (first headline, final) unless kind
+                is None, when the page is only brought to the final answer."""
+                before = headline()
+                thumb.focus()
+                started = time.perf_counter()
+                thumb.press(name)
+                until(lambda: headline() != before)
+                first = time.perf_counter() - started
+                until(lambda: headline() != before and final())
+                done = time.perf_counter() - started
+                page.wait_for_selector(
+                    '[data-testid="stStatusWidget"]', state="detached", timeout=300_000
+                )
+                if kind is not None:
+                    out.setdefault(f"{kind} scale: first headline", []).append(first)
+                    out.setdefault(f"{kind} scale: final answer", []).append(done)
+
+            until(lambda: final())
+            page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+            for _ in range(3):  # 1.05, 1.10, 1.15: each a scale not seen before
+                key("ArrowRight", "easy")
+            for _ in range(5):  # down to 0.90, not timed
+                key("ArrowLeft", None)
+            for _ in range(3):  # 0.85, 0.80, 0.75
+                key("ArrowLeft", "hard")
+            engine.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+    return out
+
+
+def report(title: str, results: dict[str, list[float]]) -> None:
+    print(title)
+    for label, values in results.items():
+        print(
+            f"{label:>30}: median {statistics.median(values):.2f} s "
+            f"(min {min(values):.2f}, max {max(values):.2f}, {len(values)} runs)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--browser", action="store_true", help="also time Chromium")
     args = parser.parse_args()
-    first, new, cached, language, hard = [], [], [], [], []
-    for run in range(args.runs):
-        app = AppTest.from_file(APP, default_timeout=120)
-        first.append(timed(app.run))
-        # A scale no earlier run has solved: Streamlit's cache lives as long as the process.
-        scale = round(1.05 + 0.1 * run, 2)
-        slider = app.sidebar.slider(key="budget_scale")
-        new.append(timed(lambda s=slider, v=scale: s.set_value(v).run()))
-        app.sidebar.slider(key="budget_scale").set_value(1.0).run()
-        slider = app.sidebar.slider(key="budget_scale")
-        cached.append(timed(lambda s=slider, v=scale: s.set_value(v).run()))
-        radio = app.sidebar.radio(key="language")
-        language.append(timed(lambda r=radio: r.set_value("zh").run()))
-        # A hard scale: the proof takes seconds.
-        slider = app.sidebar.slider(key="budget_scale")
-        scale = round(0.75 + 0.05 * run, 2)
-        hard.append(timed(lambda s=slider, v=scale: s.set_value(v).run()))
-    for label, values in (
-        ("first page", first),
-        ("new budget scale (a solve)", new),
-        ("same scale again (cached)", cached),
-        ("switch to 简体中文", language),
-        ("hard budget scale (a slow solve)", hard),
-    ):
-        print(
-            f"{label:>28}: median {statistics.median(values):.2f} s "
-            f"(min {min(values):.2f}, max {max(values):.2f}, {len(values)} runs)"
-        )
+    report("AppTest", app_test(args.runs))
+    if args.browser:
+        report("Chromium (Playwright)", browser())
 
 
 if __name__ == "__main__":

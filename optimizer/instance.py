@@ -157,13 +157,13 @@ class Instance:
         out = np.zeros((len(self.regions), len(self.years)))
         skill_match, region_at = self.column("skill_match"), self.column("region_at")
         build_jobs, operating_jobs = self.column("build_jobs"), self.column("operating_jobs")
+        durations, first = self.column("duration"), self.years[0]
         for i, s in starts.items():
-            share = float(skill_match[i]) if skill else 1.0
-            r = int(region_at[i])
-            for k in self.build_years(i, s):
-                out[r, k] += share * float(build_jobs[i])
-            for k in self.operating_years(i, s):
-                out[r, k] += share * float(operating_jobs[i])
+            weight = float(skill_match[i]) if skill else 1.0
+            r, k = int(region_at[i]), s - first
+            done = k + int(durations[i])  # the same sums as build_years/operating_years
+            out[r, k:done] += weight * float(build_jobs[i])
+            out[r, done:] += weight * float(operating_jobs[i])
         return out
 
 

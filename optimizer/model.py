@@ -109,6 +109,16 @@ class SelectionModel:
             if (x.value() or 0) > 0.5
         }
 
+    def starts_in(self, values: list[float]) -> dict[int, int]:
+        """{position: start year} of a portfolio given as every column's value (a solver's
+        incumbent, before the run ends)."""
+        return {
+            i: t
+            for i, options in enumerate(self.starts)
+            for t, x in options
+            if values[x.index] > 0.5
+        }
+
 
 # ---------------------------------------------------------------------------- variables
 

@@ -8,6 +8,7 @@ explained by the diagnosis; a failed one raises SolverError.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from .diagnosis import InfeasibleError, check_obvious_conflicts, explain_infeasibility
 from .instance import Instance, prepare
@@ -27,17 +28,33 @@ def read_solution(model: SelectionModel, run: SolverRun, build_seconds: float = 
     return make_solution(model, run, build_seconds)
 
 
-def solve(data: PlanningData | Instance, scenario: Scenario | None = None) -> Solution:
+def solve(
+    data: PlanningData | Instance,
+    scenario: Scenario | None = None,
+    *,
+    stop: Callable[[], bool] | None = None,
+    on_incumbent: Callable[[Instance, dict[int, int], float], None] | None = None,
+) -> Solution:
     """Choose the projects and start years that re-employ the most displaced workers.
 
     Raises InfeasibleError (a ValueError) naming the limits to move and by how much when no
     portfolio exists, and SolverError when the solver fails. A solve stopped by the time limit
     returns a Solution whose status is `time_limit` and whose `gap` is the proven gap.
+    stop: asked while HiGHS works (True interrupts it; the run then reports `time_limit`).
+    on_incumbent: told of each better portfolio as it is found (instance, {position: start
+    year}, proven gap), for a provisional answer while the proof goes on. Neither changes
+    the answer of a run that is not stopped.
     """
     started = time.perf_counter()
     inst = data if isinstance(data, Instance) else prepare(data, scenario)
     check_obvious_conflicts(inst)
     model = build_model(inst)
     build_seconds = time.perf_counter() - started
-    run = run_solver(model)
+    found = None
+    if on_incumbent is not None:
+
+        def found(starts: dict[int, int], gap: float) -> None:
+            on_incumbent(inst, starts, gap)
+
+    run = run_solver(model, stop=stop, on_incumbent=found)
     return read_solution(model, run, build_seconds)

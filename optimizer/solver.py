@@ -161,12 +161,24 @@ class _HiGHS(pulp.HiGHS):
             return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
 
 
-def _interrupt_when(stop: Callable[[], bool]) -> Callable[..., None]:
-    """A HiGHS callback that interrupts the run once `stop()` says so (looked at no more
-    than every 50 ms: the callback comes often)."""
+def _callback(
+    stop: Callable[[], bool] | None, on_incumbent: Callable[[list[float], float], None] | None
+) -> Callable[..., None]:
+    """One HiGHS callback: interrupt the run once `stop()` says so (looked at no more than
+    every 50 ms: the callback comes often), and hand each better portfolio found to
+    `on_incumbent(column values, proven gap)`."""
+    import highspy
+
+    improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
     seen = {"at": 0.0, "stop": False}
 
     def callback(kind, message, data_out, data_in, user_data) -> None:  # noqa: ANN001
+        if kind == improving:
+            if on_incumbent is not None:
+                on_incumbent(list(data_out.mip_solution), float(data_out.mip_gap))
+            return
+        if stop is None:
+            return
         now = time.monotonic()
         if now - seen["at"] > 0.05 and not seen["stop"]:  # once stopped, stay stopped
             seen["at"], seen["stop"] = now, bool(stop())
@@ -181,21 +193,30 @@ def highs_engine(
     gap: float,
     node_limit: int | None = None,
     stop: Callable[[], bool] | None = None,
+    on_incumbent: Callable[[list[float], float], None] | None = None,
 ) -> pulp.HiGHS:
     """The one way this package configures HiGHS for a selection model. A node limit is a
     deterministic work limit (one thread): unlike the clock, it stops at the same portfolio
     on any machine and under any load. stop: asked while HiGHS works; True interrupts the
-    run within a fraction of a second (HiGHS's cancelSolve alone does not)."""
+    run within a fraction of a second (HiGHS's cancelSolve alone does not). on_incumbent:
+    told of every better portfolio as it is found (the app shows it as provisional)."""
     import highspy
 
     extra: dict = {"mip_max_nodes": int(node_limit)} if node_limit is not None else {}
-    if stop is not None:
+    if stop is not None or on_incumbent is not None:
         kinds = highspy.cb.HighsCallbackType
-        extra["callbackTuple"] = (_interrupt_when(stop), None)
+        extra["callbackTuple"] = (_callback(stop, on_incumbent), None)
         extra["callbacksToActivate"] = [
-            kinds.kCallbackMipInterrupt,
-            kinds.kCallbackSimplexInterrupt,
-            kinds.kCallbackIpmInterrupt,
+            *([kinds.kCallbackMipImprovingSolution] if on_incumbent is not None else []),
+            *(
+                [
+                    kinds.kCallbackMipInterrupt,
+                    kinds.kCallbackSimplexInterrupt,
+                    kinds.kCallbackIpmInterrupt,
+                ]
+                if stop is not None
+                else []
+            ),
         ]
     return _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS, **extra)
 
@@ -225,16 +246,26 @@ def run_solver(
     mip_gap: float | None = None,
     solver: str | None = None,
     node_limit: int | None = None,
+    stop: Callable[[], bool] | None = None,
+    on_incumbent: Callable[[dict[int, int], float], None] | None = None,
 ) -> SolverRun:
     """Solve the built model; the scenario's solver, time limit and gap unless given.
-    node_limit: a deterministic work limit (HiGHS only)."""
+    HiGHS only: node_limit, a deterministic work limit; stop, asked while HiGHS works (True
+    interrupts it); on_incumbent, told of each better portfolio found ({position: start
+    year}, proven gap)."""
     sc = model.scenario
     name = solver or sc.solver
     limit = float(time_limit_s if time_limit_s is not None else sc.time_limit_s)
     gap = float(mip_gap if mip_gap is not None else sc.mip_gap)
     started = time.perf_counter()
     if name == "highs":
-        model.problem.solve(highs_engine(limit, gap, node_limit))
+        found = None
+        if on_incumbent is not None:
+
+            def found(values: list[float], proven: float) -> None:
+                on_incumbent(model.starts_in(values), proven)
+
+        model.problem.solve(highs_engine(limit, gap, node_limit, stop, found))
         seconds = time.perf_counter() - started
         return _read_highs(model, seconds)
     if name == "cbc":

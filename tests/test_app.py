@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +12,7 @@ from conftest import ROOT, project, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import Scenario, solve
+from optimizer import Scenario, solve, views
 from optimizer.precision import difference
 from optimizer.ui import controls
 from optimizer.ui.state import ANALYSES_KEPT, AppState, BoundedCache
@@ -384,3 +386,139 @@ def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
     assert "其他" in radio.options
     assert "other" not in " ".join(radio.options)
     assert radio.value == controls.OTHER
+
+
+# ---------------------------------------------------------------- answers at once
+
+# At 0.8 of the budgets the proof takes seconds; a generous time limit, so the final answer
+# ends on its gap: the same as a synchronous solve on any machine and under any load.
+HARD_SCALE, HARD_LIMIT = 0.8, 120.0
+
+
+@pytest.fixture(scope="module")
+def hard_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
+    return solve(
+        sample,
+        Scenario(
+            fiscal_budget_scale=HARD_SCALE, bond_quota_scale=HARD_SCALE, time_limit_s=HARD_LIMIT
+        ),
+    )
+
+
+@pytest.fixture
+def jobs(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every background solve the page starts (and, since the cache is emptied first, every
+    scenario not solved in this test is solved again)."""
+    import streamlit as st
+
+    from optimizer.ui import background
+
+    st.cache_data.clear()
+    started: list[background.Job] = []
+    start = background.start
+
+    def recording(*args, **kwargs) -> background.Job:
+        started.append(start(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(background, "start", recording)
+    yield started
+    for job in started:  # none left running for the next test
+        job.cancel()
+
+
+def answer_log(at: AppTest) -> list[str]:
+    """What the last run drew as its answer, in order ("provisional" | "final")."""
+    log = at.session_state["answer_log"]
+    assert [t for _, t, _ in log] == sorted(t for _, t, _ in log)
+    return [kind for kind, _, _ in log]
+
+
+def hard_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.sidebar.number_input(key="time_limit").set_value(HARD_LIMIT).run()
+    assert not at.exception
+    return at
+
+
+def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
+    jobs: list, hard_solution: optimizer.Solution
+) -> None:
+    at = hard_app()
+    at.sidebar.slider(key="budget_scale").set_value(HARD_SCALE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    # While the proof went on, the page drew the best portfolio so far, marked provisional;
+    # the same run then drew the final answer over it.
+    log = answer_log(at)
+    assert log[0] == "provisional", log
+    assert log[-1] == "final"
+    assert log.count("final") == 1
+    assert jobs[-1].provisional()[0].extra["provisional"] is True
+    # The final answer is the synchronous solve's, and nothing provisional is left.
+    assert at.success[0].value.startswith("Optimal")
+    assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
+    assert shortlist_ids(at) == set(hard_solution.chosen_starts)
+    assert not [i.value for i in at.info if i.value.startswith("Provisional")]
+    assert not [c.value for c in at.caption if c.value.startswith(("Solving", "Proving"))]
+    solves = len(jobs)
+    # It is cached: back to the scenario later, the same answer at once, with no solve (the
+    # 1.0 scale in between was solved before too).
+    at.sidebar.slider(key="budget_scale").set_value(1.0).run()
+    at.sidebar.slider(key="budget_scale").set_value(HARD_SCALE).run()
+    assert len(jobs) == solves
+    assert answer_log(at) == ["final"]
+    assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
+    assert shortlist_ids(at) == set(hard_solution.chosen_starts)
+
+
+def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
+    jobs: list, hard_solution: optimizer.Solution
+) -> None:
+    at = hard_app()
+    solves = len(jobs)
+    # AppTest stops a run that outlasts its timeout the way Streamlit stops one the planner
+    # moved on from: an exception raised inside the page's next st call.
+    with pytest.raises(RuntimeError, match="timed out"):
+        at.sidebar.slider(key="budget_scale").set_value(HARD_SCALE).run(timeout=1.5)
+    job = jobs[-1]
+    assert job.stop.is_set()
+    left = time.perf_counter()
+    for thread in job.threads:
+        thread.join(5)
+    assert not job.alive
+    assert time.perf_counter() - left < 1.0, "the left solve ran on"
+    # The interrupted answer was not kept: the scenario is solved again, to the final answer.
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(jobs) == solves + 2
+    assert answer_log(at)[-1] == "final"
+    assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
+    assert at.sidebar.slider(key="budget_scale").value == HARD_SCALE
+    assert at.sidebar.number_input(key="time_limit").value == HARD_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("language", "banner"),
+    [
+        ("en", "Provisional: the best portfolio found so far, within 1.23% of the best"),
+        ("zh", "临时结果：目前找到的最好方案，与理论最优之差在求解精度 1.23% 以内"),
+    ],
+)
+def test_a_provisional_answer_says_so_with_its_gap(
+    app_solution: optimizer.Solution, language: str, banner: str
+) -> None:
+    def page(solution, language):  # noqa: ANN001 (run as a script of its own)
+        from optimizer.ui import tabs
+        from optimizer.ui.labels import Labels
+
+        tabs._provisional_headline(Labels(language), solution)
+
+    provisional = dataclasses.replace(app_solution, gap=0.0123, status="time_limit")
+    provisional.extra["provisional"] = True
+    at = AppTest.from_function(page, args=(provisional, language)).run()
+    assert not at.exception
+    assert at.info[0].value.startswith(banner)
+    assert len(at.metric) == 8
+    assert at.metric[0].value == views.headline_metrics(app_solution, language)[0][1]
+    assert not at.get("download_button")  # a provisional shortlist is not offered

@@ -5,6 +5,7 @@ headline figures, the shortlist must download, and nothing may be asked of the i
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -19,6 +20,9 @@ import openpyxl
 import pytest
 from conftest import ROOT
 from playwright.sync_api import Page, sync_playwright
+
+import optimizer
+from optimizer.ui import controls
 
 ARTIFACTS = ROOT / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -48,8 +52,14 @@ def wait_for(url: str, seconds: float) -> bytes:
             time.sleep(0.3)
 
 
+class Server(str):
+    """The app's address; `pid`, its process."""
+
+    pid: int
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+def server(tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     log = (tmp_path / "streamlit.log").open("w")
     process = subprocess.Popen(
@@ -62,7 +72,9 @@ def server(tmp_path: Path) -> Iterator[str]:
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/_stcore/health", 60)
-        yield f"http://127.0.0.1:{port}/"
+        url = Server(f"http://127.0.0.1:{port}/")
+        url.pid = process.pid
+        yield url
     finally:
         process.terminate()
         try:
@@ -152,3 +164,110 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
         if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).hostname not in LOCAL_HOSTS
     ]
     assert outside == []
+
+
+# ---------------------------------------------------------------- answers at once
+
+BUDGET, COMMUTE = "Overall scale of budgets and quotas", "Commuting distance (km)"
+TIME_LIMIT = "Solver time limit (s)"
+FINAL = ("Optimal within", "Stopped at the time limit")
+
+
+def sidebar_values(page: Page) -> dict[str, float]:
+    """Every slider's and number box's value in the sidebar, by its label."""
+    inputs = page.locator(
+        '[data-testid="stSidebar"] input[type="range"], '
+        '[data-testid="stSidebar"] input[type="number"]'
+    )
+    return {
+        inputs.nth(k).get_attribute("aria-label"): float(inputs.nth(k).input_value())
+        for k in range(inputs.count())
+    }
+
+
+def move(page: Page, label: str, steps: int) -> None:
+    """A slider moved by the keyboard, one step a key (each key is a change Streamlit sees)."""
+    thumb = page.locator(f'[data-testid="stSidebar"] input[type="range"][aria-label="{label}"]')
+    thumb.focus()
+    for _ in range(abs(steps)):
+        thumb.press("ArrowRight" if steps > 0 else "ArrowLeft")
+
+
+def headline_value(page: Page) -> str:
+    return page.locator('[data-testid="stMetricValue"]').first.inner_text()
+
+
+def wait_until(condition, seconds: float, what: str) -> float:  # noqa: ANN001
+    started = time.perf_counter()
+    while not condition():
+        assert time.perf_counter() - started < seconds, f"no {what} within {seconds} s"
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def final_shown(page: Page) -> bool:
+    text = page.inner_text("body")
+    return any(f in text for f in FINAL) and "Provisional:" not in text
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, every thread (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
+    server: Server, page: Page, sample: optimizer.PlanningData
+) -> None:
+    """Under load (a busy process on the side), a hard scenario shows a provisional answer
+    at once; sliders moved while it is proved stop that solve, the final answer of where the
+    planner ended up replaces the page, and every sidebar widget keeps its value (the
+    fragment tried before reset them to their minimum)."""
+    page.goto(server)
+    page.get_by_text(HEADLINE["en"]).first.wait_for(timeout=120_000)
+    wait_until(lambda: final_shown(page), 300, "first answer")
+    settle(page)
+    box = page.get_by_label(TIME_LIMIT)
+    box.fill("120")
+    box.press("Enter")
+    page.wait_for_timeout(500)
+    wait_until(lambda: final_shown(page), 300, "answer at the 120 s limit")
+    settle(page)
+    start = sidebar_values(page)
+    assert start[BUDGET] == 1.0
+    assert start[TIME_LIMIT] == 120.0
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        before = headline_value(page)
+        move(page, BUDGET, -5)  # 0.75: the proof takes many seconds
+        waited = wait_until(
+            lambda: "Provisional:" in page.inner_text("body") and headline_value(page) != before,
+            30,
+            "provisional answer",
+        )
+        print(f"provisional headline {waited:.2f} s after the slider move")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "app-provisional.png"), full_page=True)
+        # The planner moves on while the proof goes on: each key is a rerun that stops the
+        # run drawing the provisional answer, and its solve.
+        move(page, COMMUTE, 2)  # 70 km
+        move(page, BUDGET, 6)  # 1.05: a quick proof
+        wait_until(lambda: final_shown(page), 120, "final answer")
+    finally:
+        hog.kill()
+        hog.wait()
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=300_000)
+    page.wait_for_timeout(1000)
+    # No solve runs on: the server idles (a solve left running would take most of a core).
+    used = cpu_seconds(server.pid)
+    time.sleep(3)
+    used = cpu_seconds(server.pid) - used
+    assert used < 0.6, f"the server used {used:.2f} s of CPU in 3 s after the final answer"
+    # Every widget keeps the value the planner set, after the final answer too.
+    wanted = {**start, BUDGET: 1.05, COMMUTE: start[COMMUTE] + 10}
+    assert sidebar_values(page) == pytest.approx(wanted)
+    # And the answer is the synchronous solve of where the planner ended up.
+    values = controls.controls_from(sample)
+    values.update(budget_scale=1.05, commute=wanted[COMMUTE], time_limit=120.0)
+    expected = optimizer.solve(sample, controls.scenario_from(sample, values))
+    assert headline_value(page) == f"{expected.worker_years:,.0f}"

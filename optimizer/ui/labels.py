@@ -77,6 +77,19 @@ TEXT: dict[str, Pair] = {
         "possible (solver precision).",
         "达到求解时限：当前方案与理论最优之差在求解精度 {gap} 以内。",
     ),
+    # While the proof goes on (optimizer.ui.background): the page answers at once.
+    "solving": ("Solving… {seconds} s", "求解中……已用 {seconds} 秒"),
+    "proving": (
+        "Proving the best portfolio… {seconds} s; the best found so far is within {gap} of "
+        "the best possible.",
+        "正在求证最优方案……已用 {seconds} 秒；目前最好的方案与理论最优之差在 {gap} 以内。",
+    ),
+    "provisional": (
+        "Provisional: the best portfolio found so far, within {gap} of the best possible "
+        "(solver precision). The solve goes on; its final answer replaces this one.",
+        "临时结果：目前找到的最好方案，与理论最优之差在求解精度 {gap} 以内。求解仍在进行，"
+        "完成后以最终结果替换。",
+    ),
     "infeasible": (
         "No portfolio meets every limit. To make one possible:",
         "没有方案能满足全部约束。可以这样调整：",

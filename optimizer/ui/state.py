@@ -119,6 +119,17 @@ class AppState:
         while len(saved) > SAVED_KEPT:
             saved.pop(next(iter(saved)))
 
+    @property
+    def answer_log(self) -> list[tuple[str, float, float]]:
+        """What this run drew as the answer, in order: ("provisional" | "final",
+        time.perf_counter() when drawn, worker-years). For tests and bench_app, which see a
+        script run only once it has ended."""
+        return self.session.setdefault("answer_log", [])
+
+    def new_answer_log(self) -> list[tuple[str, float, float]]:
+        self.session["answer_log"] = []
+        return self.session["answer_log"]
+
     def headline_change(self, scenario_json: str, solution: Any) -> Any:
         """The solution shown before this one (None at first): the headline's deltas compare
         against it. Updated only when the scenario shown changes."""

@@ -6,6 +6,7 @@ Each function places what optimizer.views computes; a notebook can call the same
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from ..precision import solve_difference
 from ..scenario import Scenario, ScenarioError
 from ..schema import SECTORS
 from ..solution import Solution
+from . import background
 from .controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
 from .labels import Labels
 from .state import AppState
@@ -84,17 +86,66 @@ def infeasible(page_labels: Labels, data: PlanningData, conflicts, failure) -> N
     table(views.conflicts_table(conflicts, page_labels.language, names), page_labels)
 
 
-def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
-    """The banner, eight figures (the first two against the previous scenario, or "within
-    solver precision" when the change is smaller than the two solves' precision) and the
-    Excel download."""
-    labels, solution = page.labels, page.solution
-    kind, message = views.status_message(solution, labels.language)
-    (st.success if kind == "success" else st.warning)(message)
+# How long the page waits for the final answer before it shows the best portfolio found so
+# far (marked provisional), and how often it looks again while it waits.
+PROVISIONAL_AFTER_S = 0.4
+POLL_S = 0.1
+
+
+def answer(
+    state: AppState,
+    labels: Labels,
+    data: PlanningData,
+    scenario_json: str,
+    kept: Callable[..., background.Result],
+) -> tuple[background.Result, Any]:
+    """(solution, conflicts, failure) for the scenario, and the place for its headline.
+
+    `kept(fingerprint, scenario_json)` is the final answer kept from an earlier visit (it
+    raises background.NotSolved when there is none); `kept(fingerprint, scenario_json,
+    answer)` keeps one. Otherwise the scenario is solved in a background thread while this
+    run waits: after PROVISIONAL_AFTER_S the best portfolio found so far is shown, marked
+    provisional with its gap, in the headline's place, and the caller draws the final page
+    over it. The wait is the run's own (no fragment, no rerun from the server): a widget
+    moved meanwhile interrupts this run inside one of its st calls, and the solve with it.
+    """
+    status, slot = st.empty(), st.empty()
+    shown = state.new_answer_log()
+    try:
+        result = kept(data.fingerprint, scenario_json)
+    except background.NotSolved:
+        drawn = {"reports": 0, "gap": None}
+
+        def show(job: background.Job) -> None:
+            seconds = f"{job.seconds:.1f}"
+            if job.seconds >= PROVISIONAL_AFTER_S:
+                solution, reports = job.provisional()
+                if solution is not None and reports != drawn["reports"]:
+                    drawn["reports"], drawn["gap"] = reports, solution.gap
+                    with slot.container():
+                        _provisional_headline(labels, solution)
+                    shown.append(("provisional", time.perf_counter(), solution.worker_years))
+            if drawn["gap"] is None:
+                status.caption(labels("solving", seconds=seconds))
+            else:
+                status.caption(labels("proving", seconds=seconds, gap=f"{drawn['gap']:.2%}"))
+
+        job = background.start(data, Scenario.from_json(scenario_json))
+        # The final answer is kept before anything is drawn: a rerun asked for meanwhile
+        # stops this run at its next st call, and the answer is not lost with it.
+        result = kept(data.fingerprint, scenario_json, background.wait(job, show, POLL_S))
+    status.empty()
+    if result[0] is None:  # no portfolio: nothing provisional may stay on the page
+        slot.empty()
+    return result, slot
+
+
+def _metrics(labels: Labels, solution: Solution, previous: Solution | None) -> None:
+    """The eight headline figures (the first two against the previous scenario, or "within
+    solver precision" when the change is smaller than the two solves' precision)."""
     # Eight figures in two rows of four: a value a little smaller than Streamlit's default,
     # so "1,008 / 2,083 / 2,251" and "55.52 万人年" are not cut off.
     st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
-    previous = page.state.headline_change(page.scenario_json, solution)
     metrics = views.headline_metrics(solution, labels.language)
     columns = st.columns(4) + st.columns(4)
     units = (labels("worker_years_unit"), labels("persons"))
@@ -113,6 +164,21 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
         if delta:
             help_text = f"{help_text or label}\n\n{labels('vs_previous')}: {delta}"
         column.metric(label, value, delta, delta_color=colour, delta_arrow=arrow, help=help_text)
+
+
+def _provisional_headline(labels: Labels, solution: Solution) -> None:
+    """The best portfolio so far: its figures under a banner that says so, with its gap. It
+    is neither compared nor remembered, and offers no download: only final answers are."""
+    st.info(labels("provisional", gap=f"{solution.gap:.2%}"))
+    _metrics(Labels.for_solution(solution, labels.language), solution, None)
+
+
+def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
+    """The banner, eight figures and the Excel download of the final answer."""
+    labels, solution = page.labels, page.solution
+    kind, message = views.status_message(solution, labels.language)
+    (st.success if kind == "success" else st.warning)(message)
+    _metrics(labels, solution, page.state.headline_change(page.scenario_json, solution))
     st.download_button(
         labels("download_excel"),
         shortlist,
@@ -122,6 +188,7 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
         key="download_excel",
         type="primary",
     )
+    page.state.answer_log.append(("final", time.perf_counter(), solution.worker_years))
 
 
 # ---------------------------------------------------------------------------- tabs

@@ -1,0 +1,114 @@
+"""The app's background solve (optimizer.ui.background), without Streamlit: the final answer
+is the synchronous one, the best portfolio so far is reported while the proof goes on, and a
+wait that is left early cancels the solve."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+import optimizer
+from optimizer import Scenario, solve
+from optimizer.ui import background
+
+# At 0.8 of the budgets the proof takes seconds (benchmarks/RESULTS.md); a generous time
+# limit, so the answer ends on its gap, the same on any machine and under any load.
+HARD = Scenario(fiscal_budget_scale=0.8, bond_quota_scale=0.8, time_limit_s=120)
+
+
+@pytest.fixture(scope="module")
+def hard_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
+    return solve(sample, HARD)
+
+
+def ended(job: background.Job, within: float) -> float:
+    """Seconds until every thread of the job ended (fails after `within`)."""
+    started = time.perf_counter()
+    for thread in job.threads:
+        thread.join(max(0.0, within - (time.perf_counter() - started)))
+    assert not job.alive, f"a thread of the job still runs after {within} s"
+    return time.perf_counter() - started
+
+
+def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
+    sample: optimizer.PlanningData, hard_solution: optimizer.Solution
+) -> None:
+    reports: list[tuple[float, optimizer.Solution]] = []
+
+    def show(job: background.Job) -> None:
+        report, count = job.provisional()
+        if report is not None and count > len(reports):
+            reports.append((job.seconds, report))
+
+    job = background.start(sample, HARD)
+    solution, conflicts, failure = background.wait(job, show)
+    assert conflicts is None
+    assert failure is None
+    assert solution is not None
+    assert solution.status == "optimal"
+    assert solution.chosen_starts == hard_solution.chosen_starts
+    assert solution.worker_years == hard_solution.worker_years
+    assert not solution.extra.get("provisional")
+    # While the proof went on, the best portfolio so far: a real portfolio, reported like a
+    # solution, marked provisional, with a proven (finite) gap that does not grow.
+    assert reports, "no provisional report while the proof went on"
+    gaps = [report.gap for _, report in reports]
+    assert all(0 <= gap < 1 for gap in gaps), gaps
+    assert gaps == sorted(gaps, reverse=True)
+    for _, report in reports:
+        assert report.extra["provisional"] is True
+        assert report.status == "time_limit"
+        assert len(report.chosen) > 0
+        # No better than the best possible, which the final answer is within its gap of.
+        assert report.objective <= solution.objective * (1 + 2 * solution.gap + 1e-9)
+    assert ended(job, 2.0) < 2.0
+
+
+@pytest.mark.parametrize("leave", [StopException, KeyboardInterrupt])
+def test_leaving_the_wait_cancels_the_solve_within_a_second(
+    sample: optimizer.PlanningData, leave: type[BaseException]
+) -> None:
+    """Streamlit stops a script run the planner moved on from by raising inside an st call,
+    here `show`: the solve must stop with it, and its interrupted answer go nowhere."""
+
+    def show(job: background.Job) -> None:
+        if job.seconds > 1.0:
+            raise leave()
+
+    job = background.start(sample, HARD)
+    with pytest.raises(leave):
+        background.wait(job, show)
+    assert job.stop.is_set()
+    seconds = ended(job, 5.0)
+    assert seconds < 1.0, f"the cancelled solve ran on for {seconds:.2f} s"
+    # The run was interrupted: what it returned is not the final answer, and nothing asked
+    # for it (wait raised instead).
+    solution = job.result()[0]
+    assert solution is not None
+    assert solution.status == "time_limit"
+
+
+def test_an_infeasible_scenario_is_an_answer_too(sample: optimizer.PlanningData) -> None:
+    job = background.start(sample, Scenario(fiscal_budget_scale=0.0, bond_quota_scale=0.0))
+    solution, conflicts, failure = background.wait(job, lambda job: None)
+    assert solution is None
+    assert failure is None
+    assert not conflicts.empty
+    assert job.provisional() == (None, 0)
+
+
+def test_an_unfinished_job_has_no_answer_and_threads_are_named(
+    sample: optimizer.PlanningData,
+) -> None:
+    job = background.start(sample, HARD)
+    try:
+        with pytest.raises(background.NotSolved):
+            job.result()
+        names = {thread.name for thread in threading.enumerate()}
+        assert background.THREAD_NAME in names
+    finally:
+        job.cancel()
+    ended(job, 5.0)

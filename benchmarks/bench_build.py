@@ -5,9 +5,9 @@
 For the sample (`projects.xlsx`) and synthetic portfolios (the sample's generator, seed 7),
 times what `problem.solve` does before HiGHS runs: creating and configuring the solver and
 building its model (PuLP 3.3's `HiGHS.buildSolverModel`, a column and a row at a time, or
-`optimizer.solver._HiGHS.buildSolverModel`, the arrays in one call). Model building in PuLP
-is timed apart. Prints the median (and slowest) of the runs, and the process's peak resident
-memory after each line.
+`optimizer.solver._HiGHS.buildSolverModel`, the arrays in one call). Making the data and
+building the PuLP model are timed apart ("data + model"). Prints the median (and slowest) of
+the runs, and the process's peak resident memory after each line.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def main() -> None:
             f"{len(problem.variables()):,} cols, {len(problem._constraints):,} rows, "
             f"{sum(len(c) for c in problem._constraints.values()):,} terms"
         )
-        print(f"{size:>8}: {shape}; PuLP model {built:.1f} s", flush=True)
+        print(f"{size:>8}: {shape}; data + model {built:.1f} s", flush=True)
         for builder in args.builder.split(","):
             runs = []
             for _ in range(args.runs):

@@ -8,6 +8,7 @@ smallest set of moves is reported: which limit, what is set, what would be neede
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -169,10 +170,13 @@ def check_obvious_conflicts(inst: Instance) -> None:
         raise InfeasibleError(conflicts)
 
 
-def explain_infeasibility(inst: Instance, time_limit_s: float = 30.0) -> list[Conflict]:
-    """The smallest relative moves of the limits that let a portfolio exist."""
+def explain_infeasibility(
+    inst: Instance, time_limit_s: float = 30.0, stop: Callable[[], bool] | None = None
+) -> list[Conflict]:
+    """The smallest relative moves of the limits that let a portfolio exist. stop: asked
+    while HiGHS works (True interrupts the diagnosis)."""
     model = build_model(inst, elastic=True)
-    run = run_solver(model, time_limit_s=time_limit_s, mip_gap=1e-6, solver="highs")
+    run = run_solver(model, time_limit_s=time_limit_s, mip_gap=1e-6, solver="highs", stop=stop)
     if run.status not in ("optimal", "time_limit", "work_limit"):
         return [
             Conflict(

@@ -100,23 +100,14 @@ class SelectionModel:
     def figures(self) -> pd.DataFrame:
         return self.instance.projects
 
-    def start_of(self) -> dict[int, int]:
-        """{position: start year} of the portfolio in the solver's answer."""
+    def start_of(self, values: list[float] | None = None) -> dict[int, int]:
+        """{position: start year} of the portfolio in the solver's answer, or of one given
+        as every column's value (a solver's incumbent, before the run ends)."""
         return {
             i: t
             for i, options in enumerate(self.starts)
             for t, x in options
-            if (x.value() or 0) > 0.5
-        }
-
-    def starts_in(self, values: list[float]) -> dict[int, int]:
-        """{position: start year} of a portfolio given as every column's value (a solver's
-        incumbent, before the run ends)."""
-        return {
-            i: t
-            for i, options in enumerate(self.starts)
-            for t, x in options
-            if values[x.index] > 0.5
+            if ((x.value() or 0) if values is None else values[x.index]) > 0.5
         }
 
 

@@ -16,7 +16,9 @@ from .loader import PlanningData
 from .model import SelectionModel, build_model
 from .scenario import Scenario
 from .solution import Solution, make_solution
-from .solver import SolverError, SolverRun, run_solver
+from .solver import SolverError, SolverRun, Status, run_solver
+
+STOPPED = "the solve was stopped before it finished"
 
 
 def read_solution(model: SelectionModel, run: SolverRun, build_seconds: float = 0.0) -> Solution:
@@ -40,7 +42,8 @@ def solve(
     Raises InfeasibleError (a ValueError) naming the limits to move and by how much when no
     portfolio exists, and SolverError when the solver fails. A solve stopped by the time limit
     returns a Solution whose status is `time_limit` and whose `gap` is the proven gap.
-    stop: asked while HiGHS works (True interrupts it; the run then reports `time_limit`).
+    stop: asked while HiGHS works; True interrupts it (and the diagnosis of an infeasible
+    scenario) and the solve raises SolverError at once, with no report: nobody waits for it.
     on_incumbent: told of each better portfolio as it is found (instance, {position: start
     year}, proven gap), for a provisional answer while the proof goes on. Neither changes
     the answer of a run that is not stopped.
@@ -57,4 +60,14 @@ def solve(
             on_incumbent(inst, starts, gap)
 
     run = run_solver(model, stop=stop, on_incumbent=found)
+    if stop is not None:
+        # A stopped solve reports nothing: its home-first matching, its tables and above all
+        # a 30 s diagnosis would burn a core for a scenario the planner has left.
+        if stop():
+            raise SolverError(STOPPED)
+        if run.status == Status.INFEASIBLE:
+            conflicts = explain_infeasibility(inst, stop=stop)
+            if stop():
+                raise SolverError(STOPPED)
+            raise InfeasibleError(conflicts)
     return read_solution(model, run, build_seconds)

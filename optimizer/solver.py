@@ -223,7 +223,7 @@ def highs_engine(
 
 def solve_lp(problem: pulp.LpProblem) -> bool:
     """A small linear program (the home-first matching): True when solved to optimality."""
-    problem.solve(pulp.HiGHS(msg=False, threads=1))
+    problem.solve(_HiGHS(msg=False, threads=1))
     return problem.status == pulp.LpStatusOptimal
 
 
@@ -263,7 +263,7 @@ def run_solver(
         if on_incumbent is not None:
 
             def found(values: list[float], proven: float) -> None:
-                on_incumbent(model.starts_in(values), proven)
+                on_incumbent(model.start_of(values), proven)
 
         model.problem.solve(highs_engine(limit, gap, node_limit, stop, found))
         seconds = time.perf_counter() - started

@@ -5,7 +5,8 @@ Every analysis here is many independent solves of the selection model:
 - `frontier`: one lever (fiscal budget, bond quota, debt headroom, PPP line, commuting
   distance) moves over a range; `frontier_grid`: two levers at once, for a heat map;
 - `break_even`: each project forced in (left out ones) or out (chosen ones);
-- `robustness`: jobs per 亿元 drawn within ±30 % many times.
+- `robustness`: jobs per 亿元 drawn within ±30 % and capex overruns of 0 to +40 %, many
+  times.
 
 The solves are cut into fixed chunks that do not depend on where they run, and each chunk
 goes to an optional `concurrent.futures.Executor` (a local `ProcessPoolExecutor`, or a Dask
@@ -361,6 +362,17 @@ def _solve_forced(
         if on_solved:
             on_solved()
     return out
+
+
+def draw_multipliers(
+    draws: int, projects: int, spread: float, overrun: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(jobs multipliers, capex multipliers), draws × projects. With spread and overrun 0
+    every multiplier is exactly 1.0: the draws are the plain solve. The jobs multipliers are
+    drawn first, so a seed's jobs draws do not depend on the overrun asked for."""
+    rng = np.random.default_rng(seed)
+    jobs = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, projects))
+    return jobs, rng.uniform(1.0, 1.0 + overrun, size=(draws, projects))
 
 
 def drawn_data(data: PlanningData, jobs: np.ndarray, overrun: np.ndarray) -> PlanningData:
@@ -793,13 +805,8 @@ def robustness(
     if not 0 <= overrun <= 10:
         raise ValueError(f"overrun must be in [0, 10], got {overrun}")
     base = _on_highs((scenario or Scenario()).resolved(data))
-    rng = np.random.default_rng(seed)
     n = len(data.projects)
-    # With spread and overrun 0 every multiplier is exactly 1.0: the draws are the plain
-    # solve. The jobs multipliers are drawn first, so a seed's jobs draws do not depend on
-    # the overrun asked for.
-    jobs = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, n))
-    multipliers = np.hstack([jobs, rng.uniform(1.0, 1.0 + overrun, size=(draws, n))])
+    multipliers = np.hstack(draw_multipliers(draws, n, spread, overrun, seed))
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
     options = options or RunOptions()
     chunks = [(data, base, part, options.limits) for part in parts]

@@ -514,8 +514,12 @@ def test_a_provisional_answer_says_so_with_its_gap(
 
         tabs._provisional_headline(Labels(language), solution)
 
-    provisional = dataclasses.replace(app_solution, gap=0.0123, status="time_limit")
-    provisional.extra["provisional"] = True
+    provisional = dataclasses.replace(
+        app_solution,
+        gap=0.0123,
+        status="time_limit",
+        extra={**app_solution.extra, "provisional": True},
+    )
     at = AppTest.from_function(page, args=(provisional, language)).run()
     assert not at.exception
     assert at.info[0].value.startswith(banner)

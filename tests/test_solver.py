@@ -9,7 +9,7 @@ import pytest
 
 import optimizer
 from optimizer.model import build_model
-from optimizer.solver import _read_highs, highs_engine
+from optimizer.solver import _read_highs, highs_engine, run_solver
 
 
 def _triplets(lp: highspy.HighsLp) -> list[tuple[int, int, float]]:
@@ -102,3 +102,17 @@ def test_a_solve_gives_the_same_objective(sample: optimizer.PlanningData) -> Non
         assert run.status == "optimal"
         objectives.append(run.objective)
     assert objectives[1] == pytest.approx(objectives[0], rel=1e-9)
+
+
+def test_the_incumbents_reported_are_the_portfolios_found(sample: optimizer.PlanningData) -> None:
+    """`on_incumbent` reads HiGHS's column values back into {position: start year}: the last
+    portfolio reported is the answer's, and each is a portfolio the model allows."""
+    model = build_model(sample)
+    seen: list[tuple[dict[int, int], float]] = []
+    run = run_solver(model, on_incumbent=lambda starts, gap: seen.append((starts, gap)))
+    assert run.status == "optimal"
+    assert seen, "HiGHS reported no portfolio"
+    assert seen[-1][0] == model.start_of()
+    options = [dict(o) for o in model.starts]
+    for starts, _ in seen:
+        assert all(t in options[i] for i, t in starts.items())

@@ -21,6 +21,7 @@ from optimizer.tradeoffs import (
     Resolver,
     RunOptions,
     break_even,
+    draw_multipliers,
     drawn_data,
     frontier,
     frontier_grid,
@@ -237,6 +238,13 @@ def test_an_overrun_costs_money_not_jobs(small: optimizer.PlanningData) -> None:
     )
     assert np.allclose(after["ppp_annual_payment"], before["ppp_annual_payment"])
     assert drawn.fingerprint != small.fingerprint
+    # A seed's jobs draws are the same whatever the overrun asked for.
+    jobs_alone, none = draw_multipliers(5, n, 0.3, 0.0, seed=9)
+    jobs_too, dearer = draw_multipliers(5, n, 0.3, 0.4, seed=9)
+    assert np.array_equal(jobs_alone, jobs_too)
+    assert (none == 1.0).all()
+    assert ((dearer >= 1.0) & (dearer <= 1.4)).all()
+    assert dearer.std() > 0.05
     # Over the draws, the overrun is felt: the same jobs draws, dearer portfolios.
     plain = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.0)
     dear = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.4)

@@ -150,7 +150,10 @@ TEXT: dict[str, Pair] = {
         "from zero.",
         "有信息量的行排在前面；标为“在求解精度内”的项目，其入选与否的差别无法与零区分。",
     ),
-    "robustness": ("Robustness to uncertain jobs figures", "就业估计不确定性下的稳健性"),
+    "robustness": (
+        "Robustness to uncertain jobs figures and capex overruns",
+        "就业估计与投资超支不确定性下的稳健性",
+    ),
     "draws": ("Draws", "抽样次数"),
     "spread": ("Spread of jobs per 亿元 (±)", "每亿元就业波动（±）"),
     "overrun": ("Capex overrun, up to (+)", "投资超支上限（+）"),

@@ -114,3 +114,55 @@ def test_an_unfinished_job_has_no_answer_and_threads_are_named(
     finally:
         job.cancel()
     ended(job, 5.0)
+
+
+def test_a_shared_solve_waits_for_a_run_that_comes_back_and_stops_for_one_that_moves_on(
+    sample: optimizer.PlanningData, hard_solution: optimizer.Solution
+) -> None:
+    background.cancel_all()
+
+    def leave_after(seconds: float):  # noqa: ANN202
+        def show(job: background.Job) -> None:
+            if job.seconds > seconds:
+                raise StopException()
+
+        return show
+
+    key = ("workbook", "hard")
+    job = background.attach(sample, HARD, key)
+    assert background.attach(sample, HARD, key) is job
+    with pytest.raises(StopException):
+        background.wait(job, leave_after(0.5), grace_s=3.0)
+    # Within the grace a run that comes back takes up the same solve, to the final answer.
+    assert not job.stop.is_set()
+    assert background.attach(sample, HARD, key) is job
+    solution, _, _ = background.wait(job, lambda job: None, grace_s=3.0)
+    assert solution is not None
+    assert solution.chosen_starts == hard_solution.chosen_starts
+
+    # Left and not come back for: stopped after the grace.
+    left = background.attach(sample, HARD.replace(mip_gap=0.001), ("workbook", "left"))
+    assert left is not job
+    with pytest.raises(StopException):
+        background.wait(left, leave_after(0.3), grace_s=0.5)
+    assert not left.stop.is_set()
+    assert ended(left, 3.0) < 1.5
+    assert left.stop.is_set()
+
+    # Left, and a run asks for another scenario: stopped at once.
+    moved = background.attach(sample, HARD.replace(mip_gap=0.002), ("workbook", "moved"))
+    with pytest.raises(StopException):
+        background.wait(moved, leave_after(0.3), grace_s=30.0)
+    other = background.attach(sample, HARD.replace(mip_gap=0.003), ("workbook", "other"))
+    assert moved.stop.is_set()
+    assert ended(moved, 3.0) < 1.0
+    # ... but never a solve another run (here a thread) still waits for.
+    waiting = threading.Thread(target=background.wait, args=(other, lambda job: None))
+    waiting.start()
+    while not other.waited_for:
+        time.sleep(0.01)
+    background.attach(sample, HARD.replace(mip_gap=0.004), ("workbook", "fourth"))
+    assert not other.stop.is_set()
+    background.cancel_all()
+    waiting.join(5.0)
+    ended(other, 5.0)

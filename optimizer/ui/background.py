@@ -4,11 +4,16 @@ own script run waits for it, drawing as it waits.
 No Streamlit here: the job's threads (the solve, and a second one that turns the best
 portfolio found so far into a report) only record, and never draw, so a solve that ends
 after the planner moved on cannot write into the page. The script run that started a job is
-its only reader, and `wait` cancels the job as soon as that run leaves without its answer
+its only reader, and `wait` cancels the job when that run leaves without its answer
 (Streamlit raises its rerun or stop exception inside the `show` call when the planner moves
 a widget or closes the page): no thread burns a core for a scenario nobody looks at, and an
 interrupted answer is never returned. No fragment and no rerun from the server is needed:
 the final page is drawn by the same run that showed the provisional one.
+
+The page's jobs are shared by workbook and scenario (`attach`): a rerun that asks for the
+same scenario (a language switch, a click during the proof) takes up the running solve
+instead of starting the proof again, so a job left by its run is cancelled only after a
+short grace, or at once when a run asks for another scenario.
 
 The final answer is the ordinary, deterministic `optimizer.solve`: the hooks it is given
 only watch (and stop) HiGHS and do not change a run that ends on its own.
@@ -77,6 +82,7 @@ class Job:
     _result: Result | None = None
     _error: BaseException | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _waiting: int = 0  # script runs waiting for this job now
 
     def start(self) -> Job:
         # Daemons: an interpreter that exits does not wait for a proof nobody reads.
@@ -138,6 +144,20 @@ class Job:
         self._news.set()
 
     @property
+    def waited_for(self) -> bool:
+        """A script run waits for this job now."""
+        with self._lock:
+            return self._waiting > 0
+
+    def _wait_begins(self, change: int) -> None:
+        with self._lock:
+            self._waiting += change
+
+    def _cancel_unless_waited_for(self) -> None:
+        if not self.waited_for and not self.done.is_set():
+            self.cancel()
+
+    @property
     def seconds(self) -> float:
         return time.perf_counter() - self.started
 
@@ -167,34 +187,70 @@ class Job:
 _started: weakref.WeakSet[Job] = weakref.WeakSet()
 
 
+def start(data: PlanningData, scenario: Scenario) -> Job:
+    """The scenario's solve, started in a background thread."""
+    return Job(data, scenario).start()
+
+
+# A run that left a solve may come back for it at once (the same scenario after a language
+# switch or a click): the solve goes on this long for it before it is cancelled.
+GRACE_S = 1.0
+
+_shared: dict[tuple[str, str], Job] = {}
+_shared_lock = threading.Lock()
+
+
+def attach(data: PlanningData, scenario: Scenario, key: tuple[str, str]) -> Job:
+    """The solve of `key` (workbook fingerprint, scenario): the running one if a job for it
+    was started and not cancelled, else a new one. Jobs of other scenarios that no run
+    waits for are cancelled: the planner has moved on from them."""
+    with _shared_lock:
+        for other, job in list(_shared.items()):
+            if other != key and not job.waited_for:
+                job.cancel()  # nothing happens to a finished one
+                del _shared[other]
+        job = _shared.get(key)
+        if job is None or job.stop.is_set():
+            job = _shared[key] = start(data, scenario)
+        return job
+
+
+def wait(
+    job: Job, show: Callable[[Job], None], every_s: float = 0.1, grace_s: float = 0.0
+) -> Result:
+    """The job's answer, calling `show(job)` every `every_s` seconds until it comes.
+
+    `show` is where the page draws while it waits, and where Streamlit interrupts a run the
+    planner has moved on from; whatever leaves this function before the answer (that, an
+    error, Ctrl-C) cancels the solve, after `grace_s` if no other run waits for it by then,
+    so an abandoned solve ends within about a second of that and its interrupted answer is
+    never returned, let alone cached."""
+    job._wait_begins(+1)
+    try:
+        while not job.done.wait(every_s):
+            show(job)
+    finally:
+        job._wait_begins(-1)
+        if not job.done.is_set():
+            if grace_s > 0:
+                timer = threading.Timer(grace_s, job._cancel_unless_waited_for)
+                timer.daemon = True
+                timer.start()
+            else:
+                job._cancel_unless_waited_for()
+    return job.result()
+
+
 @atexit.register
-def _cancel_at_exit() -> None:
-    """Stop solves still running when the interpreter exits (a server stopped mid-solve): a
-    thread left inside HiGHS then aborts the process ("terminate called ...")."""
+def cancel_all() -> None:
+    """Stop every solve still running and forget the shared ones. At exit (a server stopped
+    mid-solve) this is needed: a thread left inside HiGHS then aborts the process
+    ("terminate called ...")."""
+    with _shared_lock:
+        _shared.clear()
     jobs = [job for job in list(_started) if job.alive]
     for job in jobs:
         job.cancel()
     for job in jobs:
         for thread in job.threads:
             thread.join(2.0)
-
-
-def start(data: PlanningData, scenario: Scenario) -> Job:
-    """The scenario's solve, started in a background thread."""
-    return Job(data, scenario).start()
-
-
-def wait(job: Job, show: Callable[[Job], None], every_s: float = 0.1) -> Result:
-    """The job's answer, calling `show(job)` every `every_s` seconds until it comes.
-
-    `show` is where the page draws while it waits, and where Streamlit interrupts a run the
-    planner has moved on from; whatever leaves this function before the answer (that, an
-    error, Ctrl-C) cancels the solve, so an abandoned solve ends within about a second and
-    its interrupted answer is never returned, let alone cached."""
-    try:
-        while not job.done.wait(every_s):
-            show(job)
-    finally:
-        if not job.done.is_set():
-            job.cancel()
-    return job.result()

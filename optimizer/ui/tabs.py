@@ -130,10 +130,12 @@ def answer(
             else:
                 status.caption(labels("proving", seconds=seconds, gap=f"{drawn['gap']:.2%}"))
 
-        job = background.start(data, Scenario.from_json(scenario_json))
+        key = (data.fingerprint, scenario_json)
+        job = background.attach(data, Scenario.from_json(scenario_json), key)
         # The final answer is kept before anything is drawn: a rerun asked for meanwhile
         # stops this run at its next st call, and the answer is not lost with it.
-        result = kept(data.fingerprint, scenario_json, background.wait(job, show, POLL_S))
+        answer = background.wait(job, show, POLL_S, grace_s=background.GRACE_S)
+        result = kept(data.fingerprint, scenario_json, answer)
     status.empty()
     if result[0] is None:  # no portfolio: nothing provisional may stay on the page
         slot.empty()

@@ -512,18 +512,12 @@ SHORTLIST_TOTALS = (
     "job_years",
     "worker_years",
 )
-YEAR_TOTALS = (
-    "capex_spend",
-    "budget_spend",
-    "ppp_payments",
-    "fiscal_budget",
-    "bond_spend",
-    "bond_quota",
-    "private_spend",
-    "projects_starting",
-    "jobs",
-    "open_jobs",
-    "reemployed",
+# Every year column adds up over the years (people held each year sum to person-years)
+# except these: a stock, a count of running projects, a share.
+YEAR_TOTALS = tuple(
+    c
+    for c in YEAR_COLUMNS
+    if c not in ("year", "projects_running", "displaced_stock", "reemployed_share")
 )
 CITY_TOTALS = (
     "projects",

@@ -16,15 +16,31 @@ from .loader import PlanningData
 from .model import SelectionModel, build_model
 from .scenario import Scenario
 from .solution import Solution, make_solution
-from .solver import SolverError, SolverRun, Status, run_solver
+from .solver import SolverError, SolverRun, run_solver
 
 STOPPED = "the solve was stopped before it finished"
 
 
-def read_solution(model: SelectionModel, run: SolverRun, build_seconds: float = 0.0) -> Solution:
-    """The portfolio and every figure a planner needs, from a solved model."""
+def read_solution(
+    model: SelectionModel,
+    run: SolverRun,
+    build_seconds: float = 0.0,
+    stop: Callable[[], bool] | None = None,
+) -> Solution:
+    """The portfolio and every figure a planner needs, from a solved model. stop: once it
+    says True (the solve was stopped), nothing is read: the home-first matching, the tables
+    and above all a 30 s diagnosis would burn a core for a scenario the planner has left."""
+
+    def stopped() -> bool:
+        return stop is not None and stop()
+
+    if stopped():
+        raise SolverError(STOPPED)
     if run.status == "infeasible":
-        raise InfeasibleError(explain_infeasibility(model.instance))
+        conflicts = explain_infeasibility(model.instance, stop=stop)
+        if stopped():
+            raise SolverError(STOPPED)
+        raise InfeasibleError(conflicts)
     if run.status == "error":
         raise SolverError(f"the solver ({run.solver}) failed: {run.detail or 'no portfolio'}")
     return make_solution(model, run, build_seconds)
@@ -60,14 +76,4 @@ def solve(
             on_incumbent(inst, starts, gap)
 
     run = run_solver(model, stop=stop, on_incumbent=found)
-    if stop is not None:
-        # A stopped solve reports nothing: its home-first matching, its tables and above all
-        # a 30 s diagnosis would burn a core for a scenario the planner has left.
-        if stop():
-            raise SolverError(STOPPED)
-        if run.status == Status.INFEASIBLE:
-            conflicts = explain_infeasibility(inst, stop=stop)
-            if stop():
-                raise SolverError(STOPPED)
-            raise InfeasibleError(conflicts)
-    return read_solution(model, run, build_seconds)
+    return read_solution(model, run, build_seconds, stop)

@@ -800,10 +800,10 @@ def robustness(
     """
     if draws < 1:
         raise ValueError("robustness needs at least one draw")
-    if not 0 <= spread < 1:
-        raise ValueError(f"spread must be in [0, 1), got {spread}")
-    if not 0 <= overrun <= 10:
-        raise ValueError(f"overrun must be in [0, 10], got {overrun}")
+    if not isinstance(spread, int | float) or not 0 <= spread < 1:
+        raise ValueError(f"spread must be a number in [0, 1), got {spread!r}")
+    if not isinstance(overrun, int | float) or not 0 <= overrun <= 10:
+        raise ValueError(f"overrun must be a number in [0, 10], got {overrun!r}")
     base = _on_highs((scenario or Scenario()).resolved(data))
     n = len(data.projects)
     multipliers = np.hstack(draw_multipliers(draws, n, spread, overrun, seed))

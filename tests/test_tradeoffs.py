@@ -251,6 +251,8 @@ def test_an_overrun_costs_money_not_jobs(small: optimizer.PlanningData) -> None:
     assert (dear.draws["capex"] != plain.draws["capex"]).any()
     with pytest.raises(ValueError, match="overrun"):
         robustness(small, Scenario(), draws=1, overrun=-0.1)
+    with pytest.raises(ValueError, match="overrun must be a number"):
+        robustness(small, Scenario(), draws=1, overrun="40%")
 
 
 def test_robustness_is_seeded(small: optimizer.PlanningData) -> None:

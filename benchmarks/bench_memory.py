@@ -19,8 +19,8 @@ import time
 import optimizer
 from optimizer.instance import prepare
 from optimizer.model import build_model
+from optimizer.pipeline import read_solution
 from optimizer.sample import build_sample
-from optimizer.solve import read_solution
 from optimizer.solver import _read_highs, highs_engine
 
 

@@ -4,7 +4,7 @@
 
 For the sample at each fiscal-budget scale, and for synthetic portfolios (the sample's
 generator with more projects), prints the median seconds from handing the model to the solver
-until the gap is proven, for this package's HiGHS configuration (`optimizer.solve.HIGHS_OPTIONS`)
+until the gap is proven, for this package's HiGHS configuration (`optimizer.solver.HIGHS_OPTIONS`)
 and for plain HiGHS (its defaults, one thread) on the same model, with their ratio. A run that
 reaches its time limit shows its gap instead. Model building and the report are timed apart.
 """
@@ -21,8 +21,8 @@ import pulp
 import optimizer
 from optimizer.instance import prepare
 from optimizer.model import build_model
+from optimizer.pipeline import read_solution
 from optimizer.sample import build_sample
-from optimizer.solve import read_solution
 from optimizer.solver import _read_highs, highs_engine
 
 ROOT = Path(__file__).resolve().parents[1]

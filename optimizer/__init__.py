@@ -6,13 +6,13 @@ solution → views, exports and analyses.
 
 from .baseline import greedy_portfolio
 from .diagnosis import Conflict, InfeasibleError
-from .export import export_workbook, read_scenario
 from .instance import Instance, prepare
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
+from .pipeline import read_solution, solve
+from .present.export import export_workbook, read_scenario
 from .scenario import Scenario, ScenarioError
 from .solution import Solution
-from .solve import read_solution, solve
 from .solver import SolverError, SolverRun, Status, run_solver
 from .template import write_template, write_workbook
 from .tradeoffs import (

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
 from .diagnosis import InfeasibleError
-from .export import export_workbook, read_scenario
 from .loader import WorkbookError, load_workbook
+from .pipeline import solve
+from .present.export import export_workbook, read_scenario
 from .scenario import Scenario, ScenarioError
 from .schema import columns
-from .solve import solve
 from .solver import SolverError
 from .template import write_template
 from .tradeoffs import LEVERS, RunOptions, frontier, process_pool, progress_bar
@@ -190,8 +190,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _reasons(solution, language: str) -> list[dict[str, str]]:
     """Each left-out project with its reason, in words (the app's and the Excel file's)."""
-    from .ui.explain import reasons
-    from .ui.labels import Labels
+    from .present.explain import reasons
+    from .present.labels import Labels
 
     words = reasons(solution, Labels.for_solution(solution, language))
     left_out = solution.not_chosen

@@ -37,9 +37,9 @@ import pandas as pd
 from .instance import Instance, prepare
 from .loader import PlanningData
 from .model import SelectionModel, build_model, limit_amounts
+from .pipeline import solve
 from .precision import slack
 from .scenario import Scenario
-from .solve import solve
 from .solver import SOLVED, KeptModel, SolverRun, run_solver
 
 Progress = Callable[[int, int], None]

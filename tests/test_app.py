@@ -12,8 +12,9 @@ from conftest import ROOT, project, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import Scenario, solve, views
+from optimizer import Scenario, solve
 from optimizer.precision import difference
+from optimizer.present import views
 from optimizer.ui import background, controls
 from optimizer.ui.state import ANALYSES_KEPT, AppState, BoundedCache
 
@@ -527,8 +528,8 @@ def test_a_provisional_answer_says_so_with_its_gap(
     app_solution: optimizer.Solution, language: str, banner: str
 ) -> None:
     def page(solution, language):  # noqa: ANN001 (run as a script of its own)
+        from optimizer.present.labels import Labels
         from optimizer.ui import tabs
-        from optimizer.ui.labels import Labels
 
         tabs._provisional_headline(Labels(language), solution)
 

@@ -12,7 +12,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 import optimizer
 from optimizer import Scenario, solve
-from optimizer.solve import STOPPED
+from optimizer.pipeline import STOPPED
 from optimizer.ui import background
 
 # At 0.8 of the budgets the proof takes seconds (benchmarks/RESULTS.md); a generous time

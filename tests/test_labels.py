@@ -15,10 +15,11 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import Scenario, solve, views
-from optimizer.export import export_workbook
+from optimizer import Scenario, solve
+from optimizer.present import views
+from optimizer.present.export import export_workbook
+from optimizer.present.labels import TABLES, Labels
 from optimizer.schema import SECTORS
-from optimizer.ui.labels import TABLES, Labels
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -244,7 +245,7 @@ def test_no_table_in_chinese_has_an_english_header(keep_main_module) -> None:
 
 
 def test_every_status_has_words_in_both_languages() -> None:
-    from optimizer.ui.labels import STATUSES, Labels
+    from optimizer.present.labels import STATUSES, Labels
 
     for status in optimizer.Status:
         assert str(status) in STATUSES

@@ -17,7 +17,7 @@ from helpers import SOLUTION_JSON_KEYS, planning_data
 import optimizer
 from optimizer import Scenario, solve
 from optimizer.cli import main
-from optimizer.export import export_workbook, read_scenario
+from optimizer.present.export import export_workbook, read_scenario
 
 
 @pytest.fixture(scope="session")

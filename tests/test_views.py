@@ -7,7 +7,8 @@ import pytest
 from helpers import sample_subset
 
 import optimizer
-from optimizer import Scenario, solve, views
+from optimizer import Scenario, solve
+from optimizer.present import views
 
 
 @pytest.fixture(scope="module")

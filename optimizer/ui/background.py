@@ -33,9 +33,9 @@ from typing import Any
 from ..diagnosis import InfeasibleError
 from ..instance import Instance
 from ..loader import PlanningData
+from ..pipeline import solve
 from ..scenario import Scenario
 from ..solution import Solution, evaluate
-from ..solve import solve
 from ..solver import SolverError, SolverRun, Status
 
 # (solution, conflicts table, solver message): exactly one of the three is set.

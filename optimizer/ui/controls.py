@@ -26,7 +26,7 @@ class Control:
     is for the analysis controls (the scenario's come from the workbook)."""
 
     key: str
-    label: str  # a key of optimizer.ui.labels.TEXT
+    label: str  # a key of optimizer.present.labels.TEXT
     low: float
     high: float
     step: float

@@ -10,10 +10,10 @@ import streamlit as st
 
 from .. import loader
 from ..loader import PlanningData
+from ..present.labels import LANGUAGES, Labels
 from ..scenario import Scenario, ScenarioError
 from . import controls
 from .controls import CONTROLS, PPP_LINES
-from .labels import LANGUAGES, Labels
 from .state import AppState
 
 

@@ -1,6 +1,6 @@
 """The page below the sidebar: the headline, then one function per tab.
 
-Each function places what optimizer.views computes; a notebook can call the same views.
+Each function places what optimizer.present.views computes; a notebook can call the same views.
 """
 
 from __future__ import annotations
@@ -15,16 +15,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import tradeoffs, views
-from ..export import read_scenario
+from .. import tradeoffs
 from ..loader import PlanningData
 from ..precision import solve_difference
+from ..present import views
+from ..present.export import read_scenario
+from ..present.labels import Labels
 from ..scenario import Scenario, ScenarioError
 from ..schema import SECTORS
 from ..solution import Solution
 from . import background
 from .controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
-from .labels import Labels
 from .state import AppState
 
 

@@ -17,12 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
+from ..schema import SECTORS
+from ..solution import Solution
+from ..tradeoffs import LEVERS, Robustness
+from .explain import limits_frame, reasons, short_source
 from .export import FRONTIER_COLUMNS, SHORTLIST_COLUMNS
-from .schema import SECTORS
-from .solution import Solution
-from .tradeoffs import LEVERS, Robustness
-from .ui.explain import limits_frame, reasons, short_source
-from .ui.labels import LANGUAGES, Labels
+from .labels import LANGUAGES, Labels
 
 __all__ = ["LANGUAGES", "Labels"]
 
@@ -315,7 +315,7 @@ def ppp_figure(solution: Solution, language: str = "en") -> go.Figure:
 def limits_table(
     solution: Solution, language: str = "en", binding_only: bool = True
 ) -> pd.DataFrame:
-    """The limits in a planner's words (see optimizer.ui.explain.limits_frame), headers in
+    """The limits in a planner's words (see optimizer.present.explain.limits_frame), headers in
     the page's language."""
     labels = Labels.for_solution(solution, language)
     return labels.headers(limits_frame(solution, labels, binding_only))
@@ -324,7 +324,7 @@ def limits_table(
 def not_chosen_reasons(
     solution: Solution, language: str = "en", break_even: pd.DataFrame | None = None
 ) -> list[str]:
-    """Each left-out project's reason in words (see optimizer.ui.explain.reasons)."""
+    """Each left-out project's reason in words (see optimizer.present.explain.reasons)."""
     return reasons(solution, Labels.for_solution(solution, language), break_even)
 
 

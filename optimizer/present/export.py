@@ -20,11 +20,11 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ._files import Target, write_atomically
-from .scenario import Scenario
-from .solution import Solution
-from .ui.explain import limits_frame, reasons, short_source
-from .ui.labels import LANGUAGES, SHEETS, Labels
+from .._files import Target, write_atomically
+from ..scenario import Scenario
+from ..solution import Solution
+from .explain import limits_frame, reasons, short_source
+from .labels import LANGUAGES, SHEETS, Labels
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 WIDEST = 70  # characters; longer text wraps
@@ -36,7 +36,7 @@ JOBS = "#,##0"
 SHARE = "0.0%"
 PLAIN = "General"
 
-# Number formats by column key (headers: optimizer.ui.labels.COLUMNS).
+# Number formats by column key (headers: optimizer.present.labels.COLUMNS).
 FORMATS: dict[str, str] = {
     "project_id": PLAIN,
     "name": PLAIN,

@@ -51,9 +51,9 @@ def template_bytes() -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def map_figure(fingerprint: str, scenario_json: str, language: str, _solution):
+def map_figure(fingerprint: str, scenario_json: str, language: str, _solution, _labels):
     # The map has thousands of boundary points: draw it once per result and language.
-    return views.province_map(_solution, language)
+    return views.province_map(_solution, _labels)
 
 
 def shortlist_bytes(page: tabs.Page, sample: bool):
@@ -81,6 +81,7 @@ st.caption(labels("subtitle"))
 sidebar.workbook(state, labels, load, SAMPLE.read_bytes(), template_bytes())
 data = load(state.get("workbook"))
 sidebar.follow_workbook(state, data)
+labels = Labels.for_regions(data.regions, labels.language)  # the workbook's city names
 values = sidebar.scenario_controls(state, data, labels)
 
 scenario, scenario_json = sidebar.scenario_or_refuse(state, data, values, labels)
@@ -88,10 +89,9 @@ scenario, scenario_json = sidebar.scenario_or_refuse(state, data, values, labels
     state, labels, data, scenario_json, final_answer
 )
 if solution is None:
-    tabs.infeasible(labels, data, conflicts, failure)
+    tabs.infeasible(labels, conflicts, failure)
     st.stop()
 
-labels = Labels.for_solution(solution, labels.language)
 page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit"])
 with place.container():  # over the provisional answer, if one was shown
     tabs.headline(page, shortlist_bytes(page, state.get("workbook_source") == "sample"))
@@ -101,7 +101,9 @@ result, where, trade_offs, compare, shortlist = st.tabs(
 with result:
     tabs.result_tab(page)
 with where:
-    tabs.map_tab(page, map_figure(data.fingerprint, scenario_json, labels.language, solution))
+    tabs.map_tab(
+        page, map_figure(data.fingerprint, scenario_json, labels.language, solution, labels)
+    )
 with trade_offs:
     tabs.tradeoffs_tab(page)
 with compare:

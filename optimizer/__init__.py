@@ -5,27 +5,19 @@ solution → views, exports and analyses.
 """
 
 from .baseline import greedy_portfolio
+from .batch import AnalysisCancelled, RunOptions, process_pool
 from .diagnosis import Conflict, InfeasibleError
 from .instance import Instance, prepare
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
 from .pipeline import read_solution, solve
+from .present.console import progress_bar
 from .present.export import export_workbook, read_scenario
 from .scenario import Scenario, ScenarioError
 from .solution import Solution
 from .solver import SolverError, SolverRun, Status, run_solver
 from .template import write_template, write_workbook
-from .tradeoffs import (
-    AnalysisCancelled,
-    Robustness,
-    RunOptions,
-    break_even,
-    frontier,
-    frontier_grid,
-    process_pool,
-    progress_bar,
-    robustness,
-)
+from .tradeoffs import Robustness, break_even, frontier, frontier_grid, robustness
 
 __all__ = [
     "AnalysisCancelled",

@@ -20,15 +20,19 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
+from .batch import RunOptions, process_pool
 from .diagnosis import InfeasibleError
 from .loader import WorkbookError, load_workbook
 from .pipeline import solve
+from .present import console
+from .present.console import reason_records
 from .present.export import export_workbook, read_scenario
+from .present.labels import Labels
 from .scenario import Scenario, ScenarioError
 from .schema import columns
 from .solver import SolverError
 from .template import write_template
-from .tradeoffs import LEVERS, RunOptions, frontier, process_pool, progress_bar
+from .tradeoffs import LEVERS, frontier
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR = 0, 1, 2, 3
 TIME_LIMIT_MAX = next(
@@ -188,19 +192,6 @@ def _check(args: argparse.Namespace) -> int:
     return SOLVED
 
 
-def _reasons(solution, language: str) -> list[dict[str, str]]:
-    """Each left-out project with its reason, in words (the app's and the Excel file's)."""
-    from .present.explain import reasons
-    from .present.labels import Labels
-
-    words = reasons(solution, Labels.for_solution(solution, language))
-    left_out = solution.not_chosen
-    return [
-        {"project_id": str(p), "reason_code": str(c), "reason": w}
-        for p, c, w in zip(left_out["project_id"], left_out["reason_code"], words, strict=True)
-    ]
-
-
 def _is_sample(data) -> bool:
     """The packaged sample workbook (its Excel shortlist says "sample data")."""
     return data.source_name == "projects.xlsx"
@@ -218,35 +209,13 @@ def _solve(args: argparse.Namespace) -> int:
     if args.json:
         result = solution.to_dict()
         if args.reasons:
-            result["not_chosen"] = _reasons(solution, args.language)
+            result["not_chosen"] = reason_records(
+                solution, Labels.for_solution(solution, args.language)
+            )
         print(json.dumps(result, ensure_ascii=False))
         return SOLVED
-    h = solution.headline()
-    gap = f"{solution.gap:.3%}" if solution.gap is not None else "unknown"
-    if solution.extra.get("gap_is_upper_bound"):
-        gap = f"≤ {gap}"
-    print(
-        f"status: {solution.status} (gap {gap}, {solution.solve_seconds:.1f} s, "
-        f"{solution.solver} {solution.solver_version})"
-    )
-    print(
-        f"re-employed: {h['worker_years']:,.0f} of {h['displaced_worker_years']:,.0f} displaced "
-        f"worker-years ({h['worker_years_share']:.1%}); peak {h['reemployed_peak']:,.0f} persons "
-        f"in {int(h['peak_year'])} ({h['peak_share']:.1%} of those displaced by then)"
-    )
-    by_year = ", ".join(f"{y} {v:,.0f}" for y, v in solution.reemployed_by_year.items())
-    print(f"re-employed by year: {by_year}")
-    print(
-        f"projects: {int(h['projects'])}, capex {h['capex']:,.1f} 亿元, "
-        f"{h['job_years']:,.0f} job-years ({h['job_years_per_yi']:,.1f} per 亿元)"
-    )
-    notes = [
-        f"{r}: {n}"
-        for r, n in zip(solution.by_region["region"], solution.by_region["ppp_note"], strict=True)
-        if n
-    ]
-    for note in notes:
-        print(f"PPP {note}")
+    for line in console.solve_lines(solution):
+        print(line)
     if args.out:
         print(f"shortlist written to {args.out}")
     return SOLVED
@@ -267,7 +236,7 @@ def _frontier(args: argparse.Namespace) -> int:
             sys.warnoptions.append("ignore:resource_tracker:UserWarning")
             executor = stack.enter_context(process_pool(args.workers, ignore_interrupt=True))
         stack.enter_context(_quiet_stdout())
-        progress = None if args.quiet else stack.enter_context(progress_bar(args.lever))
+        progress = None if args.quiet else stack.enter_context(console.progress_bar(args.lever))
         table = frontier(
             data,
             scenario,
@@ -291,9 +260,8 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
         return SOLVED
-    shown = table[["setting", "amount", "status", "worker_years", "job_years", "gap"]]
-    print(f"frontier of {LEVERS[args.lever].label} ({LEVERS[args.lever].unit})")
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
+    for line in console.frontier_lines(table, args.lever):
+        print(line)
     if args.out:
         print(f"shortlist with the frontier written to {args.out}")
     return SOLVED
@@ -371,13 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BAD_INPUT
     except InfeasibleError as error:
         if getattr(args, "json", False):
-            print(
-                json.dumps(
-                    {"status": "infeasible", "conflicts": [c.message for c in error.conflicts]},
-                    ensure_ascii=False,
-                )
-            )
-        print(error, file=sys.stderr)
+            print(json.dumps(console.infeasible_record(error.conflicts), ensure_ascii=False))
+        print(console.infeasible_text(error.conflicts), file=sys.stderr)
         return INFEASIBLE
     except SolverError as error:
         print(f"error: {error}", file=sys.stderr)

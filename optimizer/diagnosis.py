@@ -1,4 +1,5 @@
-"""Why no portfolio exists, in a planner's words.
+"""Why no portfolio exists: which limits to move, and by how much (codes and numbers; the
+words are optimizer.present's).
 
 Obvious conflicts (a mandatory project that cannot start in the horizon, a sector with a
 minimum share and no candidates) are named before any solve. Otherwise an elastic re-solve
@@ -10,57 +11,75 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from .instance import Instance
 from .loader import PlanningData
 from .model import build_model
-from .solver import run_solver
+from .solver import Status, run_solver
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """One limit that has to move for a portfolio to exist."""
+    """One limit that has to move for a portfolio to exist: the limit (family, key), what is
+    set and what would be needed (in `unit`), what the diagnosis found (`cause`, a code) and
+    the figures a sentence about it needs (`facts`: name → value pairs)."""
 
     family: str
     key: str
     set_value: float | None
     needed_value: float | None
     unit: str
-    message: str
+    cause: str = ""
+    facts: tuple[tuple[str, Any], ...] = ()
+
+    def fact(self, name: str, default: Any = None) -> Any:
+        return dict(self.facts).get(name, default)
 
     def __str__(self) -> str:
-        return self.message
+        about = f"{self.family} {self.key}".strip()
+        return f"{about} ({self.cause or 'move'}): set {self.set_value}, needed {self.needed_value}"
 
 
 class InfeasibleError(ValueError):
-    """No portfolio meets every limit; `conflicts` says which limits to move and by how much."""
+    """No portfolio meets every limit; `conflicts` says which limits to move and by how much
+    (optimizer.present.views.conflict_lines puts them in words)."""
 
-    status = "infeasible"
+    status = Status.INFEASIBLE
 
     def __init__(self, conflicts: list[Conflict]) -> None:
         self.conflicts = conflicts
-        lines = "\n".join(f"- {c.message}" for c in conflicts) or "- (the solver gave no detail)"
+        lines = "\n".join(f"- {c}" for c in conflicts) or "- (the solver gave no detail)"
         super().__init__("no portfolio meets every limit. To make one exist:\n" + lines)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            [
-                (c.family, c.key, c.set_value, c.needed_value, c.unit, c.message)
-                for c in self.conflicts
-            ],
-            columns=["limit", "about", "set", "needed", "unit", "message"],
-        )
+        return conflicts_frame(self.conflicts)
 
 
-def _label(data: PlanningData, position: int) -> str:
+FRAME_COLUMNS = ["limit", "about", "set", "needed", "unit", "cause", "facts"]
+
+
+def conflicts_frame(conflicts: list[Conflict]) -> pd.DataFrame:
+    """The conflicts as a table (one row each; `conflicts_of` reads it back)."""
+    return pd.DataFrame(
+        [
+            (c.family, c.key, c.set_value, c.needed_value, c.unit, c.cause, c.facts)
+            for c in conflicts
+        ],
+        columns=FRAME_COLUMNS,
+    )
+
+
+def conflicts_of(frame: pd.DataFrame) -> list[Conflict]:
+    """The conflicts of a table made by `conflicts_frame`."""
+    return [Conflict(*row) for row in frame[FRAME_COLUMNS].itertuples(index=False)]
+
+
+def _project(data: PlanningData, position: int) -> tuple[str, str]:
     row = data.projects.iloc[position]
-    return f"{row['project_id']} ({row['name']})"
-
-
-def _forced(project_id: str, message: str) -> Conflict:
-    return Conflict("forced_in", project_id, None, None, "project", message)
+    return str(row["project_id"]), str(row["name"])
 
 
 def check_obvious_conflicts(inst: Instance) -> None:
@@ -69,65 +88,43 @@ def check_obvious_conflicts(inst: Instance) -> None:
     years = data.planning_years
     conflicts: list[Conflict] = []
     if not years:
-        conflicts.append(
-            Conflict("years", "", None, None, "", "the workbook has no planning years")
-        )
+        conflicts.append(Conflict("years", "", None, None, "", "no_years"))
     position = {pid: i for i, pid in enumerate(f["project_id"])}
     available = [bool(f.at[i, "starts"]) and not f.at[i, "forced_out"] for i in range(len(f))]
-    horizon = f"{years[0]}–{years[-1]}" if years else "the horizon"
+    horizon = f"{years[0]}–{years[-1]}" if years else ""
     groups: dict[str, list[int]] = {}
     for i in range(len(f)):
         if not f.at[i, "forced_in"]:
             continue
         row = data.projects.iloc[i]
+        pid = str(row["project_id"])
         if not f.at[i, "starts"]:
+            facts = (
+                ("project", _project(data, i)),
+                ("horizon", horizon),
+                ("duration", row["duration_years"]),
+                ("earliest", row["earliest_start"]),
+                ("latest", row["latest_start"]),
+            )
             conflicts.append(
-                _forced(
-                    row["project_id"],
-                    f"mandatory project {_label(data, i)} cannot start and finish within "
-                    f"{horizon} ({row['duration_years']} years, earliest start "
-                    f"{row['earliest_start']}, latest start {row['latest_start']}): "
-                    "change its dates or make it optional",
-                )
+                Conflict("forced_in", pid, None, None, "project", "cannot_start", facts)
             )
         need = row["requires"]
         if need and not available[position[need]]:
+            facts = (("project", _project(data, i)), ("required", _project(data, position[need])))
             conflicts.append(
-                _forced(
-                    row["project_id"],
-                    f"mandatory project {_label(data, i)} requires {_label(data, position[need])}, "
-                    "which cannot be chosen (excluded, or it cannot start in the horizon)",
-                )
+                Conflict("forced_in", pid, None, None, "project", "requires_unavailable", facts)
             )
         if row["exclusive_group"]:
             groups.setdefault(row["exclusive_group"], []).append(i)
     for group, members in groups.items():
         if len(members) > 1:
-            conflicts.append(
-                Conflict(
-                    "forced_in",
-                    group,
-                    None,
-                    None,
-                    "project",
-                    f"{' and '.join(_label(data, i) for i in members)} are all mandatory but are "
-                    f"variants of one scheme (exclusive group {group}): keep one",
-                )
-            )
+            facts = (("projects", tuple(_project(data, i) for i in members)),)
+            conflicts.append(Conflict("forced_in", group, None, None, "project", "variants", facts))
     sectors = data.projects["sector"].to_numpy()
     for sector, (low, _) in inst.sector_shares.items():
         if low > 0 and not any(a and s == sector for a, s in zip(available, sectors, strict=True)):
-            conflicts.append(
-                Conflict(
-                    "sector_min",
-                    sector,
-                    low,
-                    0.0,
-                    "share",
-                    f"the {sector} sector must have at least {low:.0%} of the capex but no "
-                    f"{sector} project can be chosen: set its minimum share to 0",
-                )
-            )
+            conflicts.append(Conflict("sector_min", sector, low, 0.0, "share", "no_candidates"))
     if inst.setting("ppp_min_share") > 0 and not any(
         a and f.at[i, "private_money"] > 0 for i, a in enumerate(available)
     ):
@@ -138,8 +135,7 @@ def check_obvious_conflicts(inst: Instance) -> None:
                 inst.setting("ppp_min_share"),
                 0.0,
                 "share",
-                "a least share of social capital is set but no project that can be chosen has any: "
-                "set ppp_min_share to 0",
+                "no_candidates",
             )
         )
     floor = inst.setting("min_coverage_share")
@@ -155,16 +151,7 @@ def check_obvious_conflicts(inst: Instance) -> None:
                 h == e and w in work_regions for w, h in inst.reach
             ):
                 conflicts.append(
-                    Conflict(
-                        "coverage_floor",
-                        region.region,
-                        floor,
-                        0.0,
-                        "share",
-                        f"{region.region}: {floor:.0%} of its displaced workers must be "
-                        "re-employed but no project that can be chosen lies within "
-                        "commuting reach: lower min_coverage_share or raise commute_km",
-                    )
+                    Conflict("coverage_floor", region.region, floor, 0.0, "share", "no_reach")
                 )
     if conflicts:
         raise InfeasibleError(conflicts)
@@ -177,17 +164,9 @@ def explain_infeasibility(
     while HiGHS works (True interrupts the diagnosis)."""
     model = build_model(inst, elastic=True)
     run = run_solver(model, time_limit_s=time_limit_s, mip_gap=1e-6, solver="highs", stop=stop)
-    if run.status not in ("optimal", "time_limit", "work_limit"):
-        return [
-            Conflict(
-                "unknown",
-                "",
-                None,
-                None,
-                "",
-                f"the limits conflict, but the diagnosis failed ({run.detail})",
-            )
-        ]
+    if not run.status.has_portfolio:
+        facts = (("detail", run.detail),)
+        return [Conflict("unknown", "", None, None, "", "diagnosis_failed", facts)]
     f = model.figures
     start_of = model.start_of()
     total_capex = sum(f.at[i, "capex"] for i in start_of)
@@ -221,124 +200,43 @@ def _forced_spend(model, year: int, column: str, start_of: dict[int, int]) -> fl
 
 def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: float) -> Conflict:
     inst = model.instance
-    data = inst.data
     family, key = lim.family, lim.key
+    moved = (("move", move),)
     if family in ("fiscal_budget", "bond_quota"):
-        what = "fiscal budget" if family == "fiscal_budget" else "bond quota"
         column = "budget_money" if family == "fiscal_budget" else "bond_money"
-        needed = lim.limit + move
         forced = _forced_spend(model, int(key), column, start_of)
-        if forced > lim.limit + 1e-6:
-            text = (
-                f"mandatory projects need {forced:,.1f} 亿元 of {what} in {key}; "
-                f"{lim.limit:,.1f} 亿元 is set"
-            )
-        else:
-            text = (
-                f"the portfolio needs {needed:,.1f} 亿元 of {what} in {key} to meet the other "
-                f"limits; {lim.limit:,.1f} 亿元 is set (raise it by {move:,.1f} 亿元)"
-            )
-        return Conflict(family, key, lim.limit, needed, "亿元", text)
+        cause = "mandatory" if forced > lim.limit + 1e-6 else "portfolio"
+        facts = (*moved, ("forced", forced))
+        return Conflict(family, key, lim.limit, lim.limit + move, "亿元", cause, facts)
     if family == "debt_headroom":
-        needed = lim.limit + move
-        return Conflict(
-            family,
-            key,
-            lim.limit,
-            needed,
-            "亿元",
-            f"{key} needs {needed:,.1f} 亿元 of debt headroom; {lim.limit:,.1f} 亿元 "
-            f"is available (raise it by {move:,.1f} 亿元)",
-        )
+        return Conflict(family, key, lim.limit, lim.limit + move, "亿元", "portfolio", moved)
     if family in ("ppp_line", "government_pay_line"):
-        needed = lim.limit + move
-        share, what, advice = (
-            ("ppp_cap_share", "new PPP payments", "raise the line or drop PPP projects there")
-            if family == "ppp_line"
-            else (
-                "ppp_government_pay_share",
-                "new government-pay PPP payments",
-                "drop government-pay projects there or change their mechanism",
-            )
-        )
-        return Conflict(
-            family,
-            key,
-            lim.limit,
-            needed,
-            "亿元/year",
-            f"{key}'s {what} need {needed:,.2f} 亿元/year; the "
-            f"{inst.setting(share):.0%} line leaves {lim.limit:,.2f} 亿元/year ({advice})",
-        )
+        share = "ppp_cap_share" if family == "ppp_line" else "ppp_government_pay_share"
+        facts = (*moved, ("line", inst.setting(share)))
+        return Conflict(family, key, lim.limit, lim.limit + move, "亿元/year", "portfolio", facts)
     if family in ("sector_min", "sector_max"):
         low, high = inst.sector_shares[key]
         share = low if family == "sector_min" else high
         in_sector = sum(
-            model.figures.at[i, "capex"] for i in start_of if data.projects.at[i, "sector"] == key
+            model.figures.at[i, "capex"]
+            for i in start_of
+            if inst.data.projects.at[i, "sector"] == key
         )
         reach = in_sector / total_capex if total_capex else 0.0
-        word = "at least" if family == "sector_min" else "at most"
-        verb = "lower" if family == "sector_min" else "raise"
-        return Conflict(
-            family,
-            key,
-            share,
-            reach,
-            "share",
-            f"the {key} sector must have {word} {share:.0%} of the capex, but the "
-            f"portfolio that fits the other limits has {reach:.1%} ({move:,.1f} 亿元 "
-            f"off): {verb} that share",
-        )
+        return Conflict(family, key, share, reach, "share", "portfolio", moved)
     if family in ("ppp_share_min", "ppp_share_max"):
         name = "ppp_min_share" if family == "ppp_share_min" else "ppp_max_share"
-        return Conflict(
-            family,
-            key,
-            inst.setting(name),
-            None,
-            "share",
-            f"the social-capital share limit {name} = "
-            f"{inst.setting(name):.0%} cannot be met ({move:,.1f} 亿元 off)",
-        )
+        facts = (*moved, ("setting", name))
+        return Conflict(family, key, inst.setting(name), None, "share", "portfolio", facts)
     if family == "coverage_floor":
-        needed = lim.limit - move
+        facts = (*moved, ("share", inst.setting("min_coverage_share")))
         return Conflict(
-            family,
-            key,
-            lim.limit,
-            needed,
-            "worker-years",
-            f"{key}: {lim.limit:,.0f} worker-years of its displaced workers must be re-employed "
-            f"(min_coverage_share {inst.setting('min_coverage_share'):.0%}) but "
-            f"at most {needed:,.0f} can be within the other limits",
+            family, key, lim.limit, lim.limit - move, "worker-years", "portfolio", facts
         )
     if family == "forced_in":
-        position = lim.position
-        return Conflict(
-            family,
-            key,
-            1.0,
-            0.0,
-            "project",
-            f"mandatory project {_label(data, position)} cannot be included "
-            "within the other limits: drop it or move the limits it strains",
-        )
+        facts = (("project", _project(inst.data, lim.position)),)
+        return Conflict(family, key, 1.0, 0.0, "project", "portfolio", facts)
     if family == "forced_out":
-        position = lim.position
-        return Conflict(
-            family,
-            key,
-            0.0,
-            1.0,
-            "project",
-            f"excluded project {_label(data, position)} would have to be included "
-            "(a mandatory project requires it)",
-        )
-    return Conflict(
-        family,
-        key,
-        lim.limit,
-        lim.limit + move,
-        lim.unit,
-        f"{family} {key}: move by {move:,.2f} {lim.unit}",
-    )
+        facts = (("project", _project(inst.data, lim.position)),)
+        return Conflict(family, key, 0.0, 1.0, "project", "portfolio", facts)
+    return Conflict(family, key, lim.limit, lim.limit + move, lim.unit, "move", moved)

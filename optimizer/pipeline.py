@@ -36,12 +36,12 @@ def read_solution(
 
     if stopped():
         raise SolverError(STOPPED)
-    if run.status == "infeasible":
+    if run.status.is_infeasible:
         conflicts = explain_infeasibility(model.instance, stop=stop)
         if stopped():
             raise SolverError(STOPPED)
         raise InfeasibleError(conflicts)
-    if run.status == "error":
+    if not run.status.has_portfolio:
         raise SolverError(f"the solver ({run.solver}) failed: {run.detail or 'no portfolio'}")
     return make_solution(model, run, build_seconds)
 

@@ -3,8 +3,8 @@
 A solve stops when its portfolio is proven within `gap` of the best possible objective, so
 its objective may lie up to gap × |objective| below the true optimum. Two solves can therefore
 differ by up to the sum of their two slacks for no reason but where each search stopped. A
-difference no larger than that is shown as "within solver precision (± x)", never as a gain
-or a cost.
+difference no larger than that is within solver precision (optimizer.present words it as
+"within solver precision (± x)"), never a gain or a cost.
 """
 
 from __future__ import annotations
@@ -35,15 +35,6 @@ class Difference:
     @property
     def within_precision(self) -> bool:
         return abs(self.value) <= self.tolerance
-
-    def describe(self, unit: str = "", language: str = "en") -> str:
-        """The difference in words: a signed figure, or within solver precision (± x)."""
-        if self.within_precision:
-            bound = "?" if math.isinf(self.tolerance) else f"{self.tolerance:,.0f}"
-            if language == "zh":
-                return f"在求解精度内（±{bound}{unit}）"
-            return f"within solver precision (± {bound}{' ' + unit if unit else ''})"
-        return f"{self.value:+,.0f}{' ' + unit if unit and language != 'zh' else unit}"
 
 
 def difference(

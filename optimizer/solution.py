@@ -28,48 +28,22 @@ if TYPE_CHECKING:
 BINDING_SHARE = 0.01
 ZERO_TOLERANCE = 1e-6
 
-# Why a project is left out, most specific first (codes; views put them in words).
-REASONS = {
-    "excluded": "excluded in the workbook",
-    "forced_out": "forced out by the scenario",
-    "cannot_finish": "cannot finish inside the planning years",
-    "variant_chosen": "its variant is chosen",
-    "prerequisite_out": "its prerequisite is left out",
-    "ppp_over_line": "{city}'s existing PPP commitments are above the {line:.0%} line",
-    "government_pay_over_line": (
-        "{city}'s existing PPP commitments are above the {line:.0%} line for government-pay "
-        "projects"
-    ),
-    "ppp_room_used": "{city}'s room under the {line:.0%} PPP line is used up",
-    "government_pay_room_used": "{city}'s room under the {line:.0%} government-pay line is used up",
-    "debt_used": "{city}'s debt headroom is used up",
-    "budget_used": "the fiscal budget is used up in a year it would be built or paid for",
-    "bond_quota_used": "the bond quota is used up in a year it would be built",
-    "objective": "other projects re-employ more within the limits",
-}
-REASONS_ZH = {
-    "excluded": "工作簿中已排除",
-    "forced_out": "情景设定排除",
-    "cannot_finish": "规划期内无法完工",
-    "variant_chosen": "同组方案已入选",
-    "prerequisite_out": "前置项目未入选",
-    "ppp_over_line": "{city}既有PPP财政支出责任已超过{line:.0%}红线",
-    "government_pay_over_line": "{city}既有PPP财政支出责任已超过{line:.0%}，不得新上政府付费项目",
-    "ppp_room_used": "{city}PPP财政支出责任{line:.0%}红线内空间已用尽",
-    "government_pay_room_used": "{city}政府付费项目{line:.0%}空间已用尽",
-    "debt_used": "{city}债务空间已用尽",
-    "budget_used": "其建设或付费年份的一般公共预算支出额度已用尽",
-    "bond_quota_used": "其建设年份的新增专项债券额度已用尽",
-    "objective": "在约束内其他项目带来更多再就业",
-}
-PPP_NOTES_ZH = {
-    "over_line_before": "既有PPP财政支出责任（{before:.1%}）已超过{cap:.0%}红线，不能新增PPP项目",
-    "over_government_pay_before": (
-        "既有PPP财政支出责任（{before:.1%}）已超过{pay:.0%}，不得新上政府付费项目；"
-        "可行性缺口补助项目仍可在{cap:.0%}红线内新增"
-    ),
-    "warning": "超过{warn:.0%}预警线（仅预警，不作限制）",
-}
+# Why a project is left out, most specific first: codes, put in words by optimizer.present.
+REASON_CODES = (
+    "excluded",
+    "forced_out",
+    "cannot_finish",
+    "variant_chosen",
+    "prerequisite_out",
+    "ppp_over_line",
+    "government_pay_over_line",
+    "ppp_room_used",
+    "government_pay_room_used",
+    "debt_used",
+    "budget_used",
+    "bond_quota_used",
+    "objective",
+)
 
 
 @dataclass(frozen=True)
@@ -225,8 +199,9 @@ def _limit_rows(model: SelectionModel, chosen: pd.DataFrame) -> pd.DataFrame:
 
 
 def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame:
-    """Each city's PPP ratio against the 5 %, 7 % and 10 % lines, with a note in words where
-    the existing commitments alone already exceed a line."""
+    """Each city's PPP ratio against the 5 %, 7 % and 10 % lines, and a code where the
+    existing commitments alone already exceed a line (ppp_code: over_line_before,
+    over_government_pay_before, warning, or "") and whether it is above the warning level."""
     regions = inst.data.regions
     cap, pay, warn = (
         inst.setting("ppp_cap_share"),
@@ -241,30 +216,13 @@ def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame
         before, after = existing / spending, (existing + new) / spending
         if before > cap + 1e-12:
             code = "over_line_before"
-            note = (
-                f"existing PPP commitments ({before:.1%}) already exceed the {cap:.0%} line: "
-                "no new PPP payments can be added"
-            )
         elif before > pay + 1e-12:
             code = "over_government_pay_before"
-            note = (
-                f"existing PPP commitments ({before:.1%}) already exceed the {pay:.0%} line: "
-                f"no new government-pay projects; viability-gap ones up to the {cap:.0%} line"
-            )
         elif after > warn + 1e-12:
             code = "warning"
-            note = f"above the {warn:.0%} warning level (预警), not a limit"
         else:
-            code, note = "", ""
-        note_zh = (
-            PPP_NOTES_ZH[code].format(before=before, cap=cap, pay=pay, warn=warn) if code else ""
-        )
+            code = ""
         warned = after > warn + 1e-12
-        if code == "over_government_pay_before" and warned:
-            # Both facts matter: the 5 % line bars government-pay projects, and the city is
-            # above the warning level too.
-            note += f"; at {after:.1%} it is above the {warn:.0%} warning level (预警)"
-            note_zh += f"；当前{after:.1%}，超过{warn:.0%}预警线"
         rows.append(
             dict(
                 region=region.region,
@@ -279,8 +237,6 @@ def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame
                 warning_line=warn,
                 ppp_code=code,
                 ppp_warning=warned,
-                ppp_note=note,
-                ppp_note_zh=note_zh,
             )
         )
     return pd.DataFrame(rows)
@@ -288,9 +244,9 @@ def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame
 
 def _reasons(
     inst: Instance, start_of: dict[int, int], chosen: pd.DataFrame, standing: pd.DataFrame
-) -> list[tuple[int, str, str, str]]:
-    """(position, code, words, words in Chinese) for each project left out: the first limit
-    that keeps it out, else the objective."""
+) -> list[tuple[int, str]]:
+    """(position, reason code) for each project left out: the first limit that keeps it out,
+    else the objective."""
     f, projects = inst.projects, inst.data.projects
     by_region = standing.set_index("region")
     debt_left = {r: inst.debt_headroom[r] for r in inst.regions}
@@ -331,9 +287,8 @@ def _reasons(
 
     groups_taken = set(projects.loc[list(start_of), "exclusive_group"]) - {""}
     chosen_ids = set(chosen["project_id"])
-    cap, pay = inst.setting("ppp_cap_share"), inst.setting("ppp_government_pay_share")
+    pay = inst.setting("ppp_government_pay_share")
     forced_out = set(inst.scenario.forced_out)
-    names_zh = dict(zip(inst.data.regions["region"], inst.data.regions["name_zh"], strict=True))
     out = []
     for i in range(len(f)):
         if i in start_of:
@@ -365,16 +320,7 @@ def _reasons(
             code = "budget_used"
         elif not fits(i, "bond_money", bonds_used, quota, paid=False):
             code = "bond_quota_used"
-        line = pay if code.startswith("government_pay") else cap
-        city_zh = names_zh.get(city) or city
-        out.append(
-            (
-                i,
-                code,
-                REASONS[code].format(city=city, line=line),
-                REASONS_ZH[code].format(city=city_zh, line=line),
-            )
-        )
+        out.append((i, code))
     return out
 
 
@@ -461,14 +407,12 @@ def evaluate(
     standing = ppp_standing(inst, new_ppp)
 
     reasons = _reasons(inst, start_of, chosen, standing)
-    not_at = [i for i, *_ in reasons]
+    not_at = [i for i, _ in reasons]
     not_chosen = projects.loc[
         not_at, ["project_id", "name", "sector", "region", "capex", "duration_years", "jobs_per_yi"]
     ].copy()
     not_chosen["build_jobs"] = f.loc[not_at, "build_jobs"].to_numpy()
-    not_chosen["reason_code"] = [code for _, code, _, _ in reasons]
-    not_chosen["reason"] = [words for _, _, words, _ in reasons]
-    not_chosen["reason_zh"] = [words for _, _, _, words in reasons]
+    not_chosen["reason_code"] = [code for _, code in reasons]
     not_chosen = not_chosen.reset_index(drop=True)
 
     need = stock.sum(axis=1)  # worker-years of need: the stock summed over the years

@@ -22,7 +22,8 @@ from .model import SelectionModel
 
 
 class Status(StrEnum):
-    """How a solve ended. A StrEnum, so `status == "optimal"` reads as before."""
+    """How a solve ended. A StrEnum, so it prints and serialises as its code ("optimal");
+    callers ask it what it means (`has_portfolio`, `is_proven`) rather than compare codes."""
 
     OPTIMAL = "optimal"  # proven within the gap asked for
     TIME_LIMIT = "time_limit"  # a feasible portfolio, stopped by the clock, with its gap
@@ -30,11 +31,25 @@ class Status(StrEnum):
     INFEASIBLE = "infeasible"
     ERROR = "error"
 
+    @property
+    def has_portfolio(self) -> bool:
+        """The solver proved its gap, or stopped early with a feasible portfolio."""
+        return self in (Status.OPTIMAL, Status.TIME_LIMIT, Status.WORK_LIMIT)
+
+    @property
+    def is_proven(self) -> bool:
+        """Optimal within the gap asked for (not stopped by a limit)."""
+        return self is Status.OPTIMAL
+
+    @property
+    def is_infeasible(self) -> bool:
+        return self is Status.INFEASIBLE
+
 
 class SolverError(RuntimeError):
     """The solver failed or found no portfolio in the time allowed."""
 
-    status = "error"
+    status = Status.ERROR
 
 
 @dataclass(frozen=True)
@@ -58,10 +73,6 @@ class SolverRun:
 # good portfolios sooner, which is where this model's time goes; one thread, so that a run
 # that ends on its gap gives the same portfolio on any machine and under any load.
 HIGHS_OPTIONS: dict[str, float | int] = {"mip_heuristic_effort": 0.8, "random_seed": 0}
-
-
-# A portfolio: the solver proved its gap, or stopped early with a feasible one.
-SOLVED = frozenset({Status.OPTIMAL, Status.TIME_LIMIT, Status.WORK_LIMIT})
 
 
 class _HiGHS(pulp.HiGHS):

@@ -8,10 +8,8 @@ Every analysis here is many independent solves of the selection model:
 - `robustness`: jobs per 亿元 drawn within ±30 % and capex overruns of 0 to +40 %, many
   times.
 
-The solves are cut into fixed chunks that do not depend on where they run, and each chunk
-goes to an optional `concurrent.futures.Executor` (a local `ProcessPoolExecutor`, or a Dask
-cluster's `distributed.Client(...).get_executor()`); None runs them in this process. So the
-results are the same on every executor.
+The solves run in fixed chunks on an optional executor (`optimizer.batch`: where, progress,
+cancel), so the results are the same on every executor.
 
 Inside a chunk one model is kept: when only limit amounts move (budgets, quotas, headroom,
 the PPP line) the HiGHS model's row bounds are changed and the previous point's portfolio is
@@ -22,93 +20,28 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
-import sys
-import tempfile
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, as_completed, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .batch import (
+    AnalysisCancelled,
+    RunOptions,
+    SolveLimits,
+    StopFlag,
+    cut,
+    run_chunks,
+)
 from .instance import Instance, prepare
 from .loader import PlanningData
 from .model import SelectionModel, build_model, limit_amounts
 from .pipeline import solve
 from .precision import slack
 from .scenario import Scenario
-from .solver import SOLVED, KeptModel, SolverRun, run_solver
-
-Progress = Callable[[int, int], None]
-
-# An analysis's solves end on their gap or this many branch-and-bound nodes, whichever comes
-# first: a node limit with one thread stops at the same portfolio on any machine, under any
-# load and on any executor, where a time limit does not. The time limit stays as the
-# user's safety net, and a run stopped by it says so.
-ANALYSIS_NODE_LIMIT = 2000
-
-
-@dataclass(frozen=True)
-class SolveLimits:
-    """What ends each solve of an analysis (picklable: it travels to worker processes)."""
-
-    time_limit_s: float | None = None  # default: the scenario's
-    mip_gap: float | None = None  # default: the scenario's
-    node_limit: int | None = ANALYSIS_NODE_LIMIT
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How an analysis runs: where (executor: None for this process, a process pool from
-    `process_pool(n)`, or a Dask cluster's `Client(...).get_executor()`), what it reports
-    (progress: a callback (done, total)), how it is stopped (cancel: a threading.Event), and
-    what ends each solve (time limit, gap and a deterministic node limit; None takes the
-    scenario's time limit and gap, or no node limit)."""
-
-    executor: Executor | None = None
-    progress: Progress | None = None
-    cancel: threading.Event | None = None
-    time_limit_s: float | None = None
-    mip_gap: float | None = None
-    node_limit: int | None = ANALYSIS_NODE_LIMIT
-
-    def __post_init__(self) -> None:
-        problems = []
-        if self.time_limit_s is not None and not (
-            math.isfinite(self.time_limit_s) and self.time_limit_s > 0
-        ):
-            problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
-        if self.mip_gap is not None and not 0 <= self.mip_gap <= 1:
-            problems.append(f"mip_gap must be between 0 and 1, got {self.mip_gap}")
-        if self.node_limit is not None and self.node_limit < 1:
-            problems.append(f"node_limit must be ≥ 1, got {self.node_limit}")
-        if problems:
-            raise ValueError("; ".join(problems))
-
-    @property
-    def limits(self) -> SolveLimits:
-        return SolveLimits(self.time_limit_s, self.mip_gap, self.node_limit)
-
-
-def process_pool(workers: int, *, ignore_interrupt: bool = False) -> Executor:
-    """A local process pool that always starts its workers fresh (spawn): a forked worker
-    would inherit HiGHS's threads and the caller's state (Streamlit's, a notebook's).
-    ignore_interrupt: Ctrl-C is the parent's to handle (the command line), so workers print
-    no tracebacks."""
-    import multiprocessing
-    import signal
-    from concurrent.futures import ProcessPoolExecutor
-
-    extra = (
-        {"initializer": signal.signal, "initargs": (signal.SIGINT, signal.SIG_IGN)}
-        if ignore_interrupt
-        else {}
-    )
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **extra)
-
+from .solver import KeptModel, SolverRun, Status, run_solver
 
 # Fields whose change moves limit amounts only: a kept model is re-solved, not rebuilt.
 MONEY_FIELDS = (
@@ -122,10 +55,6 @@ MONEY_FIELDS = (
 )
 
 
-class AnalysisCancelled(RuntimeError):
-    """The caller asked an analysis to stop; the solves done so far are discarded."""
-
-
 @dataclass(frozen=True)
 class Lever:
     """A setting a frontier moves, and how to read it as an amount a planner knows."""
@@ -134,7 +63,6 @@ class Lever:
     field: str  # the Scenario field it sets
     is_scale: bool  # a multiplier of the workbook's amounts (else the setting's own value)
     unit: str  # the unit of `amount`
-    label: str
 
     def setting_of(self, data: PlanningData, scenario: Scenario) -> float:
         if self.is_scale:
@@ -157,11 +85,11 @@ class Lever:
 LEVERS: dict[str, Lever] = {
     lever.name: lever
     for lever in (
-        Lever("fiscal_budget", "fiscal_budget_scale", True, "亿元", "fiscal budget, all years"),
-        Lever("bond_quota", "bond_quota_scale", True, "亿元", "bond quota, all years"),
-        Lever("debt_headroom", "debt_headroom_scale", True, "亿元", "debt headroom, all cities"),
-        Lever("ppp_line", "ppp_cap_share", False, "亿元/year", "PPP line, all cities"),
-        Lever("commute_km", "commute_km", False, "km", "commuting distance"),
+        Lever("fiscal_budget", "fiscal_budget_scale", True, "亿元"),
+        Lever("bond_quota", "bond_quota_scale", True, "亿元"),
+        Lever("debt_headroom", "debt_headroom_scale", True, "亿元"),
+        Lever("ppp_line", "ppp_cap_share", False, "亿元/year"),
+        Lever("commute_km", "commute_km", False, "km"),
     )
 }
 
@@ -173,7 +101,7 @@ LEVERS: dict[str, Lever] = {
 class Outcome:
     """What one solve of an analysis gives back (small, so it travels between processes)."""
 
-    status: str  # optimal | time_limit | infeasible | error
+    status: Status
     objective: float = math.nan
     worker_years: float = math.nan
     job_years: float = math.nan
@@ -201,7 +129,7 @@ class Resolver:
         limits: SolveLimits | None = None,
         *,
         warm_start: bool = True,
-        stop: _StopFlag | None = None,
+        stop: StopFlag | None = None,
     ) -> None:
         self.data = data
         self.limits = limits or SolveLimits()
@@ -251,7 +179,7 @@ class Resolver:
             if self.stop is not None and self.stop.is_set():
                 raise AnalysisCancelled("stopped")
             outcome = _outcome(model, run, reused)
-            if run.status in SOLVED and force is None:
+            if run.status.has_portfolio and force is None:
                 self._last_start = kept.values()
         return outcome
 
@@ -277,7 +205,7 @@ def _forcing(kept: KeptModel, force: tuple[int, str] | None) -> Iterator[None]:
 
 
 def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
-    if run.status not in SOLVED:
+    if not run.status.has_portfolio:
         return Outcome(run.status, seconds=run.seconds, reused=reused)
     start_of = model.start_of()
     chosen = sorted(start_of)
@@ -302,10 +230,9 @@ def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list
     point's portfolio stays feasible when the lever loosens, so where a point's search stopped
     lower, that portfolio (evaluated at the point, a small LP) replaces it. The point's own
     bound still holds, so its gap only shrinks. Deterministic: no search is re-run."""
-    solved = SOLVED
     for k in range(1, len(outcomes)):
         before, here = outcomes[k - 1], outcomes[k]
-        if before.status not in solved or here.status not in solved:
+        if not (before.status.has_portfolio and here.status.has_portfolio):
             continue
         if here.objective >= before.objective:
             continue
@@ -313,7 +240,7 @@ def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list
         ids = inst.projects["project_id"]
         model = build_model(inst, fixed_starts={ids[i]: t for i, t in before.starts.items()})
         run = run_solver(model, mip_gap=0.0)
-        if run.status not in solved or (run.objective or 0.0) <= here.objective:
+        if not run.status.has_portfolio or (run.objective or 0.0) <= here.objective:
             continue
         carried = _outcome(model, run, reused=False)
         bound = here.bound if math.isfinite(here.bound) else carried.objective
@@ -334,7 +261,7 @@ def _solve_scenarios(
     limits: SolveLimits,
     warm_start: bool = True,
     on_solved: Callable[[], None] | None = None,
-    stop: _StopFlag | None = None,
+    stop: StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk: the scenarios in order on one kept model (a task for any executor)."""
     resolver = Resolver(data, limits, warm_start=warm_start, stop=stop)
@@ -352,7 +279,7 @@ def _solve_forced(
     forces: list[tuple[int, str]],
     limits: SolveLimits,
     on_solved: Callable[[], None] | None = None,
-    stop: _StopFlag | None = None,
+    stop: StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk of break-even solves, each forcing one project, on one kept model."""
     resolver = Resolver(data, limits, stop=stop)
@@ -392,7 +319,7 @@ def _solve_draws(
     multipliers: np.ndarray,
     limits: SolveLimits,
     on_solved: Callable[[], None] | None = None,
-    stop: _StopFlag | None = None,
+    stop: StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk of robustness draws: each row holds every project's jobs multiplier, then
     its capex multiplier."""
@@ -404,100 +331,6 @@ def _solve_draws(
         if on_solved:
             on_solved()
     return out
-
-
-@dataclass(frozen=True)
-class _StopFlag:
-    """The caller's cancel, as a file any local process can see: a running chunk checks it
-    while HiGHS works and stops that solve at once (a threading.Event does not cross into
-    worker processes)."""
-
-    path: str
-
-    def is_set(self) -> bool:
-        return os.path.exists(self.path)
-
-
-@contextmanager
-def _stop_flag(cancel: threading.Event | None) -> Iterator[_StopFlag | None]:
-    if cancel is None:
-        yield None
-        return
-    with tempfile.TemporaryDirectory(prefix="optimizer-stop-") as folder:
-        flag = _StopFlag(os.path.join(folder, "stop"))
-        finished = threading.Event()
-
-        def mirror() -> None:
-            while not finished.is_set():
-                if cancel.wait(0.05):
-                    with open(flag.path, "w"):
-                        pass
-                    return
-
-        watcher = threading.Thread(target=mirror, daemon=True)
-        watcher.start()
-        try:
-            yield flag
-        finally:
-            finished.set()
-            watcher.join()
-
-
-def _run_chunks(
-    task: Callable[..., list[Outcome]],
-    chunks: list[tuple],
-    sizes: list[int],
-    options: RunOptions,
-) -> list[Outcome]:
-    """Run every chunk (in order in-process, or on the executor) and flatten the results.
-    Cancelling stops the running solves too, within a fraction of a second."""
-    total = sum(sizes)
-    done = 0
-    progress, cancel, executor = options.progress, options.cancel, options.executor
-
-    def stopped() -> AnalysisCancelled:
-        return AnalysisCancelled(f"stopped after {done} of {total} solves")
-
-    def tick(count: int = 1) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress(done, total)
-        if cancel is not None and cancel.is_set() and done < total:
-            raise AnalysisCancelled("stopped")
-
-    if progress:
-        progress(0, total)
-    results: list[list[Outcome] | None] = [None] * len(chunks)
-    with _stop_flag(cancel) as stop:
-        try:
-            if executor is None:
-                for k, args in enumerate(chunks):
-                    if cancel is not None and cancel.is_set():
-                        raise AnalysisCancelled("stopped")
-                    results[k] = task(*args, on_solved=tick, stop=stop)
-            else:
-                futures: dict[Future, int] = {
-                    executor.submit(task, *args, stop=stop): k for k, args in enumerate(chunks)
-                }
-                try:
-                    for future in as_completed(futures):
-                        k = futures[future]
-                        results[k] = future.result()
-                        tick(sizes[k])
-                finally:
-                    for future in futures:
-                        future.cancel()
-                    # Running chunks see the stop flag and end within a fraction of a second;
-                    # wait for them, so the flag outlives them and no solve runs on.
-                    wait(futures, timeout=10)
-        except AnalysisCancelled:
-            raise stopped() from None
-    return [outcome for chunk in results if chunk is not None for outcome in chunk]
-
-
-def _cut(items: list, size: int) -> list[list]:
-    return [items[k : k + size] for k in range(0, len(items), max(1, size))]
 
 
 # ---------------------------------------------------------------------------- frontier
@@ -589,8 +422,8 @@ def frontier(
     settings = sorted(lever_settings(data, base, lever, points))
     scenarios = [_set_lever(base, spec, v) for v in settings]
     limits = options.limits
-    chunks = [(data, part, limits, warm_start) for part in _cut(scenarios, chunk_size)]
-    outcomes = _run_chunks(_solve_scenarios, chunks, [len(c[1]) for c in chunks], options)
+    chunks = [(data, part, limits, warm_start) for part in cut(scenarios, chunk_size)]
+    outcomes = run_chunks(_solve_scenarios, chunks, [len(c[1]) for c in chunks], options)
     _carry_forward(data, scenarios, outcomes)
     table = pd.DataFrame(
         {
@@ -639,7 +472,7 @@ def frontier_grid(
     rows_of = [[_set_lever(_set_lever(base, spec_y, y), spec_x, x) for x in xs] for y in ys]
     options = options or RunOptions()
     chunks = [(data, row, options.limits, True) for row in rows_of]
-    outcomes = _run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
+    outcomes = run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
     points_xy = [
         (x, y, prepare(data, sc))
         for y, row in zip(ys, rows_of, strict=True)
@@ -675,7 +508,7 @@ def break_even(
     """Per project: what forcing it in (left out) or out (chosen) costs the objective.
 
     Columns (one row per project id, in workbook order): project_id, in_portfolio, reason
-    (why no solve was needed: mandatory, excluded, cannot start), status, objective_change
+    (why no solve was needed, a code: forced_in, forced_out, cannot_start), status, objective_change
     (the objective's fall when the project's place is swapped, ≥ 0), extra_jobs_needed (for a
     left-out project: how many more jobs it would need to enter: objective lost ÷ what one
     more job of it can add, skill match + other-jobs weight), jobs_to_spare (for a chosen
@@ -704,16 +537,16 @@ def break_even(
         if not asked(pid):
             continue
         if row["forced_in"]:
-            reasons[i] = "mandatory or forced in"
+            reasons[i] = "forced_in"
         elif row["forced_out"]:
-            reasons[i] = "excluded or forced out"
+            reasons[i] = "forced_out"
         elif not row["starts"]:
-            reasons[i] = "cannot start in the horizon"
+            reasons[i] = "cannot_start"
         else:
             forces.append((int(i), "out" if pid in chosen else "in"))
     options = options or RunOptions()
-    chunks = [(data, base, part, options.limits) for part in _cut(forces, chunk_size)]
-    outcomes = _run_chunks(_solve_forced, chunks, [len(c[2]) for c in chunks], options)
+    chunks = [(data, base, part, options.limits) for part in cut(forces, chunk_size)]
+    outcomes = run_chunks(_solve_forced, chunks, [len(c[2]) for c in chunks], options)
     by_position = dict(zip([i for i, _ in forces], outcomes, strict=True))
     base_slack = slack(solution.objective, solution.gap)
     rows = []
@@ -727,10 +560,10 @@ def break_even(
         tolerance = math.nan
         if o is not None:
             status = o.status
-            if o.status in SOLVED:
+            if o.status.has_portfolio:
                 change = max(0.0, solution.objective - o.objective)
                 tolerance = base_slack + slack(o.objective, o.gap)
-            elif o.status == "infeasible":
+            elif o.status.is_infeasible:
                 change = math.inf
         per_job = (skill[i] + weight) * build_years[i]
         needed = change / per_job if per_job > 0 else math.inf
@@ -810,8 +643,8 @@ def robustness(
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
     options = options or RunOptions()
     chunks = [(data, base, part, options.limits) for part in parts]
-    outcomes = _run_chunks(_solve_draws, chunks, [len(p) for p in parts], options)
-    solved = [o for o in outcomes if o.status in SOLVED]
+    outcomes = run_chunks(_solve_draws, chunks, [len(p) for p in parts], options)
+    solved = [o for o in outcomes if o.status.has_portfolio]
     counts = np.zeros(n)
     for o in solved:
         counts[o.chosen] += 1
@@ -841,28 +674,3 @@ def robustness(
         }
     )
     return Robustness(projects, table)
-
-
-# ---------------------------------------------------------------------------- progress bars
-
-
-@contextmanager
-def progress_bar(description: str, *, file=None) -> Iterator[Progress]:
-    """A tqdm bar as a progress callback: `with progress_bar("frontier") as p: frontier(...,
-    progress=p)`. Written to stderr by default, so a command's stdout stays clean."""
-    from tqdm import tqdm
-
-    # delay: a run over in half a second draws no bar at all.
-    bar = tqdm(
-        total=None, desc=description, unit="solve", file=file or sys.stderr, leave=False, delay=0.5
-    )
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    try:
-        yield update
-    finally:
-        bar.close()

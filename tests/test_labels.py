@@ -64,8 +64,8 @@ def test_each_reason_names_a_real_limit(
     standing = solution.by_region.set_index("region")
     debt = solution.limits[solution.limits["family"] == "debt_headroom"].set_index("key")
     last_year = max(sample.planning_years)
-    words_en = views.not_chosen_reasons(solution, "en")
-    words_zh = views.not_chosen_reasons(solution, "zh")
+    words_en = views.not_chosen_reasons(solution, Labels.for_solution(solution, "en"))
+    words_zh = views.not_chosen_reasons(solution, Labels.for_solution(solution, "zh"))
     names = dict(zip(sample.regions["region"], sample.regions["name_zh"], strict=True))
     assert set(solution.not_chosen["reason_code"]) - {"objective"}, "only the objective?"
     for row, en, zh in zip(solution.not_chosen.itertuples(), words_en, words_zh, strict=True):
@@ -148,14 +148,18 @@ def test_the_objective_reason_gives_the_break_even(solution: optimizer.Solution)
         }
     )
     reasons = dict(
-        zip(left_out["project_id"], views.not_chosen_reasons(solution, "en", table), strict=True)
+        zip(
+            left_out["project_id"],
+            views.not_chosen_reasons(solution, Labels.for_solution(solution, "en"), table),
+            strict=True,
+        )
     )
     assert "1,234 more jobs" in reasons[first]
     assert reasons[second] == "forcing it in costs less than the solver's precision"
     assert "no number of jobs" in reasons[third]
-    chinese = views.not_chosen_reasons(solution, "zh", table)
+    chinese = views.not_chosen_reasons(solution, Labels.for_solution(solution, "zh"), table)
     assert "入选与否的差别在求解精度内" in chinese
-    shown = views.break_even_table(table, solution, "zh")
+    shown = views.break_even_table(table, solution, Labels.for_solution(solution, "zh"))
     # Names beside the ids; the informative row (a finite number of jobs) first; within
     # precision marked.
     assert list(shown.columns[:3]) == ["项目编号", "项目名称", "城市"]
@@ -164,7 +168,7 @@ def test_the_objective_reason_gives_the_break_even(solution: optimizer.Solution)
 
 
 def test_binding_limits_read_as_words(solution: optimizer.Solution) -> None:
-    table = views.limits_table(solution, "en")
+    table = views.limits_table(solution, Labels.for_solution(solution, "en"))
     words = " ".join(table["Limit"])
     for code in ("forced_in", "exclusive_group", "ppp_line", "debt_headroom", "≤"):
         assert code not in words
@@ -173,7 +177,7 @@ def test_binding_limits_read_as_words(solution: optimizer.Solution) -> None:
         notes = [n for n in table["PPP lines"] if n]
         assert notes
         assert all("existing commitments" in n and "room left" in n for n in notes)
-    chinese = views.limits_table(solution, "zh")
+    chinese = views.limits_table(solution, Labels.for_solution(solution, "zh"))
     assert all(CJK.search(w) for w in chinese["约束"])
 
 

@@ -7,6 +7,12 @@ from helpers import SOLUTION_JSON_KEYS, planning_data
 
 import optimizer
 from optimizer import InfeasibleError, Scenario, solve
+from optimizer.present.labels import Labels
+
+
+def words(error: InfeasibleError) -> str:
+    """The diagnosis as the command line prints it (English words)."""
+    return Labels("en").infeasible_text(error.conflicts)
 
 
 def p(pid: str, **values) -> dict:
@@ -211,7 +217,7 @@ def test_mandatory_excluded_and_forced_projects() -> None:
     assert chosen(s) == {"must", "better"}
     reasons = s.not_chosen.set_index("project_id")
     assert reasons.at["never", "reason_code"] == "excluded"
-    assert reasons.at["never", "reason"] == "excluded in the workbook"
+    assert Labels("en").reason(reasons.at["never", "reason_code"]) == "excluded in the workbook"
     # must (10) and better (10) fill 2021's budget of 20: good fits no start year.
     assert reasons.at["good", "reason_code"] == "budget_used"
     assert chosen(solve(data, Scenario(forced_in=["good"], forced_out=["better"]))) == {
@@ -298,7 +304,7 @@ def test_infeasible_budget_names_the_year_and_amounts() -> None:
     )
     with pytest.raises(InfeasibleError) as caught:
         solve(data)
-    message = str(caught.value)
+    message = words(caught.value)
     assert "mandatory projects need 81.2 亿元 of fiscal budget in 2021; 70.0 亿元 is set" in message
     conflict = caught.value.conflicts[0]
     assert (conflict.family, conflict.key) == ("fiscal_budget", "2021")
@@ -313,15 +319,16 @@ def test_infeasible_headroom_and_coverage_are_explained() -> None:
         [dict(region="A", displaced_workers=100.0, debt_headroom=4.0)],
         [(2021, 0.0, 100.0)],
     )
-    with pytest.raises(InfeasibleError, match=r"A needs 10.0 亿元 of debt headroom; 4.0 亿元"):
+    with pytest.raises(InfeasibleError) as caught:
         solve(data)
+    assert "A needs 10.0 亿元 of debt headroom; 4.0 亿元" in words(caught.value)
     floor = planning_data([p("a", capex=1)], [dict(region="A", displaced_workers=1000.0)], ONE_YEAR)
     with pytest.raises(InfeasibleError) as caught:
         solve(floor, Scenario(min_coverage_share=0.5))
     assert caught.value.conflicts[0].family == "coverage_floor"
     # Floor: 50 % of 1000 displaced × 1 year = 500 worker-years; capex 1 × 10 jobs, 1 year.
-    assert "500 worker-years of its displaced workers must be re-employed" in str(caught.value)
-    assert "at most 10 can be" in str(caught.value)
+    assert "500 worker-years of its displaced workers must be re-employed" in words(caught.value)
+    assert "at most 10 can be" in words(caught.value)
 
 
 def test_sector_minimum_that_cannot_be_met_is_explained() -> None:
@@ -364,8 +371,9 @@ def test_sector_minimum_that_cannot_be_met_is_explained() -> None:
 )
 def test_obvious_conflicts_are_named_before_solving(projects, scenario, fragment) -> None:
     data = planning_data(projects, ONE_REGION, ONE_YEAR)
-    with pytest.raises(InfeasibleError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(InfeasibleError) as caught:
         solve(data, scenario)
+    assert fragment in words(caught.value)
 
 
 def test_scenario_errors_name_the_problem() -> None:

@@ -12,6 +12,16 @@ from helpers import planning_data
 import optimizer
 from optimizer import Scenario, WorkbookError, load_workbook, solve
 from optimizer.instance import prepare
+from optimizer.present.labels import Labels
+from optimizer.present.views import not_chosen_reasons
+
+EN = Labels("en")
+
+
+def reason_of(solution: optimizer.Solution, project_id: str) -> str:
+    """A left-out project's reason in English words."""
+    words = not_chosen_reasons(solution, Labels.for_solution(solution, "en"))
+    return dict(zip(solution.not_chosen["project_id"], words, strict=True))[project_id]
 
 
 def p(pid: str, **values) -> dict:
@@ -227,11 +237,11 @@ def test_the_government_pay_line_binds_where_the_viability_gap_line_does_not(
     assert a["ppp_ratio_before"] == pytest.approx(0.06)
     assert a["ppp_ratio"] == pytest.approx(0.07 if chosen else 0.06)
     assert a["ppp_code"] == "over_government_pay_before"
-    assert "5% line" in a["ppp_note"]
+    assert "5% line" in EN.ppp_note(a)
     if code:
         left = s.not_chosen.set_index("project_id").loc["ppp"]
         assert left["reason_code"] == code
-        assert "5% line" in left["reason"]
+        assert "5% line" in reason_of(s, "ppp")
 
 
 def test_the_government_pay_room_is_shared_by_new_projects() -> None:
@@ -282,17 +292,17 @@ def test_ppp_standing_in_words() -> None:
     standing = s.by_region.set_index("region")
     assert standing.at["A", "ppp_code"] == "over_line_before"
     assert standing.at["A", "ppp_ratio_before"] == pytest.approx(0.12)
-    assert "10% line" in standing.at["A", "ppp_note"]
-    assert "12.0%" in standing.at["A", "ppp_note"]
+    assert "10% line" in EN.ppp_note(standing.loc["A"])
+    assert "12.0%" in EN.ppp_note(standing.loc["A"])
     assert standing.at["B", "ppp_code"] == "over_government_pay_before"
-    assert "5% line" in standing.at["B", "ppp_note"]
+    assert "5% line" in EN.ppp_note(standing.loc["B"])
     assert standing.at["C", "ppp_code"] == "warning"
     assert standing.at["C", "ppp_ratio"] == pytest.approx(0.08)
-    assert "7%" in standing.at["C", "ppp_note"]
+    assert "7%" in EN.ppp_note(standing.loc["C"])
     left = s.not_chosen.set_index("project_id").loc["pa"]
     assert left["reason_code"] == "ppp_over_line"
-    assert "A" in left["reason"]
-    assert "10% line" in left["reason"]
+    assert "A" in reason_of(s, "pa")
+    assert "10% line" in reason_of(s, "pa")
 
 
 def test_the_discount_rate_moves_a_start_earlier() -> None:
@@ -466,5 +476,5 @@ def test_a_city_over_the_government_pay_line_is_also_warned_above_7_percent() ->
     assert row["ppp_code"] == "over_government_pay_before"
     assert row["ppp_ratio"] == pytest.approx(0.072)
     assert bool(row["ppp_warning"])
-    assert "7% warning level" in row["ppp_note"]
-    assert "7%预警线" in row["ppp_note_zh"]
+    assert "7% warning level" in EN.ppp_note(row)
+    assert "7%预警线" in Labels("zh").ppp_note(row)

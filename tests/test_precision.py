@@ -12,6 +12,7 @@ from helpers import sample_subset
 import optimizer
 from optimizer import RunOptions, Scenario, solve
 from optimizer.precision import difference, slack
+from optimizer.present.labels import Labels
 
 
 def test_a_difference_within_both_gaps_is_not_a_finding() -> None:
@@ -23,15 +24,17 @@ def test_a_difference_within_both_gaps_is_not_a_finding() -> None:
     )  # fmt: skip
     assert noise.within_precision
     assert noise.tolerance == pytest.approx(10_000.5, rel=1e-4)
-    assert noise.describe("worker-years").startswith("within solver precision (± 10,001")
-    assert noise.describe("人年", "zh").startswith("在求解精度内")
+    assert Labels("en").difference(noise, "worker-years").startswith(
+        "within solver precision (± 10,001"
+    )
+    assert Labels("zh").difference(noise, "人年").startswith("在求解精度内")
     real = difference(
         1_020_000, 1_000_000,
         after_objective=1_020_000, after_gap=0.005,
         before_objective=1_000_000, before_gap=0.005,
     )  # fmt: skip
     assert not real.within_precision
-    assert real.describe("worker-years") == "+20,000 worker-years"
+    assert Labels("en").difference(real, "worker-years") == "+20,000 worker-years"
     # An unknown gap can tell nothing apart.
     assert slack(100.0, None) == math.inf
 

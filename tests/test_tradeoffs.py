@@ -206,8 +206,8 @@ def test_break_even_names_why_no_solve_was_needed(sample: optimizer.PlanningData
     mandatory = sample.projects.loc[sample.projects["mandatory"], "project_id"].iloc[0]
     excluded = sample.projects.loc[sample.projects["excluded"], "project_id"].iloc[0]
     table = break_even(sample, Scenario(), projects=[mandatory, excluded]).set_index("project_id")
-    assert table.loc[mandatory, "reason"] == "mandatory or forced in"
-    assert table.loc[excluded, "reason"] == "excluded or forced out"
+    assert table.loc[mandatory, "reason"] == "forced_in"
+    assert table.loc[excluded, "reason"] == "forced_out"
     assert (table["status"] == "not solved").all()
 
 

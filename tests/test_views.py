@@ -9,6 +9,7 @@ from helpers import sample_subset
 import optimizer
 from optimizer import Scenario, solve
 from optimizer.present import views
+from optimizer.present.labels import Labels
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +19,10 @@ def small(sample: optimizer.PlanningData) -> optimizer.PlanningData:
 
 def test_the_map_draws_every_city_offline(sample: optimizer.PlanningData) -> None:
     solution = solve(sample)
-    figure = views.province_map(solution, "zh")
+    figure = views.province_map(solution, Labels.for_solution(solution, "zh"))
     shapes = [t for t in figure.data if t.fill == "toself"]
     assert len({t.hovertext or t.text for t in shapes}) == 13
-    sectors = {views.sector_name(s, "zh") for s in optimizer.schema.SECTORS}
+    sectors = {Labels("zh").sector(s) for s in optimizer.schema.SECTORS}
     projects = [t for t in figure.data if t.name in sectors]
     assert sum(len(t.x) for t in projects) == len(solution.chosen)
     assert not figure.layout.geo.projection.type  # plain axes: no geo base map to fetch
@@ -39,52 +40,52 @@ def test_the_map_draws_every_city_offline(sample: optimizer.PlanningData) -> Non
 
 def test_trade_off_figures_follow_their_tables(small: optimizer.PlanningData) -> None:
     table = optimizer.frontier(small, Scenario(), "bond_quota", 3)
-    figure = views.frontier_figure(table, "en")
+    figure = views.frontier_figure(table, Labels("en"))
     solved = table[table["status"] == "optimal"]
     assert list(figure.data[0].y) == pytest.approx(list(solved["worker_years"]))
     assert figure.data[-1].name == "current"
     grid = optimizer.frontier_grid(small, Scenario(), points=([0.5, 1.0], [0.5, 1.0]))
-    heat = views.grid_figure(grid, "zh")
+    heat = views.grid_figure(grid, Labels("zh"))
     assert heat.data[0].z.shape == (2, 2)
     # Large counts read in 万 in Chinese, on every axis and colour bar.
     assert heat.data[0].colorbar.title.text == "万人年"
     best = grid["worker_years"].max()
     assert float(np.nanmax(heat.data[0].z)) == pytest.approx(best / 1e4)
-    chinese = views.frontier_figure(table, "zh")
+    chinese = views.frontier_figure(table, Labels("zh"))
     assert chinese.layout.yaxis.title.text == "万人年"
     assert list(chinese.data[0].y) == pytest.approx(list(solved["worker_years"] / 1e4))
     draws = optimizer.robustness(small, Scenario(), draws=2, spread=0.0)
-    bars = views.robustness_figure(draws, "en")
+    bars = views.robustness_figure(draws, Labels("en"))
     assert sum(len(t.x) for t in bars.data) == len(small.projects)
 
 
 def test_comparing_two_solutions_names_what_changed(small: optimizer.PlanningData) -> None:
     before = solve(small)
     after = solve(small, Scenario(fiscal_budget_scale=1.5))
-    changes = views.portfolio_changes(before, after, "en")
+    changes = views.portfolio_changes(before, after, Labels("en"))
     entered = set(changes.loc[changes["Change"] == "entered", "Project ID"])
     assert entered == set(after.chosen_starts) - set(before.chosen_starts)
     left = set(changes.loc[changes["Change"] == "left out", "Project ID"])
     assert left == set(before.chosen_starts) - set(after.chosen_starts)
-    side = views.compare_table({"before": before, "after": after}, "zh")
+    side = views.compare_table({"before": before, "after": after}, Labels("zh"))
     assert list(side.columns) == ["before", "after"]
     assert side.loc["就业岗位人年", "after"] == pytest.approx(after.job_years, abs=1e-3)
     assert side.loc["去产能分流职工再就业人年", "before"] == pytest.approx(
         before.worker_years, abs=1e-3
     )
-    shown = views.compare_shown({"before": before, "after": after}, "zh")
-    assert shown.loc["就业岗位人年", "after"] == views.people(after.job_years, "zh", "").strip()
+    shown = views.compare_shown({"before": before, "after": after}, Labels("zh"))
+    assert shown.loc["就业岗位人年", "after"] == Labels("zh").people(after.job_years, "").strip()
     assert shown.loc["最高财政支出责任比例", "after"].endswith("%")
-    differ = views.inputs_differ(before, after, "en", small)
+    differ = views.inputs_differ(before, after, Labels("en"), small)
     assert list(differ["input"]) == ["Fiscal budget scale"]
     assert list(differ["after"]) == ["1.5"]
 
 
 def test_people_are_counted_in_wan_in_chinese() -> None:
-    assert views.people(230808, "zh") == "23.08 万人"
-    assert views.people(950, "zh") == "950 人"
-    assert views.people(230808, "en") == "230,808"
-    assert views.worker_years(555240, "zh") == "55.52 万人年"
+    assert Labels("zh").people(230808) == "23.08 万人"
+    assert Labels("zh").people(950) == "950 人"
+    assert Labels("en").people(230808) == "230,808"
+    assert Labels("zh").worker_years(555240) == "55.52 万人年"
 
 
 def test_the_diagnosis_reads_in_chinese(sample: optimizer.PlanningData) -> None:
@@ -92,9 +93,10 @@ def test_the_diagnosis_reads_in_chinese(sample: optimizer.PlanningData) -> None:
         solve(sample, Scenario(debt_headroom_scale=0.2))
     frame = caught.value.to_frame()
     names = dict(zip(sample.regions["region"], sample.regions["name_zh"], strict=True))
-    english = views.conflict_lines(frame, "en")
-    chinese = views.conflict_lines(frame, "zh", names)
-    assert english == list(frame["message"])
+    english = views.conflict_lines(frame, Labels("en"))
+    chinese = views.conflict_lines(frame, Labels("zh", names))
     debt = frame.index[frame["limit"] == "debt_headroom"][0]
+    about = frame.loc[debt, "about"]
+    assert english[debt].startswith(f"{about} needs {frame.loc[debt, 'needed']:,.1f} 亿元")
     assert chinese[debt].startswith(names[frame.loc[debt, "about"]] + "债务空间需")
     assert f"{frame.loc[debt, 'needed']:,.1f} 亿元" in chinese[debt]

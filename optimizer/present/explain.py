@@ -38,18 +38,15 @@ def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) 
             amount = line * spending
             existing = float(s["ppp_existing"])
             room = max(0.0, amount - existing)
-            if labels.zh:
-                note = (
-                    f"红线 {line:.0%} × 一般公共预算支出 {spending:,.1f} = "
-                    f"{amount:,.2f} 亿元/年；既有财政支出责任 {existing:,.2f}；"
-                    f"剩余空间 {room:,.2f}；新增 {float(s['ppp_new']):,.2f}"
-                )
-            else:
-                note = (
-                    f"line {line:.0%} × general budget spending {spending:,.1f}"
-                    f" = {amount:,.2f} 亿元/year; existing commitments {existing:,.2f}; "
-                    f"room left {room:,.2f}; new {float(s['ppp_new']):,.2f}"
-                )
+            note = labels(
+                "ppp_limit_note",
+                line=line,
+                spending=spending,
+                amount=amount,
+                existing=existing,
+                room=room,
+                new=float(s["ppp_new"]),
+            )
         rows.append(
             {
                 "limit_words": words,

@@ -185,7 +185,6 @@ CITY_COLUMNS = [
     "ppp_line",
     "ppp_note",
 ]
-LIMIT_COLUMNS = ["family", "key", "use", "limit", "slack", "use_share", "binding", "unit"]
 
 
 def _safe(value: Any) -> Any:
@@ -613,8 +612,7 @@ def export_workbook(
         ],
         on="region",
     )
-    if labels.zh:
-        cities["ppp_note"] = cities["ppp_note_zh"]
+    cities["ppp_note"] = [labels.ppp_note(row) for _, row in cities.iterrows()]
     cities = _in_words(cities, labels)
     _table(book, labels.sheet("by_city"), cities, CITY_COLUMNS, labels, CITY_TOTALS)
     sectors = _in_words(solution.by_sector, labels)

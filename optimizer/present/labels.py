@@ -4,7 +4,10 @@
 words: `labels("key")` for a sentence or a title, `labels.column(key)` for a table header,
 `labels.sheet(key)`, `labels.sector(...)`, `labels.city(...)`, `labels.status(...)`,
 `labels.limit(family, key)` for a limit in a planner's words, `labels.reason(...)` for why a
-project is left out, and `labels.people(...)` for counts (万 in Chinese).
+project is left out, `labels.ppp_note(...)` for a city's PPP standing, `labels.conflict(...)`
+for the diagnosis of an infeasible scenario, `labels.difference(...)` for a change between two
+solves, and `labels.people(...)` for counts (万 in Chinese). The domain modules hold codes and
+numbers; this module is where they become words.
 
 Each table below maps a key to (English, Chinese); a test checks that both are there. The
 Chinese follows the terms a provincial planner writes: 一般公共预算支出, 新增专项债券额度,
@@ -20,7 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..solution import REASONS, REASONS_ZH
+from ..diagnosis import Conflict
+from ..precision import Difference
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -260,6 +264,24 @@ TEXT: dict[str, Pair] = {
     "fingerprint": ("Input fingerprint (SHA-256)", "输入数据指纹（SHA-256）"),
     "scenario_key": ("Key", "键"),
     "chart_frontier": ("Worker-years and job-years", "再就业人年与就业人年"),
+    "within_precision": (
+        "within solver precision (± {bound}{unit})",
+        "在求解精度内（±{bound}{unit}）",
+    ),
+    "ppp_limit_note": (
+        "line {line:.0%} × general budget spending {spending:,.1f} = {amount:,.2f} 亿元/year; "
+        "existing commitments {existing:,.2f}; room left {room:,.2f}; new {new:,.2f}",
+        "红线 {line:.0%} × 一般公共预算支出 {spending:,.1f} = {amount:,.2f} 亿元/年；"
+        "既有财政支出责任 {existing:,.2f}；剩余空间 {room:,.2f}；新增 {new:,.2f}",
+    ),
+    "ppp_warning_too": (
+        "; at {after:.1%} it is above the {warn:.0%} warning level (预警)",
+        "；当前{after:.1%}，超过{warn:.0%}预警线",
+    ),
+    "infeasible_text": (
+        "no portfolio meets every limit. To make one exist:",
+        "没有方案能满足全部约束。可以这样调整：",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -493,7 +515,7 @@ CONFLICTS: dict[str, Pair] = {
         "（降低各市最低再就业比例）",
     ),
 }
-# Why a project is left out, beyond solution.REASONS: the objective, read with the
+# Why a project is left out, beyond REASON_NAMES: the objective, read with the
 # break-even analysis when it has been run.
 REASON_EXTRA: dict[str, Pair] = {
     "within_precision": (
@@ -509,7 +531,149 @@ REASON_EXTRA: dict[str, Pair] = {
         "在约束内其他项目带来更多再就业；增加岗位也无法入选",
     ),
 }
-REASON_NAMES: dict[str, Pair] = {code: (REASONS[code], REASONS_ZH[code]) for code in REASONS}
+# The diagnosis in English, by (family, cause) or cause alone: {key} is the limit's year,
+# city or sector, {set}/{needed} its numbers, the rest the conflict's facts.
+CONFLICT_WORDS: dict[str, str] = {
+    "no_years": "the workbook has no planning years",
+    "cannot_start": (
+        "mandatory project {project} cannot start and finish within {horizon} ({duration} "
+        "years, earliest start {earliest}, latest start {latest}): change its dates or make it "
+        "optional"
+    ),
+    "requires_unavailable": (
+        "mandatory project {project} requires {required}, which cannot be chosen (excluded, or "
+        "it cannot start in the horizon)"
+    ),
+    "variants": (
+        "{projects} are all mandatory but are variants of one scheme (exclusive group {key}): "
+        "keep one"
+    ),
+    "sector_min/no_candidates": (
+        "the {key} sector must have at least {set:.0%} of the capex but no {key} project can be "
+        "chosen: set its minimum share to 0"
+    ),
+    "ppp_share_min/no_candidates": (
+        "a least share of social capital is set but no project that can be chosen has any: "
+        "set ppp_min_share to 0"
+    ),
+    "no_reach": (
+        "{key}: {set:.0%} of its displaced workers must be re-employed but no project that can "
+        "be chosen lies within commuting reach: lower min_coverage_share or raise commute_km"
+    ),
+    "diagnosis_failed": "the limits conflict, but the diagnosis failed ({detail})",
+    "fiscal_budget/mandatory": (
+        "mandatory projects need {forced:,.1f} 亿元 of fiscal budget in {key}; {set:,.1f} 亿元 "
+        "is set"
+    ),
+    "bond_quota/mandatory": (
+        "mandatory projects need {forced:,.1f} 亿元 of bond quota in {key}; {set:,.1f} 亿元 "
+        "is set"
+    ),
+    "fiscal_budget/portfolio": (
+        "the portfolio needs {needed:,.1f} 亿元 of fiscal budget in {key} to meet the other "
+        "limits; {set:,.1f} 亿元 is set (raise it by {move:,.1f} 亿元)"
+    ),
+    "bond_quota/portfolio": (
+        "the portfolio needs {needed:,.1f} 亿元 of bond quota in {key} to meet the other "
+        "limits; {set:,.1f} 亿元 is set (raise it by {move:,.1f} 亿元)"
+    ),
+    "debt_headroom/portfolio": (
+        "{key} needs {needed:,.1f} 亿元 of debt headroom; {set:,.1f} 亿元 is available (raise it "
+        "by {move:,.1f} 亿元)"
+    ),
+    "ppp_line/portfolio": (
+        "{key}'s new PPP payments need {needed:,.2f} 亿元/year; the {line:.0%} line leaves "
+        "{set:,.2f} 亿元/year (raise the line or drop PPP projects there)"
+    ),
+    "government_pay_line/portfolio": (
+        "{key}'s new government-pay PPP payments need {needed:,.2f} 亿元/year; the {line:.0%} "
+        "line leaves {set:,.2f} 亿元/year (drop government-pay projects there or change their "
+        "mechanism)"
+    ),
+    "sector_min/portfolio": (
+        "the {key} sector must have at least {set:.0%} of the capex, but the portfolio that "
+        "fits the other limits has {needed:.1%} ({move:,.1f} 亿元 off): lower that share"
+    ),
+    "sector_max/portfolio": (
+        "the {key} sector must have at most {set:.0%} of the capex, but the portfolio that "
+        "fits the other limits has {needed:.1%} ({move:,.1f} 亿元 off): raise that share"
+    ),
+    "ppp_share_min/portfolio": (
+        "the social-capital share limit {setting} = {set:.0%} cannot be met ({move:,.1f} 亿元 off)"
+    ),
+    "ppp_share_max/portfolio": (
+        "the social-capital share limit {setting} = {set:.0%} cannot be met ({move:,.1f} 亿元 off)"
+    ),
+    "coverage_floor/portfolio": (
+        "{key}: {set:,.0f} worker-years of its displaced workers must be re-employed "
+        "(min_coverage_share {share:.0%}) but at most {needed:,.0f} can be within the other "
+        "limits"
+    ),
+    "forced_in/portfolio": (
+        "mandatory project {project} cannot be included within the other limits: drop it or "
+        "move the limits it strains"
+    ),
+    "forced_out/portfolio": (
+        "excluded project {project} would have to be included (a mandatory project requires it)"
+    ),
+    "move": "{family} {key}: move by {move:,.2f} {unit}",
+}
+# Why a project is left out (solution.REASON_CODES), most specific first.
+REASON_NAMES: dict[str, Pair] = {
+    "excluded": ("excluded in the workbook", "工作簿中已排除"),
+    "forced_out": ("forced out by the scenario", "情景设定排除"),
+    "cannot_finish": ("cannot finish inside the planning years", "规划期内无法完工"),
+    "variant_chosen": ("its variant is chosen", "同组方案已入选"),
+    "prerequisite_out": ("its prerequisite is left out", "前置项目未入选"),
+    "ppp_over_line": (
+        "{city}'s existing PPP commitments are above the {line:.0%} line",
+        "{city}既有PPP财政支出责任已超过{line:.0%}红线",
+    ),
+    "government_pay_over_line": (
+        "{city}'s existing PPP commitments are above the {line:.0%} line for government-pay "
+        "projects",
+        "{city}既有PPP财政支出责任已超过{line:.0%}，不得新上政府付费项目",
+    ),
+    "ppp_room_used": (
+        "{city}'s room under the {line:.0%} PPP line is used up",
+        "{city}PPP财政支出责任{line:.0%}红线内空间已用尽",
+    ),
+    "government_pay_room_used": (
+        "{city}'s room under the {line:.0%} government-pay line is used up",
+        "{city}政府付费项目{line:.0%}空间已用尽",
+    ),
+    "debt_used": ("{city}'s debt headroom is used up", "{city}债务空间已用尽"),
+    "budget_used": (
+        "the fiscal budget is used up in a year it would be built or paid for",
+        "其建设或付费年份的一般公共预算支出额度已用尽",
+    ),
+    "bond_quota_used": (
+        "the bond quota is used up in a year it would be built",
+        "其建设年份的新增专项债券额度已用尽",
+    ),
+    "objective": (
+        "other projects re-employ more within the limits",
+        "在约束内其他项目带来更多再就业",
+    ),
+}
+# A city's PPP standing (solution.ppp_standing's ppp_code) in words.
+PPP_NOTES: dict[str, Pair] = {
+    "over_line_before": (
+        "existing PPP commitments ({before:.1%}) already exceed the {cap:.0%} line: no new PPP "
+        "payments can be added",
+        "既有PPP财政支出责任（{before:.1%}）已超过{cap:.0%}红线，不能新增PPP项目",
+    ),
+    "over_government_pay_before": (
+        "existing PPP commitments ({before:.1%}) already exceed the {pay:.0%} line: no new "
+        "government-pay projects; viability-gap ones up to the {cap:.0%} line",
+        "既有PPP财政支出责任（{before:.1%}）已超过{pay:.0%}，不得新上政府付费项目；"
+        "可行性缺口补助项目仍可在{cap:.0%}红线内新增",
+    ),
+    "warning": (
+        "above the {warn:.0%} warning level (预警), not a limit",
+        "超过{warn:.0%}预警线（仅预警，不作限制）",
+    ),
+}
 CLASSES: dict[str, Pair] = {
     "core": ("core", "核心"),
     "borderline": ("borderline", "边缘"),
@@ -550,9 +714,36 @@ TABLES: dict[str, dict[str, Pair]] = {
     "FAMILY_NAMES": FAMILY_NAMES,
     "REASON_EXTRA": REASON_EXTRA,
     "REASON_NAMES": REASON_NAMES,
+    "PPP_NOTES": PPP_NOTES,
     "CLASSES": CLASSES,
     "INPUTS": INPUTS,
 }
+
+
+def _project(project: tuple[str, str]) -> str:
+    return f"{project[0]} ({project[1]})"
+
+
+def conflict_english(c: Conflict) -> str:
+    """A conflict of the diagnosis as an English sentence (the CLI's, and the Chinese page's
+    words for a limit that has no Chinese sentence)."""
+    facts = dict(c.facts)
+    for name in ("project", "required"):
+        if name in facts:
+            facts[name] = _project(facts[name])
+    if "projects" in facts:
+        facts["projects"] = " and ".join(_project(p) for p in facts["projects"])
+    template = CONFLICT_WORDS.get(f"{c.family}/{c.cause}") or CONFLICT_WORDS.get(c.cause)
+    if template is None:
+        template = CONFLICT_WORDS["move"]
+    return template.format(
+        family=c.family,
+        key=c.key,
+        set=c.set_value,
+        needed=c.needed_value,
+        unit=c.unit,
+        **facts,
+    )
 
 
 class Labels:
@@ -569,8 +760,13 @@ class Labels:
 
     @classmethod
     def for_solution(cls, solution: Any, language: str = "en") -> Labels:
-        r = solution.reemployment
-        return cls(language, dict(zip(r["region"], r["name_zh"], strict=True)))
+        """The words for a solution's page: its cities' Chinese names."""
+        return cls.for_regions(solution.reemployment, language)
+
+    @classmethod
+    def for_regions(cls, regions: pd.DataFrame, language: str = "en") -> Labels:
+        """The words for a workbook's cities (a table with region and name_zh)."""
+        return cls(language, dict(zip(regions["region"], regions["name_zh"], strict=True)))
 
     def pick(self, pair: Pair) -> str:
         return pair[self.index]
@@ -638,7 +834,7 @@ class Labels:
         return ("、" if self.zh else ", ").join(str(v) for v in items)
 
     def reason(self, code: str, region: str = "", line: float = 0.0) -> str:
-        """Why a project is left out (solution.REASONS / REASONS_ZH), its city named."""
+        """Why a project is left out (a code of solution.REASON_CODES), its city named."""
         return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line)
 
     def objective_reason(self, jobs: float | None, within_precision: bool) -> str:
@@ -651,29 +847,64 @@ class Labels:
             return self.pick(REASON_EXTRA["objective_never"])
         return self.pick(REASON_EXTRA["objective_jobs"]).format(jobs=self.people(jobs))
 
-    def conflict(self, row: Any) -> str:
-        """One conflict of InfeasibleError.to_frame() as a sentence. In Chinese, a limit
-        without its own sentence is named in words with its numbers (or, with none, the
-        diagnosis's sentence after the limit's name)."""
-        template = self.pick(CONFLICTS[row.limit]) if row.limit in CONFLICTS else ""
-        known = not any(v is None or v != v for v in (row.set, row.needed))
+    def conflict(self, conflict: Conflict) -> str:
+        """One conflict of the diagnosis as a sentence. In Chinese, a limit without its own
+        sentence is named in words with its numbers (or, with none, the English sentence
+        after the limit's name)."""
+        c = conflict
+        template = self.pick(CONFLICTS[c.family]) if c.family in CONFLICTS else ""
+        known = not any(v is None or v != v for v in (c.set_value, c.needed_value))
         if template and known:
             return template.format(
-                key=row.about,
-                place=self.city(row.about),
-                set=row.set,
-                needed=row.needed,
-                move=row.needed - row.set,
+                key=c.key,
+                place=self.city(c.key),
+                set=c.set_value,
+                needed=c.needed_value,
+                move=c.needed_value - c.set_value,
             )
         if not self.zh:
-            return str(row.message)
-        what = self.limit(row.limit, row.about)
+            return conflict_english(c)
+        what = self.limit(c.family, c.key)
         if known:
-            unit = self.unit(str(row.unit))
+            unit = self.unit(str(c.unit))
             return self.pick(CONFLICTS["_numbers"]).format(
-                limit=what, set=row.set, needed=row.needed, unit=unit
+                limit=what, set=c.set_value, needed=c.needed_value, unit=unit
             )
-        return self.pick(CONFLICTS["_words"]).format(limit=what, message=row.message)
+        return self.pick(CONFLICTS["_words"]).format(limit=what, message=conflict_english(c))
+
+    def ppp_note(self, row: Any) -> str:
+        """A city's PPP standing in words (a row of Solution.by_region), "" when none is
+        needed."""
+        code = row["ppp_code"]
+        if not code:
+            return ""
+        values = dict(
+            before=row["ppp_ratio_before"],
+            after=row["ppp_ratio"],
+            cap=row["ppp_line"],
+            pay=row["government_pay_line"],
+            warn=row["warning_line"],
+        )
+        note = self.pick(PPP_NOTES[code]).format(**values)
+        if code == "over_government_pay_before" and row["ppp_warning"]:
+            # Both facts matter: the 5 % line bars government-pay projects, and the city is
+            # above the warning level too.
+            note += self("ppp_warning_too", **values)
+        return note
+
+    def difference(self, change: Difference, unit: str = "") -> str:
+        """A difference between two solves in words: a signed figure, or within solver
+        precision (± x)."""
+        shown_unit = (unit if self.zh else " " + unit) if unit else ""
+        if change.within_precision:
+            bound = "?" if math.isinf(change.tolerance) else f"{change.tolerance:,.0f}"
+            return self("within_precision", bound=bound, unit=shown_unit)
+        return f"{change.value:+,.0f}{shown_unit}"
+
+    def infeasible_text(self, conflicts: list[Conflict]) -> str:
+        """The diagnosis as one text: a heading, then one line a limit to move."""
+        lines = "\n".join(f"- {self.conflict(c)}" for c in conflicts)
+        return self("infeasible_text") + "\n" + (lines or "- (the solver gave no detail)")
 
     # ------------------------------------------------------------------------ numbers
 

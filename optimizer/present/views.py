@@ -17,8 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
+from ..diagnosis import conflicts_of
 from ..schema import SECTORS
 from ..solution import Solution
+from ..solver import Status
 from ..tradeoffs import LEVERS, Robustness
 from .explain import limits_frame, reasons, short_source
 from .export import FRONTIER_COLUMNS, SHORTLIST_COLUMNS
@@ -29,76 +31,48 @@ __all__ = ["LANGUAGES", "Labels"]
 SECTOR_COLOURS = dict(zip(SECTORS, qualitative.Safe, strict=False))
 
 
-def text(key: str, language: str = "en", **values: Any) -> str:
-    """A label in the chosen language, with {placeholders} filled."""
-    return Labels(language)(key, **values)
-
-
-def sector_name(sector: str, language: str) -> str:
-    return Labels(language).sector(sector)
-
-
-def people(value: float, language: str = "en", unit: str = "人") -> str:
-    """Persons (or 人年, worker-years, with unit="人年"): 万 in Chinese where natural (10,000
-    and more)."""
-    return Labels(language).people(value, unit)
-
-
-def worker_years(value: float, language: str = "en") -> str:
-    """Worker-years (job-years): 万人年 in Chinese."""
-    return Labels(language).worker_years(value)
-
-
 def share(value: float) -> str:
     return f"{value:.1%}"
 
 
 # ---------------------------------------------------------------------------- the result
-# ---------------------------------------------------------------------------- the result
 
 
-def status_message(solution: Solution, language: str = "en") -> tuple[str, str]:
+def status_message(solution: Solution, labels: Labels) -> tuple[str, str]:
     """("success" | "warning", the banner's words) for a solved scenario."""
     gap = f"{solution.gap:.2%}" if solution.gap is not None else "?"
     if solution.extra.get("gap_is_upper_bound"):
         gap = f"≤ {gap}"  # the solver gave no bound: only what was asked for is known
-    if solution.status == "optimal":
-        return "success", text("optimal", language, gap=gap)
-    return "warning", text("time_limited", language, gap=gap)
+    if solution.status.is_proven:
+        return "success", labels("optimal", gap=gap)
+    return "warning", labels("time_limited", gap=gap)
 
 
-def conflict_lines(
-    conflicts: pd.DataFrame, language: str = "en", names_zh: dict[str, str] | None = None
-) -> list[str]:
+def conflict_lines(conflicts: pd.DataFrame, labels: Labels) -> list[str]:
     """The diagnosis of an infeasible scenario (InfeasibleError.to_frame()) as sentences."""
-    labels = Labels(language, names_zh)
-    return [labels.conflict(row) for row in conflicts.itertuples(index=False)]
+    return [labels.conflict(c) for c in conflicts_of(conflicts)]
 
 
-def conflicts_table(
-    conflicts: pd.DataFrame, language: str = "en", names_zh: dict[str, str] | None = None
-) -> pd.DataFrame:
+def conflicts_table(conflicts: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """The diagnosis as a table in the page's language."""
-    labels = Labels(language, names_zh)
     table = pd.DataFrame(
         {
             "limit": [labels.limit(r.limit, r.about) for r in conflicts.itertuples()],
             "set": conflicts["set"],
             "needed": conflicts["needed"],
             "unit": [labels.unit(u) for u in conflicts["unit"]],
-            "message": conflict_lines(conflicts, language, names_zh),
+            "message": conflict_lines(conflicts, labels),
         }
     )
     return labels.headers(table)
 
 
 def headline_metrics(
-    solution: Solution, language: str = "en"
+    solution: Solution, labels: Labels
 ) -> list[tuple[str, str, float, str | None]]:
     """(label, value as shown, value as a number, help) for the headline figures: worker-years
     re-employed first, then the peak year. Labels are short (a metric's label is cut at its
     column's width); the help says the rest."""
-    labels = Labels.for_solution(solution, language)
     h = solution.headline()
     line = solution.scenario.ppp_cap_share or 0.0
     count = int(h["projects"])
@@ -147,14 +121,12 @@ def headline_metrics(
     ]
 
 
-def ppp_notes(solution: Solution, language: str = "en") -> list[str]:
+def ppp_notes(solution: Solution, labels: Labels) -> list[str]:
     """One sentence per city whose PPP standing needs words: existing commitments above a
     line, or a ratio above the warning level."""
-    labels = Labels.for_solution(solution, language)
-    column = "ppp_note_zh" if labels.zh else "ppp_note"
     separator = "：" if labels.zh else ": "
     return [
-        f"{labels.city(row['region'])}{separator}{row[column]}"
+        f"{labels.city(row['region'])}{separator}{labels.ppp_note(row)}"
         for _, row in solution.by_region.iterrows()
         if row["ppp_code"]
     ]
@@ -172,9 +144,8 @@ def _need_and_met(
     )
 
 
-def reemployment_year_figure(solution: Solution, language: str = "en") -> go.Figure:
+def reemployment_year_figure(solution: Solution, labels: Labels) -> go.Figure:
     """Year by year: displaced workers re-employed against the displaced stock."""
-    labels = Labels(language)
     divisor, suffix = labels.count_axis()
     y = solution.by_year
     figure = _need_and_met(
@@ -199,9 +170,8 @@ def _layout(figure: go.Figure, title: str, **extra: Any) -> go.Figure:
     return figure
 
 
-def year_figure(solution: Solution, language: str = "en") -> go.Figure:
+def year_figure(solution: Solution, labels: Labels) -> go.Figure:
     """Spend by year against the fiscal budget and the bond quota."""
-    labels = Labels(language)
     y = solution.by_year
     years = y["year"].astype(str)
     figure = go.Figure(
@@ -231,9 +201,8 @@ def year_figure(solution: Solution, language: str = "en") -> go.Figure:
     )
 
 
-def sector_figure(solution: Solution, language: str = "en") -> go.Figure:
+def sector_figure(solution: Solution, labels: Labels) -> go.Figure:
     """Each sector's share of capex against its minimum and maximum."""
-    labels = Labels(language)
     s = solution.by_sector
     names = [labels.sector(v) for v in s["sector"]]
     figure = go.Figure(
@@ -264,9 +233,8 @@ def sector_figure(solution: Solution, language: str = "en") -> go.Figure:
     return _layout(figure, labels("share"))
 
 
-def city_figure(solution: Solution, language: str = "en") -> go.Figure:
+def city_figure(solution: Solution, labels: Labels) -> go.Figure:
     """Worker-years displaced against worker-years re-employed, by home city (home-first)."""
-    labels = Labels.for_solution(solution, language)
     divisor, suffix = labels.count_axis()
     r = solution.reemployment
     figure = _need_and_met(
@@ -283,13 +251,12 @@ def city_figure(solution: Solution, language: str = "en") -> go.Figure:
     return _layout(figure, labels("worker_years"), barmode="overlay")
 
 
-def ppp_figure(solution: Solution, language: str = "en") -> go.Figure:
+def ppp_figure(solution: Solution, labels: Labels) -> go.Figure:
     """Each city's PPP payments as a share of its budget spending, against the line."""
-    labels = Labels.for_solution(solution, language)
     r = solution.by_region
     names = [labels.city(v) for v in r["region"]]
     over = r["ppp_ratio"] > r["ppp_line"] + 1e-9
-    notes = dict(zip(r["region"], r["ppp_note_zh" if labels.zh else "ppp_note"], strict=True))
+    notes = {row["region"]: labels.ppp_note(row) for _, row in r.iterrows()}
     figure = go.Figure(
         [
             go.Bar(
@@ -313,31 +280,29 @@ def ppp_figure(solution: Solution, language: str = "en") -> go.Figure:
 
 
 def limits_table(
-    solution: Solution, language: str = "en", binding_only: bool = True
+    solution: Solution, labels: Labels, binding_only: bool = True
 ) -> pd.DataFrame:
     """The limits in a planner's words (see optimizer.present.explain.limits_frame), headers in
     the page's language."""
-    labels = Labels.for_solution(solution, language)
     return labels.headers(limits_frame(solution, labels, binding_only))
 
 
 def not_chosen_reasons(
-    solution: Solution, language: str = "en", break_even: pd.DataFrame | None = None
+    solution: Solution, labels: Labels, break_even: pd.DataFrame | None = None
 ) -> list[str]:
     """Each left-out project's reason in words (see optimizer.present.explain.reasons)."""
-    return reasons(solution, Labels.for_solution(solution, language), break_even)
+    return reasons(solution, labels, break_even)
 
 
 NOT_CHOSEN_SHOWN = ["project_id", "name", "sector", "region", "capex", "build_jobs", "reason"]
 
 
 def not_chosen_table(
-    solution: Solution, language: str = "en", break_even: pd.DataFrame | None = None
+    solution: Solution, labels: Labels, break_even: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """The projects left out, each with its reason, names in the page's language."""
-    labels = Labels.for_solution(solution, language)
     table = solution.not_chosen.copy()
-    table["reason"] = not_chosen_reasons(solution, language, break_even)
+    table["reason"] = not_chosen_reasons(solution, labels, break_even)
     table["sector"] = [labels.sector(s) for s in table["sector"]]
     table["region"] = [labels.city(r) for r in table["region"]]
     keys = list(NOT_CHOSEN_SHOWN)
@@ -360,11 +325,10 @@ def city_shapes() -> dict[str, Any]:
 LABEL_OFFSETS = {"Yangzhou": (-0.05, 0.22), "Zhenjiang": (0.05, -0.22)}
 
 
-def province_map(solution: Solution, language: str = "en") -> go.Figure:
+def province_map(solution: Solution, labels: Labels) -> go.Figure:
     """The cities shaded by re-employed share (with a colour bar), sized circles for
     displaced workers, and the chosen projects as points by sector, on plain
     longitude/latitude axes (no tiles)."""
-    labels = Labels.for_solution(solution, language)
     cover = solution.reemployment.set_index("region")
     low, span = 0.15, 0.8
     figure = go.Figure()
@@ -469,9 +433,8 @@ def province_map(solution: Solution, language: str = "en") -> go.Figure:
     return _layout(figure, labels("tab_map"), height=620, plot_bgcolor="white")
 
 
-def shortlist_table(solution: Solution, language: str = "en") -> pd.DataFrame:
+def shortlist_table(solution: Solution, labels: Labels) -> pd.DataFrame:
     """The chosen projects in start-year order, headers in the chosen language."""
-    labels = Labels.for_solution(solution, language)
     keys = list(SHORTLIST_COLUMNS)  # the same columns as the Excel shortlist
     table = solution.chosen.assign(jobs_source=[short_source(v) for v in solution.chosen["source"]])
     table = table[keys].copy()
@@ -482,7 +445,7 @@ def shortlist_table(solution: Solution, language: str = "en") -> pd.DataFrame:
 
 
 def filter_shortlist(
-    table: pd.DataFrame, needle: str = "", sectors: list[str] | None = None, language: str = "en"
+    table: pd.DataFrame, labels: Labels, needle: str = "", sectors: list[str] | None = None
 ) -> pd.DataFrame:
     """Rows of `shortlist_table` containing the words typed (any column, as plain text, not a
     pattern) and in the sectors picked (their shown names)."""
@@ -492,20 +455,19 @@ def filter_shortlist(
         mask = words.apply(lambda col: col.str.contains(needle, case=False, regex=False))
         shown = shown[mask.any(axis=1)]
     if sectors:
-        shown = shown[shown[Labels(language).column("sector")].isin(sectors)]
+        shown = shown[shown[labels.column("sector")].isin(sectors)]
     return shown
 
 
 # ---------------------------------------------------------------------------- trade-offs
 
 
-def frontier_figure(table: pd.DataFrame, language: str = "en") -> go.Figure:
+def frontier_figure(table: pd.DataFrame, labels: Labels) -> go.Figure:
     """Worker-years re-employed and job-years against the lever, the current setting marked."""
-    labels = Labels(language)
     divisor, suffix = labels.count_axis()
     lever = str(table["lever"].iloc[0])
     unit = labels.unit(str(table["unit"].iloc[0]))
-    solved = table[table["status"].isin(["optimal", "time_limit", "work_limit"])]
+    solved = table[[Status(s).has_portfolio for s in table["status"]]]
     figure = go.Figure(
         [
             go.Scatter(
@@ -546,9 +508,8 @@ def frontier_figure(table: pd.DataFrame, language: str = "en") -> go.Figure:
 FRONTIER_SHOWN = [c for c in FRONTIER_COLUMNS if c != "marginal_job_years"] + ["current"]
 
 
-def frontier_table(table: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+def frontier_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """The frontier as a planner reads it: statuses in words, headers in the language."""
-    labels = Labels(language)
     shown = table[[c for c in FRONTIER_SHOWN if c in table.columns]].copy()
     shown["status"] = [labels.status(s) for s in shown["status"]]
     shown["current"] = [labels.yes_no(v) for v in shown["current"]]
@@ -557,11 +518,10 @@ def frontier_table(table: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     return shown.rename(columns={labels.column("amount"): f"{labels.column('amount')} ({unit})"})
 
 
-def break_even_table(table: pd.DataFrame, solution: Solution, language: str = "en") -> pd.DataFrame:
+def break_even_table(table: pd.DataFrame, solution: Solution, labels: Labels) -> pd.DataFrame:
     """optimizer.break_even's table for the page: names and cities beside the ids, the
     informative rows first (a finite number of jobs, fewest first; then within solver
     precision; then never; then not solved), rows within the gap marked."""
-    labels = Labels.for_solution(solution, language)
     info = solution.not_chosen.set_index("project_id")
     shown = table.copy()
     jobs = shown["extra_jobs_needed"].astype(float)
@@ -587,9 +547,8 @@ def break_even_table(table: pd.DataFrame, solution: Solution, language: str = "e
     return labels.headers(out.reset_index(drop=True))
 
 
-def grid_figure(grid: pd.DataFrame, language: str = "en") -> go.Figure:
+def grid_figure(grid: pd.DataFrame, labels: Labels) -> go.Figure:
     """Worker-years re-employed over two levers (infeasible cells left blank)."""
-    labels = Labels(language)
     divisor, suffix = labels.count_axis()
     pivot = grid.pivot_table(index="amount_y", columns="amount_x", values="worker_years")
     x_lever, y_lever = grid["lever_x"].iloc[0], grid["lever_y"].iloc[0]
@@ -609,9 +568,8 @@ def grid_figure(grid: pd.DataFrame, language: str = "en") -> go.Figure:
     return _layout(figure, labels("worker_years"))
 
 
-def robustness_figure(result: Robustness, language: str = "en") -> go.Figure:
+def robustness_figure(result: Robustness, labels: Labels) -> go.Figure:
     """Each project's selection frequency, coloured by class."""
-    labels = Labels(language)
     p = result.projects.sort_values("frequency", ascending=False)
     colours = {"core": "#2ca02c", "borderline": "#ff7f0e", "outside": "#bbbbbb"}
     figure = go.Figure()
@@ -631,9 +589,8 @@ def robustness_figure(result: Robustness, language: str = "en") -> go.Figure:
     return _layout(figure, labels("robustness"))
 
 
-def robustness_table(result: Robustness, language: str = "en") -> pd.DataFrame:
+def robustness_table(result: Robustness, labels: Labels) -> pd.DataFrame:
     """The draws' summary as two columns (what, value), in the page's language."""
-    labels = Labels(language)
     summary = result.summary()
     return pd.DataFrame(
         {
@@ -646,46 +603,67 @@ def robustness_table(result: Robustness, language: str = "en") -> pd.DataFrame:
 # ---------------------------------------------------------------------------- comparing
 
 
-def compare_table(saved: dict[str, Solution], language: str = "en") -> pd.DataFrame:
-    """The headline figures of saved scenarios side by side (one column a scenario), as
-    numbers; `compare_shown` formats them for the page."""
-    labels = Labels(language)
+# The headline figures compared side by side: (headline key, label key, how it is shown:
+# "count" with separators (万 in Chinese), "money" in 亿元 with one decimal, "ratio" with one
+# decimal, "share" as a percentage).
+COMPARED = (
+    ("worker_years", "worker_years", "count"),
+    ("reemployed_peak", "reemployed", "count"),
+    ("job_years", "job_years", "count"),
+    ("projects", "projects", "count"),
+    ("capex", "capex", "money"),
+    ("job_years_per_yi", "job_years_per_yi", "ratio"),
+    ("debt_used", "debt_used", "money"),
+    ("worst_ppp_ratio", "worst_ppp_short", "share"),
+)
+
+
+def _compared_label(key: str, word: str, kind: str, h: dict[str, float], labels: Labels) -> str:
+    if key == "reemployed_peak":
+        return labels(word) + f" ({int(h['peak_year'])})"
+    return labels(word) + (" (亿元)" if kind == "money" else "")
+
+
+def _compared_rows(saved: dict[str, Solution], labels: Labels) -> dict[str, dict[str, tuple]]:
+    """{scenario: {row label: (kind, value)}} in COMPARED's order."""
     rows = {}
     for name, solution in saved.items():
         h = solution.headline()
         rows[name] = {
-            labels("worker_years"): h["worker_years"],
-            labels("reemployed") + f" ({int(h['peak_year'])})": h["reemployed_peak"],
-            labels("job_years"): h["job_years"],
-            labels("projects"): h["projects"],
-            labels("capex") + " (亿元)": h["capex"],
-            labels("job_years_per_yi"): h["job_years_per_yi"],
-            labels("debt_used") + " (亿元)": h["debt_used"],
-            labels("worst_ppp_short"): h["worst_ppp_ratio"],
+            _compared_label(key, word, kind, h, labels): (kind, h[key])
+            for key, word, kind in COMPARED
         }
-    return pd.DataFrame(rows)
+    return rows
 
 
-def compare_shown(saved: dict[str, Solution], language: str = "en") -> pd.DataFrame:
+def compare_table(saved: dict[str, Solution], labels: Labels) -> pd.DataFrame:
+    """The headline figures of saved scenarios side by side (one column a scenario), as
+    numbers; `compare_shown` formats them for the page."""
+    rows = _compared_rows(saved, labels)
+    return pd.DataFrame({name: {k: v for k, (_, v) in row.items()} for name, row in rows.items()})
+
+
+def compare_shown(saved: dict[str, Solution], labels: Labels) -> pd.DataFrame:
     """`compare_table` formatted for reading: counts with separators (万 in Chinese), money
-    with one decimal, the PPP ratio as a percentage."""
-    labels = Labels(language)
-    table = compare_table(saved, language).astype(object)
+    and ratios with one decimal, the PPP ratio as a percentage."""
+    rows = _compared_rows(saved, labels).values()
+    kinds = {label: kind for row in rows for label, (kind, _) in row.items()}
+    shown = {
+        "share": share,
+        "money": lambda v: f"{v:,.1f}",
+        "ratio": lambda v: f"{v:,.1f}",
+        "count": lambda v: labels.people(v, "").strip(),
+    }
+    table = compare_table(saved, labels).astype(object)
     for label in table.index:
-        if label == labels("worst_ppp_short"):
-            table.loc[label] = [share(v) for v in table.loc[label]]
-        elif "亿元" in label:  # money, and job-years per 亿元
-            table.loc[label] = [f"{v:,.1f}" for v in table.loc[label]]
-        else:
-            table.loc[label] = [labels.people(v, "").strip() for v in table.loc[label]]
+        table.loc[label] = [shown[kinds[label]](v) for v in table.loc[label]]
     return table
 
 
 def inputs_differ(
-    before: Solution, after: Solution, language: str = "en", data: Any = None
+    before: Solution, after: Solution, labels: Labels, data: Any = None
 ) -> pd.DataFrame:
     """The scenario inputs that differ between two solutions (Input, one column each)."""
-    labels = Labels(language)
     a, b = before.scenario, after.scenario
     if data is not None:
         a, b = a.resolved(data), b.resolved(data)
@@ -714,9 +692,8 @@ def _plain(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def portfolio_changes(before: Solution, after: Solution, language: str = "en") -> pd.DataFrame:
+def portfolio_changes(before: Solution, after: Solution, labels: Labels) -> pd.DataFrame:
     """Projects that enter, leave or move their start between two solutions."""
-    labels = Labels(language)
     a, b = before.chosen_starts, after.chosen_starts
     names = dict(zip(before.chosen["project_id"], before.chosen["name"], strict=True))
     names.update(zip(after.chosen["project_id"], after.chosen["name"], strict=True))

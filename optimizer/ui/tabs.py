@@ -75,16 +75,16 @@ PERCENT_COLUMNS = ("gap", "skill_match", "coverage", "share", "use_share", "freq
 # ---------------------------------------------------------------------------- headline
 
 
-def infeasible(page_labels: Labels, data: PlanningData, conflicts, failure) -> None:
-    """No result: the diagnosis (which limits to move, by how much) or the solver's error."""
+def infeasible(labels: Labels, conflicts, failure) -> None:
+    """No result: the diagnosis (which limits to move, by how much) or the solver's error.
+    labels: the page's, with the workbook's city names."""
     if conflicts is None:
-        st.error(page_labels("solver_error", message=failure))
+        st.error(labels("solver_error", message=failure))
         return
-    st.error(page_labels("infeasible"))
-    names = dict(zip(data.regions["region"], data.regions["name_zh"], strict=True))
-    for message in views.conflict_lines(conflicts, page_labels.language, names):
+    st.error(labels("infeasible"))
+    for message in views.conflict_lines(conflicts, labels):
         st.markdown(f"- {message}")
-    table(views.conflicts_table(conflicts, page_labels.language, names), page_labels)
+    table(views.conflicts_table(conflicts, labels), labels)
 
 
 # How long the page waits for the final answer before it shows the best portfolio found so
@@ -149,7 +149,7 @@ def _metrics(labels: Labels, solution: Solution, previous: Solution | None) -> N
     # Eight figures in two rows of four: a value a little smaller than Streamlit's default,
     # so "1,008 / 2,083 / 2,251" and "55.52 万人年" are not cut off.
     st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
-    metrics = views.headline_metrics(solution, labels.language)
+    metrics = views.headline_metrics(solution, labels)
     columns = st.columns(4) + st.columns(4)
     units = (labels("worker_years_unit"), labels("persons"))
     for k, (column, (label, value, _number, help_text)) in enumerate(
@@ -161,7 +161,7 @@ def _metrics(labels: Labels, solution: Solution, previous: Solution | None) -> N
                 solution, previous, "worker_years" if k == 0 else "reemployed_peak"
             )
             if change.within_precision or round(change.value):
-                delta = change.describe(units[k], labels.language)
+                delta = labels.difference(change, units[k])
             if change.within_precision:
                 colour, arrow = "off", "off"
         if delta:
@@ -173,13 +173,13 @@ def _provisional_headline(labels: Labels, solution: Solution) -> None:
     """The best portfolio so far: its figures under a banner that says so, with its gap. It
     is neither compared nor remembered, and offers no download: only final answers are."""
     st.info(labels("provisional", gap=f"{solution.gap:.2%}"))
-    _metrics(Labels.for_solution(solution, labels.language), solution, None)
+    _metrics(labels, solution, None)
 
 
 def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
     """The banner, eight figures and the Excel download of the final answer."""
     labels, solution = page.labels, page.solution
-    kind, message = views.status_message(solution, labels.language)
+    kind, message = views.status_message(solution, labels)
     (st.success if kind == "success" else st.warning)(message)
     _metrics(labels, solution, page.state.headline_change(page.scenario_json, solution))
     st.download_button(
@@ -198,19 +198,19 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
 
 
 def result_tab(page: Page) -> None:
-    labels, solution, language = page.labels, page.solution, page.labels.language
-    st.plotly_chart(views.reemployment_year_figure(solution, language), width="stretch")
+    labels, solution = page.labels, page.solution
+    st.plotly_chart(views.reemployment_year_figure(solution, labels), width="stretch")
     left, right = st.columns(2)
-    left.plotly_chart(views.year_figure(solution, language), width="stretch")
-    right.plotly_chart(views.sector_figure(solution, language), width="stretch")
-    left.plotly_chart(views.city_figure(solution, language), width="stretch")
-    right.plotly_chart(views.ppp_figure(solution, language), width="stretch")
-    notes = views.ppp_notes(solution, language)
+    left.plotly_chart(views.year_figure(solution, labels), width="stretch")
+    right.plotly_chart(views.sector_figure(solution, labels), width="stretch")
+    left.plotly_chart(views.city_figure(solution, labels), width="stretch")
+    right.plotly_chart(views.ppp_figure(solution, labels), width="stretch")
+    notes = views.ppp_notes(solution, labels)
     if notes:
         right.caption(labels("ppp_notes"))
         right.markdown("\n".join(f"- {note}" for note in notes))
     st.subheader(labels("binding"))
-    table(views.limits_table(solution, language), labels)
+    table(views.limits_table(solution, labels), labels)
 
 
 def map_tab(page: Page, figure: go.Figure) -> None:
@@ -259,8 +259,8 @@ def tradeoffs_tab(page: Page) -> None:
         )
     frontier = page.analysis("frontier")
     if frontier is not None:
-        st.plotly_chart(views.frontier_figure(frontier, language), width="stretch")
-        table(views.frontier_table(frontier, language), labels)
+        st.plotly_chart(views.frontier_figure(frontier, labels), width="stretch")
+        table(views.frontier_table(frontier, labels), labels)
 
     st.subheader(labels("grid"))
     a, b = st.columns(2)
@@ -274,7 +274,7 @@ def tradeoffs_tab(page: Page) -> None:
         )
     grid = page.analysis("grid")
     if grid is not None:
-        st.plotly_chart(views.grid_figure(grid, language), width="stretch")
+        st.plotly_chart(views.grid_figure(grid, labels), width="stretch")
 
     st.subheader(labels("break_even"))
     if st.button(labels("run_break_even"), key="run_break_even"):
@@ -285,7 +285,7 @@ def tradeoffs_tab(page: Page) -> None:
     break_even = page.analysis("break_even")
     if break_even is not None:
         st.caption(labels("break_even_note"))
-        table(views.break_even_table(break_even, page.solution, language), labels)
+        table(views.break_even_table(break_even, page.solution, labels), labels)
 
     st.subheader(labels("robustness"))
     a, b, c = st.columns(3)
@@ -301,12 +301,12 @@ def tradeoffs_tab(page: Page) -> None:
         )
     result = page.analysis("robustness")
     if result is not None:
-        table(views.robustness_table(result, language), labels)
-        st.plotly_chart(views.robustness_figure(result, language), width="stretch")
+        table(views.robustness_table(result, labels), labels)
+        st.plotly_chart(views.robustness_figure(result, labels), width="stretch")
 
 
 def compare_tab(page: Page) -> None:
-    labels, state, solution, language = page.labels, page.state, page.solution, page.labels.language
+    labels, state, solution = page.labels, page.state, page.solution
     saved = state.saved
     a, b = st.columns([3, 1])
     name = a.text_input(
@@ -315,7 +315,7 @@ def compare_tab(page: Page) -> None:
     if b.button(labels("save"), key="save_scenario"):
         state.save(name, solution)
     if saved:
-        shown = views.compare_shown({**saved, labels("current"): solution}, language)
+        shown = views.compare_shown({**saved, labels("current"): solution}, labels)
         item = labels.column("item")
         st.dataframe(
             shown.rename_axis(item).reset_index(),
@@ -331,16 +331,16 @@ def compare_tab(page: Page) -> None:
         ):
             change = solve_difference(solution, before, measure)
             unit_words = labels(unit)
-            words = change.describe(unit_words, language)
+            words = labels.difference(change, unit_words)
             st.markdown(labels("compare_line", label=label, other=other, change=words))
         st.caption(labels("inputs_differ"))
-        inputs = views.inputs_differ(before, solution, language, page.data)
+        inputs = views.inputs_differ(before, solution, labels, page.data)
         if inputs.empty:
             st.info(labels("inputs_same"))
         else:
             inputs.columns = [labels("input"), other, labels("current")]
             st.dataframe(inputs, hide_index=True, width="stretch")
-        changes = views.portfolio_changes(before, solution, language)
+        changes = views.portfolio_changes(before, solution, labels)
         if changes.empty:
             st.info(labels("no_change"))
         else:
@@ -381,7 +381,7 @@ def compare_tab(page: Page) -> None:
 
 def shortlist_tab(page: Page) -> None:
     labels, solution, language = page.labels, page.solution, page.labels.language
-    shortlist = views.shortlist_table(solution, language)
+    shortlist = views.shortlist_table(solution, labels)
     a, b = st.columns(2)
     needle = a.text_input(labels("filter"), key="shortlist_filter", placeholder="🔎")
     only = b.multiselect(
@@ -390,9 +390,9 @@ def shortlist_tab(page: Page) -> None:
         key=f"shortlist_sectors_{language}",
         placeholder=labels("choose"),
     )
-    shown = views.filter_shortlist(shortlist, needle, only, language)
+    shown = views.filter_shortlist(shortlist, labels, needle, only)
     table(shown, labels)
     st.caption(f"{len(shown)} / {len(shortlist)}")
-    left_out = views.not_chosen_table(solution, language, page.analysis("break_even"))
+    left_out = views.not_chosen_table(solution, labels, page.analysis("break_even"))
     with st.expander(labels("left_out_count", count=len(left_out))):
         table(left_out, labels)

@@ -1,0 +1,188 @@
+"""Running many solves: in fixed chunks, on an optional executor, with progress and a cancel.
+
+The solves of an analysis are cut into fixed chunks that do not depend on where they run, and
+each chunk goes to an optional `concurrent.futures.Executor` (a local `ProcessPoolExecutor`
+from `process_pool`, or a Dask cluster's `distributed.Client(...).get_executor()`); None runs
+them in this process. So the results are the same on every executor. `RunOptions` says where
+they run, what they report (a progress callback) and how they stop (a threading.Event, seen by
+running solves in any local process through a stop file).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, as_completed, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+# An analysis's solves end on their gap or this many branch-and-bound nodes, whichever comes
+# first: a node limit with one thread stops at the same portfolio on any machine, under any
+# load and on any executor, where a time limit does not. The time limit stays as the
+# user's safety net, and a run stopped by it says so.
+ANALYSIS_NODE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class SolveLimits:
+    """What ends each solve of an analysis (picklable: it travels to worker processes)."""
+
+    time_limit_s: float | None = None  # default: the scenario's
+    mip_gap: float | None = None  # default: the scenario's
+    node_limit: int | None = ANALYSIS_NODE_LIMIT
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How an analysis runs: where (executor: None for this process, a process pool from
+    `process_pool(n)`, or a Dask cluster's `Client(...).get_executor()`), what it reports
+    (progress: a callback (done, total)), how it is stopped (cancel: a threading.Event), and
+    what ends each solve (time limit, gap and a deterministic node limit; None takes the
+    scenario's time limit and gap, or no node limit)."""
+
+    executor: Executor | None = None
+    progress: Progress | None = None
+    cancel: threading.Event | None = None
+    time_limit_s: float | None = None
+    mip_gap: float | None = None
+    node_limit: int | None = ANALYSIS_NODE_LIMIT
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.time_limit_s is not None and not (
+            math.isfinite(self.time_limit_s) and self.time_limit_s > 0
+        ):
+            problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
+        if self.mip_gap is not None and not 0 <= self.mip_gap <= 1:
+            problems.append(f"mip_gap must be between 0 and 1, got {self.mip_gap}")
+        if self.node_limit is not None and self.node_limit < 1:
+            problems.append(f"node_limit must be ≥ 1, got {self.node_limit}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def limits(self) -> SolveLimits:
+        return SolveLimits(self.time_limit_s, self.mip_gap, self.node_limit)
+
+
+def process_pool(workers: int, *, ignore_interrupt: bool = False) -> Executor:
+    """A local process pool that always starts its workers fresh (spawn): a forked worker
+    would inherit HiGHS's threads and the caller's state (Streamlit's, a notebook's).
+    ignore_interrupt: Ctrl-C is the parent's to handle (the command line), so workers print
+    no tracebacks."""
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    extra = (
+        {"initializer": signal.signal, "initargs": (signal.SIGINT, signal.SIG_IGN)}
+        if ignore_interrupt
+        else {}
+    )
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **extra)
+
+
+class AnalysisCancelled(RuntimeError):
+    """The caller asked an analysis to stop; the solves done so far are discarded."""
+
+
+@dataclass(frozen=True)
+class StopFlag:
+    """The caller's cancel, as a file any local process can see: a running chunk checks it
+    while HiGHS works and stops that solve at once (a threading.Event does not cross into
+    worker processes)."""
+
+    path: str
+
+    def is_set(self) -> bool:
+        return os.path.exists(self.path)
+
+
+@contextmanager
+def _stop_flag(cancel: threading.Event | None) -> Iterator[StopFlag | None]:
+    if cancel is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="optimizer-stop-") as folder:
+        flag = StopFlag(os.path.join(folder, "stop"))
+        finished = threading.Event()
+
+        def mirror() -> None:
+            while not finished.is_set():
+                if cancel.wait(0.05):
+                    with open(flag.path, "w"):
+                        pass
+                    return
+
+        watcher = threading.Thread(target=mirror, daemon=True)
+        watcher.start()
+        try:
+            yield flag
+        finally:
+            finished.set()
+            watcher.join()
+
+
+def run_chunks(
+    task: Callable[..., list[T]],
+    chunks: list[tuple],
+    sizes: list[int],
+    options: RunOptions,
+) -> list[T]:
+    """Run every chunk (in order in-process, or on the executor) and flatten the results.
+    Cancelling stops the running solves too, within a fraction of a second."""
+    total = sum(sizes)
+    done = 0
+    progress, cancel, executor = options.progress, options.cancel, options.executor
+
+    def stopped() -> AnalysisCancelled:
+        return AnalysisCancelled(f"stopped after {done} of {total} solves")
+
+    def tick(count: int = 1) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, total)
+        if cancel is not None and cancel.is_set() and done < total:
+            raise AnalysisCancelled("stopped")
+
+    if progress:
+        progress(0, total)
+    results: list[list[Any] | None] = [None] * len(chunks)
+    with _stop_flag(cancel) as stop:
+        try:
+            if executor is None:
+                for k, args in enumerate(chunks):
+                    if cancel is not None and cancel.is_set():
+                        raise AnalysisCancelled("stopped")
+                    results[k] = task(*args, on_solved=tick, stop=stop)
+            else:
+                futures: dict[Future, int] = {
+                    executor.submit(task, *args, stop=stop): k for k, args in enumerate(chunks)
+                }
+                try:
+                    for future in as_completed(futures):
+                        k = futures[future]
+                        results[k] = future.result()
+                        tick(sizes[k])
+                finally:
+                    for future in futures:
+                        future.cancel()
+                    # Running chunks see the stop flag and end within a fraction of a second;
+                    # wait for them, so the flag outlives them and no solve runs on.
+                    wait(futures, timeout=10)
+        except AnalysisCancelled:
+            raise stopped() from None
+    return [outcome for chunk in results if chunk is not None for outcome in chunk]
+
+
+def cut(items: list, size: int) -> list[list]:
+    """Fixed chunks of `size` items, in order."""
+    return [items[k : k + size] for k in range(0, len(items), max(1, size))]

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -103,8 +104,8 @@ def greedy_portfolio(data: PlanningData | Instance, scenario: Scenario | None = 
 
     Its re-employment is the best home-first matching of its jobs to displaced workers, so
     the comparison with `solve` is about the choice of projects and start years alone.
-    `extra['meets_mix']` says whether it met the sector shares, which a ranking does not aim
-    for.
+    `meets_mix` says whether it met the sector shares, which a ranking does not aim for;
+    `method` is "greedy".
     """
     inst = data if isinstance(data, Instance) else prepare(data, scenario)
     started = time.perf_counter()
@@ -123,6 +124,4 @@ def greedy_portfolio(data: PlanningData | Instance, scenario: Scenario | None = 
             & (shares["share"] <= [x + 1e-9 for x in high])
         ).all()
     )
-    solution.extra["meets_mix"] = meets_mix
-    solution.extra["method"] = "greedy: job-years per 亿元 of fiscal money"
-    return solution
+    return dataclasses.replace(solution, method="greedy", meets_mix=meets_mix)

@@ -39,8 +39,13 @@ class Conflict:
         return dict(self.facts).get(name, default)
 
     def __str__(self) -> str:
-        about = f"{self.family} {self.key}".strip()
-        return f"{about} ({self.cause or 'move'}): set {self.set_value}, needed {self.needed_value}"
+        """Codes and numbers (optimizer.present.labels words them)."""
+
+        def amount(value: float | None) -> str:
+            return "?" if value is None or value != value else f"{value:g} {self.unit}".strip()
+
+        about = f"{self.family} {self.key} ({self.cause or 'move'})"
+        return f"{about}: set {amount(self.set_value)}, needed {amount(self.needed_value)}"
 
 
 class InfeasibleError(ValueError):

@@ -8,7 +8,7 @@ a city's figure changes only when jobs or layoffs within its reach change.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,10 +18,10 @@ import pulp
 from .instance import Instance
 from .matching import home_first
 from .scenario import Scenario
+from .solver import SolverRun, Status
 
 if TYPE_CHECKING:
     from .model import SelectionModel
-    from .solver import SolverRun
 
 # A limit binds when 99 % or more of it is used: with whole projects a budget is rarely met
 # to the yuan, and a planner reads "used up" as binding.
@@ -50,13 +50,13 @@ REASON_CODES = (
 class Solution:
     """A solved portfolio. Money in 亿元, jobs and workers in persons, time in years.
 
-    status is `optimal` (proven within `gap`) or `time_limit` (a feasible portfolio with the
-    proven `gap` at stop; None when the solver cannot tell). worker_years: displaced workers
-    re-employed within reach, summed over the years they hold the jobs; reemployed_peak: the
+    status is OPTIMAL (proven within `gap`), TIME_LIMIT or WORK_LIMIT (a feasible portfolio
+    with the proven `gap` at stop; None when the solver cannot tell). worker_years: displaced
+    workers re-employed within reach, summed over the years they hold the jobs; reemployed_peak: the
     most re-employed in one year (persons), in peak_year; job_years: every job, every year.
     """
 
-    status: str
+    status: Status
     objective: float
     worker_years: float
     reemployed_peak: float
@@ -79,7 +79,15 @@ class Solution:
     by_sector: pd.DataFrame
     by_region: pd.DataFrame  # money, debt and PPP per city
     limits: pd.DataFrame
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # The run's facts, as the solver reported them.
+    bound: float | None = None  # the proven bound on the best objective (None: unknown)
+    detail: str = ""  # the solver's own word for how it ended
+    solver_objective: float | None = None  # the solver's incumbent value
+    # True when `gap` is only what was asked for (a solver that reports no bound): "≤ gap".
+    gap_is_upper_bound: bool = False
+    provisional: bool = False  # the best portfolio so far of a solve still running
+    method: str = "optimised"  # "optimised", or "greedy" for the baseline's ranking
+    meets_mix: bool | None = None  # the greedy ranking met the sector shares (None: not asked)
 
     @property
     def chosen_starts(self) -> dict[str, int]:
@@ -573,10 +581,8 @@ def evaluate(
         by_sector=by_sector,
         by_region=by_region,
         limits=limits,
-        extra={
-            "bound": run.bound,
-            "detail": run.detail,
-            "solver_objective": run.objective,
-            "gap_is_upper_bound": run.gap_is_upper_bound,
-        },
+        bound=run.bound,
+        detail=run.detail,
+        solver_objective=run.objective,
+        gap_is_upper_bound=run.gap_is_upper_bound,
     )

@@ -455,7 +455,7 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     assert log[0] == "provisional", log
     assert log[-1] == "final"
     assert log.count("final") == 1
-    assert jobs[-1].provisional()[0].extra["provisional"] is True
+    assert jobs[-1].provisional()[0].provisional is True
     # The final answer is the synchronous solve's, and nothing provisional is left.
     assert at.success[0].value.startswith("Optimal")
     assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
@@ -537,8 +537,8 @@ def test_a_provisional_answer_says_so_with_its_gap(
     provisional = dataclasses.replace(
         app_solution,
         gap=0.0123,
-        status="time_limit",
-        extra={**app_solution.extra, "provisional": True},
+        status=optimizer.Status.TIME_LIMIT,
+        provisional=True,
     )
     at = AppTest.from_function(page, args=(provisional, language)).run()
     assert not at.exception

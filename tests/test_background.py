@@ -52,7 +52,7 @@ def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
     assert solution.status == "optimal"
     assert solution.chosen_starts == hard_solution.chosen_starts
     assert solution.worker_years == hard_solution.worker_years
-    assert not solution.extra.get("provisional")
+    assert not solution.provisional
     # While the proof went on, the best portfolio so far: a real portfolio, reported like a
     # solution, marked provisional, with a proven (finite) gap that does not grow.
     assert reports, "no provisional report while the proof went on"
@@ -60,7 +60,7 @@ def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
     assert all(0 <= gap < 1 for gap in gaps), gaps
     assert gaps == sorted(gaps, reverse=True)
     for _, report in reports:
-        assert report.extra["provisional"] is True
+        assert report.provisional is True
         assert report.status == "time_limit"
         assert len(report.chosen) > 0
         # No better than the best possible, which the final answer is within its gap of.

@@ -223,7 +223,7 @@ def test_a_time_limited_solve_says_so_with_its_gap(sample: optimizer.PlanningDat
     assert s.status == "time_limit"
     assert s.gap is not None
     assert s.gap > 0
-    assert s.extra["bound"] >= s.objective
+    assert s.bound >= s.objective
     assert len(s.chosen) > 0
 
 
@@ -260,7 +260,7 @@ def test_greedy_baseline_never_beats_the_optimum(sample: optimizer.PlanningData)
     best = solve(sample, loose)
     greedy = optimizer.greedy_portfolio(sample, loose)
     assert greedy.objective <= best.objective / (1 - sample.settings["mip_gap"])
-    assert greedy.extra["method"].startswith("greedy")
+    assert greedy.method == "greedy"
     assert set(sample.projects.loc[sample.projects["mandatory"], "project_id"]) <= set(
         greedy.chosen["project_id"]
     )

@@ -45,12 +45,12 @@ def test_cbc_never_reports_a_gap_of_zero_it_did_not_prove(
     small = sample_subset(sample)
     asked = solve(small, Scenario(solver="cbc", mip_gap=0.02))
     assert asked.gap == pytest.approx(0.02)
-    assert asked.extra["gap_is_upper_bound"]
+    assert asked.gap_is_upper_bound
     proven = solve(small, Scenario(solver="cbc", mip_gap=0.0))
     assert proven.gap == 0.0
-    assert not proven.extra["gap_is_upper_bound"]
+    assert not proven.gap_is_upper_bound
     highs = solve(small, Scenario(mip_gap=0.02))
-    assert not highs.extra["gap_is_upper_bound"]  # HiGHS reports the gap it proved
+    assert not highs.gap_is_upper_bound  # HiGHS reports the gap it proved
 
 
 def test_frontier_changes_within_the_gaps_are_marked(sample: optimizer.PlanningData) -> None:

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from ..batch import Progress
 from ..diagnosis import Conflict
 from ..solution import Solution
+from ..solver import Status
 from ..tradeoffs import LEVERS
 from .explain import reasons
 from .labels import Labels
@@ -25,7 +26,7 @@ def solve_lines(solution: Solution) -> list[str]:
     """A solve in a few lines of English: status, re-employment, projects, PPP notes."""
     h = solution.headline()
     gap = f"{solution.gap:.3%}" if solution.gap is not None else "unknown"
-    if solution.extra.get("gap_is_upper_bound"):
+    if solution.gap_is_upper_bound:
         gap = f"≤ {gap}"
     lines = [
         f"status: {solution.status} (gap {gap}, {solution.solve_seconds:.1f} s, "
@@ -57,7 +58,7 @@ def reason_records(solution: Solution, labels: Labels) -> list[dict[str, str]]:
 
 def infeasible_record(conflicts: list[Conflict]) -> dict[str, Any]:
     """The JSON the command line prints for an infeasible scenario."""
-    return {"status": "infeasible", "conflicts": [ENGLISH.conflict(c) for c in conflicts]}
+    return {"status": str(Status.INFEASIBLE), "conflicts": [ENGLISH.conflict(c) for c in conflicts]}
 
 
 def infeasible_text(conflicts: list[Conflict]) -> str:

@@ -41,7 +41,7 @@ def share(value: float) -> str:
 def status_message(solution: Solution, labels: Labels) -> tuple[str, str]:
     """("success" | "warning", the banner's words) for a solved scenario."""
     gap = f"{solution.gap:.2%}" if solution.gap is not None else "?"
-    if solution.extra.get("gap_is_upper_bound"):
+    if solution.gap_is_upper_bound:
         gap = f"≤ {gap}"  # the solver gave no bound: only what was asked for is known
     if solution.status.is_proven:
         return "success", labels("optimal", gap=gap)

@@ -22,6 +22,7 @@ only watch (and stop) HiGHS and do not change a run that ends on its own.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import math
 import threading
 import time
@@ -131,8 +132,7 @@ class Job:
             run = SolverRun(
                 Status.TIME_LIMIT, None, gap, None, "highs", "", self.seconds, "provisional"
             )
-            report = evaluate(inst, starts, run)
-            report.extra["provisional"] = True
+            report = dataclasses.replace(evaluate(inst, starts, run), provisional=True)
             with self._lock:
                 self._report, self._reports = report, self._reports + 1
             if self.done.wait(REPORT_EVERY_S) or self.stop.is_set():
@@ -163,7 +163,7 @@ class Job:
 
     def provisional(self) -> tuple[Solution | None, int]:
         """The latest report of the best portfolio found so far (None: none yet; its `gap`
-        is the gap proven for it when found; `extra["provisional"]` is True), and how many
+        is the gap proven for it when found; `provisional` is True), and how many
         reports were made so far (a new one when it grows)."""
         with self._lock:
             return self._report, self._reports

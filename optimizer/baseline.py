@@ -9,6 +9,8 @@ import dataclasses
 import math
 import time
 
+import numpy as np
+
 from .instance import Instance, prepare
 from .loader import PlanningData
 from .scenario import Scenario
@@ -25,13 +27,13 @@ def greedy_starts(inst: Instance) -> dict[str, int]:
     f = inst.projects
     p = inst.data.projects
     years = list(inst.years)
-    budget = dict(inst.fiscal_budget)
-    quota = dict(inst.bond_quota)
+    budget = np.array([inst.fiscal_budget[y] for y in years])
+    quota = np.array([inst.bond_quota[y] for y in years])
     headroom = dict(inst.debt_headroom)
     ppp_room = dict(inst.ppp_room)
     pay_room = dict(inst.government_pay_room)
     max_share = {s: hi for s, (_, hi) in inst.sector_shares.items()}
-    total_capex_cap = sum(budget.values()) + sum(quota.values())  # for sector maxima, see below
+    total_capex_cap = sum(inst.fiscal_budget.values()) + sum(inst.bond_quota.values())  # see below
     job_years = (f["build_jobs"] * f["duration"]).to_numpy()
 
     def rank(i: int) -> tuple:
@@ -39,8 +41,7 @@ def greedy_starts(inst: Instance) -> dict[str, int]:
         per_fiscal = math.inf if fiscal <= 0 else job_years[i] / fiscal
         return (not f.at[i, "forced_in"], -per_fiscal, -job_years[i], f.at[i, "project_id"])
 
-    used_budget = dict.fromkeys(years, 0.0)
-    used_bond = dict.fromkeys(years, 0.0)
+    used_budget, used_bond = np.zeros(len(years)), np.zeros(len(years))
     sector_capex: dict[str, float] = {}
     groups_taken: set[str] = set()
     chosen: dict[str, int] = {}
@@ -68,23 +69,14 @@ def greedy_starts(inst: Instance) -> dict[str, int]:
         if need and need not in chosen:
             continue
         earliest = chosen.get(need, years[0]) if need else years[0]
-        d = int(f.at[i, "duration"])
         for t in f.at[i, "starts"]:
             if t < earliest:
                 continue
-            span = range(t, t + d)
-            after = range(t + d, years[-1] + 1)
-            b, q = f.at[i, "budget_money"] / d, f.at[i, "bond_money"] / d
-            pay = f.at[i, "ppp_payment"]
-            if all(
-                used_budget[y] + b <= budget[y] + 1e-9 and used_bond[y] + q <= quota[y] + 1e-9
-                for y in span
-            ) and all(used_budget[y] + pay <= budget[y] + 1e-9 for y in after):
-                for y in span:
-                    used_budget[y] += b
-                    used_bond[y] += q
-                for y in after:
-                    used_budget[y] += pay
+            # Money used each year (Instance.money_by_year): budget with PPP payments, bonds.
+            b, q = inst.money_by_year({i: t})
+            if np.all(used_budget + b <= budget + 1e-9) and np.all(used_bond + q <= quota + 1e-9):
+                used_budget += b
+                used_bond += q
                 chosen[row["project_id"]] = t
                 headroom[region] -= f.at[i, "bond_money"]
                 ppp_room[region] -= f.at[i, "ppp_payment"]

@@ -9,6 +9,7 @@ the scenario or the settings sheet.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -144,6 +145,32 @@ class Instance:
     def operating_years(self, position: int, start: int) -> range:
         """Year positions from completion to the end of the horizon."""
         return range(self.build_years(position, start).stop, len(self.years))
+
+    def yearly_money(self, position: int, start: int) -> Iterator[tuple[int, float, float]]:
+        """(year position, fiscal budget used, bond quota used) for each year the project
+        started in `start` uses money: its budget and bond money spread evenly over the build
+        years, then its PPP payment each year in service (social capital is not free money:
+        the payment is charged to the fiscal budget). The one home of money used per year:
+        the model's rows, the report, the reasons and the baseline all read it."""
+        duration = int(self.column("duration")[position])
+        budget = float(self.column("budget_money")[position]) / duration
+        bonds = float(self.column("bond_money")[position]) / duration
+        payment = float(self.column("ppp_payment")[position])
+        for k in self.build_years(position, start):
+            yield k, budget, bonds
+        if payment > 0:
+            for k in self.operating_years(position, start):
+                yield k, payment, 0.0
+
+    def money_by_year(self, starts: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(fiscal budget used, bond quota used) in each planning year by a portfolio
+        {position: start year}, PPP payments in service included in the budget."""
+        budget, bonds = np.zeros(len(self.years)), np.zeros(len(self.years))
+        for i, t in starts.items():
+            for k, b, q in self.yearly_money(i, t):
+                budget[k] += b
+                bonds[k] += q
+        return budget, bonds
 
     def jobs_by_year(self, starts: dict[int, int]) -> np.ndarray:
         """Jobs held in each region and year by a portfolio {position: start year}."""

@@ -232,22 +232,13 @@ def money_limits(inst: Instance, v: Variables) -> list[Limit]:
     n_years = len(inst.years)
     budget: list[Terms] = [[] for _ in range(n_years)]
     bonds: list[Terms] = [[] for _ in range(n_years)]
-    durations, budget_money = inst.column("duration"), inst.column("budget_money")
-    bond_money, ppp_payment = inst.column("bond_money"), inst.column("ppp_payment")
     for i, options in enumerate(v.starts):
-        duration = int(durations[i])
-        spend_budget = float(budget_money[i]) / duration
-        spend_bond = float(bond_money[i]) / duration
-        payment = float(ppp_payment[i])
         for t, x in options:
-            for k in inst.build_years(i, t):
+            for k, spend_budget, spend_bond in inst.yearly_money(i, t):
                 if spend_budget > 0:
                     budget[k].append((x, spend_budget))
                 if spend_bond > 0:
                     bonds[k].append((x, spend_bond))
-            if payment > 0:
-                for k in inst.operating_years(i, t):
-                    budget[k].append((x, payment))
     out = []
     for k, year in enumerate(inst.years):
         for family, terms, amount in (

@@ -268,30 +268,17 @@ def _reasons(
             pay_left[r] -= f.at[i, "ppp_payment"]
     # What the portfolio already spends each year: budget (with PPP payments once in
     # service) and bonds, so a project that fits no start year can say so.
-    n_years = len(inst.years)
-    budget_used, bonds_used = np.zeros(n_years), np.zeros(n_years)
-    for i, t in start_of.items():
-        d = int(f.at[i, "duration"])
-        for k in inst.build_years(i, t):
-            budget_used[k] += f.at[i, "budget_money"] / d
-            bonds_used[k] += f.at[i, "bond_money"] / d
-        for k in inst.operating_years(i, t):
-            budget_used[k] += f.at[i, "ppp_payment"]
+    budget_used, bonds_used = inst.money_by_year(start_of)
     budget = np.array([inst.fiscal_budget[y] for y in inst.years])
     quota = np.array([inst.bond_quota[y] for y in inst.years])
 
-    def fits(i: int, money: str, used: np.ndarray, room: np.ndarray, paid: bool) -> bool:
-        d = int(f.at[i, "duration"])
-        for t in f.at[i, "starts"]:
-            extra = np.zeros(n_years)
-            for k in inst.build_years(i, t):
-                extra[k] += f.at[i, money] / d
-            if paid:
-                for k in inst.operating_years(i, t):
-                    extra[k] += f.at[i, "ppp_payment"]
-            if np.all(used + extra <= room + 1e-9):
-                return True
-        return False
+    def fits(i: int, bonds: bool) -> bool:
+        """Some start year of project i keeps the budget (bonds: the bond quota)."""
+        used, room = (bonds_used, quota) if bonds else (budget_used, budget)
+        return any(
+            np.all(used + inst.money_by_year({i: t})[int(bonds)] <= room + 1e-9)
+            for t in f.at[i, "starts"]
+        )
 
     groups_taken = set(projects.loc[list(start_of), "exclusive_group"]) - {""}
     chosen_ids = set(chosen["project_id"])
@@ -324,9 +311,9 @@ def _reasons(
             code = "government_pay_room_used"
         elif bonds > debt_left[city] + 1e-9:
             code = "debt_used"
-        elif not fits(i, "budget_money", budget_used, budget, paid=True):
+        elif not fits(i, bonds=False):
             code = "budget_used"
-        elif not fits(i, "bond_money", bonds_used, quota, paid=False):
+        elif not fits(i, bonds=True):
             code = "bond_quota_used"
         out.append((i, code))
     return out
@@ -337,62 +324,91 @@ def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -
     return evaluate(model.instance, model.start_of(), run, build_seconds, model=model)
 
 
-def evaluate(
-    inst: Instance,
-    start_of: dict[int, int],
-    run: SolverRun,
-    build_seconds: float = 0.0,
-    *,
-    model: SelectionModel | None = None,
-) -> Solution:
-    """The report of a portfolio {position: start year} under an instance."""
-    data, f = inst.data, inst.projects
-    projects, regions = data.projects, data.regions
-    region_ids = list(inst.regions)
-    years = list(inst.years)
-    chosen_at = sorted(start_of)
+@dataclass(frozen=True)
+class Matched:
+    """A portfolio's jobs and who takes them (home-first), the arrays every table reads."""
 
-    jobs = inst.jobs_by_year(start_of)  # region × year
+    start_of: dict[int, int]  # {position: start year}
+    jobs: np.ndarray  # region × year: jobs held
+    open_jobs: np.ndarray  # region × year: jobs displaced workers can take
+    flow: np.ndarray  # work region × home region × year: workers
+
+    @property
+    def reemployed_home(self) -> np.ndarray:  # home region × year
+        return self.flow.sum(axis=0)
+
+    @property
+    def taken_here(self) -> np.ndarray:  # work region × year
+        return self.flow.sum(axis=1)
+
+
+def match(inst: Instance, start_of: dict[int, int]) -> Matched:
     open_jobs = inst.open_jobs_by_year(start_of)
-    flow = home_first(inst, open_jobs)  # work × home × year
-    stock = inst.displaced_stock
-    reemployed_home = flow.sum(axis=0)  # home × year
-    taken_here = flow.sum(axis=1)  # work × year
+    return Matched(start_of, inst.jobs_by_year(start_of), open_jobs, home_first(inst, open_jobs))
 
-    flow_rows = [
+
+FLOW_COLUMNS = ["year", "home_region", "work_region", "workers", "km"]
+CHOSEN_COLUMNS = [
+    "project_id",
+    "name",
+    "sector",
+    "region",
+    "capex",
+    "duration_years",
+    "jobs_per_yi",
+    "operating_jobs",
+    "skill_match",
+    "ppp_annual_payment",
+    "ppp_mechanism",
+    "mandatory",
+    "lat",
+    "lon",
+    "source",
+    "basis",
+]
+NOT_CHOSEN_COLUMNS = [
+    "project_id",
+    "name",
+    "sector",
+    "region",
+    "capex",
+    "duration_years",
+    "jobs_per_yi",
+]
+REGION_YEAR_COLUMNS = [
+    "region",
+    "year",
+    "jobs",
+    "open_jobs",
+    "displaced_stock",
+    "reemployed",
+    "taken_here",
+]
+LIMIT_COLUMNS = ["family", "key", "sense", "use", "limit", "slack", "use_share", "binding", "unit"]
+
+
+def flows_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """Year, home city, work city, workers and kilometres of every flow of workers."""
+    regions, years = inst.regions, inst.years
+    rows = [
         dict(
             year=years[k],
-            home_region=region_ids[e],
-            work_region=region_ids[r],
-            workers=float(flow[r, e, k]),
+            home_region=regions[e],
+            work_region=regions[r],
+            workers=float(m.flow[r, e, k]),
             km=float(inst.distance_km[r, e]),
         )
-        for r, e, k in zip(*np.nonzero(flow > 1e-6), strict=True)
+        for r, e, k in zip(*np.nonzero(m.flow > 1e-6), strict=True)
     ]
-    flows = pd.DataFrame(flow_rows, columns=["year", "home_region", "work_region", "workers", "km"])
-    flows = flows.sort_values(["year", "home_region", "work_region"]).reset_index(drop=True)
+    flows = pd.DataFrame(rows, columns=FLOW_COLUMNS)
+    return flows.sort_values(["year", "home_region", "work_region"]).reset_index(drop=True)
 
-    chosen = projects.loc[
-        chosen_at,
-        [
-            "project_id",
-            "name",
-            "sector",
-            "region",
-            "capex",
-            "duration_years",
-            "jobs_per_yi",
-            "operating_jobs",
-            "skill_match",
-            "ppp_annual_payment",
-            "ppp_mechanism",
-            "mandatory",
-            "lat",
-            "lon",
-            "source",
-            "basis",
-        ],
-    ].copy()
+
+def chosen_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """The chosen projects in start-year order, with their money, jobs and worker-years."""
+    f, start_of = inst.projects, m.start_of
+    chosen_at = sorted(start_of)
+    chosen = inst.data.projects.loc[chosen_at, CHOSEN_COLUMNS].copy()
     chosen["start_year"] = [start_of[i] for i in chosen_at]
     chosen["finish_year"] = chosen["start_year"] + chosen["duration_years"].astype(int) - 1
     for column in ("budget_money", "bond_money", "private_money", "build_jobs"):
@@ -404,100 +420,107 @@ def evaluate(
     # Each project's share of the worker-years taken in its city, year by year, by its open
     # jobs there (an attribution for the shortlist; the city totals are exact).
     with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(open_jobs > 0, taken_here / open_jobs, 0.0)  # work region × year
+        fill = np.where(m.open_jobs > 0, m.taken_here / m.open_jobs, 0.0)  # work region × year
     chosen["worker_years"] = [
         float((o * fill)[int(f.at[i, "region_at"])].sum())
         for i, o in zip(chosen_at, own_open, strict=True)
     ]
-    chosen = chosen.sort_values(["start_year", "project_id"]).reset_index(drop=True)
+    return chosen.sort_values(["start_year", "project_id"]).reset_index(drop=True)
 
-    new_ppp = chosen.groupby("region")["ppp_annual_payment"].sum().to_dict()
-    standing = ppp_standing(inst, new_ppp)
 
-    reasons = _reasons(inst, start_of, chosen, standing)
+def not_chosen_table(
+    inst: Instance, m: Matched, chosen: pd.DataFrame, standing: pd.DataFrame
+) -> pd.DataFrame:
+    """The projects left out, each with the code of its reason."""
+    reasons = _reasons(inst, m.start_of, chosen, standing)
     not_at = [i for i, _ in reasons]
-    not_chosen = projects.loc[
-        not_at, ["project_id", "name", "sector", "region", "capex", "duration_years", "jobs_per_yi"]
-    ].copy()
-    not_chosen["build_jobs"] = f.loc[not_at, "build_jobs"].to_numpy()
+    not_chosen = inst.data.projects.loc[not_at, NOT_CHOSEN_COLUMNS].copy()
+    not_chosen["build_jobs"] = inst.projects.loc[not_at, "build_jobs"].to_numpy()
     not_chosen["reason_code"] = [code for _, code in reasons]
-    not_chosen = not_chosen.reset_index(drop=True)
+    return not_chosen.reset_index(drop=True)
 
-    need = stock.sum(axis=1)  # worker-years of need: the stock summed over the years
-    worker_years_home = reemployed_home.sum(axis=1)
-    reemployment = pd.DataFrame(
+
+def reemployment_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """Per home city: displaced, worker-years needed and re-employed, coverage, jobs there."""
+    need = inst.displaced_stock.sum(axis=1)  # worker-years: the stock summed over the years
+    home = m.reemployed_home
+    worker_years = home.sum(axis=1)
+    return pd.DataFrame(
         dict(
-            region=region_ids,
-            name_zh=regions["name_zh"].to_numpy(),
+            region=list(inst.regions),
+            name_zh=inst.data.regions["name_zh"].to_numpy(),
             displaced=inst.displaced_new.sum(axis=1),
             displaced_worker_years=need,
-            worker_years=worker_years_home,
-            coverage=np.divide(worker_years_home, need, out=np.zeros_like(need), where=need > 0),
-            reemployed_peak=reemployed_home.max(axis=1) if years else 0.0,
-            open_job_years_here=open_jobs.sum(axis=1),
-            taken_here=taken_here.sum(axis=1),
+            worker_years=worker_years,
+            coverage=np.divide(worker_years, need, out=np.zeros_like(need), where=need > 0),
+            reemployed_peak=home.max(axis=1) if inst.years else 0.0,
+            open_job_years_here=m.open_jobs.sum(axis=1),
+            taken_here=m.taken_here.sum(axis=1),
         )
     )
 
-    by_region_year = pd.DataFrame(
-        [
-            dict(
-                region=region_ids[r],
-                year=years[k],
-                jobs=float(jobs[r, k]),
-                open_jobs=float(open_jobs[r, k]),
-                displaced_stock=float(stock[r, k]),
-                reemployed=float(reemployed_home[r, k]),
-                taken_here=float(taken_here[r, k]),
-            )
-            for r in range(len(region_ids))
-            for k in range(len(years))
-        ],
-        columns=[
-            "region",
-            "year",
-            "jobs",
-            "open_jobs",
-            "displaced_stock",
-            "reemployed",
-            "taken_here",
-        ],
-    )
 
-    year_rows = []
-    payments = np.zeros(len(years))
-    for i in chosen_at:
-        for k in inst.operating_years(i, start_of[i]):
-            payments[k] += float(f.at[i, "ppp_payment"])
-    for k, year in enumerate(years):
+def by_region_year_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """Per city and year: jobs, open jobs, displaced stock, re-employed, taken there."""
+    home, here, stock = m.reemployed_home, m.taken_here, inst.displaced_stock
+    rows = [
+        dict(
+            region=region,
+            year=year,
+            jobs=float(m.jobs[r, k]),
+            open_jobs=float(m.open_jobs[r, k]),
+            displaced_stock=float(stock[r, k]),
+            reemployed=float(home[r, k]),
+            taken_here=float(here[r, k]),
+        )
+        for r, region in enumerate(inst.regions)
+        for k, year in enumerate(inst.years)
+    ]
+    return pd.DataFrame(rows, columns=REGION_YEAR_COLUMNS)
+
+
+def by_year_table(inst: Instance, m: Matched, chosen: pd.DataFrame) -> pd.DataFrame:
+    """Per year: spend against the fiscal budget and the bond quota (Instance.money_by_year),
+    projects running and starting, jobs, and the displaced re-employed."""
+    budget_used, bonds_used = inst.money_by_year(m.start_of)
+    payments = np.zeros(len(inst.years))
+    for i, t in m.start_of.items():
+        for k in inst.operating_years(i, t):
+            payments[k] += float(inst.column("ppp_payment")[i])
+    home, stock = m.reemployed_home, inst.displaced_stock
+    rows = []
+    for k, year in enumerate(inst.years):
         running = chosen[(chosen["start_year"] <= year) & (chosen["finish_year"] >= year)]
         d = running["duration_years"].astype(float)
         stock_k = float(stock[:, k].sum())
-        reemployed_k = float(reemployed_home[:, k].sum())
-        year_rows.append(
+        reemployed_k = float(home[:, k].sum())
+        rows.append(
             dict(
                 year=year,
                 capex_spend=float((running["capex"] / d).sum()),
-                budget_spend=float((running["budget_money"] / d).sum()) + payments[k],
+                budget_spend=float(budget_used[k]),
                 ppp_payments=float(payments[k]),
-                bond_spend=float((running["bond_money"] / d).sum()),
+                bond_spend=float(bonds_used[k]),
                 private_spend=float((running["private_money"] / d).sum()),
                 fiscal_budget=float(inst.fiscal_budget[year]),
                 bond_quota=float(inst.bond_quota[year]),
                 projects_running=len(running),
                 projects_starting=int((chosen["start_year"] == year).sum()),
-                jobs=float(jobs[:, k].sum()),
-                open_jobs=float(open_jobs[:, k].sum()),
+                jobs=float(m.jobs[:, k].sum()),
+                open_jobs=float(m.open_jobs[:, k].sum()),
                 displaced_stock=stock_k,
                 reemployed=reemployed_k,
                 reemployed_share=reemployed_k / stock_k if stock_k else 0.0,
             )
         )
-    by_year = pd.DataFrame(year_rows)
+    return pd.DataFrame(rows)
 
+
+def by_sector_table(inst: Instance, chosen: pd.DataFrame) -> pd.DataFrame:
+    """Per sector: projects, capex, its share of all capex against the lines, job-years."""
     total_capex = float(chosen["capex"].sum())
     sector_capex = chosen.groupby("sector")["capex"].sum().to_dict()
-    by_sector = pd.DataFrame(
+    return pd.DataFrame(
         [
             dict(
                 sector=s,
@@ -512,10 +535,13 @@ def evaluate(
         ]
     )
 
-    region_rows = []
+
+def by_region_table(inst: Instance, chosen: pd.DataFrame, standing: pd.DataFrame) -> pd.DataFrame:
+    """Per city: projects, money, job-years, debt used and headroom, and its PPP standing."""
+    rows = []
     for region in inst.regions:
         mine = chosen[chosen["region"] == region]
-        region_rows.append(
+        rows.append(
             dict(
                 region=region,
                 projects=len(mine),
@@ -528,41 +554,43 @@ def evaluate(
                 debt_headroom=float(inst.debt_headroom[region]),
             )
         )
-    by_region = pd.DataFrame(region_rows).merge(standing, on="region")
+    return pd.DataFrame(rows).merge(standing, on="region")
 
-    limits = (
-        _limit_rows(model, chosen)
-        if model is not None
-        else pd.DataFrame(
-            columns=[
-                "family",
-                "key",
-                "sense",
-                "use",
-                "limit",
-                "slack",
-                "use_share",
-                "binding",
-                "unit",
-            ]
-        )
-    )
+
+def limits_table(model: SelectionModel | None, chosen: pd.DataFrame) -> pd.DataFrame:
+    """Every limit of the model: use, limit, room left, binding (empty without a model)."""
+    if model is None:
+        return pd.DataFrame(columns=LIMIT_COLUMNS)
+    return _limit_rows(model, chosen)
+
+
+def evaluate(
+    inst: Instance,
+    start_of: dict[int, int],
+    run: SolverRun,
+    build_seconds: float = 0.0,
+    *,
+    model: SelectionModel | None = None,
+) -> Solution:
+    """The report of a portfolio {position: start year} under an instance: the matching of
+    its jobs to displaced workers once, then one small function per table."""
+    m = match(inst, start_of)
+    chosen = chosen_table(inst, m)
+    standing = ppp_standing(inst, chosen.groupby("region")["ppp_annual_payment"].sum().to_dict())
+    home, jobs = m.reemployed_home, m.jobs
     w = np.array(inst.year_weight)
-    worker_years = float(reemployed_home.sum())
     weight = inst.setting("other_jobs_weight")
     # The portfolio's objective with the best matching of its jobs: at least the solver's
     # own incumbent value (to the matching's 1e-9 tolerance), so the proven gap still holds.
-    objective = float(
-        (reemployed_home.sum(axis=0) * w).sum() + weight * (jobs.sum(axis=0) * w).sum()
-    )
-    per_year = reemployed_home.sum(axis=0)
-    peak_k = int(per_year.argmax()) if len(years) else None
+    objective = float((home.sum(axis=0) * w).sum() + weight * (jobs.sum(axis=0) * w).sum())
+    per_year = home.sum(axis=0)
+    peak_k = int(per_year.argmax()) if inst.years else None
     return Solution(
         status=run.status,
         objective=objective,
-        worker_years=worker_years,
+        worker_years=float(home.sum()),
         reemployed_peak=float(per_year[peak_k]) if peak_k is not None else 0.0,
-        peak_year=years[peak_k] if peak_k is not None else None,
+        peak_year=inst.years[peak_k] if peak_k is not None else None,
         job_years=float(jobs.sum()),
         gap=run.gap,
         solver=run.solver,
@@ -570,17 +598,17 @@ def evaluate(
         build_seconds=build_seconds,
         solve_seconds=run.seconds,
         scenario=inst.scenario,
-        fingerprint=data.fingerprint,
+        fingerprint=inst.data.fingerprint,
         solved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         chosen=chosen,
-        not_chosen=not_chosen,
-        reemployment=reemployment,
-        by_region_year=by_region_year,
-        flows=flows,
-        by_year=by_year,
-        by_sector=by_sector,
-        by_region=by_region,
-        limits=limits,
+        not_chosen=not_chosen_table(inst, m, chosen, standing),
+        reemployment=reemployment_table(inst, m),
+        by_region_year=by_region_year_table(inst, m),
+        flows=flows_table(inst, m),
+        by_year=by_year_table(inst, m, chosen),
+        by_sector=by_sector_table(inst, chosen),
+        by_region=by_region_table(inst, chosen, standing),
+        limits=limits_table(model, chosen),
         bound=run.bound,
         detail=run.detail,
         solver_objective=run.objective,

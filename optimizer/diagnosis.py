@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .instance import Instance
+from .limits import FAMILIES
 from .loader import PlanningData
 from .model import build_model
 from .solver import Status, run_solver
@@ -216,7 +217,7 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
     if family == "debt_headroom":
         return Conflict(family, key, lim.limit, lim.limit + move, "亿元", "portfolio", moved)
     if family in ("ppp_line", "government_pay_line"):
-        share = "ppp_cap_share" if family == "ppp_line" else "ppp_government_pay_share"
+        share = FAMILIES[family].fields[0]  # the line's setting: ppp_cap_share, ...
         facts = (*moved, ("line", inst.setting(share)))
         return Conflict(family, key, lim.limit, lim.limit + move, "亿元/year", "portfolio", facts)
     if family in ("sector_min", "sector_max"):

@@ -21,24 +21,9 @@ import pandas as pd
 import pulp
 
 from .instance import Instance, prepare
+from .limits import FAMILIES, MOVABLE
 from .loader import PlanningData
 from .scenario import Scenario
-
-# Families of limits a planner can move (the elastic re-solve may relax these).
-MOVABLE = (
-    "fiscal_budget",
-    "bond_quota",
-    "debt_headroom",
-    "ppp_line",
-    "government_pay_line",
-    "sector_min",
-    "sector_max",
-    "ppp_share_min",
-    "ppp_share_max",
-    "coverage_floor",
-    "forced_in",
-    "forced_out",
-)
 
 # In the elastic re-solve, giving up a forced project costs as much as moving a limit by 100
 # times its size: planners treat mandatory projects as fixed and move budgets first.
@@ -62,9 +47,22 @@ class Limit:
     position: int | None = None  # the project it is about, for forced_in / forced_out
     violation: pulp.LpVariable | None = None
 
-    @property
-    def expression(self) -> pulp.LpAffineExpression:
-        return pulp.LpAffineExpression(self.terms)
+
+def _limit(
+    family: str,
+    n: int | None,
+    key: str,
+    terms: Terms,
+    sense: str,
+    limit: float,
+    reference: float,
+    position: int | None = None,
+) -> Limit:
+    """A limit of a family (limits.FAMILIES gives its row's name and its unit)."""
+    spec = FAMILIES[family]
+    return Limit(
+        family, key, spec.row_name(n), terms, sense, limit, spec.unit, reference, position
+    )
 
 
 @dataclass
@@ -183,31 +181,11 @@ def forced_limits(inst: Instance, v: Variables, elastic: bool) -> list[Limit]:
             continue
         if forced_in:
             out.append(
-                Limit(
-                    "forced_in",
-                    pid,
-                    f"forced_in_p{i}",
-                    terms,
-                    ">=",
-                    1,
-                    "project",
-                    FORCED_REFERENCE,
-                    position=i,
-                )
+                _limit("forced_in", i, pid, terms, ">=", 1, FORCED_REFERENCE, position=i)
             )
         if forced_out and elastic:
             out.append(
-                Limit(
-                    "forced_out",
-                    pid,
-                    f"forced_out_p{i}",
-                    terms,
-                    "<=",
-                    0,
-                    "project",
-                    FORCED_REFERENCE,
-                    position=i,
-                )
+                _limit("forced_out", i, pid, terms, "<=", 0, FORCED_REFERENCE, position=i)
             )
     return out
 
@@ -222,7 +200,7 @@ def group_limits(inst: Instance, v: Variables) -> list[Limit]:
     for g, (group, members) in enumerate(sorted(groups.items())):
         terms = [t for i in members for t in _chosen(v, i, 1.0)]
         if len(terms) > 1:
-            out.append(Limit("exclusive_group", group, f"group_g{g}", terms, "<=", 1, "project", 1))
+            out.append(_limit("exclusive_group", g, group, terms, "<=", 1, 1))
     return out
 
 
@@ -245,18 +223,7 @@ def money_limits(inst: Instance, v: Variables) -> list[Limit]:
             ("fiscal_budget", budget[k], inst.fiscal_budget[year]),
             ("bond_quota", bonds[k], inst.bond_quota[year]),
         ):
-            out.append(
-                Limit(
-                    family,
-                    str(year),
-                    f"{family}_y{k}",
-                    terms,
-                    "<=",
-                    amount,
-                    "亿元",
-                    max(amount, 1.0),
-                )
-            )
+            out.append(_limit(family, k, str(year), terms, "<=", amount, max(amount, 1.0)))
     return out
 
 
@@ -280,43 +247,16 @@ def region_limits(inst: Instance, v: Variables) -> list[Limit]:
     for r, region in enumerate(inst.regions):
         if debt.get(r):
             amount = inst.debt_headroom[region]
-            out.append(
-                Limit(
-                    "debt_headroom",
-                    region,
-                    f"debt_headroom_r{r}",
-                    debt[r],
-                    "<=",
-                    amount,
-                    "亿元",
-                    max(amount, 1.0),
-                )
-            )
+            out.append(_limit("debt_headroom", r, region, debt[r], "<=", amount, max(amount, 1.0)))
         if ppp.get(r):
+            reference = max(inst.ppp_line[region], 1.0)
             out.append(
-                Limit(
-                    "ppp_line",
-                    region,
-                    f"ppp_line_r{r}",
-                    ppp[r],
-                    "<=",
-                    inst.ppp_room[region],
-                    "亿元/year",
-                    max(inst.ppp_line[region], 1.0),
-                )
+                _limit("ppp_line", r, region, ppp[r], "<=", inst.ppp_room[region], reference)
             )
         if pay.get(r):
+            room, reference = inst.government_pay_room[region], inst.government_pay_line[region]
             out.append(
-                Limit(
-                    "government_pay_line",
-                    region,
-                    f"government_pay_line_r{r}",
-                    pay[r],
-                    "<=",
-                    inst.government_pay_room[region],
-                    "亿元/year",
-                    max(inst.government_pay_line[region], 1.0),
-                )
+                _limit("government_pay_line", r, region, pay[r], "<=", room, max(reference, 1.0))
             )
     return out
 
@@ -340,8 +280,7 @@ def mix_limits(inst: Instance, v: Variables) -> list[Limit]:
                 terms = [
                     t for i in range(len(p)) for t in _chosen(v, i, capex[i] * (inside[i] - share))
                 ]
-                name = f"{family}_s{s}"
-                out.append(Limit(family, sector, name, terms, sense, 0, "亿元", total))
+                out.append(_limit(family, s, sector, terms, sense, 0, total))
     low, high = inst.setting("ppp_min_share"), inst.setting("ppp_max_share")
     for family, share, sense, wanted in (
         ("ppp_share_min", low, ">=", low > 0),
@@ -349,7 +288,7 @@ def mix_limits(inst: Instance, v: Variables) -> list[Limit]:
     ):
         if wanted:
             terms = [t for i in range(len(p)) for t in _chosen(v, i, private[i] - share * capex[i])]
-            out.append(Limit(family, "portfolio", family, terms, sense, 0, "亿元", total))
+            out.append(_limit(family, None, "portfolio", terms, sense, 0, total))
     return out
 
 
@@ -364,18 +303,7 @@ def coverage_limits(inst: Instance, v: Variables) -> list[Limit]:
         if need <= 0:
             continue
         terms = [(g, 1.0) for (_, h, _), g in v.flows.items() if h == e]
-        out.append(
-            Limit(
-                "coverage_floor",
-                region,
-                f"coverage_floor_r{e}",
-                terms,
-                ">=",
-                need,
-                "worker-years",
-                need,
-            )
-        )
+        out.append(_limit("coverage_floor", e, region, terms, ">=", need, need))
     return out
 
 
@@ -398,17 +326,17 @@ def make_elastic(problem: pulp.LpProblem, limits: list[Limit]) -> list[Limit]:
 
 
 def limit_amounts(inst: Instance) -> dict[str, float]:
-    """The amount of every money limit, by row name: the only numbers that change when a
-    budget, quota, headroom or PPP line moves, so a kept model can be re-solved by changing
-    them alone (see `tradeoffs`)."""
+    """The amount of every limit that moves by amount alone (limits.Family.amount), by row
+    name: the only numbers that change when a budget, quota, headroom or PPP line moves, so a
+    kept model can be re-solved by changing them alone (see `tradeoffs`)."""
     amounts: dict[str, float] = {}
-    for k, year in enumerate(inst.years):
-        amounts[f"fiscal_budget_y{k}"] = float(inst.fiscal_budget[year])
-        amounts[f"bond_quota_y{k}"] = float(inst.bond_quota[year])
-    for r, region in enumerate(inst.regions):
-        amounts[f"debt_headroom_r{r}"] = float(inst.debt_headroom[region])
-        amounts[f"ppp_line_r{r}"] = float(inst.ppp_room[region])
-        amounts[f"government_pay_line_r{r}"] = float(inst.government_pay_room[region])
+    for family in FAMILIES.values():
+        if family.amount is None:
+            continue
+        amount = getattr(inst, family.amount)  # by year or by city
+        keys = inst.years if family.over == "year" else inst.regions
+        for n, key in enumerate(keys):
+            amounts[family.row_name(n)] = float(amount[key])
     return amounts
 
 

@@ -36,23 +36,13 @@ from .batch import (
     run_chunks,
 )
 from .instance import Instance, prepare
+from .limits import FAMILIES, MONEY_FIELDS
 from .loader import PlanningData
 from .model import SelectionModel, build_model, limit_amounts
 from .pipeline import solve
 from .precision import slack
 from .scenario import Scenario
 from .solver import KeptModel, SolverRun, Status, run_solver
-
-# Fields whose change moves limit amounts only: a kept model is re-solved, not rebuilt.
-MONEY_FIELDS = (
-    "fiscal_budget",
-    "fiscal_budget_scale",
-    "bond_quota",
-    "bond_quota_scale",
-    "debt_headroom_scale",
-    "ppp_cap_share",
-    "ppp_government_pay_share",
-)
 
 
 @dataclass(frozen=True)
@@ -63,6 +53,7 @@ class Lever:
     field: str  # the Scenario field it sets
     is_scale: bool  # a multiplier of the workbook's amounts (else the setting's own value)
     unit: str  # the unit of `amount`
+    total: str | None = None  # the Instance mapping summed for `amount` (None: the setting)
 
     def setting_of(self, data: PlanningData, scenario: Scenario) -> float:
         if self.is_scale:
@@ -71,24 +62,20 @@ class Lever:
 
     def amount(self, inst: Instance) -> float:
         """The lever as money (亿元, summed over years or cities) or kilometres."""
-        totals = {
-            "fiscal_budget": inst.fiscal_budget,
-            "bond_quota": inst.bond_quota,
-            "debt_headroom": inst.debt_headroom,
-            "ppp_line": inst.ppp_line,
-        }
-        if self.name in totals:
-            return float(sum(totals[self.name].values()))
+        if self.total is not None:
+            return float(sum(getattr(inst, self.total).values()))
         return inst.setting(self.field)
 
 
+# The limit families with a lever (limits.FAMILIES), then the commuting distance.
 LEVERS: dict[str, Lever] = {
     lever.name: lever
     for lever in (
-        Lever("fiscal_budget", "fiscal_budget_scale", True, "亿元"),
-        Lever("bond_quota", "bond_quota_scale", True, "亿元"),
-        Lever("debt_headroom", "debt_headroom_scale", True, "亿元"),
-        Lever("ppp_line", "ppp_cap_share", False, "亿元/year"),
+        *(
+            Lever(f.name, f.lever, f.is_scale, f.unit, f.total)
+            for f in FAMILIES.values()
+            if f.lever is not None
+        ),
         Lever("commute_km", "commute_km", False, "km"),
     )
 }

@@ -92,7 +92,7 @@ if solution is None:
     tabs.infeasible(labels, conflicts, failure)
     st.stop()
 
-page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit"])
+page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit_s"])
 with place.container():  # over the provisional answer, if one was shown
     tabs.headline(page, shortlist_bytes(page, state.get("workbook_source") == "sample"))
 result, where, trade_offs, compare, shortlist = st.tabs(

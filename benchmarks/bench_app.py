@@ -46,7 +46,7 @@ def timed(call) -> float:
 def move(app: AppTest, scale: float) -> tuple[float, float]:
     """(first headline, final answer) in seconds after the budget slider moves to `scale`."""
     started = time.perf_counter()
-    app.sidebar.slider(key="budget_scale").set_value(scale).run()
+    app.sidebar.slider(key="fiscal_budget_scale").set_value(scale).run()
     assert not app.exception, [e.value for e in app.exception]
     log = app.session_state["answer_log"]
     final = next(t for kind, t, _ in log if kind == "final")
@@ -67,8 +67,8 @@ def app_test(runs: int) -> dict[str, list[float]]:
             first, final = move(app, round(scale, 2))
             out.setdefault(f"{kind} scale: first headline", []).append(first)
             out.setdefault(f"{kind} scale: final answer", []).append(final)
-        app.sidebar.slider(key="budget_scale").set_value(1.0).run()
-        slider = app.sidebar.slider(key="budget_scale")
+        app.sidebar.slider(key="fiscal_budget_scale").set_value(1.0).run()
+        slider = app.sidebar.slider(key="fiscal_budget_scale")
         out.setdefault("same scale again (cached)", []).append(
             timed(lambda s=slider, v=easy: s.set_value(v).run())
         )

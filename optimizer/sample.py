@@ -314,18 +314,6 @@ KINDS: tuple[dict, ...] = (
     ),
 )
 
-KIND_NAMES_EN = {
-    "intercity_rail": "intercity rail section",
-    "expressway_widening": "expressway widening",
-    "port_channel": "port and channel works",
-    "5g_network": "5G network phase",
-    "data_centre": "data centre",
-    "grid_upgrade": "grid upgrade",
-    "renewables": "renewables project",
-    "old_community": "old-community renovation batch",
-    "industrial_renewal": "old industrial area renewal",
-}
-
 MECHANISM_ZH = {
     "government_pay": "政府付费",
     "viability_gap": "可行性缺口补助",

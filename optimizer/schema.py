@@ -24,7 +24,6 @@ SECTOR_ALIASES: dict[str, str] = {
 }
 
 # What planners type for a PPP's payment mechanism, and for a figure's basis.
-MECHANISMS: tuple[str, ...] = ("government_pay", "viability_gap", "user_pay")
 MECHANISM_ALIASES: dict[str, str] = {
     "政府付费": "government_pay",
     "可行性缺口补助": "viability_gap",

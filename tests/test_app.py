@@ -92,7 +92,7 @@ def test_changing_the_budget_changes_the_result(
     app: AppTest, app_solution: optimizer.Solution, sample: optimizer.PlanningData, scale: float
 ) -> None:
     before = (reemployed(app), capex(app))
-    app.sidebar.slider(key="budget_scale").set_value(scale).run()
+    app.sidebar.slider(key="fiscal_budget_scale").set_value(scale).run()
     assert not app.exception
     assert capex(app) != before[1]
     # What the change gained or cost, against the scenario shown before: a figure, or
@@ -121,7 +121,7 @@ def test_changing_the_budget_changes_the_result(
 
 
 def test_an_infeasible_scenario_shows_the_diagnosis(app: AppTest) -> None:
-    app.sidebar.slider(key="budget_scale").set_value(0.0).run()
+    app.sidebar.slider(key="fiscal_budget_scale").set_value(0.0).run()
     assert not app.exception
     assert "No portfolio meets every limit" in app.error[0].value
     words = " ".join(m.value for m in app.markdown)
@@ -148,7 +148,7 @@ def test_switching_language_changes_the_labels(app: AppTest) -> None:
     assert not app.exception
     assert "万人年" in reemployed(app)
     assert app.title[0].value.startswith("基础设施投资优选")
-    assert app.sidebar.slider(key="budget_scale").label == "预算与额度总体倍数"
+    assert app.sidebar.slider(key="fiscal_budget_scale").label == "预算与额度总体倍数"
     assert app.sidebar.radio(key="source_zh").value == "sample"
 
 
@@ -180,7 +180,7 @@ def test_scenarios_are_saved_compared_and_loaded(
 ) -> None:
     app.text_input(key="save_name").set_value("baseline").run()
     app.button(key="save_scenario").click().run()
-    app.sidebar.slider(key="budget_scale").set_value(1.2).run()
+    app.sidebar.slider(key="fiscal_budget_scale").set_value(1.2).run()
     assert not app.exception
     compared = [f.value for f in app.dataframe if "baseline" in f.value.columns]
     assert compared, "no comparison table"
@@ -198,8 +198,8 @@ def test_scenarios_are_saved_compared_and_loaded(
         ("scenario.json", wanted.to_json().encode(), "application/json")
     ).run()
     assert not app.exception
-    assert app.sidebar.slider(key="budget_scale").value == pytest.approx(1.1)
-    assert app.sidebar.slider(key="debt_scale").value == pytest.approx(0.9)
+    assert app.sidebar.slider(key="fiscal_budget_scale").value == pytest.approx(1.1)
+    assert app.sidebar.slider(key="debt_headroom_scale").value == pytest.approx(0.9)
 
 
 def test_a_scenario_survives_the_trip_through_the_sidebar(
@@ -270,18 +270,18 @@ def test_values_beyond_the_usual_ranges_load_and_survive_a_language_switch(app: 
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error
     shown = (
-        app.sidebar.slider(key="budget_scale").value,
-        app.sidebar.slider(key="commute").value,
-        app.sidebar.number_input(key="time_limit").value,
+        app.sidebar.slider(key="fiscal_budget_scale").value,
+        app.sidebar.slider(key="commute_km").value,
+        app.sidebar.number_input(key="time_limit_s").value,
     )
     assert shown == (3.0, 400.0, 1000.0)
     app.sidebar.radio(key="language").set_value("zh").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.sidebar.slider(key="budget_scale").label == "预算与额度总体倍数"
+    assert app.sidebar.slider(key="fiscal_budget_scale").label == "预算与额度总体倍数"
     assert (
-        app.sidebar.slider(key="budget_scale").value,
-        app.sidebar.slider(key="commute").value,
-        app.sidebar.number_input(key="time_limit").value,
+        app.sidebar.slider(key="fiscal_budget_scale").value,
+        app.sidebar.slider(key="commute_km").value,
+        app.sidebar.number_input(key="time_limit_s").value,
     ) == shown
 
 
@@ -290,7 +290,7 @@ def test_a_workbook_setting_beyond_the_slider_loads(app: AppTest) -> None:
     far = workbook_bytes(settings=[("commute_km", 400)])
     app.sidebar.file_uploader(key="upload").set_value(("far.xlsx", far, XLSX)).run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.sidebar.slider(key="commute").value == 400.0
+    assert app.sidebar.slider(key="commute_km").value == 400.0
     assert shortlist_ids(app) <= {"P1", "P2", "P3"}
 
 
@@ -438,7 +438,7 @@ def answer_log(at: AppTest) -> list[str]:
 def hard_app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.sidebar.number_input(key="time_limit").set_value(HARD_LIMIT).run()
+    at.sidebar.number_input(key="time_limit_s").set_value(HARD_LIMIT).run()
     assert not at.exception
     return at
 
@@ -447,7 +447,7 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     jobs: list, hard_solution: optimizer.Solution
 ) -> None:
     at = hard_app()
-    at.sidebar.slider(key="budget_scale").set_value(HARD_SCALE).run()
+    at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run()
     assert not at.exception, [e.value for e in at.exception]
     # While the proof went on, the page drew the best portfolio so far, marked provisional;
     # the same run then drew the final answer over it.
@@ -465,8 +465,8 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     solves = len(jobs)
     # It is cached: back to the scenario later, the same answer at once, with no solve (the
     # 1.0 scale in between was solved before too).
-    at.sidebar.slider(key="budget_scale").set_value(1.0).run()
-    at.sidebar.slider(key="budget_scale").set_value(HARD_SCALE).run()
+    at.sidebar.slider(key="fiscal_budget_scale").set_value(1.0).run()
+    at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run()
     assert len(jobs) == solves
     assert answer_log(at) == ["final"]
     assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
@@ -481,7 +481,7 @@ def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
     # AppTest stops a run that outlasts its timeout the way Streamlit stops one the planner
     # moved on from: an exception raised inside the page's next st call.
     with pytest.raises(RuntimeError, match="timed out"):
-        at.sidebar.slider(key="budget_scale").set_value(HARD_SCALE).run(timeout=1.5)
+        at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run(timeout=1.5)
     job = jobs[-1]
     # The solve waits a moment for a run that comes back for it, then stops.
     left = time.perf_counter()
@@ -496,8 +496,8 @@ def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
     assert len(jobs) == solves + 2
     assert answer_log(at)[-1] == "final"
     assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
-    assert at.sidebar.slider(key="budget_scale").value == HARD_SCALE
-    assert at.sidebar.number_input(key="time_limit").value == HARD_LIMIT
+    assert at.sidebar.slider(key="fiscal_budget_scale").value == HARD_SCALE
+    assert at.sidebar.number_input(key="time_limit_s").value == HARD_LIMIT
 
 
 def test_a_run_that_comes_back_at_once_takes_up_the_running_solve(
@@ -507,7 +507,7 @@ def test_a_run_that_comes_back_at_once_takes_up_the_running_solve(
     start the proof again."""
     at = hard_app()
     with pytest.raises(RuntimeError, match="timed out"):
-        at.sidebar.slider(key="budget_scale").set_value(HARD_SCALE).run(timeout=1.5)
+        at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run(timeout=1.5)
     solves = len(jobs)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

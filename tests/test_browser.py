@@ -268,6 +268,7 @@ def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
     assert sidebar_values(page) == pytest.approx(wanted)
     # And the answer is the synchronous solve of where the planner ended up.
     values = controls.controls_from(sample)
-    values.update(budget_scale=1.05, commute=wanted[COMMUTE], time_limit=120.0)
+    values.update(fiscal_budget_scale=1.05, bond_quota_scale=1.05, time_limit_s=120.0)
+    values.update(commute_km=wanted[COMMUTE])
     expected = optimizer.solve(sample, controls.scenario_from(sample, values))
     assert headline_value(page) == f"{expected.worker_years:,.0f}"

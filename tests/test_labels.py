@@ -220,7 +220,7 @@ def test_no_table_in_chinese_has_an_english_header(keep_main_module) -> None:
     assert not at.exception, [e.value for e in at.exception]
     at.text_input(key="save_name").set_value("基线").run()
     at.button(key="save_scenario").click().run()
-    at.sidebar.slider(key="budget_scale").set_value(1.2).run()
+    at.sidebar.slider(key="fiscal_budget_scale").set_value(1.2).run()
     at.slider(key="frontier_points").set_value(3)
     at.select_slider(key="analysis_gap").set_value(0.02)
     at.button(key="run_frontier").click().run()

@@ -1,7 +1,8 @@
 """The app's controls: one table of them (key, range, step, default), their values for a
 scenario, and the Scenario they make (both ways).
 
-`CONTROLS` is the only place a control's range is written; the sidebar and the trade-offs
+`CONTROLS` is the only place a control's range is written, keyed by the Scenario field it
+sets; the sidebar and the trade-offs
 tab draw their widgets from it. `controls_from(data, scenario)` gives every scenario
 control's value (to fill the sidebar, or to load a saved scenario into it);
 `scenario_from(data, controls)` turns the sidebar's values back into a Scenario. Plain
@@ -25,7 +26,7 @@ class Control:
     loaded from a workbook or a scenario file beyond it extends the range (`top`); `default`
     is for the analysis controls (the scenario's come from the workbook)."""
 
-    key: str
+    key: str  # the Scenario field it sets (or the analysis setting)
     label: str  # a key of optimizer.present.labels.TEXT
     low: float
     high: float
@@ -49,13 +50,15 @@ class Control:
 CONTROLS: dict[str, Control] = {
     c.key: c
     for c in (
-        Control("budget_scale", "budget_scale", 0.0, 2.0, 0.05),
-        Control("debt_scale", "debt_scale", 0.0, 2.0, 0.05),
+        # One slider for the budgets and quotas: it is the fiscal budget scale, and the bond
+        # quota scale moves by the same factor (bond_quota_scale_for).
+        Control("fiscal_budget_scale", "budget_scale", 0.0, 2.0, 0.05),
+        Control("debt_headroom_scale", "debt_scale", 0.0, 2.0, 0.05),
         Control("ppp_custom", "ppp_custom", 0.0, 1.0, 0.005, extends=False, widget="number"),
-        Control("commute", "commute", 0.0, 300.0, 5.0),
-        Control("other_weight", "other_weight", 0.0, 1.0, 0.05, extends=False),
-        Control("coverage", "coverage", 0.0, 1.0, 0.05, extends=False),
-        Control("time_limit", "time_limit", 1.0, 600.0, 5.0, widget="number"),
+        Control("commute_km", "commute", 0.0, 300.0, 5.0),
+        Control("other_jobs_weight", "other_weight", 0.0, 1.0, 0.05, extends=False),
+        Control("min_coverage_share", "coverage", 0.0, 1.0, 0.05, extends=False),
+        Control("time_limit_s", "time_limit", 1.0, 600.0, 5.0, widget="number"),
         # The trade-offs tab's own settings.
         Control("frontier_points", "points", 3, 21, 1, 11, extends=False),
         Control("draws", "draws", 10, 200, 10, 50, extends=False),
@@ -71,16 +74,16 @@ ANALYSIS_GAP = 0.01
 APP_TIME_LIMIT = 10.0
 # The sidebar's controls, reset together when a workbook or scenario fills the sidebar.
 CONTROL_KEYS = (
-    "budget_scale",
-    "debt_scale",
+    "fiscal_budget_scale",
+    "debt_headroom_scale",
     "ppp_choice",
     "ppp_custom",
-    "commute",
-    "other_weight",
-    "coverage",
+    "commute_km",
+    "other_jobs_weight",
+    "min_coverage_share",
     "forced_in",
     "forced_out",
-    "time_limit",
+    "time_limit_s",
 )
 
 # The PPP lines a planner picks from; anything else is "other" with its own value.
@@ -110,27 +113,33 @@ def controls_from(data: PlanningData, scenario: Scenario | None = None) -> dict[
     )
     line = float(sc.ppp_cap_share or 0.0)
     choice = next((k for k, v in PPP_LINES.items() if abs(v - line) < 1e-12), OTHER)
-    # One slider scales budgets and quotas together; a scenario with different scales keeps
-    # the ratio in the table's amounts.
-    scale = float(sc.fiscal_budget_scale)
-    if sc.bond_quota_scale != scale and scale > 0:
-        money["bond_quota"] *= sc.bond_quota_scale / scale
     return {
         "money_table": money,
-        "budget_scale": scale,
-        "debt_scale": float(sc.debt_headroom_scale),
+        "fiscal_budget_scale": float(sc.fiscal_budget_scale),
+        "bond_quota_scale": float(sc.bond_quota_scale),
+        "debt_headroom_scale": float(sc.debt_headroom_scale),
         "ppp_choice": choice,
         "ppp_custom": line,
-        "commute": float(sc.commute_km or 0.0),
-        "other_weight": float(sc.other_jobs_weight or 0.0),
-        "coverage": float(sc.min_coverage_share or 0.0),
+        "commute_km": float(sc.commute_km or 0.0),
+        "other_jobs_weight": float(sc.other_jobs_weight or 0.0),
+        "min_coverage_share": float(sc.min_coverage_share or 0.0),
         "sector_table": sectors,
         "forced_in": list(sc.forced_in),
         "forced_out": list(sc.forced_out),
-        "time_limit": float(sc.time_limit_s or 30.0),
+        "time_limit_s": float(sc.time_limit_s or 30.0),
         "mip_gap": float(sc.mip_gap or 0.0),
         "name": sc.name,
     }
+
+
+def bond_quota_scale_for(defaults: dict[str, Any], fiscal_budget_scale: float) -> float:
+    """The bond quota scale when the one budget slider shows `fiscal_budget_scale`: the
+    sidebar's own bond quota scale moved by the same factor as the fiscal one (equal scales
+    stay equal; a loaded scenario's own scales are kept until the slider moves)."""
+    fiscal, bonds = float(defaults["fiscal_budget_scale"]), float(defaults["bond_quota_scale"])
+    if fiscal == fiscal_budget_scale:
+        return bonds
+    return bonds * fiscal_budget_scale / fiscal if fiscal > 0 else fiscal_budget_scale
 
 
 def scenario_from(data: PlanningData, controls: dict[str, Any]) -> Scenario:
@@ -141,22 +150,21 @@ def scenario_from(data: PlanningData, controls: dict[str, Any]) -> Scenario:
     sectors: pd.DataFrame = values["sector_table"]
     choice = values["ppp_choice"]
     line = PPP_LINES.get(choice, values["ppp_custom"])
-    scale = float(values["budget_scale"])
     return Scenario(
         fiscal_budget={int(r.year): float(r.fiscal_budget) for r in money.itertuples()},
-        fiscal_budget_scale=scale,
+        fiscal_budget_scale=float(values["fiscal_budget_scale"]),
         bond_quota={int(r.year): float(r.bond_quota) for r in money.itertuples()},
-        bond_quota_scale=scale,
-        debt_headroom_scale=float(values["debt_scale"]),
+        bond_quota_scale=float(values["bond_quota_scale"]),
+        debt_headroom_scale=float(values["debt_headroom_scale"]),
         ppp_cap_share=float(line),
-        commute_km=float(values["commute"]),
-        other_jobs_weight=float(values["other_weight"]),
-        min_coverage_share=float(values["coverage"]),
+        commute_km=float(values["commute_km"]),
+        other_jobs_weight=float(values["other_jobs_weight"]),
+        min_coverage_share=float(values["min_coverage_share"]),
         sector_min_share={r.sector: float(r.min_share) for r in sectors.itertuples()},
         sector_max_share={r.sector: float(r.max_share) for r in sectors.itertuples()},
         forced_in=tuple(values["forced_in"]),
         forced_out=tuple(values["forced_out"]),
-        time_limit_s=float(values["time_limit"]),
+        time_limit_s=float(values["time_limit_s"]),
         mip_gap=float(values["mip_gap"]),
         name=str(values.get("name") or ""),
     )

@@ -77,8 +77,8 @@ def follow_workbook(state: AppState, data: PlanningData) -> None:
         state.set("fingerprint", data.fingerprint)
         state.pop("last_good")  # another workbook's scenario is no fallback
         values = controls.controls_from(data)
-        limit = min(values["time_limit"], controls.APP_TIME_LIMIT)
-        state.reset_sidebar({**values, "time_limit": limit})
+        limit = min(values["time_limit_s"], controls.APP_TIME_LIMIT)
+        state.reset_sidebar({**values, "time_limit_s": limit})
     if "pending_scenario" in state:
         state.reset_sidebar(controls.controls_from(data, state.pop("pending_scenario")))
 
@@ -117,8 +117,10 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
     sidebar.caption(labels("money_table"))
     state.fill_controls()
     values: dict[str, Any] = {"money_table": money, "mip_gap": defaults["mip_gap"]}
-    values["budget_scale"] = _number(labels, state, "budget_scale")
-    values["debt_scale"] = _number(labels, state, "debt_scale")
+    scale = _number(labels, state, "fiscal_budget_scale")
+    values["fiscal_budget_scale"] = scale
+    values["bond_quota_scale"] = controls.bond_quota_scale_for(defaults, scale)
+    values["debt_headroom_scale"] = _number(labels, state, "debt_headroom_scale")
     values["ppp_choice"] = sidebar.radio(
         labels("ppp_line"),
         [*PPP_LINES, controls.OTHER],
@@ -130,7 +132,7 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
     values["ppp_custom"] = state.get("ppp_custom")
     if values["ppp_choice"] == controls.OTHER:
         values["ppp_custom"] = _number(labels, state, "ppp_custom", format="%.3f")
-    for key in ("commute", "other_weight", "coverage"):
+    for key in ("commute_km", "other_jobs_weight", "min_coverage_share"):
         values[key] = _number(labels, state, key)
     with sidebar.expander(labels("sectors")):
         sectors = defaults["sector_table"].assign(
@@ -164,7 +166,7 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
         values[key] = sidebar.multiselect(
             labels(key), ids, format_func=label_of, key=key, placeholder=labels("choose")
         )
-    values["time_limit"] = _number(labels, state, "time_limit")
+    values["time_limit_s"] = _number(labels, state, "time_limit_s")
     return values
 
 

@@ -26,6 +26,17 @@ from pathlib import Path
 import optimizer
 from optimizer.tradeoffs import break_even, frontier, robustness
 
+CODES = {str(s) for s in optimizer.Status}
+
+
+def has_portfolio(status: object) -> bool:
+    return str(status) in CODES and optimizer.Status(str(status)).has_portfolio
+
+
+def stopped_early(status: object) -> bool:
+    """A portfolio from a solve stopped by a limit (the clock or the node limit)."""
+    return has_portfolio(status) and not optimizer.Status(str(status)).is_proven
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,8 +80,8 @@ def bench_frontier(data: optimizer.PlanningData, runs: int) -> None:
                     )
                 times.append(seconds)
             assert table is not None
-            early = int(table["status"].isin(["time_limit", "work_limit"]).sum())
-            solved = table[table["status"].isin(["optimal", "time_limit", "work_limit"])]
+            early = int(table["status"].map(stopped_early).sum())
+            solved = table[table["status"].map(has_portfolio)]
             monotone = bool((solved["objective"].diff().dropna() >= -1e-6).all())
             print(
                 f"{label:>42} {where:>9} {statistics.median(times):9.1f} {min(times):7.1f} "
@@ -85,8 +96,8 @@ def bench_break_even(data: optimizer.PlanningData, limit: float, gap: float) -> 
     here, table = timed(
         lambda: break_even(data, options=optimizer.RunOptions(time_limit_s=limit, mip_gap=gap))
     )
-    solved = int(table["status"].isin(["optimal", "time_limit", "work_limit"]).sum())
-    at_limit = int(table["status"].isin(["time_limit", "work_limit"]).sum())
+    solved = int(table["status"].map(has_portfolio).sum())
+    at_limit = int(table["status"].map(stopped_early).sum())
     with pool() as executor:
         on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
         pooled, _ = timed(lambda: break_even(data, options=on_pool))
@@ -117,8 +128,8 @@ def bench_robustness(
         pooled, again = timed(
             lambda: robustness(data, draws=draws, overrun=overrun, options=on_pool)
         )
-    at_limit = int(result.draws["status"].isin(["time_limit", "work_limit"]).sum())
-    infeasible = int((result.draws["status"] == "infeasible").sum())
+    at_limit = int(result.draws["status"].map(stopped_early).sum())
+    infeasible = int((~result.draws["status"].map(has_portfolio)).sum())
     print(f"  {at_limit} of the draws stopped at the limit, {infeasible} had no portfolio")
     same = result.projects.equals(again.projects)
     summary = result.summary()

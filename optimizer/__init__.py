@@ -1,7 +1,10 @@
 """Infrastructure investment prioritiser for Jiangsu's capacity-exit regions.
 
-Data flows one way: workbook → validated tables → scenario → instance → model → solver →
-solution → views, exports and analyses.
+Data flows one way: workbook → validated tables (loader) → scenario → instance → model
+(its limit families: limits) → solver → solution → diagnosis, pipeline, analyses (tradeoffs,
+run by batch) → presentation (optimizer.present: words, tables, figures, the Excel file, the
+command line's text) → the command line and the app (optimizer.ui). tests/test_layers.py
+holds the order.
 """
 
 from .baseline import greedy_portfolio

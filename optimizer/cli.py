@@ -25,7 +25,6 @@ from .diagnosis import InfeasibleError
 from .loader import WorkbookError, load_workbook
 from .pipeline import solve
 from .present import console
-from .present.console import reason_records
 from .present.export import export_workbook, read_scenario
 from .present.labels import Labels
 from .scenario import Scenario, ScenarioError
@@ -209,7 +208,7 @@ def _solve(args: argparse.Namespace) -> int:
     if args.json:
         result = solution.to_dict()
         if args.reasons:
-            result["not_chosen"] = reason_records(
+            result["not_chosen"] = console.reason_records(
                 solution, Labels.for_solution(solution, args.language)
             )
         print(json.dumps(result, ensure_ascii=False))

@@ -4,7 +4,7 @@ Wiring only: the sidebar (optimizer.ui.sidebar) makes a Scenario from the contro
 (optimizer.ui.controls), the package solves it (the same calls a notebook makes), and
 optimizer.ui.tabs places what optimizer.present.views draws. Words: optimizer.present.labels; the
 session: optimizer.ui.state. A new scenario is solved in a background thread while the page
-shows the best portfolio found so far (tabs.answer, optimizer.ui.background). Loads and
+shows the best portfolio found so far (tabs.answer, optimizer.background). Loads and
 final answers are cached by the workbook's bytes and the scenario.
 """
 
@@ -16,9 +16,10 @@ from pathlib import Path
 import streamlit as st
 
 import optimizer
+from optimizer import background
 from optimizer.present import views
 from optimizer.present.labels import Labels
-from optimizer.ui import background, sidebar, tabs
+from optimizer.ui import sidebar, tabs
 from optimizer.ui.state import AppState
 
 SAMPLE = Path(__file__).resolve().parent / "projects.xlsx"

@@ -12,11 +12,11 @@ from conftest import ROOT, project, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import Scenario, solve
+from optimizer import Scenario, background, solve
 from optimizer.precision import difference
 from optimizer.present import views
 from optimizer.present.labels import Labels
-from optimizer.ui import background, controls
+from optimizer.ui import controls
 from optimizer.ui.state import ANALYSES_KEPT, AppState, BoundedCache
 
 APP = str(ROOT / "app.py")

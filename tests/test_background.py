@@ -1,4 +1,4 @@
-"""The app's background solve (optimizer.ui.background), without Streamlit: the final answer
+"""The app's background solve (optimizer.background), without Streamlit: the final answer
 is the synchronous one, the best portfolio so far is reported while the proof goes on, and a
 wait that is left early cancels the solve."""
 
@@ -11,9 +11,8 @@ import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 import optimizer
-from optimizer import Scenario, solve
+from optimizer import Scenario, background, solve
 from optimizer.pipeline import STOPPED
-from optimizer.ui import background
 
 # At 0.8 of the budgets the proof takes seconds (benchmarks/RESULTS.md); a generous time
 # limit, so the answer ends on its gap, the same on any machine and under any load.

@@ -28,11 +28,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("solution",),
     ("diagnosis",),
     ("pipeline",),
-    ("baseline", "tradeoffs"),
+    ("baseline", "tradeoffs", "background"),
     ("present", "present.labels"),
     ("present.explain",),
     ("present.export", "present.views", "present.console"),
-    ("cli", "ui", "ui.controls", "ui.state", "ui.background"),
+    ("cli", "ui", "ui.controls", "ui.state"),
     ("ui.sidebar", "ui.tabs"),
     ("__init__", "__main__"),
 )

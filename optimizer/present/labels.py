@@ -81,7 +81,7 @@ TEXT: dict[str, Pair] = {
         "possible (solver precision).",
         "达到求解时限：当前方案与理论最优之差在求解精度 {gap} 以内。",
     ),
-    # While the proof goes on (optimizer.ui.background): the page answers at once.
+    # While the proof goes on (optimizer.background): the page answers at once.
     "solving": ("Solving… {seconds} s", "求解中……已用 {seconds} 秒"),
     "proving": (
         "Proving the best portfolio… {seconds} s; the best found so far is within {gap} of "

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import tradeoffs
+from .. import background, tradeoffs
 from ..loader import PlanningData
 from ..precision import solve_difference
 from ..present import views
@@ -24,7 +24,6 @@ from ..present.labels import Labels
 from ..scenario import Scenario, ScenarioError
 from ..schema import SECTORS
 from ..solution import Solution
-from . import background
 from .controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
 from .state import AppState
 

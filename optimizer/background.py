@@ -31,13 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..diagnosis import InfeasibleError
-from ..instance import Instance
-from ..loader import PlanningData
-from ..pipeline import solve
-from ..scenario import Scenario
-from ..solution import Solution, evaluate
-from ..solver import SolverError, SolverRun, Status
+from .diagnosis import InfeasibleError
+from .instance import Instance
+from .loader import PlanningData
+from .pipeline import solve
+from .scenario import Scenario
+from .solution import Solution, evaluate
+from .solver import SolverError, SolverRun, Status
 
 # (solution, conflicts table, solver message): exactly one of the three is set.
 Result = tuple[Solution | None, Any, str | None]

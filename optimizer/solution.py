@@ -428,7 +428,7 @@ def chosen_table(inst: Instance, m: Matched) -> pd.DataFrame:
     return chosen.sort_values(["start_year", "project_id"]).reset_index(drop=True)
 
 
-def not_chosen_table(
+def left_out_table(
     inst: Instance, m: Matched, chosen: pd.DataFrame, standing: pd.DataFrame
 ) -> pd.DataFrame:
     """The projects left out, each with the code of its reason."""
@@ -557,7 +557,7 @@ def by_region_table(inst: Instance, chosen: pd.DataFrame, standing: pd.DataFrame
     return pd.DataFrame(rows).merge(standing, on="region")
 
 
-def limits_table(model: SelectionModel | None, chosen: pd.DataFrame) -> pd.DataFrame:
+def limit_use_table(model: SelectionModel | None, chosen: pd.DataFrame) -> pd.DataFrame:
     """Every limit of the model: use, limit, room left, binding (empty without a model)."""
     if model is None:
         return pd.DataFrame(columns=LIMIT_COLUMNS)
@@ -601,14 +601,14 @@ def evaluate(
         fingerprint=inst.data.fingerprint,
         solved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         chosen=chosen,
-        not_chosen=not_chosen_table(inst, m, chosen, standing),
+        not_chosen=left_out_table(inst, m, chosen, standing),
         reemployment=reemployment_table(inst, m),
         by_region_year=by_region_year_table(inst, m),
         flows=flows_table(inst, m),
         by_year=by_year_table(inst, m, chosen),
         by_sector=by_sector_table(inst, chosen),
         by_region=by_region_table(inst, chosen, standing),
-        limits=limits_table(model, chosen),
+        limits=limit_use_table(model, chosen),
         bound=run.bound,
         detail=run.detail,
         solver_objective=run.objective,

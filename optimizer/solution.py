@@ -27,6 +27,18 @@ if TYPE_CHECKING:
 # to the yuan, and a planner reads "used up" as binding.
 BINDING_SHARE = 0.01
 ZERO_TOLERANCE = 1e-6
+# Every limit's use against its amount (Solution.limits).
+LIMIT_USE_COLUMNS = [
+    "family",
+    "key",
+    "sense",
+    "use",
+    "limit",
+    "slack",
+    "use_share",
+    "binding",
+    "unit",
+]
 
 # Why a project is left out, most specific first: codes, put in words by optimizer.present.
 REASON_CODES = (
@@ -202,7 +214,7 @@ def _limit_rows(model: SelectionModel, chosen: pd.DataFrame) -> pd.DataFrame:
         )
     return pd.DataFrame(
         rows,
-        columns=["family", "key", "sense", "use", "limit", "slack", "use_share", "binding", "unit"],
+        columns=LIMIT_USE_COLUMNS,
     )
 
 
@@ -384,7 +396,6 @@ REGION_YEAR_COLUMNS = [
     "reemployed",
     "taken_here",
 ]
-LIMIT_COLUMNS = ["family", "key", "sense", "use", "limit", "slack", "use_share", "binding", "unit"]
 
 
 def flows_table(inst: Instance, m: Matched) -> pd.DataFrame:
@@ -560,7 +571,7 @@ def by_region_table(inst: Instance, chosen: pd.DataFrame, standing: pd.DataFrame
 def limit_use_table(model: SelectionModel | None, chosen: pd.DataFrame) -> pd.DataFrame:
     """Every limit of the model: use, limit, room left, binding (empty without a model)."""
     if model is None:
-        return pd.DataFrame(columns=LIMIT_COLUMNS)
+        return pd.DataFrame(columns=LIMIT_USE_COLUMNS)
     return _limit_rows(model, chosen)
 
 

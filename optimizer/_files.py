@@ -2,8 +2,9 @@
 
 A file is written to a temporary `.~xxxxxxxx.xlsx` beside its target, then moved into place.
 The result gets the mode a new file gets under the umask (or the mode of the file it
-replaces); a read-only target is refused, not replaced. Temporaries left by a killed run are
-removed on the next write to that folder, once they are a minute old.
+replaces); a read-only target is refused, not replaced, and so is anything that is not a
+regular file (a device such as /dev/null, a named pipe, a socket). Temporaries left by a
+killed run are removed on the next write to that folder, once they are a minute old.
 """
 
 from __future__ import annotations
@@ -39,12 +40,39 @@ def check_writable(target: str | os.PathLike[str]) -> None:
     folder = os.path.dirname(os.path.abspath(path)) or "."
     if os.path.isdir(path):
         raise OutputError(f"cannot write {path}: it is a folder")
+    kind = _special_kind(path)
+    if kind:
+        raise OutputError(
+            f"cannot write {path}: it is {kind}, not a file; it was left as it is "
+            "(choose a file name for the output)"
+        )
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
     if os.path.exists(path) and _read_only(path):
         raise OutputError(f"{path} is read-only; it was left as it is (make it writable first)")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {path}: the folder {folder} is not writable")
+
+
+_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _special_kind(path: str) -> str | None:
+    """What an existing target is when it is not a regular file (a link is followed), else
+    None. The atomic rename would put a file in place of a device or a pipe, /dev/null
+    included when run as root, so only regular files are ever replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing (a dangling link: the file it names is created) or unreadable
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
@@ -120,6 +148,7 @@ def write_atomically(target: Target, write: Callable[[IO[bytes]], None]) -> None
         with os.fdopen(handle, "wb") as stream:
             write(stream)
         os.chmod(temporary, mode)
+        check_writable(path)  # again: a pipe or device may have taken its place meanwhile
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

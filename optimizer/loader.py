@@ -13,6 +13,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -249,11 +250,25 @@ def _sheet_rows(
             )
             for number, values in enumerate(cells, start=1)
         )
-    for number, values in enumerate(cells, start=1):
-        if number > MAX_ROWS + 1:
-            raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
-        if any(not _blank(v) for v in values):
-            rows.append((number, tuple(values)))
+    try:
+        for number, values in enumerate(cells, start=1):
+            if number > MAX_ROWS + 1:
+                raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
+            if any(not _blank(v) for v in values):
+                rows.append((number, tuple(values)))
+    except WorkbookError:
+        raise
+    except ValueError as exc:
+        if "digits" in str(exc):  # Python refuses to read an integer of > 4,300 digits
+            raise _fail(
+                f"sheet '{title}' below row {len(rows) and rows[-1][0]} holds a number of "
+                "thousands of digits, past every bound the contract has; correct it"
+            ) from None
+        raise _fail(f"sheet '{title}' is damaged and cannot be read ({exc})") from None
+    except Exception as exc:  # openpyxl raises many kinds on malformed sheet XML
+        raise _fail(
+            f"sheet '{title}' is damaged and cannot be read ({type(exc).__name__})"
+        ) from None
     return rows
 
 
@@ -280,16 +295,52 @@ def _as_number(value: Any) -> float:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         raise _CellError("must be a number, got a date or time")
     if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace(",", "")
         try:
-            number = float(text)
-        except ValueError:
-            raise _CellError(f"must be a number, got '{str(value).strip()}'") from None
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            return math.inf
+    else:
+        number = _number_text(str(value).strip())
+    if math.isinf(number) and not isinstance(value, float) and _DIGITS.fullmatch(str(value)):
+        return number  # too many digits for a float: _parse_cell gives the column's bound
     if not math.isfinite(number):
         raise _CellError(f"must be a finite number, got {value}")
     return number
+
+
+# A number typed as text: digits with an optional sign, decimal point and exponent. A comma
+# is read only between groups of three digits (1,234 or 12,345,678.5): `10,1` is a decimal
+# comma in much of the world and `1,23` a typo, and reading either as 101 or 123 is a wrong
+# answer with no warning. Python's own float() would also take `1_0` as 10.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_DIGITS = re.compile(r"\s*[+-]?\d[\d,]*(\.\d*)?\s*")
+
+
+def _digit_count(value: Any) -> int:
+    if isinstance(value, int):
+        return len(str(abs(value))) if value.bit_length() < 10_000 else int(
+            value.bit_length() * math.log10(2)
+        ) + 1
+    return sum(ch.isdigit() for ch in str(value))
+
+
+def _number_text(text: str) -> float:
+    """A number typed in a text cell; anything but a plain or thousands-grouped number is
+    refused with what was typed."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text)
+    if _GROUPED_NUMBER.fullmatch(text):
+        return float(text.replace(",", ""))
+    if "," in text and _PLAIN_NUMBER.fullmatch(text.replace(",", "")):
+        raise _CellError(
+            f"'{text}' is not a number this file can read without guessing: a comma is read "
+            "only between groups of three digits (1,234); write a decimal with a point "
+            "(10.1), not a comma"
+        )
+    if text.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
+        raise _CellError(f"must be a finite number, got {text}")
+    raise _CellError(f"must be a number, got '{text}'")
 
 
 def _as_yes_no(value: Any) -> bool:
@@ -327,6 +378,10 @@ def _parse_cell(column: Column, value: Any) -> Any:
     if column.type == "yesno":
         return _as_yes_no(value)
     number = _as_number(value)
+    if math.isinf(number):  # a number of hundreds of digits: past any bound the contract has
+        digits = _digit_count(value)
+        bound = column.bounds_text() or "a number of sensible size"
+        raise _CellError(f"must be {bound}, got a number of {digits:,} digits")
     if column.type == "integer" and not number.is_integer():
         raise _CellError(f"must be a whole number, got {_fmt(number)}")
     low, high = column.minimum, column.maximum
@@ -720,6 +775,96 @@ def _sector_table(records: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+def _sheet_key(title: str) -> str:
+    """A sheet's name as the loader matches it: trimmed, case-folded, look-alikes folded."""
+    return _id_key(title).casefold()
+
+
+def _sheet_titles(book: Any, problems: list[Problem], warnings: list[str]) -> dict[str, str]:
+    """Contract sheet name → the workbook's title of it.
+
+    Two sheets that read as one name (`projects` and `Projects `, or a hidden copy) are an
+    error naming both: which one holds the plan is the planner's call, and reading either
+    silently gives a wrong answer. A sheet that is hidden and alone with its name is read,
+    with a note, since a planner may hide a finished table.
+    """
+    found: dict[str, list[str]] = {}
+    for title in book.sheetnames:
+        found.setdefault(_sheet_key(title), []).append(title)
+    chosen: dict[str, str] = {}
+    for name in REQUIRED_SHEETS + OPTIONAL_SHEETS:
+        titles = found.get(name, [])
+        if not titles:
+            continue
+        states = {t: getattr(book[t], "sheet_state", "visible") for t in titles}
+        if len(titles) > 1:
+            shown = " and ".join(
+                f"'{t}'" + ("" if states[t] == "visible" else f" ({states[t]})") for t in titles
+            )
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"the sheets {shown} both read as the {name} sheet; keep one "
+                    "(delete or rename the other)",
+                )
+            )
+            continue
+        title = titles[0]
+        if states[title] != "visible":
+            warnings.append(f"the {name} sheet '{title}' is hidden in Excel; it was read")
+        chosen[name] = title
+    return chosen
+
+
+# Characters that show as nothing (zero-width space and joiners, the byte-order mark, soft
+# hyphen, direction marks): two ids that differ only in them look the same on every screen.
+def _id_key(text: str) -> str:
+    """What a planner sees of an id: full-width and compatibility forms folded (NFKC), the
+    invisible format characters removed, spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split())
+
+
+def _marked(text: str) -> str:
+    """The id with each invisible or full-width character shown as <U+XXXX>."""
+    return "".join(
+        f"<U+{ord(ch):04X}>"
+        if unicodedata.category(ch) in ("Cf", "Zs") and ch != " "
+        or unicodedata.normalize("NFKC", ch) != ch
+        else ch
+        for ch in text
+    )
+
+
+def _check_lookalikes(sheet: _Sheet, key: str, problems: list[Problem]) -> None:
+    """Two ids that differ only in what cannot be seen (a zero-width space, a BOM, a
+    non-breaking space, full-width letters and dashes) are refused naming both rows: the
+    shortlist could not tell them apart."""
+    first: dict[str, tuple[str, int]] = {}
+    for record in sheet.records:
+        value = record.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        seen = _id_key(value)
+        if seen in first and first[seen][0] != value:
+            other, row = first[seen]
+            problems.append(
+                Problem(
+                    sheet.name,
+                    record["excel_row"],
+                    key,
+                    f"'{_marked(value)}' looks the same as '{_marked(other)}' in row {row} "
+                    "but differs in invisible or full-width characters (marked <U+…>); "
+                    "give them visibly different ids",
+                )
+            )
+        else:
+            first.setdefault(seen, (value, record["excel_row"]))
+
+
 def load_workbook(source: Source) -> PlanningData:
     """Read and validate a planning workbook.
 
@@ -729,10 +874,11 @@ def load_workbook(source: Source) -> PlanningData:
     data, name = _read_bytes(source)
     book = _open_workbook(data)
     try:
-        by_name = {title.strip().lower(): title for title in book.sheetnames}
         problems: list[Problem] = []
         warnings: list[str] = []
-        missing = [s for s in REQUIRED_SHEETS if s not in by_name]
+        by_name = _sheet_titles(book, problems, warnings)
+        twice = {p.sheet for p in problems}  # two sheets of that name: not missing
+        missing = [s for s in REQUIRED_SHEETS if s not in by_name and s not in twice]
         for sheet in missing:
             problems.append(Problem(sheet, None, None, "required sheet is missing"))
         rows = {
@@ -763,6 +909,7 @@ def load_workbook(source: Source) -> PlanningData:
     regions = tables.get("regions")
     if regions is not None and regions.usable:
         _check_unique(regions, "region", problems)
+        _check_lookalikes(regions, "region", problems)
     if "years" in tables and tables["years"].usable:
         _check_years(tables["years"], problems)
     if "sectors" in tables and tables["sectors"].usable:
@@ -786,6 +933,7 @@ def load_workbook(source: Source) -> PlanningData:
             else None
         )
         _check_projects(tables["projects"], region_ids, problems)
+        _check_lookalikes(tables["projects"], "project_id", problems)
 
     if problems:
         raise WorkbookError(problems)

@@ -6,11 +6,11 @@ solution → views, exports and analyses.
 
 from .baseline import greedy_portfolio
 from .diagnosis import Conflict, InfeasibleError
-from .export import export_workbook, read_scenario
+from .export import export_workbook, read_saved_scenario, read_scenario
 from .instance import Instance, prepare
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
-from .scenario import Scenario, ScenarioError
+from .scenario import SavedScenario, Scenario, ScenarioError
 from .solution import Solution
 from .solve import read_solution, solve
 from .solver import SolverError, SolverRun, Status, run_solver
@@ -42,6 +42,7 @@ __all__ = [
     "Instance",
     "PlanningData",
     "Problem",
+    "SavedScenario",
     "Scenario",
     "ScenarioError",
     "SelectionModel",
@@ -55,6 +56,7 @@ __all__ = [
     "greedy_portfolio",
     "load_workbook",
     "prepare",
+    "read_saved_scenario",
     "read_scenario",
     "read_solution",
     "run_solver",

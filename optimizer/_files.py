@@ -10,13 +10,14 @@ killed run are removed on the next write to that folder, once they are a minute 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import stat
 import tempfile
 import time
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -32,6 +33,26 @@ _live: set[str] = set()
 
 class OutputError(OSError):
     """An output file cannot or must not be written; the message says why, in one line."""
+
+
+def check_target(target: Any, argument: str = "target") -> None:
+    """A TypeError unless `target` is a path or a binary file object open for writing: a text
+    file (open(path, "w")) would fail deep inside the zip writer."""
+    if isinstance(target, str | os.PathLike):
+        if not os.fspath(target):
+            raise ValueError(f"{argument} is an empty path")
+        return
+    if isinstance(target, io.TextIOBase) or (
+        hasattr(target, "write") and "b" not in getattr(target, "mode", "b")
+    ):
+        raise TypeError(
+            f"{argument} is a text file; give a path, or a file opened for binary writing "
+            "(open(path, 'wb')) or an io.BytesIO"
+        )
+    if not hasattr(target, "write"):
+        raise TypeError(
+            f"{argument} must be a path or a binary file object, got {type(target).__name__}"
+        )
 
 
 def check_writable(target: str | os.PathLike[str]) -> None:
@@ -132,6 +153,7 @@ def write_atomically(target: Target, write: Callable[[IO[bytes]], None]) -> None
     A binary buffer (the app's download button) is written directly. A read-only target is
     refused with OutputError.
     """
+    check_target(target)
     if hasattr(target, "write"):
         write(target)  # type: ignore[arg-type]
         return

@@ -1,7 +1,8 @@
 """The command line: `python -m optimizer check|solve|frontier|template ...`.
 
 Exit codes: 0 solved (or the workbook is valid), 1 infeasible (diagnosis printed), 2 bad input
-(problems listed), 3 solver error.
+(problems listed), 3 solver error, 4 an internal failure (a fault of this program, in one
+line), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up (SIGHUP).
 """
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ from pathlib import Path
 
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
 from .diagnosis import InfeasibleError
-from .export import export_workbook, read_scenario
-from .loader import WorkbookError, load_workbook
-from .scenario import Scenario, ScenarioError
+from .export import export_workbook, read_saved_scenario
+from .loader import PlanningData, WorkbookError, load_workbook
+from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
 from .solve import solve
 from .solver import SolverError
 from .template import write_template
 from .tradeoffs import LEVERS, RunOptions, frontier, process_pool, progress_bar
 
-SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR = 0, 1, 2, 3
+SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR, INTERNAL = 0, 1, 2, 3, 4
 TIME_LIMIT_MAX = next(
     c.maximum or math.inf for c in columns("settings") if c.name == "time_limit_s"
 )
@@ -97,14 +98,28 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def _scenario(args: argparse.Namespace) -> Scenario:
+def _scenario(args: argparse.Namespace, data: PlanningData) -> Scenario:
     scenario = Scenario()
     if args.scenario:
-        scenario = _scenario_file(args.scenario)
+        saved = _scenario_file(args.scenario)
+        _check_replay(saved, data, args.allow_other_workbook)
+        scenario = saved.scenario
     return scenario.with_assignments(args.set or [])
 
 
-def _scenario_file(path: str) -> Scenario:
+def _check_replay(saved: SavedScenario, data: PlanningData, allowed: bool) -> None:
+    """A scenario saved from another workbook is refused unless --allow-other-workbook:
+    its budgets by year are that workbook's amounts, so a replay would give the old answer
+    as if it were this workbook's."""
+    other = saved.other_workbook(data)
+    if other is None:
+        return
+    if not allowed:
+        raise ScenarioError(f"{other}. Add --allow-other-workbook to replay it anyway")
+    print(f"note: {other}", file=sys.stderr)
+
+
+def _scenario_file(path: str) -> SavedScenario:
     """A scenario JSON file (with or without a UTF-8 BOM), or an Excel shortlist's Scenario."""
     try:
         content = Path(path).read_bytes()
@@ -114,7 +129,7 @@ def _scenario_file(path: str) -> Scenario:
         raise ScenarioError(f"cannot read the scenario file {path}: {exc.strerror}") from None
     if content[:2] == b"PK":  # a zip: the Excel shortlist, whose Scenario sheet reproduces it
         try:
-            return read_scenario(io.BytesIO(content))
+            return read_saved_scenario(io.BytesIO(content))
         except ScenarioError as exc:
             raise ScenarioError(f"{path}: {exc}") from None
         except Exception as exc:  # openpyxl and json raise many kinds on a foreign workbook
@@ -127,7 +142,7 @@ def _scenario_file(path: str) -> Scenario:
         raise ScenarioError(
             f"{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist"
         ) from None
-    return Scenario.from_json(text)
+    return read_scenario_json(text)
 
 
 def _check_files(args: argparse.Namespace) -> None:
@@ -208,7 +223,7 @@ def _is_sample(data) -> bool:
 
 def _solve(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
-    scenario = _scenario(args)
+    scenario = _scenario(args, data)
     with _quiet_stdout():
         solution = solve(data, scenario)
         if args.out:
@@ -255,7 +270,7 @@ def _solve(args: argparse.Namespace) -> int:
 def _frontier(args: argparse.Namespace) -> int:
     _check_frontier_options(args)
     data = load_workbook(args.workbook)
-    scenario = _scenario(args)
+    scenario = _scenario(args, data)
     points = args.points
     if args.values is not None:
         points = [float(v) for v in args.values.split(",")]
@@ -314,6 +329,11 @@ def _scenario_options(command: argparse.ArgumentParser) -> None:
         help="scenario value, e.g. fiscal_budget_scale=1.2 or fiscal_budget.2023=250",
     )
     command.add_argument("--scenario", help="a scenario JSON file (from the app or a notebook)")
+    command.add_argument(
+        "--allow-other-workbook",
+        action="store_true",
+        help="replay a --scenario saved from another workbook (a note says what it carries)",
+    )
     command.add_argument("--out", help="write the Excel shortlist here")
     command.add_argument("--language", choices=["en", "zh"], default="en")
 
@@ -357,8 +377,35 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _closed_streams() -> list[str]:
+    """Point a closed stdout or stderr (`>&-`) at the null device, so that nothing the run
+    prints fails; the names of those that were closed."""
+    closed = []
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+            if getattr(sys, name) is not None:
+                continue
+        except OSError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        setattr(sys, name, open(fd, "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+        closed.append(name)
+    return closed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    closed = _closed_streams()
     args = parser().parse_args(argv)
+    if "stdout" in closed and getattr(args, "json", False):
+        print(
+            "error: standard output is closed, so --json has nowhere to print; "
+            "redirect it to a file (> result.json)",
+            file=sys.stderr,
+        )
+        return BAD_INPUT
     try:
         with _stop_on_interrupt():
             _check_files(args)
@@ -385,3 +432,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # e.g. a frontier's points out of range
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
+    except RecursionError:
+        print("error: the input is nested too deeply to be read", file=sys.stderr)
+        return BAD_INPUT
+    except Exception as error:  # a fault of this program: one line, never a traceback
+        print(
+            f"error: internal failure ({type(error).__name__}: {error}); no file was left "
+            "half-written. Please report it with the command you ran",
+            file=sys.stderr,
+        )
+        return INTERNAL

@@ -16,7 +16,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from .loader import PlanningData
+from .loader import PlanningData, check_planning_data
 from .scenario import Scenario
 
 EARTH_RADIUS_KM = 6371.0088
@@ -208,7 +208,8 @@ def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
 
     Raises ScenarioError when the scenario names projects or years the workbook lacks.
     """
-    sc = (scenario or Scenario()).resolved(data)
+    data = check_planning_data(data)
+    sc = Scenario.of(scenario).resolved(data)
     years = data.planning_years
     regions = data.regions
     ids = regions["region"].tolist()

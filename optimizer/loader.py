@@ -102,9 +102,13 @@ class PlanningData:
     # Not an init field: dataclasses.replace(data, projects=...) gets a fresh cache, so
     # changed data never keeps the old fingerprint.
     _fingerprint: list[str] = field(init=False, repr=False, compare=False)
+    # Set once the tables passed the contract's checks (the loader's, or check_planning_data
+    # for tables built in Python); a replaced copy is checked again.
+    _checked: list[bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_fingerprint", [])
+        object.__setattr__(self, "_checked", [])
 
     @property
     def planning_years(self) -> list[int]:
@@ -871,6 +875,13 @@ def load_workbook(source: Source) -> PlanningData:
     `source` is a path, the file's bytes, or a binary file object (a Streamlit upload). Raises
     `WorkbookError` listing every problem found, each with sheet, Excel row and column.
     """
+    if not isinstance(source, str | os.PathLike | bytes | bytearray) and not hasattr(
+        source, "read"
+    ):
+        raise TypeError(
+            "load_workbook: source must be a path to an .xlsx file, the file's bytes or a "
+            f"binary file object (open(path, 'rb')), got {_shown_type(source)}"
+        )
     data, name = _read_bytes(source)
     book = _open_workbook(data)
     try:
@@ -949,7 +960,7 @@ def load_workbook(source: Source) -> PlanningData:
         frame = _frame(tables["displacement"])
         schedule = frame.assign(year=frame["year"].astype(int)).sort_values(["region", "year"])
         schedule = schedule.reset_index(drop=True)
-    return PlanningData(
+    data = PlanningData(
         displacement=schedule,
         projects=projects,
         regions=regions_frame,
@@ -959,3 +970,145 @@ def load_workbook(source: Source) -> PlanningData:
         warnings=tuple(warnings),
         source_name=name,
     )
+    data._checked.append(True)
+    return data
+
+
+# ------------------------------------------------------------------- tables built in Python
+
+
+def _shown_type(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def check_planning_data(data: Any, argument: str = "data") -> PlanningData:
+    """`data` as a PlanningData whose tables meet the contract, as a workbook's must.
+
+    A TypeError when it is not a PlanningData at all (a path: load it first); a WorkbookError
+    listing each problem by table, row and column when a table built in Python lacks a
+    column, holds text where numbers belong, or a value out of the contract's range. Tables
+    from load_workbook were checked when read and are not checked again.
+    """
+    if not isinstance(data, PlanningData):
+        hint = ""
+        if isinstance(data, str | os.PathLike | bytes):
+            hint = "; read a workbook first: optimizer.load_workbook(path)"
+        raise TypeError(
+            f"{argument} must be a PlanningData (from optimizer.load_workbook), got "
+            f"{_shown_type(data)}{hint}"
+        )
+    if data._checked:
+        return data
+    problems = _table_problems(data)
+    if problems:
+        raise WorkbookError(problems)
+    data._checked.append(True)
+    return data
+
+
+def _rows_of(table: pd.DataFrame) -> list[int]:
+    if "excel_row" in table.columns and pd.api.types.is_integer_dtype(table["excel_row"]):
+        return [int(r) for r in table["excel_row"]]
+    return list(range(2, len(table) + 2))  # as if row 1 were the header
+
+
+def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -> None:
+    rows = _rows_of(table)
+    for column in columns(sheet):
+        if column.name not in table.columns:
+            if not column.required and column.type == "text" and sheet != "projects":
+                continue  # a note (a source, a basis) the model and the shortlist never read
+            problems.append(
+                Problem(sheet, None, column.name, "column is missing (load_workbook fills "
+                        "every contract column; a table built in Python needs them all)")
+            )
+            continue
+        values = table[column.name]
+        bad: list[tuple[int, str]] = []
+        if column.type in ("number", "integer"):
+            if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+                first = next((v for v in values if not _blank(v)), None)
+                problems.append(
+                    Problem(sheet, None, column.name, f"must hold numbers, not {values.dtype} "
+                            f"values (first: {first!r}); convert it with pd.to_numeric")
+                )
+                continue
+            numbers = values.astype(float).to_numpy()
+            for row, number in zip(rows, numbers, strict=True):
+                if math.isnan(number):
+                    if column.required:
+                        bad.append((row, "is empty"))
+                    continue
+                try:
+                    _parse_cell(column, number)
+                except _CellError as exc:
+                    bad.append((row, str(exc)))
+        elif column.type == "yesno":
+            if not pd.api.types.is_bool_dtype(values):
+                problems.append(
+                    Problem(sheet, None, column.name, f"must hold True/False, not {values.dtype}")
+                )
+                continue
+        elif column.choices:
+            allowed = set(column.choices)
+            for row, value in zip(rows, values, strict=True):
+                if value not in allowed and not (value == "" and not column.required):
+                    bad.append((row, f"must be one of {', '.join(column.choices)}, got {value!r}"))
+        elif column.required:
+            for row, value in zip(rows, values, strict=True):
+                if _blank(value) or (isinstance(value, float) and math.isnan(value)):
+                    bad.append((row, "is empty"))
+        problems.extend(Problem(sheet, row, column.name, message) for row, message in bad[:20])
+        if len(bad) > 20:
+            problems.append(Problem(sheet, None, column.name, f"… and {len(bad) - 20} more rows"))
+
+
+def _as_sheet(sheet: str, table: pd.DataFrame) -> _Sheet:
+    plain = table.astype(object).where(table.notna(), None)
+    records = plain.to_dict("records")
+    for record, row in zip(records, _rows_of(table), strict=True):
+        record["excel_row"] = row
+    return _Sheet(sheet, records, [], True)
+
+
+def _table_problems(data: PlanningData) -> list[Problem]:
+    problems: list[Problem] = []
+    sheets = ["projects", "regions", "years", "sectors"]
+    if isinstance(data.displacement, pd.DataFrame) and len(data.displacement):
+        sheets.append("displacement")
+    for sheet in sheets:
+        table = getattr(data, sheet)
+        if not isinstance(table, pd.DataFrame):
+            problems.append(
+                Problem(sheet, None, None, f"must be a pandas DataFrame, got {_shown_type(table)}")
+            )
+            continue
+        if sheet in REQUIRED_SHEETS and table.empty:
+            problems.append(Problem(sheet, None, None, "the table has no rows"))
+            continue
+        _column_problems(sheet, table, problems)
+    if not isinstance(data.settings, dict):
+        problems.append(Problem("settings", None, None, "must be a dict of setting values"))
+    else:
+        spec = {c.name: c for c in columns("settings")}
+        for key, value in data.settings.items():
+            if key in spec:
+                try:
+                    _parse_cell(spec[key], value)
+                except _CellError as exc:
+                    problems.append(Problem("settings", None, "value", f"{key} {exc}"))
+    if problems:
+        return problems  # the rules below read typed columns
+    regions = _as_sheet("regions", data.regions)
+    _check_unique(regions, "region", problems)
+    _check_years(_as_sheet("years", data.years), problems)
+    _check_sectors(_as_sheet("sectors", data.sectors), problems)
+    projects = _as_sheet("projects", data.projects)
+    for record in projects.records:
+        # The loader fills an empty latest_start with the last year a project can start,
+        # which may come before its earliest_start (a project that cannot start at all):
+        # the order of the two is checked only on what a planner typed.
+        record["latest_start"] = None
+    _check_projects(projects, {r["region"] for r in regions.records}, problems)
+    return problems

@@ -8,11 +8,12 @@ explained by the diagnosis; a failed one raises SolverError.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .diagnosis import InfeasibleError, check_obvious_conflicts, explain_infeasibility
 from .instance import Instance, prepare
-from .loader import PlanningData
+from .loader import PlanningData, check_planning_data
 from .model import SelectionModel, build_model
 from .scenario import Scenario
 from .solution import Solution, make_solution
@@ -48,7 +49,7 @@ def read_solution(
 
 def solve(
     data: PlanningData | Instance,
-    scenario: Scenario | None = None,
+    scenario: Scenario | Mapping[str, Any] | None = None,
     *,
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[Instance, dict[int, int], float], None] | None = None,
@@ -65,7 +66,15 @@ def solve(
     the answer of a run that is not stopped.
     """
     started = time.perf_counter()
-    inst = data if isinstance(data, Instance) else prepare(data, scenario)
+    if isinstance(data, Instance):
+        if scenario is not None:
+            raise ValueError(
+                "solve: an Instance already holds its scenario; pass scenario=None, or pass "
+                "the PlanningData with the scenario"
+            )
+        inst = data
+    else:
+        inst = prepare(check_planning_data(data), Scenario.of(scenario))
     check_obvious_conflicts(inst)
     model = build_model(inst)
     build_seconds = time.perf_counter() - started

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .instance import Instance, prepare
-from .loader import PlanningData
+from .loader import PlanningData, check_planning_data
 from .model import SelectionModel, build_model, limit_amounts
 from .precision import slack
 from .scenario import Scenario
@@ -383,7 +383,11 @@ def drawn_data(data: PlanningData, jobs: np.ndarray, overrun: np.ndarray) -> Pla
     projects = data.projects.copy()
     projects["capex"] = data.projects["capex"].to_numpy(dtype=float) * overrun
     projects["jobs_per_yi"] = data.projects["jobs_per_yi"].to_numpy(dtype=float) * jobs / overrun
-    return dataclasses.replace(data, projects=projects, warnings=())
+    drawn = dataclasses.replace(data, projects=projects, warnings=())
+    # A draw of checked tables: an overrun may take capex past the contract's bound, which
+    # is the point of the draw, not a mistake in a workbook.
+    drawn._checked.extend(data._checked)
+    return drawn
 
 
 def _solve_draws(
@@ -496,6 +500,17 @@ def _run_chunks(
     return [outcome for chunk in results if chunk is not None for outcome in chunk]
 
 
+def _run_options(options: object) -> RunOptions:
+    if options is None:
+        return RunOptions()
+    if not isinstance(options, RunOptions):
+        raise TypeError(
+            "options must be a RunOptions, e.g. RunOptions(executor=process_pool(2)), got "
+            f"{type(options).__name__}"
+        )
+    return options
+
+
 def _cut(items: list, size: int) -> list[list]:
     return [items[k : k + size] for k in range(0, len(items), max(1, size))]
 
@@ -583,8 +598,8 @@ def frontier(
     how the solves run and end (RunOptions; by default in this process, each solve ending on
     a 1 % gap or a deterministic node limit).
     """
-    options = options or RunOptions()
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    options = _run_options(options)
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec = _lever(lever)
     settings = sorted(lever_settings(data, base, lever, points))
     scenarios = [_set_lever(base, spec, v) for v in settings]
@@ -630,14 +645,14 @@ def frontier_grid(
     worker_years, job_years, capex, projects, gap, seconds. Each row of the grid (one y) is
     one chunk, solved along x on one kept model.
     """
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec_x, spec_y = _lever(levers[0]), _lever(levers[1])
     if spec_x.name == spec_y.name:
         raise ValueError("a grid needs two different levers")
     xs = sorted(lever_settings(data, base, spec_x.name, points[0]))
     ys = sorted(lever_settings(data, base, spec_y.name, points[1]))
     rows_of = [[_set_lever(_set_lever(base, spec_y, y), spec_x, x) for x in xs] for y in ys]
-    options = options or RunOptions()
+    options = _run_options(options)
     chunks = [(data, row, options.limits, True) for row in rows_of]
     outcomes = _run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
     points_xy = [
@@ -684,7 +699,7 @@ def break_even(
     projects: only these ids; include_chosen=False: only the projects left out (half the
     solves, for the app).
     """
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     solution = solve(data, base)
     figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)
@@ -711,7 +726,7 @@ def break_even(
             reasons[i] = "cannot start in the horizon"
         else:
             forces.append((int(i), "out" if pid in chosen else "in"))
-    options = options or RunOptions()
+    options = _run_options(options)
     chunks = [(data, base, part, options.limits) for part in _cut(forces, chunk_size)]
     outcomes = _run_chunks(_solve_forced, chunks, [len(c[2]) for c in chunks], options)
     by_position = dict(zip([i for i, _ in forces], outcomes, strict=True))
@@ -804,11 +819,11 @@ def robustness(
         raise ValueError(f"spread must be a number in [0, 1), got {spread!r}")
     if not isinstance(overrun, int | float) or not 0 <= overrun <= 10:
         raise ValueError(f"overrun must be a number in [0, 10], got {overrun!r}")
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     n = len(data.projects)
     multipliers = np.hstack(draw_multipliers(draws, n, spread, overrun, seed))
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
-    options = options or RunOptions()
+    options = _run_options(options)
     chunks = [(data, base, part, options.limits) for part in parts]
     outcomes = _run_chunks(_solve_draws, chunks, [len(p) for p in parts], options)
     solved = [o for o in outcomes if o.status in SOLVED]

@@ -36,20 +36,31 @@ TIME_LIMIT_MAX = next(
     c.maximum or math.inf for c in columns("settings") if c.name == "time_limit_s"
 )
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a run stopped by Ctrl-C
+# Every signal that ends a run, with the words it is reported in; the exit code is 128 + its
+# number, as shells report it (130, 143, 129).
+STOPPING_SIGNALS = {
+    signal.SIGINT: "interrupted (Ctrl-C)",
+    signal.SIGTERM: "terminated (SIGTERM)",
+    signal.SIGHUP: "hung up (SIGHUP)",
+}
 
 
-def _interrupted() -> None:
-    """Ctrl-C: remove what is half-written, stop the workers, say so in one line, exit 130."""
+def _interrupted(signum: int = signal.SIGINT) -> None:
+    """A signal that ends the run: remove what is half-written, stop every worker, say so in
+    one line, exit 128 + the signal's number."""
     remove_live_temporaries()
     for child in multiprocessing.active_children():
         child.kill()
-    os.write(2, b"interrupted (Ctrl-C): stopped; no file was left half-written\n")
-    os._exit(INTERRUPTED)
+    words = STOPPING_SIGNALS.get(signum, f"stopped by signal {signum}")
+    with contextlib.suppress(OSError):  # stderr may be gone with the terminal (SIGHUP)
+        os.write(2, f"{words}: stopped; no file was left half-written\n".encode())
+    os._exit(128 + signum)
 
 
 @contextlib.contextmanager
 def _stop_on_interrupt() -> Iterator[None]:
-    """Make Ctrl-C stop the run at once, even while HiGHS solves in native code.
+    """Make Ctrl-C, SIGTERM and SIGHUP stop the run at once, even while HiGHS solves in
+    native code.
 
     Python runs a signal handler only when the main thread returns to Python, which a solve
     does at its time limit. HiGHS releases the GIL while it solves, so a watcher thread woken
@@ -60,7 +71,9 @@ def _stop_on_interrupt() -> Iterator[None]:
         return
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
-    previous_handler = signal.signal(signal.SIGINT, lambda *_: None)
+    previous_handlers = {
+        signum: signal.signal(signum, lambda *_: None) for signum in STOPPING_SIGNALS
+    }
     previous_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
 
     def watch() -> None:
@@ -68,8 +81,8 @@ def _stop_on_interrupt() -> Iterator[None]:
             byte = os.read(read_end, 1)
             if not byte or byte == b"\0":
                 return
-            if byte[0] == signal.SIGINT:
-                _interrupted()
+            if byte[0] in STOPPING_SIGNALS:
+                _interrupted(byte[0])
 
     watcher = threading.Thread(target=watch, name="ctrl-c watcher", daemon=True)
     watcher.start()
@@ -77,7 +90,8 @@ def _stop_on_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.set_wakeup_fd(previous_fd)
-        signal.signal(signal.SIGINT, previous_handler)
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
         os.write(write_end, b"\0")
         watcher.join()
         os.close(read_end)

@@ -202,6 +202,25 @@ def explain_infeasibility(
     return conflicts
 
 
+def _apart(a: float, b: float, decimals: int = 1) -> tuple[str, str]:
+    """Two amounts with the fewest decimals (at least `decimals`, at most 6) that show them
+    apart when they differ: "need 408.03 亿元; 408.0 亿元 is set", never "408.0 … 408.0"."""
+    for places in range(decimals, 7):
+        left, right = f"{a:,.{places}f}", f"{b:,.{places}f}"
+        if left != right:
+            return left, right
+    return f"{a:,.{decimals}f}", f"{b:,.{decimals}f}"
+
+
+def _some(x: float, decimals: int = 1) -> str:
+    """A move with enough decimals not to show as zero (at most 6)."""
+    for places in range(decimals, 7):
+        text = f"{x:,.{places}f}"
+        if x == 0 or text.strip("-0.,"):
+            return text
+    return f"{x:,.6f}"
+
+
 def _forced_spend(model, year: int, column: str, start_of: dict[int, int]) -> float:
     """What the mandatory projects need in a year: their spend while built and, for the
     fiscal budget, their PPP payments once in service."""
@@ -229,26 +248,26 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
         needed = lim.limit + move
         forced = _forced_spend(model, int(key), column, start_of)
         if forced > lim.limit + 1e-6:
-            text = (
-                f"mandatory projects need {forced:,.1f} 亿元 of {what} in {key}; "
-                f"{lim.limit:,.1f} 亿元 is set"
-            )
+            need, have = _apart(forced, lim.limit)
+            text = f"mandatory projects need {need} 亿元 of {what} in {key}; {have} 亿元 is set"
         else:
+            need, have = _apart(needed, lim.limit)
             text = (
-                f"the portfolio needs {needed:,.1f} 亿元 of {what} in {key} to meet the other "
-                f"limits; {lim.limit:,.1f} 亿元 is set (raise it by {move:,.1f} 亿元)"
+                f"the portfolio needs {need} 亿元 of {what} in {key} to meet the other "
+                f"limits; {have} 亿元 is set (raise it by {_some(move)} 亿元)"
             )
         return Conflict(family, key, lim.limit, needed, "亿元", text)
     if family == "debt_headroom":
         needed = lim.limit + move
+        need, have = _apart(needed, lim.limit)
         return Conflict(
             family,
             key,
             lim.limit,
             needed,
             "亿元",
-            f"{key} needs {needed:,.1f} 亿元 of debt headroom; {lim.limit:,.1f} 亿元 "
-            f"is available (raise it by {move:,.1f} 亿元)",
+            f"{key} needs {need} 亿元 of debt headroom; {have} 亿元 "
+            f"is available (raise it by {_some(move)} 亿元)",
         )
     if family in ("ppp_line", "government_pay_line"):
         needed = lim.limit + move
@@ -261,14 +280,15 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
                 "drop government-pay projects there or change their mechanism",
             )
         )
+        need, have = _apart(needed, lim.limit, 2)
         return Conflict(
             family,
             key,
             lim.limit,
             needed,
             "亿元/year",
-            f"{key}'s {what} need {needed:,.2f} 亿元/year; the "
-            f"{inst.setting(share):.0%} line leaves {lim.limit:,.2f} 亿元/year ({advice})",
+            f"{key}'s {what} need {need} 亿元/year; the "
+            f"{inst.setting(share):.0%} line leaves {have} 亿元/year ({advice})",
         )
     if family in ("sector_min", "sector_max"):
         low, high = inst.sector_shares[key]
@@ -286,7 +306,7 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
             reach,
             "share",
             f"the {key} sector must have {word} {share:.0%} of the capex, but the "
-            f"portfolio that fits the other limits has {reach:.1%} ({move:,.1f} 亿元 "
+            f"portfolio that fits the other limits has {reach:.1%} ({_some(move)} 亿元 "
             f"off): {verb} that share",
         )
     if family in ("ppp_share_min", "ppp_share_max"):
@@ -298,19 +318,20 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
             None,
             "share",
             f"the social-capital share limit {name} = "
-            f"{inst.setting(name):.0%} cannot be met ({move:,.1f} 亿元 off)",
+            f"{inst.setting(name):.0%} cannot be met ({_some(move)} 亿元 off)",
         )
     if family == "coverage_floor":
         needed = lim.limit - move
+        floor, reach = _apart(lim.limit, needed, 0)
         return Conflict(
             family,
             key,
             lim.limit,
             needed,
             "worker-years",
-            f"{key}: {lim.limit:,.0f} worker-years of its displaced workers must be re-employed "
+            f"{key}: {floor} worker-years of its displaced workers must be re-employed "
             f"(min_coverage_share {inst.setting('min_coverage_share'):.0%}) but "
-            f"at most {needed:,.0f} can be within the other limits",
+            f"at most {reach} can be within the other limits",
         )
     if family == "forced_in":
         position = lim.position

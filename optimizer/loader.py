@@ -237,6 +237,123 @@ def _unsaved_formulas(book: Any, title: str) -> dict[tuple[int, int], _Formula]:
     return found
 
 
+# ------------------------------------------------------------------ the sheet XML, read fast
+#
+# openpyxl builds an object per cell: about a millisecond a row, a minute for 50,000
+# projects. The cells of a plain sheet are read here with regular expressions over its XML
+# instead, with openpyxl's own shared strings and date styles; anything this reader does not
+# know (namespace prefixes, a cell without its reference) goes back to openpyxl.
+
+_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(?:/>|>(.*)</sheetData>)", re.S)
+# A cell: its reference, its other attributes, then a plain <v> value or any other content.
+_CELL_FAST = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|><v>([^<]*)</v></c>|>(.*?)</c>)', re.S
+)
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_CELL_STYLE = re.compile(rb'\bs="(\d+)"')
+_VALUE_XML = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
+_TEXT_XML = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_FORMULA_XML = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_PREFIXED = re.compile(rb"<\w+:(?:c|row|v|is|t)\b")
+_COLUMN_INDEX = {}
+
+
+def _column_index(letters: bytes) -> int:
+    index = _COLUMN_INDEX.get(letters)
+    if index is None:
+        index = _COLUMN_INDEX[letters] = column_index_from_string(letters.decode())
+    return index
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
+    """(Excel row, values by column) of every row with a cell, read from the sheet's XML;
+    None when the XML is not of the plain kind this reader knows."""
+    try:
+        sheet = book[title]
+        with book._archive.open(sheet._worksheet_path) as stream:
+            xml = stream.read()
+        strings = sheet._shared_strings
+        dates = {str(d).encode() for d in book._date_formats}
+        epoch = book.epoch
+    except Exception:
+        return None
+    found = _SHEET_DATA.search(xml)
+    if found is None or _PREFIXED.search(xml):
+        return None
+    body = found.group(1) or b""
+    cells = _CELL_FAST.findall(body)
+    if len(cells) != body.count(b"<c ") + body.count(b"<c>"):
+        return None  # a cell without its reference, or one this pattern does not know
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    rows: dict[int, list[Any]] = {}
+    for letters, row, attributes, plain, inner in cells:
+        value: Any = None
+        kind = b"n"
+        if attributes:
+            kind_match = _CELL_TYPE.search(attributes)
+            kind = kind_match.group(1) if kind_match else b"n"
+        if kind == b"n" and plain:
+            amount = float(plain) if b"." in plain or b"E" in plain or b"e" in plain else int(plain)
+            style = _CELL_STYLE.search(attributes) if attributes else None
+            value = from_excel(amount, epoch) if style and style.group(1) in dates else amount
+        elif kind == b"s" and plain:
+            value = strings[int(plain)]
+        elif kind == b"inlineStr":
+            if inner.startswith(b"<is><t>") and inner.endswith(b"</t></is>") and (
+                inner.count(b"<t") == 1
+            ):
+                texts = [inner[7:-9]]  # the common case: one plain run
+            else:
+                texts = _TEXT_XML.findall(_PHONETIC.sub(b"", inner))
+            value = "".join(_xml_text(t) for t in texts) or None  # empty: None, as openpyxl
+        else:
+            raw = plain
+            if raw is None or raw == b"":
+                found_v = _VALUE_XML.search(inner)
+                raw = found_v.group(1) if found_v else None
+            if raw is None or raw.strip() == b"":
+                if b"<f" in inner:
+                    if kind == b"str":
+                        value = ""  # a formula whose saved value is the empty text
+                    else:
+                        formula = _FORMULA_XML.search(inner)
+                        text = _xml_text(formula.group(1) or b"") if formula else ""
+                        value = _Formula(f"={text}" if text else "=…")
+            elif kind == b"s":
+                value = strings[int(raw)]
+            elif kind in (b"str", b"e"):
+                value = _xml_text(raw)
+            elif kind == b"b":
+                value = raw.strip() in (b"1", b"true")
+            elif kind == b"d":
+                value = from_ISO8601(raw.decode())
+            else:
+                text = raw.decode().strip()
+                amount = float(text) if any(ch in text for ch in ".eE") else int(text)
+                style = _CELL_STYLE.search(attributes) if attributes else None
+                value = from_excel(amount, epoch) if style and style.group(1) in dates else amount
+        if value is None:
+            continue
+        number = int(row)
+        if number > MAX_ROWS + 1:
+            raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
+        values = rows.get(number)
+        if values is None:
+            values = rows[number] = []
+        column = _column_index(letters)
+        if column > len(values):
+            values.extend([None] * (column - len(values)))
+        values[column - 1] = value
+    return sorted(rows.items())
+
+
 def _sheet_rows(
     sheet: Any, title: str, unsaved: dict[tuple[int, int], _Formula] | None = None
 ) -> list[tuple[int, tuple[Any, ...]]]:
@@ -274,6 +391,30 @@ def _sheet_rows(
             f"sheet '{title}' is damaged and cannot be read ({type(exc).__name__})"
         ) from None
     return rows
+
+
+def _read_sheet(book: Any, title: str) -> list[tuple[int, tuple[Any, ...]]]:
+    """A sheet's rows: from its XML directly when it is plain, else through openpyxl."""
+    sheet = book[title]
+    declared = sheet.max_row or 0
+    if declared > MAX_ROWS + 1:
+        raise _fail(f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read")
+    try:
+        fast = _fast_rows(book, title)
+    except WorkbookError:
+        raise
+    except ValueError as exc:
+        if "digits" in str(exc):  # Python refuses to read an integer of > 4,300 digits
+            raise _fail(
+                f"sheet '{title}' holds a number of thousands of digits, past every bound "
+                "the contract has; correct it"
+            ) from None
+        fast = None
+    except Exception:
+        fast = None  # openpyxl, below, reports what is wrong with the sheet
+    if fast is not None:
+        return [(n, tuple(v)) for n, v in fast if any(not _blank(x) for x in v)]
+    return _sheet_rows(sheet, title, _unsaved_formulas(book, title))
 
 
 def _blank(value: Any) -> bool:
@@ -323,9 +464,11 @@ _DIGITS = re.compile(r"\s*[+-]?\d[\d,]*(\.\d*)?\s*")
 
 def _digit_count(value: Any) -> int:
     if isinstance(value, int):
-        return len(str(abs(value))) if value.bit_length() < 10_000 else int(
-            value.bit_length() * math.log10(2)
-        ) + 1
+        return (
+            len(str(abs(value)))
+            if value.bit_length() < 10_000
+            else int(value.bit_length() * math.log10(2)) + 1
+        )
     return sum(ch.isdigit() for ch in str(value))
 
 
@@ -836,7 +979,8 @@ def _marked(text: str) -> str:
     """The id with each invisible or full-width character shown as <U+XXXX>."""
     return "".join(
         f"<U+{ord(ch):04X}>"
-        if unicodedata.category(ch) in ("Cf", "Zs") and ch != " "
+        if unicodedata.category(ch) in ("Cf", "Zs")
+        and ch != " "
         or unicodedata.normalize("NFKC", ch) != ch
         else ch
         for ch in text
@@ -893,7 +1037,7 @@ def load_workbook(source: Source) -> PlanningData:
         for sheet in missing:
             problems.append(Problem(sheet, None, None, "required sheet is missing"))
         rows = {
-            s: _sheet_rows(book[by_name[s]], by_name[s], _unsaved_formulas(book, by_name[s]))
+            s: _read_sheet(book, by_name[s])
             for s in REQUIRED_SHEETS + OPTIONAL_SHEETS
             if s in by_name
         }
@@ -1020,8 +1164,13 @@ def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -
             if not column.required and column.type == "text" and sheet != "projects":
                 continue  # a note (a source, a basis) the model and the shortlist never read
             problems.append(
-                Problem(sheet, None, column.name, "column is missing (load_workbook fills "
-                        "every contract column; a table built in Python needs them all)")
+                Problem(
+                    sheet,
+                    None,
+                    column.name,
+                    "column is missing (load_workbook fills "
+                    "every contract column; a table built in Python needs them all)",
+                )
             )
             continue
         values = table[column.name]
@@ -1030,8 +1179,13 @@ def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -
             if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
                 first = next((v for v in values if not _blank(v)), None)
                 problems.append(
-                    Problem(sheet, None, column.name, f"must hold numbers, not {values.dtype} "
-                            f"values (first: {first!r}); convert it with pd.to_numeric")
+                    Problem(
+                        sheet,
+                        None,
+                        column.name,
+                        f"must hold numbers, not {values.dtype} "
+                        f"values (first: {first!r}); convert it with pd.to_numeric",
+                    )
                 )
                 continue
             numbers = values.astype(float).to_numpy()

@@ -72,9 +72,7 @@ def test_allowed_it_replays_with_a_note(folder: Path) -> None:
 
 def test_forced_ids_that_no_longer_exist_are_named(folder: Path) -> None:
     data = optimizer.load_workbook(folder / "old.xlsx")
-    optimizer.export_workbook(
-        optimizer.solve(data, {"forced_in": ["P3"]}), folder / "forced.xlsx"
-    )
+    optimizer.export_workbook(optimizer.solve(data, {"forced_in": ["P3"]}), folder / "forced.xlsx")
     saved = read_saved_scenario(str(folder / "forced.xlsx"))
     assert saved.fingerprint == data.fingerprint
     note = saved.other_workbook(optimizer.load_workbook(folder / "new.xlsx"))

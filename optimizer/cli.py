@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -236,10 +237,12 @@ def _is_sample(data) -> bool:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    started = time.monotonic()  # time_limit_s bounds the whole run, loading included
     data = load_workbook(args.workbook)
     scenario = _scenario(args, data)
+    deadline = started + scenario.setting(data, "time_limit_s")
     with _quiet_stdout():
-        solution = solve(data, scenario)
+        solution = solve(data, scenario, deadline=deadline)
         if args.out:
             export_workbook(
                 solution, args.out, language=args.language, sample_data=_is_sample(data)

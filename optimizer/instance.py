@@ -136,10 +136,15 @@ class Instance:
     def _columns(self) -> dict[str, list]:
         return {}
 
+    @cached_property
+    def _durations(self) -> list[int]:
+        return [int(d) for d in self.column("duration")]
+
     def build_years(self, position: int, start: int) -> range:
-        """Year positions in which the project is built when it starts in `start`."""
+        """Year positions in which the project is built when it starts in `start` (called
+        once per project and start year by the model: its durations are read once)."""
         k = start - self.years[0]
-        return range(k, k + int(self.column("duration")[position]))
+        return range(k, k + self._durations[position])
 
     def operating_years(self, position: int, start: int) -> range:
         """Year positions from completion to the end of the horizon."""

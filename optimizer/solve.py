@@ -53,6 +53,7 @@ def solve(
     *,
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[Instance, dict[int, int], float], None] | None = None,
+    deadline: float | None = None,
 ) -> Solution:
     """Choose the projects and start years that re-employ the most displaced workers.
 
@@ -64,8 +65,13 @@ def solve(
     on_incumbent: told of each better portfolio as it is found (instance, {position: start
     year}, proven gap), for a provisional answer while the proof goes on. Neither changes
     the answer of a run that is not stopped.
+    deadline: a time.monotonic() reading by which the run must be done (the command line's,
+    counted from before it loaded the workbook); None: the scenario's time_limit_s counts
+    from this call. Preparing and building the model count against it, and the solver gets
+    what is left; none left is a SolverError saying where the time went.
     """
     started = time.perf_counter()
+    called = time.monotonic()
     if isinstance(data, Instance):
         if scenario is not None:
             raise ValueError(
@@ -78,11 +84,19 @@ def solve(
     check_obvious_conflicts(inst)
     model = build_model(inst)
     build_seconds = time.perf_counter() - started
+    limit = float(inst.setting("time_limit_s"))
+    left = (called + limit if deadline is None else deadline) - time.monotonic()
+    if left <= 0:
+        raise SolverError(
+            f"the time limit of {limit:g} s was used up before the solver started "
+            f"({build_seconds:.1f} s preparing and building the model"
+            f"{'' if deadline is None else ', after loading the workbook'}); raise time_limit_s"
+        )
     found = None
     if on_incumbent is not None:
 
         def found(starts: dict[int, int], gap: float) -> None:
             on_incumbent(inst, starts, gap)
 
-    run = run_solver(model, stop=stop, on_incumbent=found)
+    run = run_solver(model, stop=stop, on_incumbent=found, time_limit_s=min(limit, left))
     return read_solution(model, run, build_seconds, stop)

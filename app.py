@@ -84,6 +84,7 @@ sidebar.follow_workbook(state, data)
 values = sidebar.scenario_controls(state, data, labels)
 
 scenario, scenario_json = sidebar.scenario_or_refuse(state, data, values, labels)
+tabs.replay_note(state, data)
 (solution, conflicts, failure), place = tabs.answer(
     state, labels, data, scenario_json, final_answer
 )

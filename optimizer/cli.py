@@ -99,6 +99,45 @@ def _stop_on_interrupt() -> Iterator[None]:
         os.close(write_end)
 
 
+def _overrun_grace(limit: float) -> float:
+    """How long past its time limit a run may go (reading the answer, writing the file)
+    before it is stopped without one."""
+    return max(10.0, 0.5 * limit)
+
+
+@contextlib.contextmanager
+def _hard_deadline(deadline: float, limit: float) -> Iterator[None]:
+    """The backstop of time_limit_s: HiGHS does not look at its clock, nor call back, in
+    every phase (the presolve of a model of 50,000 projects runs for minutes), so a run
+    still going well past its deadline is stopped like an interrupted one: what is
+    half-written removed, one line, exit 3."""
+    grace = _overrun_grace(limit)
+
+    def overrun() -> None:
+        remove_live_temporaries()
+        for child in multiprocessing.active_children():
+            child.kill()
+        with contextlib.suppress(OSError):
+            os.write(
+                2,
+                (
+                    f"error: the run went on {grace:g} s past its time limit of {limit:g} s "
+                    "inside the solver, which does not look at its clock in every phase of a "
+                    "large model; stopped with no answer and no file left half-written. "
+                    "Raise time_limit_s\n"
+                ).encode(),
+            )
+        os._exit(SOLVER_ERROR)
+
+    timer = threading.Timer(max(0.0, deadline + grace - time.monotonic()), overrun)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 @contextlib.contextmanager
 def _quiet_stdout() -> Iterator[None]:
     """Send what native code prints (HiGHS's banner) to stderr, keeping stdout clean JSON."""
@@ -240,8 +279,9 @@ def _solve(args: argparse.Namespace) -> int:
     started = time.monotonic()  # time_limit_s bounds the whole run, loading included
     data = load_workbook(args.workbook)
     scenario = _scenario(args, data)
-    deadline = started + scenario.setting(data, "time_limit_s")
-    with _quiet_stdout():
+    limit = scenario.setting(data, "time_limit_s")
+    deadline = started + limit
+    with _quiet_stdout(), _hard_deadline(deadline, limit):
         solution = solve(data, scenario, deadline=deadline)
         if args.out:
             export_workbook(

@@ -20,6 +20,9 @@ from .solution import Solution, make_solution
 from .solver import SolverError, SolverRun, run_solver
 
 STOPPED = "the solve was stopped before it finished"
+# How far past its deadline a solve may run before it is interrupted: HiGHS's own time limit
+# ends it first whenever HiGHS looks at its clock.
+DEADLINE_GRACE_S = 0.5
 
 
 def read_solution(
@@ -85,7 +88,8 @@ def solve(
     model = build_model(inst)
     build_seconds = time.perf_counter() - started
     limit = float(inst.setting("time_limit_s"))
-    left = (called + limit if deadline is None else deadline) - time.monotonic()
+    end = called + limit if deadline is None else deadline
+    left = end - time.monotonic()
     if left <= 0:
         raise SolverError(
             f"the time limit of {limit:g} s was used up before the solver started "
@@ -98,5 +102,16 @@ def solve(
         def found(starts: dict[int, int], gap: float) -> None:
             on_incumbent(inst, starts, gap)
 
-    run = run_solver(model, stop=stop, on_incumbent=found, time_limit_s=min(limit, left))
+    def halt() -> bool:
+        # HiGHS looks at its own clock only now and then (not in a long presolve or root LP
+        # of 50,000 projects): the deadline interrupts it too, as the time limit would.
+        return (stop is not None and stop()) or time.monotonic() > end + DEADLINE_GRACE_S
+
+    run = run_solver(model, stop=halt, on_incumbent=found, time_limit_s=min(limit, left))
+    if run.status == "error" and time.monotonic() > end and not (stop is not None and stop()):
+        raise SolverError(
+            f"no portfolio was found within the time limit of {limit:g} s "
+            f"({build_seconds:.1f} s of it preparing and building the model); "
+            "raise time_limit_s"
+        )
     return read_solution(model, run, build_seconds, stop)

@@ -72,7 +72,13 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", list(SPECIALS))
 @pytest.mark.parametrize(
-    "command", [["solve", "w.xlsx", "--out"], ["template", "--force"], ["template"]]
+    "command",
+    [
+        ["solve", "w.xlsx", "--out"],
+        ["frontier", "w.xlsx", "--points", "2", "--quiet", "--out"],
+        ["template", "--force"],
+        ["template"],
+    ],
 )
 def test_the_command_line_refuses_a_special_output(
     folder: Path, kind: str, command: list[str]

@@ -22,6 +22,7 @@ from typing import IO, Any
 import openpyxl
 import pandas as pd
 from openpyxl.utils import column_index_from_string
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from .schema import (
     CHOICE_ALIASES,
@@ -245,9 +246,12 @@ def _unsaved_formulas(book: Any, title: str) -> dict[tuple[int, int], _Formula]:
 # know (namespace prefixes, a cell without its reference) goes back to openpyxl.
 
 _SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(?:/>|>(.*)</sheetData>)", re.S)
-# A cell: its reference, its other attributes, then a plain <v> value or any other content.
+# A cell: its reference, its other attributes, then a plain <v> value or any other content,
+# at most 8,192 bytes of it: a cell left unclosed in a hostile file then costs that much, not
+# a scan to the end of the sheet for every cell. A longer cell goes through openpyxl.
 _CELL_FAST = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|><v>([^<]*)</v></c>|>(.*?)</c>)', re.S
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|><v>([^<]{0,8192})</v></c>|>(.{0,8192}?)</c>)',
+    re.S,
 )
 _CELL_TYPE = re.compile(rb'\bt="(\w+)"')
 _CELL_STYLE = re.compile(rb'\bs="(\d+)"')
@@ -256,7 +260,7 @@ _TEXT_XML = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
 _PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 _FORMULA_XML = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _PREFIXED = re.compile(rb"<\w+:(?:c|row|v|is|t)\b")
-_COLUMN_INDEX = {}
+_COLUMN_INDEX: dict[bytes, int] = {}
 
 
 def _column_index(letters: bytes) -> int:
@@ -287,13 +291,14 @@ def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
     if found is None or _PREFIXED.search(xml):
         return None
     body = found.group(1) or b""
-    cells = _CELL_FAST.findall(body)
-    if len(cells) != body.count(b"<c ") + body.count(b"<c>"):
-        return None  # a cell without its reference, or one this pattern does not know
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-
+    opened, closed = body.count(b"<c "), body.count(b"</c>")
+    if closed > opened or opened - closed > body.count(b"/>"):
+        return None  # cells left unclosed: not a sheet a program wrote; openpyxl judges it
     rows: dict[int, list[Any]] = {}
-    for letters, row, attributes, plain, inner in cells:
+    read = 0  # cells matched, one at a time: a list of a million matches costs 200 MB
+    for cell in _CELL_FAST.finditer(body):
+        letters, row, attributes, plain, inner = cell.groups(b"")
+        read += 1
         value: Any = None
         kind = b"n"
         if attributes:
@@ -351,6 +356,8 @@ def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
         if column > len(values):
             values.extend([None] * (column - len(values)))
         values[column - 1] = value
+    if read != opened + body.count(b"<c>"):
+        return None  # a cell without its reference, or one this pattern does not know
     return sorted(rows.items())
 
 

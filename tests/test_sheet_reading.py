@@ -5,6 +5,9 @@ and the planning data the same as through openpyxl."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -87,3 +90,21 @@ def test_a_sheet_the_fast_reader_does_not_know_goes_through_openpyxl(
     data = optimizer.load_workbook(SAMPLE)
     monkeypatch.undo()
     assert optimizer.load_workbook(SAMPLE).fingerprint == data.fingerprint
+
+
+def test_a_sheet_of_unclosed_cells_is_not_scanned_to_its_end_for_every_cell() -> None:
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as written:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                start = data.index(b"<sheetData>") + len(b"<sheetData>")
+                hostile = b'<row r="2">' + b'<c r="A2"><is><t>x</t></is>' * 100_000 + b"</row>"
+                data = data[:start] + hostile + data[start:]
+            written.writestr(info, data)
+    started = time.monotonic()
+    book = loader._open_workbook(out.getvalue())
+    assert loader._fast_rows(book, "projects") is None  # left to openpyxl
+    book.close()
+    assert time.monotonic() - started < 2

@@ -695,10 +695,17 @@ def read_saved_scenario(source: str | IO[bytes]) -> SavedScenario:
                 try:
                     value = parse_json(value)
                 except json.JSONDecodeError:
+                    # Text typed without its quotes, as --set takes it: a text field's
+                    # value, or project ids separated by commas.
+                    if key in ("solver", "name"):
+                        values[key] = value.strip()
+                        continue
+                    if key in ("forced_in", "forced_out"):
+                        values[key] = [p.strip() for p in value.split(",") if p.strip()]
+                        continue
                     raise ScenarioError(
                         f"{where}: '{value[:60]}' cannot be read; a number is written as "
-                        '1.2 (a point, no comma), a text in quotes ("cbc"), a list as '
-                        '["JS-XZ-041"], years as {"2023": 250}'
+                        '1.2 (a point, no comma), years as {"2023": 250}'
                     ) from None
                 except ScenarioError as exc:
                     raise ScenarioError(f"{where}: {exc}") from None

@@ -150,7 +150,8 @@ def test_hostile_scenario_json_is_bad_input(tmp_path: Path, content: str, messag
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("solver", "cbc", "Scenario sheet row {row}, solver: 'cbc' cannot be read"),
+        ("fiscal_budget", "2021: 300", "Scenario sheet row {row}, fiscal_budget: '2021: 300'"),
+        ("solver", "glpk", "Scenario sheet row {row}: solver must be one of highs, cbc"),
         ("note", "from the meeting", "Scenario sheet row {row}, note: not a scenario key"),
         ("fiscal_budget_scale", "1,2", "Scenario sheet row {row}, fiscal_budget_scale: '1,2'"),
         ("commute_km", -3, "Scenario sheet row {row}: commute_km must be ≥ 0"),
@@ -171,3 +172,19 @@ def test_a_hand_edited_shortlist_names_row_and_key(
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert message.format(row=row) in done.stderr
+
+
+def test_text_typed_without_quotes_in_a_shortlist_is_read_as_text(data, tmp_path: Path) -> None:
+    (tmp_path / "w.xlsx").write_bytes(workbook_bytes())
+    optimizer.export_workbook(optimizer.solve(data), tmp_path / "s.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    sheet = book["Scenario"]
+    for cell in sheet["A"]:
+        if cell.value == "solver":
+            sheet.cell(row=cell.row, column=2, value="cbc")
+        if cell.value == "forced_in":
+            sheet.cell(row=cell.row, column=2, value="P1, P2")
+    book.save(tmp_path / "s.xlsx")
+    saved = optimizer.read_saved_scenario(str(tmp_path / "s.xlsx"))
+    assert saved.scenario.solver == "cbc"
+    assert saved.scenario.forced_in == ("P1", "P2")

@@ -18,20 +18,19 @@ import optimizer
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def keep_main_module() -> Iterator[None]:
-    """Streamlit's script runner leaves app.py as sys.modules["__main__"]; put it back."""
-    main = sys.modules["__main__"]
-    yield
-    sys.modules["__main__"] = main
-
-
 @pytest.fixture(scope="module")
-def started() -> AppTest:
+def started() -> Iterator[AppTest]:
+    """The app, run once for the module. Streamlit's script runner leaves app.py as
+    sys.modules["__main__"]; a process pool started later with "spawn" would then run the
+    app in every worker, so the real one is put back once the module is done."""
+    main = sys.modules["__main__"]
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return at
+    try:
+        yield at
+    finally:
+        sys.modules["__main__"] = main
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:

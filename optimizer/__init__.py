@@ -15,8 +15,8 @@ from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
 from .pipeline import read_solution, solve
 from .present.console import progress_bar
-from .present.export import export_workbook, read_scenario
-from .scenario import Scenario, ScenarioError
+from .present.export import export_workbook, read_saved_scenario, read_scenario
+from .scenario import SavedScenario, Scenario, ScenarioError
 from .solution import Solution
 from .solver import SolverError, SolverRun, Status, run_solver
 from .template import write_template, write_workbook
@@ -37,6 +37,7 @@ __all__ = [
     "Instance",
     "PlanningData",
     "Problem",
+    "SavedScenario",
     "Scenario",
     "ScenarioError",
     "SelectionModel",
@@ -50,6 +51,7 @@ __all__ = [
     "greedy_portfolio",
     "load_workbook",
     "prepare",
+    "read_saved_scenario",
     "read_scenario",
     "read_solution",
     "run_solver",

@@ -2,20 +2,22 @@
 
 A file is written to a temporary `.~xxxxxxxx.xlsx` beside its target, then moved into place.
 The result gets the mode a new file gets under the umask (or the mode of the file it
-replaces); a read-only target is refused, not replaced. Temporaries left by a killed run are
-removed on the next write to that folder, once they are a minute old.
+replaces); a read-only target is refused, not replaced, and so is anything that is not a
+regular file (a device such as /dev/null, a named pipe, a socket). Temporaries left by a
+killed run are removed on the next write to that folder, once they are a minute old.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import stat
 import tempfile
 import time
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -33,18 +35,65 @@ class OutputError(OSError):
     """An output file cannot or must not be written; the message says why, in one line."""
 
 
+def check_target(target: Any, argument: str = "target") -> None:
+    """A TypeError unless `target` is a path or a binary file object open for writing: a text
+    file (open(path, "w")) would fail deep inside the zip writer."""
+    if isinstance(target, str | os.PathLike):
+        if not os.fspath(target):
+            raise ValueError(f"{argument} is an empty path")
+        return
+    if isinstance(target, io.TextIOBase) or (
+        hasattr(target, "write") and "b" not in getattr(target, "mode", "b")
+    ):
+        raise TypeError(
+            f"{argument} is a text file; give a path, or a file opened for binary writing "
+            "(open(path, 'wb')) or an io.BytesIO"
+        )
+    if not hasattr(target, "write"):
+        raise TypeError(
+            f"{argument} must be a path or a binary file object, got {type(target).__name__}"
+        )
+
+
 def check_writable(target: str | os.PathLike[str]) -> None:
     """Raise OutputError unless `target` can be written (checked before any work starts)."""
     path = os.fspath(target)
     folder = os.path.dirname(os.path.abspath(path)) or "."
     if os.path.isdir(path):
         raise OutputError(f"cannot write {path}: it is a folder")
+    kind = _special_kind(path)
+    if kind:
+        raise OutputError(
+            f"cannot write {path}: it is {kind}, not a file; it was left as it is "
+            "(choose a file name for the output)"
+        )
     if not os.path.isdir(folder):
         raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
     if os.path.exists(path) and _read_only(path):
         raise OutputError(f"{path} is read-only; it was left as it is (make it writable first)")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {path}: the folder {folder} is not writable")
+
+
+_KINDS = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _special_kind(path: str) -> str | None:
+    """What an existing target is when it is not a regular file (a link is followed), else
+    None. The atomic rename would put a file in place of a device or a pipe, /dev/null
+    included when run as root, so only regular files are ever replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing (a dangling link: the file it names is created) or unreadable
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
@@ -104,6 +153,7 @@ def write_atomically(target: Target, write: Callable[[IO[bytes]], None]) -> None
     A binary buffer (the app's download button) is written directly. A read-only target is
     refused with OutputError.
     """
+    check_target(target)
     if hasattr(target, "write"):
         write(target)  # type: ignore[arg-type]
         return
@@ -120,6 +170,7 @@ def write_atomically(target: Target, write: Callable[[IO[bytes]], None]) -> None
         with os.fdopen(handle, "wb") as stream:
             write(stream)
         os.chmod(temporary, mode)
+        check_writable(path)  # again: a pipe or device may have taken its place meanwhile
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

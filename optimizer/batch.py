@@ -14,6 +14,7 @@ import math
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, as_completed, wait
 from contextlib import contextmanager
@@ -67,26 +68,62 @@ class RunOptions:
         if problems:
             raise ValueError("; ".join(problems))
 
+    @classmethod
+    def of(cls, options: object) -> RunOptions:
+        """The options an analysis was given (None: the defaults), checked at the door."""
+        if options is None:
+            return cls()
+        if not isinstance(options, cls):
+            raise TypeError(
+                "options must be a RunOptions, e.g. RunOptions(executor=process_pool(2)), got "
+                f"{type(options).__name__}"
+            )
+        return options
+
     @property
     def limits(self) -> SolveLimits:
         return SolveLimits(self.time_limit_s, self.mip_gap, self.node_limit)
 
 
+# How often a worker looks whether the process that started it is still alive.
+PARENT_CHECK_SECONDS = 0.5
+
+
 def process_pool(workers: int, *, ignore_interrupt: bool = False) -> Executor:
     """A local process pool that always starts its workers fresh (spawn): a forked worker
     would inherit HiGHS's threads and the caller's state (Streamlit's, a notebook's).
+    Each worker ends itself within a second once its parent is gone, however the parent
+    ended (SIGKILL included): no solve runs on under PID 1.
     ignore_interrupt: Ctrl-C is the parent's to handle (the command line), so workers print
     no tracebacks."""
     import multiprocessing
-    import signal
     from concurrent.futures import ProcessPoolExecutor
 
-    extra = (
-        {"initializer": signal.signal, "initargs": (signal.SIGINT, signal.SIG_IGN)}
-        if ignore_interrupt
-        else {}
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ValueError(f"workers must be a whole number ≥ 1, got {workers!r}")
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(os.getpid(), ignore_interrupt),
     )
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **extra)
+
+
+def _start_worker(parent: int, ignore_interrupt: bool) -> None:
+    """In each pool worker: ignore Ctrl-C if asked, and watch the parent. When it dies the
+    worker is handed to another process (os.getppid changes) and ends at once, even in the
+    middle of a solve (HiGHS releases the GIL, so the watcher runs)."""
+    import signal
+
+    if ignore_interrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent watcher", daemon=True).start()
 
 
 class AnalysisCancelled(RuntimeError):

@@ -1,7 +1,8 @@
 """The command line: `python -m optimizer check|solve|frontier|template ...`.
 
 Exit codes: 0 solved (or the workbook is valid), 1 infeasible (diagnosis printed), 2 bad input
-(problems listed), 3 solver error.
+(problems listed), 3 solver error, 4 an internal failure (a fault of this program, in one
+line), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up (SIGHUP).
 """
 
 from __future__ import annotations
@@ -16,42 +17,54 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
 from .batch import RunOptions, process_pool
 from .diagnosis import InfeasibleError
-from .loader import WorkbookError, load_workbook
+from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
 from .present import console
-from .present.export import export_workbook, read_scenario
+from .present.export import export_workbook, read_saved_scenario
 from .present.labels import Labels
-from .scenario import Scenario, ScenarioError
+from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
 from .solver import SolverError
 from .template import write_template
 from .tradeoffs import LEVERS, frontier
 
-SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR = 0, 1, 2, 3
+SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR, INTERNAL = 0, 1, 2, 3, 4
 TIME_LIMIT_MAX = next(
     c.maximum or math.inf for c in columns("settings") if c.name == "time_limit_s"
 )
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a run stopped by Ctrl-C
+# Every signal that ends a run, with the words it is reported in; the exit code is 128 + its
+# number, as shells report it (130, 143, 129).
+STOPPING_SIGNALS = {
+    signal.SIGINT: "interrupted (Ctrl-C)",
+    signal.SIGTERM: "terminated (SIGTERM)",
+    signal.SIGHUP: "hung up (SIGHUP)",
+}
 
 
-def _interrupted() -> None:
-    """Ctrl-C: remove what is half-written, stop the workers, say so in one line, exit 130."""
+def _interrupted(signum: int = signal.SIGINT) -> None:
+    """A signal that ends the run: remove what is half-written, stop every worker, say so in
+    one line, exit 128 + the signal's number."""
     remove_live_temporaries()
     for child in multiprocessing.active_children():
         child.kill()
-    os.write(2, b"interrupted (Ctrl-C): stopped; no file was left half-written\n")
-    os._exit(INTERRUPTED)
+    words = STOPPING_SIGNALS.get(signum, f"stopped by signal {signum}")
+    with contextlib.suppress(OSError):  # stderr may be gone with the terminal (SIGHUP)
+        os.write(2, f"{words}: stopped; no file was left half-written\n".encode())
+    os._exit(128 + signum)
 
 
 @contextlib.contextmanager
 def _stop_on_interrupt() -> Iterator[None]:
-    """Make Ctrl-C stop the run at once, even while HiGHS solves in native code.
+    """Make Ctrl-C, SIGTERM and SIGHUP stop the run at once, even while HiGHS solves in
+    native code.
 
     Python runs a signal handler only when the main thread returns to Python, which a solve
     does at its time limit. HiGHS releases the GIL while it solves, so a watcher thread woken
@@ -62,7 +75,9 @@ def _stop_on_interrupt() -> Iterator[None]:
         return
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
-    previous_handler = signal.signal(signal.SIGINT, lambda *_: None)
+    previous_handlers = {
+        signum: signal.signal(signum, lambda *_: None) for signum in STOPPING_SIGNALS
+    }
     previous_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
 
     def watch() -> None:
@@ -70,8 +85,8 @@ def _stop_on_interrupt() -> Iterator[None]:
             byte = os.read(read_end, 1)
             if not byte or byte == b"\0":
                 return
-            if byte[0] == signal.SIGINT:
-                _interrupted()
+            if byte[0] in STOPPING_SIGNALS:
+                _interrupted(byte[0])
 
     watcher = threading.Thread(target=watch, name="ctrl-c watcher", daemon=True)
     watcher.start()
@@ -79,11 +94,51 @@ def _stop_on_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.set_wakeup_fd(previous_fd)
-        signal.signal(signal.SIGINT, previous_handler)
+        for signum, handler in previous_handlers.items():
+            signal.signal(signum, handler)
         os.write(write_end, b"\0")
         watcher.join()
         os.close(read_end)
         os.close(write_end)
+
+
+def _overrun_grace(limit: float) -> float:
+    """How long past its time limit a run may go (reading the answer, writing the file)
+    before it is stopped without one."""
+    return max(10.0, 0.5 * limit)
+
+
+@contextlib.contextmanager
+def _hard_deadline(deadline: float, limit: float) -> Iterator[None]:
+    """The backstop of time_limit_s: HiGHS does not look at its clock, nor call back, in
+    every phase (the presolve of a model of 50,000 projects runs for minutes), so a run
+    still going well past its deadline is stopped like an interrupted one: what is
+    half-written removed, one line, exit 3."""
+    grace = _overrun_grace(limit)
+
+    def overrun() -> None:
+        remove_live_temporaries()
+        for child in multiprocessing.active_children():
+            child.kill()
+        with contextlib.suppress(OSError):
+            os.write(
+                2,
+                (
+                    f"error: the run went on {grace:g} s past its time limit of {limit:g} s "
+                    "inside the solver, which does not look at its clock in every phase of a "
+                    "large model; stopped with no answer and no file left half-written. "
+                    "Raise time_limit_s\n"
+                ).encode(),
+            )
+        os._exit(SOLVER_ERROR)
+
+    timer = threading.Timer(max(0.0, deadline + grace - time.monotonic()), overrun)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 @contextlib.contextmanager
@@ -100,14 +155,28 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def _scenario(args: argparse.Namespace) -> Scenario:
+def _scenario(args: argparse.Namespace, data: PlanningData) -> Scenario:
     scenario = Scenario()
     if args.scenario:
-        scenario = _scenario_file(args.scenario)
+        saved = _scenario_file(args.scenario)
+        _check_replay(saved, data, args.allow_other_workbook)
+        scenario = saved.scenario
     return scenario.with_assignments(args.set or [])
 
 
-def _scenario_file(path: str) -> Scenario:
+def _check_replay(saved: SavedScenario, data: PlanningData, allowed: bool) -> None:
+    """A scenario saved from another workbook is refused unless --allow-other-workbook:
+    its budgets by year are that workbook's amounts, so a replay would give the old answer
+    as if it were this workbook's."""
+    other = saved.other_workbook(data)
+    if other is None:
+        return
+    if not allowed:
+        raise ScenarioError(f"{other}. Add --allow-other-workbook to replay it anyway")
+    print(f"note: {other}", file=sys.stderr)
+
+
+def _scenario_file(path: str) -> SavedScenario:
     """A scenario JSON file (with or without a UTF-8 BOM), or an Excel shortlist's Scenario."""
     try:
         content = Path(path).read_bytes()
@@ -117,7 +186,7 @@ def _scenario_file(path: str) -> Scenario:
         raise ScenarioError(f"cannot read the scenario file {path}: {exc.strerror}") from None
     if content[:2] == b"PK":  # a zip: the Excel shortlist, whose Scenario sheet reproduces it
         try:
-            return read_scenario(io.BytesIO(content))
+            return read_saved_scenario(io.BytesIO(content))
         except ScenarioError as exc:
             raise ScenarioError(f"{path}: {exc}") from None
         except Exception as exc:  # openpyxl and json raise many kinds on a foreign workbook
@@ -130,7 +199,7 @@ def _scenario_file(path: str) -> Scenario:
         raise ScenarioError(
             f"{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist"
         ) from None
-    return Scenario.from_json(text)
+    return read_scenario_json(text)
 
 
 def _check_files(args: argparse.Namespace) -> None:
@@ -197,10 +266,13 @@ def _is_sample(data) -> bool:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    started = time.monotonic()  # time_limit_s bounds the whole run, loading included
     data = load_workbook(args.workbook)
-    scenario = _scenario(args)
-    with _quiet_stdout():
-        solution = solve(data, scenario)
+    scenario = _scenario(args, data)
+    limit = scenario.setting(data, "time_limit_s")
+    deadline = started + limit
+    with _quiet_stdout(), _hard_deadline(deadline, limit):
+        solution = solve(data, scenario, deadline=deadline)
         if args.out:
             export_workbook(
                 solution, args.out, language=args.language, sample_data=_is_sample(data)
@@ -223,7 +295,7 @@ def _solve(args: argparse.Namespace) -> int:
 def _frontier(args: argparse.Namespace) -> int:
     _check_frontier_options(args)
     data = load_workbook(args.workbook)
-    scenario = _scenario(args)
+    scenario = _scenario(args, data)
     points = args.points
     if args.values is not None:
         points = [float(v) for v in args.values.split(",")]
@@ -281,6 +353,11 @@ def _scenario_options(command: argparse.ArgumentParser) -> None:
         help="scenario value, e.g. fiscal_budget_scale=1.2 or fiscal_budget.2023=250",
     )
     command.add_argument("--scenario", help="a scenario JSON file (from the app or a notebook)")
+    command.add_argument(
+        "--allow-other-workbook",
+        action="store_true",
+        help="replay a --scenario saved from another workbook (a note says what it carries)",
+    )
     command.add_argument("--out", help="write the Excel shortlist here")
     command.add_argument("--language", choices=["en", "zh"], default="en")
 
@@ -324,8 +401,35 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _closed_streams() -> list[str]:
+    """Point a closed stdout or stderr (`>&-`) at the null device, so that nothing the run
+    prints fails; the names of those that were closed."""
+    closed = []
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+            if getattr(sys, name) is not None:
+                continue
+        except OSError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+        setattr(sys, name, open(fd, "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+        closed.append(name)
+    return closed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    closed = _closed_streams()
     args = parser().parse_args(argv)
+    if "stdout" in closed and getattr(args, "json", False):
+        print(
+            "error: standard output is closed, so --json has nowhere to print; "
+            "redirect it to a file (> result.json)",
+            file=sys.stderr,
+        )
+        return BAD_INPUT
     try:
         with _stop_on_interrupt():
             _check_files(args)
@@ -347,3 +451,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # e.g. a frontier's points out of range
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
+    except RecursionError:
+        print("error: the input is nested too deeply to be read", file=sys.stderr)
+        return BAD_INPUT
+    except Exception as error:  # a fault of this program: one line, never a traceback
+        print(
+            f"error: internal failure ({type(error).__name__}: {error}); no file was left "
+            "half-written. Please report it with the command you ran",
+            file=sys.stderr,
+        )
+        return INTERNAL

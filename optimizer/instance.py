@@ -17,7 +17,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from .loader import PlanningData
+from .loader import PlanningData, check_planning_data
 from .scenario import Scenario
 
 EARTH_RADIUS_KM = 6371.0088
@@ -137,10 +137,15 @@ class Instance:
     def _columns(self) -> dict[str, list]:
         return {}
 
+    @cached_property
+    def _durations(self) -> list[int]:
+        return [int(d) for d in self.column("duration")]
+
     def build_years(self, position: int, start: int) -> range:
-        """Year positions in which the project is built when it starts in `start`."""
+        """Year positions in which the project is built when it starts in `start` (called
+        once per project and start year by the model: its durations are read once)."""
         k = start - self.years[0]
-        return range(k, k + int(self.column("duration")[position]))
+        return range(k, k + self._durations[position])
 
     def operating_years(self, position: int, start: int) -> range:
         """Year positions from completion to the end of the horizon."""
@@ -235,7 +240,8 @@ def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
 
     Raises ScenarioError when the scenario names projects or years the workbook lacks.
     """
-    sc = (scenario or Scenario()).resolved(data)
+    data = check_planning_data(data)
+    sc = Scenario.of(scenario).resolved(data)
     years = data.planning_years
     regions = data.regions
     ids = regions["region"].tolist()

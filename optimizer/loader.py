@@ -13,6 +13,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import IO, Any
 import openpyxl
 import pandas as pd
 from openpyxl.utils import column_index_from_string
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from .schema import (
     CHOICE_ALIASES,
@@ -101,9 +103,13 @@ class PlanningData:
     # Not an init field: dataclasses.replace(data, projects=...) gets a fresh cache, so
     # changed data never keeps the old fingerprint.
     _fingerprint: list[str] = field(init=False, repr=False, compare=False)
+    # Set once the tables passed the contract's checks (the loader's, or check_planning_data
+    # for tables built in Python); a replaced copy is checked again.
+    _checked: list[bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_fingerprint", [])
+        object.__setattr__(self, "_checked", [])
 
     @property
     def planning_years(self) -> list[int]:
@@ -232,6 +238,129 @@ def _unsaved_formulas(book: Any, title: str) -> dict[tuple[int, int], _Formula]:
     return found
 
 
+# ------------------------------------------------------------------ the sheet XML, read fast
+#
+# openpyxl builds an object per cell: about a millisecond a row, a minute for 50,000
+# projects. The cells of a plain sheet are read here with regular expressions over its XML
+# instead, with openpyxl's own shared strings and date styles; anything this reader does not
+# know (namespace prefixes, a cell without its reference) goes back to openpyxl.
+
+_SHEET_DATA = re.compile(rb"<sheetData\b[^>]*?(?:/>|>(.*)</sheetData>)", re.S)
+# A cell: its reference, its other attributes, then a plain <v> value or any other content,
+# at most 8,192 bytes of it: a cell left unclosed in a hostile file then costs that much, not
+# a scan to the end of the sheet for every cell. A longer cell goes through openpyxl.
+_CELL_FAST = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|><v>([^<]{0,8192})</v></c>|>(.{0,8192}?)</c>)',
+    re.S,
+)
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_CELL_STYLE = re.compile(rb'\bs="(\d+)"')
+_VALUE_XML = re.compile(rb"<v(?:\s[^>]*)?>(.*?)</v>", re.S)
+_TEXT_XML = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_PHONETIC = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_FORMULA_XML = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_PREFIXED = re.compile(rb"<\w+:(?:c|row|v|is|t)\b")
+_COLUMN_INDEX: dict[bytes, int] = {}
+
+
+def _column_index(letters: bytes) -> int:
+    index = _COLUMN_INDEX.get(letters)
+    if index is None:
+        index = _COLUMN_INDEX[letters] = column_index_from_string(letters.decode())
+    return index
+
+
+def _xml_text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
+def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
+    """(Excel row, values by column) of every row with a cell, read from the sheet's XML;
+    None when the XML is not of the plain kind this reader knows."""
+    try:
+        sheet = book[title]
+        with book._archive.open(sheet._worksheet_path) as stream:
+            xml = stream.read()
+        strings = sheet._shared_strings
+        dates = {str(d).encode() for d in book._date_formats}
+        epoch = book.epoch
+    except Exception:
+        return None
+    found = _SHEET_DATA.search(xml)
+    if found is None or _PREFIXED.search(xml):
+        return None
+    body = found.group(1) or b""
+    opened, closed = body.count(b"<c "), body.count(b"</c>")
+    if closed > opened or opened - closed > body.count(b"/>"):
+        return None  # cells left unclosed: not a sheet a program wrote; openpyxl judges it
+    rows: dict[int, list[Any]] = {}
+    read = 0  # cells matched, one at a time: a list of a million matches costs 200 MB
+    for cell in _CELL_FAST.finditer(body):
+        letters, row, attributes, plain, inner = cell.groups(b"")
+        read += 1
+        value: Any = None
+        kind = b"n"
+        if attributes:
+            kind_match = _CELL_TYPE.search(attributes)
+            kind = kind_match.group(1) if kind_match else b"n"
+        if kind == b"n" and plain:
+            amount = float(plain) if b"." in plain or b"E" in plain or b"e" in plain else int(plain)
+            style = _CELL_STYLE.search(attributes) if attributes else None
+            value = from_excel(amount, epoch) if style and style.group(1) in dates else amount
+        elif kind == b"s" and plain:
+            value = strings[int(plain)]
+        elif kind == b"inlineStr":
+            if inner.startswith(b"<is><t>") and inner.endswith(b"</t></is>") and (
+                inner.count(b"<t") == 1
+            ):
+                texts = [inner[7:-9]]  # the common case: one plain run
+            else:
+                texts = _TEXT_XML.findall(_PHONETIC.sub(b"", inner))
+            value = "".join(_xml_text(t) for t in texts) or None  # empty: None, as openpyxl
+        else:
+            raw = plain
+            if raw is None or raw == b"":
+                found_v = _VALUE_XML.search(inner)
+                raw = found_v.group(1) if found_v else None
+            if raw is None or raw.strip() == b"":
+                if b"<f" in inner:
+                    if kind == b"str":
+                        value = ""  # a formula whose saved value is the empty text
+                    else:
+                        formula = _FORMULA_XML.search(inner)
+                        text = _xml_text(formula.group(1) or b"") if formula else ""
+                        value = _Formula(f"={text}" if text else "=…")
+            elif kind == b"s":
+                value = strings[int(raw)]
+            elif kind in (b"str", b"e"):
+                value = _xml_text(raw)
+            elif kind == b"b":
+                value = raw.strip() in (b"1", b"true")
+            elif kind == b"d":
+                value = from_ISO8601(raw.decode())
+            else:
+                text = raw.decode().strip()
+                amount = float(text) if any(ch in text for ch in ".eE") else int(text)
+                style = _CELL_STYLE.search(attributes) if attributes else None
+                value = from_excel(amount, epoch) if style and style.group(1) in dates else amount
+        if value is None:
+            continue
+        number = int(row)
+        if number > MAX_ROWS + 1:
+            raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
+        values = rows.get(number)
+        if values is None:
+            values = rows[number] = []
+        column = _column_index(letters)
+        if column > len(values):
+            values.extend([None] * (column - len(values)))
+        values[column - 1] = value
+    if read != opened + body.count(b"<c>"):
+        return None  # a cell without its reference, or one this pattern does not know
+    return sorted(rows.items())
+
+
 def _sheet_rows(
     sheet: Any, title: str, unsaved: dict[tuple[int, int], _Formula] | None = None
 ) -> list[tuple[int, tuple[Any, ...]]]:
@@ -249,12 +378,50 @@ def _sheet_rows(
             )
             for number, values in enumerate(cells, start=1)
         )
-    for number, values in enumerate(cells, start=1):
-        if number > MAX_ROWS + 1:
-            raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
-        if any(not _blank(v) for v in values):
-            rows.append((number, tuple(values)))
+    try:
+        for number, values in enumerate(cells, start=1):
+            if number > MAX_ROWS + 1:
+                raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
+            if any(not _blank(v) for v in values):
+                rows.append((number, tuple(values)))
+    except WorkbookError:
+        raise
+    except ValueError as exc:
+        if "digits" in str(exc):  # Python refuses to read an integer of > 4,300 digits
+            raise _fail(
+                f"sheet '{title}' below row {len(rows) and rows[-1][0]} holds a number of "
+                "thousands of digits, past every bound the contract has; correct it"
+            ) from None
+        raise _fail(f"sheet '{title}' is damaged and cannot be read ({exc})") from None
+    except Exception as exc:  # openpyxl raises many kinds on malformed sheet XML
+        raise _fail(
+            f"sheet '{title}' is damaged and cannot be read ({type(exc).__name__})"
+        ) from None
     return rows
+
+
+def _read_sheet(book: Any, title: str) -> list[tuple[int, tuple[Any, ...]]]:
+    """A sheet's rows: from its XML directly when it is plain, else through openpyxl."""
+    sheet = book[title]
+    declared = sheet.max_row or 0
+    if declared > MAX_ROWS + 1:
+        raise _fail(f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read")
+    try:
+        fast = _fast_rows(book, title)
+    except WorkbookError:
+        raise
+    except ValueError as exc:
+        if "digits" in str(exc):  # Python refuses to read an integer of > 4,300 digits
+            raise _fail(
+                f"sheet '{title}' holds a number of thousands of digits, past every bound "
+                "the contract has; correct it"
+            ) from None
+        fast = None
+    except Exception:
+        fast = None  # openpyxl, below, reports what is wrong with the sheet
+    if fast is not None:
+        return [(n, tuple(v)) for n, v in fast if any(not _blank(x) for x in v)]
+    return _sheet_rows(sheet, title, _unsaved_formulas(book, title))
 
 
 def _blank(value: Any) -> bool:
@@ -280,16 +447,54 @@ def _as_number(value: Any) -> float:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         raise _CellError("must be a number, got a date or time")
     if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace(",", "")
         try:
-            number = float(text)
-        except ValueError:
-            raise _CellError(f"must be a number, got '{str(value).strip()}'") from None
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            return math.inf
+    else:
+        number = _number_text(str(value).strip())
+    if math.isinf(number) and not isinstance(value, float) and _DIGITS.fullmatch(str(value)):
+        return number  # too many digits for a float: _parse_cell gives the column's bound
     if not math.isfinite(number):
         raise _CellError(f"must be a finite number, got {value}")
     return number
+
+
+# A number typed as text: digits with an optional sign, decimal point and exponent. A comma
+# is read only between groups of three digits (1,234 or 12,345,678.5): `10,1` is a decimal
+# comma in much of the world and `1,23` a typo, and reading either as 101 or 123 is a wrong
+# answer with no warning. Python's own float() would also take `1_0` as 10.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_DIGITS = re.compile(r"\s*[+-]?\d[\d,]*(\.\d*)?\s*")
+
+
+def _digit_count(value: Any) -> int:
+    if isinstance(value, int):
+        return (
+            len(str(abs(value)))
+            if value.bit_length() < 10_000
+            else int(value.bit_length() * math.log10(2)) + 1
+        )
+    return sum(ch.isdigit() for ch in str(value))
+
+
+def _number_text(text: str) -> float:
+    """A number typed in a text cell; anything but a plain or thousands-grouped number is
+    refused with what was typed."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text)
+    if _GROUPED_NUMBER.fullmatch(text):
+        return float(text.replace(",", ""))
+    if "," in text and _PLAIN_NUMBER.fullmatch(text.replace(",", "")):
+        raise _CellError(
+            f"'{text}' is not a number this file can read without guessing: a comma is read "
+            "only between groups of three digits (1,234); write a decimal with a point "
+            "(10.1), not a comma"
+        )
+    if text.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
+        raise _CellError(f"must be a finite number, got {text}")
+    raise _CellError(f"must be a number, got '{text}'")
 
 
 def _as_yes_no(value: Any) -> bool:
@@ -327,6 +532,10 @@ def _parse_cell(column: Column, value: Any) -> Any:
     if column.type == "yesno":
         return _as_yes_no(value)
     number = _as_number(value)
+    if math.isinf(number):  # a number of hundreds of digits: past any bound the contract has
+        digits = _digit_count(value)
+        bound = column.bounds_text() or "a number of sensible size"
+        raise _CellError(f"must be {bound}, got a number of {digits:,} digits")
     if column.type == "integer" and not number.is_integer():
         raise _CellError(f"must be a whole number, got {_fmt(number)}")
     low, high = column.minimum, column.maximum
@@ -720,23 +929,122 @@ def _sector_table(records: list[dict[str, Any]]) -> pd.DataFrame:
     )
 
 
+def _sheet_key(title: str) -> str:
+    """A sheet's name as the loader matches it: trimmed, case-folded, look-alikes folded."""
+    return _id_key(title).casefold()
+
+
+def _sheet_titles(book: Any, problems: list[Problem], warnings: list[str]) -> dict[str, str]:
+    """Contract sheet name → the workbook's title of it.
+
+    Two sheets that read as one name (`projects` and `Projects `, or a hidden copy) are an
+    error naming both: which one holds the plan is the planner's call, and reading either
+    silently gives a wrong answer. A sheet that is hidden and alone with its name is read,
+    with a note, since a planner may hide a finished table.
+    """
+    found: dict[str, list[str]] = {}
+    for title in book.sheetnames:
+        found.setdefault(_sheet_key(title), []).append(title)
+    chosen: dict[str, str] = {}
+    for name in REQUIRED_SHEETS + OPTIONAL_SHEETS:
+        titles = found.get(name, [])
+        if not titles:
+            continue
+        states = {t: getattr(book[t], "sheet_state", "visible") for t in titles}
+        if len(titles) > 1:
+            shown = " and ".join(
+                f"'{t}'" + ("" if states[t] == "visible" else f" ({states[t]})") for t in titles
+            )
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"the sheets {shown} both read as the {name} sheet; keep one "
+                    "(delete or rename the other)",
+                )
+            )
+            continue
+        title = titles[0]
+        if states[title] != "visible":
+            warnings.append(f"the {name} sheet '{title}' is hidden in Excel; it was read")
+        chosen[name] = title
+    return chosen
+
+
+# Characters that show as nothing (zero-width space and joiners, the byte-order mark, soft
+# hyphen, direction marks): two ids that differ only in them look the same on every screen.
+def _id_key(text: str) -> str:
+    """What a planner sees of an id: full-width and compatibility forms folded (NFKC), the
+    invisible format characters removed, spaces collapsed."""
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split())
+
+
+def _marked(text: str) -> str:
+    """The id with each invisible or full-width character shown as <U+XXXX>."""
+    return "".join(
+        f"<U+{ord(ch):04X}>"
+        if unicodedata.category(ch) in ("Cf", "Zs")
+        and ch != " "
+        or unicodedata.normalize("NFKC", ch) != ch
+        else ch
+        for ch in text
+    )
+
+
+def _check_lookalikes(sheet: _Sheet, key: str, problems: list[Problem]) -> None:
+    """Two ids that differ only in what cannot be seen (a zero-width space, a BOM, a
+    non-breaking space, full-width letters and dashes) are refused naming both rows: the
+    shortlist could not tell them apart."""
+    first: dict[str, tuple[str, int]] = {}
+    for record in sheet.records:
+        value = record.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        seen = _id_key(value)
+        if seen in first and first[seen][0] != value:
+            other, row = first[seen]
+            problems.append(
+                Problem(
+                    sheet.name,
+                    record["excel_row"],
+                    key,
+                    f"'{_marked(value)}' looks the same as '{_marked(other)}' in row {row} "
+                    "but differs in invisible or full-width characters (marked <U+…>); "
+                    "give them visibly different ids",
+                )
+            )
+        else:
+            first.setdefault(seen, (value, record["excel_row"]))
+
+
 def load_workbook(source: Source) -> PlanningData:
     """Read and validate a planning workbook.
 
     `source` is a path, the file's bytes, or a binary file object (a Streamlit upload). Raises
     `WorkbookError` listing every problem found, each with sheet, Excel row and column.
     """
+    if not isinstance(source, str | os.PathLike | bytes | bytearray) and not hasattr(
+        source, "read"
+    ):
+        raise TypeError(
+            "load_workbook: source must be a path to an .xlsx file, the file's bytes or a "
+            f"binary file object (open(path, 'rb')), got {_shown_type(source)}"
+        )
     data, name = _read_bytes(source)
     book = _open_workbook(data)
     try:
-        by_name = {title.strip().lower(): title for title in book.sheetnames}
         problems: list[Problem] = []
         warnings: list[str] = []
-        missing = [s for s in REQUIRED_SHEETS if s not in by_name]
+        by_name = _sheet_titles(book, problems, warnings)
+        twice = {p.sheet for p in problems}  # two sheets of that name: not missing
+        missing = [s for s in REQUIRED_SHEETS if s not in by_name and s not in twice]
         for sheet in missing:
             problems.append(Problem(sheet, None, None, "required sheet is missing"))
         rows = {
-            s: _sheet_rows(book[by_name[s]], by_name[s], _unsaved_formulas(book, by_name[s]))
+            s: _read_sheet(book, by_name[s])
             for s in REQUIRED_SHEETS + OPTIONAL_SHEETS
             if s in by_name
         }
@@ -763,6 +1071,7 @@ def load_workbook(source: Source) -> PlanningData:
     regions = tables.get("regions")
     if regions is not None and regions.usable:
         _check_unique(regions, "region", problems)
+        _check_lookalikes(regions, "region", problems)
     if "years" in tables and tables["years"].usable:
         _check_years(tables["years"], problems)
     if "sectors" in tables and tables["sectors"].usable:
@@ -786,6 +1095,7 @@ def load_workbook(source: Source) -> PlanningData:
             else None
         )
         _check_projects(tables["projects"], region_ids, problems)
+        _check_lookalikes(tables["projects"], "project_id", problems)
 
     if problems:
         raise WorkbookError(problems)
@@ -801,7 +1111,7 @@ def load_workbook(source: Source) -> PlanningData:
         frame = _frame(tables["displacement"])
         schedule = frame.assign(year=frame["year"].astype(int)).sort_values(["region", "year"])
         schedule = schedule.reset_index(drop=True)
-    return PlanningData(
+    data = PlanningData(
         displacement=schedule,
         projects=projects,
         regions=regions_frame,
@@ -811,3 +1121,155 @@ def load_workbook(source: Source) -> PlanningData:
         warnings=tuple(warnings),
         source_name=name,
     )
+    data._checked.append(True)
+    return data
+
+
+# ------------------------------------------------------------------- tables built in Python
+
+
+def _shown_type(value: Any) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text[:60]}{'…' if len(text) > 60 else ''}"
+
+
+def check_planning_data(data: Any, argument: str = "data") -> PlanningData:
+    """`data` as a PlanningData whose tables meet the contract, as a workbook's must.
+
+    A TypeError when it is not a PlanningData at all (a path: load it first); a WorkbookError
+    listing each problem by table, row and column when a table built in Python lacks a
+    column, holds text where numbers belong, or a value out of the contract's range. Tables
+    from load_workbook were checked when read and are not checked again.
+    """
+    if not isinstance(data, PlanningData):
+        hint = ""
+        if isinstance(data, str | os.PathLike | bytes):
+            hint = "; read a workbook first: optimizer.load_workbook(path)"
+        raise TypeError(
+            f"{argument} must be a PlanningData (from optimizer.load_workbook), got "
+            f"{_shown_type(data)}{hint}"
+        )
+    if data._checked:
+        return data
+    problems = _table_problems(data)
+    if problems:
+        raise WorkbookError(problems)
+    data._checked.append(True)
+    return data
+
+
+def _rows_of(table: pd.DataFrame) -> list[int]:
+    if "excel_row" in table.columns and pd.api.types.is_integer_dtype(table["excel_row"]):
+        return [int(r) for r in table["excel_row"]]
+    return list(range(2, len(table) + 2))  # as if row 1 were the header
+
+
+def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -> None:
+    rows = _rows_of(table)
+    for column in columns(sheet):
+        if column.name not in table.columns:
+            if not column.required and column.type == "text" and sheet != "projects":
+                continue  # a note (a source, a basis) the model and the shortlist never read
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    column.name,
+                    "column is missing (load_workbook fills "
+                    "every contract column; a table built in Python needs them all)",
+                )
+            )
+            continue
+        values = table[column.name]
+        bad: list[tuple[int, str]] = []
+        if column.type in ("number", "integer"):
+            if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+                first = next((v for v in values if not _blank(v)), None)
+                problems.append(
+                    Problem(
+                        sheet,
+                        None,
+                        column.name,
+                        f"must hold numbers, not {values.dtype} "
+                        f"values (first: {first!r}); convert it with pd.to_numeric",
+                    )
+                )
+                continue
+            numbers = values.astype(float).to_numpy()
+            for row, number in zip(rows, numbers, strict=True):
+                if math.isnan(number):
+                    if column.required:
+                        bad.append((row, "is empty"))
+                    continue
+                try:
+                    _parse_cell(column, number)
+                except _CellError as exc:
+                    bad.append((row, str(exc)))
+        elif column.type == "yesno":
+            if not pd.api.types.is_bool_dtype(values):
+                problems.append(
+                    Problem(sheet, None, column.name, f"must hold True/False, not {values.dtype}")
+                )
+                continue
+        elif column.choices:
+            allowed = set(column.choices)
+            for row, value in zip(rows, values, strict=True):
+                if value not in allowed and not (value == "" and not column.required):
+                    bad.append((row, f"must be one of {', '.join(column.choices)}, got {value!r}"))
+        elif column.required:
+            for row, value in zip(rows, values, strict=True):
+                if _blank(value) or (isinstance(value, float) and math.isnan(value)):
+                    bad.append((row, "is empty"))
+        problems.extend(Problem(sheet, row, column.name, message) for row, message in bad[:20])
+        if len(bad) > 20:
+            problems.append(Problem(sheet, None, column.name, f"… and {len(bad) - 20} more rows"))
+
+
+def _as_sheet(sheet: str, table: pd.DataFrame) -> _Sheet:
+    plain = table.astype(object).where(table.notna(), None)
+    records = plain.to_dict("records")
+    for record, row in zip(records, _rows_of(table), strict=True):
+        record["excel_row"] = row
+    return _Sheet(sheet, records, [], True)
+
+
+def _table_problems(data: PlanningData) -> list[Problem]:
+    problems: list[Problem] = []
+    sheets = ["projects", "regions", "years", "sectors"]
+    if isinstance(data.displacement, pd.DataFrame) and len(data.displacement):
+        sheets.append("displacement")
+    for sheet in sheets:
+        table = getattr(data, sheet)
+        if not isinstance(table, pd.DataFrame):
+            problems.append(
+                Problem(sheet, None, None, f"must be a pandas DataFrame, got {_shown_type(table)}")
+            )
+            continue
+        if sheet in REQUIRED_SHEETS and table.empty:
+            problems.append(Problem(sheet, None, None, "the table has no rows"))
+            continue
+        _column_problems(sheet, table, problems)
+    if not isinstance(data.settings, dict):
+        problems.append(Problem("settings", None, None, "must be a dict of setting values"))
+    else:
+        spec = {c.name: c for c in columns("settings")}
+        for key, value in data.settings.items():
+            if key in spec:
+                try:
+                    _parse_cell(spec[key], value)
+                except _CellError as exc:
+                    problems.append(Problem("settings", None, "value", f"{key} {exc}"))
+    if problems:
+        return problems  # the rules below read typed columns
+    regions = _as_sheet("regions", data.regions)
+    _check_unique(regions, "region", problems)
+    _check_years(_as_sheet("years", data.years), problems)
+    _check_sectors(_as_sheet("sectors", data.sectors), problems)
+    projects = _as_sheet("projects", data.projects)
+    for record in projects.records:
+        # The loader fills an empty latest_start with the last year a project can start,
+        # which may come before its earliest_start (a project that cannot start at all):
+        # the order of the two is checked only on what a planner typed.
+        record["latest_start"] = None
+    _check_projects(projects, {r["region"] for r in regions.records}, problems)
+    return problems

@@ -8,17 +8,21 @@ explained by the diagnosis; a failed one raises SolverError.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .diagnosis import InfeasibleError, check_obvious_conflicts, explain_infeasibility
 from .instance import Instance, prepare
-from .loader import PlanningData
+from .loader import PlanningData, check_planning_data
 from .model import SelectionModel, build_model
 from .scenario import Scenario
 from .solution import Solution, make_solution
 from .solver import SolverError, SolverRun, run_solver
 
 STOPPED = "the solve was stopped before it finished"
+# How far past its deadline a solve may run before it is interrupted: HiGHS's own time limit
+# ends it first whenever HiGHS looks at its clock.
+DEADLINE_GRACE_S = 0.5
 
 
 def read_solution(
@@ -48,10 +52,11 @@ def read_solution(
 
 def solve(
     data: PlanningData | Instance,
-    scenario: Scenario | None = None,
+    scenario: Scenario | Mapping[str, Any] | None = None,
     *,
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[Instance, dict[int, int], float], None] | None = None,
+    deadline: float | None = None,
 ) -> Solution:
     """Choose the projects and start years that re-employ the most displaced workers.
 
@@ -63,17 +68,50 @@ def solve(
     on_incumbent: told of each better portfolio as it is found (instance, {position: start
     year}, proven gap), for a provisional answer while the proof goes on. Neither changes
     the answer of a run that is not stopped.
+    deadline: a time.monotonic() reading by which the run must be done (the command line's,
+    counted from before it loaded the workbook); None: the scenario's time_limit_s counts
+    from this call. Preparing and building the model count against it, and the solver gets
+    what is left; none left is a SolverError saying where the time went.
     """
     started = time.perf_counter()
-    inst = data if isinstance(data, Instance) else prepare(data, scenario)
+    called = time.monotonic()
+    if isinstance(data, Instance):
+        if scenario is not None:
+            raise ValueError(
+                "solve: an Instance already holds its scenario; pass scenario=None, or pass "
+                "the PlanningData with the scenario"
+            )
+        inst = data
+    else:
+        inst = prepare(check_planning_data(data), Scenario.of(scenario))
     check_obvious_conflicts(inst)
     model = build_model(inst)
     build_seconds = time.perf_counter() - started
+    limit = float(inst.setting("time_limit_s"))
+    end = called + limit if deadline is None else deadline
+    left = end - time.monotonic()
+    if left <= 0:
+        raise SolverError(
+            f"the time limit of {limit:g} s was used up before the solver started "
+            f"({build_seconds:.1f} s preparing and building the model"
+            f"{'' if deadline is None else ', after loading the workbook'}); raise time_limit_s"
+        )
     found = None
     if on_incumbent is not None:
 
         def found(starts: dict[int, int], gap: float) -> None:
             on_incumbent(inst, starts, gap)
 
-    run = run_solver(model, stop=stop, on_incumbent=found)
+    def halt() -> bool:
+        # HiGHS looks at its own clock only now and then (not in a long presolve or root LP
+        # of 50,000 projects): the deadline interrupts it too, as the time limit would.
+        return (stop is not None and stop()) or time.monotonic() > end + DEADLINE_GRACE_S
+
+    run = run_solver(model, stop=halt, on_incumbent=found, time_limit_s=min(limit, left))
+    if run.status == "error" and time.monotonic() > end and not (stop is not None and stop()):
+        raise SolverError(
+            f"no portfolio was found within the time limit of {limit:g} s "
+            f"({build_seconds:.1f} s of it preparing and building the model); "
+            "raise time_limit_s"
+        )
     return read_solution(model, run, build_seconds, stop)

@@ -56,6 +56,67 @@ class ScenarioError(ValueError):
     """A scenario value is out of range or names something the workbook does not have."""
 
 
+# JSON numbers longer than this are read as _Huge, not parsed: Python refuses integers of
+# more than 4,300 digits with its own message, and no bound of the contract needs 300.
+_MAX_DIGITS = 300
+
+
+class _Huge(float):
+    """A JSON number of hundreds of digits: infinite, with its digit count for the message."""
+
+    digits: int = 0
+
+
+def _json_number(text: str) -> float | int:
+    if sum(ch.isdigit() for ch in text) > _MAX_DIGITS:
+        huge = _Huge(math.copysign(math.inf, -1.0 if text.startswith("-") else 1.0))
+        huge.digits = sum(ch.isdigit() for ch in text)
+        return huge
+    return float(text) if any(ch in text for ch in ".eE") else int(text)
+
+
+def parse_json(text: str) -> Any:
+    """JSON as a scenario reads it: numbers of hundreds of digits come back as _Huge (each
+    field's bound then names it), and nesting too deep to read is a ScenarioError."""
+    try:
+        return json.loads(text, parse_int=_json_number, parse_float=_json_number)
+    except RecursionError:
+        raise ScenarioError(
+            "the scenario JSON is nested too deeply to be a scenario (a scenario's values are "
+            "numbers, texts, lists and one level of objects)"
+        ) from None
+
+
+def _typed_number(raw: str) -> float:
+    """A number typed after --set key=; hundreds of digits give _Huge, as in JSON."""
+    if sum(ch.isdigit() for ch in raw) > _MAX_DIGITS and raw.lstrip("+-").isdigit():
+        return _json_number(raw.lstrip("+"))
+    return float(raw)
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    try:
+        values = parse_json(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"the scenario is not valid JSON: {exc}") from None
+    if not isinstance(values, dict):
+        raise ScenarioError("the scenario JSON must be an object")
+    return values
+
+
+def _bound_words(name: str) -> str:
+    if name in _SHARES:
+        return "between 0 and 1"
+    if name in _MAXIMA:
+        return f"0 to {_MAXIMA[name]:,g}"
+    return "≥ 0"
+
+
+def _too_long(value: Any) -> str | None:
+    """'a number of N digits' for a _Huge value, else None."""
+    return f"a number of {value.digits:,} digits" if isinstance(value, _Huge) else None
+
+
 def _shown(value: Any) -> str:
     """A value as the planner typed it in JSON: the text "1.2" is not the number 1.2."""
     if isinstance(value, str):
@@ -92,7 +153,8 @@ def _pairs(
         try:
             key = int(key) if key_type is int and float(key).is_integer() else key_type(key)
         except (TypeError, ValueError):
-            raise ScenarioError(f"{name}: '{key}' is not a year") from None
+            shown = str(key) if len(str(key)) <= 20 else f"{str(key)[:20]}…"
+            raise ScenarioError(f"{name}: '{shown}' is not a year") from None
         pairs.append((key, float(_number(amount, f"{name} for {key}"))))
     return tuple(sorted(pairs))
 
@@ -164,13 +226,25 @@ class Scenario:
 
     def _check(self) -> None:
         problems: list[str] = []
+        for name in (
+            "fiscal_budget_scale",
+            "bond_quota_scale",
+            "debt_headroom_scale",
+            *SETTING_FIELDS,
+        ):
+            huge = _too_long(getattr(self, name))
+            if huge:
+                problems.append(f"{name} must be {_bound_words(name)}, got {huge}")
+                continue
         for name in ("fiscal_budget_scale", "bond_quota_scale", "debt_headroom_scale"):
             value = getattr(self, name)
+            if isinstance(value, _Huge):
+                continue
             if not (math.isfinite(value) and value >= 0):
                 problems.append(f"{name} must be ≥ 0, got {value}")
         for name in SETTING_FIELDS:
             value = getattr(self, name)
-            if value is None:
+            if value is None or isinstance(value, _Huge):
                 continue
             if not math.isfinite(value) or value < 0:
                 problems.append(f"{name} must be ≥ 0, got {value}")
@@ -182,7 +256,10 @@ class Scenario:
             problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
         for name in ("fiscal_budget", "bond_quota"):
             for year, amount in getattr(self, name):
-                if not (math.isfinite(amount) and amount >= 0):
+                if math.isinf(amount) and amount > 0:
+                    problems.append(f"{name} for {year} must be 0 to {_MAXIMA[name]:,.0f}, got "
+                                    "a number too large to read")
+                elif not (math.isfinite(amount) and amount >= 0):
                     problems.append(f"{name} for {year} must be ≥ 0, got {amount}")
                 elif amount > _MAXIMA[name]:
                     problems.append(
@@ -268,6 +345,26 @@ class Scenario:
             **{name: self.setting(data, name) for name in SETTING_FIELDS},
         )
 
+    @classmethod
+    def of(cls, value: Any, argument: str = "scenario") -> Scenario:
+        """What a caller passed as a scenario: None (the workbook's own settings), a
+        Scenario, or a mapping of its fields ({"fiscal_budget_scale": 1.2}), as a notebook
+        writes one. Anything else is a TypeError naming the argument."""
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, Mapping):
+            bad = [k for k in value if not isinstance(k, str)]
+            if bad:
+                raise TypeError(f"{argument}: the keys must be field names, got {bad[0]!r}")
+            return cls.from_dict(value)
+        raise TypeError(
+            f"{argument} must be a Scenario, a dict of its fields such as "
+            f'{{"fiscal_budget_scale": 1.2}}, or None; got {type(value).__name__} '
+            f"{_shown(value)[:60]}"
+        )
+
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed (the scenario itself never changes)."""
         return dataclasses.replace(self, **changes)
@@ -299,12 +396,8 @@ class Scenario:
 
     @classmethod
     def from_json(cls, text: str) -> Scenario:
-        try:
-            values = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError(f"the scenario is not valid JSON: {exc}") from None
-        if not isinstance(values, dict):
-            raise ScenarioError("the scenario JSON must be an object")
+        values = parse_json_object(text)
+        values.pop(FINGERPRINT_KEY, None)  # read_scenario_json compares it
         return cls.from_dict(values)
 
     def with_assignments(self, assignments: Iterable[str]) -> Scenario:
@@ -325,7 +418,7 @@ class Scenario:
                 if sub:
                     if not isinstance(values[name], dict):
                         raise ScenarioError(f"'{name}' takes no '.{sub}' part")
-                    values[name] = {**values[name], sub: float(raw)}
+                    values[name] = {**values[name], sub: _typed_number(raw)}
                 elif name in ("forced_in", "forced_out"):
                     values[name] = [p.strip() for p in raw.split(",") if p.strip()]
                 elif name in ("solver", "name"):
@@ -333,9 +426,70 @@ class Scenario:
                 elif isinstance(values[name], dict):
                     raise ScenarioError(f"'{name}' needs a part, e.g. {name}.2023=250")
                 else:
-                    values[name] = None if raw.lower() in ("", "none", "default") else float(raw)
+                    values[name] = (
+                        None if raw.lower() in ("", "none", "default") else _typed_number(raw)
+                    )
             except ValueError as exc:
                 if isinstance(exc, ScenarioError):
                     raise
                 raise ScenarioError(f"'{text}': the value is not a number") from None
         return Scenario.from_dict(values)
+
+
+# ------------------------------------------------------------------ replaying a saved one
+
+FINGERPRINT_KEY = "workbook_fingerprint"
+
+
+@dataclass(frozen=True)
+class SavedScenario:
+    """A scenario read from a file (a shortlist's Scenario sheet, a JSON file), with the
+    fingerprint of the workbook it was made from when the file records it."""
+
+    scenario: Scenario
+    fingerprint: str | None = None
+
+    def other_workbook(self, data: PlanningData) -> str | None:
+        """None when the scenario was made from this workbook (or the file does not say);
+        else what replaying it here carries over from the other one, with both
+        fingerprints. A shortlist's scenario is resolved: its budgets by year are the old
+        workbook's amounts, not scales of this one's."""
+        if not self.fingerprint or self.fingerprint == data.fingerprint:
+            return None
+        sc = self.scenario
+        carried: list[str] = []
+        for name in ("fiscal_budget", "bond_quota"):
+            here = dict(zip(data.years["year"].astype(int), data.years[name], strict=True))
+            differ = [
+                f"{year} {amount:,.6g} (here {here[year]:,.6g})"
+                if year in here
+                else f"{year} {amount:,.6g} (not a year here)"
+                for year, amount in getattr(sc, name)
+                if year not in here or not math.isclose(amount, float(here[year]), rel_tol=1e-9)
+            ]
+            if differ:
+                carried.append(f"{name} in 亿元 by year: {', '.join(differ)}")
+        ids = set(data.projects["project_id"])
+        for name in ("forced_in", "forced_out"):
+            gone = [p for p in getattr(sc, name) if p not in ids]
+            if gone:
+                carried.append(f"{name} ids no longer in this workbook: {', '.join(gone)}")
+        for name in SETTING_FIELDS:
+            value = getattr(sc, name)
+            own = data.settings.get(name)
+            if value is not None and own is not None and not math.isclose(value, own):
+                carried.append(f"{name} {value:g} (here {own:g})")
+        what = "; ".join(carried) if carried else "nothing that differs from this workbook"
+        return (
+            f"the scenario was made from another workbook (fingerprint {self.fingerprint[:12]}…; "
+            f"this workbook's is {data.fingerprint[:12]}…); it carries over {what}"
+        )
+
+
+def read_scenario_json(text: str) -> SavedScenario:
+    """A scenario JSON file, with the workbook fingerprint it may record beside its fields."""
+    values = parse_json_object(text)
+    fingerprint = values.pop(FINGERPRINT_KEY, None)
+    if fingerprint is not None and not isinstance(fingerprint, str):
+        raise ScenarioError(f"{FINGERPRINT_KEY} must be text, got {_shown(fingerprint)}")
+    return SavedScenario(Scenario.from_dict(values), fingerprint)

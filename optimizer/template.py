@@ -9,8 +9,8 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ._files import Target, write_atomically
-from .loader import PlanningData
+from ._files import Target, check_target, write_atomically
+from .loader import PlanningData, check_planning_data
 from .schema import SECTORS, columns, contract, setting_defaults
 
 
@@ -75,6 +75,8 @@ def _book(tables: dict[str, pd.DataFrame], settings: dict[str, float]) -> openpy
 
 def write_workbook(data: PlanningData, target: str | IO[bytes]) -> None:
     """Write planning tables as a workbook the loader reads back to the same tables."""
+    check_planning_data(data)
+    check_target(target)
     tables = {}
     for sheet in ("projects", "regions", "years", "displacement", "sectors"):
         names = [c.name for c in columns(sheet)]
@@ -89,6 +91,7 @@ def write_workbook(data: PlanningData, target: str | IO[bytes]) -> None:
 def write_template(target: Target) -> None:
     """Write a blank workbook: every sheet with its headers, the settings at their defaults,
     and a `contract` sheet that explains each column."""
+    check_target(target)
     tables = {
         sheet: pd.DataFrame(columns=[c.name for c in columns(sheet)])
         for sheet in ("projects", "regions", "years", "displacement")

@@ -37,7 +37,7 @@ from .batch import (
 )
 from .instance import Instance, prepare
 from .limits import FAMILIES, MONEY_FIELDS
-from .loader import PlanningData
+from .loader import PlanningData, check_planning_data
 from .model import SelectionModel, build_model, limit_amounts
 from .pipeline import solve
 from .precision import slack
@@ -297,7 +297,11 @@ def drawn_data(data: PlanningData, jobs: np.ndarray, overrun: np.ndarray) -> Pla
     projects = data.projects.copy()
     projects["capex"] = data.projects["capex"].to_numpy(dtype=float) * overrun
     projects["jobs_per_yi"] = data.projects["jobs_per_yi"].to_numpy(dtype=float) * jobs / overrun
-    return dataclasses.replace(data, projects=projects, warnings=())
+    drawn = dataclasses.replace(data, projects=projects, warnings=())
+    # A draw of checked tables: an overrun may take capex past the contract's bound, which
+    # is the point of the draw, not a mistake in a workbook.
+    drawn._checked.extend(data._checked)
+    return drawn
 
 
 def _solve_draws(
@@ -403,8 +407,8 @@ def frontier(
     how the solves run and end (RunOptions; by default in this process, each solve ending on
     a 1 % gap or a deterministic node limit).
     """
-    options = options or RunOptions()
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    options = RunOptions.of(options)
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec = _lever(lever)
     settings = sorted(lever_settings(data, base, lever, points))
     scenarios = [_set_lever(base, spec, v) for v in settings]
@@ -450,14 +454,14 @@ def frontier_grid(
     worker_years, job_years, capex, projects, gap, seconds. Each row of the grid (one y) is
     one chunk, solved along x on one kept model.
     """
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec_x, spec_y = _lever(levers[0]), _lever(levers[1])
     if spec_x.name == spec_y.name:
         raise ValueError("a grid needs two different levers")
     xs = sorted(lever_settings(data, base, spec_x.name, points[0]))
     ys = sorted(lever_settings(data, base, spec_y.name, points[1]))
     rows_of = [[_set_lever(_set_lever(base, spec_y, y), spec_x, x) for x in xs] for y in ys]
-    options = options or RunOptions()
+    options = RunOptions.of(options)
     chunks = [(data, row, options.limits, True) for row in rows_of]
     outcomes = run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
     points_xy = [
@@ -504,7 +508,7 @@ def break_even(
     projects: only these ids; include_chosen=False: only the projects left out (half the
     solves, for the app).
     """
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     solution = solve(data, base)
     figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)
@@ -531,7 +535,7 @@ def break_even(
             reasons[i] = "cannot_start"
         else:
             forces.append((int(i), "out" if pid in chosen else "in"))
-    options = options or RunOptions()
+    options = RunOptions.of(options)
     chunks = [(data, base, part, options.limits) for part in cut(forces, chunk_size)]
     outcomes = run_chunks(_solve_forced, chunks, [len(c[2]) for c in chunks], options)
     by_position = dict(zip([i for i, _ in forces], outcomes, strict=True))
@@ -624,11 +628,11 @@ def robustness(
         raise ValueError(f"spread must be a number in [0, 1), got {spread!r}")
     if not isinstance(overrun, int | float) or not 0 <= overrun <= 10:
         raise ValueError(f"overrun must be a number in [0, 10], got {overrun!r}")
-    base = _on_highs((scenario or Scenario()).resolved(data))
+    base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     n = len(data.projects)
     multipliers = np.hstack(draw_multipliers(draws, n, spread, overrun, seed))
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
-    options = options or RunOptions()
+    options = RunOptions.of(options)
     chunks = [(data, base, part, options.limits) for part in parts]
     outcomes = run_chunks(_solve_draws, chunks, [len(p) for p in parts], options)
     solved = [o for o in outcomes if o.status.has_portfolio]

@@ -8,6 +8,7 @@ Text from the planner's workbook that starts like a formula is written as text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -20,8 +21,8 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .._files import Target, write_atomically
-from ..scenario import Scenario
+from .._files import Target, check_target, write_atomically
+from ..scenario import FINGERPRINT_KEY, SavedScenario, Scenario, ScenarioError, parse_json
 from ..solution import Solution
 from .explain import limits_frame, reasons, short_source
 from .labels import LANGUAGES, SHEETS, Labels
@@ -552,6 +553,12 @@ def export_workbook(
     solver precision). language: "en" or "zh" for every word, city and sector names included.
     sample_data: the workbook is the packaged sample (the Summary says so).
     """
+    if not isinstance(solution, Solution):
+        raise TypeError(
+            "export_workbook: solution must be a Solution (from optimizer.solve), got "
+            f"{type(solution).__name__}"
+        )
+    check_target(target)
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'en' or 'zh', got '{language}'")
     labels = Labels.for_solution(solution, language)
@@ -626,6 +633,7 @@ def export_workbook(
     if frontier is not None:
         _frontier_sheet(book, labels.sheet("frontier"), frontier, labels)
     _scenario_sheet(book, labels.sheet("scenario"), solution.scenario, labels)
+    _fingerprint_row(book[labels.sheet("scenario")], solution.fingerprint)
     write_atomically(target, book.save)
 
 
@@ -641,18 +649,71 @@ def _in_words(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     return out
 
 
+def _fingerprint_row(sheet: Any, fingerprint: str) -> None:
+    """The workbook the scenario was made from, so a replay on another one says so."""
+    sheet.append([FINGERPRINT_KEY, fingerprint, "SHA-256"])
+
+
 def read_scenario(source: str | IO[bytes]) -> Scenario:
     """The Scenario stored in an exported workbook (its Scenario / 情景 sheet)."""
+    return read_saved_scenario(source).scenario
+
+
+def read_saved_scenario(source: str | IO[bytes]) -> SavedScenario:
+    """The Scenario stored in an exported workbook, with the fingerprint of the workbook it
+    was made from. A hand-edited row that cannot be read (text without quotes, a note, a
+    decimal comma) is a ScenarioError naming its row and key."""
     book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     try:
         title = next((t for t in book.sheetnames if t in SHEETS["scenario"]), None)
         if title is None:
             raise ValueError("the workbook has no Scenario sheet")
         values: dict[str, Any] = {}
-        for key, value in book[title].iter_rows(min_row=2, max_col=2, values_only=True):
-            if key is None:
+        rows: dict[str, int] = {}
+        fingerprint = None
+        known = {f.name for f in dataclasses.fields(Scenario)}
+        for number, (key, value) in enumerate(
+            book[title].iter_rows(min_row=2, max_col=2, values_only=True), start=2
+        ):
+            if key is None or (isinstance(key, str) and not key.strip()):
                 continue
-            values[str(key)] = json.loads(value) if isinstance(value, str) else value
+            key = str(key).strip()
+            where = f"Scenario sheet row {number}, {key}"
+            if key == FINGERPRINT_KEY:
+                fingerprint = str(value) if value is not None else None
+                continue
+            if key not in known:
+                raise ScenarioError(
+                    f"{where}: not a scenario key (one of {', '.join(sorted(known))})"
+                )
+            if key in rows:
+                raise ScenarioError(f"{where}: set twice (also row {rows[key]})")
+            rows[key] = number
+            if isinstance(value, str):
+                try:
+                    value = parse_json(value)
+                except json.JSONDecodeError:
+                    # Text typed without its quotes, as --set takes it: a text field's
+                    # value, or project ids separated by commas.
+                    if key in ("solver", "name"):
+                        values[key] = value.strip()
+                        continue
+                    if key in ("forced_in", "forced_out"):
+                        values[key] = [p.strip() for p in value.split(",") if p.strip()]
+                        continue
+                    raise ScenarioError(
+                        f"{where}: '{value[:60]}' cannot be read; a number is written as "
+                        '1.2 (a point, no comma), years as {"2023": 250}'
+                    ) from None
+                except ScenarioError as exc:
+                    raise ScenarioError(f"{where}: {exc}") from None
+            values[key] = value
     finally:
         book.close()
-    return Scenario.from_dict(values)
+    try:
+        return SavedScenario(Scenario.from_dict(values), fingerprint)
+    except ScenarioError as exc:
+        named = [k for k in rows if str(exc).startswith(k) or f" {k} " in f" {exc}"]
+        if len(named) == 1:
+            raise ScenarioError(f"Scenario sheet row {rows[named[0]]}: {exc}") from None
+        raise

@@ -18,6 +18,7 @@ Chinese follows the terms a provincial planner writes: 一般公共预算支出,
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -724,10 +725,63 @@ def _project(project: tuple[str, str]) -> str:
     return f"{project[0]} ({project[1]})"
 
 
+class _Amount(float):
+    """A number that a fixed-point template shows with at least `places` decimals, so two
+    amounts that differ never print alike ("408.03 … 408.00", not "408.0 … 408.0") and a
+    move never prints as 0.0."""
+
+    places: int
+
+    def __new__(cls, value: float, places: int) -> _Amount:
+        amount = super().__new__(cls, value)
+        amount.places = places
+        return amount
+
+    def __format__(self, spec: str) -> str:
+        fixed = re.fullmatch(r"(.*)\.(\d+)f", spec)
+        if fixed and int(fixed.group(2)) < self.places:
+            spec = f"{fixed.group(1)}.{self.places}f"
+        return float.__format__(self, spec)
+
+
+def _places_apart(a: float, b: float) -> int:
+    """The fewest decimals (at most 6) that show a and b apart, 0 when they are equal."""
+    for places in range(7):
+        if f"{a:.{places}f}" != f"{b:.{places}f}":
+            return places
+    return 0
+
+
+def _places_not_zero(x: float) -> int:
+    """The fewest decimals (at most 6) that keep a non-zero amount from showing as zero."""
+    for places in range(7):
+        if x == 0 or f"{abs(x):.{places}f}".strip("0."):
+            return places
+    return 6
+
+
+def _amounts(c: Conflict, move: float | None = None) -> dict[str, Any]:
+    """The conflict's set and needed amounts (and the mandatory projects' need, and the
+    move) as numbers that show apart in any fixed-point template."""
+    values = {"set": c.set_value, "needed": c.needed_value, **dict(c.facts)}
+    if move is not None:
+        values["move"] = move
+    numbers = {k: v for k, v in values.items() if isinstance(v, int | float) and v == v}
+    other = [numbers[k] for k in ("needed", "forced") if k in numbers]
+    if "set" in numbers and other:
+        places = max(_places_apart(x, numbers["set"]) for x in other)
+        for k in ("set", "needed", "forced"):
+            if k in numbers:
+                values[k] = _Amount(numbers[k], places)
+    if "move" in numbers:
+        values["move"] = _Amount(numbers["move"], _places_not_zero(numbers["move"]))
+    return values
+
+
 def conflict_english(c: Conflict) -> str:
     """A conflict of the diagnosis as an English sentence (the CLI's, and the Chinese page's
     words for a limit that has no Chinese sentence)."""
-    facts = dict(c.facts)
+    facts = _amounts(c)
     for name in ("project", "required"):
         if name in facts:
             facts[name] = _project(facts[name])
@@ -736,14 +790,7 @@ def conflict_english(c: Conflict) -> str:
     template = CONFLICT_WORDS.get(f"{c.family}/{c.cause}") or CONFLICT_WORDS.get(c.cause)
     if template is None:
         template = CONFLICT_WORDS["move"]
-    return template.format(
-        family=c.family,
-        key=c.key,
-        set=c.set_value,
-        needed=c.needed_value,
-        unit=c.unit,
-        **facts,
-    )
+    return template.format(family=c.family, key=c.key, unit=c.unit, **facts)
 
 
 class Labels:
@@ -855,20 +902,22 @@ class Labels:
         template = self.pick(CONFLICTS[c.family]) if c.family in CONFLICTS else ""
         known = not any(v is None or v != v for v in (c.set_value, c.needed_value))
         if template and known:
+            shown = _amounts(c, move=c.needed_value - c.set_value)
             return template.format(
                 key=c.key,
                 place=self.city(c.key),
-                set=c.set_value,
-                needed=c.needed_value,
-                move=c.needed_value - c.set_value,
+                set=shown["set"],
+                needed=shown["needed"],
+                move=shown["move"],
             )
         if not self.zh:
             return conflict_english(c)
         what = self.limit(c.family, c.key)
         if known:
             unit = self.unit(str(c.unit))
+            shown = _amounts(c)
             return self.pick(CONFLICTS["_numbers"]).format(
-                limit=what, set=c.set_value, needed=c.needed_value, unit=unit
+                limit=what, set=shown["set"], needed=shown["needed"], unit=unit
             )
         return self.pick(CONFLICTS["_words"]).format(limit=what, message=conflict_english(c))
 

@@ -19,9 +19,9 @@ from .. import background, tradeoffs
 from ..loader import PlanningData
 from ..precision import solve_difference
 from ..present import views
-from ..present.export import read_scenario
+from ..present.export import read_saved_scenario
 from ..present.labels import Labels
-from ..scenario import Scenario, ScenarioError
+from ..scenario import Scenario, ScenarioError, read_scenario_json
 from ..schema import SECTORS
 from ..solution import Solution
 from .controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
@@ -304,6 +304,14 @@ def tradeoffs_tab(page: Page) -> None:
         st.plotly_chart(views.robustness_figure(result, labels), width="stretch")
 
 
+def replay_note(state: AppState, data: PlanningData) -> None:
+    """Above every answer, while the workbook is the one it was loaded on: the scenario
+    file came from another workbook (its budgets by year are that one's)."""
+    fingerprint, note = state.get("replay_note") or (None, None)
+    if note and fingerprint == data.fingerprint:
+        st.warning(note)
+
+
 def compare_tab(page: Page) -> None:
     labels, state, solution = page.labels, page.state, page.solution
     saved = state.saved
@@ -362,14 +370,18 @@ def compare_tab(page: Page) -> None:
             content = loaded.getvalue()
             if content[:2] == b"PK":  # an Excel shortlist: its Scenario sheet
                 try:
-                    pending = read_scenario(io.BytesIO(content))
+                    saved = read_saved_scenario(io.BytesIO(content))
                 except ScenarioError:
                     raise
                 except Exception as exc:  # openpyxl and json raise many kinds
                     raise ScenarioError(f"no readable Scenario sheet ({exc})") from None
             else:
-                pending = Scenario.from_json(content.decode("utf-8-sig"))
+                saved = read_scenario_json(content.decode("utf-8-sig"))
+            pending = saved.scenario
             pending.check_against(page.data)
+            # Made from another workbook: loaded all the same (the planner asked for it), and
+            # said, since its budgets by year are that workbook's amounts.
+            state.set("replay_note", (page.data.fingerprint, saved.other_workbook(page.data)))
             state.set("pending_scenario", pending)
             state.set("loaded_scenario", loaded.file_id)
             st.rerun()

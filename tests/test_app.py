@@ -8,7 +8,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT, project, workbook_bytes
+from conftest import HARD, ROOT
+from helpers import project, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -30,14 +31,27 @@ def keep_main_module() -> Iterator[None]:
     sys.modules["__main__"] = main
 
 
+@pytest.fixture
+def app_solution(sample_solution: optimizer.Solution) -> optimizer.Solution:
+    """The sample as the app first solves it: proven within its gap well inside the app's
+    10 s limit, so the workbook's own solve (conftest)."""
+    return sample_solution
+
+
 @pytest.fixture(scope="module")
-def app_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
-    """The sample as the app first solves it (at most 10 s, the app's default limit)."""
-    return solve(sample, Scenario(time_limit_s=10))
+def base_run() -> None:
+    """The app's first run on the sample, once for the module: its imports, the sample's
+    load and solve, the map, all kept in the process (Streamlit's cache lives as long as the
+    process does; the tests that need a solve started by the page empty it)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
 
 
 @pytest.fixture
-def app() -> AppTest:
+def app(base_run: None) -> AppTest:
+    """The app as a planner opens it: a new session, every widget at its start value. Its
+    run takes the base run's kept load and answer, as a second visitor's does."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -390,19 +404,10 @@ def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
 
 # ---------------------------------------------------------------- answers at once
 
-# At 0.8 of the budgets the proof takes seconds; a generous time limit, so the final answer
-# ends on its gap: the same as a synchronous solve on any machine and under any load.
-HARD_SCALE, HARD_LIMIT = 0.8, 120.0
-
-
-@pytest.fixture(scope="module")
-def hard_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
-    return solve(
-        sample,
-        Scenario(
-            fiscal_budget_scale=HARD_SCALE, bond_quota_scale=HARD_SCALE, time_limit_s=HARD_LIMIT
-        ),
-    )
+# conftest.HARD: at 0.8 of the budgets the proof takes seconds; a generous time limit, so the
+# final answer ends on its gap: the same as a synchronous solve (conftest's hard_solution) on
+# any machine and under any load.
+HARD_SCALE, HARD_LIMIT = HARD.fiscal_budget_scale, HARD.time_limit_s
 
 
 @pytest.fixture

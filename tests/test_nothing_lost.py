@@ -21,7 +21,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import SAMPLE, project, region, workbook_bytes
+from conftest import SAMPLE
+from helpers import project, region, workbook_bytes
 
 from optimizer import Scenario
 

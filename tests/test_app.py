@@ -267,7 +267,7 @@ def test_the_shortlist_filters_by_words_and_sector(
     assert {chosen[pid] for pid in shortlist_ids(app)} == {present[0]}
 
 
-# ---------------------------------------------------------------- issue #11: no traceback
+# ---------------------------------------------------------------- no traceback
 
 
 def test_values_beyond_the_usual_ranges_load_and_survive_a_language_switch(app: AppTest) -> None:

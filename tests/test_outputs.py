@@ -248,7 +248,7 @@ def test_the_shortlist_prints_in_few_pages(sample_solution, tmp_path, language) 
     path = tmp_path / f"shortlist_{language}.xlsx"
     export_workbook(sample_solution, path, language=language, sample_data=True)
     pages = pdf_pages(soffice, path, tmp_path)
-    # Before issue #13 the sample's file printed on 62 to 68 pages; now one a sheet or two.
+    # Without print settings the sample's file printed on 62 to 68 pages; now one a sheet or two.
     assert 9 <= pages <= 16, pages
     # The Summary alone prints on one page.
     book = openpyxl.load_workbook(path)

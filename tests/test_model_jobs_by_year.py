@@ -1,5 +1,6 @@
-"""Version 2 of the model: re-employment through time, solved by hand on two- and three-year
-instances, one rule per test (see shared/spec/model.md)."""
+"""The model through the years: jobs held in the years they exist, money through time,
+home-first matching, and the workbooks that carry the years; solved by hand on two- and
+three-year instances, one rule per test (see shared/spec/model.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue #11, "Nothing lost, no traceback": the command line as a planner's script runs it.
+"""Nothing lost, no traceback: the command line as a planner's script runs it.
 
 Every test runs `python -m optimizer` in a subprocess and checks the message, the exit code
 (0 solved, 1 infeasible, 2 bad input, 3 solver, 130 interrupted) and that every file in the

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +128,33 @@ HARD = Scenario(fiscal_budget_scale=0.8, bond_quota_scale=0.8, time_limit_s=120)
 def hard_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
     """The sample at 0.8 of its budgets, solved synchronously."""
     return _shared("hard_solution", solve(sample, HARD))
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+@pytest.fixture(scope="session")
+def libreoffice(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., subprocess.CompletedProcess]:
+    """`convert(to, outdir, *files, cwd=None)`: LibreOffice, headless, converts the files (as
+    File > Save As would) in one run. One user profile serves the whole test run: LibreOffice
+    makes a new one in seconds each time it is pointed at an empty folder."""
+    # CI installs LibreOffice (.ci/run); a machine without it fails here rather than skip.
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
+    profile = tmp_path_factory.mktemp("libreoffice-profile")
+
+    def convert(
+        to: str, outdir: Path, *files: Path | str, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}"]
+            + ["--convert-to", to, "--outdir", str(outdir), *map(str, files)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    return convert

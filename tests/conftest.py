@@ -48,8 +48,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # ---------------------------------------------------------------- shared, never changed
 #
 # Made once for the whole run and handed to every test that asks: a test must not change
-# them (take a copy to change). Each is compared with a copy taken when it was made after
-# every test that used it, so a test that changes one fails, by name.
+# them (take a copy to change). After every test that used one, it is compared with a copy
+# taken when it was made, so a test that changes it fails, by name.
 
 _SHARED: dict[str, tuple[object, object]] = {}  # fixture name: (object, copy when made)
 
@@ -100,10 +100,13 @@ def _changes(value: object, copy: object, where: str) -> list[str]:
 @pytest.fixture(autouse=True)
 def _shared_objects_are_left_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    for name in set(request.fixturenames) & set(_SHARED):
+    changed = []
+    for name in sorted(set(request.fixturenames) & set(_SHARED)):
         value, copy = _SHARED[name]
-        changed = _changes(value, copy, name)
-        assert not changed, f"the test changed the shared {', '.join(changed)}: copy it first"
+        if found := _changes(value, copy, name):
+            changed += found
+            _SHARED[name] = (value, _copy(value))  # blamed once, not in every later test
+    assert not changed, f"the test changed the shared {', '.join(changed)}: copy it first"
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,15 @@ import optimizer
 from optimizer import Scenario, solve
 
 # The one workbook builder lives in helpers.py; its names stay importable from here too.
-__all__ = ["PROJECT_HEADER", "REGION_HEADER", "ROOT", "SAMPLE", "project", "region"]
-__all__ += ["workbook_bytes"]
+__all__ = [
+    "PROJECT_HEADER",
+    "REGION_HEADER",
+    "ROOT",
+    "SAMPLE",
+    "project",
+    "region",
+    "workbook_bytes",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "projects.xlsx"

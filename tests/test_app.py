@@ -44,8 +44,12 @@ def base_run() -> None:
     """The app's first run on the sample, once for the module: its imports, the sample's
     load and solve, the map, all kept in the process (Streamlit's cache lives as long as the
     process does; the tests that need a solve started by the page empty it)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
+    main = sys.modules["__main__"]  # as keep_main_module, which runs inside this fixture
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+    finally:
+        sys.modules["__main__"] = main
     assert not at.exception, [e.value for e in at.exception]
 
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -135,9 +136,17 @@ HARD = Scenario(fiscal_budget_scale=0.8, bond_quota_scale=0.8, time_limit_s=120)
 
 
 @pytest.fixture(scope="session")
-def hard_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
+def hard_solution_soon(sample: optimizer.PlanningData) -> Iterator[Future[optimizer.Solution]]:
+    """hard_solution being worked out in a thread: a test can have the app solve the same
+    scenario meanwhile, on the other core, and compare when both are done."""
+    with ThreadPoolExecutor(1) as thread:
+        yield thread.submit(solve, sample, HARD)
+
+
+@pytest.fixture(scope="session")
+def hard_solution(hard_solution_soon: Future[optimizer.Solution]) -> optimizer.Solution:
     """The sample at 0.8 of its budgets, solved synchronously."""
-    return _shared("hard_solution", solve(sample, HARD))
+    return _shared("hard_solution", hard_solution_soon.result())
 
 
 # ---------------------------------------------------------------- LibreOffice

@@ -6,7 +6,7 @@ import dataclasses
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 import pytest
 from conftest import HARD, ROOT
@@ -109,19 +109,15 @@ def test_changing_the_budget_changes_the_result(
     app: AppTest, app_solution: optimizer.Solution, sample: optimizer.PlanningData, scale: float
 ) -> None:
     before = (reemployed(app), capex(app))
-    # The synchronous solve the page must agree with, worked out meanwhile on the other core.
-    with ThreadPoolExecutor(1) as side:
-        expected = side.submit(
-            solve,
-            sample,
-            Scenario(fiscal_budget_scale=scale, bond_quota_scale=scale, time_limit_s=10),
-        )
-        app.sidebar.slider(key="budget_scale").set_value(scale).run()
-        after = expected.result()
+    app.sidebar.slider(key="budget_scale").set_value(scale).run()
     assert not app.exception
     assert capex(app) != before[1]
     # What the change gained or cost, against the scenario shown before: a figure, or
-    # "within solver precision" when the two solves cannot tell it from nothing.
+    # "within solver precision" when the two solves cannot tell it from nothing. (Not solved
+    # beside the page's solve: both have the app's 10 s limit, which a shared core can reach.)
+    after = solve(
+        sample, Scenario(fiscal_budget_scale=scale, bond_quota_scale=scale, time_limit_s=10)
+    )
     change = difference(
         after.worker_years,
         app_solution.worker_years,

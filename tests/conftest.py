@@ -1,126 +1,179 @@
-"""Shared fixtures: the sample workbook and small workbooks built in memory."""
+"""Shared fixtures: the sample workbook and its solves, made once for the whole run, and the
+hypothesis profiles. Test inputs are built in helpers.py."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
+import dataclasses
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-import openpyxl
+import numpy as np
+import pandas as pd
 import pytest
+from helpers import PROJECT_HEADER, REGION_HEADER, project, region, workbook_bytes
+from hypothesis import HealthCheck, settings
 
 import optimizer
+from optimizer import Scenario, solve
+
+# The one workbook builder lives in helpers.py; its names stay importable from here too.
+__all__ = [
+    "PROJECT_HEADER",
+    "REGION_HEADER",
+    "ROOT",
+    "SAMPLE",
+    "project",
+    "region",
+    "workbook_bytes",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "projects.xlsx"
 
+# Property tests. CI: the same examples every run (derandomized, so no example database), no
+# deadline (each example is a solve, whose time depends on the machine's load). A nightly
+# run explores far more: HYPOTHESIS_PROFILE=thorough.
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "thorough",
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# ---------------------------------------------------------------- shared, never changed
+#
+# Made once for the whole run and handed to every test that asks: a test must not change
+# them (take a copy to change). After every test that used one, it is compared with a copy
+# taken when it was made, so a test that changes it fails, by name.
+
+_SHARED: dict[str, tuple[object, object]] = {}  # fixture name: (object, copy when made)
+
+
+def _shared(name: str, value: object) -> object:
+    _SHARED[name] = (value, _copy(value))
+    return value
+
+
+def _fields(value: object) -> list[str]:
+    # Not the fields made after init: caches (a fingerprint) that fill in as they are read.
+    return [f.name for f in dataclasses.fields(value) if f.init]
+
+
+def _copy(value: object) -> object:
+    if isinstance(value, (pd.DataFrame, np.ndarray)):
+        return value.copy()
+    if dataclasses.is_dataclass(value):
+        return {name: _copy(getattr(value, name)) for name in _fields(value)}
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value  # immutable
+
+
+def _changes(value: object, copy: object, where: str) -> list[str]:
+    """Where `value` differs from `copy` (a DataFrame by its values, dtypes and labels)."""
+    if isinstance(value, pd.DataFrame):
+        same = value.equals(copy) and value.columns.equals(copy.columns)
+    elif isinstance(value, np.ndarray):
+        same = np.array_equal(value, copy, equal_nan=value.dtype.kind == "f")
+    elif dataclasses.is_dataclass(value):
+        return [
+            change
+            for name in _fields(value)
+            for change in _changes(getattr(value, name), copy[name], f"{where}.{name}")
+        ]
+    elif isinstance(value, dict) and value.keys() == copy.keys():
+        return [c for k in value for c in _changes(value[k], copy[k], f"{where}[{k!r}]")]
+    elif isinstance(value, list) and len(value) == len(copy):
+        return [c for k, v in enumerate(value) for c in _changes(v, copy[k], f"{where}[{k}]")]
+    else:
+        same = value is copy or value == copy
+    return [] if same else [where]
+
+
+@pytest.fixture(autouse=True)
+def _shared_objects_are_left_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    changed = []
+    for name in sorted(set(request.fixturenames) & set(_SHARED)):
+        value, copy = _SHARED[name]
+        if found := _changes(value, copy, name):
+            changed += found
+            _SHARED[name] = (value, _copy(value))  # blamed once, not in every later test
+    assert not changed, f"the test changed the shared {', '.join(changed)}: copy it first"
+
 
 @pytest.fixture(scope="session")
 def sample() -> optimizer.PlanningData:
-    return optimizer.load_workbook(SAMPLE)
+    return _shared("sample", optimizer.load_workbook(SAMPLE))
 
 
-PROJECT_HEADER = [
-    "project_id",
-    "name",
-    "sector",
-    "region",
-    "capex",
-    "duration_years",
-    "earliest_start",
-    "latest_start",
-    "budget_share",
-    "bond_share",
-    "private_share",
-    "ppp_annual_payment",
-    "jobs_per_yi",
-    "operating_jobs",
-    "skill_match",
-    "mandatory",
-    "excluded",
-    "exclusive_group",
-    "requires",
-    "lat",
-    "lon",
-    "source",
-]
-REGION_HEADER = [
-    "region",
-    "name_zh",
-    "lat",
-    "lon",
-    "displaced_workers",
-    "general_budget_expenditure",
-    "existing_ppp_payments",
-    "debt_headroom",
-]
+@pytest.fixture(scope="session")
+def sample_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
+    """The sample solved with the workbook's own settings: proven within its gap in a second
+    or two, so the same answer as the app's first solve (whose limit is 10 s)."""
+    return _shared("sample_solution", solve(sample))
 
 
-def project(pid: str, **values: object) -> dict[str, object]:
-    row: dict[str, object] = dict(
-        project_id=pid,
-        name=f"project {pid}",
-        sector="transport",
-        region="A",
-        capex=10.0,
-        duration_years=1,
-        budget_share=0.5,
-        bond_share=0.5,
-        private_share=0.0,
-        jobs_per_yi=100.0,
-    )
-    row.update(values)
-    return row
+# At 0.8 of the budgets the proof of the sample takes seconds (benchmarks/RESULTS.md): the
+# app and its background solve show a provisional answer while it runs. A generous time
+# limit, so the answer ends on its gap: the same on any machine and under any load.
+HARD = Scenario(fiscal_budget_scale=0.8, bond_quota_scale=0.8, time_limit_s=120)
 
 
-def region(name: str, **values: object) -> dict[str, object]:
-    row: dict[str, object] = dict(
-        region=name,
-        lat=32.0,
-        lon=119.0,
-        displaced_workers=1000.0,
-        general_budget_expenditure=100.0,
-        debt_headroom=100.0,
-    )
-    row.update(values)
-    return row
+@pytest.fixture(scope="session")
+def hard_solution_soon(sample: optimizer.PlanningData) -> Iterator[Future[optimizer.Solution]]:
+    """hard_solution being worked out in a thread: a test can have the app solve the same
+    scenario meanwhile, on the other core, and compare when both are done."""
+    with ThreadPoolExecutor(1) as thread:
+        yield thread.submit(solve, sample, HARD)
 
 
-def workbook_bytes(
-    projects: list[dict[str, object]] | None = None,
-    regions: list[dict[str, object]] | None = None,
-    years: list[tuple[object, ...]] | None = None,
-    sectors: list[tuple[object, ...]] | None = None,
-    settings: list[tuple[object, object]] | None = None,
-    *,
-    project_header: list[str] | None = None,
-    drop_sheets: tuple[str, ...] = (),
-    edit: Callable[[openpyxl.Workbook], None] | None = None,
-) -> bytes:
-    """A small, valid workbook (two regions, three projects, two years) with changes."""
-    projects = projects if projects is not None else [project("P1"), project("P2"), project("P3")]
-    regions = regions if regions is not None else [region("A"), region("B", lat=32.1)]
-    years = years if years is not None else [(2021, 10.0, 10.0), (2022, 10.0, 10.0)]
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    header = project_header or PROJECT_HEADER
-    sheets: dict[str, list[list[object]]] = {
-        "projects": [header] + [[p.get(h) for h in header] for p in projects],
-        "regions": [REGION_HEADER] + [[r.get(h) for h in REGION_HEADER] for r in regions],
-        "years": [["year", "fiscal_budget", "bond_quota"]] + [list(y) for y in years],
-    }
-    if sectors is not None:
-        sheets["sectors"] = [["sector", "min_share", "max_share"]] + [list(s) for s in sectors]
-    if settings is not None:
-        sheets["settings"] = [["key", "value"]] + [list(s) for s in settings]
-    for title, rows in sheets.items():
-        if title in drop_sheets:
-            continue
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    if edit:
-        edit(book)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+@pytest.fixture(scope="session")
+def hard_solution(hard_solution_soon: Future[optimizer.Solution]) -> optimizer.Solution:
+    """The sample at 0.8 of its budgets, solved synchronously."""
+    return _shared("hard_solution", hard_solution_soon.result())
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+@pytest.fixture(scope="session")
+def libreoffice(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., subprocess.CompletedProcess]:
+    """`convert(to, outdir, *files, cwd=None)`: LibreOffice, headless, converts the files (as
+    File > Save As would) in one run. One user profile serves the whole test run: LibreOffice
+    makes a new one in seconds each time it is pointed at an empty folder."""
+    # CI installs LibreOffice (.ci/run); a machine without it fails here rather than skip.
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
+    profile = tmp_path_factory.mktemp("libreoffice-profile")
+
+    def convert(
+        to: str, outdir: Path, *files: Path | str, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}"]
+            + ["--convert-to", to, "--outdir", str(outdir), *map(str, files)],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    return convert

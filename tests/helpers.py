@@ -1,11 +1,107 @@
-"""Planning problems built directly as tables, for model tests (no workbook round trip)."""
+"""Test inputs: small workbooks (the one workbook builder, its columns read from the data
+contract) and planning problems built directly as tables (no workbook round trip)."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
+
+import openpyxl
 import pandas as pd
 
 from optimizer import PlanningData, load_workbook
 from optimizer.schema import SECTORS, columns, setting_defaults
+
+
+def header(sheet: str) -> list[str]:
+    """A sheet's columns, in the contract's order (optimizer/contract.csv)."""
+    return [c.name for c in columns(sheet)]
+
+
+PROJECT_HEADER = header("projects")
+REGION_HEADER = header("regions")
+
+
+def project(pid: str, **values: object) -> dict[str, object]:
+    """A workbook row of the projects sheet: a one-year transport project in region A, capex
+    10, half from the budget and half from bonds, 100 jobs per 亿元; the rest left blank."""
+    row: dict[str, object] = dict(
+        project_id=pid,
+        name=f"project {pid}",
+        sector="transport",
+        region="A",
+        capex=10.0,
+        duration_years=1,
+        budget_share=0.5,
+        bond_share=0.5,
+        private_share=0.0,
+        jobs_per_yi=100.0,
+    )
+    row.update(values)
+    return row
+
+
+def region(name: str, **values: object) -> dict[str, object]:
+    """A workbook row of the regions sheet: 1000 displaced workers, spending and headroom 100."""
+    row: dict[str, object] = dict(
+        region=name,
+        lat=32.0,
+        lon=119.0,
+        displaced_workers=1000.0,
+        general_budget_expenditure=100.0,
+        debt_headroom=100.0,
+    )
+    row.update(values)
+    return row
+
+
+def workbook_bytes(
+    projects: list[dict[str, object]] | None = None,
+    regions: list[dict[str, object]] | None = None,
+    years: list[tuple[object, ...]] | None = None,
+    sectors: list[tuple[object, ...]] | None = None,
+    settings: list[tuple[object, object]] | None = None,
+    displacement: list[tuple[object, ...]] | None = None,
+    *,
+    project_header: list[str] | None = None,
+    drop_sheets: tuple[str, ...] = (),
+    edit: Callable[[openpyxl.Workbook], None] | None = None,
+) -> bytes:
+    """A small, valid workbook (two regions, three projects, two years) with changes.
+
+    Every sheet has the contract's columns in its order (a cell not given is left blank, as a
+    planner leaves it); `project_header` replaces the projects sheet's header. years, sectors
+    and displacement rows are tuples in the contract's column order; settings rows are
+    (key, value). The sectors, settings and displacement sheets are written only when given.
+    """
+    projects = projects if projects is not None else [project("P1"), project("P2"), project("P3")]
+    regions = regions if regions is not None else [region("A"), region("B", lat=32.1)]
+    years = years if years is not None else [(2021, 10.0, 10.0), (2022, 10.0, 10.0)]
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    project_columns = project_header or PROJECT_HEADER
+    sheets: dict[str, list[list[object]]] = {
+        "projects": [project_columns] + [[p.get(h) for h in project_columns] for p in projects],
+        "regions": [REGION_HEADER] + [[r.get(h) for h in REGION_HEADER] for r in regions],
+        "years": [header("years")] + [list(y) for y in years],
+    }
+    for title, rows in (("sectors", sectors), ("displacement", displacement)):
+        if rows is not None:
+            sheets[title] = [header(title)[: len(rows[0])] if rows else header(title)]
+            sheets[title] += [list(row) for row in rows]
+    if settings is not None:
+        sheets["settings"] = [["key", "value"]] + [list(s) for s in settings]
+    for title, rows in sheets.items():
+        if title in drop_sheets:
+            continue
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    if edit:
+        edit(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def planning_data(
@@ -109,7 +205,18 @@ SOLUTION_JSON_KEYS = [
     "reemployed_by_region",
 ]
 
-__all__ = ["SOLUTION_JSON_KEYS", "load_workbook", "planning_data"]
+__all__ = [
+    "PROJECT_HEADER",
+    "REGION_HEADER",
+    "SOLUTION_JSON_KEYS",
+    "header",
+    "load_workbook",
+    "planning_data",
+    "project",
+    "region",
+    "sample_subset",
+    "workbook_bytes",
+]
 
 
 def sample_subset(

@@ -8,20 +8,12 @@ import threading
 import time
 
 import pytest
+from conftest import HARD
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 import optimizer
-from optimizer import Scenario, background, solve
+from optimizer import Scenario, background
 from optimizer.pipeline import STOPPED
-
-# At 0.8 of the budgets the proof takes seconds (benchmarks/RESULTS.md); a generous time
-# limit, so the answer ends on its gap, the same on any machine and under any load.
-HARD = Scenario(fiscal_budget_scale=0.8, bond_quota_scale=0.8, time_limit_s=120)
-
-
-@pytest.fixture(scope="module")
-def hard_solution(sample: optimizer.PlanningData) -> optimizer.Solution:
-    return solve(sample, HARD)
 
 
 def ended(job: background.Job, within: float) -> float:

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 from conftest import ROOT
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 import optimizer
 from optimizer.ui import controls
@@ -58,10 +58,11 @@ class Server(str):
     pid: int
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app's server, one for the module (each test opens its own session in it)."""
     port = free_port()
-    log = (tmp_path / "streamlit.log").open("w")
+    log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
         + ["--server.headless", "true", "--server.address", "127.0.0.1"]
@@ -85,8 +86,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
         log.close()
 
 
-@pytest.fixture
-def page() -> Iterator[Page]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, one for the module (each test opens a fresh context: no cookies,
+    no storage, a new session of the app)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "Chromium is not installed: apt-get install chromium (.ci/run does)"
     with sync_playwright() as playwright:
@@ -102,12 +105,19 @@ def page() -> Iterator[Page]:
                 "--disable-sync",
             ],
         )
-        context = browser.new_context(viewport={"width": 1500, "height": 2400})
         try:
-            yield context.new_page()
+            yield browser
         finally:
-            context.close()
             browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1500, "height": 2400})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def settle(page: Page) -> None:

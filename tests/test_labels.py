@@ -15,7 +15,6 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import Scenario, solve
 from optimizer.present import views
 from optimizer.present.export import export_workbook
 from optimizer.present.labels import TABLES, Labels
@@ -51,9 +50,10 @@ def test_the_standard_terms_are_used() -> None:
         assert banned not in chinese, banned
 
 
-@pytest.fixture(scope="module")
-def solution(sample: optimizer.PlanningData) -> optimizer.Solution:
-    return solve(sample, Scenario(time_limit_s=10))
+@pytest.fixture
+def solution(sample_solution: optimizer.Solution) -> optimizer.Solution:
+    """The sample solved with its own settings (conftest)."""
+    return sample_solution
 
 
 def test_each_reason_names_a_real_limit(

@@ -8,7 +8,8 @@ import re
 import zipfile
 
 import pytest
-from conftest import SAMPLE, project, region, workbook_bytes
+from conftest import SAMPLE
+from helpers import PROJECT_HEADER, project, region, workbook_bytes
 
 import optimizer
 from optimizer import WorkbookError, load_workbook
@@ -49,18 +50,12 @@ def test_small_workbook_loads_with_defaults() -> None:
 
 
 def test_headers_match_case_and_spaces_and_extra_columns_are_kept() -> None:
-    header = [f"  {h.upper()} " for h in conftest_header()] + ["planner note"]
+    header = [f"  {h.upper()} " for h in PROJECT_HEADER] + ["planner note"]
     row = {f"  {k.upper()} ": v for k, v in project("P1").items()}
     row["planner note"] = "check with bureau"
     data = load_workbook(workbook_bytes([row], project_header=header))
     assert data.projects.at[0, "capex"] == 10.0
     assert data.projects.at[0, "planner note"] == "check with bureau"
-
-
-def conftest_header() -> list[str]:
-    from conftest import PROJECT_HEADER
-
-    return PROJECT_HEADER
 
 
 def test_chinese_sector_names_and_yes_no_spellings_are_normalised() -> None:
@@ -216,7 +211,7 @@ def test_settings_are_read_checked_and_unknown_keys_warned() -> None:
 def test_missing_sheet_and_missing_column_are_named() -> None:
     found = problems_of(
         workbook_bytes(
-            drop_sheets=("years",), project_header=[h for h in conftest_header() if h != "capex"]
+            drop_sheets=("years",), project_header=[h for h in PROJECT_HEADER if h != "capex"]
         )
     )
     messages = {str(p) for p in found}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import pytest
 from helpers import planning_data, sample_subset
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import optimizer
@@ -93,20 +94,46 @@ def displaced_stock_by_hand(data: optimizer.PlanningData) -> dict[tuple[str, int
     return out
 
 
+@dataclass(frozen=True)
+class Tables:
+    """A problem's tables as plain Python values, read once for all its portfolios (read
+    from pandas for each one, they took most of the brute force's time)."""
+
+    projects: list[dict]
+    regions: list  # (region, debt_headroom, existing_ppp_payments) named tuples
+    years: list[tuple[int, float, float]]  # year, fiscal_budget, bond_quota
+    max_energy: float
+    stock: dict[tuple[str, int], float]
+
+    @classmethod
+    def of(cls, data: optimizer.PlanningData) -> Tables:
+        regions = data.regions[["region", "debt_headroom", "existing_ppp_payments"]]
+        return cls(
+            projects=data.projects.to_dict("records"),
+            regions=list(regions.itertuples(index=False)),
+            years=list(
+                data.years[["year", "fiscal_budget", "bond_quota"]].itertuples(
+                    index=False, name=None
+                )
+            ),
+            max_energy=data.sectors.set_index("sector").at["energy", "max_share"],
+            stock=displaced_stock_by_hand(data),
+        )
+
+
 def evaluate_by_hand(
-    data: optimizer.PlanningData,
-    starts: dict[int, int],
-    stock: dict[tuple[str, int], float] | None = None,
+    data: optimizer.PlanningData, starts: dict[int, int], tables: Tables | None = None
 ) -> tuple[float, float] | None:
     """(objective, worker-years) of a portfolio {position: start year}, written from the
     spec without the optimizer's code; None when the portfolio breaks a limit. With two
     regions the matching needs no solver: each year, if A and B reach each other every
     worker can take every job, so re-employed = min(all stock, all open jobs); otherwise
     each region re-employs min(its stock, its open jobs)."""
-    p = data.projects.to_dict("records")
+    tables = tables or Tables.of(data)
+    p = tables.projects
     chosen = [p[i] | {"start": t} for i, t in starts.items()]
-    stock = stock if stock is not None else displaced_stock_by_hand(data)
-    regions = list(data.regions["region"])
+    stock = tables.stock
+    regions = [reg.region for reg in tables.regions]
     s = data.settings
     tol = 1e-9
     # Limits that do not depend on the year.
@@ -115,9 +142,9 @@ def evaluate_by_hand(
         return None
     total = sum(q["capex"] for q in chosen)
     energy = sum(q["capex"] for q in chosen if q["sector"] == "energy")
-    if energy > data.sectors.set_index("sector").at["energy", "max_share"] * total + tol:
+    if energy > tables.max_energy * total + tol:
         return None
-    for reg in data.regions.itertuples(index=False):
+    for reg in tables.regions:
         mine = [q for q in chosen if q["region"] == reg.region]
         if sum(0.5 * q["capex"] for q in mine) > reg.debt_headroom + tol:
             return None
@@ -133,9 +160,7 @@ def evaluate_by_hand(
     # Year by year: money, jobs held, matching.
     objective = worker_years = 0.0
     first = data.planning_years[0]
-    for y, budget, quota in data.years[["year", "fiscal_budget", "bond_quota"]].itertuples(
-        index=False
-    ):
+    for y, budget, quota in tables.years:
         spend = payments = jobs = 0.0
         open_jobs = dict.fromkeys(regions, 0.0)
         for q in chosen:
@@ -170,17 +195,18 @@ def brute_force(data: optimizer.PlanningData) -> float:
         [None] + [t for t in years if early <= t and t + d - 1 <= years[-1]]
         for d, early in zip(p["duration_years"], p["earliest_start"], strict=True)
     ]
-    stock = displaced_stock_by_hand(data)
+    tables = Tables.of(data)
     best = 0.0
     for choice in itertools.product(*options):
         starts = {i: t for i, t in enumerate(choice) if t is not None}
-        value = evaluate_by_hand(data, starts, stock)
+        value = evaluate_by_hand(data, starts, tables)
         if value is not None:
             best = max(best, value[0])
     return best
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples, deadline and seed: the hypothesis profile (conftest; HYPOTHESIS_PROFILE=thorough
+# for the nightly run).
 @given(small_problems())
 def test_optimum_equals_brute_force(data: optimizer.PlanningData) -> None:
     s = solve(data)
@@ -201,8 +227,10 @@ def test_optimum_equals_brute_force(data: optimizer.PlanningData) -> None:
     assert s.worker_years == pytest.approx(s.by_year["reemployed"].sum(), abs=1e-6)
 
 
-def test_highs_and_cbc_agree_on_the_sample(sample: optimizer.PlanningData) -> None:
-    highs = solve(sample)
+def test_highs_and_cbc_agree_on_the_sample(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+) -> None:
+    highs = sample_solution
     cbc = solve(sample, Scenario(solver="cbc", time_limit_s=60))
     assert highs.status == "optimal"
     assert cbc.status in ("optimal", "time_limit")
@@ -227,8 +255,10 @@ def test_a_time_limited_solve_says_so_with_its_gap(sample: optimizer.PlanningDat
     assert len(s.chosen) > 0
 
 
-def test_the_sample_solves_to_its_proven_gap(sample: optimizer.PlanningData) -> None:
-    s = solve(sample)
+def test_the_sample_solves_to_its_proven_gap(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+) -> None:
+    s = sample_solution
     assert s.status == "optimal"
     assert s.gap <= sample.settings["mip_gap"]
     # Nobody is re-employed before being displaced, nor more than the stock in any year.

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
-import subprocess
 
 import openpyxl
 import pandas as pd
@@ -185,19 +183,10 @@ def test_cli_frontier_prints_writes_and_refuses_bad_points(capfd, tmp_path) -> N
     assert "--values needs numbers ≥ 0" in capfd.readouterr().err
 
 
-def test_an_exported_workbook_opens_in_libreoffice(sample_solution, tmp_path) -> None:
-    # CI installs LibreOffice (.ci/run); a machine without it fails here rather than skip.
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
+def test_an_exported_workbook_opens_in_libreoffice(sample_solution, libreoffice, tmp_path) -> None:
     path = tmp_path / "短名单 shortlist.xlsx"
     export_workbook(sample_solution, path, language="zh")
-    done = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo"]
-        + ["--convert-to", "csv", "--outdir", str(tmp_path / "csv"), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = libreoffice("csv", tmp_path / "csv", path)
     assert done.returncode == 0, done.stderr
     converted = tmp_path / "csv" / "短名单 shortlist.csv"
     assert converted.exists(), done.stdout + done.stderr
@@ -227,36 +216,35 @@ def test_the_shortlist_prints_for_a_meeting(sample_solution) -> None:
     assert any(row[0] == "求解精度" and "求解精度" in str(row[1]) for row in summary)
 
 
-def pdf_pages(soffice: str, path, out) -> int:
-    done = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{out}/lo"]
-        + ["--convert-to", "pdf", "--outdir", str(out), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+@pytest.fixture(scope="module")
+def printed_pages(sample_solution, libreoffice, tmp_path_factory) -> dict[str, int]:
+    """Pages of each language's shortlist, and of its Summary sheet alone, printed to PDF
+    (all four in one LibreOffice run): {"shortlist_en": pages, "summary_en": pages, ...}."""
+    out = tmp_path_factory.mktemp("printed")
+    files = []
+    for language in ("en", "zh"):
+        path = out / f"shortlist_{language}.xlsx"
+        export_workbook(sample_solution, path, language=language, sample_data=True)
+        book = openpyxl.load_workbook(path)
+        for title in book.sheetnames[1:]:
+            del book[title]
+        alone = out / f"summary_{language}.xlsx"
+        book.save(alone)
+        files += [path, alone]
+    done = libreoffice("pdf", out, *files)
     assert done.returncode == 0, done.stderr
-    pdf = (out / path.name).with_suffix(".pdf").read_bytes()
     # Page objects ("/Type /Page", not "/Pages"); LibreOffice writes them uncompressed.
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    page = re.compile(rb"/Type\s*/Page(?![s\w])")
+    return {path.stem: len(page.findall(path.with_suffix(".pdf").read_bytes())) for path in files}
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_the_shortlist_prints_in_few_pages(sample_solution, tmp_path, language) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
-    path = tmp_path / f"shortlist_{language}.xlsx"
-    export_workbook(sample_solution, path, language=language, sample_data=True)
-    pages = pdf_pages(soffice, path, tmp_path)
-    # Before issue #13 the sample's file printed on 62 to 68 pages; now one a sheet or two.
+def test_the_shortlist_prints_in_few_pages(printed_pages, language) -> None:
+    pages = printed_pages[f"shortlist_{language}"]
+    # Without print settings the sample's file printed on 62 to 68 pages; now one a sheet or two.
     assert 9 <= pages <= 16, pages
     # The Summary alone prints on one page.
-    book = openpyxl.load_workbook(path)
-    for title in book.sheetnames[1:]:
-        del book[title]
-    alone = tmp_path / f"summary_{language}.xlsx"
-    book.save(alone)
-    assert pdf_pages(soffice, alone, tmp_path) == 1
+    assert printed_pages[f"summary_{language}"] == 1
 
 
 def test_cli_json_gives_the_reasons_when_asked(sample_solution, capfd) -> None:

@@ -1,4 +1,4 @@
-"""Honest about precision, the same answer everywhere (issue #12): what the solver's gap
+"""Honest about precision, the same answer everywhere: what the solver's gap
 allows is never shown as a finding, and a run ends on work, not on the clock."""
 
 from __future__ import annotations

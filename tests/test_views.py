@@ -17,8 +17,8 @@ def small(sample: optimizer.PlanningData) -> optimizer.PlanningData:
     return sample_subset(sample)
 
 
-def test_the_map_draws_every_city_offline(sample: optimizer.PlanningData) -> None:
-    solution = solve(sample)
+def test_the_map_draws_every_city_offline(sample_solution: optimizer.Solution) -> None:
+    solution = sample_solution
     figure = views.province_map(solution, Labels.for_solution(solution, "zh"))
     shapes = [t for t in figure.data if t.fill == "toself"]
     assert len({t.hovertext or t.text for t in shapes}) == 13

@@ -1,13 +1,12 @@
-"""Version 2 of the model: re-employment through time, solved by hand on two- and three-year
-instances, one rule per test (see shared/spec/model.md)."""
+"""The model through the years: jobs held in the years they exist, money through time,
+home-first matching, and the workbooks that carry the years; solved by hand on two- and
+three-year instances, one rule per test (see shared/spec/model.md)."""
 
 from __future__ import annotations
 
-import openpyxl
 import pandas as pd
 import pytest
-from conftest import PROJECT_HEADER, SAMPLE, workbook_bytes
-from helpers import planning_data
+from helpers import PROJECT_HEADER, planning_data, workbook_bytes
 
 import optimizer
 from optimizer import Scenario, WorkbookError, load_workbook, solve
@@ -395,35 +394,25 @@ def test_a_version_1_workbook_loads_and_solves() -> None:
     assert s.reemployed_peak == pytest.approx(2000)
 
 
-def test_the_sample_workbook_still_solves_without_a_displacement_sheet() -> None:
-    data = load_workbook(SAMPLE)
+def test_the_sample_workbook_still_solves_without_a_displacement_sheet(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+) -> None:
+    data = sample
     if data.has_displacement_schedule:
         stock = prepare(data).displaced_stock
         assert stock[:, -1] == pytest.approx(data.regions["displaced_workers"].to_numpy())
     else:  # version 1's reading: everyone displaced from the first year
         stock = prepare(data).displaced_stock
         assert stock[:, 0] == pytest.approx(data.regions["displaced_workers"].to_numpy())
-    s = solve(data, Scenario(time_limit_s=20, mip_gap=0.01))
+    s = sample_solution  # the workbook's settings (conftest)
     assert s.status in ("optimal", "time_limit")
     assert s.worker_years == pytest.approx(s.by_year["reemployed"].sum())
     assert s.worker_years <= s.reemployment["displaced_worker_years"].sum() + 1e-6
 
 
-def _with_displacement(rows: list[tuple[object, ...]]):
-    def edit(book: openpyxl.Workbook) -> None:
-        sheet = book.create_sheet("displacement")
-        sheet.append(["region", "year", "workers"])
-        for row in rows:
-            sheet.append(list(row))
-
-    return edit
-
-
 def test_the_displacement_sheet_is_read_into_a_stock() -> None:
     # A: 200 before the horizon (counted in 2021) and 800 in 2022; B: 1000 in 2021.
-    book = workbook_bytes(
-        edit=_with_displacement([("A", 2020, 200), ("A", 2022, 800), ("B", 2021, 1000)])
-    )
+    book = workbook_bytes(displacement=[("A", 2020, 200), ("A", 2022, 800), ("B", 2021, 1000)])
     data = load_workbook(book)
     assert data.has_displacement_schedule
     inst = prepare(data)
@@ -453,7 +442,7 @@ def test_displacement_sheet_errors_name_the_figures(
     rows: list[tuple[object, ...]], fragments: list[str]
 ) -> None:
     with pytest.raises(WorkbookError) as caught:
-        load_workbook(workbook_bytes(edit=_with_displacement(rows)))
+        load_workbook(workbook_bytes(displacement=rows))
     found = [str(problem) for problem in caught.value.problems]
     assert len(found) == 1, found
     for fragment in fragments:

@@ -1,4 +1,4 @@
-"""Issue #11, "Nothing lost, no traceback": the command line as a planner's script runs it.
+"""Nothing lost, no traceback: the command line as a planner's script runs it.
 
 Every test runs `python -m optimizer` in a subprocess and checks the message, the exit code
 (0 solved, 1 infeasible, 2 bad input, 3 solver, 130 interrupted) and that every file in the
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import SAMPLE, project, region, workbook_bytes
+from conftest import SAMPLE
+from helpers import project, region, workbook_bytes
 
 from optimizer import Scenario
 
@@ -325,7 +326,9 @@ def test_frontier_options_are_checked(folder: Path, options: list[str], message:
     assert snapshot(folder) == before
 
 
-def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(tmp_path: Path) -> None:
+def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(
+    tmp_path: Path, libreoffice
+) -> None:
     # A file written by a script (openpyxl stores formulas without values).
     (tmp_path / "script.xlsx").write_bytes(
         workbook_bytes(
@@ -344,16 +347,7 @@ def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(tmp_path: 
     ]
     assert snapshot(tmp_path) == before
     # What the message says to do: LibreOffice opens and saves it, and then it is valid.
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
-    saved = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo"]
-        + ["--convert-to", "xlsx", "--outdir", str(tmp_path / "saved"), "script.xlsx"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    saved = libreoffice("xlsx", tmp_path / "saved", "script.xlsx", cwd=tmp_path)
     assert saved.returncode == 0, saved.stderr
     # Saved, the empty text the second formula gives is an empty cell again, not a problem.
     done = run(tmp_path, "check", "saved/script.xlsx")

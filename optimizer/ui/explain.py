@@ -4,6 +4,7 @@ shortlist all call them, so the three say the same thing."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -103,7 +104,9 @@ def reasons(
         if row.region in standing.index:
             column = "government_pay_line" if code.startswith("government_pay") else "ppp_line"
             line = float(standing.at[row.region, column])
-        out.append(labels.reason(code, row.region, line))
+        from_year = solution.scenario.ppp_user_pay_only_from
+        year = int(from_year) if from_year is not None and math.isfinite(from_year) else 0
+        out.append(labels.reason(code, row.region, line, year))
     return out
 
 

@@ -637,9 +637,10 @@ class Labels:
     def list_of(self, items: Any) -> str:
         return ("、" if self.zh else ", ").join(str(v) for v in items)
 
-    def reason(self, code: str, region: str = "", line: float = 0.0) -> str:
-        """Why a project is left out (solution.REASONS / REASONS_ZH), its city named."""
-        return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line)
+    def reason(self, code: str, region: str = "", line: float = 0.0, year: int = 2024) -> str:
+        """Why a project is left out (solution.REASONS / REASONS_ZH), its city named; year:
+        the first user-pay-only start year (rule 7)."""
+        return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line, year=year)
 
     def objective_reason(self, jobs: float | None, within_precision: bool) -> str:
         """The objective's reason, with the break-even when it is known."""

@@ -295,6 +295,15 @@ def exposure_terms(inst: Instance, v: Variables) -> tuple[np.ndarray, dict[tuple
     return constant, terms
 
 
+def _summed(terms: Terms) -> Terms:
+    """Terms with each variable once, its coefficients added: an expression built from pairs
+    keeps only the last coefficient of a variable named twice."""
+    total: dict[pulp.LpVariable, float] = {}
+    for var, c in terms:
+        total[var] = total.get(var, 0.0) + c
+    return list(total.items())
+
+
 def _chosen(v: Variables, i: int, coefficient: float) -> Terms:
     y = v.chosen[i]
     return [] if y is None or coefficient == 0 else [(y, coefficient)]
@@ -559,7 +568,7 @@ def coverage_limits(inst: Instance, v: Variables) -> list[Limit]:
                 "coverage_floor",
                 region,
                 f"coverage_floor_r{e}",
-                terms + moving,
+                _summed(terms + moving),
                 ">=",
                 need,
                 "worker-years",
@@ -822,6 +831,7 @@ def _objective(
     _, paced = exposure_terms(inst, v)
     reward += [(var, -w[k] * c) for (_, k), terms in paced.items() for var, c in terms]
     reward += [(u, -TRAINEE_TIE_BREAK) for u in v.training.values()]
+    reward = _summed(reward)
     if weight > 0:
         reward += [
             (x, weight * job_years_weights(inst, i, t))

@@ -29,7 +29,7 @@ def planning_data(
     version 2) the neutral settings of model.md that give version 2's exposure: a layoff
     year counts in full and no user-pay-only rule.
     """
-    year_list = [y for y, _, _ in years]
+    year_list = [y[0] for y in years]
     rows = []
     for p in projects:
         row = {c.name: c.default_value() for c in columns("projects")}

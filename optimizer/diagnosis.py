@@ -217,8 +217,8 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
     if family == "debt_headroom":
         return Conflict(family, key, lim.limit, lim.limit + move, "亿元", "portfolio", moved)
     if family in ("ppp_line", "government_pay_line"):
-        share = FAMILIES[family].fields[0]  # the line's setting: ppp_cap_share, ...
-        facts = (*moved, ("line", inst.setting(share)))
+        share = FAMILIES[family].setting  # the line's setting: ppp_cap_share, ...
+        facts = (*moved, ("line", inst.setting(str(share))))
         return Conflict(family, key, lim.limit, lim.limit + move, "亿元/year", "portfolio", facts)
     if family in ("sector_min", "sector_max"):
         low, high = inst.sector_shares[key]

@@ -199,15 +199,19 @@ def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
     figures = model.figures
     return Outcome(
         run.status,
-        objective=float(run.objective or 0.0),
-        worker_years=float(sum(g.varValue or 0.0 for g in model.flows.values())),
+        # model.md's maximised form, as Solution.objective: the solver's less the exposure.
+        objective=float(run.objective or 0.0) + model.objective_constant,
+        worker_years=float(
+            sum(g.varValue or 0.0 for g in model.flows.values())
+            + sum(k.varValue or 0.0 for k in model.trained_flows.values())
+        ),
         job_years=float(model.instance.jobs_by_year(start_of).sum()),
         capex=float(figures["capex"].iloc[chosen].sum()),
         gap=float(run.gap) if run.gap is not None else math.nan,
         seconds=run.seconds,
         chosen=chosen,
         reused=reused,
-        bound=float(run.bound) if run.bound is not None else math.nan,
+        bound=float(run.bound) + model.objective_constant if run.bound is not None else math.nan,
         starts=start_of,
     )
 
@@ -227,7 +231,8 @@ def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list
         ids = inst.projects["project_id"]
         model = build_model(inst, fixed_starts={ids[i]: t for i, t in before.starts.items()})
         run = run_solver(model, mip_gap=0.0)
-        if not run.status.has_portfolio or (run.objective or 0.0) <= here.objective:
+        found = (run.objective or 0.0) + model.objective_constant
+        if not run.status.has_portfolio or found <= here.objective:
             continue
         carried = _outcome(model, run, reused=False)
         bound = here.bound if math.isfinite(here.bound) else carried.objective

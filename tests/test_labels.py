@@ -85,7 +85,12 @@ def test_each_reason_names_a_real_limit(
             assert p["requires"] not in chosen
         elif code == "ppp_over_line":
             assert standing.at[city, "ppp_ratio_before"] > standing.at[city, "ppp_line"]
-            assert p["ppp_annual_payment"] > 0
+            # Rule 5c: no new PPP project of any mechanism (social capital or a payment).
+            assert p["private_share"] > 0 or p["ppp_annual_payment"] > 0
+        elif code == "user_pay_only":
+            # Rule 7: a PPP that is not pure user-pay, with no start year before the rule.
+            assert p["ppp_annual_payment"] > 0 or p["ppp_mechanism"] != "user_pay"
+            assert str(int(solution.scenario.ppp_user_pay_only_from)) in en
         elif code == "government_pay_over_line":
             line = standing.at[city, "government_pay_line"]
             assert standing.at[city, "ppp_ratio_before"] > line
@@ -117,7 +122,12 @@ def test_each_reason_names_a_real_limit(
                     ]
                 assert over, (row.project_id, start)
         else:
-            assert code in ("objective", "ppp_room_used", "government_pay_room_used")
+            assert code in (
+                "objective",
+                "ppp_room_used",
+                "ppp_outlay_room_used",
+                "government_pay_room_used",
+            )
         if code not in (
             "objective",
             "excluded",
@@ -126,6 +136,7 @@ def test_each_reason_names_a_real_limit(
             "forced_out",
             "budget_used",
             "bond_quota_used",
+            "user_pay_only",
         ):
             assert city in en or code == "prerequisite_out", en
             assert names[city] in zh or code == "prerequisite_out", zh

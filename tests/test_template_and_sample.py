@@ -33,7 +33,9 @@ def test_template_is_refused_until_filled_in_then_has_the_defaults(tmp_path) -> 
     data = optimizer.load_workbook(path)
     assert list(data.projects["project_id"]) == ["P1"]
     assert list(data.sectors["sector"]) == ["transport", "telecom", "energy", "urban_renewal"]
-    assert data.settings == {c.name: float(c.default) for c in contract() if c.sheet == "settings"}
+    assert data.settings == {
+        c.name: float(c.default_value()) for c in contract() if c.sheet == "settings"
+    }
 
 
 def test_template_headers_are_the_contract() -> None:

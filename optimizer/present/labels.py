@@ -454,14 +454,20 @@ LIMIT_NAMES: dict[str, Pair] = {
         "{key}PPP财政承受能力红线内空间（一般公共预算支出的{line}）",
     ),
     "government_pay_line": (
-        "{key}'s room for government-pay PPP projects ({line} line)",
-        "{key}政府付费PPP项目空间（{line}线）",
+        "{key}'s whole PPP ratio under the {line} line its government-pay projects need",
+        "{key}PPP财政支出责任占比不超过{line}（新上政府付费项目的条件）",
+    ),
+    "ppp_closed": (
+        "{key} is above the PPP line: no new PPP project",
+        "{key}已超过PPP财政承受能力红线，严禁新项目入库",
     ),
     "sector_min": ("{key}: minimum share of capex", "{key}投资占比下限"),
     "sector_max": ("{key}: maximum share of capex", "{key}投资占比上限"),
     "ppp_share_min": ("Social capital: minimum share of capex", "社会资本投资占比下限"),
     "ppp_share_max": ("Social capital: maximum share of capex", "社会资本投资占比上限"),
     "coverage_floor": ("{key}: minimum re-employed share", "{key}最低再就业比例"),
+    "training_budget": ("Training budget {key}", "{key}年职业技能培训资金"),
+    "layoff_cap": ("{key}: most workers laid off in a year", "{key}年度分流安置人数上限"),
     "years": ("Planning years", "规划年份"),
 }
 # A limit's family, without its key (the Summary lists the keys after it).
@@ -480,11 +486,20 @@ FAMILY_NAMES: dict[str, Pair] = {
         "No room for government-pay PPP projects in (existing ratio / line)",
         "政府付费PPP项目无空间的城市（既有比例/红线）",
     ),
+    "ppp_closed": (
+        "Above the PPP line, no new PPP project in",
+        "已超过PPP红线、严禁新项目入库的城市",
+    ),
     "sector_min": ("Sector at its minimum share", "达到投资占比下限的行业"),
     "sector_max": ("Sector at its maximum share", "达到投资占比上限的行业"),
     "ppp_share_min": ("Social capital at its minimum share", "社会资本占比达到下限"),
     "ppp_share_max": ("Social capital at its maximum share", "社会资本占比达到上限"),
     "coverage_floor": ("Cities at the minimum re-employed share", "达到最低再就业比例的城市"),
+    "training_budget": ("Training budget used up in", "职业技能培训资金用尽的年份"),
+    "layoff_cap": (
+        "Most workers laid off in a year reached in",
+        "达到年度分流安置人数上限的城市和年份",
+    ),
 }
 # The diagnosis of an infeasible scenario, for the limits a planner moves most; other
 # conflicts keep the diagnosis's own sentence (English; Chinese where given here).
@@ -625,9 +640,16 @@ REASON_NAMES: dict[str, Pair] = {
     "cannot_finish": ("cannot finish inside the planning years", "规划期内无法完工"),
     "variant_chosen": ("its variant is chosen", "同组方案已入选"),
     "prerequisite_out": ("its prerequisite is left out", "前置项目未入选"),
+    "user_pay_only": (
+        "from {year} a new PPP must be user-pay with no annual payment (State Council "
+        "General Office letter [2023] No. 115), and no earlier start year is left",
+        "{year}年起新增PPP项目须为使用者付费且无政府年度支付（国办函〔2023〕115号），"
+        "且无更早开工年份可选",
+    ),
     "ppp_over_line": (
-        "{city}'s existing PPP commitments are above the {line:.0%} line",
-        "{city}既有PPP财政支出责任已超过{line:.0%}红线",
+        "{city}'s existing PPP commitments are above the {line:.0%} line: no new PPP project "
+        "of any kind may be added",
+        "{city}既有PPP财政支出责任已超过{line:.0%}红线，严禁新项目入库",
     ),
     "government_pay_over_line": (
         "{city}'s existing PPP commitments are above the {line:.0%} line for government-pay "
@@ -638,9 +660,15 @@ REASON_NAMES: dict[str, Pair] = {
         "{city}'s room under the {line:.0%} PPP line is used up",
         "{city}PPP财政支出责任{line:.0%}红线内空间已用尽",
     ),
+    "ppp_outlay_room_used": (
+        "{city}'s PPP commitments with the budget money put into PPPs while they are built "
+        "would pass the {line:.0%} line in a planning year",
+        "计入PPP项目建设期财政投入后，{city}某一规划年度的PPP财政支出责任将超过{line:.0%}红线",
+    ),
     "government_pay_room_used": (
-        "{city}'s room under the {line:.0%} government-pay line is used up",
-        "{city}政府付费项目{line:.0%}空间已用尽",
+        "{city}'s whole PPP ratio would pass the {line:.0%} line that government-pay projects "
+        "need (Ministry of Finance Caijin [2019] No. 10)",
+        "{city}PPP财政支出责任占比将超过{line:.0%}，不得新上政府付费项目（财金〔2019〕10号）",
     ),
     "debt_used": ("{city}'s debt headroom is used up", "{city}债务空间已用尽"),
     "budget_used": (
@@ -660,7 +688,7 @@ REASON_NAMES: dict[str, Pair] = {
 PPP_NOTES: dict[str, Pair] = {
     "over_line_before": (
         "existing PPP commitments ({before:.1%}) already exceed the {cap:.0%} line: no new PPP "
-        "payments can be added",
+        "project can be added",
         "既有PPP财政支出责任（{before:.1%}）已超过{cap:.0%}红线，不能新增PPP项目",
     ),
     "over_government_pay_before": (
@@ -718,6 +746,14 @@ TABLES: dict[str, dict[str, Pair]] = {
     "CLASSES": CLASSES,
     "INPUTS": INPUTS,
 }
+
+
+def city_year(key: str) -> tuple[str, int | None]:
+    """A limit's key as (city, planning year): "Xuzhou 2023" for a row per city and year
+    (the PPP lines in each planning year, the mass-layoff cap), "Xuzhou" (year None) for a
+    city's row."""
+    city, _, year = str(key).rpartition(" ")
+    return (city, int(year)) if city and year.isdigit() else (str(key), None)
 
 
 def _project(project: tuple[str, str]) -> str:
@@ -791,6 +827,11 @@ class Labels:
     def city(self, region: str) -> str:
         return self.cities.get(str(region), str(region)) if self.zh else str(region)
 
+    def city_year(self, key: str) -> str:
+        """A limit's key "city year" (or "city") with the city named in the page's language."""
+        city, year = city_year(key)
+        return self.city(city) if year is None else f"{self.city(city)} {year}"
+
     def mechanism(self, mechanism: str) -> str:
         if not mechanism or mechanism != mechanism:
             return ""
@@ -817,7 +858,16 @@ class Labels:
     def limit(self, family: str, key: Any, line: float | None = None) -> str:
         """A limit of the model in words, e.g. "Xuzhou's debt headroom" / "徐州债务空间"."""
         words = str(key)
-        if family in ("debt_headroom", "ppp_line", "government_pay_line", "coverage_floor"):
+        city, year = city_year(words)
+        if year is not None and family in ("ppp_line", "government_pay_line", "layoff_cap"):
+            words = self.city_year(words)  # a row per city and planning year
+        elif family in (
+            "debt_headroom",
+            "ppp_line",
+            "government_pay_line",
+            "ppp_closed",
+            "coverage_floor",
+        ):
             words = self.city(words)
         elif family in ("sector_min", "sector_max"):
             words = self.sector(words)
@@ -833,9 +883,10 @@ class Labels:
     def list_of(self, items: Any) -> str:
         return ("、" if self.zh else ", ").join(str(v) for v in items)
 
-    def reason(self, code: str, region: str = "", line: float = 0.0) -> str:
-        """Why a project is left out (a code of solution.REASON_CODES), its city named."""
-        return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line)
+    def reason(self, code: str, region: str = "", line: float = 0.0, year: int = 2024) -> str:
+        """Why a project is left out (a code of solution.REASON_CODES), its city named; year:
+        the first year a new PPP must be user-pay (rule 7)."""
+        return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line, year=year)
 
     def objective_reason(self, jobs: float | None, within_precision: bool) -> str:
         """The objective's reason, with the break-even when it is known."""
@@ -857,7 +908,7 @@ class Labels:
         if template and known:
             return template.format(
                 key=c.key,
-                place=self.city(c.key),
+                place=self.city_year(c.key),
                 set=c.set_value,
                 needed=c.needed_value,
                 move=c.needed_value - c.set_value,

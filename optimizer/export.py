@@ -24,7 +24,7 @@ from ._files import Target, write_atomically
 from .scenario import Scenario
 from .solution import Solution
 from .ui.explain import limits_frame, reasons, short_source
-from .ui.labels import LANGUAGES, SHEETS, Labels
+from .ui.labels import LANGUAGES, SHEETS, Labels, limit_city
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 WIDEST = 70  # characters; longer text wraps
@@ -318,12 +318,12 @@ def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
             where = labels.list_of(labels.city(k) for k in keys)
         elif family in ("sector_min", "sector_max"):
             where = labels.list_of(labels.sector(k) for k in keys)
-        elif family in ("ppp_line", "government_pay_line"):
-            column = "ppp_line" if family == "ppp_line" else "government_pay_line"
+        elif family in ("ppp_line", "government_pay_line", "ppp_closed"):
+            column = "government_pay_line" if family == "government_pay_line" else "ppp_line"
             where = labels.list_of(
                 f"{labels.city(k)} ({standing.at[k, 'ppp_ratio_before']:.1%} / "
                 f"{standing.at[k, column]:.0%})"
-                for k in keys
+                for k in dict.fromkeys(limit_city(k) for k in keys)
             )
         else:
             where = labels.list_of(keys)

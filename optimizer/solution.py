@@ -36,12 +36,12 @@ REASONS = {
     "variant_chosen": "its variant is chosen",
     "prerequisite_out": "its prerequisite is left out",
     "user_pay_only": (
-        "from {year} a new PPP must be user-pay with no annual payment (国办函〔2023〕115号), "
-        "and no earlier start year is left"
+        "from {year} a new PPP must be user-pay with no annual payment (State Council "
+        "General Office, 2023 No. 115), and no earlier start year is left"
     ),
     "ppp_over_line": (
         "{city}'s existing PPP commitments are above the {line:.0%} line: no new PPP project "
-        "of any kind (严禁新项目入库)"
+        "of any kind"
     ),
     "ppp_outlay_room_used": (
         "{city}'s PPP commitments with the budget money put into PPPs while they are built "
@@ -54,7 +54,7 @@ REASONS = {
     "ppp_room_used": "{city}'s room under the {line:.0%} PPP line is used up",
     "government_pay_room_used": (
         "{city}'s whole PPP ratio would pass the {line:.0%} line that government-pay projects "
-        "need (财金〔2019〕10号)"
+        "need (Ministry of Finance, 2019 No. 10)"
     ),
     "debt_used": "{city}'s debt headroom is used up",
     "budget_used": "the fiscal budget is used up in a year it would be built or paid for",

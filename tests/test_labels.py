@@ -82,9 +82,11 @@ def test_each_reason_names_a_real_limit(
         elif code == "prerequisite_out":
             assert p["requires"]
             assert p["requires"] not in chosen
-        elif code == "ppp_over_line":
+        elif code == "ppp_over_line":  # 5c: any PPP, paying or not
             assert standing.at[city, "ppp_ratio_before"] > standing.at[city, "ppp_line"]
-            assert p["ppp_annual_payment"] > 0
+            assert p["ppp_annual_payment"] > 0 or p["private_share"] > 0
+        elif code == "user_pay_only":  # rule 7: every start year is at or after 2024
+            assert p["earliest_start"] >= solution.scenario.ppp_user_pay_only_from
         elif code == "government_pay_over_line":
             line = standing.at[city, "government_pay_line"]
             assert standing.at[city, "ppp_ratio_before"] > line
@@ -116,7 +118,12 @@ def test_each_reason_names_a_real_limit(
                     ]
                 assert over, (row.project_id, start)
         else:
-            assert code in ("objective", "ppp_room_used", "government_pay_room_used")
+            assert code in (
+                "objective",
+                "ppp_room_used",
+                "ppp_outlay_room_used",
+                "government_pay_room_used",
+            )
         if code not in (
             "objective",
             "excluded",
@@ -125,6 +132,7 @@ def test_each_reason_names_a_real_limit(
             "forced_out",
             "budget_used",
             "bond_quota_used",
+            "user_pay_only",
         ):
             assert city in en or code == "prerequisite_out", en
             assert names[city] in zh or code == "prerequisite_out", zh

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..solution import Solution
-from .labels import Labels
+from .labels import Labels, limit_city
 
 
 def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) -> pd.DataFrame:
@@ -27,14 +27,15 @@ def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) 
         if row.family in ("forced_in", "forced_out") and key in names:
             key = f"{key} {names[key]}"  # the project's name beside its id
         line = None
-        if row.family == "ppp_line" and row.key in standing.index:
-            line = float(standing.at[row.key, "ppp_line"])
-        elif row.family == "government_pay_line" and row.key in standing.index:
-            line = float(standing.at[row.key, "government_pay_line"])
+        city = limit_city(row.key)
+        if row.family == "ppp_line" and city in standing.index:
+            line = float(standing.at[city, "ppp_line"])
+        elif row.family == "government_pay_line" and city in standing.index:
+            line = float(standing.at[city, "government_pay_line"])
         words = labels.limit(row.family, key, line)
         note = ""
         if line is not None:
-            s = standing.loc[row.key]
+            s = standing.loc[city]
             spending = float(s["general_budget_expenditure"])
             amount = line * spending
             existing = float(s["ppp_existing"])

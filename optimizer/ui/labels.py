@@ -24,6 +24,13 @@ from ..solution import REASONS, REASONS_ZH
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
+
+def limit_city(key: str) -> str:
+    """The city a limit's key names: "Xuzhou" itself, or "Xuzhou" of a yearly row's
+    "Xuzhou 2023" (the PPP line in each planning year, the mass-layoff cap)."""
+    city, _, year = str(key).rpartition(" ")
+    return city if city and year.isdigit() else str(key)
+
 Pair = tuple[str, str]
 
 # ---------------------------------------------------------------------------- sentences, titles
@@ -440,6 +447,12 @@ LIMIT_NAMES: dict[str, Pair] = {
     "ppp_share_min": ("Social capital: minimum share of capex", "社会资本投资占比下限"),
     "ppp_share_max": ("Social capital: maximum share of capex", "社会资本投资占比上限"),
     "coverage_floor": ("{key}: minimum re-employed share", "{key}最低再就业比例"),
+    "ppp_closed": (
+        "{key}: no new PPP project (existing commitments above the {line} line)",
+        "{key}既有PPP财政支出责任超过{line}红线，严禁新项目入库",
+    ),
+    "training_budget": ("Training budget {key}", "{key}年职业技能培训资金"),
+    "layoff_cap": ("Mass-layoff cap, {key}", "{key}年分流人数上限（防止规模性裁员）"),
     "years": ("Planning years", "规划年份"),
 }
 # A limit's family, without its key (the Summary lists the keys after it).
@@ -463,6 +476,9 @@ FAMILY_NAMES: dict[str, Pair] = {
     "ppp_share_min": ("Social capital at its minimum share", "社会资本占比达到下限"),
     "ppp_share_max": ("Social capital at its maximum share", "社会资本占比达到上限"),
     "coverage_floor": ("Cities at the minimum re-employed share", "达到最低再就业比例的城市"),
+    "ppp_closed": ("Cities above the PPP line: no new PPP", "超过PPP红线、严禁新项目入库的城市"),
+    "training_budget": ("Training budget used up in", "培训资金用尽的年份"),
+    "layoff_cap": ("Mass-layoff cap reached in", "达到分流人数上限的城市与年份"),
 }
 # The diagnosis of an infeasible scenario, for the limits a planner moves most; other
 # conflicts keep the diagnosis's own sentence (English; Chinese where given here).
@@ -621,8 +637,20 @@ class Labels:
     def limit(self, family: str, key: Any, line: float | None = None) -> str:
         """A limit of the model in words, e.g. "Xuzhou's debt headroom" / "徐州债务空间"."""
         words = str(key)
-        if family in ("debt_headroom", "ppp_line", "government_pay_line", "coverage_floor"):
-            words = self.city(words)
+        if family in (
+            "debt_headroom",
+            "ppp_line",
+            "government_pay_line",
+            "coverage_floor",
+            "ppp_closed",
+            "layoff_cap",
+        ):
+            # A city, or a city and a planning year ("Xuzhou 2023": a yearly row).
+            city, _, year = words.rpartition(" ")
+            if city and year.isdigit():
+                words = f"{self.city(city)} {year}" if not self.zh else f"{self.city(city)}{year}年"
+            else:
+                words = self.city(words)
         elif family in ("sector_min", "sector_max"):
             words = self.sector(words)
         template = LIMIT_NAMES.get(family)

@@ -36,6 +36,32 @@ Pair = tuple[str, str]
 # ---------------------------------------------------------------------------- sentences, titles
 
 TEXT: dict[str, Pair] = {
+    # Version 3 words (docs/model.md): the headline's companions and the two new levers.
+    "worker_years_v3_help": (
+        "Worker-years that displaced workers would otherwise have spent without work, "
+        "assuming the programme hires those least likely to find work alone.",
+        "假定项目优先吸纳最难自行就业的分流职工，计算其原本将处于失业状态的人年。",
+    ),
+    "jobless_left": ("Jobless worker-years left", "剩余失业人年"),
+    "exposure_share": ("Share of exposure re-employed", "暴露人年中再就业占比"),
+    "jobless_at_end": ("Still jobless at the end of the horizon", "规划期末仍未就业人数"),
+    "training": ("Training (培训一人、就业一人)", "职业技能培训（培训一人、就业一人）"),
+    "layoff_pace": ("Pace of layoffs", "分流安置节奏"),
+    "layoff_pace_help": (
+        "The recommended year of each layoff batch against the planned one, inside its exit "
+        "window and under the mass-layoff cap.",
+        "在退出窗口内、规模性裁员上限之下，各批次建议分流年份与计划年份对比。",
+    ),
+    "monitoring": ("Close monitoring", "重点监控"),
+    "monitoring_help": (
+        "Cities whose jobless displaced workers stay above {share} of their exposure in a year.",
+        "某年未就业分流职工超过其暴露人年{share}的城市。",
+    ),
+    "construction_vs_lasting": ("Construction against lasting jobs", "建设期与运营期就业"),
+    "public_money_per_worker_year": (
+        "Public money per re-employed worker-year (万元)",
+        "每再就业人年财政资金（万元）",
+    ),
     "page_title": ("Jiangsu infrastructure prioritiser", "江苏基础设施投资优选"),
     "title": ("Infrastructure investment prioritiser — Jiangsu", "基础设施投资优选 — 江苏"),
     "subtitle": (
@@ -213,6 +239,7 @@ TEXT: dict[str, Pair] = {
     "year": ("Year", "年份"),
     "sector": ("Sector", "行业"),
     "persons": ("persons", "人"),
+    "万元": ("万元", "万元"),
     "frequency": ("Chosen in share of draws", "入选频率"),
     "scenario_name": ("Scenario", "情景"),
     "marginal": ("Extra worker-years per extra {unit}", "每增加1{unit}新增再就业人年"),
@@ -272,6 +299,32 @@ TEXT: dict[str, Pair] = {
 # ---------------------------------------------------------------------------- table headers
 
 COLUMNS: dict[str, Pair] = {
+    # Version 3 (docs/model.md): exposure, training, pace of layoffs, monitoring.
+    "exposure": ("Exposure: worker-years jobless without the programme", "无项目时失业人年"),
+    "exposure_worker_years": ("Exposure (worker-years)", "暴露人年（无项目时失业人年）"),
+    "jobless": ("Jobless displaced workers", "未就业分流职工"),
+    "jobless_worker_years": ("Jobless worker-years left", "剩余失业人年"),
+    "laid_off": ("Laid off (persons)", "分流人数"),
+    "trainees": ("Trainees (persons)", "培训人数"),
+    "trainable_jobs": ("Jobs open after training", "经培训可胜任岗位"),
+    "reemployed_direct": ("Re-employed directly (persons)", "直接再就业（人）"),
+    "reemployed_trained": ("Re-employed after training (persons)", "培训后再就业（人）"),
+    "construction_worker_years": ("Worker-years in construction jobs", "建设期再就业人年"),
+    "operating_worker_years": ("Worker-years in lasting jobs", "运营期（长期）再就业人年"),
+    "training_spend": ("Training spend (亿元)", "培训支出（亿元）"),
+    "training_budget": ("Training budget (亿元)", "职业技能培训资金（亿元）"),
+    "public_money": ("Public money in the horizon (亿元)", "规划期内财政资金（亿元）"),
+    "public_money_per_worker_year": (
+        "Public money per re-employed worker-year (万元)",
+        "每再就业人年财政资金（万元）",
+    ),
+    "planned_year": ("Planned layoff year", "计划分流年份"),
+    "earliest_year": ("Earliest exit year", "最早退出年份"),
+    "latest_year": ("Latest exit year", "最晚退出年份"),
+    "moved": ("Moved from the plan", "调整分流年份"),
+    "jobless_share": ("Share of exposure still jobless", "未就业占比"),
+    "industry": ("Exiting industry", "退出行业"),
+    "without_programme": ("Jobless at the end without the programme", "无项目时期末失业人数"),
     "project_id": ("Project ID", "项目编号"),
     "name": ("Name", "项目名称"),
     "sector": ("Sector", "行业"),

@@ -257,8 +257,11 @@ def test_highs_and_cbc_agree_on_the_sample(sample: optimizer.PlanningData) -> No
     cbc = solve(sample, Scenario(solver="cbc", time_limit_s=60))
     assert highs.status == "optimal"
     assert cbc.status in ("optimal", "time_limit")
-    tolerance = sample.settings["mip_gap"] * 2
-    assert cbc.objective == pytest.approx(highs.objective, rel=tolerance)
+    # Each solver's gap is relative to its own objective, which leaves the planned layoffs'
+    # exposure out (a constant): the reported objectives (re-employed less exposure) agree to
+    # twice the gap of that size, not relative to their own, smaller size.
+    tolerance = sample.settings["mip_gap"] * 2 * abs(highs.solver_objective)
+    assert cbc.objective == pytest.approx(highs.objective, abs=tolerance)
     assert cbc.solver == "cbc"
 
 

@@ -136,8 +136,11 @@ def test_a_kept_model_resolves_like_a_fresh_build(small: optimizer.PlanningData)
 
 
 def test_break_even_brings_a_project_in_only_past_its_figure(
-    small: optimizer.PlanningData,
+    sample: optimizer.PlanningData,
 ) -> None:
+    # Budgets cut to a sixteenth: with the sample's debt headroom (limit less balance) an
+    # eighth leaves a single project out for want of jobs; here several are.
+    small = sample_subset(sample, money_divisor=16)
     ids = small.projects["project_id"].head(20).tolist()
     table = break_even(small, Scenario(), projects=ids)
     assert table["project_id"].tolist() == ids

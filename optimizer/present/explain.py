@@ -34,12 +34,14 @@ def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) 
         if row.family in ("forced_in", "forced_out") and key in names:
             key = f"{key} {names[key]}"  # the project's name beside its id
         city, year = city_year(str(row.key))
-        line = None
-        if row.family == "ppp_line" and city in standing.index:
-            line = float(standing.at[city, "ppp_line"])
+        shown = None
+        if row.family in ("ppp_line", "ppp_closed") and city in standing.index:
+            shown = float(standing.at[city, "ppp_line"])
         elif row.family == "government_pay_line" and city in standing.index:
-            line = float(standing.at[city, "government_pay_line"])
-        words = labels.limit(row.family, key, line)
+            shown = float(standing.at[city, "government_pay_line"])
+        words = labels.limit(row.family, key, shown)
+        # Rule 5c's row names the line the existing commitments are above: no room to note.
+        line = None if row.family == "ppp_closed" else shown
         note = ""
         if line is not None:
             s = standing.loc[city]

@@ -313,13 +313,13 @@ def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
         keys = [str(k) for k in binding.loc[binding["family"] == family, "key"]]
         if family in ("forced_in", "exclusive_group"):
             where = labels("summary_count", count=len(keys))
-        elif family in ("debt_headroom", "coverage_floor", "ppp_closed"):
+        elif family in ("debt_headroom", "coverage_floor"):
             where = labels.list_of(labels.city(k) for k in keys)
         elif family in ("sector_min", "sector_max"):
             where = labels.list_of(labels.sector(k) for k in keys)
-        elif family in ("ppp_line", "government_pay_line"):
+        elif family in ("ppp_line", "government_pay_line", "ppp_closed"):
             # A row per city and year, and one after the horizon: each city once.
-            column = "ppp_line" if family == "ppp_line" else "government_pay_line"
+            column = "government_pay_line" if family == "government_pay_line" else "ppp_line"
             cities = dict.fromkeys(city_year(k)[0] for k in keys)
             where = labels.list_of(
                 f"{labels.city(k)} ({standing.at[k, 'ppp_ratio_before']:.1%} / "

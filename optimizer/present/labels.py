@@ -33,6 +33,32 @@ Pair = tuple[str, str]
 # ---------------------------------------------------------------------------- sentences, titles
 
 TEXT: dict[str, Pair] = {
+    # Version 3 words (docs/model.md): the headline's companions and the two new levers.
+    "worker_years_v3_help": (
+        "Worker-years that displaced workers would otherwise have spent without work, "
+        "assuming the programme hires those least likely to find work alone.",
+        "假定项目优先吸纳最难自行就业的分流职工，计算其原本将处于失业状态的人年。",
+    ),
+    "jobless_left": ("Jobless worker-years left", "剩余失业人年"),
+    "exposure_share": ("Share of exposure re-employed", "暴露人年中再就业占比"),
+    "jobless_at_end": ("Still jobless at the end of the horizon", "规划期末仍未就业人数"),
+    "training": ("Training (培训一人、就业一人)", "职业技能培训（培训一人、就业一人）"),
+    "layoff_pace": ("Pace of layoffs", "分流安置节奏"),
+    "layoff_pace_help": (
+        "The recommended year of each layoff batch against the planned one, inside its exit "
+        "window and under the mass-layoff cap.",
+        "在退出窗口内、规模性裁员上限之下，各批次建议分流年份与计划年份对比。",
+    ),
+    "monitoring": ("Close monitoring", "重点监控"),
+    "monitoring_help": (
+        "Cities whose jobless displaced workers stay above {share} of their exposure in a year.",
+        "某年未就业分流职工超过其暴露人年{share}的城市。",
+    ),
+    "construction_vs_lasting": ("Construction against lasting jobs", "建设期与运营期就业"),
+    "public_money_per_worker_year": (
+        "Public money per re-employed worker-year (万元)",
+        "每再就业人年财政资金（万元）",
+    ),
     "page_title": ("Jiangsu infrastructure prioritiser", "江苏基础设施投资优选"),
     "title": ("Infrastructure investment prioritiser — Jiangsu", "基础设施投资优选 — 江苏"),
     "subtitle": (
@@ -210,6 +236,7 @@ TEXT: dict[str, Pair] = {
     "year": ("Year", "年份"),
     "sector": ("Sector", "行业"),
     "persons": ("persons", "人"),
+    "万元": ("万元", "万元"),
     "frequency": ("Chosen in share of draws", "入选频率"),
     "scenario_name": ("Scenario", "情景"),
     "marginal": ("Extra worker-years per extra {unit}", "每增加1{unit}新增再就业人年"),
@@ -287,6 +314,32 @@ TEXT: dict[str, Pair] = {
 # ---------------------------------------------------------------------------- table headers
 
 COLUMNS: dict[str, Pair] = {
+    # Version 3 (docs/model.md): exposure, training, pace of layoffs, monitoring.
+    "exposure": ("Exposure: worker-years jobless without the programme", "无项目时失业人年"),
+    "exposure_worker_years": ("Exposure (worker-years)", "暴露人年（无项目时失业人年）"),
+    "jobless": ("Jobless displaced workers", "未就业分流职工"),
+    "jobless_worker_years": ("Jobless worker-years left", "剩余失业人年"),
+    "laid_off": ("Laid off (persons)", "分流人数"),
+    "trainees": ("Trainees (persons)", "培训人数"),
+    "trainable_jobs": ("Jobs open after training", "经培训可胜任岗位"),
+    "reemployed_direct": ("Re-employed directly (persons)", "直接再就业（人）"),
+    "reemployed_trained": ("Re-employed after training (persons)", "培训后再就业（人）"),
+    "construction_worker_years": ("Worker-years in construction jobs", "建设期再就业人年"),
+    "operating_worker_years": ("Worker-years in lasting jobs", "运营期（长期）再就业人年"),
+    "training_spend": ("Training spend (亿元)", "培训支出（亿元）"),
+    "training_budget": ("Training budget (亿元)", "职业技能培训资金（亿元）"),
+    "public_money": ("Public money in the horizon (亿元)", "规划期内财政资金（亿元）"),
+    "public_money_per_worker_year": (
+        "Public money per re-employed worker-year (万元)",
+        "每再就业人年财政资金（万元）",
+    ),
+    "planned_year": ("Planned layoff year", "计划分流年份"),
+    "earliest_year": ("Earliest exit year", "最早退出年份"),
+    "latest_year": ("Latest exit year", "最晚退出年份"),
+    "moved": ("Moved from the plan", "调整分流年份"),
+    "jobless_share": ("Share of exposure still jobless", "未就业占比"),
+    "industry": ("Exiting industry", "退出行业"),
+    "without_programme": ("Jobless at the end without the programme", "无项目时期末失业人数"),
     "project_id": ("Project ID", "项目编号"),
     "name": ("Name", "项目名称"),
     "sector": ("Sector", "行业"),
@@ -457,17 +510,17 @@ LIMIT_NAMES: dict[str, Pair] = {
         "{key}'s whole PPP ratio under the {line} line its government-pay projects need",
         "{key}PPP财政支出责任占比不超过{line}（新上政府付费项目的条件）",
     ),
-    "ppp_closed": (
-        "{key} is above the PPP line: no new PPP project",
-        "{key}已超过PPP财政承受能力红线，严禁新项目入库",
-    ),
     "sector_min": ("{key}: minimum share of capex", "{key}投资占比下限"),
     "sector_max": ("{key}: maximum share of capex", "{key}投资占比上限"),
     "ppp_share_min": ("Social capital: minimum share of capex", "社会资本投资占比下限"),
     "ppp_share_max": ("Social capital: maximum share of capex", "社会资本投资占比上限"),
     "coverage_floor": ("{key}: minimum re-employed share", "{key}最低再就业比例"),
+    "ppp_closed": (
+        "{key}: no new PPP project (existing commitments above the {line} line)",
+        "{key}既有PPP财政支出责任超过{line}红线，严禁新项目入库",
+    ),
     "training_budget": ("Training budget {key}", "{key}年职业技能培训资金"),
-    "layoff_cap": ("{key}: most workers laid off in a year", "{key}年度分流安置人数上限"),
+    "layoff_cap": ("Mass-layoff cap, {key}", "{key}分流人数上限（防止规模性裁员）"),
     "years": ("Planning years", "规划年份"),
 }
 # A limit's family, without its key (the Summary lists the keys after it).
@@ -486,20 +539,14 @@ FAMILY_NAMES: dict[str, Pair] = {
         "No room for government-pay PPP projects in (existing ratio / line)",
         "政府付费PPP项目无空间的城市（既有比例/红线）",
     ),
-    "ppp_closed": (
-        "Above the PPP line, no new PPP project in",
-        "已超过PPP红线、严禁新项目入库的城市",
-    ),
     "sector_min": ("Sector at its minimum share", "达到投资占比下限的行业"),
     "sector_max": ("Sector at its maximum share", "达到投资占比上限的行业"),
     "ppp_share_min": ("Social capital at its minimum share", "社会资本占比达到下限"),
     "ppp_share_max": ("Social capital at its maximum share", "社会资本占比达到上限"),
     "coverage_floor": ("Cities at the minimum re-employed share", "达到最低再就业比例的城市"),
-    "training_budget": ("Training budget used up in", "职业技能培训资金用尽的年份"),
-    "layoff_cap": (
-        "Most workers laid off in a year reached in",
-        "达到年度分流安置人数上限的城市和年份",
-    ),
+    "ppp_closed": ("Cities above the PPP line: no new PPP", "超过PPP红线、严禁新项目入库的城市"),
+    "training_budget": ("Training budget used up in", "培训资金用尽的年份"),
+    "layoff_cap": ("Mass-layoff cap reached in", "达到分流人数上限的城市与年份"),
 }
 # The diagnosis of an infeasible scenario, for the limits a planner moves most; other
 # conflicts keep the diagnosis's own sentence (English; Chinese where given here).
@@ -642,13 +689,13 @@ REASON_NAMES: dict[str, Pair] = {
     "prerequisite_out": ("its prerequisite is left out", "前置项目未入选"),
     "user_pay_only": (
         "from {year} a new PPP must be user-pay with no annual payment (State Council "
-        "General Office letter [2023] No. 115), and no earlier start year is left",
+        "General Office, 2023 No. 115), and no earlier start year is left",
         "{year}年起新增PPP项目须为使用者付费且无政府年度支付（国办函〔2023〕115号），"
         "且无更早开工年份可选",
     ),
     "ppp_over_line": (
         "{city}'s existing PPP commitments are above the {line:.0%} line: no new PPP project "
-        "of any kind may be added",
+        "of any kind",
         "{city}既有PPP财政支出责任已超过{line:.0%}红线，严禁新项目入库",
     ),
     "government_pay_over_line": (
@@ -667,7 +714,7 @@ REASON_NAMES: dict[str, Pair] = {
     ),
     "government_pay_room_used": (
         "{city}'s whole PPP ratio would pass the {line:.0%} line that government-pay projects "
-        "need (Ministry of Finance Caijin [2019] No. 10)",
+        "need (Ministry of Finance, 2019 No. 10)",
         "{city}PPP财政支出责任占比将超过{line:.0%}，不得新上政府付费项目（财金〔2019〕10号）",
     ),
     "debt_used": ("{city}'s debt headroom is used up", "{city}债务空间已用尽"),
@@ -830,7 +877,9 @@ class Labels:
     def city_year(self, key: str) -> str:
         """A limit's key "city year" (or "city") with the city named in the page's language."""
         city, year = city_year(key)
-        return self.city(city) if year is None else f"{self.city(city)} {year}"
+        if year is None:
+            return self.city(city)
+        return f"{self.city(city)}{year}年" if self.zh else f"{self.city(city)} {year}"
 
     def mechanism(self, mechanism: str) -> str:
         if not mechanism or mechanism != mechanism:
@@ -858,7 +907,7 @@ class Labels:
     def limit(self, family: str, key: Any, line: float | None = None) -> str:
         """A limit of the model in words, e.g. "Xuzhou's debt headroom" / "徐州债务空间"."""
         words = str(key)
-        city, year = city_year(words)
+        _, year = city_year(words)
         if year is not None and family in ("ppp_line", "government_pay_line", "layoff_cap"):
             words = self.city_year(words)  # a row per city and planning year
         elif family in (

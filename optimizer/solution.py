@@ -140,6 +140,9 @@ class Solution:
     monitoring: pd.DataFrame = field(default_factory=pd.DataFrame)  # 重点监控 region-years
     ppp_by_year: pd.DataFrame = field(default_factory=pd.DataFrame)  # region × year ratios
     jobless_at_end: pd.DataFrame = field(default_factory=pd.DataFrame)  # region: persons
+    # The objective `gap` is relative to: the solver's (re-employment and weighted jobs, less
+    # any paced exposure), not the reported one; gap × gap_base is the absolute slack.
+    gap_base: float | None = None
 
     @property
     def chosen_starts(self) -> dict[str, int]:
@@ -907,6 +910,9 @@ def evaluate(
         monitoring=monitoring_table(inst, exposure, jobless),
         ppp_by_year=ppp_by_year(inst, start_of),
         jobless_at_end=jobless_at_end(inst, laid_off_ext, reemployed_home),
+        gap_base=abs(float(run.objective))
+        if run.objective is not None
+        else abs(objective + float((exposure.sum(axis=0) * w).sum())),
     )
 
 

@@ -117,6 +117,9 @@ class Solution:
     provisional: bool = False  # the best portfolio so far of a solve still running
     method: str = "optimised"  # "optimised", or "greedy" for the baseline's ranking
     meets_mix: bool | None = None  # the greedy ranking met the sector shares (None: not asked)
+    # The objective `gap` is relative to: the solver's (re-employment and weighted jobs, less
+    # any paced exposure), not the reported one; gap × gap_base is the absolute slack.
+    gap_base: float | None = None
 
     @property
     def chosen_starts(self) -> dict[str, int]:
@@ -1053,4 +1056,7 @@ def evaluate(
         detail=run.detail,
         solver_objective=run.objective,
         gap_is_upper_bound=run.gap_is_upper_bound,
+        gap_base=abs(float(run.objective))
+        if run.objective is not None
+        else abs(objective + float((exposure.sum(axis=0) * w).sum())),
     )

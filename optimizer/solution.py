@@ -346,7 +346,7 @@ def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame
             code = "over_line_before"
             note = (
                 f"existing PPP commitments ({before:.1%}) already exceed the {cap:.0%} line: "
-                "no new PPP payments can be added"
+                "no new PPP project of any kind can be added"
             )
         elif before > pay + 1e-12:
             code = "over_government_pay_before"

@@ -80,7 +80,17 @@ def check_obvious_conflicts(inst: Instance) -> None:
         if not f.at[i, "forced_in"]:
             continue
         row = data.projects.iloc[i]
-        if not f.at[i, "starts"]:
+        if f.at[i, "user_pay_blocked"]:
+            conflicts.append(
+                _forced(
+                    row["project_id"],
+                    f"mandatory PPP project {_label(data, i)} can start only from "
+                    f"{inst.setting('ppp_user_pay_only_from'):.0f}, when a new PPP must be "
+                    "user-pay with no annual payment (国办函〔2023〕115号): allow an earlier "
+                    "start, make it user-pay, or make it optional",
+                )
+            )
+        elif not f.at[i, "starts"]:
             conflicts.append(
                 _forced(
                     row["project_id"],

@@ -104,7 +104,16 @@ def check_obvious_conflicts(inst: Instance) -> None:
             continue
         row = data.projects.iloc[i]
         pid = str(row["project_id"])
-        if not f.at[i, "starts"]:
+        if f.at[i, "user_pay_blocked"]:
+            # Rule 7 left it no start year before ppp_user_pay_only_from.
+            facts = (
+                ("project", _project(data, i)),
+                ("year", int(inst.setting("ppp_user_pay_only_from"))),
+            )
+            conflicts.append(
+                Conflict("forced_in", pid, None, None, "project", "user_pay_only", facts)
+            )
+        elif not f.at[i, "starts"]:
             facts = (
                 ("project", _project(data, i)),
                 ("horizon", horizon),

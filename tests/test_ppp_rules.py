@@ -9,7 +9,8 @@ import pytest
 from conftest import project, region, workbook_bytes
 from helpers import planning_data
 
-from optimizer import load_workbook, solve
+from optimizer import InfeasibleError, load_workbook, solve
+from optimizer.present.labels import Labels
 
 ONE_YEAR = [(2021, 100.0, 100.0)]
 
@@ -102,3 +103,12 @@ def test_no_viability_gap_start_from_2024() -> None:
 def test_the_user_pay_year_absent_empty_or_none(settings, expected: float) -> None:
     book = workbook_bytes([project("P1")], [region("A")], settings=settings)
     assert load_workbook(book).settings["ppp_user_pay_only_from"] == expected
+
+
+def test_a_mandatory_viability_gap_ppp_from_2024_is_explained() -> None:
+    years = [(2023, 100.0, 100.0), (2024, 100.0, 100.0)]
+    late = ppp("late", ppp_annual_payment=1.0, earliest_start=2024, mandatory=True)
+    with pytest.raises(InfeasibleError) as caught:
+        solve(planning_data([late], city(0.0), years, v3=True))
+    # The diagnosis holds codes; its words are the command line's (optimizer.present).
+    assert "user-pay" in Labels("en").infeasible_text(caught.value.conflicts)

@@ -602,6 +602,11 @@ CONFLICT_WORDS: dict[str, str] = {
         "years, earliest start {earliest}, latest start {latest}): change its dates or make it "
         "optional"
     ),
+    "user_pay_only": (
+        "mandatory PPP project {project} can start only from {year}, when a new PPP must be "
+        "user-pay with no annual payment (State Council General Office, 2023 No. 115): allow "
+        "an earlier start, make it user-pay, or make it optional"
+    ),
     "requires_unavailable": (
         "mandatory project {project} requires {required}, which cannot be chosen (excluded, or "
         "it cannot start in the horizon)"
@@ -735,7 +740,7 @@ REASON_NAMES: dict[str, Pair] = {
 PPP_NOTES: dict[str, Pair] = {
     "over_line_before": (
         "existing PPP commitments ({before:.1%}) already exceed the {cap:.0%} line: no new PPP "
-        "project can be added",
+        "project of any kind can be added",
         "既有PPP财政支出责任（{before:.1%}）已超过{cap:.0%}红线，不能新增PPP项目",
     ),
     "over_government_pay_before": (

@@ -31,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .diagnosis import InfeasibleError
 from .instance import Instance
 from .loader import PlanningData
@@ -132,7 +134,19 @@ class Job:
             run = SolverRun(
                 Status.TIME_LIMIT, None, gap, None, "highs", "", self.seconds, "provisional"
             )
-            report = dataclasses.replace(evaluate(inst, starts, run), provisional=True)
+            # A provisional report does not settle training and the pace of layoffs (a linear
+            # program per incumbent would hold a stop up): it shows the portfolio's jobs with
+            # no training and the planned layoffs, until the final answer brings both.
+            report = dataclasses.replace(
+                evaluate(
+                    inst,
+                    starts,
+                    run,
+                    training=np.zeros((len(inst.regions), len(inst.years))),
+                    layoffs=inst.planned_layoffs(),
+                ),
+                provisional=True,
+            )
             with self._lock:
                 self._report, self._reports = report, self._reports + 1
             if self.done.wait(REPORT_EVERY_S) or self.stop.is_set():

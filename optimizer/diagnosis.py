@@ -107,7 +107,16 @@ def check_obvious_conflicts(inst: Instance) -> None:
             continue
         row = data.projects.iloc[i]
         pid = str(row["project_id"])
-        if not f.at[i, "starts"]:
+        if f.at[i, "user_pay_blocked"]:
+            # Rule 7 left it no start year before ppp_user_pay_only_from.
+            facts = (
+                ("project", _project(data, i)),
+                ("year", int(inst.setting("ppp_user_pay_only_from"))),
+            )
+            conflicts.append(
+                Conflict("forced_in", pid, None, None, "project", "user_pay_only", facts)
+            )
+        elif not f.at[i, "starts"]:
             facts = (
                 ("project", _project(data, i)),
                 ("horizon", horizon),
@@ -219,8 +228,8 @@ def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: fl
     if family == "debt_headroom":
         return Conflict(family, key, lim.limit, lim.limit + move, "亿元", "portfolio", moved)
     if family in ("ppp_line", "government_pay_line"):
-        share = FAMILIES[family].fields[0]  # the line's setting: ppp_cap_share, ...
-        facts = (*moved, ("line", inst.setting(share)))
+        share = FAMILIES[family].setting  # the line's setting: ppp_cap_share, ...
+        facts = (*moved, ("line", inst.setting(str(share))))
         return Conflict(family, key, lim.limit, lim.limit + move, "亿元/year", "portfolio", facts)
     if family in ("sector_min", "sector_max"):
         low, high = inst.sector_shares[key]

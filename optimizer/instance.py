@@ -70,24 +70,72 @@ def start_options(projects: pd.DataFrame, years: list[int]) -> list[list[int]]:
     return options
 
 
-def displaced_new(data: PlanningData) -> np.ndarray:
-    """Workers displaced in each planning year, region × year. Without a displacement sheet
-    every region's displaced_workers fall in the first year (version 1's reading); a year
-    before the horizon counts in the first year."""
+def layoff_batches(data: PlanningData) -> pd.DataFrame:
+    """The layoff batches B of model.md: one row per displacement row (region, region_at,
+    workers, year, earliest, latest, sector). Without a displacement sheet each region's
+    displaced_workers are one batch laid off in the year before the first planning year
+    (jobless from the first year on, as version 2 read it)."""
+    names = ["region", "region_at", "workers", "year", "earliest", "latest", "sector"]
     years = data.planning_years
     regions = data.regions["region"].tolist()
-    out = np.zeros((len(regions), len(years)))
-    if not years:
-        return out
-    if not data.has_displacement_schedule:
-        out[:, 0] = data.regions["displaced_workers"].to_numpy(float)
-        return out
     at = {r: i for i, r in enumerate(regions)}
-    for region, year, workers in data.displacement[["region", "year", "workers"]].itertuples(
+    if not years:
+        return pd.DataFrame(columns=names)
+    if not data.has_displacement_schedule:
+        before = years[0] - 1
+        rows = [
+            (r, at[r], float(n), before, before, before, "")
+            for r, n in zip(regions, data.regions["displaced_workers"], strict=True)
+            if float(n) > 0
+        ]
+        return pd.DataFrame(rows, columns=names)
+    d = data.displacement
+    year = d["year"].astype(int)
+    earliest = d["earliest_year"].astype(int) if "earliest_year" in d else year
+    latest = d["latest_year"].astype(int) if "latest_year" in d else year
+    sector = d["sector"].astype(str) if "sector" in d else pd.Series([""] * len(d))
+    return pd.DataFrame(
+        {
+            "region": d["region"].to_numpy(),
+            "region_at": d["region"].map(at).to_numpy(dtype=int),
+            "workers": d["workers"].to_numpy(dtype=float),
+            "year": year.to_numpy(),
+            "earliest": earliest.to_numpy(),
+            "latest": latest.to_numpy(),
+            "sector": sector.to_numpy(),
+        },
+        columns=names,
+    )
+
+
+def displaced_new(data: PlanningData) -> np.ndarray:
+    """Workers displaced in each planning year as planned, region × year; layoffs dated
+    before the horizon are shown in the first year (the version 2 reading, for reports)."""
+    years = data.planning_years
+    out = np.zeros((len(data.regions), len(years)))
+    for r, year, workers in layoff_batches(data)[["region_at", "year", "workers"]].itertuples(
         index=False
     ):
-        k = min(max(int(year) - years[0], 0), len(years) - 1)
-        out[at[region], k] += float(workers)
+        out[int(r), min(max(int(year) - years[0], 0), len(years) - 1)] += float(workers)
+    return out
+
+
+def exposure_matrix(
+    first_year: int, n_years: int, first_layoff_year: int, rate: float, layoff_share: float
+) -> np.ndarray:
+    """C with D(t) = C @ L: planning year × layoff year (from first_layoff_year to the last
+    planning year). A layoff in year s counts layoff_share in s itself when s is a planning
+    year, and (1 − rate)^(t − s) in each later year t."""
+    n_ext = first_year + n_years - first_layoff_year
+    out = np.zeros((n_years, n_ext))
+    for k in range(n_years):
+        t = first_year + k
+        for j in range(n_ext):
+            s = first_layoff_year + j
+            if s == t:
+                out[k, j] = layoff_share
+            elif s < t:
+                out[k, j] = (1.0 - rate) ** (t - s)
     return out
 
 
@@ -117,9 +165,51 @@ class Instance:
     projects: pd.DataFrame
     distance_km: np.ndarray  # region × region
     reach: tuple[tuple[int, int], ...]  # (work region, home region)
-    displaced_new: np.ndarray  # region × year: displaced in that year
-    displaced_stock: np.ndarray  # region × year: displaced by then
+    displaced_new: np.ndarray  # region × year: displaced in that year as planned
+    displaced_stock: np.ndarray  # region × year: displaced by then as planned
     year_weight: tuple[float, ...]  # (1 + discount_rate)^-(t - first year)
+    # Version 3: exposure, training, pace of layoffs, PPP rules as written (docs/model.md).
+    training_budget: MappingProxyType  # year → 亿元
+    baseline_rate: np.ndarray  # region: h_e, the yearly re-employment without the programme
+    layoff_cap: np.ndarray  # region: most layoffs a year when paced (inf: no cap)
+    batches: pd.DataFrame  # layoff_batches(), plus `paced` (the model chooses the year)
+    first_layoff_year: int  # the first column of the layoff-year axis (≤ first year − 1)
+    exposure_coefficients: tuple[np.ndarray, ...]  # per region: exposure_matrix()
+    ppp_closed: MappingProxyType  # region → True when existing commitments exceed the line
+
+    @property
+    def layoff_years(self) -> range:
+        """The layoff-year axis: from the earliest batch (or the year before the horizon)
+        to the last planning year."""
+        return range(self.first_layoff_year, self.years[-1] + 1 if self.years else 0)
+
+    def planned_layoffs(self) -> np.ndarray:
+        """Workers laid off as planned, batch × layoff year (every batch in its `year`)."""
+        out = np.zeros((len(self.batches), len(self.layoff_years)))
+        for b, (workers, year) in enumerate(
+            zip(self.batches["workers"], self.batches["year"], strict=True)
+        ):
+            out[b, int(year) - self.first_layoff_year] = float(workers)
+        return out
+
+    def layoffs_by_region(self, by_batch: np.ndarray) -> np.ndarray:
+        """Batch × layoff year summed to region × layoff year (L_e(s))."""
+        out = np.zeros((len(self.regions), by_batch.shape[1]))
+        for b, e in enumerate(self.batches["region_at"]):
+            out[int(e)] += by_batch[b]
+        return out
+
+    def exposure(self, by_batch: np.ndarray) -> np.ndarray:
+        """D_e(t), region × planning year, of layoffs batch × layoff year."""
+        by_region = self.layoffs_by_region(by_batch)
+        return np.array(
+            [c @ by_region[e] for e, c in enumerate(self.exposure_coefficients)]
+        ).reshape(len(self.regions), len(self.years))
+
+    def trainable_jobs_by_year(self, starts: dict[int, int]) -> np.ndarray:
+        """Jobs a displaced worker can take after training (trained_skill_match above the
+        project's skill_match, floored at 0), region × year."""
+        return self._by_region_year(starts, skill=False, weights=self.column("trainable_share"))
 
     def setting(self, name: str) -> float:
         """A resolved setting (commute_km, other_jobs_weight, discount_rate, ...)."""
@@ -177,6 +267,27 @@ class Instance:
                 bonds[k] += q
         return budget, bonds
 
+    def yearly_ppp(self, position: int, start: int) -> Iterator[tuple[int, float]]:
+        """(year position, PPP fiscal responsibility) for a PPP project started in `start`
+        (nothing for another project): the budget money it takes while built (the build-year
+        outlay of model.md 5a), then its payment each year in service; yearly_money's fiscal
+        budget column, so the two cannot differ."""
+        if not self.column("ppp")[position]:
+            return
+        for k, budget, _ in self.yearly_money(position, start):
+            if budget > 0:
+                yield k, budget
+
+    def ppp_by_year(self, starts: dict[int, int]) -> np.ndarray:
+        """New PPP fiscal responsibilities of a portfolio {position: start year}, region ×
+        planning year (5a: build-year outlays and payments in service)."""
+        out = np.zeros((len(self.regions), len(self.years)))
+        region_at = self.column("region_at")
+        for i, t in starts.items():
+            for k, amount in self.yearly_ppp(i, t):
+                out[int(region_at[i]), k] += amount
+        return out
+
     def jobs_by_year(self, starts: dict[int, int]) -> np.ndarray:
         """Jobs held in each region and year by a portfolio {position: start year}."""
         return self._by_region_year(starts, skill=False)
@@ -185,13 +296,17 @@ class Instance:
         """Jobs displaced workers can take (skill_match applied), region × year."""
         return self._by_region_year(starts, skill=True)
 
-    def _by_region_year(self, starts: dict[int, int], skill: bool) -> np.ndarray:
+    def _by_region_year(
+        self, starts: dict[int, int], skill: bool, weights: list | None = None
+    ) -> np.ndarray:
         out = np.zeros((len(self.regions), len(self.years)))
         skill_match, region_at = self.column("skill_match"), self.column("region_at")
         build_jobs, operating_jobs = self.column("build_jobs"), self.column("operating_jobs")
         durations, first = self.column("duration"), self.years[0]
         for i, s in starts.items():
             weight = float(skill_match[i]) if skill else 1.0
+            if weights is not None:
+                weight = float(weights[i])
             r, k = int(region_at[i]), s - first
             done = k + int(durations[i])  # the same sums as build_years/operating_years
             out[r, k:done] += weight * float(build_jobs[i])
@@ -223,12 +338,32 @@ def project_table(data: PlanningData, scenario: Scenario) -> pd.DataFrame:
             "bond_money": capex * p["bond_share"].to_numpy(dtype=float),
             "private_money": capex * p["private_share"].to_numpy(dtype=float),
             "ppp_payment": p["ppp_annual_payment"].to_numpy(dtype=float),
-            "government_pay": (
-                (p["ppp_mechanism"] == "government_pay") & (p["ppp_annual_payment"] > 0)
-            ).to_numpy(),
         }
     )
-    figures["starts"] = start_options(p, data.planning_years)
+    # A PPP project: social capital in it, or a yearly government payment (model.md, Sets).
+    payment = p["ppp_annual_payment"].to_numpy(dtype=float)
+    is_ppp = (p["private_share"].to_numpy(dtype=float) > 0) | (payment > 0)
+    given = p["ppp_mechanism"].astype(str).to_numpy()
+    mechanism = np.where(given != "", given, np.where(payment > 0, "viability_gap", "user_pay"))
+    figures["ppp"] = is_ppp
+    figures["mechanism"] = np.where(is_ppp, mechanism, "")
+    figures["government_pay"] = is_ppp & (mechanism == "government_pay")
+    figures["trainable_share"] = np.maximum(
+        0.0, float(scenario.trained_skill_match) - figures["skill_match"].to_numpy()
+    )
+    options = start_options(p, data.planning_years)
+    # Rule 7 (国办函〔2023〕115号): from ppp_user_pay_only_from a new PPP must be user-pay
+    # with no annual payment; its earlier start years stay open.
+    from_year = float(scenario.ppp_user_pay_only_from)
+    pure_user_pay = (mechanism == "user_pay") & (payment <= 0)
+    kept = [
+        [t for t in years if not (ppp and not pure and t >= from_year)]
+        for years, ppp, pure in zip(options, is_ppp, pure_user_pay, strict=True)
+    ]
+    figures["user_pay_blocked"] = [
+        bool(before) and not after for before, after in zip(options, kept, strict=True)
+    ]
+    figures["starts"] = kept
     forced_in, forced_out = set(scenario.forced_in), set(scenario.forced_out)
     figures["forced_in"] = (p["mandatory"] | p["project_id"].isin(forced_in)).to_numpy()
     figures["forced_out"] = (p["excluded"] | p["project_id"].isin(forced_out)).to_numpy()
@@ -254,6 +389,14 @@ def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
     new = displaced_new(data)
     rate = float(sc.discount_rate)
     km = distances_km(regions)
+    batches = layoff_batches(data)
+    batches["paced"] = bool(sc.pace_layoffs) & (batches["latest"] > batches["earliest"])
+    first_layoff = min([years[0] - 1, *batches["year"].astype(int)]) if years else 0
+    empty = pd.Series(np.nan, index=regions.index)
+    own_rate = regions.get("baseline_reemployment_rate", empty).astype(float)
+    baseline_rate = own_rate.fillna(float(sc.baseline_reemployment_rate)).to_numpy(float)
+    cap = regions.get("max_layoffs_per_year", empty).astype(float).fillna(np.inf).to_numpy(float)
+    training = {y: float(v) * sc.training_budget_scale for y, v in sc.training_budget if y in years}
     return Instance(
         data=data,
         scenario=sc,
@@ -277,4 +420,18 @@ def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
         displaced_new=new,
         displaced_stock=np.cumsum(new, axis=1),
         year_weight=tuple((1.0 + rate) ** -(y - years[0]) for y in years) if years else (),
+        training_budget=_frozen(training),
+        baseline_rate=baseline_rate,
+        layoff_cap=cap,
+        batches=batches,
+        first_layoff_year=first_layoff,
+        exposure_coefficients=tuple(
+            exposure_matrix(
+                years[0], len(years), first_layoff, float(h), float(sc.layoff_year_exposure)
+            )
+            for h in baseline_rate
+        )
+        if years
+        else (),
+        ppp_closed=_frozen(zip(ids, existing > line + 1e-12, strict=True)),
     )

@@ -26,6 +26,8 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from .schema import (
     CHOICE_ALIASES,
+    NO_RULE_SETTINGS,
+    NO_RULE_WORDS,
     NO_WORDS,
     OPTIONAL_SHEETS,
     REQUIRED_SHEETS,
@@ -655,6 +657,11 @@ def _read_settings(
             )
             continue
         seen[key] = number
+        if key in NO_RULE_SETTINGS and (
+            _blank(raw_value) or _as_text(raw_value).lower() in NO_RULE_WORDS
+        ):
+            settings[key] = math.inf  # the key present and empty: no such rule
+            continue
         if _blank(raw_value):
             continue  # empty: the default stands
         try:
@@ -739,10 +746,9 @@ def _check_sectors(sectors: _Sheet, problems: list[Problem]) -> None:
 def _check_displacement(
     displacement: _Sheet, regions: _Sheet, years: list[int], problems: list[Problem]
 ) -> None:
-    """Known regions, no year after the horizon, one row per region and year, and each
-    region's rows summing to its displaced_workers."""
+    """Known regions, no year after the horizon, and each region's rows summing to its
+    displaced_workers. A region may have several rows in one year (one per industry)."""
     totals = {r["region"]: r.get("displaced_workers") for r in regions.records if r.get("region")}
-    seen: dict[tuple[str, int], int] = {}
     sums: dict[str, float] = {}
     for r in displacement.records:
         row, region, year = r["excel_row"], r.get("region"), r.get("year")
@@ -765,17 +771,6 @@ def _check_displacement(
                     f"{year} is after the last planning year {years[-1]}",
                 )
             )
-        if region and year is not None:
-            if (region, year) in seen:
-                problems.append(
-                    Problem(
-                        "displacement",
-                        row,
-                        "year",
-                        f"{region} {year} appears twice (also row {seen[region, year]})",
-                    )
-                )
-            seen[region, year] = row
         if region and r.get("workers") is not None:
             sums[region] = sums.get(region, 0.0) + r["workers"]
     for region, total in totals.items():
@@ -788,6 +783,56 @@ def _check_displacement(
                     "workers",
                     f"{region}'s rows add up to {given:,.0f} workers, but regions gives "
                     f"displaced_workers {total:,.0f}",
+                )
+            )
+
+
+def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[Problem]) -> None:
+    """Each exit window lies inside the planning years and contains the planned year:
+    earliest_year ≤ year ≤ latest_year (an empty end is the year itself)."""
+    for r in displacement.records:
+        row, year = r["excel_row"], r.get("year")
+        early, late = r.get("earliest_year"), r.get("latest_year")
+        if early is None and late is None:
+            continue
+        for column, value in (("earliest_year", early), ("latest_year", late)):
+            if value is not None and years and value not in years:
+                problems.append(
+                    Problem(
+                        "displacement",
+                        row,
+                        column,
+                        f"{value} is not a planning year ({years[0]}–{years[-1]})",
+                    )
+                )
+        if early is not None and late is not None and early > late:
+            problems.append(
+                Problem(
+                    "displacement",
+                    row,
+                    "earliest_year",
+                    f"earliest_year {early} is after latest_year {late}",
+                )
+            )
+            continue
+        if year is None:
+            continue
+        if early is not None and early > year:
+            problems.append(
+                Problem(
+                    "displacement",
+                    row,
+                    "earliest_year",
+                    f"the window must contain the planned year {year}, but starts in {early}",
+                )
+            )
+        if late is not None and late < year:
+            problems.append(
+                Problem(
+                    "displacement",
+                    row,
+                    "latest_year",
+                    f"the window must contain the planned year {year}, but ends in {late}",
                 )
             )
 
@@ -1088,6 +1133,7 @@ def load_workbook(source: Source) -> PlanningData:
     ):
         planning = sorted({r["year"] for r in tables["years"].records if r.get("year") is not None})
         _check_displacement(displacement, regions, planning, problems)
+        _check_exit_windows(displacement, planning, problems)
     if "projects" in tables and tables["projects"].usable:
         region_ids = (
             {r["region"] for r in regions.records if r.get("region")}
@@ -1109,8 +1155,13 @@ def load_workbook(source: Source) -> PlanningData:
     schedule = pd.DataFrame(columns=["region", "year", "workers"])
     if "displacement" in tables and tables["displacement"].records:
         frame = _frame(tables["displacement"])
-        schedule = frame.assign(year=frame["year"].astype(int)).sort_values(["region", "year"])
-        schedule = schedule.reset_index(drop=True)
+        # An empty end of the exit window is the planned year itself (a fixed layoff).
+        schedule = frame.assign(
+            year=frame["year"].astype(int),
+            earliest_year=frame["earliest_year"].fillna(frame["year"]).astype(int),
+            latest_year=frame["latest_year"].fillna(frame["year"]).astype(int),
+        )
+        schedule = schedule.sort_values(["region", "year"], kind="stable").reset_index(drop=True)
     data = PlanningData(
         displacement=schedule,
         projects=projects,

@@ -1,7 +1,9 @@
-"""Build the selection model of `shared/spec/model.md` (version 2) as a PuLP problem.
+"""Build the selection model of `docs/model.md` (version 3) as a PuLP problem.
 
 Variables are named by position (x12_3: project 12 starting in 2023; y12: project 12 chosen;
-g4_7_2: home region 7's workers holding jobs in region 4 in the third year) and the model keeps
+g4_7_2: home region 7's workers holding jobs in region 4 in the third year; k4_7_2 the same
+for trained workers in trainable jobs; u7_2: region 7's workers starting training in the third
+year; l5_3: batch 5's workers laid off in the fourth layoff year) and the model keeps
 the map back to ids, because PuLP rewrites characters such as `-+[] ->/` in names and `P-1`
 and `P_1` would otherwise collide. Expressions are built from (variable, coefficient) pairs,
 which is many times faster than `lpSum` or `+=` in loops.
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pulp
 
@@ -24,6 +27,11 @@ from .instance import Instance, prepare
 from .limits import FAMILIES, MOVABLE
 from .loader import PlanningData
 from .scenario import Scenario
+
+# A trainee costs nothing in the objective, so among equal portfolios the solver could
+# train anyone the budget allows; this tie-break trains only those who take trainable
+# jobs (per trainee, far below one worker-year and below the solver's gap).
+TRAINEE_TIE_BREAK = 1e-6
 
 # In the elastic re-solve, giving up a forced project costs as much as moving a limit by 100
 # times its size: planners treat mandatory projects as fixed and move budgets first.
@@ -57,11 +65,13 @@ def _limit(
     limit: float,
     reference: float,
     position: int | None = None,
+    k: int | None = None,
 ) -> Limit:
-    """A limit of a family (limits.FAMILIES gives its row's name and its unit)."""
+    """A limit of a family (limits.FAMILIES gives its row's name and its unit); k: the
+    planning year's position, for a row per city and year."""
     spec = FAMILIES[family]
     return Limit(
-        family, key, spec.row_name(n), terms, sense, limit, spec.unit, reference, position
+        family, key, spec.row_name(n, k), terms, sense, limit, spec.unit, reference, position
     )
 
 
@@ -72,6 +82,11 @@ class Variables:
     starts: list[list[tuple[int, pulp.LpVariable]]]  # per project: (start year, x)
     chosen: list[pulp.LpVariable | None]  # per project: y = Σ_t x (None: cannot be chosen)
     flows: dict[tuple[int, int, int], pulp.LpVariable]  # (work r, home e, year k) → g
+    trained_flows: dict[tuple[int, int, int], pulp.LpVariable] = field(default_factory=dict)
+    training: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)  # (e, k) → u
+    # (batch b, layoff-year position j) → ℓ, for paced batches only
+    layoffs: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
+    government_pay_switch: dict[int, pulp.LpVariable] = field(default_factory=dict)  # r → v_r
 
 
 @dataclass
@@ -85,6 +100,9 @@ class SelectionModel:
     flows: dict[tuple[int, int, int], pulp.LpVariable]
     limits: list[Limit] = field(default_factory=list)
     elastic: bool = False
+    trained_flows: dict[tuple[int, int, int], pulp.LpVariable] = field(default_factory=dict)
+    training: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
+    layoffs: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
 
     @property
     def data(self) -> PlanningData:
@@ -107,6 +125,34 @@ class SelectionModel:
             for t, x in options
             if ((x.value() or 0) if values is None else values[x.index]) > 0.5
         }
+
+    @property
+    def objective_constant(self) -> float:
+        """What the solver's objective leaves out of model.md's maximised form: minus the
+        weighted exposure of the layoffs the model does not pace (a constant)."""
+        inst = self.instance
+        fixed = inst.planned_layoffs()
+        fixed[sorted({b for b, _ in self.layoffs})] = 0.0
+        weights = np.array(inst.year_weight)
+        return -float((inst.exposure(fixed).sum(axis=0) * weights).sum()) if inst.years else 0.0
+
+    def training_of(self) -> np.ndarray:
+        """Workers starting training in the solver's answer, region × year."""
+        inst = self.instance
+        out = np.zeros((len(inst.regions), len(inst.years)))
+        for (e, k), u in self.training.items():
+            out[e, k] = max(0.0, float(u.value() or 0.0))
+        return out
+
+    def layoffs_of(self) -> np.ndarray:
+        """Workers laid off in the solver's answer, batch × layoff year (the planned year for
+        a batch the model does not pace)."""
+        out = self.instance.planned_layoffs()
+        paced = {b for b, _ in self.layoffs}
+        out[sorted(paced)] = 0.0
+        for (b, j), var in self.layoffs.items():
+            out[b, j] = max(0.0, float(var.value() or 0.0))
+        return out
 
 
 # ---------------------------------------------------------------------------- variables
@@ -150,19 +196,121 @@ def _variables(
                     rhs=0,
                 )
             )
-    stock = inst.displaced_stock
+    layoffs = {
+        (b, j): problem.add_variable(f"l{b}_{j}", lowBound=0) for b, j in paced_layoff_options(inst)
+    }
+    exposed = exposure_possible(inst)
     flows = {
         (r, e, k): problem.add_variable(f"g{r}_{e}_{k}", lowBound=0)
         for k in range(len(inst.years))
         for r, e in inst.reach
-        if stock[e, k] > 0
+        if exposed[e, k]
     }
-    return Variables(starts, chosen, flows)
+    training: dict[tuple[int, int], pulp.LpVariable] = {}
+    trained_flows: dict[tuple[int, int, int], pulp.LpVariable] = {}
+    laid_off = inst.batches.groupby("region_at")["workers"].sum()
+    for k, year in enumerate(inst.years):
+        if inst.training_budget.get(year, 0.0) <= 0:
+            continue
+        for e in range(len(inst.regions)):
+            if laid_off.get(e, 0.0) > 0:
+                training[e, k] = problem.add_variable(f"u{e}_{k}", lowBound=0)
+    if training:
+        lag = int(inst.setting("training_lag_years"))
+        first_trained = min(k for _, k in training) + lag
+        can_train = {e for e, _ in training}
+        trainable_here = {
+            int(r)
+            for r, share in zip(
+                inst.column("region_at"), inst.column("trainable_share"), strict=True
+            )
+            if share > 0
+        }
+        trained_flows = {
+            (r, e, k): problem.add_variable(f"k{r}_{e}_{k}", lowBound=0)
+            for k in range(first_trained, len(inst.years))
+            for r, e in inst.reach
+            if exposed[e, k] and e in can_train and r in trainable_here
+        }
+    switch: dict[int, pulp.LpVariable] = {}
+    for i, (r, government_pay) in enumerate(
+        zip(inst.column("region_at"), inst.column("government_pay"), strict=True)
+    ):
+        r = int(r)
+        closed = inst.ppp_closed[inst.regions[r]]
+        if government_pay and starts[i] and not closed and r not in switch:
+            switch[r] = problem.add_variable(f"v{r}", lowBound=0, upBound=1, cat=cat)
+    return Variables(starts, chosen, flows, trained_flows, training, layoffs, switch)
+
+
+def paced_layoff_options(inst: Instance) -> list[tuple[int, int]]:
+    """(batch, layoff-year position) for each paced batch and each year of its window."""
+    first = inst.first_layoff_year
+    return [
+        (b, year - first)
+        for b, (paced, low, high) in enumerate(
+            zip(
+                inst.batches["paced"], inst.batches["earliest"], inst.batches["latest"], strict=True
+            )
+        )
+        if paced
+        for year in range(int(low), int(high) + 1)
+    ]
+
+
+def exposure_possible(inst: Instance) -> np.ndarray:
+    """Region × year: True where some layoff could leave exposure (a batch laid off by then
+    at the latest, or already inside its window)."""
+    out = np.zeros((len(inst.regions), len(inst.years)), dtype=bool)
+    for e, workers, year, low, paced in zip(
+        inst.batches["region_at"],
+        inst.batches["workers"],
+        inst.batches["year"],
+        inst.batches["earliest"],
+        inst.batches["paced"],
+        strict=True,
+    ):
+        if workers > 0:
+            since = int(low) if paced else int(year)
+            out[int(e), max(0, since - inst.years[0]) :] = True
+    return out
+
+
+def exposure_terms(inst: Instance, v: Variables) -> tuple[np.ndarray, dict[tuple[int, int], Terms]]:
+    """D_e(t) = constant + Σ coefficient × ℓ: the constant of the batches laid off as planned
+    (region × year) and the terms of the paced ones, by (region, year)."""
+    fixed = inst.planned_layoffs()
+    paced = sorted({b for b, _ in v.layoffs})
+    fixed[paced] = 0.0
+    constant = inst.exposure(fixed)
+    terms: dict[tuple[int, int], Terms] = {}
+    region_at = inst.batches["region_at"].to_numpy(int)
+    for (b, j), var in v.layoffs.items():
+        e = int(region_at[b])
+        coefficients = inst.exposure_coefficients[e][:, j]
+        for k in np.nonzero(coefficients)[0]:
+            terms.setdefault((e, int(k)), []).append((var, float(coefficients[k])))
+    return constant, terms
+
+
+def _summed(terms: Terms) -> Terms:
+    """Terms with each variable once, its coefficients added: an expression built from pairs
+    keeps only the last coefficient of a variable named twice."""
+    total: dict[pulp.LpVariable, float] = {}
+    for var, c in terms:
+        total[var] = total.get(var, 0.0) + c
+    return list(total.items())
 
 
 def _chosen(v: Variables, i: int, coefficient: float) -> Terms:
     y = v.chosen[i]
     return [] if y is None or coefficient == 0 else [(y, coefficient)]
+
+
+def _year_key(inst: Instance, region: str, k: int | None) -> str:
+    """What a row per city and year is about: "city year" (the city alone after the
+    horizon)."""
+    return region if k is None else f"{region} {inst.years[k]}"
 
 
 # ---------------------------------------------------------------------------- limit families
@@ -228,36 +376,78 @@ def money_limits(inst: Instance, v: Variables) -> list[Limit]:
 
 
 def region_limits(inst: Instance, v: Variables) -> list[Limit]:
-    """Each city: debt headroom; the 10 % PPP line (财金〔2015〕21号) on all new PPP payments;
-    the 5 % line (财金〔2019〕10号) on new government-pay ones."""
+    """Each city: debt headroom, and the PPP rules of 财金〔2015〕21号 and 财金〔2019〕10号 as
+    written (model.md 5, 6): a city above its 10 % line adds no PPP project (5c); below it,
+    the existing commitments plus the chosen PPPs' build-year outlays and payments stay under
+    the line in every planning year (5a) and once every chosen PPP pays (5b); a city with a
+    government-pay PPP keeps its whole ratio under the 5 % line (6, switch v_r)."""
     p = inst.projects
     debt: dict[int, Terms] = {}
-    ppp: dict[int, Terms] = {}
-    pay: dict[int, Terms] = {}
     region_at, bond_money = inst.column("region_at"), inst.column("bond_money")
-    ppp_payment, government_pay = inst.column("ppp_payment"), inst.column("government_pay")
     for i in range(len(p)):
-        r = int(region_at[i])
-        debt.setdefault(r, []).extend(_chosen(v, i, float(bond_money[i])))
-        payment = float(ppp_payment[i])
-        ppp.setdefault(r, []).extend(_chosen(v, i, payment))
-        if government_pay[i]:
-            pay.setdefault(r, []).extend(_chosen(v, i, payment))
+        debt.setdefault(int(region_at[i]), []).extend(_chosen(v, i, float(bond_money[i])))
+    ppp_at: dict[int, list[int]] = {}
+    for i, (r, ppp) in enumerate(zip(region_at, inst.column("ppp"), strict=True)):
+        if ppp and v.starts[i]:
+            ppp_at.setdefault(int(r), []).append(i)
     out = []
     for r, region in enumerate(inst.regions):
         if debt.get(r):
             amount = inst.debt_headroom[region]
             out.append(_limit("debt_headroom", r, region, debt[r], "<=", amount, max(amount, 1.0)))
-        if ppp.get(r):
-            reference = max(inst.ppp_line[region], 1.0)
-            out.append(
-                _limit("ppp_line", r, region, ppp[r], "<=", inst.ppp_room[region], reference)
+        if ppp_at.get(r):
+            out += _ppp_limits(inst, v, r, ppp_at[r])
+    return out
+
+
+def ppp_year_terms(inst: Instance, v: Variables, members: list[int]) -> list[Terms]:
+    """Per planning year: the chosen PPPs' fiscal responsibilities (Instance.yearly_ppp:
+    build-year outlays of budget money, then yearly payments once in service), on the start
+    variables."""
+    years: list[Terms] = [[] for _ in inst.years]
+    for i in members:
+        for t, x in v.starts[i]:
+            for k, amount in inst.yearly_ppp(i, t):
+                years[k].append((x, amount))
+    return years
+
+
+def _ppp_limits(inst: Instance, v: Variables, r: int, members: list[int]) -> list[Limit]:
+    region = inst.regions[r]
+    line = float(inst.ppp_line[region])
+    existing = line - float(inst.ppp_room[region]) if not inst.ppp_closed[region] else None
+    if existing is None:  # 5c: above the line, no new PPP project of any mechanism
+        terms = [t for i in members for t in _chosen(v, i, 1.0)]
+        return [_limit("ppp_closed", r, region, terms, "<=", 0, 1)]
+    room = line - existing
+    reference = max(line, 1.0)
+    payment = inst.column("ppp_payment")
+    after = [t for i in members for t in _chosen(v, i, float(payment[i]))]
+    rows = [(k, terms) for k, terms in enumerate(ppp_year_terms(inst, v, members)) if terms]
+    if after:
+        rows.append((None, after))
+    out = [
+        _limit("ppp_line", r, _year_key(inst, region, k), terms, "<=", room, reference, k=k)
+        for k, terms in rows
+    ]
+    switch = v.government_pay_switch.get(r)
+    if switch is not None:
+        # Rule 6 with M_r = L_r: total ≤ G_r + (1 − v_r)(L_r − G_r), i.e.
+        # new + (L_r − G_r)·v_r ≤ L_r − E_r.
+        big_m = line - float(inst.government_pay_line[region])
+        out += [
+            _limit(
+                "government_pay_line",
+                r,
+                _year_key(inst, region, k),
+                [*terms, (switch, big_m)],
+                "<=",
+                room,
+                reference,
+                k=k,
             )
-        if pay.get(r):
-            room, reference = inst.government_pay_room[region], inst.government_pay_line[region]
-            out.append(
-                _limit("government_pay_line", r, region, pay[r], "<=", room, max(reference, 1.0))
-            )
+            for k, terms in rows
+        ]
     return out
 
 
@@ -295,17 +485,72 @@ def mix_limits(inst: Instance, v: Variables) -> list[Limit]:
 
 
 def coverage_limits(inst: Instance, v: Variables) -> list[Limit]:
-    """Each city with displaced workers gets at least min_coverage_share of its worker-years."""
+    """Each city with displaced workers gets at least min_coverage_share of its exposure
+    (worker-years) re-employed (model.md 14), written as re-employed − share × paced
+    exposure ≥ share × planned exposure."""
     share = inst.setting("min_coverage_share")
     if share <= 0:
         return []
+    constant, paced = exposure_terms(inst, v)
     out = []
     for e, region in enumerate(inst.regions):
-        need = share * float(inst.displaced_stock[e].sum())
-        if need <= 0:
+        need = share * float(constant[e].sum())
+        moving = [
+            (var, -share * c) for k in range(len(inst.years)) for var, c in paced.get((e, k), [])
+        ]
+        if need <= 0 and not moving:
             continue
         terms = [(g, 1.0) for (_, h, _), g in v.flows.items() if h == e]
-        out.append(_limit("coverage_floor", e, region, terms, ">=", need, need))
+        terms += [(g, 1.0) for (_, h, _), g in v.trained_flows.items() if h == e]
+        out.append(
+            _limit(
+                "coverage_floor", e, region, _summed(terms + moving), ">=", need, max(need, 1.0)
+            )
+        )
+    return out
+
+
+def training_limits(inst: Instance, v: Variables) -> list[Limit]:
+    """Each year: trainees × training_cost (万元) / 10,000 ≤ training_budget (亿元)."""
+    cost = inst.setting("training_cost") / 10_000.0
+    by_year: dict[int, Terms] = {}
+    for (_, k), u in v.training.items():
+        by_year.setdefault(k, []).append((u, cost))
+    out = []
+    for k, terms in sorted(by_year.items()):
+        amount = float(inst.training_budget[inst.years[k]])
+        out.append(
+            _limit("training_budget", k, str(inst.years[k]), terms, "<=", amount, max(amount, 1.0))
+        )
+    return out
+
+
+def layoff_cap_limits(inst: Instance, v: Variables) -> list[Limit]:
+    """With paced layoffs: each region lays off at most max_layoffs_per_year in each
+    planning year (model.md 13), the batches it does not pace counted as given."""
+    if not inst.setting("pace_layoffs"):
+        return []
+    fixed = inst.planned_layoffs()
+    paced_batches = sorted({b for b, _ in v.layoffs})
+    fixed[paced_batches] = 0.0
+    fixed_by_region = inst.layoffs_by_region(fixed)
+    region_at = inst.batches["region_at"].to_numpy(int)
+    terms: dict[tuple[int, int], Terms] = {}
+    for (b, j), var in v.layoffs.items():
+        terms.setdefault((int(region_at[b]), j), []).append((var, 1.0))
+    offset = inst.years[0] - inst.first_layoff_year if inst.years else 0
+    out = []
+    for e, region in enumerate(inst.regions):
+        cap = float(inst.layoff_cap[e])
+        if not np.isfinite(cap):
+            continue
+        for k in range(len(inst.years)):
+            mine = terms.get((e, k + offset), [])
+            given = float(fixed_by_region[e, k + offset])
+            if not mine and given <= cap:
+                continue
+            key = _year_key(inst, region, k)
+            out.append(_limit("layoff_cap", e, key, mine, "<=", cap - given, max(cap, 1.0), k=k))
     return out
 
 
@@ -315,6 +560,8 @@ LIMIT_FAMILIES: tuple[Callable[[Instance, Variables], list[Limit]], ...] = (
     region_limits,
     mix_limits,
     coverage_limits,
+    training_limits,
+    layoff_cap_limits,
 )
 
 
@@ -329,8 +576,10 @@ def make_elastic(problem: pulp.LpProblem, limits: list[Limit]) -> list[Limit]:
 
 def limit_amounts(inst: Instance) -> dict[str, float]:
     """The amount of every limit that moves by amount alone (limits.Family.amount), by row
-    name: the only numbers that change when a budget, quota, headroom or PPP line moves, so a
-    kept model can be re-solved by changing them alone (see `tradeoffs`)."""
+    name: the only numbers that change when a budget, quota or headroom moves, so a kept model
+    can be re-solved by changing them alone (see `tradeoffs`). A PPP line that moves changes
+    which cities are closed (5c) and the government-pay switch's coefficient (6): the model
+    is rebuilt."""
     amounts: dict[str, float] = {}
     for family in FAMILIES.values():
         if family.amount is None:
@@ -366,45 +615,111 @@ def _prerequisites(problem: pulp.LpProblem, inst: Instance, v: Variables) -> Non
             _row(problem, terms, pulp.LpConstraintLE, 0, f"requires_p{i}_{t}")
 
 
-def _matching(problem: pulp.LpProblem, inst: Instance, v: Variables) -> None:
-    """Each year: workers taking jobs in region r ≤ the open jobs there that year; workers of
-    home region e holding jobs ≤ e's displaced stock that year."""
-    open_terms: dict[tuple[int, int], Terms] = {}
-    region_at, skill_match = inst.column("region_at"), inst.column("skill_match")
+def _jobs_terms(inst: Instance, v: Variables, share: str) -> dict[tuple[int, int], Terms]:
+    """−(jobs of the kind) by (work region, year) on the start variables: `skill_match` for
+    the open jobs, `trainable_share` for the trainable ones."""
+    out: dict[tuple[int, int], Terms] = {}
+    region_at, shares = inst.column("region_at"), inst.column(share)
     build_jobs, operating_jobs = inst.column("build_jobs"), inst.column("operating_jobs")
     for i, options in enumerate(v.starts):
         r = int(region_at[i])
-        skill = float(skill_match[i])
-        building = skill * float(build_jobs[i])
-        operating = skill * float(operating_jobs[i])
+        weight = float(shares[i])
+        building = weight * float(build_jobs[i])
+        operating = weight * float(operating_jobs[i])
         for t, x in options:
-            for k in inst.build_years(i, t):
-                if building > 0:
-                    open_terms.setdefault((r, k), []).append((x, -building))
+            if building > 0:
+                for k in inst.build_years(i, t):
+                    out.setdefault((r, k), []).append((x, -building))
             if operating > 0:
                 for k in inst.operating_years(i, t):
-                    open_terms.setdefault((r, k), []).append((x, -operating))
-    taken: dict[tuple[int, int], Terms] = {}
+                    out.setdefault((r, k), []).append((x, -operating))
+    return out
+
+
+def _matching(problem: pulp.LpProblem, inst: Instance, v: Variables) -> None:
+    """Each year (model.md 12): workers taking open jobs in region r ≤ its open jobs, trained
+    workers taking trainable jobs ≤ its trainable jobs; each home region e: trained workers
+    at work ≤ its trained pool, all its workers at work ≤ its exposure D_e(t)."""
+    for flows, share, name in (
+        (v.flows, "skill_match", "open_jobs"),
+        (v.trained_flows, "trainable_share", "trainable_jobs"),
+    ):
+        if not flows:
+            continue
+        jobs = _jobs_terms(inst, v, share)
+        taken: dict[tuple[int, int], Terms] = {}
+        for (r, _, k), g in flows.items():
+            taken.setdefault((r, k), []).append((g, 1.0))
+        for (r, k), terms in taken.items():
+            _row(problem, terms + jobs.get((r, k), []), pulp.LpConstraintLE, 0, f"{name}_r{r}_y{k}")
+    constant, paced = exposure_terms(inst, v)
     held: dict[tuple[int, int], Terms] = {}
-    for (r, e, k), g in v.flows.items():
-        taken.setdefault((r, k), []).append((g, 1.0))
+    trained: dict[tuple[int, int], Terms] = {}
+    for (_, e, k), g in v.flows.items():
         held.setdefault((e, k), []).append((g, 1.0))
-    for (r, k), terms in taken.items():
+    for (_, e, k), g in v.trained_flows.items():
+        held.setdefault((e, k), []).append((g, 1.0))
+        trained.setdefault((e, k), []).append((g, 1.0))
+    for (e, k), terms in held.items():
+        moving = [(var, -c) for var, c in paced.get((e, k), [])]
         _row(
             problem,
-            terms + open_terms.get((r, k), []),
+            terms + moving,
             pulp.LpConstraintLE,
-            0,
-            f"open_jobs_r{r}_y{k}",
+            float(constant[e, k]),
+            f"displaced_r{e}_y{k}",
         )
-    for (e, k), terms in held.items():
+    lag = int(inst.setting("training_lag_years"))
+    for (e, k), terms in trained.items():
+        pool = [(u, -1.0) for (h, s), u in v.training.items() if h == e and s <= k - lag]
+        _row(problem, terms + pool, pulp.LpConstraintLE, 0, f"trained_r{e}_y{k}")
+
+
+def _training_after_layoff(problem: pulp.LpProblem, inst: Instance, v: Variables) -> None:
+    """Nobody is trained before being laid off: trainees of region e by year t ≤ its workers
+    laid off by t, layoffs before the horizon included (model.md 11)."""
+    if not v.training:
+        return
+    fixed = inst.planned_layoffs()
+    paced_batches = sorted({b for b, _ in v.layoffs})
+    fixed[paced_batches] = 0.0
+    by_then = np.cumsum(inst.layoffs_by_region(fixed), axis=1)
+    offset = inst.years[0] - inst.first_layoff_year
+    region_at = inst.batches["region_at"].to_numpy(int)
+    for e, k in sorted(v.training):
+        terms = [(u, 1.0) for (h, s), u in v.training.items() if h == e and s <= k]
+        terms += [
+            (var, -1.0)
+            for (b, j), var in v.layoffs.items()
+            if region_at[b] == e and j <= k + offset
+        ]
         _row(
             problem,
             terms,
             pulp.LpConstraintLE,
-            float(inst.displaced_stock[e, k]),
-            f"displaced_r{e}_y{k}",
+            float(by_then[e, k + offset]),
+            f"trainable_r{e}_y{k}",
         )
+
+
+def _layoff_batches(problem: pulp.LpProblem, inst: Instance, v: Variables) -> None:
+    """A paced batch leaves inside its window: Σ_t ℓ[b,t] = n_b (model.md 13)."""
+    by_batch: dict[int, Terms] = {}
+    for (b, _), var in v.layoffs.items():
+        by_batch.setdefault(b, []).append((var, 1.0))
+    workers = inst.batches["workers"].to_numpy(float)
+    for b, terms in sorted(by_batch.items()):
+        _row(problem, terms, pulp.LpConstraintEQ, float(workers[b]), f"batch_b{b}")
+
+
+def _government_pay_switches(problem: pulp.LpProblem, inst: Instance, v: Variables) -> None:
+    """v_r ≥ chosen_p for every government-pay PPP p of region r (model.md 6)."""
+    for i, (r, government_pay) in enumerate(
+        zip(inst.column("region_at"), inst.column("government_pay"), strict=True)
+    ):
+        switch = v.government_pay_switch.get(int(r))
+        if government_pay and switch is not None and v.chosen[i] is not None:
+            _row(problem, [(v.chosen[i], 1.0), (switch, -1.0)], pulp.LpConstraintLE, 0, f"pay_p{i}")
 
 
 def job_years_weights(inst: Instance, i: int, start: int) -> float:
@@ -420,12 +735,19 @@ def job_years_weights(inst: Instance, i: int, start: int) -> float:
 def _objective(
     problem: pulp.LpProblem, inst: Instance, v: Variables, limits: list[Limit], elastic: bool
 ) -> None:
-    """Worker-years re-employed within reach, each year weighted by the discount rate, plus
-    other_jobs_weight × every job-year. In the elastic re-solve: the smallest relative moves
-    of the limits, with a tiny reward for jobs so the portfolio stays sensible."""
+    """model.md's objective in its maximised form: Σ_t w(t) · (re-employed − exposure +
+    other_jobs_weight × jobs). The planned layoffs' exposure is a constant and left out (the
+    solver's gap stays a gap on re-employment, as in version 2); the paced layoffs' exposure
+    is in, so layoffs move to when and where jobs open. In the elastic re-solve: the smallest
+    relative moves of the limits, with a tiny reward so the portfolio stays sensible."""
     weight = inst.setting("other_jobs_weight")
     w = inst.year_weight
     reward: Terms = [(g, w[k]) for (_, _, k), g in v.flows.items()]
+    reward += [(g, w[k]) for (_, _, k), g in v.trained_flows.items()]
+    _, paced = exposure_terms(inst, v)
+    reward += [(var, -w[k] * c) for (_, k), terms in paced.items() for var, c in terms]
+    reward += [(u, -TRAINEE_TIE_BREAK) for u in v.training.values()]
+    reward = _summed(reward)
     if weight > 0:
         reward += [
             (x, weight * job_years_weights(inst, i, t))
@@ -435,7 +757,7 @@ def _objective(
     if not elastic:
         problem.setObjective(pulp.LpAffineExpression(reward))
         return
-    scale = 1e-7 / max(1.0, float(inst.displaced_stock.sum()) + 1.0)
+    scale = 1e-7 / max(1.0, float(inst.batches["workers"].sum()) * len(inst.years) + 1.0)
     terms = [(lim.violation, 1.0 / lim.reference) for lim in limits if lim.violation is not None]
     terms += [(var, -scale * c) for var, c in reward]
     problem.setObjective(pulp.LpAffineExpression(terms))
@@ -475,6 +797,20 @@ def build_model(
             problem, terms, pulp.LpConstraintLE if le else pulp.LpConstraintGE, lim.limit, lim.name
         )
     _prerequisites(problem, inst, v)
+    _government_pay_switches(problem, inst, v)
+    _layoff_batches(problem, inst, v)
+    _training_after_layoff(problem, inst, v)
     _matching(problem, inst, v)
     _objective(problem, inst, v, limits, elastic)
-    return SelectionModel(problem, inst, v.starts, v.chosen, v.flows, limits, elastic)
+    return SelectionModel(
+        problem,
+        inst,
+        v.starts,
+        v.chosen,
+        v.flows,
+        limits,
+        elastic,
+        trained_flows=v.trained_flows,
+        training=v.training,
+        layoffs=v.layoffs,
+    )

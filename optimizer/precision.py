@@ -18,11 +18,14 @@ from typing import Any
 FLOOR = 1e-6
 
 
-def slack(objective: float, gap: float | None) -> float:
-    """How far below the best possible objective a solve may be (objective units)."""
+def slack(objective: float, gap: float | None, base: float | None = None) -> float:
+    """How far below the best possible objective a solve may be (objective units). base: the
+    objective the solver's relative gap is measured on, when it is not the reported one
+    (version 3 reports re-employed − exposure + weighted jobs; the solver's objective leaves
+    the constant exposure out, see docs/model.md)."""
     if gap is None or not math.isfinite(gap):
         return math.inf
-    return abs(gap) * abs(objective) + FLOOR
+    return abs(gap) * abs(objective if base is None else base) + FLOOR
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,15 @@ def difference(
     after_gap: float | None,
     before_objective: float,
     before_gap: float | None,
+    after_base: float | None = None,
+    before_base: float | None = None,
 ) -> Difference:
     """A difference of any measure between two solves, against both solves' slack in
     objective units (a measure's share of the objective can be at most all of it)."""
     return Difference(
         after - before,
-        slack(after_objective, after_gap) + slack(before_objective, before_gap),
+        slack(after_objective, after_gap, after_base)
+        + slack(before_objective, before_gap, before_base),
     )
 
 
@@ -64,4 +70,6 @@ def solve_difference(after: Any, before: Any, measure: str) -> Difference:
         after_gap=after.gap,
         before_objective=before.objective,
         before_gap=before.gap,
+        after_base=getattr(after, "gap_base", None),
+        before_base=getattr(before, "gap_base", None),
     )

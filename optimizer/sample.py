@@ -120,14 +120,52 @@ OTHER_EXITS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
     # Riverside cement and flat glass (E; no city figure for flat glass was found).
     "Zhenjiang": (("水泥/平板玻璃", (0, 1_500, 1_500, 0, 0)),),
 }
-CAUSE_ZH = {"化工": "化工整治", "煤炭": "煤炭退出", "钢铁": "钢铁压减", "水泥": "水泥压减"}
+CAUSE_ZH = {
+    "化工": "化工整治",
+    "煤炭": "煤炭退出",
+    "钢铁": "钢铁压减",
+    "水泥": "水泥压减",
+    "平板玻璃": "平板玻璃压减",
+}
 
 # ------------------------------------------------------------------------------- fiscal
-# Debt room over the horizon (R/E): the province's headroom at end-2021, 20,823 − 18,964 =
-# 1,859亿 (R from S), plus four more yearly limit rises like 2020→2021's 1,816亿 (E); these
-# projects may use about a third of it (E), shared among cities by budget revenue (E).
-HORIZON_HEADROOM = 1_859 + 4 * 1_816
-PROJECTS_SHARE_OF_HEADROOM = 0.33
+# Debt headroom (R/E): the province's debt limit 2021, 20,823亿 (S), less its end-2021 balance,
+# about 18,964亿 (R: an end-of-year balance is published in the following year's final
+# accounts, so it is marked R, not S), is 1,859亿. The next years' limit rises are the bond
+# quotas of the years sheet, so they are not added here (that would count the quota twice).
+# The 1,859亿 is shared out among the cities in proportion to their budget revenue (E).
+PROVINCE_HEADROOM = 1_859
+# City general budget expenditure (E): estimated from revenue and population, then scaled so
+# the 13 cities sum to the province's 13,700亿 (R) less its own spending (about 13 %, E).
+PROVINCE_EXPENDITURE = 13_700
+PROVINCE_OWN_SHARE = 0.13
+# Re-employment without the programme (E, jiangsu-facts "For model version 3"): a yearly
+# 0.2–0.35 for the older coal, steel and chemical workers of the northern cities, more in the
+# southern cities with more other work; a third to a half re-employed within a year in the
+# 1990s layoffs (R) bounds it.
+BASELINE_RATE = {
+    "Xuzhou": 0.22,
+    "Lianyungang": 0.25,
+    "Suqian": 0.28,
+    "Huaian": 0.28,
+    "Yancheng": 0.30,
+    "Taizhou": 0.38,
+    "Yangzhou": 0.38,
+    "Nantong": 0.40,
+    "Zhenjiang": 0.40,
+    "Changzhou": 0.42,
+    "Nanjing": 0.45,
+    "Wuxi": 0.45,
+    "Suzhou": 0.48,
+}
+# Training money (E): 就业补助资金 and the unemployment-insurance surplus for 职业技能提升,
+# 0.6亿 a year for these workers (about 10,000 trainees at 0.6万元 each).
+TRAINING_BUDGET = 0.6
+# A mass-layoff cap (E, a planner setting): no city lays off more than 1.3 times its mean
+# yearly layoffs in one year when layoffs are paced, to the next 1,000.
+LAYOFF_CAP_FACTOR = 1.3
+# Industries of the displacement sheet.
+INDUSTRY = {"化工": "chemicals", "煤炭": "coal", "钢铁": "steel", "水泥": "cement"}
 
 # Existing PPP payments as a share of general budget expenditure (E; no city figures were
 # found). Zhenjiang, the most indebted city in 2019 (S), is just over the 10 % line; four cities
@@ -157,8 +195,10 @@ IMF_LOW, IMF_HIGH = 145.0, 246.0
 # jobs; the sample takes a third of it as direct (E).
 G5_LOW, G5_HIGH = 207.0, 344.0
 DIRECT_SHARE_5G = 1 / 3
-# State Grid Energy Research Institute: 700,000 jobs from 4,500亿 = 155 per 亿 (R).
+# State Grid Energy Research Institute: 700,000 jobs from 4,500亿 = 155 per 亿 (R), which like
+# the 5G figure counts indirect jobs: the sample takes the same third as direct (E).
 GRID_JOB_YEARS = 155.0
+DIRECT_SHARE_GRID = DIRECT_SHARE_5G
 
 # Project kinds: sector, name pattern (zh), capex range 亿, duration range, job-years per 亿
 # (low, high) with its basis and citation, financing means (budget, bond, private), whether
@@ -171,8 +211,9 @@ KINDS: tuple[dict, ...] = (
         capex=(60, 260),
         duration=(4, 5),
         job_years=(IMF_LOW, IMF_HIGH),
-        jobs_basis="R",
-        jobs_cite="IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R; "
+        jobs_basis="E",
+        jobs_cite="IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R), drawn "
+        "in that range (E; "
         "MoR 2009 ~1,000/亿 incl. indirect is an upper bound)",
         finance=(0.20, 0.55, 0.25),
         ppp=True,
@@ -187,8 +228,9 @@ KINDS: tuple[dict, ...] = (
         capex=(40, 180),
         duration=(3, 4),
         job_years=(IMF_LOW, IMF_HIGH),
-        jobs_basis="R",
-        jobs_cite="IMF WP/21/131 145–246 job-years/亿 (R; MoT 2012 Shanxi 1,800/亿 direct "
+        jobs_basis="E",
+        jobs_cite="IMF WP/21/131 145–246 job-years/亿 (R), drawn in that range (E; MoT 2012 "
+        "Shanxi 1,800/亿 direct "
         "is an upper bound)",
         finance=(0.20, 0.60, 0.20),
         ppp=True,
@@ -203,8 +245,8 @@ KINDS: tuple[dict, ...] = (
         capex=(20, 90),
         duration=(3, 4),
         job_years=(IMF_LOW, IMF_HIGH),
-        jobs_basis="R",
-        jobs_cite="IMF WP/21/131 145–246 job-years/亿 (R)",
+        jobs_basis="E",
+        jobs_cite="IMF WP/21/131 145–246 job-years/亿 (R), drawn in that range (E)",
         finance=(0.25, 0.55, 0.20),
         ppp=True,
         mechanism=dict(government_pay=0.20, viability_gap=0.40, user_pay=0.40),
@@ -251,10 +293,13 @@ KINDS: tuple[dict, ...] = (
         zh="电网改造{n}",
         capex=(10, 70),
         duration=(2, 4),
-        job_years=(GRID_JOB_YEARS, GRID_JOB_YEARS),
-        jobs_basis="R",
+        job_years=(
+            GRID_JOB_YEARS * DIRECT_SHARE_GRID * 0.8,
+            GRID_JOB_YEARS * DIRECT_SHARE_GRID * 1.2,
+        ),
+        jobs_basis="E",
         jobs_cite="State Grid Energy Research Institute 2020: 700,000 jobs from 4,500亿 = "
-        "155 job-years/亿 (R)",
+        "155 job-years/亿 incl. indirect (R); direct taken as 1/3, ±20 % = 41–62 (E), as for 5G",
         finance=(0.05, 0.05, 0.90),
         ppp=False,
         finance_note="State Grid's own investment (enterprise money, not a PPP, E); local "
@@ -340,10 +385,12 @@ OVERSUBSCRIPTION = 2.3
 def _regions(rng: np.random.Generator) -> pd.DataFrame:
     rows = []
     revenue_total = sum(c[5] for c in CITIES)
+    raw_total = sum(revenue * 1.1 + pop * 0.55 for _, _, _, _, pop, revenue, _ in CITIES)
+    cities_total = PROVINCE_EXPENDITURE * (1 - PROVINCE_OWN_SHARE)
     for name, zh, lat, lon, pop, revenue, revenue_basis in CITIES:
         # General budget expenditure (E): revenue plus transfers that favour populous,
-        # poorer cities; roughly 1.1–1.9 × revenue as in the province's own ratio (13,700/9,059).
-        expenditure = round(revenue * 1.1 + pop * 0.55, 0)
+        # poorer cities, scaled so the cities sum below the province's total.
+        expenditure = round((revenue * 1.1 + pop * 0.55) * cities_total / raw_total, 0)
         rows.append(
             dict(
                 region=name,
@@ -353,23 +400,21 @@ def _regions(rng: np.random.Generator) -> pd.DataFrame:
                 displaced_workers=0.0,  # the displacement schedule's sum, filled in below
                 general_budget_expenditure=float(expenditure),
                 existing_ppp_payments=round(expenditure * EXISTING_PPP_SHARE[name], 1),
-                debt_headroom=round(
-                    HORIZON_HEADROOM
-                    * PROJECTS_SHARE_OF_HEADROOM
-                    * revenue
-                    / revenue_total
-                    * rng.uniform(0.85, 1.15),
-                    1,
-                ),
+                debt_headroom=round(PROVINCE_HEADROOM * revenue / revenue_total, 1),
                 source=(
                     f"centre S; displaced workers E (displacement sheet); expenditure E = "
-                    f"1.1 × budget revenue {revenue:,.0f}亿 ({revenue_basis}) + 0.55 × "
-                    f"population {pop:,.1f}万 ({POP_BASIS.get(name, 'S, 2020 census')}); "
-                    f"debt headroom E (province "
-                    f"headroom shared by revenue); existing PPP payments E "
-                    f"({EXISTING_PPP_SHARE[name]:.1%} of expenditure); see docs/sources.md"
+                    f"(1.1 × budget revenue {revenue:,.0f}亿 ({revenue_basis}) + 0.55 × "
+                    f"population {pop:,.1f}万 ({POP_BASIS.get(name, 'S, 2020 census')})), "
+                    f"scaled so the 13 cities sum to 87 % of the province's 13,700亿 (R); "
+                    f"debt headroom E: the province's limit less balance, 20,823 − 18,964 = "
+                    f"1,859亿 (R), shared by budget revenue; existing PPP payments E "
+                    f"({EXISTING_PPP_SHARE[name]:.1%} of expenditure); baseline re-employment "
+                    f"rate {BASELINE_RATE[name]:.2f} a year E (0.2–0.35 north, more south); "
+                    f"layoff cap E (1.3 × mean yearly layoffs); see docs/sources.md"
                 ),
                 basis="E",
+                baseline_reemployment_rate=BASELINE_RATE[name],
+                max_layoffs_per_year=np.nan,  # set from the displacement sheet below
             )
         )
     return pd.DataFrame(rows)
@@ -384,7 +429,8 @@ def _split(total: float, shares: tuple[float, ...]) -> list[int]:
 
 
 def _displacement(scale: float = 1.0) -> pd.DataFrame:
-    """Workers displaced by city and year, with each figure's make-up in `source`."""
+    """Workers displaced by city, year and industry, with each figure's make-up in `source`
+    and an exit window of a year either side inside the planning years (E)."""
     laid_off = CHEM_INVOLVED * CHEM_LAID_OFF_SHARE
     weight_total = sum(CHEM_WEIGHT.values())
     rows = []
@@ -393,17 +439,36 @@ def _displacement(scale: float = 1.0) -> pd.DataFrame:
         chem = laid_off * CHEM_WEIGHT[city] / weight_total
         causes.append(("化工", _split(chem * scale, CHEM_PROFILE[CHEM_TIMING[city]])))
         for cause, by_year in OTHER_EXITS.get(city, ()):
-            causes.append((cause, [int(round(w * scale)) for w in by_year]))
+            if cause == "水泥/平板玻璃":  # no split found: half each (E)
+                half = [int(round(w * scale / 2)) for w in by_year]
+                causes += [("水泥", half), ("平板玻璃", half)]
+            else:
+                causes.append((cause, [int(round(w * scale)) for w in by_year]))
         for index, year in enumerate(YEARS):
-            parts = [(cause, by_year[index]) for cause, by_year in causes if by_year[index]]
-            workers = sum(w for _, w in parts)
-            make_up = " + ".join(f"{CAUSE_ZH.get(c, c)} {w:,}" for c, w in parts) or "none"
-            note = (
-                f"{make_up} (E). 化工: 700,000 involved (S) × 30 % laid off (E) × "
-                f"{city} weight {CHEM_WEIGHT[city]}/{weight_total} (E), "
-                f"{CHEM_TIMING[city]} timing over 2021–2024 (E); see docs/sources.md"
-            )
-            rows.append(dict(region=city, year=year, workers=float(workers), source=note))
+            for cause, by_year in causes:
+                if not by_year[index]:
+                    continue
+                if cause == "化工":
+                    note = (
+                        f"化工整治 {by_year[index]:,} (E): 700,000 involved (S) × 30 % laid off "
+                        f"(E) × {city} weight {CHEM_WEIGHT[city]}/{weight_total} (E), "
+                        f"{CHEM_TIMING[city]} timing over 2021–2024 (E); see docs/sources.md"
+                    )
+                else:
+                    note = (
+                        f"{CAUSE_ZH.get(cause, cause)} {by_year[index]:,} (E); see docs/sources.md"
+                    )
+                rows.append(
+                    dict(
+                        region=city,
+                        year=year,
+                        workers=float(by_year[index]),
+                        sector=INDUSTRY.get(cause, "flat_glass"),
+                        earliest_year=max(YEARS[0], year - 1),
+                        latest_year=min(YEARS[-1], year + 1),
+                        source=note,
+                    )
+                )
     frame = pd.DataFrame(rows)
     frame["basis"] = "E"
     return frame
@@ -576,6 +641,29 @@ def _add_structure(
     return projects
 
 
+# Renewal of old areas with 养老, 托育, 家政 and training facilities (the seed's 双高 areas)
+# leaves lasting service jobs: a community elderly-care centre employs about 10–30 staff (R);
+# a renewal batch opens one such facility per 1–3亿 of capex (E).
+SERVICES = ("养老", "托育", "家政", "培训")
+
+
+def _renewal_services(projects: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Operating jobs for the renewal projects (drawn apart from the rest of the sample, so
+    the other figures keep their draws)."""
+    projects = projects.copy()
+    renewal = projects.index[projects["kind"].isin(["old_community", "industrial_renewal"])]
+    for at in renewal:
+        facilities = max(1, int(round(projects.at[at, "capex"] / rng.uniform(1.0, 3.0))))
+        staff = rng.uniform(10, 30)
+        kinds = "/".join(rng.choice(SERVICES, size=min(2, facilities), replace=False))
+        projects.at[at, "operating_jobs"] = float(round(facilities * staff))
+        projects.at[at, "finance"] = (
+            f"{projects.at[at, 'finance']}; operating jobs: {facilities} {kinds} facilities × "
+            f"{staff:.0f} staff (E; 10–30 staff a centre, R)"
+        )
+    return projects
+
+
 def _horizon_ppp(projects: pd.DataFrame) -> pd.Series:
     """PPP payments a project brings in the horizon if it starts as early as it may."""
     start = projects["earliest_start"].fillna(YEARS[0]).astype(int)
@@ -596,6 +684,7 @@ def _years(projects: pd.DataFrame) -> pd.DataFrame:
             year=list(YEARS),
             fiscal_budget=np.round(need_budget * per_year * ramp, 0),
             bond_quota=np.round(need_bond * per_year * ramp, 0),
+            training_budget=[TRAINING_BUDGET] * len(YEARS),
         )
     )
 
@@ -634,7 +723,13 @@ def build_sample(seed: int = SEED, count: int = SAMPLE_COUNT) -> PlanningData:
     displacement = _displacement(scale)
     totals = displacement.groupby("region")["workers"].sum()
     regions["displaced_workers"] = regions["region"].map(totals).astype(float)
+    peak_years = displacement.groupby("region")["year"].nunique()
+    regions["max_layoffs_per_year"] = [
+        float(np.ceil(LAYOFF_CAP_FACTOR * totals[r] / peak_years[r] / 1000) * 1000)
+        for r in regions["region"]
+    ]
     projects = _add_structure(rng, _projects(rng, regions, count), regions)
+    projects = _renewal_services(projects, np.random.default_rng(seed + 1))
     projects["source"] = _sources(projects)
     years = _years(projects)
     sectors = pd.DataFrame(

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import pandas as pd
+
 from .loader import PlanningData
 from .schema import SECTORS, columns
 
@@ -31,6 +33,14 @@ SETTING_FIELDS = (
     "ppp_government_pay_share",
     "ppp_warning_share",
     "discount_rate",
+    "layoff_year_exposure",
+    "baseline_reemployment_rate",
+    "trained_skill_match",
+    "training_cost",
+    "training_lag_years",
+    "pace_layoffs",
+    "ppp_user_pay_only_from",
+    "monitoring_share",
     "time_limit_s",
     "mip_gap",
 )
@@ -42,8 +52,15 @@ _SHARES = (
     "ppp_government_pay_share",
     "ppp_warning_share",
     "discount_rate",
+    "layoff_year_exposure",
+    "baseline_reemployment_rate",
+    "trained_skill_match",
+    "pace_layoffs",
+    "monitoring_share",
     "mip_gap",
 )
+# Settings whose infinite value means "no such rule" (the workbook's key given empty).
+_NO_RULE = ("ppp_user_pay_only_from",)
 # The contract's upper bounds, so a scenario cannot set what a workbook may not.
 _MAXIMA = {
     c.name: c.maximum
@@ -195,6 +212,16 @@ class Scenario:
     ppp_government_pay_share: float | None = None
     ppp_warning_share: float | None = None
     discount_rate: float | None = None
+    layoff_year_exposure: float | None = None
+    baseline_reemployment_rate: float | None = None
+    trained_skill_match: float | None = None
+    training_cost: float | None = None
+    training_lag_years: float | None = None
+    pace_layoffs: float | None = None  # 1: the model paces layoffs; 0: planned years hold
+    ppp_user_pay_only_from: float | None = None  # a year; inf: no such rule
+    monitoring_share: float | None = None
+    training_budget: tuple[tuple[int, float], ...] = ()
+    training_budget_scale: float = 1.0
     sector_min_share: tuple[tuple[str, float], ...] = ()
     sector_max_share: tuple[tuple[str, float], ...] = ()
     forced_in: tuple[str, ...] = ()
@@ -208,13 +235,18 @@ class Scenario:
         # Accept dicts and lists from callers; store hashable, ordered tuples.
         # A value of the wrong kind (from JSON or --set) is a ScenarioError, never a TypeError.
         set_ = object.__setattr__
-        for name in ("fiscal_budget", "bond_quota"):
+        for name in ("fiscal_budget", "bond_quota", "training_budget"):
             set_(self, name, _pairs(getattr(self, name), int, name))
         for name in ("sector_min_share", "sector_max_share"):
             set_(self, name, _pairs(getattr(self, name), str, name))
         set_(self, "forced_in", _ids(self.forced_in, "forced_in"))
         set_(self, "forced_out", _ids(self.forced_out, "forced_out"))
-        for name in ("fiscal_budget_scale", "bond_quota_scale", "debt_headroom_scale"):
+        for name in (
+            "fiscal_budget_scale",
+            "bond_quota_scale",
+            "debt_headroom_scale",
+            "training_budget_scale",
+        ):
             _number(getattr(self, name), name)
         for name in SETTING_FIELDS:
             if getattr(self, name) is not None:
@@ -230,13 +262,19 @@ class Scenario:
             "fiscal_budget_scale",
             "bond_quota_scale",
             "debt_headroom_scale",
+            "training_budget_scale",
             *SETTING_FIELDS,
         ):
             huge = _too_long(getattr(self, name))
             if huge:
                 problems.append(f"{name} must be {_bound_words(name)}, got {huge}")
                 continue
-        for name in ("fiscal_budget_scale", "bond_quota_scale", "debt_headroom_scale"):
+        for name in (
+            "fiscal_budget_scale",
+            "bond_quota_scale",
+            "debt_headroom_scale",
+            "training_budget_scale",
+        ):
             value = getattr(self, name)
             if isinstance(value, _Huge):
                 continue
@@ -244,7 +282,8 @@ class Scenario:
                 problems.append(f"{name} must be ≥ 0, got {value}")
         for name in SETTING_FIELDS:
             value = getattr(self, name)
-            if value is None or isinstance(value, _Huge):
+            no_rule = name in _NO_RULE and value == math.inf
+            if value is None or isinstance(value, _Huge) or no_rule:
                 continue
             if not math.isfinite(value) or value < 0:
                 problems.append(f"{name} must be ≥ 0, got {value}")
@@ -254,7 +293,7 @@ class Scenario:
                 problems.append(f"{name} must be ≤ {_MAXIMA[name]:,g}, got {value:,g}")
         if self.time_limit_s is not None and self.time_limit_s <= 0:
             problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
-        for name in ("fiscal_budget", "bond_quota"):
+        for name in ("fiscal_budget", "bond_quota", "training_budget"):
             for year, amount in getattr(self, name):
                 if math.isinf(amount) and amount > 0:
                     problems.append(f"{name} for {year} must be 0 to {_MAXIMA[name]:,.0f}, got "
@@ -309,7 +348,7 @@ class Scenario:
             if unknown:
                 problems.append(f"{name}: no such project {', '.join(unknown)}")
         years = set(data.planning_years)
-        for name in ("fiscal_budget", "bond_quota"):
+        for name in ("fiscal_budget", "bond_quota", "training_budget"):
             unknown = [str(y) for y, _ in getattr(self, name) if y not in years]
             if unknown:
                 problems.append(f"{name}: {', '.join(unknown)} is not a planning year")
@@ -333,13 +372,22 @@ class Scenario:
         base_quota = dict(
             zip(data.years["year"].astype(int), data.years["bond_quota"], strict=True)
         )
+        base_training = dict(
+            zip(
+                data.years["year"].astype(int),
+                data.years.get("training_budget", pd.Series(0.0, index=data.years.index)),
+                strict=True,
+            )
+        )
         base_budget.update(dict(self.fiscal_budget))
         base_quota.update(dict(self.bond_quota))
+        base_training.update(dict(self.training_budget))
         shares = self.sector_shares(data)
         return dataclasses.replace(
             self,
             fiscal_budget=base_budget,
             bond_quota=base_quota,
+            training_budget=base_training,
             sector_min_share={s: lo for s, (lo, _) in shares.items()},
             sector_max_share={s: hi for s, (_, hi) in shares.items()},
             **{name: self.setting(data, name) for name in SETTING_FIELDS},
@@ -376,7 +424,13 @@ class Scenario:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in ("fiscal_budget", "bond_quota", "sector_min_share", "sector_max_share"):
+            if f.name in (
+                "fiscal_budget",
+                "bond_quota",
+                "training_budget",
+                "sector_min_share",
+                "sector_max_share",
+            ):
                 value = {str(k): v for k, v in value}
             elif isinstance(value, tuple):
                 value = list(value)

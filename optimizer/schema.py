@@ -30,8 +30,21 @@ MECHANISM_ALIASES: dict[str, str] = {
     "可行性缺口": "viability_gap",
     "使用者付费": "user_pay",
 }
+# The industries whose capacity exit displaces workers (the displacement sheet's sector).
+INDUSTRIES: tuple[str, ...] = ("coal", "steel", "chemicals", "cement", "flat_glass")
+INDUSTRY_ALIASES: dict[str, str] = {
+    "煤炭": "coal",
+    "钢铁": "steel",
+    "化工": "chemicals",
+    "水泥": "cement",
+    "平板玻璃": "flat_glass",
+}
 # A cell with choices is matched through these aliases, then case-insensitively.
-CHOICE_ALIASES: dict[str, str] = {**SECTOR_ALIASES, **MECHANISM_ALIASES}
+CHOICE_ALIASES: dict[str, str] = {**SECTOR_ALIASES, **MECHANISM_ALIASES, **INDUSTRY_ALIASES}
+
+# The settings key whose empty value (or `none`) means "no such rule", not "the default".
+NO_RULE_SETTINGS: frozenset[str] = frozenset({"ppp_user_pay_only_from"})
+NO_RULE_WORDS = frozenset({"none", "never", "无"})
 
 YES_WORDS = frozenset({"yes", "y", "true", "1", "是", "t"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "否", "f"})
@@ -118,8 +131,8 @@ def columns(sheet: str) -> tuple[Column, ...]:
 
 
 def setting_defaults() -> dict[str, float]:
-    """Every setting with its default value."""
-    return {c.name: float(c.default) for c in columns("settings")}  # type: ignore[arg-type]
+    """Every setting with its default value (a yes/no setting as 1.0 or 0.0)."""
+    return {c.name: float(c.default_value()) for c in columns("settings")}  # type: ignore[arg-type]
 
 
 def contract_markdown() -> str:

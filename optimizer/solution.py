@@ -1,8 +1,10 @@
 """What a solve reports: the portfolio and every figure a planner needs, as DataFrames.
 
 Re-employment is counted in worker-years: a displaced worker holding a job for one year is one
-worker-year. Per-city and per-year figures come from the home-first matching (`matching`), so
-a city's figure changes only when jobs or layoffs within its reach change.
+worker-year. The programme can replace only the exposure (docs/model.md): the worker-years a
+displaced worker would still be jobless without it. Per-city and per-year figures come from the
+home-first matching (`matching`) with the solve's training and layoffs fixed, so a city's
+figure changes only when jobs, training or layoffs within its reach change.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 import pulp
 
 from .instance import Instance
-from .matching import home_first
+from .matching import best_levers, home_first, trained_pool
 from .scenario import Scenario
 from .solver import SolverRun, Status
 
@@ -44,12 +46,14 @@ LIMIT_USE_COLUMNS = [
 REASON_CODES = (
     "excluded",
     "forced_out",
+    "user_pay_only",
     "cannot_finish",
     "variant_chosen",
     "prerequisite_out",
     "ppp_over_line",
     "government_pay_over_line",
     "ppp_room_used",
+    "ppp_outlay_room_used",
     "government_pay_room_used",
     "debt_used",
     "budget_used",
@@ -66,6 +70,8 @@ class Solution:
     with the proven `gap` at stop; None when the solver cannot tell). worker_years: displaced
     workers re-employed within reach, summed over the years they hold the jobs; reemployed_peak: the
     most re-employed in one year (persons), in peak_year; job_years: every job, every year.
+    objective: model.md's maximised form, Σ w(t)·(re-employed − exposure + other_jobs_weight ·
+    jobs).
     """
 
     status: Status
@@ -91,6 +97,17 @@ class Solution:
     by_sector: pd.DataFrame
     by_region: pd.DataFrame  # money, debt and PPP per city
     limits: pd.DataFrame
+    # Version 3 (docs/model.md): exposure, training, pace of layoffs, the rules' reports.
+    exposure_worker_years: float  # Σ D_e(t): worker-years the programme can replace
+    jobless_worker_years: float  # exposure less re-employed
+    trainees: float  # workers starting training, all years
+    construction_worker_years: float  # re-employed in build-year jobs
+    operating_worker_years: float  # re-employed in lasting (operating) jobs
+    public_money: float  # budget + bonds + PPP payments in the horizon, 亿元
+    layoffs: pd.DataFrame  # batch × year, planned and as solved (layoff_table)
+    monitoring: pd.DataFrame  # 重点监控 city-years (monitoring_table)
+    ppp_by_year: pd.DataFrame  # each city's PPP ratio by year (ppp_by_year_table)
+    jobless_at_end: pd.DataFrame  # each city's jobless at the horizon's end (persons)
     # The run's facts, as the solver reported them.
     bound: float | None = None  # the proven bound on the best objective (None: unknown)
     detail: str = ""  # the solver's own word for how it ended
@@ -100,6 +117,9 @@ class Solution:
     provisional: bool = False  # the best portfolio so far of a solve still running
     method: str = "optimised"  # "optimised", or "greedy" for the baseline's ranking
     meets_mix: bool | None = None  # the greedy ranking met the sector shares (None: not asked)
+    # The objective `gap` is relative to: the solver's (re-employment and weighted jobs, less
+    # any paced exposure), not the reported one; gap × gap_base is the absolute slack.
+    gap_base: float | None = None
 
     @property
     def chosen_starts(self) -> dict[str, int]:
@@ -122,6 +142,36 @@ class Solution:
         r = self.reemployment
         return dict(zip(r["region"], r["worker_years"], strict=True))
 
+    @property
+    def trainees_by_region(self) -> dict[str, float]:
+        """{home city: workers starting training over the horizon}."""
+        r = self.reemployment
+        return dict(zip(r["region"], r["trainees"], strict=True))
+
+    @property
+    def trainees_by_region_year(self) -> dict[str, dict[int, float]]:
+        """{home city: {year: workers starting training}} (fixed by the solve)."""
+        out: dict[str, dict[int, float]] = {str(r): {} for r in self.reemployment["region"]}
+        t = self.by_region_year
+        for region, year, value in zip(t["region"], t["year"], t["trainees"], strict=True):
+            out[str(region)][int(year)] = float(value)
+        return out
+
+    @property
+    def layoffs_by_region_year(self) -> dict[str, dict[int, float]]:
+        """{city: {year: workers laid off}}: every planning year (0 when none), and earlier
+        years with layoffs (the recommended pace when layoffs are paced)."""
+        years = [int(y) for y in self.by_year["year"]] if len(self.by_year) else []
+        out: dict[str, dict[int, float]] = {
+            str(r): dict.fromkeys(years, 0.0) for r in self.reemployment["region"]
+        }
+        lay = self.layoffs
+        if len(lay):
+            summed = lay.groupby(["region", "year"])["workers"].sum()
+            for (region, year), value in summed.items():
+                out[str(region)][int(year)] = float(value)
+        return out
+
     def headline(self) -> dict[str, float]:
         """The figures a planner reads first."""
         c = self.chosen
@@ -132,8 +182,24 @@ class Solution:
             if self.peak_year is not None
             else 0.0
         )
+        exposure = self.exposure_worker_years
         return {
             "worker_years": self.worker_years,
+            "jobless_worker_years": self.jobless_worker_years,
+            "exposure_worker_years": exposure,
+            "exposure_share": self.worker_years / exposure if exposure else 0.0,
+            "trainees": self.trainees,
+            "construction_worker_years": self.construction_worker_years,
+            "operating_worker_years": self.operating_worker_years,
+            "public_money_per_worker_year": (
+                self.public_money * 1e4 / self.worker_years if self.worker_years else 0.0
+            ),  # 万元
+            "jobless_at_end": float(self.jobless_at_end["jobless"].sum())
+            if len(self.jobless_at_end)
+            else 0.0,
+            "monitored_regions": float(self.monitoring["region"].nunique())
+            if len(self.monitoring)
+            else 0.0,
             "displaced_worker_years": need,
             "worker_years_share": self.worker_years / need if need else 0.0,
             "reemployed_peak": self.reemployed_peak,
@@ -160,8 +226,11 @@ class Solution:
             "status": str(self.status),
             "objective": round(self.objective, 6),
             "worker_years": round(self.worker_years, 6),
+            "jobless_worker_years": round(self.jobless_worker_years, 6),
+            "exposure_worker_years": round(self.exposure_worker_years, 6),
             "reemployed_peak": round(self.reemployed_peak, 6),
             "job_years": round(self.job_years, 6),
+            "trainees": round(self.trainees, 6),
             "gap": self.gap,
             "solver": self.solver,
             "chosen": [
@@ -171,6 +240,15 @@ class Solution:
             "reemployed_by_year": {str(y): round(v, 6) for y, v in self.reemployed_by_year.items()},
             "reemployed_by_region": {
                 str(r): round(v, 6) for r, v in self.reemployed_by_region.items()
+            },
+            "trainees_by_region": {str(r): round(v, 6) for r, v in self.trainees_by_region.items()},
+            "trainees_by_region_year": {
+                r: {str(y): round(v, 6) for y, v in years.items()}
+                for r, years in self.trainees_by_region_year.items()
+            },
+            "layoffs": {
+                r: {str(y): round(v, 6) for y, v in sorted(years.items())}
+                for r, years in self.layoffs_by_region_year.items()
             },
         }
 
@@ -197,6 +275,17 @@ def _limit_rows(model: SelectionModel, chosen: pd.DataFrame) -> pd.DataFrame:
         elif lim.family in ("ppp_share_min", "ppp_share_max"):
             name = "ppp_min_share" if lim.family == "ppp_share_min" else "ppp_max_share"
             use, limit = private_capex, inst.setting(name) * total_capex
+        elif lim.family == "government_pay_line":
+            # Rule 6's row carries the switch v_r × (L_r − G_r): show the new commitments
+            # against the room the 5 % line leaves when the switch is on.
+            new = [(var, c) for var, c in lim.terms if not var.name.startswith("v")]
+            switch = [(var, c) for var, c in lim.terms if var.name.startswith("v")]
+            use, limit = (
+                _value(new),
+                lim.limit
+                - sum(c for _, c in switch)
+                * (1.0 if _value(switch) > 0.5 * sum(c for _, c in switch) else 0.0),
+            )
         slack = limit - use if lim.sense == "<=" else use - limit
         tolerance = max(ZERO_TOLERANCE * max(1.0, abs(limit)), BINDING_SHARE * abs(limit))
         rows.append(
@@ -262,32 +351,43 @@ def ppp_standing(inst: Instance, new_payments: dict[str, float]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+def ppp_use(inst: Instance, start_of: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """New PPP fiscal responsibilities of a portfolio: city × planning year (build-year
+    outlays and payments, 5a; Instance.ppp_by_year) and city after the horizon (every
+    payment, 5b)."""
+    after = np.zeros(len(inst.regions))
+    ppp, region_at, payment = (
+        inst.column("ppp"),
+        inst.column("region_at"),
+        inst.column("ppp_payment"),
+    )
+    for i in start_of:
+        if ppp[i]:
+            after[int(region_at[i])] += float(payment[i])
+    return inst.ppp_by_year(start_of), after
+
+
 def _reasons(
-    inst: Instance, start_of: dict[int, int], chosen: pd.DataFrame, standing: pd.DataFrame
+    inst: Instance, start_of: dict[int, int], chosen: pd.DataFrame
 ) -> list[tuple[int, str]]:
-    """(position, reason code) for each project left out: the first limit that keeps it out,
-    else the objective."""
+    """(position, reason code) for each project left out: the first rule or limit that keeps
+    it out, else the objective."""
     f, projects = inst.projects, inst.data.projects
-    by_region = standing.set_index("region")
     # Whole columns as plain lists: pandas' scalar access costs microseconds a call, minutes
     # over 50,000 projects.
     col = inst.column
-    ids = col("project_id")
-    region, bond_money, ppp_payment = col("region"), col("bond_money"), col("ppp_payment")
-    government_pay, starts = col("government_pay"), col("starts")
+    ids, region, region_at = col("project_id"), col("region"), col("region_at")
+    bond_money, ppp_payment, starts = col("bond_money"), col("ppp_payment"), col("starts")
+    is_ppp, government_pay, blocked = col("ppp"), col("government_pay"), col("user_pay_blocked")
     excluded = projects["excluded"].tolist()
     group, requires = projects["exclusive_group"].tolist(), projects["requires"].tolist()
-    ppp_code = by_region["ppp_code"].to_dict()
-    ratio_before = by_region["ppp_ratio_before"].to_dict()
     debt_left = {r: inst.debt_headroom[r] for r in inst.regions}
-    ppp_left = dict(inst.ppp_room)
-    pay_left = dict(inst.government_pay_room)
     for i in start_of:
-        r = region[i]
-        debt_left[r] -= bond_money[i]
-        ppp_left[r] -= ppp_payment[i]
-        if government_pay[i]:
-            pay_left[r] -= ppp_payment[i]
+        debt_left[region[i]] -= bond_money[i]
+    existing = inst.data.regions["existing_ppp_payments"].to_numpy(float)
+    line = np.array([inst.ppp_line[r] for r in inst.regions])
+    pay_line = np.array([inst.government_pay_line[r] for r in inst.regions])
+    ppp_yearly, ppp_after = ppp_use(inst, start_of)
     # What the portfolio already spends each year: budget (with PPP payments once in
     # service) and bonds, so a project that fits no start year can say so.
     budget_used, bonds_used = inst.money_by_year(start_of)
@@ -302,34 +402,52 @@ def _reasons(
             for t in starts[i]
         )
 
+    def ppp_fits(i: int, r: int, ceiling: float) -> bool:
+        """Some start year keeps the city's PPP ratio under `ceiling` (亿元/year) in every
+        planning year, build-year outlays counted (5a)."""
+        for t in starts[i]:
+            total = existing[r] + ppp_yearly[r] + inst.ppp_by_year({i: t})[r]
+            if np.all(total <= ceiling + 1e-9):
+                return True
+        return False
+
+    # Cities whose government-pay switch is on (rule 6): their whole ratio keeps to 5 %.
+    switched = {int(region_at[i]) for i in start_of if government_pay[i]}
     groups_taken = {group[i] for i in start_of} - {""}
     chosen_ids = set(chosen["project_id"])
-    pay = inst.setting("ppp_government_pay_share")
     forced_out = set(inst.scenario.forced_out)
     out = []
     for i in range(len(f)):
         if i in start_of:
             continue
-        city = region[i]
+        city, r = region[i], int(region_at[i])
         payment, bonds = ppp_payment[i], bond_money[i]
+        ppp, pays = bool(is_ppp[i]), bool(government_pay[i])
         code = "objective"
         if excluded[i]:
             code = "excluded"
         elif ids[i] in forced_out:
             code = "forced_out"
+        elif blocked[i]:
+            code = "user_pay_only"
         elif not starts[i]:
             code = "cannot_finish"
         elif group[i] in groups_taken:
             code = "variant_chosen"
         elif requires[i] and requires[i] not in chosen_ids:
             code = "prerequisite_out"
-        elif payment > 0 and ppp_code[city] == "over_line_before":
+        elif ppp and inst.ppp_closed[city]:
             code = "ppp_over_line"
-        elif government_pay[i] and ratio_before[city] > pay:
+        elif pays and existing[r] > pay_line[r] + 1e-12:
             code = "government_pay_over_line"
-        elif payment > ppp_left[city] + 1e-9:
+        elif ppp and existing[r] + ppp_after[r] + payment > line[r] + 1e-9:
             code = "ppp_room_used"
-        elif government_pay[i] and payment > pay_left[city] + 1e-9:
+        elif ppp and not ppp_fits(i, r, line[r]):
+            code = "ppp_outlay_room_used"
+        elif (pays or (ppp and r in switched)) and (
+            existing[r] + ppp_after[r] + payment > pay_line[r] + 1e-9
+            or not ppp_fits(i, r, pay_line[r])
+        ):
             code = "government_pay_room_used"
         elif bonds > debt_left[city] + 1e-9:
             code = "debt_used"
@@ -342,18 +460,38 @@ def _reasons(
 
 
 def make_solution(model: SelectionModel, run: SolverRun, build_seconds: float) -> Solution:
-    """Every figure a planner needs, from a solved model."""
-    return evaluate(model.instance, model.start_of(), run, build_seconds, model=model)
+    """Every figure a planner needs, from a solved model (its portfolio, training starts and
+    layoffs)."""
+    return evaluate(
+        model.instance,
+        model.start_of(),
+        run,
+        build_seconds,
+        model=model,
+        training=model.training_of(),
+        layoffs=model.layoffs_of(),
+    )
 
 
 @dataclass(frozen=True)
 class Matched:
-    """A portfolio's jobs and who takes them (home-first), the arrays every table reads."""
+    """A portfolio's jobs, its training and layoffs, and who takes the jobs (home-first): the
+    arrays every table reads."""
 
     start_of: dict[int, int]  # {position: start year}
     jobs: np.ndarray  # region × year: jobs held
     open_jobs: np.ndarray  # region × year: jobs displaced workers can take
-    flow: np.ndarray  # work region × home region × year: workers
+    trainable_jobs: np.ndarray  # region × year: jobs they can take once trained
+    training: np.ndarray  # home region × year: workers starting training
+    layoffs: np.ndarray  # batch × layoff year: workers laid off
+    laid_off_by_layoff_year: np.ndarray  # home region × layoff year: workers laid off
+    exposure: np.ndarray  # home region × year: D_e(t)
+    direct: np.ndarray  # work region × home region × year: workers in open jobs
+    trained: np.ndarray  # work region × home region × year: trained workers in trainable jobs
+
+    @property
+    def flow(self) -> np.ndarray:  # work region × home region × year
+        return self.direct + self.trained
 
     @property
     def reemployed_home(self) -> np.ndarray:  # home region × year
@@ -363,13 +501,60 @@ class Matched:
     def taken_here(self) -> np.ndarray:  # work region × year
         return self.flow.sum(axis=1)
 
+    @property
+    def jobless(self) -> np.ndarray:  # home region × year: exposure left
+        return np.maximum(self.exposure - self.reemployed_home, 0.0)
 
-def match(inst: Instance, start_of: dict[int, int]) -> Matched:
+    @property
+    def laid_off(self) -> np.ndarray:  # home region × planning year
+        return self.laid_off_by_layoff_year[:, self._offset :]
+
+    @property
+    def stock(self) -> np.ndarray:  # home region × planning year: laid off by then (persons)
+        return np.cumsum(self.laid_off_by_layoff_year, axis=1)[:, self._offset :]
+
+    @property
+    def _offset(self) -> int:  # layoff years before the first planning year
+        return self.laid_off_by_layoff_year.shape[1] - self.jobs.shape[1]
+
+
+def match(
+    inst: Instance,
+    start_of: dict[int, int],
+    training: np.ndarray | None = None,
+    layoffs: np.ndarray | None = None,
+) -> Matched:
+    """The home-first matching of a portfolio's jobs. training (region × year) and layoffs
+    (batch × layoff year): the solve's; None: the best for the portfolio (`best_levers`)."""
+    if training is None or layoffs is None:
+        best_training, best_layoffs = best_levers(inst, start_of)
+        training = best_training if training is None else training
+        layoffs = best_layoffs if layoffs is None else layoffs
     open_jobs = inst.open_jobs_by_year(start_of)
-    return Matched(start_of, inst.jobs_by_year(start_of), open_jobs, home_first(inst, open_jobs))
+    trainable_jobs = inst.trainable_jobs_by_year(start_of)
+    exposure = inst.exposure(layoffs)
+    direct, trained = home_first(
+        inst,
+        open_jobs,
+        exposure=exposure,
+        trainable_jobs=trainable_jobs,
+        pool=trained_pool(inst, training),
+    )
+    return Matched(
+        start_of,
+        inst.jobs_by_year(start_of),
+        open_jobs,
+        trainable_jobs,
+        training,
+        layoffs,
+        inst.layoffs_by_region(layoffs),
+        exposure,
+        direct,
+        trained,
+    )
 
 
-FLOW_COLUMNS = ["year", "home_region", "work_region", "workers", "km"]
+FLOW_COLUMNS = ["year", "home_region", "work_region", "workers", "trained", "km"]
 CHOSEN_COLUMNS = [
     "project_id",
     "name",
@@ -402,10 +587,43 @@ REGION_YEAR_COLUMNS = [
     "year",
     "jobs",
     "open_jobs",
+    "trainable_jobs",
+    "laid_off",
     "displaced_stock",
+    "exposure",
+    "trainees",
     "reemployed",
+    "reemployed_direct",
+    "reemployed_trained",
+    "jobless",
     "taken_here",
+    "construction_worker_years",
+    "operating_worker_years",
 ]
+LAYOFF_COLUMNS = [
+    "batch",
+    "region",
+    "sector",
+    "year",
+    "workers",
+    "planned_year",
+    "earliest_year",
+    "latest_year",
+    "moved",
+]
+MONITORING_COLUMNS = ["region", "year", "exposure", "jobless", "jobless_share", "industry"]
+PPP_BY_YEAR_COLUMNS = [
+    "region",
+    "year",
+    "existing",
+    "new",
+    "ratio",
+    "government_pay_line",
+    "warning_line",
+    "ppp_line",
+    "closed",
+]
+JOBLESS_AT_END_COLUMNS = ["region", "without_programme", "jobless"]
 
 
 def flows_table(inst: Instance, m: Matched) -> pd.DataFrame:
@@ -417,6 +635,7 @@ def flows_table(inst: Instance, m: Matched) -> pd.DataFrame:
             home_region=regions[e],
             work_region=regions[r],
             workers=float(m.flow[r, e, k]),
+            trained=float(m.trained[r, e, k]),
             km=float(inst.distance_km[r, e]),
         )
         for r, e, k in zip(*np.nonzero(m.flow > 1e-6), strict=True)
@@ -434,26 +653,66 @@ def chosen_table(inst: Instance, m: Matched) -> pd.DataFrame:
     chosen["finish_year"] = chosen["start_year"] + chosen["duration_years"].astype(int) - 1
     for column in ("budget_money", "bond_money", "private_money", "build_jobs"):
         chosen[column] = f.loc[chosen_at, column].to_numpy()
-    own = [inst.jobs_by_year({i: start_of[i]}).sum() for i in chosen_at]
-    own_open = [inst.open_jobs_by_year({i: start_of[i]}) for i in chosen_at]
-    chosen["job_years"] = own
-    chosen["open_job_years"] = [float(o.sum()) for o in own_open]
-    # Each project's share of the worker-years taken in its city, year by year, by its open
-    # jobs there (an attribution for the shortlist; the city totals are exact).
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(m.open_jobs > 0, m.taken_here / m.open_jobs, 0.0)  # work region × year
-    chosen["worker_years"] = [
-        float((o * fill)[int(f.at[i, "region_at"])].sum())
-        for i, o in zip(chosen_at, own_open, strict=True)
+    chosen["job_years"] = [inst.jobs_by_year({i: start_of[i]}).sum() for i in chosen_at]
+    chosen["open_job_years"] = [
+        float(inst.open_jobs_by_year({i: start_of[i]}).sum()) for i in chosen_at
     ]
+    # Each project's share of the worker-years taken in its city, year by year, by its open
+    # (and trainable) jobs there.
+    by_open = _attribute(inst, start_of, m.direct.sum(axis=1), "skill_match")[0]
+    by_trainable = _attribute(inst, start_of, m.trained.sum(axis=1), "trainable_share")[0]
+    chosen["worker_years"] = [by_open.get(i, 0.0) + by_trainable.get(i, 0.0) for i in chosen_at]
+    # Public money while in the horizon: budget and bonds, and PPP payments once in service.
+    payments_in_horizon = [
+        float(f.at[i, "ppp_payment"]) * len(inst.operating_years(i, start_of[i])) for i in chosen_at
+    ]
+    chosen["public_money"] = (
+        f.loc[chosen_at, "budget_money"].to_numpy()
+        + f.loc[chosen_at, "bond_money"].to_numpy()
+        + np.array(payments_in_horizon, dtype=float)
+    )
     return chosen.sort_values(["start_year", "project_id"]).reset_index(drop=True)
 
 
-def left_out_table(
-    inst: Instance, m: Matched, chosen: pd.DataFrame, standing: pd.DataFrame
-) -> pd.DataFrame:
+def _attribute(
+    inst: Instance, start_of: dict[int, int], taken: np.ndarray, jobs_of: str
+) -> tuple[dict[int, float], np.ndarray, np.ndarray]:
+    """Share the worker-years taken in each work region and year among the projects whose
+    jobs of the kind (`skill_match`: open, `trainable_share`: trainable) are there, in
+    proportion to those jobs: (position → worker-years, construction by work region × year,
+    operating by work region × year). An attribution; the city totals are exact."""
+    n, n_years = len(inst.regions), len(inst.years)
+    building, running = np.zeros((n, n_years)), np.zeros((n, n_years))
+    share, region_at = inst.column(jobs_of), inst.column("region_at")
+    own = {}
+    for i, s in start_of.items():
+        b, o = np.zeros(n_years), np.zeros(n_years)
+        jobs = float(share[i])
+        b[list(inst.build_years(i, s))] = jobs * float(inst.column("build_jobs")[i])
+        o[list(inst.operating_years(i, s))] = jobs * float(inst.column("operating_jobs")[i])
+        own[i] = (b, o)
+        building[int(region_at[i])] += b
+        running[int(region_at[i])] += o
+    total = building + running
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(total > 0, taken / total, 0.0)
+    per_project = {i: float(((b + o) * fill[int(region_at[i])]).sum()) for i, (b, o) in own.items()}
+    return per_project, building * fill, running * fill
+
+
+def lasting(inst: Instance, m: Matched) -> tuple[np.ndarray, np.ndarray]:
+    """Worker-years re-employed in construction jobs and in lasting (operating) jobs, work
+    region × year (an attribution by each project's jobs; the totals are exact)."""
+    _, build_direct, run_direct = _attribute(inst, m.start_of, m.direct.sum(axis=1), "skill_match")
+    _, build_trained, run_trained = _attribute(
+        inst, m.start_of, m.trained.sum(axis=1), "trainable_share"
+    )
+    return build_direct + build_trained, run_direct + run_trained
+
+
+def left_out_table(inst: Instance, m: Matched, chosen: pd.DataFrame) -> pd.DataFrame:
     """The projects left out, each with the code of its reason."""
-    reasons = _reasons(inst, m.start_of, chosen, standing)
+    reasons = _reasons(inst, m.start_of, chosen)
     not_at = [i for i, _ in reasons]
     not_chosen = inst.data.projects.loc[not_at, NOT_CHOSEN_COLUMNS].copy()
     not_chosen["build_jobs"] = inst.projects.loc[not_at, "build_jobs"].to_numpy()
@@ -462,17 +721,23 @@ def left_out_table(
 
 
 def reemployment_table(inst: Instance, m: Matched) -> pd.DataFrame:
-    """Per home city: displaced, worker-years needed and re-employed, coverage, jobs there."""
-    need = inst.displaced_stock.sum(axis=1)  # worker-years: the stock summed over the years
+    """Per home city: laid off, exposure (the worker-years of need), re-employed directly and
+    after training, jobless left, trainees, coverage, jobs there."""
+    need = m.exposure.sum(axis=1)  # worker-years of need: the exposure summed over the years
     home = m.reemployed_home
     worker_years = home.sum(axis=1)
     return pd.DataFrame(
         dict(
             region=list(inst.regions),
             name_zh=inst.data.regions["name_zh"].to_numpy(),
-            displaced=inst.displaced_new.sum(axis=1),
+            displaced=m.laid_off_by_layoff_year.sum(axis=1),
             displaced_worker_years=need,
+            exposure_worker_years=need,
             worker_years=worker_years,
+            reemployed_direct=m.direct.sum(axis=0).sum(axis=1),
+            reemployed_trained=m.trained.sum(axis=0).sum(axis=1),
+            jobless_worker_years=m.jobless.sum(axis=1),
+            trainees=m.training.sum(axis=1),
             coverage=np.divide(worker_years, need, out=np.zeros_like(need), where=need > 0),
             reemployed_peak=home.max(axis=1) if inst.years else 0.0,
             open_job_years_here=m.open_jobs.sum(axis=1),
@@ -482,17 +747,30 @@ def reemployment_table(inst: Instance, m: Matched) -> pd.DataFrame:
 
 
 def by_region_year_table(inst: Instance, m: Matched) -> pd.DataFrame:
-    """Per city and year: jobs, open jobs, displaced stock, re-employed, taken there."""
-    home, here, stock = m.reemployed_home, m.taken_here, inst.displaced_stock
+    """Per city and year: jobs, open and trainable jobs, laid off, displaced stock, exposure,
+    trainees, re-employed (directly, after training), jobless, taken there, and the
+    construction and lasting worker-years of the jobs there."""
+    home, here, stock, jobless = m.reemployed_home, m.taken_here, m.stock, m.jobless
+    direct, trained, laid_off = m.direct.sum(axis=0), m.trained.sum(axis=0), m.laid_off
+    construction, operating = lasting(inst, m)
     rows = [
         dict(
             region=region,
             year=year,
             jobs=float(m.jobs[r, k]),
             open_jobs=float(m.open_jobs[r, k]),
+            trainable_jobs=float(m.trainable_jobs[r, k]),
+            laid_off=float(laid_off[r, k]),
             displaced_stock=float(stock[r, k]),
+            exposure=float(m.exposure[r, k]),
+            trainees=float(m.training[r, k]),
             reemployed=float(home[r, k]),
+            reemployed_direct=float(direct[r, k]),
+            reemployed_trained=float(trained[r, k]),
+            jobless=float(jobless[r, k]),
             taken_here=float(here[r, k]),
+            construction_worker_years=float(construction[r, k]),
+            operating_worker_years=float(operating[r, k]),
         )
         for r, region in enumerate(inst.regions)
         for k, year in enumerate(inst.years)
@@ -502,18 +780,22 @@ def by_region_year_table(inst: Instance, m: Matched) -> pd.DataFrame:
 
 def by_year_table(inst: Instance, m: Matched, chosen: pd.DataFrame) -> pd.DataFrame:
     """Per year: spend against the fiscal budget and the bond quota (Instance.money_by_year),
-    projects running and starting, jobs, and the displaced re-employed."""
+    training spend against its budget, projects running and starting, jobs, layoffs,
+    exposure, trainees, the displaced re-employed and those still jobless."""
     budget_used, bonds_used = inst.money_by_year(m.start_of)
     payments = np.zeros(len(inst.years))
     for i, t in m.start_of.items():
         for k in inst.operating_years(i, t):
             payments[k] += float(inst.column("ppp_payment")[i])
-    home, stock = m.reemployed_home, inst.displaced_stock
+    home, stock, exposure = m.reemployed_home, m.stock, m.exposure
+    direct, trained, laid_off = m.direct.sum(axis=0), m.trained.sum(axis=0), m.laid_off
+    construction, operating = lasting(inst, m)
+    cost = inst.setting("training_cost") / 10_000.0  # 万元 per trainee → 亿元
     rows = []
     for k, year in enumerate(inst.years):
         running = chosen[(chosen["start_year"] <= year) & (chosen["finish_year"] >= year)]
         d = running["duration_years"].astype(float)
-        stock_k = float(stock[:, k].sum())
+        exposure_k = float(exposure[:, k].sum())
         reemployed_k = float(home[:, k].sum())
         rows.append(
             dict(
@@ -525,36 +807,57 @@ def by_year_table(inst: Instance, m: Matched, chosen: pd.DataFrame) -> pd.DataFr
                 private_spend=float((running["private_money"] / d).sum()),
                 fiscal_budget=float(inst.fiscal_budget[year]),
                 bond_quota=float(inst.bond_quota[year]),
+                training_spend=float(m.training[:, k].sum()) * cost,
+                training_budget=float(inst.training_budget.get(year, 0.0)),
                 projects_running=len(running),
                 projects_starting=int((chosen["start_year"] == year).sum()),
                 jobs=float(m.jobs[:, k].sum()),
                 open_jobs=float(m.open_jobs[:, k].sum()),
-                displaced_stock=stock_k,
+                trainable_jobs=float(m.trainable_jobs[:, k].sum()),
+                laid_off=float(laid_off[:, k].sum()),
+                displaced_stock=float(stock[:, k].sum()),
+                exposure=exposure_k,
+                trainees=float(m.training[:, k].sum()),
                 reemployed=reemployed_k,
-                reemployed_share=reemployed_k / stock_k if stock_k else 0.0,
+                reemployed_direct=float(direct[:, k].sum()),
+                reemployed_trained=float(trained[:, k].sum()),
+                jobless=float(m.jobless[:, k].sum()),
+                construction_worker_years=float(construction[:, k].sum()),
+                operating_worker_years=float(operating[:, k].sum()),
+                reemployed_share=reemployed_k / exposure_k if exposure_k else 0.0,
             )
         )
     return pd.DataFrame(rows)
 
 
 def by_sector_table(inst: Instance, chosen: pd.DataFrame) -> pd.DataFrame:
-    """Per sector: projects, capex, its share of all capex against the lines, job-years."""
+    """Per sector: projects, capex, its share of all capex against the lines, job-years,
+    worker-years and the public money per re-employed worker-year (万元)."""
     total_capex = float(chosen["capex"].sum())
     sector_capex = chosen.groupby("sector")["capex"].sum().to_dict()
-    return pd.DataFrame(
-        [
+    rows = []
+    for s, (lo, hi) in inst.sector_shares.items():
+        mine = chosen[chosen["sector"] == s]
+        worker_years = float(mine["worker_years"].sum())
+        money = float(mine["public_money"].sum())
+        rows.append(
             dict(
                 sector=s,
-                projects=int((chosen["sector"] == s).sum()),
+                projects=len(mine),
                 capex=float(sector_capex.get(s, 0.0)),
                 share=float(sector_capex.get(s, 0.0)) / total_capex if total_capex else 0.0,
                 min_share=lo,
                 max_share=hi,
-                job_years=float(chosen.loc[chosen["sector"] == s, "job_years"].sum()),
+                job_years=float(mine["job_years"].sum()),
+                worker_years=worker_years,
+                public_money=money,
+                # 万元 of public money per re-employed worker-year (亿元 × 10,000)
+                public_money_per_worker_year=money * 1e4 / worker_years
+                if worker_years > 0
+                else None,
             )
-            for s, (lo, hi) in inst.sector_shares.items()
-        ]
-    )
+        )
+    return pd.DataFrame(rows)
 
 
 def by_region_table(inst: Instance, chosen: pd.DataFrame, standing: pd.DataFrame) -> pd.DataFrame:
@@ -585,6 +888,113 @@ def limit_use_table(model: SelectionModel | None, chosen: pd.DataFrame) -> pd.Da
     return _limit_rows(model, chosen)
 
 
+def layoff_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """The pace of layoffs, one row per batch and year with workers laid off: batch, region,
+    sector, year, workers (the solve's), planned (the workbook's year), earliest, latest."""
+    rows = []
+    b_ = inst.batches
+    for b in range(len(b_)):
+        planned_year = int(b_.at[b, "year"])
+        for j in np.nonzero(m.layoffs[b] > 1e-9)[0]:
+            year = inst.first_layoff_year + int(j)
+            rows.append(
+                dict(
+                    batch=b,
+                    region=b_.at[b, "region"],
+                    sector=b_.at[b, "sector"],
+                    year=year,
+                    workers=float(m.layoffs[b, j]),
+                    planned_year=planned_year,
+                    earliest_year=int(b_.at[b, "earliest"]),
+                    latest_year=int(b_.at[b, "latest"]),
+                    moved=year != planned_year,
+                )
+            )
+    return pd.DataFrame(rows, columns=LAYOFF_COLUMNS)
+
+
+def monitoring_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """重点监控: each city and year where the jobless displaced workers stay above
+    monitoring_share of the exposure, with the city's main exiting industry (most
+    workers)."""
+    share = inst.setting("monitoring_share")
+    exposure, jobless = m.exposure, m.jobless
+    b_ = inst.batches
+    main: dict[str, str] = {}
+    if len(b_):
+        by_industry = b_.groupby(["region", "sector"])["workers"].sum().reset_index()
+        for region, group in by_industry.groupby("region"):
+            main[str(region)] = str(group.sort_values("workers", ascending=False)["sector"].iloc[0])
+    rows = []
+    for e, region in enumerate(inst.regions):
+        for k, year in enumerate(inst.years):
+            if exposure[e, k] > 1e-9 and jobless[e, k] > share * exposure[e, k] + 1e-9:
+                rows.append(
+                    dict(
+                        region=region,
+                        year=year,
+                        exposure=float(exposure[e, k]),
+                        jobless=float(jobless[e, k]),
+                        jobless_share=float(jobless[e, k] / exposure[e, k]),
+                        industry=main.get(region, ""),
+                    )
+                )
+    return pd.DataFrame(rows, columns=MONITORING_COLUMNS)
+
+
+def ppp_by_year_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """Each city's PPP ratio by planning year (existing commitments, the chosen PPPs'
+    build-year outlays and payments, 5a) and after the horizon (every payment, 5b; year
+    None), against the 5 %, 7 % and 10 % lines."""
+    yearly, after = ppp_use(inst, m.start_of)
+    regions = inst.data.regions
+    spending = regions["general_budget_expenditure"].to_numpy(float)
+    existing = regions["existing_ppp_payments"].to_numpy(float)
+    rows = []
+    for e, region in enumerate(inst.regions):
+        for k, year in [*enumerate(inst.years), (None, None)]:
+            new = float(after[e] if k is None else yearly[e, k])
+            rows.append(
+                dict(
+                    region=region,
+                    year=year,
+                    existing=float(existing[e]),
+                    new=new,
+                    ratio=(existing[e] + new) / spending[e],
+                    government_pay_line=inst.setting("ppp_government_pay_share"),
+                    warning_line=inst.setting("ppp_warning_share"),
+                    ppp_line=inst.setting("ppp_cap_share"),
+                    closed=bool(inst.ppp_closed[region]),
+                )
+            )
+    return pd.DataFrame(rows, columns=PPP_BY_YEAR_COLUMNS)
+
+
+def jobless_at_end_table(inst: Instance, m: Matched) -> pd.DataFrame:
+    """Displaced workers still jobless at the end of the horizon, by city: those who would
+    be without the programme (each layoff year's workers times (1 − h)^(years since), the
+    last year's in full) less those in programme jobs in the last year."""
+    if not inst.years:
+        return pd.DataFrame(columns=JOBLESS_AT_END_COLUMNS)
+    rows = []
+    last = inst.years[-1]
+    laid_off, reemployed = m.laid_off_by_layoff_year, m.reemployed_home
+    for e, region in enumerate(inst.regions):
+        h = float(inst.baseline_rate[e])
+        alone = sum(
+            float(laid_off[e, j]) * (1.0 - h) ** (last - year)
+            for j, year in enumerate(inst.layoff_years)
+        )
+        rows.append(
+            dict(
+                region=region,
+                without_programme=alone,
+                jobless=max(0.0, alone - float(reemployed[e, -1])),
+            )
+        )
+    return pd.DataFrame(rows, columns=JOBLESS_AT_END_COLUMNS)
+
+
 def evaluate(
     inst: Instance,
     start_of: dict[int, int],
@@ -592,24 +1002,33 @@ def evaluate(
     build_seconds: float = 0.0,
     *,
     model: SelectionModel | None = None,
+    training: np.ndarray | None = None,
+    layoffs: np.ndarray | None = None,
 ) -> Solution:
     """The report of a portfolio {position: start year} under an instance: the matching of
-    its jobs to displaced workers once, then one small function per table."""
-    m = match(inst, start_of)
+    its jobs to displaced workers once, then one small function per table. training (region
+    × year) and layoffs (batch × layoff year): the solve's; None: the best for the portfolio
+    (`best_levers`)."""
+    m = match(inst, start_of, training, layoffs)
     chosen = chosen_table(inst, m)
     standing = ppp_standing(inst, chosen.groupby("region")["ppp_annual_payment"].sum().to_dict())
-    home, jobs = m.reemployed_home, m.jobs
+    home, jobs, exposure = m.reemployed_home, m.jobs, m.exposure
     w = np.array(inst.year_weight)
     weight = inst.setting("other_jobs_weight")
-    # The portfolio's objective with the best matching of its jobs: at least the solver's
-    # own incumbent value (to the matching's 1e-9 tolerance), so the proven gap still holds.
-    objective = float((home.sum(axis=0) * w).sum() + weight * (jobs.sum(axis=0) * w).sum())
+    # model.md's objective, maximised form: Σ w(t)·(re-employed − exposure + weight·jobs),
+    # with the best matching of the portfolio's jobs.
+    objective = float(
+        ((home.sum(axis=0) - exposure.sum(axis=0)) * w).sum()
+        + weight * (jobs.sum(axis=0) * w).sum()
+    )
     per_year = home.sum(axis=0)
     peak_k = int(per_year.argmax()) if inst.years else None
+    worker_years = float(home.sum())
+    construction, operating = lasting(inst, m)
     return Solution(
         status=run.status,
         objective=objective,
-        worker_years=float(home.sum()),
+        worker_years=worker_years,
         reemployed_peak=float(per_year[peak_k]) if peak_k is not None else 0.0,
         peak_year=inst.years[peak_k] if peak_k is not None else None,
         job_years=float(jobs.sum()),
@@ -622,7 +1041,7 @@ def evaluate(
         fingerprint=inst.data.fingerprint,
         solved_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         chosen=chosen,
-        not_chosen=left_out_table(inst, m, chosen, standing),
+        not_chosen=left_out_table(inst, m, chosen),
         reemployment=reemployment_table(inst, m),
         by_region_year=by_region_year_table(inst, m),
         flows=flows_table(inst, m),
@@ -630,8 +1049,21 @@ def evaluate(
         by_sector=by_sector_table(inst, chosen),
         by_region=by_region_table(inst, chosen, standing),
         limits=limit_use_table(model, chosen),
+        exposure_worker_years=float(exposure.sum()),
+        jobless_worker_years=float(exposure.sum()) - worker_years,
+        trainees=float(m.training.sum()),
+        construction_worker_years=float(construction.sum()),
+        operating_worker_years=float(operating.sum()),
+        public_money=float(chosen["public_money"].sum()),
+        layoffs=layoff_table(inst, m),
+        monitoring=monitoring_table(inst, m),
+        ppp_by_year=ppp_by_year_table(inst, m),
+        jobless_at_end=jobless_at_end_table(inst, m),
         bound=run.bound,
         detail=run.detail,
         solver_objective=run.objective,
         gap_is_upper_bound=run.gap_is_upper_bound,
+        gap_base=abs(float(run.objective))
+        if run.objective is not None
+        else abs(objective + float((exposure.sum(axis=0) * w).sum())),
     )

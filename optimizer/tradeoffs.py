@@ -98,6 +98,7 @@ class Outcome:
     chosen: list[int] = field(default_factory=list)  # positions of the chosen projects
     reused: bool = False  # re-solved on a kept model rather than rebuilt
     bound: float = math.nan  # the solver's proven bound on the best objective
+    gap_base: float | None = None  # the objective the gap is relative to (the solver's)
     starts: dict[int, int] = field(default_factory=dict)  # {position: start year}
     carried: bool = False  # the cheaper neighbour's portfolio, better than this point's search
 
@@ -199,16 +200,21 @@ def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
     figures = model.figures
     return Outcome(
         run.status,
-        objective=float(run.objective or 0.0),
-        worker_years=float(sum(g.varValue or 0.0 for g in model.flows.values())),
+        # model.md's maximised form, as Solution.objective: the solver's less the exposure.
+        objective=float(run.objective or 0.0) + model.objective_constant,
+        worker_years=float(
+            sum(g.varValue or 0.0 for g in model.flows.values())
+            + sum(k.varValue or 0.0 for k in model.trained_flows.values())
+        ),
         job_years=float(model.instance.jobs_by_year(start_of).sum()),
         capex=float(figures["capex"].iloc[chosen].sum()),
         gap=float(run.gap) if run.gap is not None else math.nan,
         seconds=run.seconds,
         chosen=chosen,
         reused=reused,
-        bound=float(run.bound) if run.bound is not None else math.nan,
+        bound=float(run.bound) + model.objective_constant if run.bound is not None else math.nan,
         starts=start_of,
+        gap_base=abs(float(run.objective)) if run.objective is not None else None,
     )
 
 
@@ -227,12 +233,14 @@ def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list
         ids = inst.projects["project_id"]
         model = build_model(inst, fixed_starts={ids[i]: t for i, t in before.starts.items()})
         run = run_solver(model, mip_gap=0.0)
-        if not run.status.has_portfolio or (run.objective or 0.0) <= here.objective:
+        found = (run.objective or 0.0) + model.objective_constant
+        if not run.status.has_portfolio or found <= here.objective:
             continue
         carried = _outcome(model, run, reused=False)
         bound = here.bound if math.isfinite(here.bound) else carried.objective
         carried.bound = bound
-        carried.gap = max(0.0, (bound - carried.objective) / max(abs(carried.objective), 1e-9))
+        base = carried.gap_base if carried.gap_base is not None else abs(carried.objective)
+        carried.gap = max(0.0, (bound - carried.objective) / max(base, 1e-9))
         carried.status = here.status
         carried.seconds = here.seconds + run.seconds
         carried.carried = True
@@ -428,7 +436,7 @@ def frontier(
     )
     step = table["amount"].diff()
     # What two neighbouring solves may differ by for no reason but where each search stopped.
-    slacks = pd.Series([slack(o.objective, o.gap) for o in outcomes])
+    slacks = pd.Series([slack(o.objective, o.gap, o.gap_base) for o in outcomes])
     table["change_tolerance"] = slacks + slacks.shift()
     table["within_precision"] = table["objective"].diff().abs() <= table["change_tolerance"]
     for column in ("worker_years", "job_years"):
@@ -539,7 +547,7 @@ def break_even(
     chunks = [(data, base, part, options.limits) for part in cut(forces, chunk_size)]
     outcomes = run_chunks(_solve_forced, chunks, [len(c[2]) for c in chunks], options)
     by_position = dict(zip([i for i, _ in forces], outcomes, strict=True))
-    base_slack = slack(solution.objective, solution.gap)
+    base_slack = slack(solution.objective, solution.gap, solution.gap_base)
     rows = []
     for i, row in figures.iterrows():
         pid = row["project_id"]
@@ -553,7 +561,7 @@ def break_even(
             status = o.status
             if o.status.has_portfolio:
                 change = max(0.0, solution.objective - o.objective)
-                tolerance = base_slack + slack(o.objective, o.gap)
+                tolerance = base_slack + slack(o.objective, o.gap, o.gap_base)
             elif o.status.is_infeasible:
                 change = math.inf
         per_job = (skill[i] + weight) * build_years[i]

@@ -4,6 +4,7 @@ contract) and planning problems built directly as tables (no workbook round trip
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 
 import openpyxl
@@ -109,15 +110,21 @@ def planning_data(
     regions: list[dict],
     years: list[tuple[int, float, float]],
     sectors: dict[str, tuple[float, float]] | None = None,
-    displacement: list[tuple[str, int, float]] | None = None,
+    displacement: list[tuple] | None = None,
+    *,
+    v3: bool = False,
     **settings: float,
 ) -> PlanningData:
     """Validated-shape tables with the contract's defaults filled, like the loader gives.
 
-    displacement: optional (region, year, workers) rows, the `displacement` sheet (None or
-    empty: every region's displaced_workers count from the first year, version 1's reading).
+    years: (year, fiscal_budget, bond_quota[, training_budget]) rows. displacement: optional
+    (region, year, workers[, sector, earliest_year, latest_year]) rows, the `displacement`
+    sheet (None or empty: every region's displaced_workers count from the year before the
+    first). v3: the contract's defaults for every setting; otherwise (the tests written for
+    version 2) the neutral settings of model.md that give version 2's exposure: a layoff
+    year counts in full and no user-pay-only rule.
     """
-    year_list = [y for y, _, _ in years]
+    year_list = [y[0] for y in years]
     rows = []
     for p in projects:
         row = {c.name: c.default_value() for c in columns("projects")}
@@ -177,44 +184,85 @@ def planning_data(
     )
     all_settings = setting_defaults()
     all_settings.update(mip_gap=0.0, time_limit_s=20.0)
+    if not v3:
+        all_settings.update(V2_NEUTRAL)
     all_settings.update(settings)
-    schedule = pd.DataFrame(list(displacement or []), columns=["region", "year", "workers"])
+    for column in ("baseline_reemployment_rate", "max_layoffs_per_year"):
+        if column not in region_frame:
+            region_frame[column] = float("nan")
+        region_frame[column] = region_frame[column].astype(float)
+    names = ["region", "year", "workers", "sector", "earliest_year", "latest_year"]
+    schedule = pd.DataFrame(
+        [tuple(row) + (None,) * (len(names) - len(row)) for row in displacement or []],
+        columns=names,
+    )
     if len(schedule):
-        schedule = schedule.astype({"year": int, "workers": float})
+        schedule["sector"] = schedule["sector"].fillna("").astype(str)
+        for end in ("earliest_year", "latest_year"):
+            schedule[end] = schedule[end].fillna(schedule["year"])
+        schedule = schedule.astype(
+            {"year": int, "workers": float, "earliest_year": int, "latest_year": int}
+        )
+    year_rows = [tuple(y) + (0.0,) * (4 - len(y)) for y in years]
     return PlanningData(
         displacement=schedule,
         projects=frame,
         regions=region_frame,
-        years=pd.DataFrame(years, columns=["year", "fiscal_budget", "bond_quota"]),
+        years=pd.DataFrame(
+            year_rows, columns=["year", "fiscal_budget", "bond_quota", "training_budget"]
+        ),
         sectors=sector_frame,
         settings=all_settings,
     )
 
 
-# What Solution.to_dict() and `solve --json` promise, in order.
+# model.md's neutral settings: with these (and no training budget, fixed layoff years)
+# version 3's exposure and matching are version 2's.
+V2_NEUTRAL = {"layoff_year_exposure": 1.0, "ppp_user_pay_only_from": math.inf}
+
+# What Solution.to_dict() and `solve --json` promise, in order (issue 18).
 SOLUTION_JSON_KEYS = [
     "status",
     "objective",
     "worker_years",
+    "jobless_worker_years",
+    "exposure_worker_years",
     "reemployed_peak",
     "job_years",
+    "trainees",
     "gap",
     "solver",
     "chosen",
     "reemployed_by_year",
     "reemployed_by_region",
+    "trainees_by_region",
+    "trainees_by_region_year",
+    "layoffs",
 ]
+
+
+def v2_objective(solution) -> float:  # noqa: ANN001 (a Solution)
+    """Version 2's objective (re-employed + weighted jobs, each year weighted) from version
+    3's maximised form, which also subtracts the weighted exposure."""
+    rate = solution.scenario.discount_rate or 0.0
+    y = solution.by_year
+    first = int(y["year"].min())
+    weights = (1.0 + rate) ** -(y["year"].astype(int) - first)
+    return solution.objective + float((weights * y["exposure"]).sum())
+
 
 __all__ = [
     "PROJECT_HEADER",
     "REGION_HEADER",
     "SOLUTION_JSON_KEYS",
+    "V2_NEUTRAL",
     "header",
     "load_workbook",
     "planning_data",
     "project",
     "region",
     "sample_subset",
+    "v2_objective",
     "workbook_bytes",
 ]
 

@@ -127,6 +127,8 @@ def test_changing_the_budget_changes_the_result(
         after_gap=after.gap,
         before_objective=app_solution.objective,
         before_gap=app_solution.gap,
+        after_base=after.gap_base,
+        before_base=app_solution.gap_base,
     )
     gained = app.metric[0]
     now = float(reemployed(app).replace(",", ""))
@@ -231,7 +233,7 @@ def test_a_scenario_survives_the_trip_through_the_sidebar(
         bond_quota_scale=0.9,
         ppp_cap_share=0.07,
         commute_km=80,
-        forced_in=("JS-NJ-005",),
+        forced_in=("JS-NJ-003",),
         sector_min_share={"energy": 0.05},
     ).resolved(sample)
     again = controls.scenario_from(sample, controls.controls_from(sample, wanted))

@@ -83,9 +83,15 @@ def test_each_reason_names_a_real_limit(
         elif code == "prerequisite_out":
             assert p["requires"]
             assert p["requires"] not in chosen
-        elif code == "ppp_over_line":
+        elif code == "ppp_over_line":  # 5c: any PPP, paying or not
             assert standing.at[city, "ppp_ratio_before"] > standing.at[city, "ppp_line"]
-            assert p["ppp_annual_payment"] > 0
+            # Rule 5c: no new PPP project of any mechanism (social capital or a payment).
+            assert p["private_share"] > 0 or p["ppp_annual_payment"] > 0
+        elif code == "user_pay_only":
+            # Rule 7: a PPP that is not pure user-pay, every start year at or after the rule's.
+            assert p["ppp_annual_payment"] > 0 or p["ppp_mechanism"] != "user_pay"
+            assert p["earliest_start"] >= solution.scenario.ppp_user_pay_only_from
+            assert str(int(solution.scenario.ppp_user_pay_only_from)) in en
         elif code == "government_pay_over_line":
             line = standing.at[city, "government_pay_line"]
             assert standing.at[city, "ppp_ratio_before"] > line
@@ -117,7 +123,12 @@ def test_each_reason_names_a_real_limit(
                     ]
                 assert over, (row.project_id, start)
         else:
-            assert code in ("objective", "ppp_room_used", "government_pay_room_used")
+            assert code in (
+                "objective",
+                "ppp_room_used",
+                "ppp_outlay_room_used",
+                "government_pay_room_used",
+            )
         if code not in (
             "objective",
             "excluded",
@@ -126,6 +137,7 @@ def test_each_reason_names_a_real_limit(
             "forced_out",
             "budget_used",
             "bond_quota_used",
+            "user_pay_only",
         ):
             assert city in en or code == "prerequisite_out", en
             assert names[city] in zh or code == "prerequisite_out", zh
@@ -135,7 +147,11 @@ def test_each_reason_names_a_real_limit(
 
 def test_the_objective_reason_gives_the_break_even(solution: optimizer.Solution) -> None:
     left_out = solution.not_chosen
-    by_objective = left_out.loc[left_out["reason_code"] == "objective", "project_id"].tolist()
+    # Left out by the objective, or by a full budget or quota that break-even explains better.
+    read_by_break_even = left_out["reason_code"].isin(
+        ["objective", "budget_used", "bond_quota_used"]
+    )
+    by_objective = left_out.loc[read_by_break_even, "project_id"].tolist()
     assert len(by_objective) >= 3
     first, second, third = by_objective[:3]
     table = pd.DataFrame(

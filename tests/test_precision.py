@@ -137,7 +137,8 @@ def test_a_warm_started_point_reports_the_portfolio_it_proved() -> None:
     for setting, objective in zip(table["setting"], table["objective"], strict=True):
         if setting > 0:
             alone = solve(data, Scenario(fiscal_budget_scale=setting))
-            assert objective == pytest.approx(alone.objective, rel=1e-9)
+            # The reported objective nets out the exposure: compare on the solver's scale.
+            assert objective == pytest.approx(alone.objective, abs=1e-9 * alone.gap_base + 1e-6)
 
 
 def test_the_difference_of_two_solutions_uses_both_gaps(sample: optimizer.PlanningData) -> None:

@@ -136,9 +136,12 @@ def test_a_kept_model_resolves_like_a_fresh_build(small: optimizer.PlanningData)
 
 
 def test_break_even_brings_a_project_in_only_past_its_figure(
-    small: optimizer.PlanningData,
+    sample: optimizer.PlanningData,
 ) -> None:
-    ids = small.projects["project_id"].head(20).tolist()
+    # 40 projects: under version 3's PPP rules fewer of the first 25 are left out by the
+    # objective alone.
+    small = sample_subset(sample, count=40)
+    ids = small.projects["project_id"].tolist()
     table = break_even(small, Scenario(), projects=ids)
     assert table["project_id"].tolist() == ids
     base = solve(small)
@@ -172,7 +175,7 @@ def test_break_even_brings_a_project_in_only_past_its_figure(
     # The break-even reads the solver's objective, a Solution re-evaluates its portfolio with
     # the home-first matching: the two agree to the solver's tolerances, not to the yuan.
     assert row["objective_change"] == pytest.approx(
-        base.objective - without.objective, abs=1e-7 * base.objective
+        base.objective - without.objective, abs=1e-7 * base.gap_base
     )
 
 

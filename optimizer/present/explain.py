@@ -4,12 +4,13 @@ shortlist all call them, so the three say the same thing."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
 
 from ..solution import Solution
-from .labels import Labels
+from .labels import Labels, city_year
 
 
 def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) -> pd.DataFrame:
@@ -20,20 +21,30 @@ def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) 
     standing = solution.by_region.set_index("region")
     names = dict(zip(solution.not_chosen["project_id"], solution.not_chosen["name"], strict=True))
     names.update(zip(solution.chosen["project_id"], solution.chosen["name"], strict=True))
+    # The PPP lines hold in each planning year ("city year", build-year outlays counted) and
+    # after the horizon ("city", every payment): the new commitments of that year, or after.
+    by_year = solution.ppp_by_year
+    new_in = {
+        (str(r), None if y is None or y != y else int(y)): float(n)
+        for r, y, n in zip(by_year["region"], by_year["year"], by_year["new"], strict=True)
+    }
     rows = []
     for row in limits.itertuples(index=False):
         key = row.key
         if row.family in ("forced_in", "forced_out") and key in names:
             key = f"{key} {names[key]}"  # the project's name beside its id
-        line = None
-        if row.family == "ppp_line" and row.key in standing.index:
-            line = float(standing.at[row.key, "ppp_line"])
-        elif row.family == "government_pay_line" and row.key in standing.index:
-            line = float(standing.at[row.key, "government_pay_line"])
-        words = labels.limit(row.family, key, line)
+        city, year = city_year(str(row.key))
+        shown = None
+        if row.family in ("ppp_line", "ppp_closed") and city in standing.index:
+            shown = float(standing.at[city, "ppp_line"])
+        elif row.family == "government_pay_line" and city in standing.index:
+            shown = float(standing.at[city, "government_pay_line"])
+        words = labels.limit(row.family, key, shown)
+        # Rule 5c's row names the line the existing commitments are above: no room to note.
+        line = None if row.family == "ppp_closed" else shown
         note = ""
         if line is not None:
-            s = standing.loc[row.key]
+            s = standing.loc[city]
             spending = float(s["general_budget_expenditure"])
             amount = line * spending
             existing = float(s["ppp_existing"])
@@ -45,7 +56,7 @@ def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) 
                 amount=amount,
                 existing=existing,
                 room=room,
-                new=float(s["ppp_new"]),
+                new=new_in.get((city, year), float(s["ppp_new"])),
             )
         rows.append(
             {
@@ -100,7 +111,9 @@ def reasons(
         if row.region in standing.index:
             column = "government_pay_line" if code.startswith("government_pay") else "ppp_line"
             line = float(standing.at[row.region, column])
-        out.append(labels.reason(code, row.region, line))
+        from_year = solution.scenario.ppp_user_pay_only_from
+        year = int(from_year) if from_year is not None and math.isfinite(from_year) else 0
+        out.append(labels.reason(code, row.region, line, year))
     return out
 
 

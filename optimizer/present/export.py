@@ -25,7 +25,7 @@ from .._files import Target, check_target, write_atomically
 from ..scenario import FINGERPRINT_KEY, SavedScenario, Scenario, ScenarioError, parse_json
 from ..solution import Solution
 from .explain import limits_frame, reasons, short_source
-from .labels import LANGUAGES, SHEETS, Labels
+from .labels import LANGUAGES, SHEETS, Labels, city_year
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 WIDEST = 70  # characters; longer text wraps
@@ -318,13 +318,17 @@ def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
             where = labels.list_of(labels.city(k) for k in keys)
         elif family in ("sector_min", "sector_max"):
             where = labels.list_of(labels.sector(k) for k in keys)
-        elif family in ("ppp_line", "government_pay_line"):
-            column = "ppp_line" if family == "ppp_line" else "government_pay_line"
+        elif family in ("ppp_line", "government_pay_line", "ppp_closed"):
+            # A row per city and year, and one after the horizon: each city once.
+            column = "government_pay_line" if family == "government_pay_line" else "ppp_line"
+            cities = dict.fromkeys(city_year(k)[0] for k in keys)
             where = labels.list_of(
                 f"{labels.city(k)} ({standing.at[k, 'ppp_ratio_before']:.1%} / "
                 f"{standing.at[k, column]:.0%})"
-                for k in keys
+                for k in cities
             )
+        elif family == "layoff_cap":
+            where = labels.list_of(labels.city_year(k) for k in keys)
         else:
             where = labels.list_of(keys)
         out.append((labels.limit_family(family), where))

@@ -34,6 +34,32 @@ Pair = tuple[str, str]
 # ---------------------------------------------------------------------------- sentences, titles
 
 TEXT: dict[str, Pair] = {
+    # Version 3 words (docs/model.md): the headline's companions and the two new levers.
+    "worker_years_v3_help": (
+        "Worker-years that displaced workers would otherwise have spent without work, "
+        "assuming the programme hires those least likely to find work alone.",
+        "假定项目优先吸纳最难自行就业的分流职工，计算其原本将处于失业状态的人年。",
+    ),
+    "jobless_left": ("Jobless worker-years left", "剩余失业人年"),
+    "exposure_share": ("Share of exposure re-employed", "暴露人年中再就业占比"),
+    "jobless_at_end": ("Still jobless at the end of the horizon", "规划期末仍未就业人数"),
+    "training": ("Training (培训一人、就业一人)", "职业技能培训（培训一人、就业一人）"),
+    "layoff_pace": ("Pace of layoffs", "分流安置节奏"),
+    "layoff_pace_help": (
+        "The recommended year of each layoff batch against the planned one, inside its exit "
+        "window and under the mass-layoff cap.",
+        "在退出窗口内、规模性裁员上限之下，各批次建议分流年份与计划年份对比。",
+    ),
+    "monitoring": ("Close monitoring", "重点监控"),
+    "monitoring_help": (
+        "Cities whose jobless displaced workers stay above {share} of their exposure in a year.",
+        "某年未就业分流职工超过其暴露人年{share}的城市。",
+    ),
+    "construction_vs_lasting": ("Construction against lasting jobs", "建设期与运营期就业"),
+    "public_money_per_worker_year": (
+        "Public money per re-employed worker-year (万元)",
+        "每再就业人年财政资金（万元）",
+    ),
     "page_title": ("Jiangsu infrastructure prioritiser", "江苏基础设施投资优选"),
     "title": ("Infrastructure investment prioritiser — Jiangsu", "基础设施投资优选 — 江苏"),
     "subtitle": (
@@ -211,6 +237,7 @@ TEXT: dict[str, Pair] = {
     "year": ("Year", "年份"),
     "sector": ("Sector", "行业"),
     "persons": ("persons", "人"),
+    "万元": ("万元", "万元"),
     "frequency": ("Chosen in share of draws", "入选频率"),
     "scenario_name": ("Scenario", "情景"),
     "marginal": ("Extra worker-years per extra {unit}", "每增加1{unit}新增再就业人年"),
@@ -288,6 +315,32 @@ TEXT: dict[str, Pair] = {
 # ---------------------------------------------------------------------------- table headers
 
 COLUMNS: dict[str, Pair] = {
+    # Version 3 (docs/model.md): exposure, training, pace of layoffs, monitoring.
+    "exposure": ("Exposure: worker-years jobless without the programme", "无项目时失业人年"),
+    "exposure_worker_years": ("Exposure (worker-years)", "暴露人年（无项目时失业人年）"),
+    "jobless": ("Jobless displaced workers", "未就业分流职工"),
+    "jobless_worker_years": ("Jobless worker-years left", "剩余失业人年"),
+    "laid_off": ("Laid off (persons)", "分流人数"),
+    "trainees": ("Trainees (persons)", "培训人数"),
+    "trainable_jobs": ("Jobs open after training", "经培训可胜任岗位"),
+    "reemployed_direct": ("Re-employed directly (persons)", "直接再就业（人）"),
+    "reemployed_trained": ("Re-employed after training (persons)", "培训后再就业（人）"),
+    "construction_worker_years": ("Worker-years in construction jobs", "建设期再就业人年"),
+    "operating_worker_years": ("Worker-years in lasting jobs", "运营期（长期）再就业人年"),
+    "training_spend": ("Training spend (亿元)", "培训支出（亿元）"),
+    "training_budget": ("Training budget (亿元)", "职业技能培训资金（亿元）"),
+    "public_money": ("Public money in the horizon (亿元)", "规划期内财政资金（亿元）"),
+    "public_money_per_worker_year": (
+        "Public money per re-employed worker-year (万元)",
+        "每再就业人年财政资金（万元）",
+    ),
+    "planned_year": ("Planned layoff year", "计划分流年份"),
+    "earliest_year": ("Earliest exit year", "最早退出年份"),
+    "latest_year": ("Latest exit year", "最晚退出年份"),
+    "moved": ("Moved from the plan", "调整分流年份"),
+    "jobless_share": ("Share of exposure still jobless", "未就业占比"),
+    "industry": ("Exiting industry", "退出行业"),
+    "without_programme": ("Jobless at the end without the programme", "无项目时期末失业人数"),
     "project_id": ("Project ID", "项目编号"),
     "name": ("Name", "项目名称"),
     "sector": ("Sector", "行业"),
@@ -455,14 +508,20 @@ LIMIT_NAMES: dict[str, Pair] = {
         "{key}PPP财政承受能力红线内空间（一般公共预算支出的{line}）",
     ),
     "government_pay_line": (
-        "{key}'s room for government-pay PPP projects ({line} line)",
-        "{key}政府付费PPP项目空间（{line}线）",
+        "{key}'s whole PPP ratio under the {line} line its government-pay projects need",
+        "{key}PPP财政支出责任占比不超过{line}（新上政府付费项目的条件）",
     ),
     "sector_min": ("{key}: minimum share of capex", "{key}投资占比下限"),
     "sector_max": ("{key}: maximum share of capex", "{key}投资占比上限"),
     "ppp_share_min": ("Social capital: minimum share of capex", "社会资本投资占比下限"),
     "ppp_share_max": ("Social capital: maximum share of capex", "社会资本投资占比上限"),
     "coverage_floor": ("{key}: minimum re-employed share", "{key}最低再就业比例"),
+    "ppp_closed": (
+        "{key}: no new PPP project (existing commitments above the {line} line)",
+        "{key}既有PPP财政支出责任超过{line}红线，严禁新项目入库",
+    ),
+    "training_budget": ("Training budget {key}", "{key}年职业技能培训资金"),
+    "layoff_cap": ("Mass-layoff cap, {key}", "{key}分流人数上限（防止规模性裁员）"),
     "years": ("Planning years", "规划年份"),
 }
 # A limit's family, without its key (the Summary lists the keys after it).
@@ -486,6 +545,9 @@ FAMILY_NAMES: dict[str, Pair] = {
     "ppp_share_min": ("Social capital at its minimum share", "社会资本占比达到下限"),
     "ppp_share_max": ("Social capital at its maximum share", "社会资本占比达到上限"),
     "coverage_floor": ("Cities at the minimum re-employed share", "达到最低再就业比例的城市"),
+    "ppp_closed": ("Cities above the PPP line: no new PPP", "超过PPP红线、严禁新项目入库的城市"),
+    "training_budget": ("Training budget used up in", "培训资金用尽的年份"),
+    "layoff_cap": ("Mass-layoff cap reached in", "达到分流人数上限的城市与年份"),
 }
 # The diagnosis of an infeasible scenario, for the limits a planner moves most; other
 # conflicts keep the diagnosis's own sentence (English; Chinese where given here).
@@ -540,6 +602,11 @@ CONFLICT_WORDS: dict[str, str] = {
         "mandatory project {project} cannot start and finish within {horizon} ({duration} "
         "years, earliest start {earliest}, latest start {latest}): change its dates or make it "
         "optional"
+    ),
+    "user_pay_only": (
+        "mandatory PPP project {project} can start only from {year}, when a new PPP must be "
+        "user-pay with no annual payment (State Council General Office, 2023 No. 115): allow "
+        "an earlier start, make it user-pay, or make it optional"
     ),
     "requires_unavailable": (
         "mandatory project {project} requires {required}, which cannot be chosen (excluded, or "
@@ -626,9 +693,16 @@ REASON_NAMES: dict[str, Pair] = {
     "cannot_finish": ("cannot finish inside the planning years", "规划期内无法完工"),
     "variant_chosen": ("its variant is chosen", "同组方案已入选"),
     "prerequisite_out": ("its prerequisite is left out", "前置项目未入选"),
+    "user_pay_only": (
+        "from {year} a new PPP must be user-pay with no annual payment (State Council "
+        "General Office, 2023 No. 115), and no earlier start year is left",
+        "{year}年起新增PPP项目须为使用者付费且无政府年度支付（国办函〔2023〕115号），"
+        "且无更早开工年份可选",
+    ),
     "ppp_over_line": (
-        "{city}'s existing PPP commitments are above the {line:.0%} line",
-        "{city}既有PPP财政支出责任已超过{line:.0%}红线",
+        "{city}'s existing PPP commitments are above the {line:.0%} line: no new PPP project "
+        "of any kind",
+        "{city}既有PPP财政支出责任已超过{line:.0%}红线，严禁新项目入库",
     ),
     "government_pay_over_line": (
         "{city}'s existing PPP commitments are above the {line:.0%} line for government-pay "
@@ -639,9 +713,15 @@ REASON_NAMES: dict[str, Pair] = {
         "{city}'s room under the {line:.0%} PPP line is used up",
         "{city}PPP财政支出责任{line:.0%}红线内空间已用尽",
     ),
+    "ppp_outlay_room_used": (
+        "{city}'s PPP commitments with the budget money put into PPPs while they are built "
+        "would pass the {line:.0%} line in a planning year",
+        "计入PPP项目建设期财政投入后，{city}某一规划年度的PPP财政支出责任将超过{line:.0%}红线",
+    ),
     "government_pay_room_used": (
-        "{city}'s room under the {line:.0%} government-pay line is used up",
-        "{city}政府付费项目{line:.0%}空间已用尽",
+        "{city}'s whole PPP ratio would pass the {line:.0%} line that government-pay projects "
+        "need (Ministry of Finance, 2019 No. 10)",
+        "{city}PPP财政支出责任占比将超过{line:.0%}，不得新上政府付费项目（财金〔2019〕10号）",
     ),
     "debt_used": ("{city}'s debt headroom is used up", "{city}债务空间已用尽"),
     "budget_used": (
@@ -661,7 +741,7 @@ REASON_NAMES: dict[str, Pair] = {
 PPP_NOTES: dict[str, Pair] = {
     "over_line_before": (
         "existing PPP commitments ({before:.1%}) already exceed the {cap:.0%} line: no new PPP "
-        "payments can be added",
+        "project of any kind can be added",
         "既有PPP财政支出责任（{before:.1%}）已超过{cap:.0%}红线，不能新增PPP项目",
     ),
     "over_government_pay_before": (
@@ -719,6 +799,14 @@ TABLES: dict[str, dict[str, Pair]] = {
     "CLASSES": CLASSES,
     "INPUTS": INPUTS,
 }
+
+
+def city_year(key: str) -> tuple[str, int | None]:
+    """A limit's key as (city, planning year): "Xuzhou 2023" for a row per city and year
+    (the PPP lines in each planning year, the mass-layoff cap), "Xuzhou" (year None) for a
+    city's row."""
+    city, _, year = str(key).rpartition(" ")
+    return (city, int(year)) if city and year.isdigit() else (str(key), None)
 
 
 def _project(project: tuple[str, str]) -> str:
@@ -838,6 +926,13 @@ class Labels:
     def city(self, region: str) -> str:
         return self.cities.get(str(region), str(region)) if self.zh else str(region)
 
+    def city_year(self, key: str) -> str:
+        """A limit's key "city year" (or "city") with the city named in the page's language."""
+        city, year = city_year(key)
+        if year is None:
+            return self.city(city)
+        return f"{self.city(city)}{year}年" if self.zh else f"{self.city(city)} {year}"
+
     def mechanism(self, mechanism: str) -> str:
         if not mechanism or mechanism != mechanism:
             return ""
@@ -864,7 +959,16 @@ class Labels:
     def limit(self, family: str, key: Any, line: float | None = None) -> str:
         """A limit of the model in words, e.g. "Xuzhou's debt headroom" / "徐州债务空间"."""
         words = str(key)
-        if family in ("debt_headroom", "ppp_line", "government_pay_line", "coverage_floor"):
+        _, year = city_year(words)
+        if year is not None and family in ("ppp_line", "government_pay_line", "layoff_cap"):
+            words = self.city_year(words)  # a row per city and planning year
+        elif family in (
+            "debt_headroom",
+            "ppp_line",
+            "government_pay_line",
+            "ppp_closed",
+            "coverage_floor",
+        ):
             words = self.city(words)
         elif family in ("sector_min", "sector_max"):
             words = self.sector(words)
@@ -880,9 +984,10 @@ class Labels:
     def list_of(self, items: Any) -> str:
         return ("、" if self.zh else ", ").join(str(v) for v in items)
 
-    def reason(self, code: str, region: str = "", line: float = 0.0) -> str:
-        """Why a project is left out (a code of solution.REASON_CODES), its city named."""
-        return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line)
+    def reason(self, code: str, region: str = "", line: float = 0.0, year: int = 2024) -> str:
+        """Why a project is left out (a code of solution.REASON_CODES), its city named; year:
+        the first year a new PPP must be user-pay (rule 7)."""
+        return self.pick(REASON_NAMES[code]).format(city=self.city(region), line=line, year=year)
 
     def objective_reason(self, jobs: float | None, within_precision: bool) -> str:
         """The objective's reason, with the break-even when it is known."""
@@ -905,7 +1010,7 @@ class Labels:
             shown = _amounts(c, move=c.needed_value - c.set_value)
             return template.format(
                 key=c.key,
-                place=self.city(c.key),
+                place=self.city_year(c.key),
                 set=shown["set"],
                 needed=shown["needed"],
                 move=shown["move"],

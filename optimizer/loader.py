@@ -1305,6 +1305,8 @@ def _table_problems(data: PlanningData) -> list[Problem]:
     else:
         spec = {c.name: c for c in columns("settings")}
         for key, value in data.settings.items():
+            if key in NO_RULE_SETTINGS and value == math.inf:
+                continue  # no such rule, as an empty cell in the workbook says
             if key in spec:
                 try:
                     _parse_cell(spec[key], value)

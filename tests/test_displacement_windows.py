@@ -64,17 +64,11 @@ def test_a_region_may_lay_off_in_several_industries_in_one_year() -> None:
 
 
 def test_regions_baseline_rate_and_layoff_cap_are_checked() -> None:
-    def edit(book) -> None:  # noqa: ANN001 (an openpyxl Workbook)
-        sheet = book["regions"]
-        at = sheet.max_column
-        for offset, (name, a, b) in enumerate(
-            [("baseline_reemployment_rate", 1.5, 0.3), ("max_layoffs_per_year", 500, -1)], 1
-        ):
-            sheet.cell(1, at + offset, name)
-            sheet.cell(2, at + offset, a)
-            sheet.cell(3, at + offset, b)
-
-    found = problems(workbook_bytes([project("P1")], [region("A"), region("B")], edit=edit))
+    regions = [
+        region("A", baseline_reemployment_rate=1.5, max_layoffs_per_year=500),
+        region("B", baseline_reemployment_rate=0.3, max_layoffs_per_year=-1),
+    ]
+    found = problems(workbook_bytes([project("P1")], regions))
     places = {(sheet, row, column) for sheet, row, column, _ in found}
     assert places == {
         ("regions", 2, "baseline_reemployment_rate"),

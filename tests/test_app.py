@@ -414,7 +414,7 @@ def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
 
 # ---------------------------------------------------------------- answers at once
 
-# conftest.HARD: at 0.8 of the budgets the proof takes seconds; a generous time limit, so the
+# conftest.HARD: at 0.4 of the budgets the proof takes seconds; a generous time limit, so the
 # final answer ends on its gap: the same as a synchronous solve (conftest's hard_solution) on
 # any machine and under any load.
 HARD_SCALE, HARD_LIMIT = HARD.fiscal_budget_scale, HARD.time_limit_s

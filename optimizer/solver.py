@@ -74,6 +74,13 @@ class SolverRun:
 # that ends on its gap gives the same portfolio on any machine and under any load.
 HIGHS_OPTIONS: dict[str, float | int] = {"mip_heuristic_effort": 0.8, "random_seed": 0}
 
+# Every solve of the pipeline ends on its gap or on this many branch-and-bound nodes: a work
+# limit, so that with one thread and a fixed seed it stops at the same portfolio on any
+# machine and under any load. The sample's solves need at most a few dozen nodes (HiGHS's
+# time goes into the root), so the limit is a guard, not a setting; the scenario's time limit
+# stays as the safety net, and a solve it stops says `time_limit`.
+SOLVE_NODE_LIMIT = 2000
+
 
 class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, told apart from PuLP 3.3 where it does not know a status (a

@@ -19,10 +19,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
-from .batch import RunOptions, process_pool
+from .batch import RunOptions, dask_executor, process_pool
 from .diagnosis import InfeasibleError
 from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
@@ -225,6 +226,15 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
     problems = []
     if args.workers < 1:
         problems.append(f"--workers must be at least 1, got {args.workers}")
+    if args.scheduler is not None and args.workers > 1:
+        problems.append(
+            "give --workers (local processes) or --scheduler (a Dask cluster), not both"
+        )
+    if args.scheduler is not None and "://" not in args.scheduler:
+        problems.append(
+            f"--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, "
+            f"got '{args.scheduler}'"
+        )
     if args.values is not None:
         parts = [p.strip() for p in args.values.split(",")]
         try:
@@ -292,6 +302,19 @@ def _solve(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _executor(args: argparse.Namespace, stack: contextlib.ExitStack) -> Executor | None:
+    """Where a batch command's solves run: this process, --workers local processes, or the
+    Dask cluster at --scheduler (its `Client(address).get_executor()`)."""
+    if args.scheduler is not None:
+        return stack.enter_context(dask_executor(args.scheduler))
+    if args.workers > 1:
+        # After a Ctrl-C (os._exit) the semaphore tracker cleans up the pool's
+        # semaphores itself; it need not add a warning to the one-line message.
+        sys.warnoptions.append("ignore:resource_tracker:UserWarning")
+        return stack.enter_context(process_pool(args.workers, ignore_interrupt=True))
+    return None
+
+
 def _frontier(args: argparse.Namespace) -> int:
     _check_frontier_options(args)
     data = load_workbook(args.workbook)
@@ -300,12 +323,7 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.values is not None:
         points = [float(v) for v in args.values.split(",")]
     with contextlib.ExitStack() as stack:
-        executor = None
-        if args.workers > 1:
-            # After a Ctrl-C (os._exit) the semaphore tracker cleans up the pool's
-            # semaphores itself; it need not add a warning to the one-line message.
-            sys.warnoptions.append("ignore:resource_tracker:UserWarning")
-            executor = stack.enter_context(process_pool(args.workers, ignore_interrupt=True))
+        executor = _executor(args, stack)
         stack.enter_context(_quiet_stdout())
         progress = None if args.quiet else stack.enter_context(console.progress_bar(args.lever))
         table = frontier(
@@ -389,6 +407,11 @@ def parser() -> argparse.ArgumentParser:
         "--values", help="the lever's settings instead, e.g. 0.5,1,1.5 (scales, shares or km)"
     )
     sweep.add_argument("--workers", type=int, default=1, help="solve on this many processes")
+    sweep.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="solve on the Dask cluster of this scheduler (see the README's Dask section)",
+    )
     sweep.add_argument("--time-limit", type=float, help="seconds per point (default: scenario)")
     sweep.add_argument("--gap", type=float, help="relative gap per point (default: scenario)")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar on stderr")

@@ -434,3 +434,18 @@ def test_the_same_plans_idle_and_beside_two_busy_loops_on_a_pool(
     assert "time_limit" not in set(idle["status"]) | set(loaded["status"])
     # Status, objective, worker-years, job-years, capex, project count and gap: the plans.
     pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
+
+
+def test_warm_starts_change_the_time_not_the_answer(small: optimizer.PlanningData) -> None:
+    # Gap 0 on the small instance: started from the base portfolio (repaired) or from
+    # scratch, every solve proves the same optimum.
+    ids = small.projects["project_id"].tolist()
+    warm = break_even(small, Scenario(), projects=ids)
+    cold = break_even(small, Scenario(), projects=ids, warm_start=False)
+    pd.testing.assert_frame_equal(warm, cold, check_exact=False, rtol=1e-7)
+    warm_draws = robustness(small, Scenario(), draws=4, seed=5)
+    cold_draws = robustness(small, Scenario(), draws=4, seed=5, warm_start=False)
+    pd.testing.assert_frame_equal(warm_draws.projects, cold_draws.projects)
+    pd.testing.assert_frame_equal(
+        warm_draws.draws, cold_draws.draws, check_exact=False, rtol=1e-7
+    )

@@ -443,8 +443,8 @@ def test_warm_starts_change_the_time_not_the_answer(small: optimizer.PlanningDat
     warm = break_even(small, Scenario(), projects=ids)
     cold = break_even(small, Scenario(), projects=ids, warm_start=False)
     pd.testing.assert_frame_equal(warm, cold, check_exact=False, rtol=1e-7)
-    warm_draws = robustness(small, Scenario(), draws=4, seed=5)
-    cold_draws = robustness(small, Scenario(), draws=4, seed=5, warm_start=False)
+    warm_draws = robustness(small, Scenario(), draws=4, seed=5, warm_start=True)
+    cold_draws = robustness(small, Scenario(), draws=4, seed=5)
     pd.testing.assert_frame_equal(warm_draws.projects, cold_draws.projects)
     pd.testing.assert_frame_equal(
         warm_draws.draws, cold_draws.draws, check_exact=False, rtol=1e-7

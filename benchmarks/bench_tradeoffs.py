@@ -7,9 +7,11 @@ Prints, for the sample workbook:
   workers, at the scenario's gap and at 1 %, each solve ending on its gap or the
   deterministic node limit; how many points stopped early, the largest gap, how many points
   took the cheaper neighbour's portfolio, and whether the frontier never falls;
-- break-even for every project, in-process and on the pool (one run each: ~250 solves);
+- break-even on the pool for the left-out projects (the app's entry thresholds) and for
+  every project, each solve from the base portfolio repaired (warm) and from scratch (cold);
 - `--draws` robustness draws (jobs ±30 %, capex overruns 0 to `--overrun`, +40 % by default;
-  `--overrun 0` for jobs alone), in-process and on the pool, and their ratio.
+  `--overrun 0` for jobs alone) on the pool, warm (each draw from the base portfolio,
+  repaired) and cold.
 Break-even and draws use a 1 % gap (`--gap`), the node limit and a 10 s safety limit per
 solve (`--limit`).
 """
@@ -92,20 +94,27 @@ def bench_frontier(data: optimizer.PlanningData, runs: int) -> None:
 
 
 def bench_break_even(data: optimizer.PlanningData, limit: float, gap: float) -> None:
-    print(f"\nBreak-even for every project (one run each, {limit:g} s limit per solve)")
-    here, table = timed(
-        lambda: break_even(data, options=optimizer.RunOptions(time_limit_s=limit, mip_gap=gap))
-    )
-    solved = int(table["status"].map(has_portfolio).sum())
-    at_limit = int(table["status"].map(stopped_early).sum())
-    with pool() as executor:
-        on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
-        pooled, _ = timed(lambda: break_even(data, options=on_pool))
-    print(f"  {at_limit} of the solves stopped at the limit")
-    print(
-        f"  {solved} solves: in-process {here:.1f} s, 2-worker pool {pooled:.1f} s, "
-        f"ratio {here / pooled:.2f}×"
-    )
+    """Every left-out project's entry threshold (the app's break-even) and then every
+    project, on 2 workers, each solve from the base portfolio repaired (warm) and from
+    scratch (cold), one run each."""
+    print(f"\nBreak-even on 2 workers (one run each, {limit:g} s safety limit per solve)")
+    for label, include_chosen in (("left-out projects", False), ("every project", True)):
+        for warm in (True, False):
+            with pool() as executor:
+                on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
+                seconds, table = timed(
+                    lambda o=on_pool, w=warm, c=include_chosen: break_even(
+                        data, options=o, include_chosen=c, warm_start=w
+                    )
+                )
+            solved = int(table["status"].map(has_portfolio).sum())
+            early = int(table["status"].map(stopped_early).sum())
+            print(
+                f"  {label:>17} {'warm' if warm else 'cold':>4}: {solved} solves in "
+                f"{seconds:.1f} s, {early} stopped early, objective changes summed "
+                f"{table['objective_change'].replace(float('inf'), float('nan')).sum():,.0f}",
+                flush=True,
+            )
 
 
 def bench_robustness(
@@ -113,30 +122,28 @@ def bench_robustness(
 ) -> None:
     print(
         f"\n{draws} robustness draws, jobs ±30 %, overruns 0 to +{overrun:.0%} "
-        f"(one run each, {limit:g} s limit per solve)"
+        f"(one run each on 2 workers, {limit:g} s safety limit per solve)"
     )
-    here, result = timed(
-        lambda: robustness(
-            data,
-            draws=draws,
-            overrun=overrun,
-            options=optimizer.RunOptions(time_limit_s=limit, mip_gap=gap),
+    results = {}
+    for warm in (True, False):
+        with pool() as executor:
+            on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
+            seconds, result = timed(
+                lambda o=on_pool, w=warm: robustness(
+                    data, draws=draws, overrun=overrun, options=o, warm_start=w
+                )
+            )
+        results[warm] = result
+        at_limit = int(result.draws["status"].map(stopped_early).sum())
+        infeasible = int((~result.draws["status"].map(has_portfolio)).sum())
+        print(
+            f"  {'warm (from the base portfolio, repaired)' if warm else 'cold':>41}: "
+            f"{seconds:.1f} s, {at_limit} stopped early, {infeasible} without a portfolio",
+            flush=True,
         )
-    )
-    with pool() as executor:
-        on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
-        pooled, again = timed(
-            lambda: robustness(data, draws=draws, overrun=overrun, options=on_pool)
-        )
-    at_limit = int(result.draws["status"].map(stopped_early).sum())
-    infeasible = int((~result.draws["status"].map(has_portfolio)).sum())
-    print(f"  {at_limit} of the draws stopped at the limit, {infeasible} had no portfolio")
-    same = result.projects.equals(again.projects)
-    summary = result.summary()
-    print(
-        f"  in-process {here:.1f} s, 2-worker pool {pooled:.1f} s, ratio {here / pooled:.2f}× "
-        f"(target: < 60 s on the pool); same answer: {same}"
-    )
+    summary = results[True].summary()
+    same = results[True].projects.equals(results[False].projects)
+    print(f"  same project classes warm and cold: {same}")
     print(
         f"  core {summary['core_projects']:.0f}, borderline {summary['borderline_projects']:.0f}"
         f", outside {summary['outside_projects']:.0f}; worker-years median "

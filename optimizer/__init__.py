@@ -8,7 +8,7 @@ holds the order.
 """
 
 from .baseline import greedy_portfolio
-from .batch import AnalysisCancelled, RunOptions, process_pool
+from .batch import AnalysisCancelled, RunOptions, dask_executor, process_pool
 from .diagnosis import Conflict, InfeasibleError
 from .instance import Instance, prepare
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
@@ -30,6 +30,7 @@ __all__ = [
     "frontier",
     "frontier_grid",
     "process_pool",
+    "dask_executor",
     "progress_bar",
     "robustness",
     "Conflict",

@@ -109,6 +109,45 @@ def process_pool(workers: int, *, ignore_interrupt: bool = False) -> Executor:
     )
 
 
+class SchedulerError(OSError):
+    """A Dask scheduler that cannot be used: not reachable, no worker, Dask not installed."""
+
+
+# How long to wait for a Dask scheduler to answer, and then for its first worker.
+SCHEDULER_TIMEOUT_S = 30.0
+
+
+@contextmanager
+def dask_executor(address: str, *, timeout: float = SCHEDULER_TIMEOUT_S) -> Iterator[Executor]:
+    """The executor of a running Dask cluster (`dask scheduler`, `dask worker --nthreads 1`):
+    `distributed.Client(address).get_executor()`, closed when the block ends. It waits for
+    at least one worker, so a cluster with none is an error rather than a run that never
+    ends. The workers must be able to import this package (installed, or started from the
+    project's folder). Chunks are cut as everywhere, so the results are those of this
+    process."""
+    try:
+        from distributed import Client  # an optional dependency: pip install -e ".[dask]"
+    except ImportError:
+        raise SchedulerError(
+            "a Dask scheduler needs the distributed package: pip install -e '.[dask]'"
+        ) from None
+    try:
+        client = Client(address, timeout=timeout)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerError(
+                f"the Dask scheduler at {address} has no worker after {timeout:g} s ({exc}); "
+                "start one with: dask worker " + address + " --nthreads 1"
+            ) from None
+        yield client.get_executor()
+    finally:
+        client.close()
+
+
 def _start_worker(parent: int, ignore_interrupt: bool) -> None:
     """In each pool worker: ignore Ctrl-C if asked, and watch the parent. When it dies the
     worker is handed to another process (os.getppid changes) and ends at once, even in the

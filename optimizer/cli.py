@@ -1,4 +1,5 @@
-"""The command line: `python -m optimizer check|solve|frontier|template ...`.
+"""The command line: `python -m optimizer check|solve|frontier|grid|break-even|robustness|
+template ...`.
 
 Exit codes: 0 solved (or the workbook is valid), 1 infeasible (diagnosis printed), 2 bad input
 (problems listed), 3 solver error, 4 an internal failure (a fault of this program, in one
@@ -19,10 +20,11 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
-from .batch import RunOptions, process_pool
+from .batch import RunOptions, dask_executor, process_pool
 from .diagnosis import InfeasibleError
 from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
@@ -33,7 +35,7 @@ from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
 from .solver import SolverError
 from .template import write_template
-from .tradeoffs import LEVERS, frontier
+from .tradeoffs import LEVERS, break_even, frontier, frontier_grid, robustness
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR, INTERNAL = 0, 1, 2, 3, 4
 TIME_LIMIT_MAX = next(
@@ -225,7 +227,16 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
     problems = []
     if args.workers < 1:
         problems.append(f"--workers must be at least 1, got {args.workers}")
-    if args.values is not None:
+    if args.scheduler is not None and args.workers > 1:
+        problems.append(
+            "give --workers (local processes) or --scheduler (a Dask cluster), not both"
+        )
+    if args.scheduler is not None and "://" not in args.scheduler:
+        problems.append(
+            f"--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, "
+            f"got '{args.scheduler}'"
+        )
+    if getattr(args, "values", None) is not None:
         parts = [p.strip() for p in args.values.split(",")]
         try:
             values = [float(p) for p in parts]
@@ -236,7 +247,7 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
                 "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; "
                 f"got '{args.values}'"
             )
-    elif args.points < 2:
+    elif getattr(args, "points", 2) < 2:
         problems.append(f"--points must be at least 2, got {args.points}")
     if args.time_limit is not None and not 0 < args.time_limit <= TIME_LIMIT_MAX:
         problems.append(
@@ -292,6 +303,19 @@ def _solve(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _executor(args: argparse.Namespace, stack: contextlib.ExitStack) -> Executor | None:
+    """Where a batch command's solves run: this process, --workers local processes, or the
+    Dask cluster at --scheduler (its `Client(address).get_executor()`)."""
+    if args.scheduler is not None:
+        return stack.enter_context(dask_executor(args.scheduler))
+    if args.workers > 1:
+        # After a Ctrl-C (os._exit) the semaphore tracker cleans up the pool's
+        # semaphores itself; it need not add a warning to the one-line message.
+        sys.warnoptions.append("ignore:resource_tracker:UserWarning")
+        return stack.enter_context(process_pool(args.workers, ignore_interrupt=True))
+    return None
+
+
 def _frontier(args: argparse.Namespace) -> int:
     _check_frontier_options(args)
     data = load_workbook(args.workbook)
@@ -300,12 +324,7 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.values is not None:
         points = [float(v) for v in args.values.split(",")]
     with contextlib.ExitStack() as stack:
-        executor = None
-        if args.workers > 1:
-            # After a Ctrl-C (os._exit) the semaphore tracker cleans up the pool's
-            # semaphores itself; it need not add a warning to the one-line message.
-            sys.warnoptions.append("ignore:resource_tracker:UserWarning")
-            executor = stack.enter_context(process_pool(args.workers, ignore_interrupt=True))
+        executor = _executor(args, stack)
         stack.enter_context(_quiet_stdout())
         progress = None if args.quiet else stack.enter_context(console.progress_bar(args.lever))
         table = frontier(
@@ -338,13 +357,109 @@ def _frontier(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _run_batch(args: argparse.Namespace, label: str, analysis):  # noqa: ANN001, ANN202
+    """A batch command's run: the workbook and scenario, the solves where --workers or
+    --scheduler say, a progress bar unless --quiet; `analysis(data, scenario, options)`."""
+    _check_frontier_options(args)
+    data = load_workbook(args.workbook)
+    scenario = _scenario(args, data)
+    with contextlib.ExitStack() as stack:
+        executor = _executor(args, stack)
+        stack.enter_context(_quiet_stdout())
+        progress = None if args.quiet else stack.enter_context(console.progress_bar(label))
+        options = RunOptions(
+            executor=executor, progress=progress, time_limit_s=args.time_limit, mip_gap=args.gap
+        )
+        return analysis(data, scenario, options)
+
+
+def _print_table(args: argparse.Namespace, heading: str, table) -> int:  # noqa: ANN001
+    if args.json:
+        print(table.to_json(orient="records", force_ascii=False))
+    else:
+        for line in console.table_lines(heading, table):
+            print(line)
+    return SOLVED
+
+
+def _grid(args: argparse.Namespace) -> int:
+    levers = tuple(part.strip() for part in args.levers.split(","))
+    if len(levers) != 2:
+        raise ScenarioError(f"--levers needs two levers separated by a comma, got '{args.levers}'")
+    table = _run_batch(
+        args,
+        "grid",
+        lambda data, scenario, options: frontier_grid(
+            data, scenario, levers, (args.points, args.points), options=options
+        ),
+    )
+    return _print_table(args, f"grid of {levers[0]} × {levers[1]}", table)
+
+
+def _break_even(args: argparse.Namespace) -> int:
+    ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
+    table = _run_batch(
+        args,
+        "break-even",
+        lambda data, scenario, options: break_even(
+            data, scenario, options=options, projects=ids, include_chosen=not args.left_out
+        ),
+    )
+    return _print_table(args, "break-even: what forcing each project in or out costs", table)
+
+
+def _robustness(args: argparse.Namespace) -> int:
+    result = _run_batch(
+        args,
+        "robustness",
+        lambda data, scenario, options: robustness(
+            data,
+            scenario,
+            draws=args.draws,
+            spread=args.spread,
+            overrun=args.overrun,
+            seed=args.seed,
+            options=options,
+        ),
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "summary": result.summary(),
+                    "projects": json.loads(result.projects.to_json(orient="records")),
+                    "draws": json.loads(result.draws.to_json(orient="records")),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return SOLVED
+    for line in console.robustness_lines(result.summary(), result.projects):
+        print(line)
+    return SOLVED
+
+
 def _template(args: argparse.Namespace) -> int:
     write_template(args.path)  # an existing file only with --force (_check_files)
     print(f"blank workbook written to {args.path}")
     return SOLVED
 
 
-def _scenario_options(command: argparse.ArgumentParser) -> None:
+def _batch_options(command: argparse.ArgumentParser, unit: str) -> None:
+    """Where a batch command's solves run and what ends each (every batch command)."""
+    command.add_argument("--workers", type=int, default=1, help="solve on this many processes")
+    command.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="solve on the Dask cluster of this scheduler (see the README's Dask section)",
+    )
+    command.add_argument("--time-limit", type=float, help=f"seconds per {unit} (safety net)")
+    command.add_argument("--gap", type=float, help=f"relative gap per {unit} (default: scenario)")
+    command.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    command.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _workbook_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("workbook")
     command.add_argument(
         "--set",
@@ -358,6 +473,10 @@ def _scenario_options(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replay a --scenario saved from another workbook (a note says what it carries)",
     )
+
+
+def _scenario_options(command: argparse.ArgumentParser) -> None:
+    _workbook_options(command)
     command.add_argument("--out", help="write the Excel shortlist here")
     command.add_argument("--language", choices=["en", "zh"], default="en")
 
@@ -388,12 +507,34 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument(
         "--values", help="the lever's settings instead, e.g. 0.5,1,1.5 (scales, shares or km)"
     )
-    sweep.add_argument("--workers", type=int, default=1, help="solve on this many processes")
-    sweep.add_argument("--time-limit", type=float, help="seconds per point (default: scenario)")
-    sweep.add_argument("--gap", type=float, help="relative gap per point (default: scenario)")
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
-    sweep.add_argument("--json", action="store_true", help="print the table as JSON records")
+    _batch_options(sweep, "point")
     sweep.set_defaults(run=_frontier)
+    grid = commands.add_parser("grid", help="re-solve as two levers move (a heat map)")
+    _workbook_options(grid)
+    grid.add_argument("--levers", default="fiscal_budget,bond_quota", help="two levers, x,y")
+    grid.add_argument("--points", type=int, default=5, help="evenly spaced points per lever")
+    _batch_options(grid, "cell")
+    grid.set_defaults(run=_grid)
+    even = commands.add_parser(
+        "break-even", help="what forcing each project in (left out) or out (chosen) costs"
+    )
+    _workbook_options(even)
+    even.add_argument("--projects", help="only these project ids, separated by commas")
+    even.add_argument(
+        "--left-out", action="store_true", help="only the projects left out (entry thresholds)"
+    )
+    _batch_options(even, "solve")
+    even.set_defaults(run=_break_even)
+    robust = commands.add_parser(
+        "robustness", help="re-solve with jobs and capex drawn at random: how often each is chosen"
+    )
+    _workbook_options(robust)
+    robust.add_argument("--draws", type=int, default=200)
+    robust.add_argument("--spread", type=float, default=0.30, help="jobs per 亿元 within ±this")
+    robust.add_argument("--overrun", type=float, default=0.40, help="capex overruns up to this")
+    robust.add_argument("--seed", type=int, default=2021)
+    _batch_options(robust, "draw")
+    robust.set_defaults(run=_robustness)
     template = commands.add_parser("template", help="write a blank workbook")
     template.add_argument("path")
     template.add_argument("--force", action="store_true", help="replace an existing file")

@@ -17,7 +17,7 @@ from .loader import PlanningData, check_planning_data
 from .model import SelectionModel, build_model
 from .scenario import Scenario
 from .solution import Solution, make_solution
-from .solver import SolverError, SolverRun, run_solver
+from .solver import SOLVE_NODE_LIMIT, SolverError, SolverRun, run_solver
 
 STOPPED = "the solve was stopped before it finished"
 # How far past its deadline a solve may run before it is interrupted: HiGHS's own time limit
@@ -61,8 +61,11 @@ def solve(
     """Choose the projects and start years that re-employ the most displaced workers.
 
     Raises InfeasibleError (a ValueError) naming the limits to move and by how much when no
-    portfolio exists, and SolverError when the solver fails. A solve stopped by the time limit
-    returns a Solution whose status is `time_limit` and whose `gap` is the proven gap.
+    portfolio exists, and SolverError when the solver fails. A solve ends on the scenario's gap
+    or on a work limit (`solver.SOLVE_NODE_LIMIT` nodes, status `work_limit`), so the same
+    scenario gives the same portfolio on any machine; one stopped by the time limit, the
+    safety net, returns a Solution whose status is `time_limit` and whose `gap` is the proven
+    gap.
     stop: asked while HiGHS works; True interrupts it (and the diagnosis of an infeasible
     scenario) and the solve raises SolverError at once, with no report: nobody waits for it.
     on_incumbent: told of each better portfolio as it is found (instance, {position: start
@@ -107,7 +110,13 @@ def solve(
         # of 50,000 projects): the deadline interrupts it too, as the time limit would.
         return (stop is not None and stop()) or time.monotonic() > end + DEADLINE_GRACE_S
 
-    run = run_solver(model, stop=halt, on_incumbent=found, time_limit_s=min(limit, left))
+    run = run_solver(
+        model,
+        stop=halt,
+        on_incumbent=found,
+        time_limit_s=min(limit, left),
+        node_limit=SOLVE_NODE_LIMIT,
+    )
     if run.status == "error" and time.monotonic() > end and not (stop is not None and stop()):
         raise SolverError(
             f"no portfolio was found within the time limit of {limit:g} s "

@@ -74,6 +74,14 @@ class SolverRun:
 # that ends on its gap gives the same portfolio on any machine and under any load.
 HIGHS_OPTIONS: dict[str, float | int] = {"mip_heuristic_effort": 0.8, "random_seed": 0}
 
+# Every solve of the pipeline ends on its gap or on this many branch-and-bound nodes: a work
+# limit, so that with one thread and a fixed seed it stops at the same portfolio on any
+# machine and under any load. The sample's solves need at most a few dozen nodes to 0.5 %
+# (HiGHS's time goes into the root), an exact solve of 40 projects about 2,300; 10,000 nodes
+# take 7–17 s on this 2-core machine, so the scenario's time limit (30 s unless set) stays
+# the safety net behind it, and a solve it stops says `time_limit`.
+SOLVE_NODE_LIMIT = 10_000
+
 
 class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, told apart from PuLP 3.3 where it does not know a status (a
@@ -384,6 +392,7 @@ class KeptModel:
         self.model = model
         self._engine = highs_engine(time_limit, gap, node_limit, stop)
         self._built = False
+        self._repairer: _Repairer | None = None
 
     @property
     def _highs(self):  # noqa: ANN202 (highspy.Highs)
@@ -411,30 +420,76 @@ class KeptModel:
         if self._built:
             self._highs.changeColBounds(variable.index, low, high)
 
-    def run(self, start: list[float] | None = None) -> SolverRun:
-        """Solve; `start`: every column's value of a feasible portfolio to start from."""
+    def _build(self) -> None:
+        """Hand the model to HiGHS (configured as `highs_engine` says) without solving it, so
+        that the first run, like every later one, may start from a portfolio."""
+        self._engine.createAndConfigureSolver(self.model.problem)
+        self._engine.buildSolverModel(self.model.problem)
+        self._built = True
+
+    def run(
+        self, start: list[float] | None = None, *, plan: dict[int, int] | None = None
+    ) -> SolverRun:
+        """Solve. start: every column's value of a feasible portfolio to start from. plan: a
+        portfolio ({position: start year}) from a neighbouring solve, which need not fit
+        this one: it is repaired first (`repair`) and HiGHS completes the rest. A start only
+        shortens the search: the status, bound and gap are HiGHS's own."""
         import highspy
+        import numpy as np
 
         started = time.perf_counter()
         if not self._built:
-            self.model.problem.solve(self._engine)
-            self._built = True
-        else:
-            if start is not None:
-                solution = highspy.HighsSolution()
-                solution.col_value = start
-                solution.value_valid = True
-                self._highs.setSolution(solution)
+            self._build()
+        if start is not None:
+            solution = highspy.HighsSolution()
+            solution.col_value = start
+            solution.value_valid = True
+            self._highs.setSolution(solution)
+        elif plan is not None:
+            repaired = self.repair(plan)
+            if repaired is not None:
+                index, value = self._plan_columns(repaired)
+                self._highs.setSolution(
+                    len(index), np.asarray(index, np.int32), np.asarray(value, float)
+                )
+        self._highs.run()
+        if (start is not None or plan is not None) and not self._answer_is_consistent():
+            # Seen with HiGHS 1.16: after a start, a run that presolve finishes can report
+            # the new optimum's value while handing back the start's columns. Solve again
+            # from scratch rather than report a portfolio worse than the one proven.
+            self._highs.clearSolver()
             self._highs.run()
-            if start is not None and not self._answer_is_consistent():
-                # Seen with HiGHS 1.16: after a start, a run that presolve finishes can report
-                # the new optimum's value while handing back the start's columns. Solve again
-                # from scratch rather than report a portfolio worse than the one proven.
-                self._highs.clearSolver()
-                self._highs.run()
-            status, solution_status = self._engine.findSolutionValues(self.model.problem)
-            self.model.problem.assignStatus(status, solution_status)
+        status, solution_status = self._engine.findSolutionValues(self.model.problem)
+        self.model.problem.assignStatus(status, solution_status)
         return _read_highs(self.model, time.perf_counter() - started)
+
+    def _plan_columns(self, plan: dict[int, int]) -> tuple[list[int], list[float]]:
+        """Every start-year and chosen column's value for a portfolio (the flows are left to
+        HiGHS, which completes a partial start with a small LP)."""
+        index: list[int] = []
+        value: list[float] = []
+        for i, options in enumerate(self.model.starts):
+            chosen = self.model.chosen[i]
+            for t, x in options:
+                index.append(x.index)
+                value.append(1.0 if plan.get(i) == t else 0.0)
+            if chosen is not None:
+                index.append(chosen.index)
+                value.append(1.0 if i in plan else 0.0)
+        return index, value
+
+    def repair(self, plan: dict[int, int]) -> dict[int, int] | None:
+        """A neighbouring portfolio made to fit this model as it stands (its bounds and
+        limits now): projects forced out or whose start year is closed are dropped,
+        mandatory and forced-in ones added at their first open start year, then, while a
+        limit is broken, the project worth least per 亿元 (skill-matched job-years over
+        capex) among those that add to the breach is dropped. Limits on the matching of
+        workers (a coverage floor) are left to HiGHS. None when it cannot be made to fit."""
+        if not self._built:
+            self._build()
+        if self._repairer is None:
+            self._repairer = _Repairer(self.model, self._highs)
+        return self._repairer.repair(plan)
 
     def _answer_is_consistent(self) -> bool:
         highs = self._highs
@@ -449,3 +504,239 @@ class KeptModel:
     def values(self) -> list[float]:
         """Every column's value in the last run's answer (a start for the next run)."""
         return list(self._highs.getSolution().col_value)
+
+
+class _Repairer:
+    """The model's matrix and columns arranged for `KeptModel.repair`: per project its
+    start-year and chosen columns, the rows that read only those (the rest involve the
+    matching, which HiGHS completes), and each start's worth per 亿元."""
+
+    TOLERANCE = 1e-6  # HiGHS's MIP feasibility tolerance
+
+    def __init__(self, model: SelectionModel, highs) -> None:  # noqa: ANN001 (highspy.Highs)
+        import numpy as np
+
+        self.model, self.highs = model, highs
+        lp = highs.getLp()
+        a = lp.a_matrix_
+        start = np.asarray(a.start_, np.int64)
+        index = np.asarray(a.index_, np.int64)
+        value = np.asarray(a.value_, float)
+        lengths = np.diff(start)
+        if a.format_ == a.format_.kColwise:
+            cols = np.repeat(np.arange(lp.num_col_), lengths)
+            rows = index
+        else:
+            rows = np.repeat(np.arange(lp.num_row_), lengths)
+            cols = index
+        self.project_of = np.full(lp.num_col_, -1, np.int64)
+        self.start_of: dict[int, int] = {}
+        for i, options in enumerate(model.starts):
+            for t, x in options:
+                self.project_of[x.index] = i
+                self.start_of[x.index] = t
+            if model.chosen[i] is not None:
+                self.project_of[model.chosen[i].index] = i
+        # Rows that involve a flow (the matching, coverage floors) are not checked here.
+        flows = self.project_of[cols] < 0
+        checked = np.ones(lp.num_row_, bool)
+        checked[rows[flows]] = False
+        keep = checked[rows]
+        self.rows, self.cols, self.values = rows[keep], cols[keep], value[keep]
+        self.checked = checked
+        by_col = np.argsort(self.cols, kind="stable")
+        self.col_rows = self.rows[by_col]
+        self.col_values = self.values[by_col]
+        self.col_start = np.searchsorted(self.cols[by_col], np.arange(lp.num_col_ + 1))
+        by_row = np.argsort(self.rows, kind="stable")
+        self.row_cols = self.cols[by_row]
+        self.row_values = self.values[by_row]
+        self.row_start = np.searchsorted(self.rows[by_row], np.arange(lp.num_row_ + 1))
+        # Worth: the skill-matched job-years a start opens (its coefficients in the open-jobs
+        # rows, which hold flows and so are not checked) plus its own objective term.
+        open_rows = np.zeros(lp.num_row_, bool)
+        for name, constraint in model.problem._constraints.items():
+            if name.startswith("open_jobs_"):
+                open_rows[constraint.index] = True
+        jobs = np.zeros(lp.num_col_)
+        opens = open_rows[rows]
+        np.add.at(jobs, cols[opens], -value[opens])
+        self.jobs = jobs + np.abs(np.asarray(lp.col_cost_, float))
+        self.capex = model.figures["capex"].to_numpy(dtype=float)
+        self.mandatory = model.figures["forced_in"].to_numpy(dtype=bool)
+
+    def _columns(self, i: int, t: int) -> list[int]:
+        chosen = self.model.chosen[i]
+        xs = [x.index for s, x in self.model.starts[i] if s == t]
+        return xs + ([chosen.index] if chosen is not None else [])
+
+    def _add(self, activity, i: int, t: int, sign: float) -> None:  # noqa: ANN001
+        for j in self._columns(i, t):
+            a, b = self.col_start[j], self.col_start[j + 1]
+            activity[self.col_rows[a:b]] += sign * self.col_values[a:b]
+
+    def _worth(self, i: int, t: int) -> float:
+        xs = [x.index for s, x in self.model.starts[i] if s == t]
+        jobs = float(self.jobs[xs].sum()) if xs else 0.0
+        return jobs / self.capex[i] if self.capex[i] > 0 else math.inf
+
+    def repair(self, plan: dict[int, int]) -> dict[int, int] | None:
+        import numpy as np
+
+        lp = self.highs.getLp()
+        col_lower = np.asarray(lp.col_lower_, float)
+        col_upper = np.asarray(lp.col_upper_, float)
+        row_lower = np.asarray(lp.row_lower_, float)
+        row_upper = np.asarray(lp.row_upper_, float)
+        model = self.model
+
+        def is_open(i: int, t: int) -> bool:
+            return all(col_upper[j] >= 0.5 for j in self._columns(i, t))
+
+        def protected(i: int) -> bool:
+            # Mandatory projects (their own rows) and one forced in by its bounds.
+            chosen = model.chosen[i]
+            return chosen is not None and (self.mandatory[i] or col_lower[chosen.index] >= 0.5)
+
+        self._bounds = (row_lower, row_upper)
+        fitted: dict[int, int] = {}
+        for i, t in plan.items():
+            if 0 <= i < len(model.starts) and is_open(i, t):
+                fitted[i] = t
+        for i, options in enumerate(model.starts):
+            if protected(i) and i not in fitted:
+                opened = [t for t, _ in options if is_open(i, t)]
+                if not opened:
+                    return None
+                fitted[i] = opened[0]
+        activity = np.zeros(lp.num_row_)
+        for i, t in fitted.items():
+            self._add(activity, i, t, 1.0)
+        # Breaches are compared relative to the limit's size (a budget, a share row's 0).
+        finite_lower = np.abs(np.where(np.isfinite(row_lower), row_lower, 0.0))
+        finite_upper = np.abs(np.where(np.isfinite(row_upper), row_upper, 0.0))
+        scale = np.maximum(1.0, np.maximum(finite_lower, finite_upper))
+        for _ in range(2 * len(model.starts) + 1):  # each step drops or adds one project
+            over = np.where(self.checked, activity - row_upper, 0.0)
+            under = np.where(self.checked, row_lower - activity, 0.0)
+            breach = np.maximum(over, under)
+            worst = int(np.argmax(breach / scale))
+            if breach[worst] <= self.TOLERANCE:
+                return self._fill(fitted, activity, row_lower, row_upper, is_open)
+            direction = 1.0 if over[worst] > self.TOLERANCE else -1.0
+            a, b = self._row_span(worst)
+            candidates: dict[int, float] = {}
+            for j, v in zip(self.row_cols[a:b], self.row_values[a:b], strict=True):
+                i = int(self.project_of[j])
+                if i not in fitted or protected(i):
+                    continue
+                t = self.start_of.get(int(j))
+                if t is not None and t != fitted[i]:
+                    continue  # another start year of a chosen project: not in the portfolio
+                candidates[i] = candidates.get(i, 0.0) + float(v)
+            helping = sorted(
+                (i for i, c in candidates.items() if direction * c > 0),
+                key=lambda i: (self._worth(i, fitted[i]), i),
+            )
+            if helping:
+                # The least worth first among the drops that break no other limit more.
+                drop = next(
+                    (i for i in helping if self._harmless(activity, i, fitted[i], -1.0, worst)),
+                    helping[0],
+                )
+                self._add(activity, drop, fitted.pop(drop), -1.0)
+                continue
+            # Dropping cannot mend this limit (a share that mandatory projects break once
+            # the rest is gone): add the best project that mends it and breaks nothing more.
+            added = self._mend(fitted, activity, row_lower, row_upper, is_open, worst, direction)
+            if added is None:
+                return None
+            fitted[added[0]] = added[1]
+        return None
+
+    def _harmless(self, activity, i: int, t: int, sign: float, row: int) -> bool:  # noqa: ANN001
+        """Adding (sign 1) or dropping (-1) this start breaches no limit but `row` more."""
+        import numpy as np
+
+        touched, added = self._change(i, t)
+        before, after = activity[touched], activity[touched] + sign * added
+        lower, upper = self._bounds[0][touched], self._bounds[1][touched]
+        worse = np.maximum(after - upper, lower - after) > np.maximum(
+            np.maximum(before - upper, lower - before), 0.0
+        ) + self.TOLERANCE
+        return not np.any(worse & (touched != row))
+
+    def _change(self, i: int, t: int):  # noqa: ANN202
+        """The rows a project's start touches and what it adds to each."""
+        import numpy as np
+
+        columns = self._columns(i, t)
+        rows = np.concatenate(
+            [self.col_rows[self.col_start[j] : self.col_start[j + 1]] for j in columns]
+        )
+        values = np.concatenate(
+            [self.col_values[self.col_start[j] : self.col_start[j + 1]] for j in columns]
+        )
+        touched, where = np.unique(rows, return_inverse=True)
+        return touched, np.bincount(where, weights=values, minlength=len(touched))
+
+    def _mend(
+        self, fitted, activity, row_lower, row_upper, is_open, row: int, direction: float
+    ) -> tuple[int, int] | None:
+        import numpy as np
+
+        def breach(values, rows):  # noqa: ANN001, ANN202
+            return np.maximum(values - row_upper[rows], row_lower[rows] - values).clip(0)
+
+        best = None
+        for i, options in enumerate(self.model.starts):
+            if i in fitted or self.model.chosen[i] is None:
+                continue
+            for t, _ in options:
+                if not is_open(i, t):
+                    continue
+                touched, added = self._change(i, t)
+                here = touched == row
+                if not here.any() or direction * added[here][0] >= 0:
+                    continue
+                after = activity[touched] + added
+                if np.any(breach(after, touched) > breach(activity[touched], touched) + 1e-9):
+                    continue
+                key = (-self._worth(i, t), i, t)
+                if best is None or key < best:
+                    best = key
+        if best is None:
+            return None
+        _, i, t = best
+        self._add(activity, i, t, 1.0)
+        return i, t
+
+    def _row_span(self, row: int) -> tuple[int, int]:
+        return int(self.row_start[row]), int(self.row_start[row + 1])
+
+    def _fill(self, fitted, activity, row_lower, row_upper, is_open) -> dict[int, int]:  # noqa: ANN001
+        """Then add back, best worth per 亿元 first, every project (a dropped one included,
+        perhaps at a later start year: a delay) that fits with every limit still held."""
+        import numpy as np
+
+        tried = sorted(
+            (
+                (-self._worth(i, t), i, t)
+                for i, options in enumerate(self.model.starts)
+                if i not in fitted and self.model.chosen[i] is not None
+                for t, _ in options
+                if is_open(i, t)
+            ),
+        )
+        for _, i, t in tried:
+            if i in fitted:
+                continue
+            touched, added = self._change(i, t)
+            after = activity[touched] + added
+            tolerance = self.TOLERANCE
+            if np.all(after <= row_upper[touched] + tolerance) and np.all(
+                after >= row_lower[touched] - tolerance
+            ):
+                activity[touched] = after
+                fitted[i] = t
+        return fitted

@@ -108,7 +108,10 @@ class Resolver:
 
     `solve(scenario)` rebuilds only when the scenario differs in more than MONEY_FIELDS from
     the model it holds; otherwise it changes row bounds and starts from the last portfolio.
-    Every HiGHS call goes through the solver adapter's `KeptModel`.
+    A rebuilt model, or a solve forcing a project, starts from a neighbouring portfolio
+    repaired to fit (`KeptModel.repair`): the last one solved here, else `plan` (the base
+    scenario's, for break-even and robustness). Every HiGHS call goes through the solver
+    adapter's `KeptModel`.
     """
 
     def __init__(
@@ -118,14 +121,17 @@ class Resolver:
         *,
         warm_start: bool = True,
         stop: StopFlag | None = None,
+        plan: dict[int, int] | None = None,
     ) -> None:
         self.data = data
         self.limits = limits or SolveLimits()
         self.warm_start = warm_start
         self.stop = stop
+        self.plan = plan  # {position: start year} of a neighbouring portfolio
         self.model: SelectionModel | None = None
         self._kept: KeptModel | None = None
         self._last_start: list[float] | None = None
+        self._last_plan: dict[int, int] | None = None
 
     def _fits(self, scenario: Scenario) -> bool:
         if self.model is None:
@@ -160,15 +166,22 @@ class Resolver:
                     kept.set_row_upper(row.name, row.limit)
         if self.stop is not None and self.stop.is_set():
             raise AnalysisCancelled("stopped")
-        start = self._last_start if self.warm_start and force is None else None
+        start = plan = None
+        if self.warm_start:
+            # The last point's own columns where they still fit as they are (the same model,
+            # a looser limit); else a neighbouring portfolio, repaired.
+            start = self._last_start if force is None else None
+            if start is None:
+                plan = self._last_plan if force is None and self._last_plan else self.plan
         # Read the answer inside the context: putting the bounds back clears HiGHS's status.
         with _forcing(kept, force):
-            run = kept.run(start)
+            run = kept.run(start, plan=plan)
             if self.stop is not None and self.stop.is_set():
                 raise AnalysisCancelled("stopped")
             outcome = _outcome(model, run, reused)
             if run.status.has_portfolio and force is None:
                 self._last_start = kept.values()
+                self._last_plan = outcome.starts
         return outcome
 
 
@@ -273,11 +286,13 @@ def _solve_forced(
     scenario: Scenario,
     forces: list[tuple[int, str]],
     limits: SolveLimits,
+    plan: dict[int, int] | None = None,
     on_solved: Callable[[], None] | None = None,
     stop: StopFlag | None = None,
 ) -> list[Outcome]:
-    """One chunk of break-even solves, each forcing one project, on one kept model."""
-    resolver = Resolver(data, limits, stop=stop)
+    """One chunk of break-even solves, each forcing one project, on one kept model, each
+    starting from the base portfolio (`plan`) repaired to fit."""
+    resolver = Resolver(data, limits, stop=stop, plan=plan, warm_start=plan is not None)
     out = []
     for force in forces:
         out.append(resolver.solve(scenario, force=force))
@@ -317,16 +332,19 @@ def _solve_draws(
     scenario: Scenario,
     multipliers: np.ndarray,
     limits: SolveLimits,
+    plan: dict[int, int] | None = None,
     on_solved: Callable[[], None] | None = None,
     stop: StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk of robustness draws: each row holds every project's jobs multiplier, then
-    its capex multiplier."""
+    its capex multiplier. Each draw starts from the base portfolio (`plan`) repaired to fit
+    the draw (an overrun may break a budget)."""
     out = []
     n = len(data.projects)
     for row in multipliers:
         drawn = drawn_data(data, row[:n], row[n:])
-        out.append(Resolver(drawn, limits, stop=stop).solve(scenario))
+        resolver = Resolver(drawn, limits, stop=stop, plan=plan, warm_start=plan is not None)
+        out.append(resolver.solve(scenario))
         if on_solved:
             on_solved()
     return out
@@ -503,6 +521,7 @@ def break_even(
     chunk_size: int = 16,
     projects: Sequence[str] | None = None,
     include_chosen: bool = True,
+    warm_start: bool = True,
 ) -> pd.DataFrame:
     """Per project: what forcing it in (left out) or out (chosen) costs the objective.
 
@@ -514,7 +533,8 @@ def break_even(
     one: the same figure for leaving), gap, within_gap (the change is no larger than the base
     solve's proven gap: not told apart from zero). Solves use the scenario's gap.
     projects: only these ids; include_chosen=False: only the projects left out (half the
-    solves, for the app).
+    solves, for the app). warm_start: each solve starts from the base portfolio, repaired
+    to fit the forced project (False: from scratch, to compare).
     """
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     solution = solve(data, base)
@@ -544,7 +564,9 @@ def break_even(
         else:
             forces.append((int(i), "out" if pid in chosen else "in"))
     options = RunOptions.of(options)
-    chunks = [(data, base, part, options.limits) for part in cut(forces, chunk_size)]
+    position = {pid: i for i, pid in enumerate(figures["project_id"])}
+    plan = {position[pid]: t for pid, t in solution.chosen_starts.items()} if warm_start else None
+    chunks = [(data, base, part, options.limits, plan) for part in cut(forces, chunk_size)]
     outcomes = run_chunks(_solve_forced, chunks, [len(c[2]) for c in chunks], options)
     by_position = dict(zip([i for i, _ in forces], outcomes, strict=True))
     base_slack = slack(solution.objective, solution.gap, solution.gap_base)
@@ -621,6 +643,7 @@ def robustness(
     outside: float = 0.10,
     options: RunOptions | None = None,
     chunk_size: int = 10,
+    warm_start: bool = False,
 ) -> Robustness:
     """Solve `draws` times with every project's jobs per 亿元 multiplied by an independent
     uniform draw in [1 − spread, 1 + spread] and its capex by one in [1, 1 + overrun] (model
@@ -628,7 +651,10 @@ def robustness(
     `drawn_data` for what an overrun changes.
 
     A project chosen in ≥ `core` of the feasible draws is core, in ≤ `outside` outside, else
-    borderline.
+    borderline. warm_start: the base scenario is solved first and each draw starts from its
+    portfolio, repaired to fit the draw. Off by default: measured on the sample (100 draws
+    with overruns, 2 workers) it was slower than solving each draw from scratch, and two
+    draws ran into the safety time limit (benchmarks/RESULTS.md).
     """
     if draws < 1:
         raise ValueError("robustness needs at least one draw")
@@ -641,7 +667,12 @@ def robustness(
     multipliers = np.hstack(draw_multipliers(draws, n, spread, overrun, seed))
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
     options = RunOptions.of(options)
-    chunks = [(data, base, part, options.limits) for part in parts]
+    plan = None
+    if warm_start:
+        # The base portfolio, solved as each draw is (same gap and work limit): deterministic.
+        first = Resolver(data, options.limits, stop=None).solve(base)
+        plan = first.starts if first.status.has_portfolio else None
+    chunks = [(data, base, part, options.limits, plan) for part in parts]
     outcomes = run_chunks(_solve_draws, chunks, [len(p) for p in parts], options)
     solved = [o for o in outcomes if o.status.has_portfolio]
     counts = np.zeros(n)

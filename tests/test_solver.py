@@ -9,7 +9,7 @@ import pytest
 
 import optimizer
 from optimizer.model import build_model
-from optimizer.solver import _read_highs, highs_engine, run_solver
+from optimizer.solver import KeptModel, _read_highs, highs_engine, run_solver
 
 
 def _triplets(lp: highspy.HighsLp) -> list[tuple[int, int, float]]:
@@ -116,3 +116,29 @@ def test_the_incumbents_reported_are_the_portfolios_found(sample: optimizer.Plan
     options = [dict(o) for o in model.starts]
     for starts, _ in seen:
         assert all(t in options[i] for i, t in starts.items())
+
+
+def test_a_neighbouring_plan_is_repaired_to_fit(sample: optimizer.PlanningData) -> None:
+    base = optimizer.solve(sample, optimizer.Scenario(mip_gap=0.01))
+    position = {pid: i for i, pid in enumerate(sample.projects["project_id"])}
+    plan = {position[pid]: t for pid, t in base.chosen_starts.items()}
+    inst = optimizer.prepare(sample, optimizer.Scenario(fiscal_budget_scale=0.5, mip_gap=0.01))
+    kept = KeptModel(build_model(inst), time_limit=60, gap=0.01)
+    # One chosen project is forced out by its bounds, as break-even does.
+    out = next(i for i in plan if not inst.projects["forced_in"].iloc[i])
+    kept.set_bounds(kept.model.chosen[out], 0, 0)
+    repaired = kept.repair(plan)
+    assert repaired is not None
+    assert out not in repaired
+    assert len(repaired) < len(plan)  # half the budget: the plan did not fit as it was
+    mandatory = set(np.flatnonzero(inst.projects["forced_in"].to_numpy(dtype=bool)))
+    assert mandatory <= set(repaired)
+    # Every limit holds: the repaired portfolio, fixed, is a feasible model.
+    ids = inst.projects["project_id"]
+    fixed = build_model(inst, fixed_starts={ids.iloc[i]: t for i, t in repaired.items()})
+    assert run_solver(fixed, mip_gap=0.0).status.has_portfolio
+    # Started from it, the status and gap are HiGHS's own, as from scratch.
+    started = kept.run(plan=plan)
+    assert started.status == "optimal"
+    assert started.gap is not None
+    assert started.gap <= 0.01

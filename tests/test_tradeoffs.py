@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -398,3 +402,53 @@ def test_a_cancel_stops_running_solves_within_a_second(
     assert not worker.is_alive()
     assert outcome, "the run finished instead of stopping"
     assert stopped_in < 1.0
+
+
+@contextmanager
+def _busy_loops(count: int = 2) -> Iterator[None]:
+    """`count` processes spinning on the CPU for as long as the block runs; always ended."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+        for spinner in spinners:
+            spinner.wait(timeout=10)
+
+
+def test_the_same_plans_idle_and_beside_two_busy_loops_on_a_pool(
+    sample: optimizer.PlanningData,
+) -> None:
+    # 80 projects at a 1 % gap: each point searches (the root's heuristics, a few nodes)
+    # rather than being solved at once, and ends on its gap or the node limit, not the clock.
+    data = sample_subset(sample, count=80, money_divisor=3, mip_gap=0.01)
+    settings = [0.7, 1.0, 1.3]
+    idle = frontier(data, Scenario(), "fiscal_budget", settings, chunk_size=2)
+    with _busy_loops(2), _spawn_pool() as pool:
+        loaded = frontier(
+            data,
+            Scenario(),
+            "fiscal_budget",
+            settings,
+            chunk_size=2,
+            options=RunOptions(executor=pool),
+        )
+    assert "time_limit" not in set(idle["status"]) | set(loaded["status"])
+    # Status, objective, worker-years, job-years, capex, project count and gap: the plans.
+    pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
+
+
+def test_warm_starts_change_the_time_not_the_answer(small: optimizer.PlanningData) -> None:
+    # Gap 0 on the small instance: started from the base portfolio (repaired) or from
+    # scratch, every solve proves the same optimum.
+    ids = small.projects["project_id"].tolist()
+    warm = break_even(small, Scenario(), projects=ids)
+    cold = break_even(small, Scenario(), projects=ids, warm_start=False)
+    pd.testing.assert_frame_equal(warm, cold, check_exact=False, rtol=1e-7)
+    warm_draws = robustness(small, Scenario(), draws=4, seed=5, warm_start=True)
+    cold_draws = robustness(small, Scenario(), draws=4, seed=5)
+    pd.testing.assert_frame_equal(warm_draws.projects, cold_draws.projects)
+    pd.testing.assert_frame_equal(
+        warm_draws.draws, cold_draws.draws, check_exact=False, rtol=1e-7
+    )

@@ -75,6 +75,23 @@ def frontier_lines(table: pd.DataFrame, lever: str) -> list[str]:
     ]
 
 
+def table_lines(heading: str, table: pd.DataFrame) -> list[str]:
+    """A batch command's result (grid, break-even) as a heading and a plain table."""
+    return [heading, table.to_string(index=False, float_format=lambda v: f"{v:,.3f}")]
+
+
+def robustness_lines(summary: dict[str, float], projects: pd.DataFrame) -> list[str]:
+    """Robustness in a few lines: the spread of worker-years, then each project's class."""
+    lines = [
+        f"draws: {summary['draws']:.0f}; worker-years median {summary['worker_years_median']:,.0f}"
+        f" (5–95 %: {summary['worker_years_p05']:,.0f}–{summary['worker_years_p95']:,.0f})",
+        f"core {summary['core_projects']:.0f}, borderline {summary['borderline_projects']:.0f}, "
+        f"outside {summary['outside_projects']:.0f} projects",
+    ]
+    shown = projects[["project_id", "sector", "region", "frequency", "class"]]
+    return [*lines, shown.to_string(index=False, float_format=lambda v: f"{v:.2f}")]
+
+
 @contextmanager
 def progress_bar(description: str, *, file: IO[str] | None = None) -> Iterator[Progress]:
     """A tqdm bar as a progress callback: `with progress_bar("frontier") as p:

@@ -1,0 +1,55 @@
+"""The command line's batch commands besides frontier: grid, break-even and robustness, each
+with the options frontier has (--workers, --scheduler, --gap, --time-limit, --json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import optimizer
+from optimizer.cli import BAD_INPUT, SOLVED, main
+from optimizer.tradeoffs import frontier_grid
+
+WORKBOOK = str(Path(__file__).resolve().parents[1] / "projects.xlsx")
+
+
+def test_the_grid_command_prints_the_grid(
+    sample: optimizer.PlanningData, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["grid", WORKBOOK, "--points", "2", "--gap", "0.01", "--json", "--quiet"])
+    assert code == SOLVED
+    printed = pd.DataFrame(json.loads(capsys.readouterr().out))
+    expected = frontier_grid(
+        sample,
+        None,
+        ("fiscal_budget", "bond_quota"),
+        (2, 2),
+        options=optimizer.RunOptions(mip_gap=0.01),
+    )
+    assert printed["status"].tolist() == [str(s) for s in expected["status"]]
+    assert printed["objective"].tolist() == pytest.approx(
+        expected["objective"].tolist(), nan_ok=True
+    )
+
+
+def test_break_even_and_robustness_commands(
+    sample: optimizer.PlanningData, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = sample.projects["project_id"].head(2).tolist()
+    code = main(
+        ["break-even", WORKBOOK, "--projects", ",".join(ids), "--gap", "0.01", "--json"]
+        + ["--quiet"]
+    )
+    assert code == SOLVED
+    table = pd.DataFrame(json.loads(capsys.readouterr().out))
+    assert table["project_id"].tolist() == ids
+    code = main(["robustness", WORKBOOK, "--draws", "2", "--gap", "0.01", "--quiet"])
+    assert code == SOLVED
+    out = capsys.readouterr().out
+    assert out.startswith("draws: 2;")
+    assert ids[0] in out
+    assert main(["grid", WORKBOOK, "--levers", "fiscal_budget"]) == BAD_INPUT
+    assert "two levers" in capsys.readouterr().err

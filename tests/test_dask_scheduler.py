@@ -1,0 +1,139 @@
+"""A real Dask cluster: a `dask scheduler` and two `dask worker --nthreads 1` processes on
+127.0.0.1, used from Python and from the command line's --scheduler, give the in-process
+answer. The processes are started here and always ended."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import optimizer
+from optimizer.batch import RunOptions, dask_executor
+from optimizer.cli import BAD_INPUT, SOLVED, main
+from optimizer.tradeoffs import frontier
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = [1.0, 1.2]
+COMPARED = ["setting", "status", "objective", "worker_years", "job_years", "capex", "projects"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(*args: str) -> subprocess.Popen:
+    # The workers import this package from the project's folder, as the README says.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    port = address.rsplit(":", 1)[1]
+    started = [
+        _start(
+            "distributed.cli.dask_scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--no-dashboard",
+        )
+    ]
+    try:
+        time.sleep(1.0)  # the scheduler listens before the workers knock
+        started += [
+            _start(
+                "distributed.cli.dask_worker",
+                address,
+                "--nthreads",
+                "1",
+                "--no-nanny",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            )
+            for _ in range(2)
+        ]
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=90)
+        yield address
+    finally:
+        for process in reversed(started):
+            process.terminate()
+        for process in reversed(started):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def test_a_real_cluster_gives_the_in_process_frontier(
+    sample: optimizer.PlanningData, scheduler: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The chunks decide the warm starts, so each comparison keeps them: one point a chunk
+    # from Python (both workers solve), the command line's default chunks from it.
+    fast = RunOptions(mip_gap=0.01)
+    here = frontier(sample, None, "fiscal_budget", SETTINGS, options=fast, chunk_size=1)
+    with dask_executor(scheduler) as executor:
+        remote = frontier(
+            sample,
+            None,
+            "fiscal_budget",
+            SETTINGS,
+            options=RunOptions(executor=executor, mip_gap=0.01),
+            chunk_size=1,
+        )
+    pd.testing.assert_frame_equal(here.drop(columns="seconds"), remote.drop(columns="seconds"))
+    here = frontier(sample, None, "fiscal_budget", SETTINGS, options=fast)
+    values = ",".join(str(v) for v in SETTINGS)
+    code = main(
+        [
+            "frontier",
+            str(ROOT / "projects.xlsx"),
+            "--values",
+            values,
+            "--gap",
+            "0.01",
+            "--scheduler",
+            scheduler,
+            "--json",
+            "--quiet",
+        ]
+    )
+    assert code == SOLVED
+    printed = pd.DataFrame(json.loads(capsys.readouterr().out))
+    assert printed["status"].tolist() == [str(s) for s in here["status"]]
+    assert printed["projects"].tolist() == here["projects"].tolist()
+    for column in ("objective", "worker_years", "job_years", "capex"):
+        assert printed[column].tolist() == pytest.approx(here[column].tolist(), rel=1e-9)
+
+
+def test_the_scheduler_option_is_checked_first(capsys: pytest.CaptureFixture[str]) -> None:
+    workbook = str(ROOT / "projects.xlsx")
+    assert main(["frontier", workbook, "--scheduler", "127.0.0.1:8786"]) == BAD_INPUT
+    assert "tcp://127.0.0.1:8786" in capsys.readouterr().err
+    both = ["frontier", workbook, "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"]
+    assert main(both) == BAD_INPUT
+    assert "not both" in capsys.readouterr().err

@@ -23,7 +23,7 @@ from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.pipeline import read_solution
 from optimizer.sample import build_sample
-from optimizer.solver import KeptModel, _read_highs, highs_engine
+from optimizer.solver import KeptModel, Status, _read_highs, highs_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = (0.1, 0.3, 0.5, 0.8, 1.0, 1.2, 2.0)
@@ -43,7 +43,7 @@ def timed(inst: optimizer.Instance, gap: float, limit: float, plain: bool) -> tu
     started = time.perf_counter()
     model.problem.solve(engine)
     run = _read_highs(model, time.perf_counter() - started)
-    if run.status == "optimal":
+    if run.status is Status.OPTIMAL:
         return run.seconds, ""
     return run.seconds, f"{run.status} at {run.gap:.2%}" if run.gap is not None else run.status
 
@@ -69,7 +69,7 @@ def from_neighbour(
         fixed.problem.solve(highs_engine(limit, 0.0))
         start = _read_highs(fixed, 0.0)
         share = (start.objective or 0.0) / run.objective
-    note = "" if run.status == "optimal" else str(run.status)
+    note = "" if run.status is Status.OPTIMAL else str(run.status)
     return run.seconds, note, share
 
 

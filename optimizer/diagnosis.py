@@ -200,19 +200,12 @@ def explain_infeasibility(
 
 def _forced_spend(model, year: int, column: str, start_of: dict[int, int]) -> float:
     """What the mandatory projects need in a year: their spend while built and, for the
-    fiscal budget, their PPP payments once in service."""
+    fiscal budget, their PPP payments once in service (Instance.money_by_year)."""
     inst = model.instance
-    f = inst.projects
-    k = inst.years.index(year)
-    total = 0.0
-    for i, t in start_of.items():
-        if not f.at[i, "forced_in"]:
-            continue
-        if k in inst.build_years(i, t):
-            total += f.at[i, column] / f.at[i, "duration"]
-        elif column == "budget_money" and k in inst.operating_years(i, t):
-            total += f.at[i, "ppp_payment"]
-    return total
+    forced = inst.column("forced_in")
+    budget, bonds = inst.money_by_year({i: t for i, t in start_of.items() if forced[i]})
+    used = bonds if column == "bond_money" else budget
+    return float(used[inst.years.index(year)])
 
 
 def _describe(model, lim, move: float, start_of: dict[int, int], total_capex: float) -> Conflict:

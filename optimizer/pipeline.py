@@ -17,7 +17,7 @@ from .loader import PlanningData, check_planning_data
 from .model import SelectionModel, build_model
 from .scenario import Scenario
 from .solution import Solution, make_solution
-from .solver import SOLVE_NODE_LIMIT, SolverError, SolverRun, run_solver
+from .solver import SOLVE_NODE_LIMIT, SolverError, SolverRun, Status, run_solver
 
 STOPPED = "the solve was stopped before it finished"
 # How far past its deadline a solve may run before it is interrupted: HiGHS's own time limit
@@ -117,7 +117,7 @@ def solve(
         time_limit_s=min(limit, left),
         node_limit=SOLVE_NODE_LIMIT,
     )
-    if run.status == "error" and time.monotonic() > end and not (stop is not None and stop()):
+    if run.status is Status.ERROR and time.monotonic() > end and not (stop is not None and stop()):
         raise SolverError(
             f"no portfolio was found within the time limit of {limit:g} s "
             f"({build_seconds:.1f} s of it preparing and building the model); "

@@ -12,7 +12,7 @@ from conftest import HARD
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 import optimizer
-from optimizer import Scenario, background
+from optimizer import Scenario, Status, background
 from optimizer.pipeline import STOPPED
 
 
@@ -40,7 +40,7 @@ def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
     assert conflicts is None
     assert failure is None
     assert solution is not None
-    assert solution.status == "optimal"
+    assert solution.status is Status.OPTIMAL
     assert solution.chosen_starts == hard_solution.chosen_starts
     assert solution.worker_years == hard_solution.worker_years
     assert not solution.provisional
@@ -52,7 +52,7 @@ def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
     assert gaps == sorted(gaps, reverse=True)
     for _, report in reports:
         assert report.provisional is True
-        assert report.status == "time_limit"
+        assert report.status is Status.TIME_LIMIT
         assert len(report.chosen) > 0
         # No better than the best possible, which the final answer is within its gap of.
         assert report.objective <= solution.objective * (1 + 2 * solution.gap + 1e-9)

@@ -8,7 +8,7 @@ import pytest
 from helpers import SOLUTION_JSON_KEYS, planning_data, v2_objective
 
 import optimizer
-from optimizer import InfeasibleError, Scenario, solve
+from optimizer import InfeasibleError, Scenario, Status, solve
 from optimizer.present.labels import Labels
 
 
@@ -46,7 +46,7 @@ def test_fiscal_budget_picks_the_best_projects_that_fit() -> None:
     s = solve(data)
     # 600, 550, 480 jobs: only two fit in 100; {big, small} = 1080 beats {mid, small} = 1030.
     assert chosen(s) == {"big", "small"}
-    assert s.status == "optimal"
+    assert s.status is Status.OPTIMAL
     # One year, one-year projects: each job is held one year, so jobs = worker-years.
     assert s.worker_years == pytest.approx(1080)
     assert v2_objective(s) == pytest.approx(1080)
@@ -297,7 +297,7 @@ def test_more_budget_never_gives_fewer_jobs(sample: optimizer.PlanningData) -> N
     previous = -1.0
     for scale in (0.01, 0.03, 0.06, 0.12):
         s = solve(data, Scenario(fiscal_budget_scale=scale, bond_quota_scale=scale))
-        assert s.status == "optimal"
+        assert s.status is Status.OPTIMAL
         assert v2_objective(s) >= previous - 1e-6
         previous = v2_objective(s)
         objectives.append(previous)

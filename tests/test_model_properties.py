@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import optimizer
-from optimizer import InfeasibleError, Scenario, solve
+from optimizer import InfeasibleError, Scenario, Status, solve
 from optimizer.matching import KEEP_TOLERANCE
 
 YEARS = [2021, 2022, 2023]
@@ -235,7 +235,7 @@ def brute_force(data: optimizer.PlanningData) -> float:
 @given(small_problems())
 def test_optimum_equals_brute_force(data: optimizer.PlanningData) -> None:
     s = solve(data)
-    assert s.status == "optimal"
+    assert s.status is Status.OPTIMAL
     # A solution's figures come from the home-first matching, which keeps the worker-years
     # to within optimizer.matching.KEEP_TOLERANCE (1e-9, relative) of their optimum and may
     # use that room to save kilometres: compare to 1e-8, far below any portfolio difference
@@ -255,7 +255,7 @@ def test_optimum_equals_brute_force(data: optimizer.PlanningData) -> None:
 def test_highs_and_cbc_agree_on_the_sample(sample: optimizer.PlanningData) -> None:
     highs = solve(sample)
     cbc = solve(sample, Scenario(solver="cbc", time_limit_s=60))
-    assert highs.status == "optimal"
+    assert highs.status is Status.OPTIMAL
     assert cbc.status in ("optimal", "time_limit")
     # Each solver's gap is relative to the objective it works on (gap_base), not to the
     # reported one, which also subtracts the constant exposure.
@@ -267,13 +267,13 @@ def test_highs_and_cbc_agree_on_the_sample(sample: optimizer.PlanningData) -> No
 def test_highs_and_cbc_agree_exactly_on_a_small_problem(sample: optimizer.PlanningData) -> None:
     data = sample_subset(sample)
     highs, cbc = solve(data), solve(data, Scenario(solver="cbc"))
-    assert cbc.status == highs.status == "optimal"
+    assert cbc.status == highs.status is Status.OPTIMAL
     assert cbc.objective == pytest.approx(highs.objective, rel=1e-6)
 
 
 def test_a_time_limited_solve_says_so_with_its_gap(sample: optimizer.PlanningData) -> None:
     s = solve(sample, Scenario(mip_gap=0.0, time_limit_s=0.5))
-    assert s.status == "time_limit"
+    assert s.status is Status.TIME_LIMIT
     assert s.gap is not None
     assert s.gap > 0
     assert s.bound >= s.objective
@@ -282,7 +282,7 @@ def test_a_time_limited_solve_says_so_with_its_gap(sample: optimizer.PlanningDat
 
 def test_the_sample_solves_to_its_proven_gap(sample: optimizer.PlanningData) -> None:
     s = solve(sample)
-    assert s.status == "optimal"
+    assert s.status is Status.OPTIMAL
     assert s.gap <= sample.settings["mip_gap"]
     # Nobody is re-employed before being displaced, nor more than the stock in any year.
     assert s.worker_years <= s.reemployment["displaced_worker_years"].sum() + 1e-6

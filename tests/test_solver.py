@@ -9,7 +9,7 @@ import pytest
 
 import optimizer
 from optimizer.model import build_model
-from optimizer.solver import KeptModel, _read_highs, highs_engine, run_solver
+from optimizer.solver import KeptModel, Status, _read_highs, highs_engine, run_solver
 
 
 def _triplets(lp: highspy.HighsLp) -> list[tuple[int, int, float]]:
@@ -99,7 +99,7 @@ def test_a_solve_gives_the_same_objective(sample: optimizer.PlanningData) -> Non
             engine.buildSolverModel = pulp.HiGHS.buildSolverModel.__get__(engine)
         model.problem.solve(engine)
         run = _read_highs(model, 0.0)
-        assert run.status == "optimal"
+        assert run.status is Status.OPTIMAL
         objectives.append(run.objective)
     assert objectives[1] == pytest.approx(objectives[0], rel=1e-9)
 
@@ -110,7 +110,7 @@ def test_the_incumbents_reported_are_the_portfolios_found(sample: optimizer.Plan
     model = build_model(sample)
     seen: list[tuple[dict[int, int], float]] = []
     run = run_solver(model, on_incumbent=lambda starts, gap: seen.append((starts, gap)))
-    assert run.status == "optimal"
+    assert run.status is Status.OPTIMAL
     assert seen, "HiGHS reported no portfolio"
     assert seen[-1][0] == model.start_of()
     options = [dict(o) for o in model.starts]
@@ -139,6 +139,6 @@ def test_a_neighbouring_plan_is_repaired_to_fit(sample: optimizer.PlanningData) 
     assert run_solver(fixed, mip_gap=0.0).status.has_portfolio
     # Started from it, the status and gap are HiGHS's own, as from scratch.
     started = kept.run(plan=plan)
-    assert started.status == "optimal"
+    assert started.status is Status.OPTIMAL
     assert started.gap is not None
     assert started.gap <= 0.01

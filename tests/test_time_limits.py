@@ -14,7 +14,7 @@ import pytest
 from conftest import SAMPLE
 
 import optimizer
-from optimizer import Scenario, SolverError
+from optimizer import Scenario, SolverError, Status
 
 SLOW = Scenario(fiscal_budget_scale=0.8, mip_gap=0.0)  # far longer than a second to prove
 
@@ -23,7 +23,7 @@ def test_the_solver_gets_what_is_left_of_the_deadline(sample: optimizer.Planning
     started = time.monotonic()
     solution = optimizer.solve(sample, SLOW.replace(time_limit_s=60.0), deadline=started + 1.5)
     elapsed = time.monotonic() - started
-    assert solution.status == "time_limit"
+    assert solution.status is Status.TIME_LIMIT
     assert elapsed < 1.5 + 1.0, elapsed  # the solve stopped near the deadline, not at 60 s
 
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import project, region, workbook_bytes
 from helpers import planning_data, v2_objective
 
-from optimizer import Scenario, load_workbook, solve
+from optimizer import Scenario, Status, load_workbook, solve
 
 
 def add_v2_displacement(book) -> None:  # noqa: ANN001 (an openpyxl Workbook)
@@ -30,7 +30,7 @@ def test_a_version_2_workbook_loads_and_solves() -> None:
     assert data.years["training_budget"].tolist() == [0.0, 0.0]
     assert data.displacement["earliest_year"].tolist() == data.displacement["year"].tolist()
     s = solve(data)
-    assert s.status == "optimal"
+    assert s.status is Status.OPTIMAL
     out = s.to_dict()
     assert out["trainees"] == 0.0
     # B's 1,000 were laid off in 2020, before the horizon: jobless from 2021 on.

@@ -503,7 +503,9 @@ def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
         thread.join(background.GRACE_S + 5)
     assert job.stop.is_set()
     assert not job.alive
-    assert time.perf_counter() - left < background.GRACE_S + 1.0, "the left solve ran on"
+    # A second and a half for the interrupt to land on a loaded two-core machine; a solve
+    # left running would take seconds more.
+    assert time.perf_counter() - left < background.GRACE_S + 2.5, "the left solve ran on"
     # The interrupted answer was not kept: the scenario is solved again, to the final answer.
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -212,7 +212,8 @@ def test_the_shortlist_prints_for_a_meeting(sample_solution) -> None:
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     for sheet in book.worksheets:
         setup = sheet.page_setup
-        assert setup.orientation == "landscape", sheet.title
+        # The Summary's two columns and many rows print on one portrait page; tables across.
+        assert setup.orientation == ("portrait" if sheet.title == "摘要" else "landscape")
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         assert setup.fitToWidth == 1, sheet.title
         assert "&P" in sheet.oddFooter.center.text, sheet.title
@@ -248,8 +249,10 @@ def test_the_shortlist_prints_in_few_pages(sample_solution, tmp_path, language) 
     path = tmp_path / f"shortlist_{language}.xlsx"
     export_workbook(sample_solution, path, language=language, sample_data=True)
     pages = pdf_pages(soffice, path, tmp_path)
-    # Before issue #13 the sample's file printed on 62 to 68 pages; now one a sheet or two.
-    assert 9 <= pages <= 16, pages
+    # Before issue #13 the sample's file printed on 62 to 68 pages; then 12 at 4 to 5 pt;
+    # since issue 20 every word prints at 8 pt or more, and the 133 chosen and 120 left-out
+    # projects take about twice the pages (tests/test_printed.py checks the size).
+    assert 9 <= pages <= 26, pages
     # The Summary alone prints on one page.
     book = openpyxl.load_workbook(path)
     for title in book.sheetnames[1:]:

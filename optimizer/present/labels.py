@@ -130,6 +130,11 @@ TEXT: dict[str, Pair] = {
     "debt_used": ("New debt", "新增债务"),
     "worst_ppp": ("Highest PPP ratio (line {line})", "最高财政支出责任比例（红线 {line}）"),
     "worst_ppp_short": ("Highest PPP ratio", "最高财政支出责任比例"),
+    "lines_exceeded": ("Lines already exceeded", "已超出的红线"),
+    "line_exceeded": (
+        "{city}: PPP ratio {ratio:.1%} above the {line:.0%} line",
+        "{city}：财政支出责任比例 {ratio:.1%}，超出 {line:.0%} 红线",
+    ),
     "projects": ("Projects", "项目数"),
     "tab_result": ("Result", "结果"),
     "tab_map": ("Map", "地图"),
@@ -721,6 +726,41 @@ TABLES: dict[str, dict[str, Pair]] = {
 }
 
 
+# The sample's jobs sources (their first clause, as short_source gives it) in words; a source
+# not listed here is shown as the planner's workbook has it.
+SOURCES: dict[str, Pair] = {
+    "no figure found": ("no figure found", "无可用数据"),
+    "CAICT/MIIT 207–344 jobs/亿 incl. indirect (R)": (
+        "CAICT/MIIT 207–344 jobs/亿 incl. indirect (R)",
+        "中国信通院/工信部：每亿元 207–344 个岗位，含间接就业（R）",
+    ),
+    "IMF WP/21/131 145–246 job-years/亿 (R)": (
+        "IMF WP/21/131 145–246 job-years/亿 (R)",
+        "IMF WP/21/131：每亿元 145–246 就业人年（R）",
+    ),
+    "IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R)": (
+        "IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R)",
+        "IMF WP/21/131：每百万美元 10–17 个直接岗位，即每亿元 145–246 就业人年（R）",
+    ),
+    "State Grid Energy Research Institute 2020: 700,000 jobs from 4,500亿 = 155 job-years/亿 (R)": (
+        "State Grid Energy Research Institute 2020: 700,000 jobs from 4,500亿 = 155 "
+        "job-years/亿 (R)",
+        "国网能源研究院 2020：4,500亿元带动 70 万个岗位，即每亿元 155 就业人年（R）",
+    ),
+    "brownfield renewal of closed chemical/steel sites: upper part of IMF WP/21/131 145–246 "
+    "job-years/亿 (E)": (
+        "brownfield renewal of closed chemical/steel sites: upper part of IMF WP/21/131 "
+        "145–246 job-years/亿 (E)",
+        "关停化工/钢铁厂区改造：取 IMF WP/21/131 每亿元 145–246 就业人年的上段（E）",
+    ),
+}
+# A clause cut at a ";" inside its brackets ("... (R; MoT 2012 ...)") reads as the whole one.
+SOURCES["IMF WP/21/131 145–246 job-years/亿 (R"] = SOURCES["IMF WP/21/131 145–246 job-years/亿 (R)"]
+SOURCES["IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R"] = SOURCES[
+    "IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R)"
+]
+
+
 def _project(project: tuple[str, str]) -> str:
     return f"{project[0]} ({project[1]})"
 
@@ -920,6 +960,11 @@ class Labels:
                 limit=what, set=shown["set"], needed=shown["needed"], unit=unit
             )
         return self.pick(CONFLICTS["_words"]).format(limit=what, message=conflict_english(c))
+
+    def source(self, text: str) -> str:
+        """A jobs source's first clause in the language, when a translation exists."""
+        pair = SOURCES.get(text)
+        return self.pick(pair) if pair else text
 
     def ppp_note(self, row: Any) -> str:
         """A city's PPP standing in words (a row of Solution.by_region), "" when none is

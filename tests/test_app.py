@@ -138,9 +138,32 @@ def test_forcing_a_project_in_puts_it_on_the_shortlist(
     left_out = app_solution.not_chosen
     pid = left_out.loc[left_out["reason_code"] == "objective", "project_id"].iloc[0]
     assert pid not in shortlist_ids(app)
-    app.sidebar.multiselect(key="forced_in").set_value([pid]).run()
+    app.sidebar.selectbox(key="forced_in_pick").set_value(pid).run()
     assert not app.exception
     assert pid in shortlist_ids(app)
+
+
+def test_forcing_a_project_forces_exactly_that_one(app: AppTest) -> None:
+    # Typing JS-SZ-001 in the old multiselect forced in JS-SZ-007 and JS-SZ-002 as well.
+    app.sidebar.selectbox(key="forced_in_pick").set_value("JS-SZ-001").run()
+    assert not app.exception
+    assert app.session_state["forced_in"] == ["JS-SZ-001"]
+    app.sidebar.selectbox(key="forced_out_pick").set_value("JS-SZ-007").run()
+    assert app.session_state["forced_in"] == ["JS-SZ-001"]
+    assert app.session_state["forced_out"] == ["JS-SZ-007"]
+    # Each forced project shows its whole name, and is taken off by its own button.
+    projects = optimizer.load_workbook(ROOT / "projects.xlsx").projects.set_index("project_id")
+    chip = app.sidebar.button(key="forced_in_drop_JS-SZ-001")
+    assert chip.label == f"✕ JS-SZ-001 · {projects.at['JS-SZ-001', 'name']}"
+    # Once forced, a project is no longer offered for either list (options read "id · name").
+    offered = [o.split(" · ")[0] for o in app.sidebar.selectbox(key="forced_out_pick").options]
+    assert "JS-SZ-002" in offered
+    assert "JS-SZ-001" not in offered
+    assert "JS-SZ-007" not in offered
+    chip.click().run()
+    assert not app.exception
+    assert app.session_state["forced_in"] == []
+    assert app.session_state["forced_out"] == ["JS-SZ-007"]
 
 
 def test_switching_language_changes_the_labels(app: AppTest) -> None:

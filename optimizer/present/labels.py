@@ -73,6 +73,8 @@ TEXT: dict[str, Pair] = {
     "forced_out": ("Projects forced out", "强制排除项目"),
     "time_limit": ("Solver time limit (s)", "求解时限（秒）"),
     "choose": ("Choose options", "请选择"),
+    "force_pick": ("Add one project (type its id or name)", "添加一个项目（输入编号或名称）"),
+    "force_drop": ("Take this project off the list", "从列表中移除此项目"),
     "optimal": (
         "Optimal within a solver precision of {gap}.",
         "已求得最优解（求解精度 {gap}）。",

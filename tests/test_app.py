@@ -126,10 +126,48 @@ def test_an_infeasible_scenario_shows_the_diagnosis(app: AppTest) -> None:
     assert "No portfolio meets every limit" in app.error[0].value
     words = " ".join(m.value for m in app.markdown)
     assert "fiscal budget" in words
-    assert not app.metric  # no stale figures under the diagnosis
+    # The figures under the diagnosis are the last plan that met every limit, said so.
+    assert "the last plan that met every limit" in app.warning[0].value
     app.sidebar.radio(key="language").set_value("zh").run()
     assert "没有方案能满足全部约束" in app.error[0].value
     assert "年财政预算需" in " ".join(m.value for m in app.markdown)
+
+
+def page_text(at: AppTest) -> str:
+    """Every word the page shows: messages, markdown, captions, tables' headers and cells."""
+    parts = [e.value for kind in (at.error, at.warning, at.info, at.success) for e in kind]
+    parts += [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for frame in at.dataframe:
+        parts += [str(c) for c in frame.value.columns]
+        parts += [str(v) for v in frame.value.to_numpy().ravel()]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_no_portfolio_page_names_the_move_and_keeps_the_tabs(app: AppTest, language) -> None:
+    app.sidebar.radio(key="language").set_value(language).run()
+    before = reemployed(app)
+    app.sidebar.slider(key="min_coverage_share").set_value(0.35).run()
+    assert not app.exception
+    text = page_text(app)
+    control = {"en": "Minimum re-employed share per city", "zh": "各市最低再就业比例"}[language]
+    # The control just moved is named in the message.
+    assert control in app.error[0].value
+    # Several limits listed: the diagnosis moved them at once, so "together", not "alone".
+    together = {"en": "All of these moves together", "zh": "以下各项同时调整"}[language]
+    assert together in text
+    assert len([m for m in app.markdown if m.value.startswith("- ")]) >= 2
+    # No placeholder, no setting name.
+    assert "?" not in text
+    assert "？" not in text
+    assert "min_coverage_share" not in text
+    # (The sidebar's tables keep their codes as column keys, shown through labels: item 7.)
+    assert "_" not in " ".join(str(c) for f in app.main.dataframe for c in f.value.columns)
+    # The tabs stay, on the last feasible plan, marked as such.
+    assert len(app.tabs) == 5
+    last = {"en": "the last plan that met every limit", "zh": "最后一个满足全部约束的方案"}
+    assert last[language] in app.warning[0].value
+    assert reemployed(app) == before
 
 
 def test_forcing_a_project_in_puts_it_on_the_shortlist(

@@ -102,6 +102,24 @@ TEXT: dict[str, Pair] = {
         "没有方案能满足全部约束。可以这样调整：",
     ),
     "solver_error": ("The solver failed: {message}", "求解器出错：{message}"),
+    "infeasible_after": (
+        "No portfolio meets every limit since {inputs} changed. To make one possible:",
+        "没有方案能满足全部约束（调整了{inputs}之后）。可以这样调整：",
+    ),
+    "fix_alone": (
+        "This one move makes a portfolio possible:",
+        "只需这一项调整即可得到可行方案：",
+    ),
+    "fix_together": (
+        "All of these moves together make a portfolio possible (checked by moving them at once; "
+        "one alone may not be enough):",
+        "以下各项同时调整即可得到可行方案（经同时调整后验证；单独调整其中一项未必足够）：",
+    ),
+    "last_feasible": (
+        "Below: the last plan that met every limit (before this change), not the current "
+        "scenario.",
+        "以下为调整前最后一个满足全部约束的方案，并非当前情景的结果。",
+    ),
     "reemployed": ("Re-employed displaced workers (persons)", "再就业的去产能分流职工（人）"),
     "worker_years": ("Worker-years re-employed", "去产能分流职工再就业人年"),
     "job_years": ("Job-years", "就业岗位人年"),
@@ -566,7 +584,8 @@ CONFLICT_WORDS: dict[str, str] = {
     ),
     "no_reach": (
         "{key}: {set:.0%} of its displaced workers must be re-employed but no project that can "
-        "be chosen lies within commuting reach: lower min_coverage_share or raise commute_km"
+        "be chosen lies within commuting reach: lower the minimum re-employed share per city "
+        "or raise the commuting distance"
     ),
     "diagnosis_failed": "the limits conflict, but the diagnosis failed ({detail})",
     "fiscal_budget/mandatory": (
@@ -614,7 +633,7 @@ CONFLICT_WORDS: dict[str, str] = {
     ),
     "coverage_floor/portfolio": (
         "{key}: {set:,.0f} worker-years of its displaced workers must be re-employed "
-        "(min_coverage_share {share:.0%}) but at most {needed:,.0f} can be within the other "
+        "(minimum re-employed share {share:.0%}) but at most {needed:,.0f} can be within the other "
         "limits"
     ),
     "forced_in/portfolio": (
@@ -913,8 +932,12 @@ class Labels:
         template = LIMIT_NAMES.get(family)
         if template is None:
             return f"{family} {words}"
-        shown_line = f"{line:.0%}" if line is not None and line == line else "?"
-        return self.pick(template).format(key=words, line=shown_line)
+        text = self.pick(template)
+        if line is None or line != line:
+            # No line given: the limit named without it, never a placeholder.
+            text = re.sub(r"\s*[（(][^（(]*\{line\}[^）)]*[）)]", "", text)
+            return text.format(key=words)
+        return text.format(key=words, line=f"{line:.0%}")
 
     def limit_family(self, family: str) -> str:
         return self.pick(FAMILY_NAMES[family]) if family in FAMILY_NAMES else family

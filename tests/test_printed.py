@@ -4,6 +4,7 @@ from that. One conversion of both languages for the module."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -91,3 +92,26 @@ def test_each_page_is_titled_and_the_summary_says_what_a_meeting_needs(printed) 
     shortlist = printed["zh"][1].get_text()
     assert "无可用数据" in shortlist
     assert "no figure found" not in shortlist
+
+
+def test_headers_keep_their_units_whole(printed) -> None:
+    # "投资额（亿元）" printed as "投资额（亿" over "元）" before issue 20. On the pages whose
+    # rows start with a project id or a year, every header line above the first row has its
+    # brackets closed on the line they open.
+    checked = 0
+    for document in printed.values():
+        for page in document:
+            lines = [
+                (line["bbox"][1], "".join(s["text"] for s in line["spans"]).strip())
+                for block in page.get_text("dict")["blocks"]
+                for line in block.get("lines", [])
+            ]
+            rows = [y for y, text in lines if re.fullmatch(r"JS-[A-Z]+-\d+|20\d\d", text)]
+            if not rows:
+                continue
+            for _, text in (line for line in lines if line[0] < min(rows) - 1):
+                opened = text.count("（") + text.count("(")
+                closed = text.count("）") + text.count(")")
+                assert opened == closed, (page.number + 1, text)
+                checked += 1
+    assert checked > 50

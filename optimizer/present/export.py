@@ -39,7 +39,6 @@ PRINT_WIDTH = 136
 NARROWEST_TEXT = 14  # a text column is not squeezed below this to fit the page
 HEADER_LINES = 3
 TOP = Alignment(vertical="top")
-BOLD = 1.2  # a bold header is this much wider than its text set plain
 EXCEEDED = Font(bold=True, color="C00000")
 EXCEEDED_FILL = PatternFill("solid", fgColor="FDE9E7")
 
@@ -296,11 +295,14 @@ def _table(
     printed = len(keys) if printed is None else printed
     _fit_widths(sheet, headers, frame[keys], printed)
     lines = max(
-        _header_lines(str(h), sheet.column_dimensions[get_column_letter(c)].width - 2)
+        min(
+            HEADER_LINES,  # (a unit that would split counts as many lines)
+            _header_lines(str(h), sheet.column_dimensions[get_column_letter(c)].width, 1.05),
+        )
         for c, h in enumerate(headers, start=1)
     )
     if lines > 1:
-        sheet.row_dimensions[1].height = 15.0 * lines
+        sheet.row_dimensions[1].height = 17.0 * lines  # a CJK line is taller than 15 pt
     _print_setup(sheet, labels)
     if printed < len(keys):
         sheet.print_area = f"A1:{get_column_letter(printed)}{sheet.max_row}"
@@ -318,7 +320,7 @@ def _fit_widths(sheet: Any, headers: list[str], frame: pd.DataFrame, printed: in
         header_width = _header_width(str(header))
         values_width = max([_display_width(_shown(v)) for v in values], default=0) + 2
         text = any(isinstance(_safe(v), str) for v in values)
-        width = min(WIDEST, max(8, header_width, values_width))
+        width = _header_fits(str(header), min(WIDEST, max(8, header_width, values_width)))
         widths.append(width)
         needs.append(values_width)
         # Numbers never narrower than themselves (a spreadsheet shows ### instead).
@@ -330,6 +332,10 @@ def _fit_widths(sheet: Any, headers: list[str], frame: pd.DataFrame, printed: in
             break
         widest = max(range(printed), key=lambda i: (room[i] > 0, widths[i]))
         widths[widest] -= 1
+    for i in range(printed):
+        # Narrowed onto a width that splits a unit: narrower still, to its last safe width.
+        while widths[i] > floors[i] and _header_fits(str(headers[i]), widths[i]) != widths[i]:
+            widths[i] -= 1
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
         if needs[column - 1] > width and column <= printed:
@@ -338,53 +344,64 @@ def _fit_widths(sheet: Any, headers: list[str], frame: pd.DataFrame, printed: in
                 _fit_height(sheet, cell, width)
 
 
-# A header's pieces as an office suite breaks them: words with their trailing space, a
-# CJK character alone, an opening bracket held to what follows and a closing one to what
-# precedes (after a hyphen or slash a word may break too).
-_PIECE = re.compile(
-    r"[（(]?[\u2e80-\uffff][）)]?|[（(]?[^\s\u2e80-\uffff（(/-]+[-/]?[）)]?\s*|[（(/-]\s*"
-)
-# A unit in brackets with CJK in it, "（亿元/年）": a reader expects it whole on one line
-# (an office suite would break it between any two characters).
-_UNIT = re.compile(r"[（(][^）)]*[\u2e80-\uffff][^）)]*[）)]")
+# A header's pieces as LibreOffice breaks them: a CJK character or bracket alone, a word with
+# its trailing space, a hyphen or slash ending a piece.
+_PIECE = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff/-]+[-/]?\s*|[/-]\s*|\s+")
+# A unit in brackets, "（亿元/年）", "(S/R/E)": a reader expects it whole on one line
+# (LibreOffice breaks it between any two characters, even after the opening bracket).
+_UNIT = re.compile(r"[（(][^）)]*[\u2e80-\uffff][^）)]*[）)]|[（(][^）)\s]{1,8}[）)]")
 
 
-def _header_lines(header: str, width: float, scale: float = BOLD) -> int:
-    """Lines the header takes at this width, filled as an office suite fills them (each
-    piece `scale` times its printed width); a large number when a unit in brackets would
+def _header_size(text: str) -> float:
+    # Bold 11 pt as LibreOffice prints it, in column-width units (measured: a column 30 wide
+    # holds 18 CJK characters or 27 bold digits).
+    return sum(1.65 if ord(ch) > 0x2E80 else 1.15 for ch in text)
+
+
+def _header_lines(header: str, width: float, scale: float = 1.0) -> int:
+    """Lines the header takes in a column this wide, filled as LibreOffice fills them (each
+    piece `scale` times its measured width); a large number when a unit in brackets would
     break across lines."""
     units = [m.span() for m in _UNIT.finditer(header)]
+    room = width - 0.6  # the cell's padding
     lines, used, at = 1, 0.0, 0
     for piece in _PIECE.findall(header):
-        size = scale * _printed_width(piece.rstrip())
-        if used and used + size > width:
+        size = scale * _header_size(piece.rstrip())
+        if used and used + size > room:
             if any(start < at < end for start, end in units):
                 return 99
             lines, used = lines + 1, 0.0
-        used += scale * _printed_width(piece)
+        used += scale * _header_size(piece)
         at += len(piece)
     return lines
 
 
 def _header_width(header: str) -> int:
-    """The narrowest width at which the header takes at most HEADER_LINES lines, breaking
-    between words or characters and not inside a unit in brackets (as estimated: an office
-    suite's font may still print a little narrower); bold text needs two units more."""
-    full = math.ceil(BOLD * _printed_width(header))
-    if full <= 12:
-        return full + 2
-    width = max(_display_width(m.group()) for m in re.finditer(r"\S+", header))
-    width = min(width, full) if " " in header else 4
-    while width < full and _header_lines(header, width) > HEADER_LINES:
+    """The narrowest column in which the header takes at most HEADER_LINES lines, breaking
+    between words or characters and never inside a unit in brackets, with the font 5 % wider
+    or narrower than measured."""
+    return _header_fits(header, 6)
+
+
+def _header_fits(header: str, width: int) -> int:
+    """The narrowest width from `width` up at which the header wraps as _header_width says
+    (a column widened for its values may put half a unit on the header's first line)."""
+    full = math.ceil(1.05 * _header_size(header) + 1)
+    while width < full and any(
+        _header_lines(header, width, scale) > HEADER_LINES for scale in (0.95, 1.0, 1.05)
+    ):
         width += 1
-    return width + 2
+    return max(width, min(width, full))
 
 
 def _fit_height(sheet: Any, cell: Any, width: float) -> None:
-    lines = math.ceil(_display_width(_shown(cell.value)) / max(1.0, width - 2))
+    text = _shown(cell.value)
+    lines = math.ceil(_display_width(text) / max(1.0, width - 2))
     if lines > 1:
         row = sheet.row_dimensions[cell.row]
-        row.height = max(row.height or 15.0, 15.0 * lines)
+        # A line with CJK characters prints taller than 15 pt.
+        tall = 16.5 if _display_width(text) > len(text) else 15.0
+        row.height = max(row.height or 15.0, tall * lines)
 
 
 def _shown(value: Any) -> str:
@@ -402,7 +419,7 @@ def _display_width(text: str) -> int:
 def _printed_width(text: str) -> float:
     # As printed, a CJK character is a little wider than two columns, bold text wider still:
     # a row or header sized on this does not spill.
-    return sum(2.2 if ord(ch) > 0x2E80 else 1.0 for ch in text)
+    return sum(2.1 if ord(ch) > 0x2E80 else 1.0 for ch in text)
 
 
 def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:

@@ -102,6 +102,29 @@ TEXT: dict[str, Pair] = {
         "没有方案能满足全部约束。可以这样调整：",
     ),
     "solver_error": ("The solver failed: {message}", "求解器出错：{message}"),
+    # The command line's summary of a solve (console.solve_lines).
+    "console_status": (
+        "status: {status} (gap {gap}, {seconds:.1f} s, {solver})",
+        "求解状态：{status}（精度差 {gap}，用时 {seconds:.1f} 秒，{solver}）",
+    ),
+    "console_gap_unknown": ("unknown", "未知"),
+    "console_reemployed": (
+        "re-employed: {worker_years:,.0f} of {displaced:,.0f} displaced worker-years "
+        "({share:.1%}); peak {peak:,.0f} persons in {year} ({peak_share:.1%} of those displaced "
+        "by then)",
+        "再就业：分流职工 {displaced:,.0f} 人年中再就业 {worker_years:,.0f} 人年（{share:.1%}）；"
+        "{year}年达到峰值 {peak:,.0f} 人（占当时累计分流职工的 {peak_share:.1%}）",
+    ),
+    "console_by_year": ("re-employed by year: {years}", "逐年再就业人数：{years}"),
+    "console_year": ("{year} {value:,.0f}", "{year}年 {value:,.0f} 人"),
+    "console_projects": (
+        "projects: {count}, capex {capex:,.1f} 亿元, {job_years:,.0f} job-years "
+        "({per_yi:,.1f} per 亿元)",
+        "入选项目：{count}个，总投资 {capex:,.1f} 亿元，就业 {job_years:,.0f} 人年"
+        "（每亿元 {per_yi:,.1f} 人年）",
+    ),
+    "console_ppp": ("PPP {city}: {note}", "{city}PPP财政支出责任：{note}"),
+    "console_written": ("shortlist written to {path}", "入选项目清单已写入 {path}"),
     "infeasible_after": (
         "No portfolio meets every limit since {inputs} changed. To make one possible:",
         "没有方案能满足全部约束（调整了{inputs}之后）。可以这样调整：",

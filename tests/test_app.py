@@ -608,3 +608,15 @@ def test_a_provisional_answer_says_so_with_its_gap(
     labels = Labels.for_solution(app_solution, language)
     assert at.metric[0].value == views.headline_metrics(app_solution, labels)[0][1]
     assert not at.get("download_button")  # a provisional shortlist is not offered
+
+
+def test_a_loaded_scenario_keeps_its_name_for_the_shortlist(app: AppTest) -> None:
+    # The Excel Summary read "(未命名)" for a named scenario: the sidebar dropped the name.
+    named = Scenario(fiscal_budget_scale=1.1, name="预算加一成")
+    app.file_uploader(key="upload_scenario").set_value(
+        ("scenario.json", named.to_json().encode(), "application/json")
+    ).run()
+    assert not app.exception
+    _, solution, scenario_json = app.session_state["last_feasible"]
+    assert Scenario.from_json(scenario_json).name == "预算加一成"
+    assert solution.scenario.name == "预算加一成"  # what export_workbook's Summary shows

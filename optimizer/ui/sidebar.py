@@ -116,7 +116,12 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
     )
     sidebar.caption(labels("money_table"))
     state.fill_controls()
-    values: dict[str, Any] = {"money_table": money, "mip_gap": defaults["mip_gap"]}
+    # A loaded scenario's name stays with it (the shortlist's Summary shows it).
+    values: dict[str, Any] = {
+        "money_table": money,
+        "mip_gap": defaults["mip_gap"],
+        "name": defaults.get("name") or "",
+    }
     scale = _number(labels, state, "fiscal_budget_scale")
     values["fiscal_budget_scale"] = scale
     values["bond_quota_scale"] = controls.bond_quota_scale_for(defaults, scale)

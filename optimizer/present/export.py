@@ -173,7 +173,6 @@ YEAR_COLUMNS = [
     "year",
     "capex_spend",
     "budget_spend",
-    "ppp_payments",
     "fiscal_budget",
     "bond_spend",
     "bond_quota",
@@ -183,6 +182,7 @@ YEAR_COLUMNS = [
     "reemployed",
     "reemployed_share",
     # in the file, not printed
+    "ppp_payments",
     "private_spend",
     "projects_running",
     "projects_starting",
@@ -354,19 +354,21 @@ _UNIT = re.compile(r"[（(][^）)]*[\u2e80-\uffff][^）)]*[）)]|[（(][^）)\s]
 
 def _header_size(text: str) -> float:
     # Bold 11 pt as LibreOffice prints it, in column-width units (measured: a column 30 wide
-    # holds 18 CJK characters or 27 bold digits).
-    return sum(1.65 if ord(ch) > 0x2E80 else 1.15 for ch in text)
+    # holds 18 CJK characters or 27 bold digits; letters such as m and w are wider).
+    return sum(1.65 if ord(ch) > 0x2E80 else 1.25 if ch.isalpha() else 1.1 for ch in text)
 
 
 def _header_lines(header: str, width: float, scale: float = 1.0) -> int:
     """Lines the header takes in a column this wide, filled as LibreOffice fills them (each
-    piece `scale` times its measured width); a large number when a unit in brackets would
-    break across lines."""
+    piece `scale` times its measured width); a large number when a word or a unit in
+    brackets would break across lines."""
     units = [m.span() for m in _UNIT.finditer(header)]
     room = width - 0.6  # the cell's padding
     lines, used, at = 1, 0.0, 0
     for piece in _PIECE.findall(header):
         size = scale * _header_size(piece.rstrip())
+        if size > room:
+            return 99  # a word wider than the column breaks inside itself
         if used and used + size > room:
             if any(start < at < end for start, end in units):
                 return 99

@@ -148,10 +148,48 @@ def test_an_infeasible_scenario_shows_the_diagnosis(app: AppTest) -> None:
     assert "No portfolio meets every limit" in app.error[0].value
     words = " ".join(m.value for m in app.markdown)
     assert "fiscal budget" in words
-    assert not app.metric  # no stale figures under the diagnosis
+    # The figures under the diagnosis are the last plan that met every limit, said so.
+    assert "the last plan that met every limit" in app.warning[0].value
     app.sidebar.radio(key="language").set_value("zh").run()
     assert "没有方案能满足全部约束" in app.error[0].value
     assert "年财政预算需" in " ".join(m.value for m in app.markdown)
+
+
+def page_text(at: AppTest) -> str:
+    """Every word the page shows: messages, markdown, captions, tables' headers and cells."""
+    parts = [e.value for kind in (at.error, at.warning, at.info, at.success) for e in kind]
+    parts += [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for frame in at.dataframe:
+        parts += [str(c) for c in frame.value.columns]
+        parts += [str(v) for v in frame.value.to_numpy().ravel()]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_no_portfolio_page_names_the_move_and_keeps_the_tabs(app: AppTest, language) -> None:
+    app.sidebar.radio(key="language").set_value(language).run()
+    before = reemployed(app)
+    app.sidebar.slider(key="min_coverage_share").set_value(0.35).run()
+    assert not app.exception
+    text = page_text(app)
+    control = {"en": "Minimum re-employed share per city", "zh": "各市最低再就业比例"}[language]
+    # The control just moved is named in the message.
+    assert control in app.error[0].value
+    # Several limits listed: the diagnosis moved them at once, so "together", not "alone".
+    together = {"en": "All of these moves together", "zh": "以下各项同时调整"}[language]
+    assert together in text
+    assert len([m for m in app.markdown if m.value.startswith("- ")]) >= 2
+    # No placeholder, no setting name.
+    assert "?" not in text
+    assert "？" not in text
+    assert "min_coverage_share" not in text
+    # (The sidebar's tables keep their codes as column keys, shown through labels: item 7.)
+    assert "_" not in " ".join(str(c) for f in app.main.dataframe for c in f.value.columns)
+    # The tabs stay, on the last feasible plan, marked as such.
+    assert len(app.tabs) == 5
+    last = {"en": "the last plan that met every limit", "zh": "最后一个满足全部约束的方案"}
+    assert last[language] in app.warning[0].value
+    assert reemployed(app) == before
 
 
 def test_forcing_a_project_in_puts_it_on_the_shortlist(
@@ -160,9 +198,32 @@ def test_forcing_a_project_in_puts_it_on_the_shortlist(
     left_out = app_solution.not_chosen
     pid = left_out.loc[left_out["reason_code"] == "objective", "project_id"].iloc[0]
     assert pid not in shortlist_ids(app)
-    app.sidebar.multiselect(key="forced_in").set_value([pid]).run()
+    app.sidebar.selectbox(key="forced_in_pick").set_value(pid).run()
     assert not app.exception
     assert pid in shortlist_ids(app)
+
+
+def test_forcing_a_project_forces_exactly_that_one(app: AppTest) -> None:
+    # Typing JS-SZ-001 in the old multiselect forced in JS-SZ-007 and JS-SZ-002 as well.
+    app.sidebar.selectbox(key="forced_in_pick").set_value("JS-SZ-001").run()
+    assert not app.exception
+    assert app.session_state["forced_in"] == ["JS-SZ-001"]
+    app.sidebar.selectbox(key="forced_out_pick").set_value("JS-SZ-007").run()
+    assert app.session_state["forced_in"] == ["JS-SZ-001"]
+    assert app.session_state["forced_out"] == ["JS-SZ-007"]
+    # Each forced project shows its whole name, and is taken off by its own button.
+    projects = optimizer.load_workbook(ROOT / "projects.xlsx").projects.set_index("project_id")
+    chip = app.sidebar.button(key="forced_in_drop_JS-SZ-001")
+    assert chip.label == f"✕ JS-SZ-001 · {projects.at['JS-SZ-001', 'name']}"
+    # Once forced, a project is no longer offered for either list (options read "id · name").
+    offered = [o.split(" · ")[0] for o in app.sidebar.selectbox(key="forced_out_pick").options]
+    assert "JS-SZ-002" in offered
+    assert "JS-SZ-001" not in offered
+    assert "JS-SZ-007" not in offered
+    chip.click().run()
+    assert not app.exception
+    assert app.session_state["forced_in"] == []
+    assert app.session_state["forced_out"] == ["JS-SZ-007"]
 
 
 def test_switching_language_changes_the_labels(app: AppTest) -> None:
@@ -561,3 +622,15 @@ def test_a_provisional_answer_says_so_with_its_gap(
     labels = Labels.for_solution(app_solution, language)
     assert at.metric[0].value == views.headline_metrics(app_solution, labels)[0][1]
     assert not at.get("download_button")  # a provisional shortlist is not offered
+
+
+def test_a_loaded_scenario_keeps_its_name_for_the_shortlist(app: AppTest) -> None:
+    # The Excel Summary read "(未命名)" for a named scenario: the sidebar dropped the name.
+    named = Scenario(fiscal_budget_scale=1.1, name="预算加一成")
+    app.file_uploader(key="upload_scenario").set_value(
+        ("scenario.json", named.to_json().encode(), "application/json")
+    ).run()
+    assert not app.exception
+    _, solution, scenario_json = app.session_state["last_feasible"]
+    assert Scenario.from_json(scenario_json).name == "预算加一成"
+    assert solution.scenario.name == "预算加一成"  # what export_workbook's Summary shows

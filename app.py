@@ -96,7 +96,9 @@ if last is not None and last[0] != data.fingerprint:
     last = None
 if solution is None:
     before = last[1].scenario if last else None
-    tabs.infeasible(labels, conflicts, failure, views.moved_inputs(before, scenario, labels))
+    # Both resolved against the workbook, so only what the planner moved differs.
+    moved = views.moved_inputs(before, scenario.resolved(data), labels)
+    tabs.infeasible(labels, conflicts, failure, moved)
     if last is None:
         st.stop()
     # The tabs stay, on the last plan that met every limit, marked as such.

@@ -244,8 +244,8 @@ def test_the_shortlist_prints_in_few_pages(printed_pages, language) -> None:
     pages = printed_pages[f"shortlist_{language}"]
     # Without print settings the sample's file printed on 62 to 68 pages; then 12 at 4 to 5
     # pt; now every word prints at 8 pt or more, and the chosen and left-out projects take
-    # about twice the pages (tests/test_printed.py checks the size).
-    assert 9 <= pages <= 26, pages
+    # two to three times the pages (tests/test_printed.py checks the size).
+    assert 9 <= pages <= 36, pages
     # The Summary alone prints on one page.
     assert printed_pages[f"summary_{language}"] == 1
 

@@ -54,7 +54,8 @@ def test_every_printed_word_is_readable_and_clear_of_the_others(printed, languag
     document = printed[language]
     # Before issue 20: 12 pages at 4 to 5 pt; at a readable size the sample's 133 chosen and
     # 120 left-out projects take about twice that.
-    assert 14 <= document.page_count <= 26, document.page_count
+    # Version 3's sample chooses more projects: 31 to 34 pages at 8 pt (12 at 4 pt before).
+    assert 14 <= document.page_count <= 36, document.page_count
     for number, page in enumerate(document, start=1):
         found = spans(page)
         smallest = min(found, key=lambda s: s["size"])

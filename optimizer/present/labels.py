@@ -1063,6 +1063,7 @@ class Labels:
         if line is None or line != line:
             # No line given: the limit named without it, never a placeholder.
             text = re.sub(r"\s*[（(][^（(]*\{line\}[^）)]*[）)]", "", text)
+            text = text.replace("{line} ", "").replace("{line}", "红线" if self.zh else "the line")
             return text.format(key=words)
         return text.format(key=words, line=f"{line:.0%}")
 

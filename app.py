@@ -90,9 +90,24 @@ tabs.replay_note(state, data)
 (solution, conflicts, failure), place = tabs.answer(
     state, labels, data, scenario_json, final_answer
 )
+# The last plan that met every limit on this workbook: (fingerprint, solution, scenario JSON).
+last = state.get("last_feasible")
+if last is not None and last[0] != data.fingerprint:
+    last = None
 if solution is None:
-    tabs.infeasible(labels, conflicts, failure)
-    st.stop()
+    before = last[1].scenario if last else None
+    # Both resolved against the workbook, so only what the planner moved differs.
+    moved = views.moved_inputs(before, scenario.resolved(data), labels)
+    tabs.infeasible(labels, conflicts, failure, moved)
+    if last is None:
+        st.stop()
+    # The tabs stay, on the last plan that met every limit, marked as such.
+    st.warning(labels("last_feasible"))
+    place = st.empty()  # its headline below the diagnosis
+    _, solution, scenario_json = last
+    scenario = solution.scenario
+else:
+    state.set("last_feasible", (data.fingerprint, solution, scenario_json))
 
 page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit_s"])
 with place.container():  # over the provisional answer, if one was shown

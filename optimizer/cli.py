@@ -296,10 +296,11 @@ def _solve(args: argparse.Namespace) -> int:
             )
         print(json.dumps(result, ensure_ascii=False))
         return SOLVED
-    for line in console.solve_lines(solution):
+    labels = Labels.for_solution(solution, args.language)
+    for line in console.solve_lines(solution, labels):
         print(line)
     if args.out:
-        print(f"shortlist written to {args.out}")
+        print(labels("console_written", path=args.out))
     return SOLVED
 
 
@@ -584,7 +585,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InfeasibleError as error:
         if getattr(args, "json", False):
             print(json.dumps(console.infeasible_record(error.conflicts), ensure_ascii=False))
-        print(console.infeasible_text(error.conflicts), file=sys.stderr)
+        language = getattr(args, "language", "en")
+        print(console.infeasible_text(error.conflicts, Labels(language)), file=sys.stderr)
         return INFEASIBLE
     except SolverError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -148,10 +148,52 @@ def test_an_infeasible_scenario_shows_the_diagnosis(app: AppTest) -> None:
     assert "No portfolio meets every limit" in app.error[0].value
     words = " ".join(m.value for m in app.markdown)
     assert "fiscal budget" in words
-    assert not app.metric  # no stale figures under the diagnosis
+    # The figures under the diagnosis are the last plan that met every limit, said so.
+    assert "the last plan that met every limit" in app.warning[0].value
     app.sidebar.radio(key="language").set_value("zh").run()
     assert "没有方案能满足全部约束" in app.error[0].value
     assert "年财政预算需" in " ".join(m.value for m in app.markdown)
+
+
+def page_text(at: AppTest) -> str:
+    """Every word the page shows: messages, markdown, captions, tables' headers and cells."""
+    parts = [e.value for kind in (at.error, at.warning, at.info, at.success) for e in kind]
+    parts += [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for frame in at.dataframe:
+        parts += [str(c) for c in frame.value.columns]
+        parts += [str(v) for v in frame.value.to_numpy().ravel()]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_no_portfolio_page_names_the_move_and_keeps_the_tabs(app: AppTest, language) -> None:
+    app.sidebar.radio(key="language").set_value(language).run()
+    before = reemployed(app)
+    app.sidebar.slider(key="min_coverage_share").set_value(0.35).run()
+    assert not app.exception
+    text = page_text(app)
+    control = {"en": "Minimum re-employed share per city", "zh": "各市最低再就业比例"}[language]
+    # The control just moved is named in the message.
+    assert control in app.error[0].value
+    # Several limits listed: the diagnosis moved them at once, so "together", not "alone";
+    # one limit listed: that move alone.
+    together = {"en": "All of these moves together", "zh": "以下各项同时调整"}[language]
+    alone = {"en": "This one move makes", "zh": "只需这一项调整"}[language]
+    moves = len(app.main.dataframe[0].value)  # the diagnosis's table: one row a move
+    assert moves
+    assert (together if moves > 1 else alone) in text
+    assert (alone if moves > 1 else together) not in text
+    # No placeholder, no setting name.
+    assert "?" not in text
+    assert "？" not in text
+    assert "min_coverage_share" not in text
+    # (The sidebar's tables keep their codes as column keys, shown through labels: item 7.)
+    assert "_" not in " ".join(str(c) for f in app.main.dataframe for c in f.value.columns)
+    # The tabs stay, on the last feasible plan, marked as such.
+    assert len(app.tabs) == 5
+    last = {"en": "the last plan that met every limit", "zh": "最后一个满足全部约束的方案"}
+    assert last[language] in app.warning[0].value
+    assert reemployed(app) == before
 
 
 def test_forcing_a_project_in_puts_it_on_the_shortlist(
@@ -160,9 +202,33 @@ def test_forcing_a_project_in_puts_it_on_the_shortlist(
     left_out = app_solution.not_chosen
     pid = left_out.loc[left_out["reason_code"] == "objective", "project_id"].iloc[0]
     assert pid not in shortlist_ids(app)
-    app.sidebar.multiselect(key="forced_in").set_value([pid]).run()
+    app.sidebar.selectbox(key="forced_in_pick").set_value(pid).run()
     assert not app.exception
     assert pid in shortlist_ids(app)
+
+
+def test_forcing_a_project_forces_exactly_that_one(app: AppTest) -> None:
+    # Typing an id in the old multiselect forced in every id that contains it as well.
+    projects = optimizer.load_workbook(ROOT / "projects.xlsx").projects.set_index("project_id")
+    first, second, third = [p for p in projects.index if p.startswith("JS-SZ-")][:3]
+    app.sidebar.selectbox(key="forced_in_pick").set_value(first).run()
+    assert not app.exception
+    assert app.session_state["forced_in"] == [first]
+    app.sidebar.selectbox(key="forced_out_pick").set_value(second).run()
+    assert app.session_state["forced_in"] == [first]
+    assert app.session_state["forced_out"] == [second]
+    # Each forced project shows its whole name, and is taken off by its own button.
+    chip = app.sidebar.button(key=f"forced_in_drop_{first}")
+    assert chip.label == f"✕ {first} · {projects.at[first, 'name']}"
+    # Once forced, a project is no longer offered for either list (options read "id · name").
+    offered = [o.split(" · ")[0] for o in app.sidebar.selectbox(key="forced_out_pick").options]
+    assert third in offered
+    assert first not in offered
+    assert second not in offered
+    chip.click().run()
+    assert not app.exception
+    assert app.session_state["forced_in"] == []
+    assert app.session_state["forced_out"] == [second]
 
 
 def test_switching_language_changes_the_labels(app: AppTest) -> None:
@@ -563,3 +629,15 @@ def test_a_provisional_answer_says_so_with_its_gap(
     labels = Labels.for_solution(app_solution, language)
     assert at.metric[0].value == views.headline_metrics(app_solution, labels)[0][1]
     assert not at.get("download_button")  # a provisional shortlist is not offered
+
+
+def test_a_loaded_scenario_keeps_its_name_for_the_shortlist(app: AppTest) -> None:
+    # The Excel Summary read "(未命名)" for a named scenario: the sidebar dropped the name.
+    named = Scenario(fiscal_budget_scale=1.1, name="预算加一成")
+    app.file_uploader(key="upload_scenario").set_value(
+        ("scenario.json", named.to_json().encode(), "application/json")
+    ).run()
+    assert not app.exception
+    _, solution, scenario_json = app.session_state["last_feasible"]
+    assert Scenario.from_json(scenario_json).name == "预算加一成"
+    assert solution.scenario.name == "预算加一成"  # what export_workbook's Summary shows

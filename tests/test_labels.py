@@ -270,3 +270,16 @@ def test_every_status_has_words_in_both_languages() -> None:
     for status in optimizer.Status:
         assert str(status) in STATUSES
         assert Labels("zh").status(str(status)) != str(status)
+
+
+def test_a_limit_without_its_line_is_named_without_a_placeholder() -> None:
+    # The no-portfolio page showed "Taizhou's room under the PPP line (? of general budget
+    # spending)" when the diagnosis gave no line.
+    for language in ("en", "zh"):
+        labels = Labels(language)
+        for family in ("ppp_line", "government_pay_line"):
+            words = labels.limit(family, "Taizhou")
+            assert "?" not in words
+            assert "{" not in words
+            assert "%" in labels.limit(family, "Taizhou", 0.1)
+    assert Labels("en").limit("ppp_line", "Taizhou") == "Taizhou's room under the PPP line"

@@ -201,7 +201,8 @@ def test_the_shortlist_prints_for_a_meeting(sample_solution) -> None:
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     for sheet in book.worksheets:
         setup = sheet.page_setup
-        assert setup.orientation == "landscape", sheet.title
+        # The Summary's two columns and many rows print on one portrait page; tables across.
+        assert setup.orientation == ("portrait" if sheet.title == "摘要" else "landscape")
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         assert setup.fitToWidth == 1, sheet.title
         assert "&P" in sheet.oddFooter.center.text, sheet.title
@@ -241,8 +242,10 @@ def printed_pages(sample_solution, libreoffice, tmp_path_factory) -> dict[str, i
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_shortlist_prints_in_few_pages(printed_pages, language) -> None:
     pages = printed_pages[f"shortlist_{language}"]
-    # Without print settings the sample's file printed on 62 to 68 pages; now one a sheet or two.
-    assert 9 <= pages <= 16, pages
+    # Without print settings the sample's file printed on 62 to 68 pages; then 12 at 4 to 5
+    # pt; now every word prints at 8 pt or more, and the chosen and left-out projects take
+    # two to three times the pages (tests/test_printed.py checks the size).
+    assert 9 <= pages <= 36, pages
     # The Summary alone prints on one page.
     assert printed_pages[f"summary_{language}"] == 1
 

@@ -22,27 +22,54 @@ from .labels import Labels
 ENGLISH = Labels("en")
 
 
-def solve_lines(solution: Solution) -> list[str]:
-    """A solve in a few lines of English: status, re-employment, projects, PPP notes."""
+def solve_lines(solution: Solution, labels: Labels = ENGLISH) -> list[str]:
+    """A solve in a few lines, in the labels' language: status, re-employment, projects, PPP
+    notes."""
     h = solution.headline()
-    gap = f"{solution.gap:.3%}" if solution.gap is not None else "unknown"
+    gap = (
+        f"{solution.gap:.3%}" if solution.gap is not None else labels("console_gap_unknown")
+    )
     if solution.gap_is_upper_bound:
         gap = f"≤ {gap}"
+    # English keeps the solver's own status word (scripts read it); Chinese says it in words.
+    status = labels.status(solution.status) if labels.zh else str(solution.status)
     lines = [
-        f"status: {solution.status} (gap {gap}, {solution.solve_seconds:.1f} s, "
-        f"{solution.solver} {solution.solver_version})",
-        f"re-employed: {h['worker_years']:,.0f} of {h['displaced_worker_years']:,.0f} displaced "
-        f"worker-years ({h['worker_years_share']:.1%}); peak {h['reemployed_peak']:,.0f} persons "
-        f"in {int(h['peak_year'])} ({h['peak_share']:.1%} of those displaced by then)",
-        "re-employed by year: "
-        + ", ".join(f"{y} {v:,.0f}" for y, v in solution.reemployed_by_year.items()),
-        f"projects: {int(h['projects'])}, capex {h['capex']:,.1f} 亿元, "
-        f"{h['job_years']:,.0f} job-years ({h['job_years_per_yi']:,.1f} per 亿元)",
+        labels(
+            "console_status",
+            status=status,
+            gap=gap,
+            seconds=solution.solve_seconds,
+            solver=f"{solution.solver} {solution.solver_version}",
+        ),
+        labels(
+            "console_reemployed",
+            worker_years=h["worker_years"],
+            displaced=h["displaced_worker_years"],
+            share=h["worker_years_share"],
+            peak=h["reemployed_peak"],
+            year=int(h["peak_year"]),
+            peak_share=h["peak_share"],
+        ),
+        labels(
+            "console_by_year",
+            years=("，" if labels.zh else ", ").join(  # punctuation, not a word
+                labels("console_year", year=y, value=v)
+                for y, v in solution.reemployed_by_year.items()
+            ),
+        ),
+        labels(
+            "console_projects",
+            count=int(h["projects"]),
+            capex=h["capex"],
+            job_years=h["job_years"],
+            per_yi=h["job_years_per_yi"],
+        ),
     ]
     for _, row in solution.by_region.iterrows():
-        note = ENGLISH.ppp_note(row)
+        note = labels.ppp_note(row)
         if note:
-            lines.append(f"PPP {row['region']}: {note}")
+            city = labels.city(row["region"]) if labels.zh else row["region"]
+            lines.append(labels("console_ppp", city=city, note=note))
     return lines
 
 
@@ -61,8 +88,8 @@ def infeasible_record(conflicts: list[Conflict]) -> dict[str, Any]:
     return {"status": str(Status.INFEASIBLE), "conflicts": [ENGLISH.conflict(c) for c in conflicts]}
 
 
-def infeasible_text(conflicts: list[Conflict]) -> str:
-    return ENGLISH.infeasible_text(conflicts)
+def infeasible_text(conflicts: list[Conflict], labels: Labels = ENGLISH) -> str:
+    return labels.infeasible_text(conflicts)
 
 
 def frontier_lines(table: pd.DataFrame, lever: str) -> list[str]:

@@ -12,13 +12,14 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import IO, Any
 
 import openpyxl
 import pandas as pd
 from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .._files import Target, check_target, write_atomically
@@ -29,7 +30,17 @@ from .labels import LANGUAGES, SHEETS, Labels, city_year
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 WIDEST = 70  # characters; longer text wraps
-SUMMARY_WIDTH = 90
+SUMMARY_WIDTH = 64
+SUMMARY_LABEL_WIDTH = 36
+EXCEEDED_KEY = "exceeded"  # a Summary row's format: text, flagged
+# Column-width units a landscape A4 page holds, fitted to its width, with 11 pt text still
+# printing at 8 pt or more (LibreOffice: about 111 units at 100 %).
+PRINT_WIDTH = 136
+NARROWEST_TEXT = 14  # a text column is not squeezed below this to fit the page
+HEADER_LINES = 3
+TOP = Alignment(vertical="top")
+EXCEEDED = Font(bold=True, color="C00000")
+EXCEEDED_FILL = PatternFill("solid", fgColor="FDE9E7")
 
 # Number formats by kind of column.
 MONEY = "#,##0.00"
@@ -116,7 +127,9 @@ FORMATS: dict[str, str] = {
 }
 
 SECTOR_COLUMNS = ["sector", "projects", "capex", "share", "min_share", "max_share", "job_years"]
-SHORTLIST_COLUMNS = [
+# What a meeting reads, printed; the rest of the table follows, in the file, outside the
+# print area.
+SHORTLIST_PRINTED = [
     "project_id",
     "name",
     "sector",
@@ -124,9 +137,16 @@ SHORTLIST_COLUMNS = [
     "start_year",
     "finish_year",
     "capex",
+    "worker_years",
+    "basis",
+    "jobs_source",
+]
+SHORTLIST_COLUMNS = [
+    *SHORTLIST_PRINTED,
     "budget_money",
     "bond_money",
     "private_money",
+    "job_years",
     "ppp_annual_payment",
     "ppp_mechanism",
     "duration_years",
@@ -134,11 +154,7 @@ SHORTLIST_COLUMNS = [
     "build_jobs",
     "operating_jobs",
     "skill_match",
-    "job_years",
-    "worker_years",
-    "basis",
-    "jobs_source",
-    "source",  # the full text: kept in the file, outside the print area
+    "source",  # the full text
 ]
 NOT_CHOSEN_COLUMNS = [
     "project_id",
@@ -146,44 +162,49 @@ NOT_CHOSEN_COLUMNS = [
     "sector",
     "region",
     "capex",
-    "duration_years",
     "build_jobs",
-    "jobs_per_yi",
     "reason",
+    # in the file, not printed
+    "duration_years",
+    "jobs_per_yi",
 ]
+
 YEAR_COLUMNS = [
     "year",
     "capex_spend",
     "budget_spend",
-    "ppp_payments",
     "fiscal_budget",
     "bond_spend",
     "bond_quota",
-    "private_spend",
-    "projects_running",
-    "projects_starting",
     "jobs",
     "open_jobs",
     "displaced_stock",
     "reemployed",
     "reemployed_share",
+    # in the file, not printed
+    "ppp_payments",
+    "private_spend",
+    "projects_running",
+    "projects_starting",
 ]
+YEAR_PRINTED = YEAR_COLUMNS.index("reemployed_share") + 1
 CITY_COLUMNS = [
     "region",
     "projects",
     "capex",
     "job_years",
-    "displaced",
     "displaced_worker_years",
     "worker_years",
     "coverage",
     "debt_used",
     "debt_headroom",
-    "ppp_existing",
-    "ppp_new",
     "ppp_ratio_before",
     "ppp_ratio",
     "ppp_line",
+    # in the file, not printed
+    "displaced",
+    "ppp_existing",
+    "ppp_new",
     "ppp_note",
 ]
 
@@ -213,20 +234,25 @@ def _write_cell(sheet: Any, row: int, column: int, value: Any, number_format: st
 
 
 def _print_setup(sheet: Any, labels: Labels, *, one_page: bool = False) -> None:
-    """Landscape A4, fitted to the page's width (to one page for the Summary), the header row
-    repeated on every page, the sheet's name in the header and page numbers in the footer."""
+    """Landscape A4, fitted to the page's width, the header row repeated on every page; the
+    Summary one portrait page (its two columns are narrow, its rows many); the sheet's name in
+    the header and page numbers in the footer."""
     setup = sheet.page_setup
-    setup.orientation = "landscape"
+    setup.orientation = "portrait" if one_page else "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.fitToWidth = 1
     setup.fitToHeight = 1 if one_page else 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.4
+    # The sheet's name prints in the header band, clear of the table below it.
+    margins.header, margins.top = 0.25, 0.75
+    margins.footer, margins.bottom = 0.25, 0.6
     if not one_page:
         sheet.print_title_rows = "1:1"
     sheet.oddHeader.left.text = "&A"
+    sheet.oddHeader.left.size = 12
     sheet.oddFooter.center.text = labels("page_of")
 
 
@@ -237,9 +263,11 @@ def _table(
     keys: list[str],
     labels: Labels,
     totals: tuple[str, ...] = (),
+    printed: int | None = None,
 ) -> Any:
     """One sheet: bold headers, the rows, a totals row summing `totals` (when given), filters,
-    frozen headers and the print set-up."""
+    frozen headers and the print set-up. printed: how many leading columns print (all when
+    None); they are fitted to PRINT_WIDTH, the others keep their own widths and do not wrap."""
     sheet = book.create_sheet(title)
     headers = [labels.column(k) for k in keys]
     for column, header in enumerate(headers, start=1):
@@ -250,6 +278,8 @@ def _table(
     for r, values in enumerate(frame[keys].itertuples(index=False), start=2):
         for c, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
             _write_cell(sheet, r, c, value, number_format)
+            # Top-aligned: a row's figures level with its first line of wrapped text.
+            sheet.cell(row=r, column=c).alignment = TOP
     last = len(frame) + 1
     if totals and len(frame):
         row = last + 1
@@ -262,35 +292,118 @@ def _table(
     sheet.freeze_panes = "A2"
     if len(frame):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{last}"
-    _fit_widths(sheet, headers, frame[keys])
-    for column in range(1, len(keys) + 1):
-        cell = sheet.cell(row=1, column=column)
-        _fit_height(sheet, cell, sheet.column_dimensions[get_column_letter(column)].width)
+    printed = len(keys) if printed is None else printed
+    _fit_widths(sheet, headers, frame[keys], printed)
+    lines = max(
+        min(
+            HEADER_LINES,  # (a unit that would split counts as many lines)
+            _header_lines(str(h), sheet.column_dimensions[get_column_letter(c)].width, 1.05),
+        )
+        for c, h in enumerate(headers, start=1)
+    )
+    if lines > 1:
+        sheet.row_dimensions[1].height = 17.0 * lines  # a CJK line is taller than 15 pt
     _print_setup(sheet, labels)
+    if printed < len(keys):
+        sheet.print_area = f"A1:{get_column_letter(printed)}{sheet.max_row}"
     return sheet
 
 
-def _fit_widths(sheet: Any, headers: list[str], frame: pd.DataFrame) -> None:
+def _fit_widths(sheet: Any, headers: list[str], frame: pd.DataFrame, printed: int) -> None:
+    """Each column as wide as its header (wrapped where a reader expects) and its values;
+    the printed columns then narrowed, the widest text first, until they fit PRINT_WIDTH;
+    text wider than its column wraps, each row as tall as its lines (an office suite does not
+    always grow a row when it opens the file)."""
+    widths, floors, needs = [], [], []
     for column, header in enumerate(headers, start=1):
         values = frame.iloc[:, column - 1].head(500)
-        # Headers wrap onto two or three lines; long text wraps at WIDEST.
-        header_width = _display_width(str(header)) // 2 + 2
+        header_width = _header_width(str(header))
         values_width = max([_display_width(_shown(v)) for v in values], default=0) + 2
-        width = min(WIDEST, max(8, header_width, values_width))
+        text = any(isinstance(_safe(v), str) for v in values)
+        width = _header_fits(str(header), min(WIDEST, max(8, header_width, values_width)))
+        widths.append(width)
+        needs.append(values_width)
+        # Numbers never narrower than themselves (a spreadsheet shows ### instead).
+        floor = min(width, NARROWEST_TEXT) if text else width
+        floors.append(max(floor, header_width))
+    while sum(widths[:printed]) > PRINT_WIDTH:
+        room = [w - f for w, f in zip(widths[:printed], floors[:printed], strict=True)]
+        if max(room) <= 0:
+            break
+        widest = max(range(printed), key=lambda i: (room[i] > 0, widths[i]))
+        widths[widest] -= 1
+    for i in range(printed):
+        # Narrowed onto a width that splits a unit: narrower still, to its last safe width.
+        while widths[i] > floors[i] and _header_fits(str(headers[i]), widths[i]) != widths[i]:
+            widths[i] -= 1
+    for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-        if values_width > WIDEST:
-            # Wrapped text: each row as tall as its lines (an office suite does not always
-            # grow a row when it opens the file).
+        if needs[column - 1] > width and column <= printed:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 _fit_height(sheet, cell, width)
 
 
+# A header's pieces as LibreOffice breaks them: a CJK character or bracket alone, a word with
+# its trailing space, a hyphen or slash ending a piece.
+_PIECE = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff/-]+[-/]?\s*|[/-]\s*|\s+")
+# A unit in brackets, "（亿元/年）", "(S/R/E)": a reader expects it whole on one line
+# (LibreOffice breaks it between any two characters, even after the opening bracket).
+_UNIT = re.compile(r"[（(][^）)]*[\u2e80-\uffff][^）)]*[）)]|[（(][^）)\s]{1,8}[）)]")
+
+
+def _header_size(text: str) -> float:
+    # Bold 11 pt as LibreOffice prints it, in column-width units (measured: a column 30 wide
+    # holds 18 CJK characters or 27 bold digits; letters such as m and w are wider).
+    return sum(1.65 if ord(ch) > 0x2E80 else 1.25 if ch.isalpha() else 1.1 for ch in text)
+
+
+def _header_lines(header: str, width: float, scale: float = 1.0) -> int:
+    """Lines the header takes in a column this wide, filled as LibreOffice fills them (each
+    piece `scale` times its measured width); a large number when a word or a unit in
+    brackets would break across lines."""
+    units = [m.span() for m in _UNIT.finditer(header)]
+    room = width - 0.6  # the cell's padding
+    lines, used, at = 1, 0.0, 0
+    for piece in _PIECE.findall(header):
+        size = scale * _header_size(piece.rstrip())
+        if size > room:
+            return 99  # a word wider than the column breaks inside itself
+        if used and used + size > room:
+            if any(start < at < end for start, end in units):
+                return 99
+            lines, used = lines + 1, 0.0
+        used += scale * _header_size(piece)
+        at += len(piece)
+    return lines
+
+
+def _header_width(header: str) -> int:
+    """The narrowest column in which the header takes at most HEADER_LINES lines, breaking
+    between words or characters and never inside a unit in brackets, with the font 5 % wider
+    or narrower than measured."""
+    return _header_fits(header, 6)
+
+
+def _header_fits(header: str, width: int) -> int:
+    """The narrowest width from `width` up at which the header wraps as _header_width says
+    (a column widened for its values may put half a unit on the header's first line)."""
+    full = math.ceil(1.05 * _header_size(header) + 1)
+    while width < full and any(
+        _header_lines(header, width, scale) > HEADER_LINES for scale in (0.95, 1.0, 1.05)
+    ):
+        width += 1
+    return max(width, min(width, full))
+
+
 def _fit_height(sheet: Any, cell: Any, width: float) -> None:
-    lines = math.ceil(_display_width(_shown(cell.value)) / max(1.0, width - 1))
+    text = _shown(cell.value)
+    lines = math.ceil(_display_width(text) / max(1.0, width - 2))
     if lines > 1:
         row = sheet.row_dimensions[cell.row]
-        row.height = max(row.height or 15.0, 15.0 * lines)
+        # A line with CJK characters prints taller than 15 pt.
+        tall = 16.5 if _display_width(text) > len(text) else 15.0
+        row.height = max(row.height or 15.0, tall * lines)
 
 
 def _shown(value: Any) -> str:
@@ -303,6 +416,12 @@ def _shown(value: Any) -> str:
 def _display_width(text: str) -> int:
     # CJK characters take two columns in a spreadsheet.
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _printed_width(text: str) -> float:
+    # As printed, a CJK character is a little wider than two columns, bold text wider still:
+    # a row or header sized on this does not spill.
+    return sum(2.1 if ord(ch) > 0x2E80 else 1.0 for ch in text)
 
 
 def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
@@ -360,6 +479,7 @@ def _summary_rows(
         (labels.column("private_money"), h["private_money"], MONEY),
         (labels.column("debt_used"), h["debt_used"], MONEY),
         (labels("worst_ppp_short"), h["worst_ppp_ratio"], SHARE),
+        *_exceeded_rows(solution, labels),
         (labels("summary_limits"), None, None),
         *[(what, where, PLAIN) for what, where in _limit_groups(solution, labels)],
         (labels("summary_scenario"), None, None),
@@ -398,7 +518,6 @@ def _summary_rows(
         (labels("summary_record"), None, None),
         (labels.column("status"), labels.status(solution.status), PLAIN),
         (labels.column("gap"), gap, "0.00%"),
-        (labels.column("objective"), solution.objective, "#,##0.0"),
         (labels("solver"), f"{solution.solver} {solution.solver_version}", PLAIN),
         (labels("solve_time"), solution.solve_seconds, "0.00"),
         (labels("solved_at"), solution.solved_at, PLAIN),
@@ -406,6 +525,19 @@ def _summary_rows(
         (labels("fingerprint"), solution.fingerprint, PLAIN),
     ]
     return rows
+
+
+def _exceeded_rows(solution: Solution, labels: Labels) -> list[tuple[str, Any, str]]:
+    """One row naming each city whose PPP ratio is above its line with this plan."""
+    cities = solution.by_region
+    over = cities[cities["ppp_ratio"] > cities["ppp_line"] + 1e-9]
+    if over.empty:
+        return []
+    words = labels.list_of(
+        labels("line_exceeded", city=labels.city(r.region), ratio=r.ppp_ratio, line=r.ppp_line)
+        for r in over.itertuples()
+    )
+    return [(labels("lines_exceeded"), words, EXCEEDED_KEY)]
 
 
 def _summary(
@@ -428,13 +560,18 @@ def _summary(
             cell.value = None
         else:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            _write_cell(sheet, r, 2, value, number_format)
+            flagged = number_format == EXCEEDED_KEY
+            _write_cell(sheet, r, 2, value, PLAIN if flagged else number_format)
             sheet.cell(row=r, column=2).alignment = Alignment(
                 wrap_text=True, vertical="top", horizontal="left"
             )
+            if flagged:
+                cell.font = sheet.cell(row=r, column=2).font = EXCEEDED
+            # Both cells as tall as their lines: a wrapped label must not print over the next.
+            _fit_height(sheet, cell, SUMMARY_LABEL_WIDTH)
             _fit_height(sheet, sheet.cell(row=r, column=2), SUMMARY_WIDTH)
         r += 1
-    sheet.column_dimensions["A"].width = 44
+    sheet.column_dimensions["A"].width = SUMMARY_LABEL_WIDTH
     sheet.column_dimensions["B"].width = SUMMARY_WIDTH
     _print_setup(sheet, labels, one_page=True)
 
@@ -587,21 +724,20 @@ def export_workbook(
     book.remove(book.active)
     _summary(book, labels.sheet("summary"), solution, labels, sample_data)
     chosen = _in_words(solution.chosen, labels)
-    chosen["jobs_source"] = [short_source(v) for v in chosen["source"]]
-    sheet = _table(
-        book, labels.sheet("shortlist"), chosen, SHORTLIST_COLUMNS, labels, SHORTLIST_TOTALS
+    # The source's first clause, whole and in the file's language where a translation
+    # exists; the full text stays in the last column, outside the print area.
+    chosen["jobs_source"] = [
+        labels.source(short_source(v, longest=10_000)) for v in solution.chosen["source"]
+    ]
+    _table(
+        book,
+        labels.sheet("shortlist"),
+        chosen,
+        SHORTLIST_COLUMNS,
+        labels,
+        SHORTLIST_TOTALS,
+        printed=len(SHORTLIST_PRINTED),
     )
-    # The full source text stays in the file, unwrapped and outside the print area.
-    full = len(SHORTLIST_COLUMNS)
-    for (cell,) in sheet.iter_rows(min_col=full, max_col=full):
-        cell.alignment = Alignment(wrap_text=False, vertical="top")
-    for number, row in sheet.row_dimensions.items():
-        if number > 1:
-            row.height = None
-    short = SHORTLIST_COLUMNS.index("jobs_source") + 1
-    for (cell,) in sheet.iter_rows(min_row=2, min_col=short, max_col=short):
-        _fit_height(sheet, cell, sheet.column_dimensions[get_column_letter(short)].width)
-    sheet.print_area = f"A1:{get_column_letter(full - 1)}{sheet.max_row}"
     not_chosen = _in_words(solution.not_chosen, labels)
     not_chosen["reason"] = reasons(solution, labels, table)
     keys = list(NOT_CHOSEN_COLUMNS)
@@ -615,8 +751,17 @@ def export_workbook(
         keys,
         labels,
         ("capex", "build_jobs"),
+        printed=keys.index("reason") + 1,
     )
-    _table(book, labels.sheet("by_year"), solution.by_year, YEAR_COLUMNS, labels, YEAR_TOTALS)
+    _table(
+        book,
+        labels.sheet("by_year"),
+        solution.by_year,
+        YEAR_COLUMNS,
+        labels,
+        YEAR_TOTALS,
+        printed=YEAR_PRINTED,
+    )
     cities = solution.by_region.merge(
         solution.reemployment[
             ["region", "displaced", "displaced_worker_years", "worker_years", "coverage"]
@@ -624,8 +769,23 @@ def export_workbook(
         on="region",
     )
     cities["ppp_note"] = [labels.ppp_note(row) for _, row in cities.iterrows()]
+    exceeded = (cities["ppp_ratio"] > cities["ppp_line"]).tolist()
     cities = _in_words(cities, labels)
-    _table(book, labels.sheet("by_city"), cities, CITY_COLUMNS, labels, CITY_TOTALS)
+    sheet = _table(
+        book,
+        labels.sheet("by_city"),
+        cities,
+        CITY_COLUMNS,
+        labels,
+        CITY_TOTALS,
+        printed=CITY_COLUMNS.index("ppp_line") + 1,
+    )
+    # A line already exceeded stands out on the page.
+    for row, over in enumerate(exceeded, start=2):
+        if over:
+            for key in ("ppp_ratio", "ppp_line"):
+                cell = sheet.cell(row=row, column=CITY_COLUMNS.index(key) + 1)
+                cell.font, cell.fill = EXCEEDED, EXCEEDED_FILL
     sectors = _in_words(solution.by_sector, labels)
     _table(book, labels.sheet("by_sector"), sectors, SECTOR_COLUMNS, labels, SECTOR_TOTALS)
     limits = limits_frame(solution, labels, binding_only=False)

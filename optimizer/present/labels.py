@@ -99,6 +99,8 @@ TEXT: dict[str, Pair] = {
     "forced_out": ("Projects forced out", "强制排除项目"),
     "time_limit": ("Solver time limit (s)", "求解时限（秒）"),
     "choose": ("Choose options", "请选择"),
+    "force_pick": ("Add one project (type its id or name)", "添加一个项目（输入编号或名称）"),
+    "force_drop": ("Take this project off the list", "从列表中移除此项目"),
     "optimal": (
         "Optimal within a solver precision of {gap}.",
         "已求得最优解（求解精度 {gap}）。",
@@ -126,6 +128,47 @@ TEXT: dict[str, Pair] = {
         "没有方案能满足全部约束。可以这样调整：",
     ),
     "solver_error": ("The solver failed: {message}", "求解器出错：{message}"),
+    # The command line's summary of a solve (console.solve_lines).
+    "console_status": (
+        "status: {status} (gap {gap}, {seconds:.1f} s, {solver})",
+        "求解状态：{status}（精度差 {gap}，用时 {seconds:.1f} 秒，{solver}）",
+    ),
+    "console_gap_unknown": ("unknown", "未知"),
+    "console_reemployed": (
+        "re-employed: {worker_years:,.0f} of {displaced:,.0f} displaced worker-years "
+        "({share:.1%}); peak {peak:,.0f} persons in {year} ({peak_share:.1%} of those displaced "
+        "by then)",
+        "再就业：分流职工 {displaced:,.0f} 人年中再就业 {worker_years:,.0f} 人年（{share:.1%}）；"
+        "{year}年达到峰值 {peak:,.0f} 人（占当时累计分流职工的 {peak_share:.1%}）",
+    ),
+    "console_by_year": ("re-employed by year: {years}", "逐年再就业人数：{years}"),
+    "console_year": ("{year} {value:,.0f}", "{year}年 {value:,.0f} 人"),
+    "console_projects": (
+        "projects: {count}, capex {capex:,.1f} 亿元, {job_years:,.0f} job-years "
+        "({per_yi:,.1f} per 亿元)",
+        "入选项目：{count}个，总投资 {capex:,.1f} 亿元，就业 {job_years:,.0f} 人年"
+        "（每亿元 {per_yi:,.1f} 人年）",
+    ),
+    "console_ppp": ("PPP {city}: {note}", "{city}PPP财政支出责任：{note}"),
+    "console_written": ("shortlist written to {path}", "入选项目清单已写入 {path}"),
+    "infeasible_after": (
+        "No portfolio meets every limit since {inputs} changed. To make one possible:",
+        "没有方案能满足全部约束（调整了{inputs}之后）。可以这样调整：",
+    ),
+    "fix_alone": (
+        "This one move makes a portfolio possible:",
+        "只需这一项调整即可得到可行方案：",
+    ),
+    "fix_together": (
+        "All of these moves together make a portfolio possible (checked by moving them at once; "
+        "one alone may not be enough):",
+        "以下各项同时调整即可得到可行方案（经同时调整后验证；单独调整其中一项未必足够）：",
+    ),
+    "last_feasible": (
+        "Below: the last plan that met every limit (before this change), not the current "
+        "scenario.",
+        "以下为调整前最后一个满足全部约束的方案，并非当前情景的结果。",
+    ),
     "reemployed": ("Re-employed displaced workers (persons)", "再就业的去产能分流职工（人）"),
     "worker_years": ("Worker-years re-employed", "去产能分流职工再就业人年"),
     "job_years": ("Job-years", "就业岗位人年"),
@@ -156,6 +199,11 @@ TEXT: dict[str, Pair] = {
     "debt_used": ("New debt", "新增债务"),
     "worst_ppp": ("Highest PPP ratio (line {line})", "最高财政支出责任比例（红线 {line}）"),
     "worst_ppp_short": ("Highest PPP ratio", "最高财政支出责任比例"),
+    "lines_exceeded": ("Lines already exceeded", "已超出的红线"),
+    "line_exceeded": (
+        "{city}: PPP ratio {ratio:.1%} above the {line:.0%} line",
+        "{city}：财政支出责任比例 {ratio:.1%}，超出 {line:.0%} 红线",
+    ),
     "projects": ("Projects", "项目数"),
     "tab_result": ("Result", "结果"),
     "tab_map": ("Map", "地图"),
@@ -626,7 +674,8 @@ CONFLICT_WORDS: dict[str, str] = {
     ),
     "no_reach": (
         "{key}: {set:.0%} of its displaced workers must be re-employed but no project that can "
-        "be chosen lies within commuting reach: lower min_coverage_share or raise commute_km"
+        "be chosen lies within commuting reach: lower the minimum re-employed share per city "
+        "or raise the commuting distance"
     ),
     "diagnosis_failed": "the limits conflict, but the diagnosis failed ({detail})",
     "fiscal_budget/mandatory": (
@@ -674,7 +723,7 @@ CONFLICT_WORDS: dict[str, str] = {
     ),
     "coverage_floor/portfolio": (
         "{key}: {set:,.0f} worker-years of its displaced workers must be re-employed "
-        "(min_coverage_share {share:.0%}) but at most {needed:,.0f} can be within the other "
+        "(minimum re-employed share {share:.0%}) but at most {needed:,.0f} can be within the other "
         "limits"
     ),
     "forced_in/portfolio": (
@@ -807,6 +856,41 @@ def city_year(key: str) -> tuple[str, int | None]:
     city's row."""
     city, _, year = str(key).rpartition(" ")
     return (city, int(year)) if city and year.isdigit() else (str(key), None)
+
+
+# The sample's jobs sources (their first clause, as short_source gives it) in words; a source
+# not listed here is shown as the planner's workbook has it.
+SOURCES: dict[str, Pair] = {
+    "no figure found": ("no figure found", "无可用数据"),
+    "CAICT/MIIT 207–344 jobs/亿 incl. indirect (R)": (
+        "CAICT/MIIT 207–344 jobs/亿 incl. indirect (R)",
+        "中国信通院/工信部：每亿元 207–344 个岗位，含间接就业（R）",
+    ),
+    "IMF WP/21/131 145–246 job-years/亿 (R)": (
+        "IMF WP/21/131 145–246 job-years/亿 (R)",
+        "IMF WP/21/131：每亿元 145–246 就业人年（R）",
+    ),
+    "IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R)": (
+        "IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R)",
+        "IMF WP/21/131：每百万美元 10–17 个直接岗位，即每亿元 145–246 就业人年（R）",
+    ),
+    "State Grid Energy Research Institute 2020: 700,000 jobs from 4,500亿 = 155 job-years/亿 (R)": (
+        "State Grid Energy Research Institute 2020: 700,000 jobs from 4,500亿 = 155 "
+        "job-years/亿 (R)",
+        "国网能源研究院 2020：4,500亿元带动 70 万个岗位，即每亿元 155 就业人年（R）",
+    ),
+    "brownfield renewal of closed chemical/steel sites: upper part of IMF WP/21/131 145–246 "
+    "job-years/亿 (E)": (
+        "brownfield renewal of closed chemical/steel sites: upper part of IMF WP/21/131 "
+        "145–246 job-years/亿 (E)",
+        "关停化工/钢铁厂区改造：取 IMF WP/21/131 每亿元 145–246 就业人年的上段（E）",
+    ),
+}
+# A clause cut at a ";" inside its brackets ("... (R; MoT 2012 ...)") reads as the whole one.
+SOURCES["IMF WP/21/131 145–246 job-years/亿 (R"] = SOURCES["IMF WP/21/131 145–246 job-years/亿 (R)"]
+SOURCES["IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R"] = SOURCES[
+    "IMF WP/21/131 10–17 direct jobs/US$1M = 145–246 job-years/亿 (R)"
+]
 
 
 def _project(project: tuple[str, str]) -> str:
@@ -975,8 +1059,13 @@ class Labels:
         template = LIMIT_NAMES.get(family)
         if template is None:
             return f"{family} {words}"
-        shown_line = f"{line:.0%}" if line is not None and line == line else "?"
-        return self.pick(template).format(key=words, line=shown_line)
+        text = self.pick(template)
+        if line is None or line != line:
+            # No line given: the limit named without it, never a placeholder.
+            text = re.sub(r"\s*[（(][^（(]*\{line\}[^）)]*[）)]", "", text)
+            text = text.replace("{line} ", "").replace("{line}", "红线" if self.zh else "the line")
+            return text.format(key=words)
+        return text.format(key=words, line=f"{line:.0%}")
 
     def limit_family(self, family: str) -> str:
         return self.pick(FAMILY_NAMES[family]) if family in FAMILY_NAMES else family
@@ -1025,6 +1114,11 @@ class Labels:
                 limit=what, set=shown["set"], needed=shown["needed"], unit=unit
             )
         return self.pick(CONFLICTS["_words"]).format(limit=what, message=conflict_english(c))
+
+    def source(self, text: str) -> str:
+        """A jobs source's first clause in the language, when a translation exists."""
+        pair = SOURCES.get(text)
+        return self.pick(pair) if pair else text
 
     def ppp_note(self, row: Any) -> str:
         """A city's PPP standing in words (a row of Solution.by_region), "" when none is

@@ -53,6 +53,28 @@ def conflict_lines(conflicts: pd.DataFrame, labels: Labels) -> list[str]:
     return [labels.conflict(c) for c in conflicts_of(conflicts)]
 
 
+def moved_inputs(before: Any, after: Any, labels: Labels) -> list[str]:
+    """The scenario inputs (in words) that differ between two scenarios: on the no-portfolio
+    page, the controls moved since the last plan that met every limit. The name is left
+    out (not a control)."""
+    if before is None:
+        return []
+    old, new = before.to_dict(), after.to_dict()
+    return [
+        labels.input(key)
+        for key in new
+        if key != "name" and json.dumps(old.get(key), sort_keys=True, default=str)
+        != json.dumps(new[key], sort_keys=True, default=str)
+    ]
+
+
+def conflicts_together(conflicts: pd.DataFrame, labels: Labels) -> str:
+    """Whether the listed moves fix the scenario each alone or only all together. The
+    diagnosis's re-solve moves every listed limit at once, which proves "together"; with one
+    limit listed, that one move alone."""
+    return labels("fix_alone" if len(conflicts) == 1 else "fix_together")
+
+
 def conflicts_table(conflicts: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     """The diagnosis as a table in the page's language."""
     table = pd.DataFrame(

@@ -116,7 +116,12 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
     )
     sidebar.caption(labels("money_table"))
     state.fill_controls()
-    values: dict[str, Any] = {"money_table": money, "mip_gap": defaults["mip_gap"]}
+    # A loaded scenario's name stays with it (the shortlist's Summary shows it).
+    values: dict[str, Any] = {
+        "money_table": money,
+        "mip_gap": defaults["mip_gap"],
+        "name": defaults.get("name") or "",
+    }
     scale = _number(labels, state, "fiscal_budget_scale")
     values["fiscal_budget_scale"] = scale
     values["bond_quota_scale"] = controls.bond_quota_scale_for(defaults, scale)
@@ -163,11 +168,54 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
         return f"{pid} · {names.get(pid, '')}"
 
     for key in ("forced_in", "forced_out"):
-        values[key] = sidebar.multiselect(
-            labels(key), ids, format_func=label_of, key=key, placeholder=labels("choose")
-        )
+        values[key] = _forced_projects(state, labels, key, ids, label_of)
     values["time_limit_s"] = _number(labels, state, "time_limit_s")
     return values
+
+
+def _forced_projects(
+    state: AppState,
+    labels: Labels,
+    key: str,
+    ids: list[str],
+    label_of: Callable[[str], str],
+) -> list[str]:
+    """Projects forced in (or out), one added at a time: a single choice adds exactly the
+    project chosen (a filtering multiselect added every match of a typed id), and each forced
+    project is a button with its whole name that takes it off the list."""
+    session = st.session_state
+    forced = list(session[key])
+    pick = f"{key}_pick"
+
+    def add() -> None:
+        chosen = session.get(pick)
+        if chosen is not None and chosen not in session[key]:
+            session[key] = [*session[key], chosen]
+        session[pick] = None
+
+    def drop(pid: str) -> None:
+        session[key] = [p for p in session[key] if p != pid]
+
+    taken = set(session.get("forced_in", [])) | set(session.get("forced_out", []))
+    st.sidebar.selectbox(
+        labels(key),
+        [pid for pid in ids if pid not in taken],
+        index=None,
+        format_func=label_of,
+        key=pick,
+        on_change=add,
+        placeholder=labels("force_pick"),
+    )
+    for pid in forced:
+        st.sidebar.button(
+            f"✕ {label_of(pid)}",
+            key=f"{key}_drop_{pid}",
+            on_click=drop,
+            args=(pid,),
+            help=labels("force_drop"),
+            width="stretch",
+        )
+    return forced
 
 
 def scenario_or_refuse(

@@ -74,13 +74,18 @@ PERCENT_COLUMNS = ("gap", "skill_match", "coverage", "share", "use_share", "freq
 # ---------------------------------------------------------------------------- headline
 
 
-def infeasible(labels: Labels, conflicts, failure) -> None:
-    """No result: the diagnosis (which limits to move, by how much) or the solver's error.
-    labels: the page's, with the workbook's city names."""
+def infeasible(labels: Labels, conflicts, failure, moved: list[str] | None = None) -> None:
+    """No result: the diagnosis (which limits to move, by how much, and whether one move or
+    all together) or the solver's error. labels: the page's, with the workbook's city names.
+    moved: the inputs changed since the last plan that met every limit, in words."""
     if conflicts is None:
         st.error(labels("solver_error", message=failure))
         return
-    st.error(labels("infeasible"))
+    if moved:
+        st.error(labels("infeasible_after", inputs=labels.list_of(moved)))
+    else:
+        st.error(labels("infeasible"))
+    st.markdown(views.conflicts_together(conflicts, labels))
     for message in views.conflict_lines(conflicts, labels):
         st.markdown(f"- {message}")
     table(views.conflicts_table(conflicts, labels), labels)

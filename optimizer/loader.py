@@ -363,6 +363,18 @@ def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
     return sorted(rows.items())
 
 
+def _too_many_digits(exc: ValueError) -> bool:
+    """Python refuses to read an integer of more than 4,300 digits."""
+    return "digits" in str(exc)
+
+
+def _huge_number(where: str) -> WorkbookError:
+    return _fail(
+        f"{where} holds a number of thousands of digits, past every bound the contract has; "
+        "correct it"
+    )
+
+
 def _sheet_rows(
     sheet: Any, title: str, unsaved: dict[tuple[int, int], _Formula] | None = None
 ) -> list[tuple[int, tuple[Any, ...]]]:
@@ -389,11 +401,8 @@ def _sheet_rows(
     except WorkbookError:
         raise
     except ValueError as exc:
-        if "digits" in str(exc):  # Python refuses to read an integer of > 4,300 digits
-            raise _fail(
-                f"sheet '{title}' below row {len(rows) and rows[-1][0]} holds a number of "
-                "thousands of digits, past every bound the contract has; correct it"
-            ) from None
+        if _too_many_digits(exc):
+            raise _huge_number(f"sheet '{title}' below row {len(rows) and rows[-1][0]}") from None
         raise _fail(f"sheet '{title}' is damaged and cannot be read ({exc})") from None
     except Exception as exc:  # openpyxl raises many kinds on malformed sheet XML
         raise _fail(
@@ -413,11 +422,8 @@ def _read_sheet(book: Any, title: str) -> list[tuple[int, tuple[Any, ...]]]:
     except WorkbookError:
         raise
     except ValueError as exc:
-        if "digits" in str(exc):  # Python refuses to read an integer of > 4,300 digits
-            raise _fail(
-                f"sheet '{title}' holds a number of thousands of digits, past every bound "
-                "the contract has; correct it"
-            ) from None
+        if _too_many_digits(exc):
+            raise _huge_number(f"sheet '{title}'") from None
         fast = None
     except Exception:
         fast = None  # openpyxl, below, reports what is wrong with the sheet

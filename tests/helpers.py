@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import math
+import subprocess
+import sys
 from collections.abc import Callable
 
 import openpyxl
@@ -241,6 +243,20 @@ SOLUTION_JSON_KEYS = [
 ]
 
 
+def run_cli(folder: object, *args: object, timeout: float = 300, **options: object):
+    """`python -m optimizer ARGS` run in folder, its output read as text (a timeout only
+    bounds a hang); options go to subprocess.run (umask, input, ...)."""
+    options.setdefault("umask", 0o022)
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", *map(str, args)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **options,
+    )
+
+
 def v2_objective(solution) -> float:  # noqa: ANN001 (a Solution)
     """Version 2's objective (re-employed + weighted jobs, each year weighted) from version
     3's maximised form, which also subtracts the weighted exposure."""
@@ -261,6 +277,7 @@ __all__ = [
     "planning_data",
     "project",
     "region",
+    "run_cli",
     "sample_subset",
     "v2_objective",
     "workbook_bytes",

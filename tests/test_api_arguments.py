@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import workbook_bytes
+from helpers import run_cli as run
 
 import optimizer
 from optimizer import Scenario, ScenarioError, WorkbookError
@@ -22,15 +23,6 @@ def data() -> optimizer.PlanningData:
     return optimizer.load_workbook(workbook_bytes())
 
 
-def run(folder: Path, *args: str, **options) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "optimizer", *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        **options,
-    )
 
 
 # ----------------------------------------------------------------------------- the door

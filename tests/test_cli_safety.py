@@ -23,19 +23,9 @@ import openpyxl
 import pytest
 from conftest import SAMPLE
 from helpers import project, region, workbook_bytes
+from helpers import run_cli as run
 
 from optimizer import Scenario
-
-
-def run(folder: Path, *args: object, umask: int = 0o022, timeout: float = 300):
-    return subprocess.run(
-        [sys.executable, "-m", "optimizer", *map(str, args)],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        umask=umask,
-    )
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int, int]]:

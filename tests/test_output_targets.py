@@ -11,26 +11,15 @@ from __future__ import annotations
 import os
 import socket
 import stat
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import workbook_bytes
+from helpers import run_cli as run
 
 import optimizer
 from optimizer._files import OutputError
-
-
-def run(folder: Path, *args: object) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "optimizer", *map(str, args)],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def make_fifo(path: Path) -> None:

@@ -5,25 +5,14 @@ fingerprints and what it carries over; on the command line it is refused unless
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import project, workbook_bytes
+from helpers import run_cli as run
 
 import optimizer
 from optimizer import read_saved_scenario
-
-
-def run(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "optimizer", *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -120,11 +120,22 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
+# The page's size and its drawn charts: while either changes, the page is still being drawn.
+DRAWN = """() => [document.body.innerHTML.length,
+                  document.querySelectorAll('.main-svg, canvas, img').length]"""
+
+
 def settle(page: Page) -> None:
-    """Wait until Streamlit has finished its run (no "running" status widget)."""
-    page.wait_for_timeout(500)
+    """Wait until Streamlit has finished its run (no "running" status widget) and the page
+    has stopped changing (the charts are drawn): on what is seen, not a fixed sleep."""
+    page.wait_for_timeout(500)  # the click reaches the server and its run starts
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=300_000)
-    page.wait_for_timeout(1500)  # let the charts draw
+    seen, same, started = None, 0, time.perf_counter()
+    while same < 2 and time.perf_counter() - started < 10:
+        page.wait_for_timeout(200)
+        now = page.evaluate(DRAWN)
+        same = same + 1 if now == seen else 0
+        seen = now
 
 
 def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: Path) -> None:
@@ -143,6 +154,14 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
             page.get_by_role("tab", name=tab).click()
             settle(page)
             if language == "en" and tab == "Trade-offs":  # a frontier, for the pictures
+                # Of 5 points (0 to 200 %, 0.5 apart): the 11 by default take half a minute,
+                # their low budgets proved to 1 %.
+                points = page.locator('input[type="range"][aria-label="Points"]')
+                points.focus()
+                for _ in range(6):
+                    points.press("ArrowLeft")
+                settle(page)
+                assert points.input_value() == "5"
                 page.get_by_role("button", name="Trace the frontier").click()
                 settle(page)
             if language == "en" and tab == "Compare scenarios":  # a saved scenario

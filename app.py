@@ -67,7 +67,7 @@ def shortlist_bytes(page: tabs.Page, sample: bool):
             buffer,
             frontier=page.analysis("frontier"),
             break_even=page.analysis("break_even"),
-            language=page.labels.language,
+            labels=page.labels,
             sample_data=sample,
         )
         return buffer.getvalue()

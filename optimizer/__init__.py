@@ -16,6 +16,7 @@ from .model import SelectionModel, build_model
 from .pipeline import read_solution, solve
 from .present.console import progress_bar
 from .present.export import export_workbook, read_saved_scenario, read_scenario
+from .present.labels import Labels
 from .scenario import SavedScenario, Scenario, ScenarioError
 from .solution import Solution
 from .solver import SolverError, SolverRun, Status, run_solver
@@ -36,6 +37,7 @@ __all__ = [
     "Conflict",
     "InfeasibleError",
     "Instance",
+    "Labels",
     "PlanningData",
     "Problem",
     "SavedScenario",

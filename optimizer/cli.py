@@ -286,7 +286,10 @@ def _solve(args: argparse.Namespace) -> int:
         solution = solve(data, scenario, deadline=deadline)
         if args.out:
             export_workbook(
-                solution, args.out, language=args.language, sample_data=_is_sample(data)
+                solution,
+                args.out,
+                labels=Labels.for_solution(solution, args.language),
+                sample_data=_is_sample(data),
             )
     if args.json:
         result = solution.to_dict()
@@ -341,11 +344,12 @@ def _frontier(args: argparse.Namespace) -> int:
             ),
         )
         if args.out:
+            solution = solve(data, scenario)
             export_workbook(
-                solve(data, scenario),
+                solution,
                 args.out,
                 frontier=table,
-                language=args.language,
+                labels=Labels.for_solution(solution, args.language),
                 sample_data=_is_sample(data),
             )
     if args.json:

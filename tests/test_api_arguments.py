@@ -48,12 +48,15 @@ def test_load_workbook_names_what_it_takes() -> None:
         optimizer.load_workbook(123)  # type: ignore[arg-type]
 
 
-def test_export_refuses_a_text_file_and_a_non_solution(data, tmp_path: Path) -> None:
+def test_export_names_each_wrong_argument(data, tmp_path: Path) -> None:
     solution = optimizer.solve(data)
     with open(tmp_path / "t.txt", "w") as text, pytest.raises(TypeError, match="text file"):
         optimizer.export_workbook(solution, text)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="solution must be a Solution"):
         optimizer.export_workbook(data, tmp_path / "x.xlsx")  # type: ignore[arg-type]
+    # The words are a Labels (with the workbook's city names), not a language code.
+    with pytest.raises(TypeError, match="labels must be a Labels.*got str"):
+        optimizer.export_workbook(solution, tmp_path / "x.xlsx", labels="zh")  # type: ignore[arg-type]
     with open(tmp_path / "u.txt", "w") as text, pytest.raises(TypeError, match="text file"):
         optimizer.write_template(text)  # type: ignore[arg-type]
     assert not (tmp_path / "x.xlsx").exists()

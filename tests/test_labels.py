@@ -206,7 +206,8 @@ def test_the_chinese_excel_file_has_no_english_headers(solution: optimizer.Solut
     buffer = io.BytesIO()
     frontier = pd.DataFrame({"amount": [1.0, 2.0], "setting": [0.5, 1.0], "status": "optimal"})
     frontier = frontier.assign(worker_years=[1.0, 2.0], job_years=[2.0, 3.0])
-    export_workbook(solution, buffer, language="zh", frontier=frontier, break_even={"X": 3.0})
+    zh = Labels.for_solution(solution, "zh")
+    export_workbook(solution, buffer, labels=zh, frontier=frontier, break_even={"X": 3.0})
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     for sheet in book.worksheets:
         header_row = 2 if sheet.title == "摘要" else 1

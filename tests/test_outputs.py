@@ -16,6 +16,7 @@ import optimizer
 from optimizer import Scenario, solve
 from optimizer.cli import main
 from optimizer.present.export import export_workbook, read_scenario
+from optimizer.present.labels import Labels
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +94,7 @@ def test_scenario_sheet_reproduces_the_portfolio(sample, sample_solution, tmp_pa
 
 def test_chinese_export(sample_solution) -> None:
     buffer = io.BytesIO()
-    export_workbook(sample_solution, buffer, language="zh")
+    export_workbook(sample_solution, buffer, labels=Labels.for_solution(sample_solution, "zh"))
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     assert book.sheetnames[:2] == ["摘要", "入选项目"]
     assert book["入选项目"]["A1"].value == "项目编号"
@@ -185,7 +186,7 @@ def test_cli_frontier_prints_writes_and_refuses_bad_points(capfd, tmp_path) -> N
 
 def test_an_exported_workbook_opens_in_libreoffice(sample_solution, libreoffice, tmp_path) -> None:
     path = tmp_path / "短名单 shortlist.xlsx"
-    export_workbook(sample_solution, path, language="zh")
+    export_workbook(sample_solution, path, labels=Labels.for_solution(sample_solution, "zh"))
     done = libreoffice("csv", tmp_path / "csv", path)
     assert done.returncode == 0, done.stderr
     converted = tmp_path / "csv" / "短名单 shortlist.csv"
@@ -197,7 +198,8 @@ def test_an_exported_workbook_opens_in_libreoffice(sample_solution, libreoffice,
 
 def test_the_shortlist_prints_for_a_meeting(sample_solution) -> None:
     buffer = io.BytesIO()
-    export_workbook(sample_solution, buffer, language="zh", sample_data=True)
+    zh = Labels.for_solution(sample_solution, "zh")
+    export_workbook(sample_solution, buffer, labels=zh, sample_data=True)
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     for sheet in book.worksheets:
         setup = sheet.page_setup
@@ -225,7 +227,8 @@ def printed_pages(sample_solution, libreoffice, tmp_path_factory) -> dict[str, i
     files = []
     for language in ("en", "zh"):
         path = out / f"shortlist_{language}.xlsx"
-        export_workbook(sample_solution, path, language=language, sample_data=True)
+        labels = Labels.for_solution(sample_solution, language)
+        export_workbook(sample_solution, path, labels=labels, sample_data=True)
         book = openpyxl.load_workbook(path)
         for title in book.sheetnames[1:]:
             del book[title]

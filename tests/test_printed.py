@@ -14,6 +14,7 @@ import pytest
 import optimizer
 from optimizer import Scenario, solve
 from optimizer.present.export import export_workbook
+from optimizer.present.labels import Labels
 
 READABLE = 8.0  # points, as printed
 
@@ -27,7 +28,8 @@ def printed(sample: optimizer.PlanningData, tmp_path_factory) -> dict[str, pymup
     paths = {}
     for language in ("en", "zh"):
         paths[language] = out / f"shortlist_{language}.xlsx"
-        export_workbook(solution, paths[language], language=language, sample_data=True)
+        labels = Labels.for_solution(solution, language)
+        export_workbook(solution, paths[language], labels=labels, sample_data=True)
     done = subprocess.run(
         [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{out}/lo"]
         + ["--convert-to", "pdf", "--outdir", str(out), *map(str, paths.values())],

@@ -26,7 +26,7 @@ from .._files import Target, check_target, write_atomically
 from ..scenario import FINGERPRINT_KEY, SavedScenario, Scenario, ScenarioError, parse_json
 from ..solution import Solution
 from .explain import limits_frame, reasons, short_source
-from .labels import LANGUAGES, SHEETS, Labels, city_year
+from .labels import SHEETS, Labels, city_year
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 WIDEST = 70  # characters; longer text wraps
@@ -682,7 +682,7 @@ def export_workbook(
     *,
     frontier: pd.DataFrame | None = None,
     break_even: Mapping[str, float] | pd.DataFrame | None = None,
-    language: str = "en",
+    labels: Labels | None = None,
     sample_data: bool = False,
 ) -> None:
     """Write the Excel shortlist for a solution to a path or a binary buffer.
@@ -691,18 +691,23 @@ def export_workbook(
     drawn as a native line chart. break_even: `optimizer.break_even`'s table, or
     {project_id: extra jobs it would need to enter} for projects left out; with the table,
     a left-out project's reason says the jobs it would need (or that the difference is within
-    solver precision). language: "en" or "zh" for every word, city and sector names included.
-    sample_data: the workbook is the packaged sample (the Summary says so).
+    solver precision). labels: the words of every cell, city and sector names included
+    (`Labels.for_solution(solution, "zh")` for Chinese with the workbook's city names; None:
+    English). sample_data: the workbook is the packaged sample (the Summary says so).
     """
     if not isinstance(solution, Solution):
         raise TypeError(
             "export_workbook: solution must be a Solution (from optimizer.solve), got "
             f"{type(solution).__name__}"
         )
+    if labels is None:
+        labels = Labels.for_solution(solution)
+    if not isinstance(labels, Labels):
+        raise TypeError(
+            "export_workbook: labels must be a Labels (optimizer.present.labels.Labels."
+            f'for_solution(solution, "zh")), got {type(labels).__name__}'
+        )
     check_target(target)
-    if language not in LANGUAGES:
-        raise ValueError(f"language must be 'en' or 'zh', got '{language}'")
-    labels = Labels.for_solution(solution, language)
     if frontier is not None and "amount" in frontier.columns:
         frontier = frontier[[c for c in FRONTIER_COLUMNS if c in frontier.columns]]
     table = None

@@ -1,9 +1,9 @@
 """The planner's app: `streamlit run app.py`.
 
 Wiring only: the sidebar (optimizer.ui.sidebar) makes a Scenario from the controls
-(optimizer.ui.controls), the package solves it (the same calls a notebook makes), and
+(optimizer.controls), the package solves it (the same calls a notebook makes), and
 optimizer.ui.tabs places what optimizer.present.views draws. Words: optimizer.present.labels; the
-session: optimizer.ui.state. A new scenario is solved in a background thread while the page
+session: optimizer.session. A new scenario is solved in a background thread while the page
 shows the best portfolio found so far (tabs.answer, optimizer.background). Loads and
 final answers are cached by the workbook's bytes and the scenario.
 """
@@ -19,8 +19,8 @@ import optimizer
 from optimizer import background
 from optimizer.present import views
 from optimizer.present.labels import Labels
+from optimizer.session import AppState
 from optimizer.ui import sidebar, tabs
-from optimizer.ui.state import AppState
 
 SAMPLE = Path(__file__).resolve().parent / "projects.xlsx"
 

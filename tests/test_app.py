@@ -14,12 +14,11 @@ from helpers import project, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import Scenario, background, solve
+from optimizer import Scenario, background, controls, solve
 from optimizer.precision import difference
 from optimizer.present import views
 from optimizer.present.labels import Labels
-from optimizer.ui import controls
-from optimizer.ui.state import ANALYSES_KEPT, AppState, BoundedCache
+from optimizer.session import ANALYSES_KEPT, AppState, BoundedCache
 
 APP = str(ROOT / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +80,13 @@ def capex(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label.startswith("Capex"))
 
 
+def budgets_at(at: AppTest, scale: float) -> AppTest:
+    """The fiscal budget and bond quota sliders both set to `scale` (run it next)."""
+    at.sidebar.slider(key="fiscal_budget_scale").set_value(scale)
+    at.sidebar.slider(key="bond_quota_scale").set_value(scale)
+    return at
+
+
 def shortlist_ids(at: AppTest) -> set[str]:
     for frame in at.dataframe:
         table = frame.value
@@ -111,7 +117,7 @@ def test_changing_the_budget_changes_the_result(
     app: AppTest, app_solution: optimizer.Solution, sample: optimizer.PlanningData, scale: float
 ) -> None:
     before = (reemployed(app), capex(app))
-    app.sidebar.slider(key="fiscal_budget_scale").set_value(scale).run()
+    budgets_at(app, scale).run()
     assert not app.exception
     assert capex(app) != before[1]
     # What the change gained or cost, against the scenario shown before: a figure, or
@@ -236,7 +242,8 @@ def test_switching_language_changes_the_labels(app: AppTest) -> None:
     assert not app.exception
     assert "万人年" in reemployed(app)
     assert app.title[0].value.startswith("基础设施投资优选")
-    assert app.sidebar.slider(key="fiscal_budget_scale").label == "预算与额度总体倍数"
+    assert app.sidebar.slider(key="fiscal_budget_scale").label == "财政预算倍数"
+    assert app.sidebar.slider(key="bond_quota_scale").label == "新增专项债券额度倍数"
     assert app.sidebar.radio(key="source_zh").value == "sample"
 
 
@@ -281,12 +288,14 @@ def test_scenarios_are_saved_compared_and_loaded(
     assert set(changes[0]["Change"]) & {"entered", "left out"}
 
     # A scenario file fills the sidebar.
-    wanted = Scenario(fiscal_budget_scale=1.1, bond_quota_scale=1.1, debt_headroom_scale=0.9)
+    # Each scale has its own slider: the two stay apart.
+    wanted = Scenario(fiscal_budget_scale=1.1, bond_quota_scale=0.8, debt_headroom_scale=0.9)
     app.file_uploader(key="upload_scenario").set_value(
         ("scenario.json", wanted.to_json().encode(), "application/json")
     ).run()
     assert not app.exception
     assert app.sidebar.slider(key="fiscal_budget_scale").value == pytest.approx(1.1)
+    assert app.sidebar.slider(key="bond_quota_scale").value == pytest.approx(0.8)
     assert app.sidebar.slider(key="debt_headroom_scale").value == pytest.approx(0.9)
 
 
@@ -307,9 +316,11 @@ def test_a_scenario_survives_the_trip_through_the_sidebar(
     assert dict(back.fiscal_budget) == pytest.approx(dict(there.fiscal_budget))
     assert dict(back.bond_quota) == pytest.approx(dict(there.bond_quota))
     assert controls.controls_from(sample, wanted)["ppp_choice"] == "7 %"
-    assert again.resolved(sample).replace(
-        fiscal_budget=(), bond_quota=(), fiscal_budget_scale=1, bond_quota_scale=1
-    ) == wanted.replace(fiscal_budget=(), bond_quota=(), fiscal_budget_scale=1, bond_quota_scale=1)
+    # The two scales come back as they went, each from its own control.
+    assert (again.fiscal_budget_scale, again.bond_quota_scale) == (1.2, 0.9)
+    assert again.resolved(sample).replace(fiscal_budget=(), bond_quota=()) == wanted.replace(
+        fiscal_budget=(), bond_quota=()
+    )
 
 
 def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
@@ -350,7 +361,7 @@ def test_values_beyond_the_usual_ranges_load_and_survive_a_language_switch(app: 
     # A scenario file (with a UTF-8 BOM, as Windows Notepad saves it) setting a budget scale
     # of 3, 400 km of commuting and a 1,000 s time limit: all within the contract.
     wanted = Scenario(
-        fiscal_budget_scale=3.0, bond_quota_scale=3.0, commute_km=400, time_limit_s=1000
+        fiscal_budget_scale=3.0, bond_quota_scale=2.5, commute_km=400, time_limit_s=1000
     )
     app.file_uploader(key="upload_scenario").set_value(
         ("scenario.json", b"\xef\xbb\xbf" + wanted.to_json().encode(), "application/json")
@@ -359,15 +370,17 @@ def test_values_beyond_the_usual_ranges_load_and_survive_a_language_switch(app: 
     assert not app.error
     shown = (
         app.sidebar.slider(key="fiscal_budget_scale").value,
+        app.sidebar.slider(key="bond_quota_scale").value,
         app.sidebar.slider(key="commute_km").value,
         app.sidebar.number_input(key="time_limit_s").value,
     )
-    assert shown == (3.0, 400.0, 1000.0)
+    assert shown == (3.0, 2.5, 400.0, 1000.0)
     app.sidebar.radio(key="language").set_value("zh").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.sidebar.slider(key="fiscal_budget_scale").label == "预算与额度总体倍数"
+    assert app.sidebar.slider(key="fiscal_budget_scale").label == "财政预算倍数"
     assert (
         app.sidebar.slider(key="fiscal_budget_scale").value,
+        app.sidebar.slider(key="bond_quota_scale").value,
         app.sidebar.slider(key="commute_km").value,
         app.sidebar.number_input(key="time_limit_s").value,
     ) == shown
@@ -464,8 +477,6 @@ def test_break_even_names_projects_and_feeds_the_reasons(app: AppTest) -> None:
 def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
     app: AppTest,
 ) -> None:
-    from optimizer.ui import controls
-
     radio = app.sidebar.radio(key="ppp_choice")
     assert "other" in radio.options
     radio.set_value(controls.OTHER).run()
@@ -484,6 +495,7 @@ def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
 # final answer ends on its gap: the same as a synchronous solve (conftest's hard_solution) on
 # any machine and under any load.
 HARD_SCALE, HARD_LIMIT = HARD.fiscal_budget_scale, HARD.time_limit_s
+assert HARD.bond_quota_scale == HARD_SCALE
 
 
 @pytest.fixture
@@ -526,7 +538,7 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     jobs: list, hard_solution_soon: Future[optimizer.Solution]
 ) -> None:
     at = hard_app()
-    at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run()
+    budgets_at(at, HARD_SCALE).run()
     assert not at.exception, [e.value for e in at.exception]
     hard_solution = hard_solution_soon.result()  # solved meanwhile, if no test did before
     # While the proof went on, the page drew the best portfolio so far, marked provisional;
@@ -545,8 +557,8 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     solves = len(jobs)
     # It is cached: back to the scenario later, the same answer at once, with no solve (the
     # 1.0 scale in between was solved before too).
-    at.sidebar.slider(key="fiscal_budget_scale").set_value(1.0).run()
-    at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run()
+    budgets_at(at, 1.0).run()
+    budgets_at(at, HARD_SCALE).run()
     assert len(jobs) == solves
     assert answer_log(at) == ["final"]
     assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
@@ -561,7 +573,7 @@ def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
     # AppTest stops a run that outlasts its timeout the way Streamlit stops one the planner
     # moved on from: an exception raised inside the page's next st call.
     with pytest.raises(RuntimeError, match="timed out"):
-        at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run(timeout=1.5)
+        budgets_at(at, HARD_SCALE).run(timeout=1.5)
     job = jobs[-1]
     # The solve waits a moment for a run that comes back for it, then stops.
     left = time.perf_counter()
@@ -579,6 +591,7 @@ def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
     assert answer_log(at)[-1] == "final"
     assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
     assert at.sidebar.slider(key="fiscal_budget_scale").value == HARD_SCALE
+    assert at.sidebar.slider(key="bond_quota_scale").value == HARD_SCALE
     assert at.sidebar.number_input(key="time_limit_s").value == HARD_LIMIT
 
 
@@ -589,7 +602,7 @@ def test_a_run_that_comes_back_at_once_takes_up_the_running_solve(
     start the proof again."""
     at = hard_app()
     with pytest.raises(RuntimeError, match="timed out"):
-        at.sidebar.slider(key="fiscal_budget_scale").set_value(HARD_SCALE).run(timeout=1.5)
+        budgets_at(at, HARD_SCALE).run(timeout=1.5)
     solves = len(jobs)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

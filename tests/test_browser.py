@@ -22,7 +22,7 @@ from conftest import ROOT
 from playwright.sync_api import Browser, Page, sync_playwright
 
 import optimizer
-from optimizer.ui import controls
+from optimizer import controls
 
 ARTIFACTS = ROOT / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -197,7 +197,8 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
 
 # ---------------------------------------------------------------- answers at once
 
-BUDGET, COMMUTE = "Overall scale of budgets and quotas", "Commuting distance (km)"
+FISCAL, BONDS = "Fiscal budget scale", "Bond quota scale"
+COMMUTE = "Commuting distance (km)"
 TIME_LIMIT = "Solver time limit (s)"
 FINAL = ("Optimal within", "Stopped at the time limit")
 
@@ -263,12 +264,13 @@ def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
     wait_until(lambda: final_shown(page), 300, "answer at the 120 s limit")
     settle(page)
     start = sidebar_values(page)
-    assert start[BUDGET] == 1.0
+    assert start[FISCAL] == start[BONDS] == 1.0
     assert start[TIME_LIMIT] == 120.0
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         before = headline_value(page)
-        move(page, BUDGET, -5)  # 0.75: the proof takes many seconds
+        move(page, FISCAL, -5)  # both at 0.75: the proof takes many seconds
+        move(page, BONDS, -5)
         waited = wait_until(
             lambda: "Provisional:" in page.inner_text("body") and headline_value(page) != before,
             30,
@@ -280,7 +282,8 @@ def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
         # The planner moves on while the proof goes on: each key is a rerun that stops the
         # run drawing the provisional answer, and its solve.
         move(page, COMMUTE, 2)  # 70 km
-        move(page, BUDGET, 6)  # 1.05: a quick proof
+        move(page, FISCAL, 6)  # both at 1.05: a quick proof
+        move(page, BONDS, 6)
         wait_until(lambda: final_shown(page), 120, "final answer")
     finally:
         hog.kill()
@@ -293,7 +296,7 @@ def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
     used = cpu_seconds(server.pid) - used
     assert used < 0.6, f"the server used {used:.2f} s of CPU in 3 s after the final answer"
     # Every widget keeps the value the planner set, after the final answer too.
-    wanted = {**start, BUDGET: 1.05, COMMUTE: start[COMMUTE] + 10}
+    wanted = {**start, FISCAL: 1.05, BONDS: 1.05, COMMUTE: start[COMMUTE] + 10}
     assert sidebar_values(page) == pytest.approx(wanted)
     # And the answer is the synchronous solve of where the planner ended up.
     values = controls.controls_from(sample)

@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("loader",),
     ("template", "sample"),
     ("scenario",),
+    ("controls", "session"),  # the app's controls and session: plain Python, no Streamlit
     ("instance",),
     ("model",),
     ("solver",),
@@ -32,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("present", "present.labels"),
     ("present.explain",),
     ("present.export", "present.views", "present.console"),
-    ("cli", "ui", "ui.controls", "ui.state"),
+    ("cli", "ui"),
     ("ui.sidebar", "ui.tabs"),
     ("__init__", "__main__"),
 )
@@ -113,3 +114,23 @@ def test_the_domain_has_no_words_and_no_app() -> None:
     for name, imports in MODULES.items():
         if LEVEL[name] < top:
             assert not {m for m in imports if m.startswith(("present", "ui"))}, name
+
+
+def test_the_app_package_is_streamlit_code_only() -> None:
+    """optimizer.ui holds what draws with Streamlit; plain Python (the controls, the session)
+    lives below it, where a notebook or a test takes it without the app."""
+    for path in sorted((PACKAGE / "ui").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {
+            node.module.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level
+        }
+        assert "streamlit" in names, f"optimizer/ui/{path.name} does not use Streamlit"

@@ -83,7 +83,6 @@ TEXT: dict[str, Pair] = {
         "Fiscal budget (Budget) and bond quota (Bonds) by year (亿元)",
         "各年财政预算与新增专项债券额度（亿元）",
     ),
-    "budget_scale": ("Overall scale of budgets and quotas", "预算与额度总体倍数"),
     "debt_scale": ("Debt headroom scale", "债务空间倍数"),
     "ppp_line": (
         "PPP line (share of general budget spending)",
@@ -358,6 +357,9 @@ TEXT: dict[str, Pair] = {
         "no portfolio meets every limit. To make one exist:",
         "没有方案能满足全部约束。可以这样调整：",
     ),
+    # The sidebar's two money scales, one slider each (the scenario's own fields).
+    "fiscal_scale": ("Fiscal budget scale", "财政预算倍数"),
+    "bond_scale": ("Bond quota scale", "新增专项债券额度倍数"),
 }
 
 # ---------------------------------------------------------------------------- table headers

@@ -1,6 +1,4 @@
-"""What the planner sees, in one place: labels in two languages (`labels`), the app's controls
-(`controls`), the session's state (`state`) and one function per tab (`tabs`).
-
-`labels` and `controls` are plain Python (the Excel export and a notebook use them); `state`
-and `tabs` import Streamlit and are for app.py only.
+"""The app's Streamlit code, for app.py only: the sidebar (`sidebar`) and one function per tab
+(`tabs`). What they draw on is plain Python below: the controls and the session
+(optimizer.controls, optimizer.session), the words, tables and figures (optimizer.present).
 """

@@ -8,13 +8,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from .. import loader
+from .. import controls, loader
+from ..controls import CONTROLS, PPP_LINES
 from ..loader import PlanningData
 from ..present.labels import LANGUAGES, Labels
 from ..scenario import Scenario, ScenarioError
-from . import controls
-from .controls import CONTROLS, PPP_LINES
-from .state import AppState
+from ..session import AppState
 
 
 def language(state: AppState) -> Labels:
@@ -122,10 +121,8 @@ def scenario_controls(state: AppState, data: PlanningData, labels: Labels) -> di
         "mip_gap": defaults["mip_gap"],
         "name": defaults.get("name") or "",
     }
-    scale = _number(labels, state, "fiscal_budget_scale")
-    values["fiscal_budget_scale"] = scale
-    values["bond_quota_scale"] = controls.bond_quota_scale_for(defaults, scale)
-    values["debt_headroom_scale"] = _number(labels, state, "debt_headroom_scale")
+    for key in ("fiscal_budget_scale", "bond_quota_scale", "debt_headroom_scale"):
+        values[key] = _number(labels, state, key)
     values["ppp_choice"] = sidebar.radio(
         labels("ppp_line"),
         [*PPP_LINES, controls.OTHER],

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from .. import background, tradeoffs
+from ..controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
 from ..loader import PlanningData
 from ..precision import solve_difference
 from ..present import views
@@ -23,9 +24,8 @@ from ..present.export import read_saved_scenario
 from ..present.labels import Labels
 from ..scenario import Scenario, ScenarioError, read_scenario_json
 from ..schema import SECTORS
+from ..session import AppState
 from ..solution import Solution
-from .controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
-from .state import AppState
 
 
 @dataclass

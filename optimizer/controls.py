@@ -6,7 +6,8 @@ sets; the sidebar and the trade-offs
 tab draw their widgets from it. `controls_from(data, scenario)` gives every scenario
 control's value (to fill the sidebar, or to load a saved scenario into it);
 `scenario_from(data, controls)` turns the sidebar's values back into a Scenario. Plain
-Python, no Streamlit: a test checks that a scenario survives the trip through the sidebar.
+Python, no Streamlit (so it sits next to the scenario, below the app's package): a test
+checks that a scenario survives the trip through the sidebar.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..loader import PlanningData
-from ..scenario import Scenario
+from .loader import PlanningData
+from .scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,8 @@ class Control:
 CONTROLS: dict[str, Control] = {
     c.key: c
     for c in (
-        # One slider for the budgets and quotas: it is the fiscal budget scale, and the bond
-        # quota scale moves by the same factor (bond_quota_scale_for).
-        Control("fiscal_budget_scale", "budget_scale", 0.0, 2.0, 0.05),
+        Control("fiscal_budget_scale", "fiscal_scale", 0.0, 2.0, 0.05),
+        Control("bond_quota_scale", "bond_scale", 0.0, 2.0, 0.05),
         Control("debt_headroom_scale", "debt_scale", 0.0, 2.0, 0.05),
         Control("ppp_custom", "ppp_custom", 0.0, 1.0, 0.005, extends=False, widget="number"),
         Control("commute_km", "commute", 0.0, 300.0, 5.0),
@@ -75,6 +75,7 @@ APP_TIME_LIMIT = 10.0
 # The sidebar's controls, reset together when a workbook or scenario fills the sidebar.
 CONTROL_KEYS = (
     "fiscal_budget_scale",
+    "bond_quota_scale",
     "debt_headroom_scale",
     "ppp_choice",
     "ppp_custom",
@@ -130,16 +131,6 @@ def controls_from(data: PlanningData, scenario: Scenario | None = None) -> dict[
         "mip_gap": float(sc.mip_gap or 0.0),
         "name": sc.name,
     }
-
-
-def bond_quota_scale_for(defaults: dict[str, Any], fiscal_budget_scale: float) -> float:
-    """The bond quota scale when the one budget slider shows `fiscal_budget_scale`: the
-    sidebar's own bond quota scale moved by the same factor as the fiscal one (equal scales
-    stay equal; a loaded scenario's own scales are kept until the slider moves)."""
-    fiscal, bonds = float(defaults["fiscal_budget_scale"]), float(defaults["bond_quota_scale"])
-    if fiscal == fiscal_budget_scale:
-        return bonds
-    return bonds * fiscal_budget_scale / fiscal if fiscal > 0 else fiscal_budget_scale
 
 
 def scenario_from(data: PlanningData, controls: dict[str, Any]) -> Scenario:

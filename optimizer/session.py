@@ -4,7 +4,8 @@
 defaults, the last good scenario, the headline shown before, saved scenarios), so no page
 code reads the session's dict by string. Analyses (frontier, heat map, break-even,
 robustness) go in a bounded cache: the most recent ANALYSES_KEPT results, the oldest
-dropped first (before, a dict that only grew).
+dropped first (before, a dict that only grew). Plain Python over any mutable mapping (a
+test gives it a dict), so it sits beside the controls, below the app's package.
 """
 
 from __future__ import annotations

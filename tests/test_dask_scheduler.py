@@ -82,8 +82,10 @@ def scheduler() -> Iterator[str]:
         for process in reversed(started):
             process.terminate()
         for process in reversed(started):
+            # A worker whose scheduler is going too may wait out its reconnect for 10 s and
+            # more; what it would finish gracefully does not matter here.
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)

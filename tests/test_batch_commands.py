@@ -46,10 +46,15 @@ def test_break_even_and_robustness_commands(
     assert code == SOLVED
     table = pd.DataFrame(json.loads(capsys.readouterr().out))
     assert table["project_id"].tolist() == ids
-    code = main(["robustness", WORKBOOK, "--draws", "2", "--gap", "0.01", "--quiet"])
+    code = main(
+        ["robustness", WORKBOOK, "--draws", "2", "--gap", "0.01", "--rate-spread", "0.5"]
+        + ["--quiet"]
+    )
     assert code == SOLVED
     out = capsys.readouterr().out
     assert out.startswith("draws: 2;")
     assert ids[0] in out
+    assert main(["robustness", WORKBOOK, "--draws", "1", "--rate-spread", "2"]) == BAD_INPUT
+    assert "rate_spread must be a number in [0, 1]" in capsys.readouterr().err
     assert main(["grid", WORKBOOK, "--levers", "fiscal_budget"]) == BAD_INPUT
     assert "two levers" in capsys.readouterr().err

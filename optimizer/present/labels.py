@@ -358,6 +358,11 @@ TEXT: dict[str, Pair] = {
         "no portfolio meets every limit. To make one exist:",
         "没有方案能满足全部约束。可以这样调整：",
     ),
+    # Version 3: robustness draws the cities' baseline re-employment rates too.
+    "rate_spread": (
+        "Spread of baseline re-employment rates (±)",
+        "自然再就业率波动（±）",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -533,6 +538,8 @@ LEVER_NAMES: dict[str, Pair] = {
     "debt_headroom": ("debt headroom, all cities", "债务空间（各市合计）"),
     "ppp_line": ("PPP line, all cities", "PPP财政承受能力红线（各市合计）"),
     "commute_km": ("commuting distance", "通勤距离"),
+    # Version 3: the training budget as a frontier lever.
+    "training_budget": ("training budget, all years", "职业技能培训资金（各年合计）"),
 }
 UNITS: dict[str, Pair] = {
     "亿元": ("亿元", "亿元"),

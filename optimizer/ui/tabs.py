@@ -292,15 +292,22 @@ def tradeoffs_tab(page: Page) -> None:
         table(views.break_even_table(break_even, page.solution, labels), labels)
 
     st.subheader(labels("robustness"))
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     draws = _slider(labels, "draws", a)
     spread = _slider(labels, "spread", b)
     overrun = _slider(labels, "overrun", c)
+    rate_spread = _slider(labels, "rate_spread", d)
     if st.button(labels("run_robustness"), key="run_robustness"):
         page.keep(
             "robustness",
             tradeoffs.robustness(
-                data, scenario, draws=draws, spread=spread, overrun=overrun, options=options()
+                data,
+                scenario,
+                draws=draws,
+                spread=spread,
+                overrun=overrun,
+                rate_spread=rate_spread,
+                options=options(),
             ),
         )
     result = page.analysis("robustness")

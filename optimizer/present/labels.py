@@ -46,7 +46,7 @@ TEXT: dict[str, Pair] = {
     "training": ("Training (培训一人、就业一人)", "职业技能培训（培训一人、就业一人）"),
     "layoff_pace": ("Pace of layoffs", "分流安置节奏"),
     "layoff_pace_help": (
-        "The recommended year of each layoff batch against the planned one, inside its exit "
+        "The advised year of each layoff batch against the planned one, inside its exit "
         "window and under the mass-layoff cap.",
         "在退出窗口内、规模性裁员上限之下，各批次建议分流年份与计划年份对比。",
     ),
@@ -55,7 +55,10 @@ TEXT: dict[str, Pair] = {
         "Cities whose jobless displaced workers stay above {share} of their exposure in a year.",
         "某年未就业分流职工超过其暴露人年{share}的城市。",
     ),
-    "construction_vs_lasting": ("Construction against lasting jobs", "建设期与运营期就业"),
+    "construction_vs_lasting": (
+        "Worker-years in construction / lasting jobs",
+        "建设期 / 运营期（长期）再就业人年",
+    ),
     "public_money_per_worker_year": (
         "Public money per re-employed worker-year (万元)",
         "每再就业人年财政资金（万元）",
@@ -407,6 +410,7 @@ TEXT: dict[str, Pair] = {
         "各年在项目建设期岗位与运营期（长期）岗位再就业的分流职工：分别为{construction}与{operating}。",
     ),
     "all_sectors": ("All sectors", "全部行业"),
+    "caveat_assumption": ("Who the programme hires", "吸纳对象假定"),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -440,8 +444,10 @@ COLUMNS: dict[str, Pair] = {
     "without_programme": ("Jobless at the end without the programme", "无项目时期末失业人数"),
     # Version 3's tables on the page and in the Excel shortlist (layoffs, training, money).
     "planned": ("Planned (persons)", "计划分流人数"),
-    "recommended": ("Recommended (persons)", "建议分流人数"),
+    "recommended": ("Advised (persons)", "建议分流人数"),
     "jobless_at_end": ("Jobless at the end (persons)", "期末仍未就业人数"),
+    "planned_short": ("planned", "计划"),
+    "recommended_short": ("advised", "建议"),
     "project_id": ("Project ID", "项目编号"),
     "name": ("Name", "项目名称"),
     "sector": ("Sector", "行业"),

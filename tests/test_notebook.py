@@ -40,7 +40,8 @@ def test_the_notebook_is_saved_as_a_story_with_its_outputs() -> None:
     for figure in ("of an exposure of", "jobless worker-years left", "trainees (培训人数)"):
         assert figure in shown
     assert "万元 of public money per worker-year" in shown
-    assert "Share of exposure still jobless" in shown and "Advised (persons)" in shown
+    assert "Share of exposure still jobless" in shown
+    assert "Advised (persons)" in shown
     measured = re.search(r"Lianyungang: ([+-][\d,]+) worker-years", shown)
     assert measured, shown[-2000:]
     assert int(measured.group(1).replace(",", "")) > 0

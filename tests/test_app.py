@@ -385,6 +385,10 @@ def test_a_scenario_survives_the_trip_through_the_sidebar(
 
 
 def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
+    # Every lever of the package is offered, the training budget among them.
+    offered = app.selectbox(key="frontier_lever_en").options
+    assert "training budget, all years" in offered
+    assert len(offered) == len(optimizer.tradeoffs.LEVERS)
     app.slider(key="frontier_points").set_value(3)
     app.select_slider(key="analysis_gap").set_value(0.02)
     app.button(key="run_frontier").click().run()

@@ -766,6 +766,8 @@ def robustness_table(result: Robustness, labels: Labels) -> pd.DataFrame:
 # decimal, "share" as a percentage).
 COMPARED = (
     ("worker_years", "worker_years", "count"),
+    ("jobless_worker_years", "jobless_left", "count"),
+    ("trainees", "trainees_short", "count"),
     ("reemployed_peak", "reemployed", "count"),
     ("job_years", "job_years", "count"),
     ("projects", "projects", "count"),

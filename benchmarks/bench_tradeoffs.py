@@ -118,10 +118,16 @@ def bench_break_even(data: optimizer.PlanningData, limit: float, gap: float) -> 
 
 
 def bench_robustness(
-    data: optimizer.PlanningData, draws: int, limit: float, gap: float, overrun: float
+    data: optimizer.PlanningData,
+    draws: int,
+    limit: float,
+    gap: float,
+    overrun: float,
+    rate_spread: float,
 ) -> None:
     print(
-        f"\n{draws} robustness draws, jobs ±30 %, overruns 0 to +{overrun:.0%} "
+        f"\n{draws} robustness draws, jobs ±30 %, overruns 0 to +{overrun:.0%}, baseline "
+        f"re-employment rates ±{rate_spread:.0%} "
         f"(one run each on 2 workers, {limit:g} s safety limit per solve)"
     )
     results = {}
@@ -130,7 +136,12 @@ def bench_robustness(
             on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
             seconds, result = timed(
                 lambda o=on_pool, w=warm: robustness(
-                    data, draws=draws, overrun=overrun, options=o, warm_start=w
+                    data,
+                    draws=draws,
+                    overrun=overrun,
+                    rate_spread=rate_spread,
+                    options=o,
+                    warm_start=w,
                 )
             )
         results[warm] = result
@@ -160,6 +171,9 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=10.0, help="s per break-even/draw solve")
     parser.add_argument("--gap", type=float, default=0.01, help="gap per break-even/draw solve")
     parser.add_argument("--overrun", type=float, default=0.40, help="capex overrun, up to")
+    parser.add_argument(
+        "--rate-spread", type=float, default=0.50, help="baseline re-employment rates, ±"
+    )
     args = parser.parse_args()
     data = optimizer.load_workbook(ROOT / "projects.xlsx")
     wanted = set(args.only.split(","))
@@ -168,7 +182,7 @@ def main() -> None:
     if "break_even" in wanted:
         bench_break_even(data, args.limit, args.gap)
     if "robustness" in wanted:
-        bench_robustness(data, args.draws, args.limit, args.gap, args.overrun)
+        bench_robustness(data, args.draws, args.limit, args.gap, args.overrun, args.rate_spread)
 
 
 if __name__ == "__main__":

@@ -18,20 +18,67 @@ from .solution import Solution, evaluate
 from .solver import SolverRun, Status
 
 
+class _PppRules:
+    """The PPP rules of model version 3 (docs/model.md 5, 6, 7) for a portfolio built one
+    project at a time: a city above its 10 % line adds no PPP (5c); below it, existing
+    commitments plus the chosen PPPs' build-year outlays and payments stay under the line in
+    every planning year (5a, Instance.ppp_by_year) and once every chosen PPP pays (5b); a
+    city with a government-pay PPP keeps that whole ratio under the 5 % line (6). Rule 7
+    (user-pay only from ppp_user_pay_only_from) is already in each project's start years."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.existing = inst.data.regions["existing_ppp_payments"].to_numpy(float)
+        self.line = np.array([inst.ppp_line[r] for r in inst.regions])
+        self.pay_line = np.array([inst.government_pay_line[r] for r in inst.regions])
+        self.yearly = np.zeros((len(inst.regions), len(inst.years)))  # new, city × year
+        self.after = np.zeros(len(inst.regions))  # new payments once every PPP pays
+        self.switched: set[int] = set()  # cities with a government-pay PPP (rule 6)
+        self.ppp = inst.column("ppp")
+        self.government_pay = inst.column("government_pay")
+        self.payment = inst.column("ppp_payment")
+        self.region_at = inst.column("region_at")
+
+    def allow(self, i: int, t: int) -> bool:
+        """Project i started in t keeps every PPP rule of its city."""
+        if not self.ppp[i]:
+            return True
+        r = int(self.region_at[i])
+        if self.inst.ppp_closed[self.inst.regions[r]]:
+            return False
+        yearly = self.existing[r] + self.yearly[r] + self.inst.ppp_by_year({i: t})[r]
+        after = self.existing[r] + self.after[r] + float(self.payment[i])
+        ceiling = (
+            self.pay_line[r]
+            if self.government_pay[i] or r in self.switched
+            else self.line[r]
+        )
+        return bool(np.all(yearly <= ceiling + 1e-9) and after <= ceiling + 1e-9)
+
+    def take(self, i: int, t: int) -> None:
+        if not self.ppp[i]:
+            return
+        r = int(self.region_at[i])
+        self.yearly[r] += self.inst.ppp_by_year({i: t})[r]
+        self.after[r] += float(self.payment[i])
+        if self.government_pay[i]:
+            self.switched.add(r)
+
+
 def greedy_starts(inst: Instance) -> dict[str, int]:
     """Mandatory projects first, then by job-years per 亿元 of fiscal money (budget share of
     capex; a project needing none ranks first), each at its earliest start that keeps the
-    fiscal budget (with PPP payments once in service), bond quota, debt headroom, PPP lines,
-    sector maxima, exclusive groups and prerequisites. Sector minima, coverage floors, PPP
-    shares and the timing of layoffs are not chased: that is today's ranking."""
+    fiscal budget (with PPP payments once in service), bond quota, debt headroom, the PPP
+    rules as the model has them (`_PppRules`), sector maxima, exclusive groups and
+    prerequisites. Sector minima, coverage floors, PPP shares, training and the timing of
+    layoffs are not chased: that is today's ranking."""
     f = inst.projects
     p = inst.data.projects
     years = list(inst.years)
     budget = np.array([inst.fiscal_budget[y] for y in years])
     quota = np.array([inst.bond_quota[y] for y in years])
     headroom = dict(inst.debt_headroom)
-    ppp_room = dict(inst.ppp_room)
-    pay_room = dict(inst.government_pay_room)
+    ppp = _PppRules(inst)
     max_share = {s: hi for s, (_, hi) in inst.sector_shares.items()}
     total_capex_cap = sum(inst.fiscal_budget.values()) + sum(inst.bond_quota.values())  # see below
     job_years = (f["build_jobs"] * f["duration"]).to_numpy()
@@ -55,10 +102,6 @@ def greedy_starts(inst: Instance) -> dict[str, int]:
         region = row["region"]
         if f.at[i, "bond_money"] > headroom[region] + 1e-9:
             continue
-        if f.at[i, "ppp_payment"] > ppp_room[region] + 1e-9:
-            continue
-        if f.at[i, "government_pay"] and f.at[i, "ppp_payment"] > pay_room[region] + 1e-9:
-            continue
         # A sector's maximum share is checked against what the money could fund at most.
         if (
             sector_capex.get(row["sector"], 0.0) + f.at[i, "capex"]
@@ -70,7 +113,7 @@ def greedy_starts(inst: Instance) -> dict[str, int]:
             continue
         earliest = chosen.get(need, years[0]) if need else years[0]
         for t in f.at[i, "starts"]:
-            if t < earliest:
+            if t < earliest or not ppp.allow(i, t):
                 continue
             # Money used each year (Instance.money_by_year): budget with PPP payments, bonds.
             b, q = inst.money_by_year({i: t})
@@ -79,9 +122,7 @@ def greedy_starts(inst: Instance) -> dict[str, int]:
                 used_bond += q
                 chosen[row["project_id"]] = t
                 headroom[region] -= f.at[i, "bond_money"]
-                ppp_room[region] -= f.at[i, "ppp_payment"]
-                if f.at[i, "government_pay"]:
-                    pay_room[region] -= f.at[i, "ppp_payment"]
+                ppp.take(i, t)
                 sector_capex[row["sector"]] = (
                     sector_capex.get(row["sector"], 0.0) + f.at[i, "capex"]
                 )

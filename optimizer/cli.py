@@ -423,6 +423,7 @@ def _robustness(args: argparse.Namespace) -> int:
             draws=args.draws,
             spread=args.spread,
             overrun=args.overrun,
+            rate_spread=args.rate_spread,
             seed=args.seed,
             options=options,
         ),
@@ -537,6 +538,12 @@ def parser() -> argparse.ArgumentParser:
     robust.add_argument("--draws", type=int, default=200)
     robust.add_argument("--spread", type=float, default=0.30, help="jobs per 亿元 within ±this")
     robust.add_argument("--overrun", type=float, default=0.40, help="capex overruns up to this")
+    robust.add_argument(
+        "--rate-spread",
+        type=float,
+        default=0.50,
+        help="each city's baseline re-employment rate within ±this (clipped to 0–1)",
+    )
     robust.add_argument("--seed", type=int, default=2021)
     _batch_options(robust, "draw")
     robust.set_defaults(run=_robustness)

@@ -64,6 +64,7 @@ CONTROLS: dict[str, Control] = {
         Control("draws", "draws", 10, 200, 10, 50, extends=False),
         Control("spread", "spread", 0.0, 0.5, 0.05, 0.3, extends=False),
         Control("overrun", "overrun", 0.0, 1.0, 0.05, 0.4, extends=False),
+        Control("rate_spread", "rate_spread", 0.0, 1.0, 0.05, 0.5, extends=False),
     )
 }
 # Solver precision asked of each analysis solve, and its default.

@@ -124,8 +124,19 @@ FAMILIES: dict[str, Family] = {
         Family("ppp_share_min", "亿元", True, "portfolio", "ppp_share_min"),
         Family("ppp_share_max", "亿元", True, "portfolio", "ppp_share_max"),
         Family("coverage_floor", "worker-years", True, "region", "coverage_floor_r{n}"),
-        # Training money by year (model.md 11); rows only in years with a budget.
-        Family("training_budget", "亿元", True, "year", "training_budget_y{n}"),
+        # Training money by year (model.md 11); rows only in years with a budget. A frontier
+        # moves it, but the trainee variables exist only in years with money: no amount to
+        # re-solve by, so each point is rebuilt.
+        Family(
+            "training_budget",
+            "亿元",
+            True,
+            "year",
+            "training_budget_y{n}",
+            lever="training_budget_scale",
+            is_scale=True,
+            total="training_budget",
+        ),
         # With paced layoffs: at most max_layoffs_per_year in a city and year (model.md 13).
         Family("layoff_cap", "persons", True, "region-year", "layoff_cap_r{n}_y{k}"),
     )

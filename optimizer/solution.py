@@ -172,6 +172,37 @@ class Solution:
                 out[str(region)][int(year)] = float(value)
         return out
 
+    def layoff_pace(self) -> pd.DataFrame:
+        """分流安置节奏: workers laid off by city, industry and year, as planned (the
+        workbook's years) and as recommended (the solve's; the same when layoffs are not
+        paced). Columns region, sector, year, planned, recommended; only years with
+        layoffs."""
+        lay = self.layoffs
+        columns = ["region", "sector", "year", "planned", "recommended"]
+        if not len(lay):
+            return pd.DataFrame(columns=columns)
+        keys = ["region", "sector"]
+        planned = lay.groupby([*keys, "planned_year"])["workers"].sum()
+        planned.index = planned.index.set_names([*keys, "year"])
+        recommended = lay.groupby([*keys, "year"])["workers"].sum()
+        table = pd.concat({"planned": planned, "recommended": recommended}, axis=1)
+        table = table.fillna(0.0).reset_index().sort_values([*keys, "year"], kind="stable")
+        table["year"] = table["year"].astype(int)
+        return table[columns].reset_index(drop=True)
+
+    def training_by_region(self) -> pd.DataFrame:
+        """培训人数: workers starting training by city (rows) and year (a column per planning
+        year), with each city's total and its training money (亿元)."""
+        t = self.by_region_year
+        years = [int(y) for y in self.by_year["year"]]
+        table = t.pivot_table(
+            index="region", columns="year", values="trainees", aggfunc="sum", sort=False
+        ).reindex(columns=years, fill_value=0.0)
+        table.columns = years
+        table["trainees"] = table[years].sum(axis=1)
+        table["training_spend"] = t.groupby("region", sort=False)["training_spend"].sum()
+        return table.reset_index()
+
     def headline(self) -> dict[str, float]:
         """The figures a planner reads first."""
         c = self.chosen
@@ -599,6 +630,7 @@ REGION_YEAR_COLUMNS = [
     "taken_here",
     "construction_worker_years",
     "operating_worker_years",
+    "training_spend",
 ]
 LAYOFF_COLUMNS = [
     "batch",
@@ -748,11 +780,12 @@ def reemployment_table(inst: Instance, m: Matched) -> pd.DataFrame:
 
 def by_region_year_table(inst: Instance, m: Matched) -> pd.DataFrame:
     """Per city and year: jobs, open and trainable jobs, laid off, displaced stock, exposure,
-    trainees, re-employed (directly, after training), jobless, taken there, and the
-    construction and lasting worker-years of the jobs there."""
+    trainees, re-employed (directly, after training), jobless, taken there, the
+    construction and lasting worker-years of the jobs there, and the training money (亿元)."""
     home, here, stock, jobless = m.reemployed_home, m.taken_here, m.stock, m.jobless
     direct, trained, laid_off = m.direct.sum(axis=0), m.trained.sum(axis=0), m.laid_off
     construction, operating = lasting(inst, m)
+    cost = inst.setting("training_cost") / 10_000.0  # 万元 per trainee → 亿元
     rows = [
         dict(
             region=region,
@@ -771,6 +804,7 @@ def by_region_year_table(inst: Instance, m: Matched) -> pd.DataFrame:
             taken_here=float(here[r, k]),
             construction_worker_years=float(construction[r, k]),
             operating_worker_years=float(operating[r, k]),
+            training_spend=float(m.training[r, k]) * cost,
         )
         for r, region in enumerate(inst.regions)
         for k, year in enumerate(inst.years)

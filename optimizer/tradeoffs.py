@@ -5,8 +5,8 @@ Every analysis here is many independent solves of the selection model:
 - `frontier`: one lever (fiscal budget, bond quota, debt headroom, PPP line, commuting
   distance) moves over a range; `frontier_grid`: two levers at once, for a heat map;
 - `break_even`: each project forced in (left out ones) or out (chosen ones);
-- `robustness`: jobs per 亿元 drawn within ±30 % and capex overruns of 0 to +40 %, many
-  times.
+- `robustness`: jobs per 亿元 drawn within ±30 %, capex overruns of 0 to +40 % and each
+  city's baseline re-employment rate within ±50 %, many times.
 
 The solves run in fixed chunks on an optional executor (`optimizer.batch`: where, progress,
 cancel), so the results are the same on every executor.
@@ -302,25 +302,46 @@ def _solve_forced(
 
 
 def draw_multipliers(
-    draws: int, projects: int, spread: float, overrun: float, seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(jobs multipliers, capex multipliers), draws × projects. With spread and overrun 0
-    every multiplier is exactly 1.0: the draws are the plain solve. The jobs multipliers are
-    drawn first, so a seed's jobs draws do not depend on the overrun asked for."""
+    draws: int,
+    projects: int,
+    spread: float,
+    overrun: float,
+    seed: int,
+    regions: int = 0,
+    rate_spread: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(jobs multipliers, capex multipliers), draws × projects, and baseline re-employment
+    rate multipliers, draws × regions. With spread, overrun and rate_spread 0 every multiplier
+    is exactly 1.0: the draws are the plain solve. Drawn in that order, so a seed's jobs draws
+    do not depend on the overrun asked for, nor either on the rates'."""
     rng = np.random.default_rng(seed)
     jobs = rng.uniform(1.0 - spread, 1.0 + spread, size=(draws, projects))
-    return jobs, rng.uniform(1.0, 1.0 + overrun, size=(draws, projects))
+    capex = rng.uniform(1.0, 1.0 + overrun, size=(draws, projects))
+    return jobs, capex, rng.uniform(1.0 - rate_spread, 1.0 + rate_spread, size=(draws, regions))
 
 
-def drawn_data(data: PlanningData, jobs: np.ndarray, overrun: np.ndarray) -> PlanningData:
+def drawn_data(
+    data: PlanningData,
+    jobs: np.ndarray,
+    overrun: np.ndarray,
+    rates: np.ndarray | None = None,
+    default_rate: float = 0.0,
+) -> PlanningData:
     """The workbook of one robustness draw: every project's jobs per 亿元 multiplied by
-    `jobs`, its capex by `overrun` (≥ 1). An overrun costs money, not work: the project's
-    jobs stay as they were (jobs per 亿元 falls by the same factor), and a PPP contract's
-    yearly payment is fixed."""
+    `jobs`, its capex by `overrun` (≥ 1), and each city's baseline re-employment rate (its
+    own, else `default_rate`, the scenario's) by `rates`, kept within [0, 1]. An overrun
+    costs money, not work: the project's jobs stay as they were (jobs per 亿元 falls by the
+    same factor), and a PPP contract's yearly payment is fixed."""
     projects = data.projects.copy()
     projects["capex"] = data.projects["capex"].to_numpy(dtype=float) * overrun
     projects["jobs_per_yi"] = data.projects["jobs_per_yi"].to_numpy(dtype=float) * jobs / overrun
-    drawn = dataclasses.replace(data, projects=projects, warnings=())
+    regions = data.regions
+    if rates is not None:
+        regions = data.regions.copy()
+        own = regions.get("baseline_reemployment_rate", pd.Series(np.nan, index=regions.index))
+        base = own.astype(float).fillna(float(default_rate)).to_numpy(float)
+        regions["baseline_reemployment_rate"] = np.clip(base * rates, 0.0, 1.0)
+    drawn = dataclasses.replace(data, projects=projects, regions=regions, warnings=())
     # A draw of checked tables: an overrun may take capex past the contract's bound, which
     # is the point of the draw, not a mistake in a workbook.
     drawn._checked.extend(data._checked)
@@ -337,12 +358,13 @@ def _solve_draws(
     stop: StopFlag | None = None,
 ) -> list[Outcome]:
     """One chunk of robustness draws: each row holds every project's jobs multiplier, then
-    its capex multiplier. Each draw starts from the base portfolio (`plan`) repaired to fit
-    the draw (an overrun may break a budget)."""
+    its capex multiplier, then each city's baseline rate multiplier. Each draw starts from
+    the base portfolio (`plan`) repaired to fit the draw (an overrun may break a budget)."""
     out = []
     n = len(data.projects)
+    rate = float(scenario.baseline_reemployment_rate or 0.0)
     for row in multipliers:
-        drawn = drawn_data(data, row[:n], row[n:])
+        drawn = drawn_data(data, row[:n], row[n : 2 * n], row[2 * n :], rate)
         resolver = Resolver(drawn, limits, stop=stop, plan=plan, warm_start=plan is not None)
         out.append(resolver.solve(scenario))
         if on_solved:
@@ -638,6 +660,7 @@ def robustness(
     draws: int = 200,
     spread: float = 0.30,
     overrun: float = 0.40,
+    rate_spread: float = 0.50,
     seed: int = 2021,
     core: float = 0.90,
     outside: float = 0.10,
@@ -646,9 +669,10 @@ def robustness(
     warm_start: bool = False,
 ) -> Robustness:
     """Solve `draws` times with every project's jobs per 亿元 multiplied by an independent
-    uniform draw in [1 − spread, 1 + spread] and its capex by one in [1, 1 + overrun] (model
-    spec: ±30 % and 0 to +40 % by default; seeded: the same seed gives the same answer). See
-    `drawn_data` for what an overrun changes.
+    uniform draw in [1 − spread, 1 + spread], its capex by one in [1, 1 + overrun] and each
+    city's baseline re-employment rate by one in [1 − rate_spread, 1 + rate_spread], clipped
+    to [0, 1] (model spec: ±30 %, 0 to +40 % and ±50 % by default; seeded: the same seed
+    gives the same answer). See `drawn_data` for what an overrun changes.
 
     A project chosen in ≥ `core` of the feasible draws is core, in ≤ `outside` outside, else
     borderline. warm_start: the base scenario is solved first and each draw starts from its
@@ -662,9 +686,14 @@ def robustness(
         raise ValueError(f"spread must be a number in [0, 1), got {spread!r}")
     if not isinstance(overrun, int | float) or not 0 <= overrun <= 10:
         raise ValueError(f"overrun must be a number in [0, 10], got {overrun!r}")
+    if not isinstance(rate_spread, int | float) or not 0 <= rate_spread <= 1:
+        raise ValueError(f"rate_spread must be a number in [0, 1], got {rate_spread!r}")
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     n = len(data.projects)
-    multipliers = np.hstack(draw_multipliers(draws, n, spread, overrun, seed))
+    cities = len(data.regions)
+    multipliers = np.hstack(
+        draw_multipliers(draws, n, spread, overrun, seed, cities, rate_spread)
+    )
     parts = [multipliers[k : k + chunk_size] for k in range(0, draws, max(1, chunk_size))]
     options = RunOptions.of(options)
     plan = None

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 
+import plotly.io
 import pytest
 from conftest import HARD, ROOT
 from helpers import project, workbook_bytes
@@ -99,17 +100,88 @@ def test_the_app_starts_on_the_sample(app: AppTest, app_solution: optimizer.Solu
     expected = app_solution
     shown = metrics(app)
     h = expected.headline()
-    assert len(shown) == 8
+    assert len(shown) == 12
     assert reemployed(app) == f"{h['worker_years']:,.0f}"
     first = app.metric[0]
     assert first.label == f"Worker-years re-employed ({h['worker_years_share']:.1%})"
     assert f"of {h['displaced_worker_years']:,.0f} worker-years displaced" in first.help
-    peak = app.metric[1]
+    peak = app.metric[6]
     assert peak.label.startswith(f"Re-employed in {expected.peak_year} (")
     assert peak.value == f"{expected.reemployed_peak:,.0f}"
     assert app.success[0].value.startswith("Optimal")
     assert shortlist_ids(app) == set(expected.chosen_starts)
     assert not app.error
+
+
+def _frame(at: AppTest, header: str):  # noqa: ANN202 (a DataFrame)
+    """The one table on the page with this column header."""
+    found = [d.value for d in at.dataframe if header in d.value.columns]
+    assert len(found) == 1, header
+    return found[0]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_result_tab_shows_version_3_figures(
+    app: AppTest, app_solution: optimizer.Solution, language: str
+) -> None:
+    app.sidebar.radio(key="language").set_value(language).run()
+    assert not app.exception
+    s, labels = app_solution, Labels.for_solution(app_solution, language)
+    h = s.headline()
+    shown = metrics(app)
+    # The headline: worker-years re-employed with, beside it, the jobless worker-years left,
+    # the share of exposure re-employed and the trainees, and the assumption stated.
+    assert shown[labels("jobless_left")] == labels.worker_years(s.jobless_worker_years)
+    assert shown[labels("exposure_share")] == f"{s.worker_years / s.exposure_worker_years:.1%}"
+    assert shown[labels("trainees_short")] == labels.people(s.trainees)
+    money = s.public_money * 1e4 / s.worker_years
+    assert shown[labels("public_money_short")] == f"{money:,.1f} 万元"
+    last = max(s.reemployed_by_year, key=int)
+    end = float(s.jobless_at_end["jobless"].sum())
+    assert shown[labels("jobless_at_end_short", year=last)] == labels.people(end)
+    assert labels("worker_years_v3_help") in [c.value for c in app.caption]
+    words = {
+        "en": ("Trainees (persons)", "Planned (persons)", "Exiting industry"),
+        "zh": ("培训人数", "计划分流人数", "退出行业"),
+    }[language]
+    # 培训人数 by city and year: the solve's own figures.
+    trained = _frame(app, labels.column("training_spend")).set_index(labels.column("region"))
+    by_city = {labels.city(r): v for r, v in s.trainees_by_region.items() if v > 1e-6}
+    assert set(trained.index) == set(by_city)
+    for city, value in by_city.items():
+        assert trained.at[city, words[0]] == pytest.approx(value)
+    for region, years in s.trainees_by_region_year.items():
+        for year, value in years.items():
+            if value > 1e-6:
+                assert trained.at[labels.city(region), labels.year(year)] == pytest.approx(value)
+    # 分流安置节奏: planned against recommended, every worker laid off once in each.
+    pace = _frame(app, words[1])
+    assert pace[words[1]].sum() == pytest.approx(float(s.layoffs["workers"].sum()))
+    assert pace[labels.column("recommended")].sum() == pytest.approx(pace[words[1]].sum())
+    assert set(pace[words[2]]) <= {labels.industry(v) for v in s.layoffs["sector"]}
+    # 重点监控: the solve's city-years, with the industry.
+    monitored = _frame(app, labels.column("jobless_share"))
+    assert len(monitored) == len(s.monitoring) > 0
+    assert set(monitored[labels.column("region")]) == {
+        labels.city(r) for r in s.monitoring["region"]
+    }
+    # Public money per re-employed worker-year, by sector and overall (the headline's).
+    per = _frame(app, labels.column("public_money_per_worker_year"))
+    column = labels.column("public_money_per_worker_year")
+    assert per[column].iloc[-1] == pytest.approx(money)
+    assert per[column].iloc[:-1].tolist() == pytest.approx(
+        s.by_sector["public_money_per_worker_year"].tolist(), nan_ok=True
+    )
+    # Still jobless at the end, by city.
+    jobless = _frame(app, labels.column("jobless_at_end"))
+    assert jobless[labels.column("jobless_at_end")].sum() == pytest.approx(end)
+    # Construction against lasting worker-years, year by year.
+    titles = [plotly.io.from_json(c.proto.spec).layout.title.text for c in app.get("plotly_chart")]
+    assert labels("construction_vs_lasting") in titles
+    divisor, _ = labels.count_axis()
+    bars = [float(sum(t.y)) * divisor for t in views.lasting_figure(s, labels).data]
+    assert bars == pytest.approx([h["construction_worker_years"], h["operating_worker_years"]])
+    assert sum(bars) == pytest.approx(s.worker_years)
 
 
 @pytest.mark.parametrize("scale", [0.7, 1.2])
@@ -324,6 +396,10 @@ def test_a_scenario_survives_the_trip_through_the_sidebar(
 
 
 def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
+    # Every lever of the package is offered, the training budget among them.
+    offered = app.selectbox(key="frontier_lever_en").options
+    assert "training budget, all years" in offered
+    assert len(offered) == len(optimizer.tradeoffs.LEVERS)
     app.slider(key="frontier_points").set_value(3)
     app.select_slider(key="analysis_gap").set_value(0.02)
     app.button(key="run_frontier").click().run()
@@ -638,7 +714,7 @@ def test_a_provisional_answer_says_so_with_its_gap(
     at = AppTest.from_function(page, args=(provisional, language)).run()
     assert not at.exception
     assert at.info[0].value.startswith(banner)
-    assert len(at.metric) == 8
+    assert len(at.metric) == 12
     labels = Labels.for_solution(app_solution, language)
     assert at.metric[0].value == views.headline_metrics(app_solution, labels)[0][1]
     assert not at.get("download_button")  # a provisional shortlist is not offered

@@ -46,10 +46,28 @@ def test_break_even_and_robustness_commands(
     assert code == SOLVED
     table = pd.DataFrame(json.loads(capsys.readouterr().out))
     assert table["project_id"].tolist() == ids
-    code = main(["robustness", WORKBOOK, "--draws", "2", "--gap", "0.01", "--quiet"])
+    code = main(
+        ["robustness", WORKBOOK, "--draws", "2", "--gap", "0.01", "--rate-spread", "0.5"]
+        + ["--quiet"]
+    )
     assert code == SOLVED
     out = capsys.readouterr().out
     assert out.startswith("draws: 2;")
     assert ids[0] in out
+    assert main(["robustness", WORKBOOK, "--draws", "1", "--rate-spread", "2"]) == BAD_INPUT
+    assert "rate_spread must be a number in [0, 1]" in capsys.readouterr().err
     assert main(["grid", WORKBOOK, "--levers", "fiscal_budget"]) == BAD_INPUT
     assert "two levers" in capsys.readouterr().err
+
+
+def test_the_frontier_command_moves_the_training_budget(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["frontier", WORKBOOK, "--lever", "training_budget", "--values", "0,1", "--gap", "0.01"]
+        + ["--json", "--quiet"]
+    )
+    assert code == SOLVED
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["setting"] for r in rows] == [0.0, 1.0]
+    assert rows[0]["amount"] == 0.0 < rows[1]["amount"]
+    # The sample's training money re-employs tens of thousands more (docs: +84,464 at 1.0).
+    assert rows[1]["worker_years"] > rows[0]["worker_years"] + 50_000

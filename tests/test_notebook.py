@@ -34,7 +34,14 @@ def test_the_notebook_is_saved_as_a_story_with_its_outputs() -> None:
     # limit, in the reasons its projects are left out), what would change that, measured.
     headings = [c.source.splitlines()[0] for c in notebook.cells if c.cell_type == "markdown"]
     assert headings[0].startswith("# Why does Lianyungang")
-    assert "Lianyungang's debt headroom is used up" in shown
+    assert "Lianyungang's PPP commitments with the budget" in shown
+    # Version 3's figures: the exposure and what is left of it, trainees, public money,
+    # the monitoring list and the pace of layoffs.
+    for figure in ("of an exposure of", "jobless worker-years left", "trainees (培训人数)"):
+        assert figure in shown
+    assert "万元 of public money per worker-year" in shown
+    assert "Share of exposure still jobless" in shown
+    assert "Advised (persons)" in shown
     measured = re.search(r"Lianyungang: ([+-][\d,]+) worker-years", shown)
     assert measured, shown[-2000:]
     assert int(measured.group(1).replace(",", "")) > 0

@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from conftest import SAMPLE
 from helpers import SOLUTION_JSON_KEYS, planning_data
+from openpyxl.utils import get_column_letter
 
 import optimizer
 from optimizer import Scenario, solve
 from optimizer.cli import main
-from optimizer.present.export import export_workbook, read_scenario
+from optimizer.present.export import PRINT_WIDTH, export_workbook, read_scenario
 from optimizer.present.labels import Labels
 
 
@@ -42,6 +43,8 @@ def test_export_reloads_with_the_solution_figures(sample_solution, tmp_path) -> 
         "By year",
         "By city",
         "By sector",
+        "Layoffs",
+        "Training",
         "Limits",
         "Frontier",
         "Scenario",
@@ -82,6 +85,71 @@ def test_export_reloads_with_the_solution_figures(sample_solution, tmp_path) -> 
     assert "Solver precision" in items
     assert "Sample data" not in items  # not said unless the workbook is the sample
     assert list(summary.iloc[-1]) == ["Input fingerprint (SHA-256)", sample_solution.fingerprint]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_shortlist_gives_version_3_figures(sample_solution, language) -> None:
+    s = sample_solution
+    labels = Labels.for_solution(s, language)
+    buffer = io.BytesIO()
+    export_workbook(s, buffer, labels=labels)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    items = {
+        row[0]: row[1]
+        for row in book[labels.sheet("summary")].iter_rows(min_row=3, values_only=True)
+        if row[0]
+    }
+    h = s.headline()
+    assert items[labels("jobless_left")] == pytest.approx(s.jobless_worker_years)
+    share = s.worker_years / s.exposure_worker_years
+    assert items[labels("exposure_share")] == pytest.approx(share)
+    assert items[labels.column("trainees")] == pytest.approx(s.trainees)
+    lasting = f"{s.construction_worker_years:,.0f} / {s.operating_worker_years:,.0f}"
+    assert items[labels("construction_vs_lasting")] == lasting
+    assert items[labels("public_money_per_worker_year")] == pytest.approx(
+        s.public_money * 1e4 / s.worker_years
+    )
+    assert items[labels("jobless_at_end")] == pytest.approx(h["jobless_at_end"])
+    for region in s.monitoring["region"]:
+        assert labels.city(region) in items[labels("monitoring")]
+    assert items[labels("caveat_assumption")] == labels("worker_years_v3_help")
+    # Layoffs: planned against recommended, a row per city and industry, a year per pair.
+    rows = list(book[labels.sheet("layoffs")].values)
+    layoffs = pd.DataFrame(rows[1:-1], columns=rows[0])  # the totals row left out
+    pace = s.layoff_pace()
+    assert len(layoffs) == pace.groupby(["region", "sector"]).ngroups
+    for row in pace.itertuples():
+        mine = layoffs[
+            (layoffs[labels.column("region")] == labels.city(row.region))
+            & (layoffs[labels.column("industry")] == labels.industry(row.sector))
+        ]
+        year = labels.year(row.year)
+        assert mine[f"{year} {labels.column('planned_short')}"].item() == pytest.approx(
+            row.planned
+        )
+        assert mine[f"{year} {labels.column('recommended_short')}"].item() == pytest.approx(
+            row.recommended
+        )
+    # Training: trainees by city and year, each city's money.
+    rows = list(book[labels.sheet("training")].values)
+    total = dict(zip(rows[0], rows[-1], strict=True))
+    training = pd.DataFrame(rows[1:-1], columns=rows[0]).set_index(labels.column("region"))
+    for region, years in s.trainees_by_region_year.items():
+        for year, value in years.items():
+            assert training.at[labels.city(region), labels.year(year)] == pytest.approx(value)
+    assert total[labels.column("trainees")] == pytest.approx(s.trainees)
+    assert total[labels.column("training_spend")] == pytest.approx(
+        s.by_year["training_spend"].sum()
+    )
+    # Each new sheet prints on one landscape page, fitted to its width.
+    for title in (labels.sheet("layoffs"), labels.sheet("training")):
+        sheet = book[title]
+        assert sheet.page_setup.fitToWidth == 1
+        widths = [
+            sheet.column_dimensions[get_column_letter(c)].width
+            for c in range(1, sheet.max_column + 1)
+        ]
+        assert sum(widths) <= PRINT_WIDTH
 
 
 def test_scenario_sheet_reproduces_the_portfolio(sample, sample_solution, tmp_path) -> None:

@@ -225,7 +225,7 @@ def test_break_even_names_why_no_solve_was_needed(sample: optimizer.PlanningData
 def test_robustness_without_uncertainty_matches_the_solve(
     small: optimizer.PlanningData,
 ) -> None:
-    result = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.0)
+    result = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.0, rate_spread=0.0)
     chosen = set(solve(small).chosen_starts)
     frequency = result.projects.set_index("project_id")["frequency"]
     assert set(frequency.unique()) <= {0.0, 1.0}
@@ -250,20 +250,56 @@ def test_an_overrun_costs_money_not_jobs(small: optimizer.PlanningData) -> None:
     assert np.allclose(after["ppp_annual_payment"], before["ppp_annual_payment"])
     assert drawn.fingerprint != small.fingerprint
     # A seed's jobs draws are the same whatever the overrun asked for.
-    jobs_alone, none = draw_multipliers(5, n, 0.3, 0.0, seed=9)
-    jobs_too, dearer = draw_multipliers(5, n, 0.3, 0.4, seed=9)
+    jobs_alone, none, _ = draw_multipliers(5, n, 0.3, 0.0, seed=9)
+    jobs_too, dearer, _ = draw_multipliers(5, n, 0.3, 0.4, seed=9)
     assert np.array_equal(jobs_alone, jobs_too)
     assert (none == 1.0).all()
     assert ((dearer >= 1.0) & (dearer <= 1.4)).all()
     assert dearer.std() > 0.05
     # Over the draws, the overrun is felt: the same jobs draws, dearer portfolios.
-    plain = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.0)
-    dear = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.4)
+    plain = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.0, rate_spread=0.0)
+    dear = robustness(small, Scenario(), draws=3, spread=0.0, overrun=0.4, rate_spread=0.0)
     assert (dear.draws["capex"] != plain.draws["capex"]).any()
     with pytest.raises(ValueError, match="overrun"):
         robustness(small, Scenario(), draws=1, overrun=-0.1)
     with pytest.raises(ValueError, match="overrun must be a number"):
         robustness(small, Scenario(), draws=1, overrun="40%")
+
+
+def test_robustness_draws_the_cities_baseline_rates(small: optimizer.PlanningData) -> None:
+    n, m = len(small.projects), len(small.regions)
+    _, _, rates = draw_multipliers(40, n, 0.3, 0.4, seed=9, regions=m, rate_spread=0.5)
+    assert rates.shape == (40, m)
+    assert ((rates >= 0.5) & (rates <= 1.5)).all()
+    assert rates.std() > 0.2
+    # The jobs and capex draws do not move with the rates asked for.
+    jobs, capex, none = draw_multipliers(40, n, 0.3, 0.4, seed=9, regions=m)
+    assert np.array_equal(jobs, draw_multipliers(40, n, 0.3, 0.4, seed=9)[0])
+    assert np.array_equal(capex, draw_multipliers(40, n, 0.3, 0.4, seed=9)[1])
+    assert (none == 1.0).all()
+    # Each city's own rate is scaled and kept within [0, 1]; a city without one takes the
+    # scenario's rate.
+    data = dataclasses.replace(small, regions=small.regions.copy())
+    own = np.linspace(0.1, 0.8, m)
+    own[0] = np.nan
+    data.regions["baseline_reemployment_rate"] = own
+    factors = np.full(m, 1.5)
+    drawn = drawn_data(data, np.ones(n), np.ones(n), factors, default_rate=0.2)
+    expected = np.clip(np.where(np.isnan(own), 0.2, own) * 1.5, 0.0, 1.0)
+    assert drawn.regions["baseline_reemployment_rate"].to_numpy() == pytest.approx(expected)
+    assert expected.max() == 1.0  # 0.8 × 1.5 is clipped
+    assert np.isnan(data.regions["baseline_reemployment_rate"].iloc[0])  # not overwritten
+    # Rates alone move the answer, seeded: a higher rate leaves less exposure to replace, so
+    # the objective (re-employed less exposure) differs draw to draw and from the plain solve.
+    rates_only = dict(draws=3, spread=0.0, overrun=0.0, rate_spread=0.5, seed=4)
+    one = robustness(small, Scenario(), **rates_only)
+    two = robustness(small, Scenario(), **rates_only)
+    pd.testing.assert_frame_equal(one.draws, two.draws)
+    assert one.draws["objective"].round(3).nunique() == 3
+    plain = solve(small).objective
+    assert (abs(one.draws["objective"] - plain) > 1.0).all()
+    with pytest.raises(ValueError, match="rate_spread must be a number"):
+        robustness(small, Scenario(), draws=1, rate_spread=1.5)
 
 
 def test_robustness_is_seeded(small: optimizer.PlanningData) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 from helpers import planning_data
 
-from optimizer import solve
+from optimizer import Scenario, solve
+from optimizer.tradeoffs import frontier
 
 COST = 0.6 / 10_000  # 亿元 per trainee (training_cost 0.6 万元)
 
@@ -97,3 +98,23 @@ def test_nobody_is_trained_before_being_laid_off() -> None:
     assert s.trainees == pytest.approx(0.0)
     # 2022: exposure 50, all taken by the 50 open jobs.
     assert s.by_year["reemployed"].tolist() == pytest.approx([0.0, 50.0])
+
+
+def test_the_training_budget_is_a_frontier_lever() -> None:
+    # 20 trainees' money a year, 50 open jobs: at 0× 50 + 50; at 1× 70 in 2021, then 2021's
+    # trainees stay trained, 90 in 2022; at 2× 90 + 100 (exposure caps); at 3× 100 + 100.
+    years = [(2021, 100.0, 0.0, 20 * COST), (2022, 100.0, 0.0, 20 * COST)]
+    d = data(years)
+    table = frontier(d, Scenario(), "training_budget", [0.0, 1.0, 2.0, 3.0])
+    assert table["lever"].unique().tolist() == ["training_budget"]
+    assert table["amount"].tolist() == pytest.approx([0.0, 40 * COST, 80 * COST, 120 * COST])
+    assert table["worker_years"].tolist() == pytest.approx([100.0, 160.0, 190.0, 200.0])
+    assert table["current"].tolist() == [False, True, False, False]
+    for row in table.itertuples():
+        single = solve(d, Scenario(training_budget_scale=row.setting))
+        # (the frontier's objective carries the solver's 1e-6 tie-break per trainee)
+        assert row.objective == pytest.approx(single.objective, abs=1e-3)
+        assert row.worker_years == pytest.approx(single.worker_years, rel=1e-6)
+    # More training money never re-employs fewer, and the default points run 0–200 %.
+    assert (table["worker_years"].diff().dropna() >= -1e-9).all()
+    assert frontier(d, Scenario(), "training_budget", 3)["setting"].tolist() == [0.0, 1.0, 2.0]

@@ -73,6 +73,9 @@ def test_comparing_two_solutions_names_what_changed(small: optimizer.PlanningDat
     assert side.loc["去产能分流职工再就业人年", "before"] == pytest.approx(
         before.worker_years, abs=1e-3
     )
+    # Version 3's figures beside the worker-years: the jobless worker-years left, trainees.
+    assert side.loc["剩余失业人年", "after"] == pytest.approx(after.jobless_worker_years)
+    assert side.loc["培训人数", "before"] == pytest.approx(before.trainees)
     shown = views.compare_shown({"before": before, "after": after}, Labels("zh"))
     assert shown.loc["就业岗位人年", "after"] == Labels("zh").people(after.job_years, "").strip()
     assert shown.loc["最高财政支出责任比例", "after"].endswith("%")

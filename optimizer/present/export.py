@@ -1,7 +1,8 @@
 """The Excel shortlist a planner takes to a meeting.
 
-One workbook per solution: Summary, Shortlist, Not chosen, By year, By city, By sector, Limits,
-Frontier (when given, with a native line chart) and Scenario (key/value rows that
+One workbook per solution: Summary, Shortlist, Not chosen, By year, By city, By sector,
+Layoffs (planned against recommended, 分流安置节奏), Training (培训人数), Limits, Frontier (when
+given, with a native line chart) and Scenario (key/value rows that
 `read_scenario` turns back into the Scenario, so the file alone reproduces the result).
 Text from the planner's workbook that starts like a formula is written as text.
 """
@@ -124,6 +125,10 @@ FORMATS: dict[str, str] = {
     "ppp_line_amount": MONEY,
     "ppp_room": MONEY,
     "general_budget_expenditure": MONEY,
+    # Version 3: training and the pace of layoffs.
+    "industry": PLAIN,
+    "trainees": JOBS,
+    "training_spend": MONEY,
 }
 
 SECTOR_COLUMNS = ["sector", "projects", "capex", "share", "min_share", "max_share", "job_years"]
@@ -264,17 +269,20 @@ def _table(
     labels: Labels,
     totals: tuple[str, ...] = (),
     printed: int | None = None,
+    formats: dict[str, str] | None = None,
 ) -> Any:
     """One sheet: bold headers, the rows, a totals row summing `totals` (when given), filters,
     frozen headers and the print set-up. printed: how many leading columns print (all when
-    None); they are fitted to PRINT_WIDTH, the others keep their own widths and do not wrap."""
+    None); they are fitted to PRINT_WIDTH, the others keep their own widths and do not wrap.
+    formats: number formats of columns FORMATS does not know (a column per year)."""
     sheet = book.create_sheet(title)
     headers = [labels.column(k) for k in keys]
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    formats = [FORMATS.get(k, PLAIN) for k in keys]
+    known = {**FORMATS, **(formats or {})}
+    formats = [known.get(k, PLAIN) for k in keys]
     for r, values in enumerate(frame[keys].itertuples(index=False), start=2):
         for c, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
             _write_cell(sheet, r, c, value, number_format)
@@ -469,9 +477,18 @@ def _summary_rows(
         (labels("summary_projects"), h["projects"], JOBS),
         (labels.column("capex"), h["capex"], MONEY),
         (labels("worker_years"), h["worker_years"], JOBS),
-        (labels("summary_share"), h["worker_years_share"], SHARE),
+        (labels("jobless_left"), h["jobless_worker_years"], JOBS),
+        (labels("exposure_share"), h["exposure_share"], SHARE),
+        (labels.column("trainees"), h["trainees"], JOBS),
+        (
+            labels("construction_vs_lasting"),
+            f"{h['construction_worker_years']:,.0f} / {h['operating_worker_years']:,.0f}",
+            PLAIN,
+        ),
+        (labels("public_money_per_worker_year"), h["public_money_per_worker_year"], "#,##0.0"),
+        (labels("jobless_at_end"), h["jobless_at_end"], JOBS),
+        (labels("monitoring"), _monitored(solution, labels), PLAIN),
         (labels("summary_peak", year=int(h["peak_year"])), h["reemployed_peak"], JOBS),
-        (labels("summary_peak_share"), h["peak_share"], SHARE),
         (labels("job_years"), h["job_years"], JOBS),
         (labels("job_years_per_yi"), h["job_years_per_yi"], "#,##0.0"),
         (labels.column("budget_money"), h["budget_money"], MONEY),
@@ -507,6 +524,7 @@ def _summary_rows(
             PLAIN,
         )
     )
+    rows.append((labels("caveat_assumption"), labels("worker_years_v3_help"), PLAIN))
     rows.append(
         (
             labels("caveat_jobs"),
@@ -525,6 +543,68 @@ def _summary_rows(
         (labels("fingerprint"), solution.fingerprint, PLAIN),
     ]
     return rows
+
+
+def _monitored(solution: Solution, labels: Labels) -> str:
+    """重点监控 in one line: each city with its years (runs of years as a span) and main
+    exiting industry, without brackets (a printed line may break anywhere in it)."""
+    m = solution.monitoring
+    if m.empty:
+        return labels("no_monitoring")
+    parts = []
+    for region, group in m.groupby("region", sort=False):
+        years = sorted(int(y) for y in group["year"])
+        runs: list[list[int]] = []
+        for year in years:
+            if runs and year == runs[-1][-1] + 1:
+                runs[-1].append(year)
+            else:
+                runs.append([year])
+        spans = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+        city, industry = labels.city(region), labels.industry(group["industry"].iloc[0])
+        if labels.zh:
+            parts.append(f"{city}：{'、'.join(spans)}年，{industry}")
+        else:
+            parts.append(f"{city}: {', '.join(spans)}, {industry}")
+    return ("；" if labels.zh else "; ").join(parts)
+
+
+def _layoffs_sheet(book: openpyxl.Workbook, solution: Solution, labels: Labels) -> None:
+    """分流安置节奏 on one page: a row per city and exiting industry, for each year the
+    workers laid off as planned and as recommended."""
+    pace = solution.layoff_pace()
+    frame = pace.groupby(["region", "sector"], sort=False)[[]].sum().reset_index()
+    keys, formats = ["region", "industry"], {}
+    for year in sorted(int(y) for y in pace["year"].unique()):
+        this_year = pace[pace["year"] == year].set_index(["region", "sector"])
+        for what in ("planned", "recommended"):
+            key = f"{labels.year(year)} {labels.column(what + '_short')}"
+            rows = zip(frame["region"], frame["sector"], strict=True)
+            frame[key] = [float(this_year[what].get(row, 0.0)) for row in rows]
+            keys.append(key)
+            formats[key] = JOBS
+    frame["region"] = [labels.city(r) for r in frame["region"]]
+    frame["industry"] = [labels.industry(v) for v in frame["sector"]]
+    _table(book, labels.sheet("layoffs"), frame, keys, labels, tuple(keys[2:]), formats=formats)
+
+
+def _training_sheet(book: openpyxl.Workbook, solution: Solution, labels: Labels) -> None:
+    """培训人数 on one page: trainees by city and year, each city's total and money."""
+    t = solution.training_by_region()
+    years = [c for c in t.columns if isinstance(c, int)]
+    t.columns = [labels.year(c) if isinstance(c, int) else c for c in t.columns]
+    t["region"] = [labels.city(r) for r in t["region"]]
+    shown = [labels.year(y) for y in years]
+    keys = ["region", *shown, "trainees", "training_spend"]
+    _table(
+        book,
+        labels.sheet("training"),
+        t,
+        keys,
+        labels,
+        tuple(keys[1:]),
+        formats=dict.fromkeys(shown, JOBS),
+    )
 
 
 def _exceeded_rows(solution: Solution, labels: Labels) -> list[tuple[str, Any, str]]:
@@ -793,6 +873,8 @@ def export_workbook(
                 cell.font, cell.fill = EXCEEDED, EXCEEDED_FILL
     sectors = _in_words(solution.by_sector, labels)
     _table(book, labels.sheet("by_sector"), sectors, SECTOR_COLUMNS, labels, SECTOR_TOTALS)
+    _layoffs_sheet(book, solution, labels)
+    _training_sheet(book, solution, labels)
     limits = limits_frame(solution, labels, binding_only=False)
     limits = limits.assign(_order=limits["binding"] != labels("yes")).sort_values(
         "_order", kind="stable"

@@ -46,7 +46,7 @@ TEXT: dict[str, Pair] = {
     "training": ("Training (培训一人、就业一人)", "职业技能培训（培训一人、就业一人）"),
     "layoff_pace": ("Pace of layoffs", "分流安置节奏"),
     "layoff_pace_help": (
-        "The recommended year of each layoff batch against the planned one, inside its exit "
+        "The advised year of each layoff batch against the planned one, inside its exit "
         "window and under the mass-layoff cap.",
         "在退出窗口内、规模性裁员上限之下，各批次建议分流年份与计划年份对比。",
     ),
@@ -55,7 +55,10 @@ TEXT: dict[str, Pair] = {
         "Cities whose jobless displaced workers stay above {share} of their exposure in a year.",
         "某年未就业分流职工超过其暴露人年{share}的城市。",
     ),
-    "construction_vs_lasting": ("Construction against lasting jobs", "建设期与运营期就业"),
+    "construction_vs_lasting": (
+        "Worker-years in construction / lasting jobs",
+        "建设期 / 运营期（长期）再就业人年",
+    ),
     "public_money_per_worker_year": (
         "Public money per re-employed worker-year (万元)",
         "每再就业人年财政资金（万元）",
@@ -360,6 +363,56 @@ TEXT: dict[str, Pair] = {
     # The sidebar's two money scales, one slider each (the scenario's own fields).
     "fiscal_scale": ("Fiscal budget scale", "财政预算倍数"),
     "bond_scale": ("Bond quota scale", "新增专项债券额度倍数"),
+    # Version 3: robustness draws the cities' baseline re-employment rates too.
+    "rate_spread": (
+        "Spread of baseline re-employment rates (±)",
+        "自然再就业率波动（±）",
+    ),
+    # Version 3's figures on the page and in the Summary (views.headline_metrics, result_tab).
+    "jobless_left_help": (
+        "Exposure of {exposure} worker-years (jobless without the programme) less the "
+        "{worker_years} re-employed.",
+        "无项目时失业人年（暴露人年）{exposure}，减去再就业{worker_years}。",
+    ),
+    "exposure_share_help": (
+        "Worker-years re-employed as a share of the exposure: the worker-years the displaced "
+        "would have spent without work without the programme.",
+        "再就业人年占暴露人年（无项目时分流职工失业人年）的比例。",
+    ),
+    "trainees_short": ("Trainees (培训人数)", "培训人数"),
+    "trainees_help": (
+        "Displaced workers starting training over the horizon, paid from the training budget "
+        "({money} spent).",
+        "规划期内开始参加职业技能培训的分流职工（培训资金支出 {money}）。",
+    ),
+    "public_money_short": ("Public money per worker-year", "每再就业人年财政资金"),
+    "public_money_help": (
+        "Budget, bonds and PPP payments in the horizon ({money}) per worker-year re-employed; "
+        "training money is shown apart.",
+        "规划期内一般公共预算、专项债券与PPP财政支出责任（{money}）除以再就业人年；培训资金另列。",
+    ),
+    "jobless_at_end_short": ("Jobless at the end of {year}", "{year}年末仍未就业"),
+    "jobless_at_end_help": (
+        "Displaced workers still without work at the end of the horizon, all cities; "
+        "{without} without the programme.",
+        "规划期末仍未就业的分流职工（各市合计）；无项目时为{without}。",
+    ),
+    "trainees_title": ("Trainees by city and year (培训人数)", "分城市、分年度培训人数"),
+    "no_training": (
+        "No one is trained: no training budget in the horizon.",
+        "规划期内没有培训资金，无人参加培训。",
+    ),
+    "no_monitoring": (
+        "No city needs close monitoring in any year.",
+        "没有需要重点监控的城市。",
+    ),
+    "lasting_help": (
+        "Displaced workers re-employed each year in jobs while projects are built, and in the "
+        "lasting jobs of running projects: {construction} and {operating} worker-years.",
+        "各年在项目建设期岗位与运营期（长期）岗位再就业的分流职工：分别为{construction}与{operating}。",
+    ),
+    "all_sectors": ("All sectors", "全部行业"),
+    "caveat_assumption": ("Who the programme hires", "吸纳对象假定"),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -391,6 +444,12 @@ COLUMNS: dict[str, Pair] = {
     "jobless_share": ("Share of exposure still jobless", "未就业占比"),
     "industry": ("Exiting industry", "退出行业"),
     "without_programme": ("Jobless at the end without the programme", "无项目时期末失业人数"),
+    # Version 3's tables on the page and in the Excel shortlist (layoffs, training, money).
+    "planned": ("Planned (persons)", "计划分流人数"),
+    "recommended": ("Advised (persons)", "建议分流人数"),
+    "jobless_at_end": ("Jobless at the end (persons)", "期末仍未就业人数"),
+    "planned_short": ("planned", "计划"),
+    "recommended_short": ("advised", "建议"),
     "project_id": ("Project ID", "项目编号"),
     "name": ("Name", "项目名称"),
     "sector": ("Sector", "行业"),
@@ -506,6 +565,9 @@ SHEETS: dict[str, Pair] = {
     "limits": ("Limits", "约束"),
     "frontier": ("Frontier", "前沿"),
     "scenario": ("Scenario", "情景"),
+    # Version 3: the pace of layoffs and the training, a sheet each.
+    "layoffs": ("Layoffs", "分流安置节奏"),
+    "training": ("Training", "培训人数"),
 }
 
 # ---------------------------------------------------------------------------- names
@@ -515,6 +577,14 @@ SECTOR_NAMES: dict[str, Pair] = {
     "telecom": ("telecom", "通信"),
     "energy": ("energy", "能源"),
     "urban_renewal": ("urban renewal", "城市更新"),
+}
+# The industries whose capacity exit displaces workers (schema.INDUSTRIES).
+INDUSTRY_NAMES: dict[str, Pair] = {
+    "coal": ("coal", "煤炭"),
+    "steel": ("steel", "钢铁"),
+    "chemicals": ("chemicals", "化工"),
+    "cement": ("cement", "水泥"),
+    "flat_glass": ("flat glass", "平板玻璃"),
 }
 MECHANISM_NAMES: dict[str, Pair] = {
     "government_pay": ("government pay", "政府付费"),
@@ -535,6 +605,8 @@ LEVER_NAMES: dict[str, Pair] = {
     "debt_headroom": ("debt headroom, all cities", "债务空间（各市合计）"),
     "ppp_line": ("PPP line, all cities", "PPP财政承受能力红线（各市合计）"),
     "commute_km": ("commuting distance", "通勤距离"),
+    # Version 3: the training budget as a frontier lever.
+    "training_budget": ("training budget, all years", "职业技能培训资金（各年合计）"),
 }
 UNITS: dict[str, Pair] = {
     "亿元": ("亿元", "亿元"),
@@ -839,6 +911,7 @@ TABLES: dict[str, dict[str, Pair]] = {
     "COLUMNS": COLUMNS,
     "SHEETS": SHEETS,
     "SECTOR_NAMES": SECTOR_NAMES,
+    "INDUSTRY_NAMES": INDUSTRY_NAMES,
     "MECHANISM_NAMES": MECHANISM_NAMES,
     "STATUSES": STATUSES,
     "LEVER_NAMES": LEVER_NAMES,
@@ -1008,6 +1081,14 @@ class Labels:
 
     def sector(self, sector: str) -> str:
         return self.pick(SECTOR_NAMES[sector]) if sector in SECTOR_NAMES else str(sector)
+
+    def year(self, year: int) -> str:
+        """A year as a column header: "2023" / "2023年"."""
+        return f"{int(year)}年" if self.zh else str(int(year))
+
+    def industry(self, industry: str) -> str:
+        """An exiting industry (the displacement sheet's sector) in this language."""
+        return self.pick(INDUSTRY_NAMES[industry]) if industry in INDUSTRY_NAMES else str(industry)
 
     def city(self, region: str) -> str:
         return self.cities.get(str(region), str(region)) if self.zh else str(region)

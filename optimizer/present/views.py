@@ -89,17 +89,28 @@ def conflicts_table(conflicts: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     return labels.headers(table)
 
 
+# The headline figures compared with the previous scenario, by their place in
+# `headline_metrics`: (measure for precision.solve_difference, unit's label key).
+HEADLINE_COMPARED = {0: ("worker_years", "worker_years_unit"), 6: ("reemployed_peak", "persons")}
+
+
 def headline_metrics(
     solution: Solution, labels: Labels
 ) -> list[tuple[str, str, float, str | None]]:
-    """(label, value as shown, value as a number, help) for the headline figures: worker-years
-    re-employed first, then the peak year. Labels are short (a metric's label is cut at its
-    column's width); the help says the rest."""
+    """(label, value as shown, value as a number, help) for the twelve headline figures, in
+    rows of four: worker-years re-employed (of the exposure), beside it the jobless
+    worker-years left, the share of exposure re-employed and the trainees; then public money
+    per re-employed worker-year, the jobless at the end, the peak year and the job-years; then
+    capex, financing, new debt and the PPP ratio. Labels are short (a metric's label is cut at
+    its column's width); the help says the rest."""
     h = solution.headline()
     line = solution.scenario.ppp_cap_share or 0.0
     count = int(h["projects"])
     stock = h["reemployed_peak"] / h["peak_share"] if h["peak_share"] else 0.0
     year = int(h["peak_year"])
+    end = solution.jobless_at_end
+    last = int(solution.by_year["year"].max()) if len(solution.by_year) else year
+    training_money = float(solution.by_year["training_spend"].sum())
     return [
         (
             labels("worker_years_of", share=share(h["worker_years_share"])),
@@ -109,6 +120,45 @@ def headline_metrics(
                 "worker_years_help",
                 need=labels.worker_years(h["displaced_worker_years"]),
                 share=share(h["worker_years_share"]),
+            )
+            + " "
+            + labels("worker_years_v3_help"),
+        ),
+        (
+            labels("jobless_left"),
+            labels.worker_years(h["jobless_worker_years"]),
+            h["jobless_worker_years"],
+            labels(
+                "jobless_left_help",
+                exposure=labels.worker_years(h["exposure_worker_years"]),
+                worker_years=labels.worker_years(h["worker_years"]),
+            ),
+        ),
+        (
+            labels("exposure_share"),
+            share(h["exposure_share"]),
+            h["exposure_share"],
+            labels("exposure_share_help"),
+        ),
+        (
+            labels("trainees_short"),
+            labels.people(h["trainees"]),
+            h["trainees"],
+            labels("trainees_help", money=labels.money(training_money)),
+        ),
+        (
+            labels("public_money_short"),
+            f"{h['public_money_per_worker_year']:,.1f} 万元",
+            h["public_money_per_worker_year"],
+            labels("public_money_help", money=labels.money(solution.public_money)),
+        ),
+        (
+            labels("jobless_at_end_short", year=last),
+            labels.people(h["jobless_at_end"]),
+            h["jobless_at_end"],
+            labels(
+                "jobless_at_end_help",
+                without=labels.people(float(end["without_programme"].sum()) if len(end) else 0),
             ),
         ),
         (
@@ -119,12 +169,11 @@ def headline_metrics(
                 "peak_help", year=year, stock=labels.people(stock), share=share(h["peak_share"])
             ),
         ),
-        (labels("job_years"), labels.worker_years(h["job_years"]), h["job_years"], None),
         (
-            labels("job_years_per_yi"),
-            f"{h['job_years_per_yi']:,.1f}",
-            h["job_years_per_yi"],
-            None,
+            labels("job_years"),
+            labels.worker_years(h["job_years"]),
+            h["job_years"],
+            f"{labels('job_years_per_yi')}: {h['job_years_per_yi']:,.1f}",
         ),
         (labels("capex_of", count=count), f"{h['capex']:,.0f} 亿元", h["capex"], None),
         (
@@ -299,6 +348,93 @@ def ppp_figure(solution: Solution, labels: Labels) -> go.Figure:
     )
     figure.update_yaxes(tickformat=".0%")
     return _layout(figure, labels("ppp_ratio"))
+
+
+# ---------------------------------------------------------------------------- version 3
+
+
+def training_table(solution: Solution, labels: Labels) -> pd.DataFrame:
+    """培训人数: trainees by city (the cities that train) and year, each city's total and its
+    training money (亿元), headers in the page's language."""
+    t = solution.training_by_region()
+    t = t[t["trainees"] > 1e-6].copy()
+    t["region"] = [labels.city(r) for r in t["region"]]
+    t.columns = [labels.year(c) if isinstance(c, int) else c for c in t.columns]
+    return labels.headers(t.reset_index(drop=True))
+
+
+def layoff_pace_table(solution: Solution, labels: Labels) -> pd.DataFrame:
+    """分流安置节奏: workers laid off by city, industry and year, planned against
+    recommended (Solution.layoff_pace), headers in the page's language."""
+    t = solution.layoff_pace().rename(columns={"sector": "industry"})
+    t["region"] = [labels.city(r) for r in t["region"]]
+    t["industry"] = [labels.industry(v) for v in t["industry"]]
+    return labels.headers(t)
+
+
+def monitoring_table(solution: Solution, labels: Labels) -> pd.DataFrame:
+    """重点监控: each city and year whose jobless displaced workers stay above the
+    monitoring share of its exposure, with the city's main exiting industry."""
+    t = solution.monitoring[
+        ["region", "year", "industry", "exposure", "jobless", "jobless_share"]
+    ].copy()
+    t["region"] = [labels.city(r) for r in t["region"]]
+    t["industry"] = [labels.industry(v) for v in t["industry"]]
+    return labels.headers(t)
+
+
+def public_money_table(solution: Solution, labels: Labels) -> pd.DataFrame:
+    """Public money per re-employed worker-year (万元) by sector, and for all sectors (the
+    headline's figure) last."""
+    s = solution.by_sector
+    h = solution.headline()
+    t = pd.DataFrame(
+        {
+            "sector": [labels.sector(v) for v in s["sector"]] + [labels("all_sectors")],
+            "public_money": [*s["public_money"], solution.public_money],
+            "worker_years": [*s["worker_years"], solution.worker_years],
+            "public_money_per_worker_year": [
+                *s["public_money_per_worker_year"],
+                h["public_money_per_worker_year"],
+            ],
+        }
+    )
+    return labels.headers(t)
+
+
+def jobless_at_end_table(solution: Solution, labels: Labels) -> pd.DataFrame:
+    """Displaced workers still jobless at the end of the horizon by city, with and without
+    the programme."""
+    t = solution.jobless_at_end.rename(columns={"jobless": "jobless_at_end"})
+    t = t[["region", "jobless_at_end", "without_programme"]].copy()
+    t["region"] = [labels.city(r) for r in t["region"]]
+    return labels.headers(t)
+
+
+def lasting_figure(solution: Solution, labels: Labels) -> go.Figure:
+    """Year by year: displaced workers re-employed in construction jobs and in lasting
+    (operating) jobs, stacked."""
+    divisor, suffix = labels.count_axis()
+    y = solution.by_year
+    years = y["year"].astype(str)
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=years,
+                y=y["construction_worker_years"] / divisor,
+                name=labels.column("construction_worker_years"),
+                marker_color="#ff7f0e",
+            ),
+            go.Bar(
+                x=years,
+                y=y["operating_worker_years"] / divisor,
+                name=labels.column("operating_worker_years"),
+                marker_color="#2ca02c",
+            ),
+        ]
+    )
+    figure.update_yaxes(title=suffix + labels("persons"), tickformat=",.1f" if suffix else ",")
+    return _layout(figure, labels("construction_vs_lasting"), barmode="stack")
 
 
 def limits_table(
@@ -630,6 +766,8 @@ def robustness_table(result: Robustness, labels: Labels) -> pd.DataFrame:
 # decimal, "share" as a percentage).
 COMPARED = (
     ("worker_years", "worker_years", "count"),
+    ("jobless_worker_years", "jobless_left", "count"),
+    ("trainees", "trainees_short", "count"),
     ("reemployed_peak", "reemployed", "count"),
     ("job_years", "job_years", "count"),
     ("projects", "projects", "count"),

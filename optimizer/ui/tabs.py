@@ -68,7 +68,15 @@ def table(frame: pd.DataFrame, labels: Labels | None = None, **extra: Any) -> No
     )
 
 
-PERCENT_COLUMNS = ("gap", "skill_match", "coverage", "share", "use_share", "frequency")
+PERCENT_COLUMNS = (
+    "gap",
+    "skill_match",
+    "coverage",
+    "share",
+    "use_share",
+    "frequency",
+    "jobless_share",
+)
 
 
 # ---------------------------------------------------------------------------- headline
@@ -148,29 +156,29 @@ def answer(
 
 
 def _metrics(labels: Labels, solution: Solution, previous: Solution | None) -> None:
-    """The eight headline figures (the first two against the previous scenario, or "within
-    solver precision" when the change is smaller than the two solves' precision)."""
-    # Eight figures in two rows of four: a value a little smaller than Streamlit's default,
-    # so "1,008 / 2,083 / 2,251" and "55.52 万人年" are not cut off.
+    """The twelve headline figures, the stated assumption under them (worker-years re-employed
+    and the peak against the previous scenario, or "within solver precision" when the change
+    is smaller than the two solves' precision)."""
+    # Figures in rows of four: a value a little smaller than Streamlit's default, so
+    # "1,008 / 2,083 / 2,251" and "55.52 万人年" are not cut off.
     st.html("<style>[data-testid='stMetricValue'] {font-size: 1.6rem;}</style>")
     metrics = views.headline_metrics(solution, labels)
-    columns = st.columns(4) + st.columns(4)
-    units = (labels("worker_years_unit"), labels("persons"))
+    columns = [c for _ in range(0, len(metrics), 4) for c in st.columns(4)]
     for k, (column, (label, value, _number, help_text)) in enumerate(
         zip(columns, metrics, strict=True)
     ):
         delta, colour, arrow = None, "normal", "auto"
-        if previous is not None and k in (0, 1):
-            change = solve_difference(
-                solution, previous, "worker_years" if k == 0 else "reemployed_peak"
-            )
+        if previous is not None and k in views.HEADLINE_COMPARED:
+            measure, unit = views.HEADLINE_COMPARED[k]
+            change = solve_difference(solution, previous, measure)
             if change.within_precision or round(change.value):
-                delta = labels.difference(change, units[k])
+                delta = labels.difference(change, labels(unit))
             if change.within_precision:
                 colour, arrow = "off", "off"
         if delta:
             help_text = f"{help_text or label}\n\n{labels('vs_previous')}: {delta}"
         column.metric(label, value, delta, delta_color=colour, delta_arrow=arrow, help=help_text)
+    st.caption(labels("worker_years_v3_help"))
 
 
 def _provisional_headline(labels: Labels, solution: Solution) -> None:
@@ -213,8 +221,55 @@ def result_tab(page: Page) -> None:
     if notes:
         right.caption(labels("ppp_notes"))
         right.markdown("\n".join(f"- {note}" for note in notes))
+    _version_3_figures(page)
     st.subheader(labels("binding"))
     table(views.limits_table(solution, labels), labels)
+
+
+def _version_3_figures(page: Page) -> None:
+    """Training, the pace of layoffs, close monitoring, construction against lasting jobs,
+    public money per worker-year and the jobless at the end (docs/model.md)."""
+    labels, solution = page.labels, page.solution
+    h = solution.headline()
+    left, right = st.columns(2)
+    with left:
+        st.subheader(labels("trainees_title"))
+        trained = views.training_table(solution, labels)
+        if trained.empty:
+            st.info(labels("no_training"))
+        else:
+            table(trained, labels)
+    with right:
+        st.subheader(labels("layoff_pace"))
+        st.caption(labels("layoff_pace_help"))
+        table(views.layoff_pace_table(solution, labels), labels, height=300)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(labels("monitoring"))
+        # The solved scenario is resolved: every setting has its value.
+        share = views.share(solution.scenario.monitoring_share or 0.0)
+        st.caption(labels("monitoring_help", share=share))
+        monitored = views.monitoring_table(solution, labels)
+        if monitored.empty:
+            st.info(labels("no_monitoring"))
+        else:
+            table(monitored, labels)
+    with right:
+        st.plotly_chart(views.lasting_figure(solution, labels), width="stretch")
+        st.caption(
+            labels(
+                "lasting_help",
+                construction=labels.worker_years(h["construction_worker_years"]),
+                operating=labels.worker_years(h["operating_worker_years"]),
+            )
+        )
+    left, right = st.columns(2)
+    with left:
+        st.subheader(labels("public_money_per_worker_year"))
+        table(views.public_money_table(solution, labels), labels)
+    with right:
+        st.subheader(labels("jobless_at_end"))
+        table(views.jobless_at_end_table(solution, labels), labels)
 
 
 def map_tab(page: Page, figure: go.Figure) -> None:
@@ -292,15 +347,22 @@ def tradeoffs_tab(page: Page) -> None:
         table(views.break_even_table(break_even, page.solution, labels), labels)
 
     st.subheader(labels("robustness"))
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     draws = _slider(labels, "draws", a)
     spread = _slider(labels, "spread", b)
     overrun = _slider(labels, "overrun", c)
+    rate_spread = _slider(labels, "rate_spread", d)
     if st.button(labels("run_robustness"), key="run_robustness"):
         page.keep(
             "robustness",
             tradeoffs.robustness(
-                data, scenario, draws=draws, spread=spread, overrun=overrun, options=options()
+                data,
+                scenario,
+                draws=draws,
+                spread=spread,
+                overrun=overrun,
+                rate_spread=rate_spread,
+                options=options(),
             ),
         )
     result = page.analysis("robustness")

@@ -26,6 +26,7 @@ from pathlib import Path
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
 from .batch import RunOptions, dask_executor, process_pool
 from .diagnosis import InfeasibleError
+from .limit_values import JSON_KEYS, limit_values
 from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
 from .present import console
@@ -440,6 +441,21 @@ def _robustness(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _limits(args: argparse.Namespace) -> int:
+    table = _run_batch(
+        args,
+        "limits",
+        lambda data, scenario, options: limit_values(data, scenario, options=options),
+    )
+    if args.json:
+        rows = table[JSON_KEYS].to_dict(orient="records")
+        print(json.dumps(rows, ensure_ascii=False))
+        return SOLVED
+    for line in console.limit_values_lines(table, Labels(args.language)):
+        print(line)
+    return SOLVED
+
+
 def _template(args: argparse.Namespace) -> int:
     write_template(args.path)  # an existing file only with --force (_check_files)
     print(f"blank workbook written to {args.path}")
@@ -536,6 +552,13 @@ def parser() -> argparse.ArgumentParser:
     robust.add_argument("--seed", type=int, default=2021)
     _batch_options(robust, "draw")
     robust.set_defaults(run=_robustness)
+    values = commands.add_parser(
+        "limits", help="what 10 %% more of each limit buys, ranked (re-solves from the plan)"
+    )
+    _workbook_options(values)
+    values.add_argument("--language", choices=["en", "zh"], default="en")
+    _batch_options(values, "re-solve")
+    values.set_defaults(run=_limits)
     template = commands.add_parser("template", help="write a blank workbook")
     template.add_argument("path")
     template.add_argument("--force", action="store_true", help="replace an existing file")

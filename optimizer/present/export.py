@@ -110,7 +110,7 @@ FORMATS: dict[str, str] = {
     "limit": MONEY,
     "slack": MONEY,
     "use_share": SHARE,
-    "binding": PLAIN,
+    "used_up": PLAIN,
     "unit": PLAIN,
     "amount": MONEY,
     "setting": "0.00",
@@ -425,8 +425,8 @@ def _printed_width(text: str) -> float:
 
 
 def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
-    """The binding limits, one line a family: (what, where) in words."""
-    binding = solution.binding_limits
+    """The limits used up (≥ 99 %), one line a family: (what, where) in words."""
+    binding = solution.used_up_limits
     standing = solution.by_region.set_index("region")
     out = []
     for family in dict.fromkeys(binding["family"]):
@@ -673,7 +673,7 @@ CITY_TOTALS = (
     "ppp_new",
 )
 SECTOR_TOTALS = ("projects", "capex", "share", "job_years")
-LIMIT_KEYS = ["limit_words", "use", "limit", "slack", "unit", "binding", "ppp_note"]
+LIMIT_KEYS = ["limit_words", "use", "limit", "slack", "unit", "used_up", "ppp_note"]
 
 
 def export_workbook(
@@ -788,8 +788,8 @@ def export_workbook(
                 cell.font, cell.fill = EXCEEDED, EXCEEDED_FILL
     sectors = _in_words(solution.by_sector, labels)
     _table(book, labels.sheet("by_sector"), sectors, SECTOR_COLUMNS, labels, SECTOR_TOTALS)
-    limits = limits_frame(solution, labels, binding_only=False)
-    limits = limits.assign(_order=limits["binding"] != labels("yes")).sort_values(
+    limits = limits_frame(solution, labels, used_up_only=False)
+    limits = limits.assign(_order=limits["used_up"] != labels("yes")).sort_values(
         "_order", kind="stable"
     )
     keys = [k for k in LIMIT_KEYS if k in limits.columns]

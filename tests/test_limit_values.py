@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
 from conftest import ROOT
-from helpers import planning_data, project, run_cli, workbook_bytes
+from helpers import planning_data, project, region, run_cli, workbook_bytes
+from streamlit.testing.v1 import AppTest
 
 import optimizer
 from optimizer.limit_values import JSON_KEYS, VALUED, entries, limit_values
 from optimizer.limits import FAMILIES
 from optimizer.present import console, views
 from optimizer.present.labels import Labels
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def p(pid: str, capex: float) -> dict:
@@ -74,6 +79,50 @@ def test_a_limit_nothing_uses_is_worth_nothing_without_a_solve(values: pd.DataFr
     row = values.set_index(["limit", "where"]).loc[("ppp_line", "A")]
     assert row["worker_years_gained"] == 0.0
     assert row["seconds"] == 0.0
+
+
+def ppp(pid: str, payment: float, mechanism: str = "viability_gap") -> dict:
+    """A one-year PPP in A built by social capital: capex 10, 100 jobs, then `payment` a year
+    once in service (after the one planning year: only the line after the horizon holds it)."""
+    return dict(
+        project_id=pid,
+        region="A",
+        capex=10.0,
+        jobs_per_yi=10.0,
+        budget_share=0.0,
+        bond_share=0.0,
+        private_share=1.0,
+        ppp_annual_payment=payment,
+        ppp_mechanism=mechanism,
+    )
+
+
+# A city spending 100 a year, no PPP commitments: the 10 % line leaves a room of 10 a year.
+PPP_CITY = [dict(region="A", displaced_workers=1e6, general_budget_expenditure=100.0)]
+
+
+def test_a_ppp_line_gains_a_tenth_of_its_room() -> None:
+    # Payments of 6 and 5 do not both fit in 10; in 11 they do: 100 worker-years for 1.
+    data = planning_data(
+        [ppp("V6", 6.0), ppp("V5", 5.0)], PPP_CITY, [(2021, 100.0, 100.0)], other_jobs_weight=0.0
+    )
+    row = limit_values(data).set_index(["limit", "where"]).loc[("ppp_line", "A")]
+    assert row["extra"] == pytest.approx(1.0)
+    assert row["unit"] == "亿元/year"
+    assert (row["worker_years_gained"], row["per_yi"], bool(row["binds"])) == (100.0, 100.0, True)
+
+
+def test_a_ppp_line_moves_without_moving_the_government_pay_line() -> None:
+    # A government-pay PPP needs the whole ratio under 5 %: a payment of 6 never fits, however
+    # much room the 10 % line has (rule 6: new + (L − G)·v ≤ L − E, L moved in both places).
+    data = planning_data(
+        [ppp("G", 6.0, "government_pay")], PPP_CITY, [(2021, 100.0, 100.0)], other_jobs_weight=0.0
+    )
+    assert optimizer.solve(data).chosen.empty
+    row = limit_values(data).set_index(["limit", "where"]).loc[("ppp_line", "A")]
+    assert row["extra"] == pytest.approx(1.0)
+    assert row["measured"] == 0.0
+    assert not bool(row["binds"])
 
 
 def test_a_re_solve_never_shows_a_loss(values: pd.DataFrame) -> None:
@@ -167,3 +216,60 @@ def test_bad_input_exits_2_with_one_line(book, monkeypatch, args) -> None:  # no
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.strip()
+
+
+# ---------------------------------------------------------------- the app
+
+
+@pytest.fixture
+def keep_main_module() -> Iterator[None]:
+    """Streamlit's script runner leaves app.py as sys.modules["__main__"]; a process pool
+    started later with "spawn" would then run the app in every worker. Put it back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "gained", "binds", "yes"),
+    [
+        ("en", "Fiscal budget 2021", "Worker-years gained", "Binds", "yes"),
+        ("zh", "2021年财政预算", "新增再就业人年", "起约束作用", "是"),
+    ],
+)
+def test_the_app_shows_the_table_and_chart_in_the_trade_offs_tab(
+    keep_main_module: None, language: str, title: str, gained: str, binds: str, yes: str
+) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    if language == "zh":
+        at.sidebar.radio(key="language").set_value("zh").run()
+    at.sidebar.radio(key=f"source_{language}").set_value("upload").run()
+    # Four projects of 10 (5 from the budget each) and one of 2 (1 from it): a budget of 10
+    # holds two of the big ones, and 10 % more (1) adds the small one.
+    book = workbook_bytes(
+        projects=[project(f"P{k}", jobs_per_yi=100.0 + k) for k in range(1, 5)]
+        + [project("P5", capex=2.0)],
+        regions=[region("A", displaced_workers=1e5), region("B", lat=32.1)],
+        years=[(2021, 10.0, 100.0)],
+    )
+    at.sidebar.file_uploader(key="upload").set_value(("five.xlsx", book, XLSX)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key="run_limit_values").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [f.value for f in at.dataframe if gained in f.value.columns]
+    assert len(shown) == 1
+    table = shown[0]
+    first = table.iloc[0]
+    assert (first.iloc[0], first[binds]) == (title, yes)
+    assert first[gained] > 0
+    gains = list(table[gained])
+    assert gains == sorted(gains, reverse=True)
+    bars = [
+        list(trace.get("y", []))
+        for chart in at.get("plotly_chart")
+        for trace in json.loads(chart.proto.spec)["data"]
+        if trace.get("orientation") == "h"
+    ]
+    assert bars
+    assert title in bars[0]  # the ranked chart, with the limit that binds

@@ -143,6 +143,15 @@ def test_in_process_and_a_two_process_pool_give_the_same_rows(
     pd.testing.assert_frame_equal(values[columns], pooled[columns])
 
 
+def test_arguments_are_checked_at_the_door(three: optimizer.PlanningData) -> None:
+    with pytest.raises(TypeError, match="options must be a RunOptions"):
+        limit_values(three, options={"workers": 2})
+    with pytest.raises(TypeError, match="current must be a Solution"):
+        limit_values(three, current="plan")
+    with pytest.raises(ValueError, match="measured on HiGHS"):
+        limit_values(three, optimizer.Scenario(solver="cbc"))
+
+
 def test_the_table_and_chart_read_in_both_languages(values: pd.DataFrame) -> None:
     english = views.limit_values_table(values, Labels("en"))
     assert list(english.columns) == [

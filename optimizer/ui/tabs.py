@@ -15,7 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import background, limit_values, tradeoffs
+from .. import background, tradeoffs
+from ..limit_values import VALUE_GAP, limit_values
 from ..loader import PlanningData
 from ..precision import solve_difference
 from ..present import views
@@ -313,7 +314,7 @@ def tradeoffs_tab(page: Page) -> None:
 
 def _limit_values_section(page: Page) -> None:
     """What 10 % more of each limit buys, from the plan on the page: one table and one
-    chart, ranked. Its own precision (limit_values.VALUE_GAP), not the analyses' slider: at
+    chart, ranked. Its own precision (VALUE_GAP), not the analyses' slider: at
     the slider's precision no limit could be told to bind."""
     labels = page.labels
     st.subheader(labels("limit_values"))
@@ -321,12 +322,14 @@ def _limit_values_section(page: Page) -> None:
         options = tradeoffs.RunOptions(
             progress=_progress(), time_limit_s=min(page.time_limit, APP_TIME_LIMIT)
         )
-        page.keep(
-            "limit_values",
-            limit_values.limit_values(
+        try:
+            values = limit_values(
                 page.data, page.scenario, current=page.solution, options=options
-            ),
-        )
+            )
+        except ValueError as error:  # the plan on the page could not be re-solved
+            st.error(str(error))
+            return
+        page.keep("limit_values", values)
     values = page.analysis("limit_values")
     if values is None:
         return
@@ -334,7 +337,7 @@ def _limit_values_section(page: Page) -> None:
     st.caption(
         labels(
             "limit_values_note",
-            gap=f"{limit_values.VALUE_GAP:.2%}",
+            gap=f"{VALUE_GAP:.2%}",
             tolerance=f"{tolerance:,.0f}",
         )
     )

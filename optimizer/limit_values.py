@@ -83,6 +83,7 @@ class Resolved:
     gap: float | None = None
     gap_base: float | None = None
     seconds: float = 0.0
+    solved: bool = True  # False: nothing in the model reads the limit, no re-solve was needed
 
 
 def entries(inst: Instance) -> list[Entry]:
@@ -232,7 +233,7 @@ def _solve_entries(
         loosened = _Loosened(kept, entry)
         if not loosened.is_used:
             # Nothing in the model reads this limit: more of it buys nothing, no solve needed.
-            out.append(Resolved(Status.OPTIMAL, floor, math.nan, 0.0, None, 0.0))
+            out.append(Resolved(Status.OPTIMAL, floor, solved=False))
         else:
             with loosened:
                 run = kept.run(plan=plan)
@@ -301,12 +302,13 @@ def limit_values(
     base_slack = slack(reference.objective, reference.gap, reference.gap_base)
     rows = []
     for entry, o in zip(todo, outcomes, strict=True):
-        if math.isnan(o.worker_years):  # unused limit, or no portfolio: nothing gained
+        status = o.status if o.solved else reference.status  # unsolved: the plan as it is
+        if not o.solved or not o.status.has_portfolio:  # nothing gained
             measured, tolerance = 0.0, base_slack
         else:
             measured = o.worker_years - reference.worker_years
             tolerance = base_slack + slack(o.objective, o.gap, o.gap_base)
-        binds = o.status.has_portfolio and measured > tolerance
+        binds = measured > tolerance
         step = _step(tolerance, 1.0)
         gained = _rounded(measured, step) if binds else 0.0
         per_yi = gained / entry.extra
@@ -321,7 +323,7 @@ def limit_values(
                 "measured": measured,
                 "tolerance": tolerance,
                 "unit": FAMILIES[entry.family].unit,
-                "status": o.status,
+                "status": status,
                 "seconds": o.seconds,
             }
         )

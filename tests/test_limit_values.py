@@ -171,7 +171,7 @@ def test_the_table_and_chart_read_in_both_languages(values: pd.DataFrame) -> Non
     assert lines[0].startswith("各项限制放宽10%")
 
 
-def test_used_up_is_not_binding(three: optimizer.PlanningData, values: pd.DataFrame) -> None:
+def test_a_solve_alone_says_used_up(three: optimizer.PlanningData, values: pd.DataFrame) -> None:
     # A solve alone says "used up" (≥ 99 %); the budget is, and so it binds here, but a
     # used-up limit need not bind: that is what the re-solves measure.
     solution = optimizer.solve(three)

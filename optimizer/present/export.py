@@ -426,11 +426,11 @@ def _printed_width(text: str) -> float:
 
 def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
     """The limits used up (≥ 99 %), one line a family: (what, where) in words."""
-    binding = solution.used_up_limits
+    used_up = solution.used_up_limits
     standing = solution.by_region.set_index("region")
     out = []
-    for family in dict.fromkeys(binding["family"]):
-        keys = [str(k) for k in binding.loc[binding["family"] == family, "key"]]
+    for family in dict.fromkeys(used_up["family"]):
+        keys = [str(k) for k in used_up.loc[used_up["family"] == family, "key"]]
         if family in ("forced_in", "exclusive_group"):
             where = labels("summary_count", count=len(keys))
         elif family in ("debt_headroom", "coverage_floor"):

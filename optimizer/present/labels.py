@@ -311,7 +311,7 @@ TEXT: dict[str, Pair] = {
         "Share of the displaced re-employed in the peak year",
         "高峰年份再就业比例",
     ),
-    "summary_limits": ("Under which limits (the limits that bind)", "起约束作用的限制"),
+    "summary_limits": ("Limits used up (99 % or more)", "已用尽的限制（使用率99%及以上）"),
     "summary_count": ("{count} projects or schemes", "{count}个项目或方案组"),
     "summary_scenario": ("The scenario", "情景设定"),
     "summary_caveats": ("Caveats", "注意事项"),

@@ -138,19 +138,24 @@ class _Loosened:
         return bool(self.rows)
 
     def __enter__(self) -> _Loosened:
-        self._move(self.entry.extra)
+        problem, by = self.kept.model.problem, self.entry.extra
+        # The amounts as they were, put back exactly (not by subtracting the extra again).
+        self._uppers = [-problem.get_constraint_by_name(name).constant for name in self.rows]
+        self._coefficients = [
+            problem.get_constraint_by_name(name).expr[variable]
+            for name, variable in self.switch_rows
+        ]
+        for name, upper in zip(self.rows, self._uppers, strict=True):
+            self.kept.set_row_upper(name, upper + by)
+        for (name, variable), value in zip(self.switch_rows, self._coefficients, strict=True):
+            self.kept.set_coefficient(name, variable, value + by)
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._move(-self.entry.extra)
-
-    def _move(self, by: float) -> None:
-        problem = self.kept.model.problem
-        for name in self.rows:
-            self.kept.set_row_upper(name, -problem.get_constraint_by_name(name).constant + by)
-        for name, variable in self.switch_rows:
-            row = problem.get_constraint_by_name(name)
-            self.kept.set_coefficient(name, variable, row.expr[variable] + by)
+        for name, upper in zip(self.rows, self._uppers, strict=True):
+            self.kept.set_row_upper(name, upper)
+        for (name, variable), value in zip(self.switch_rows, self._coefficients, strict=True):
+            self.kept.set_coefficient(name, variable, value)
 
 
 def _measure(model: SelectionModel, run: SolverRun) -> Resolved:

@@ -26,7 +26,7 @@ from pathlib import Path
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
 from .batch import RunOptions, dask_executor, process_pool
 from .diagnosis import InfeasibleError
-from .limit_values import JSON_KEYS, limit_values
+from .limit_values import JSON_KEYS, VALUE_GAP, limit_values
 from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
 from .present import console
@@ -462,7 +462,9 @@ def _template(args: argparse.Namespace) -> int:
     return SOLVED
 
 
-def _batch_options(command: argparse.ArgumentParser, unit: str) -> None:
+def _batch_options(
+    command: argparse.ArgumentParser, unit: str, gap_default: str = "scenario"
+) -> None:
     """Where a batch command's solves run and what ends each (every batch command)."""
     command.add_argument("--workers", type=int, default=1, help="solve on this many processes")
     command.add_argument(
@@ -471,7 +473,9 @@ def _batch_options(command: argparse.ArgumentParser, unit: str) -> None:
         help="solve on the Dask cluster of this scheduler (see the README's Dask section)",
     )
     command.add_argument("--time-limit", type=float, help=f"seconds per {unit} (safety net)")
-    command.add_argument("--gap", type=float, help=f"relative gap per {unit} (default: scenario)")
+    command.add_argument(
+        "--gap", type=float, help=f"relative gap per {unit} (default: {gap_default})"
+    )
     command.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     command.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -557,7 +561,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _workbook_options(values)
     values.add_argument("--language", choices=["en", "zh"], default="en")
-    _batch_options(values, "re-solve")
+    _batch_options(values, "re-solve", f"{VALUE_GAP:g}, finer than a scenario's")
     values.set_defaults(run=_limits)
     template = commands.add_parser("template", help="write a blank workbook")
     template.add_argument("path")

@@ -2,15 +2,16 @@
 
 Data flows one way: workbook → validated tables (loader) → scenario → instance → model
 (its limit families: limits) → solver → solution → diagnosis, pipeline, analyses (tradeoffs,
-run by batch) → presentation (optimizer.present: words, tables, figures, the Excel file, the
-command line's text) → the command line and the app (optimizer.ui). tests/test_layers.py
-holds the order.
+limit_values, run by batch) → presentation (optimizer.present: words, tables, figures, the
+Excel file, the command line's text) → the command line and the app (optimizer.ui).
+tests/test_layers.py holds the order.
 """
 
 from .baseline import greedy_portfolio
 from .batch import AnalysisCancelled, RunOptions, dask_executor, process_pool
 from .diagnosis import Conflict, InfeasibleError
 from .instance import Instance, prepare
+from .limit_values import limit_values
 from .loader import PlanningData, Problem, WorkbookError, load_workbook
 from .model import SelectionModel, build_model
 from .pipeline import read_solution, solve
@@ -30,6 +31,7 @@ __all__ = [
     "break_even",
     "frontier",
     "frontier_grid",
+    "limit_values",
     "process_pool",
     "dask_executor",
     "progress_bar",

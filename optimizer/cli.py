@@ -26,6 +26,7 @@ from pathlib import Path
 from ._files import OutputError, check_writable, remove_live_temporaries, same_file
 from .batch import RunOptions, dask_executor, process_pool
 from .diagnosis import InfeasibleError
+from .limit_values import JSON_KEYS, VALUE_GAP, limit_values
 from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
 from .present import console
@@ -445,13 +446,30 @@ def _robustness(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _limits(args: argparse.Namespace) -> int:
+    table = _run_batch(
+        args,
+        "limits",
+        lambda data, scenario, options: limit_values(data, scenario, options=options),
+    )
+    if args.json:
+        rows = table[JSON_KEYS].to_dict(orient="records")
+        print(json.dumps(rows, ensure_ascii=False))
+        return SOLVED
+    for line in console.limit_values_lines(table, Labels(args.language)):
+        print(line)
+    return SOLVED
+
+
 def _template(args: argparse.Namespace) -> int:
     write_template(args.path)  # an existing file only with --force (_check_files)
     print(f"blank workbook written to {args.path}")
     return SOLVED
 
 
-def _batch_options(command: argparse.ArgumentParser, unit: str) -> None:
+def _batch_options(
+    command: argparse.ArgumentParser, unit: str, gap_default: str = "scenario"
+) -> None:
     """Where a batch command's solves run and what ends each (every batch command)."""
     command.add_argument("--workers", type=int, default=1, help="solve on this many processes")
     command.add_argument(
@@ -460,7 +478,9 @@ def _batch_options(command: argparse.ArgumentParser, unit: str) -> None:
         help="solve on the Dask cluster of this scheduler (see the README's Dask section)",
     )
     command.add_argument("--time-limit", type=float, help=f"seconds per {unit} (safety net)")
-    command.add_argument("--gap", type=float, help=f"relative gap per {unit} (default: scenario)")
+    command.add_argument(
+        "--gap", type=float, help=f"relative gap per {unit} (default: {gap_default})"
+    )
     command.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     command.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -547,6 +567,13 @@ def parser() -> argparse.ArgumentParser:
     robust.add_argument("--seed", type=int, default=2021)
     _batch_options(robust, "draw")
     robust.set_defaults(run=_robustness)
+    values = commands.add_parser(
+        "limits", help="what 10 %% more of each limit buys, ranked (re-solves from the plan)"
+    )
+    _workbook_options(values)
+    values.add_argument("--language", choices=["en", "zh"], default="en")
+    _batch_options(values, "re-solve", f"{VALUE_GAP:g}, finer than a scenario's")
+    values.set_defaults(run=_limits)
     template = commands.add_parser("template", help="write a blank workbook")
     template.add_argument("path")
     template.add_argument("--force", action="store_true", help="replace an existing file")

@@ -25,9 +25,10 @@ from .solver import SolverRun, Status
 if TYPE_CHECKING:
     from .model import SelectionModel
 
-# A limit binds when 99 % or more of it is used: with whole projects a budget is rarely met
-# to the yuan, and a planner reads "used up" as binding.
-BINDING_SHARE = 0.01
+# A limit is used up when 99 % or more of it is used: with whole projects a budget is rarely
+# met to the yuan. Used up is not binding: whether more of a limit would buy anything is
+# measured by re-solving (optimizer.limit_values), not read from one solve.
+USED_UP_SHARE = 0.01
 ZERO_TOLERANCE = 1e-6
 # Every limit's use against its amount (Solution.limits).
 LIMIT_USE_COLUMNS = [
@@ -38,7 +39,7 @@ LIMIT_USE_COLUMNS = [
     "limit",
     "slack",
     "use_share",
-    "binding",
+    "used_up",
     "unit",
 ]
 
@@ -129,8 +130,10 @@ class Solution:
         )
 
     @property
-    def binding_limits(self) -> pd.DataFrame:
-        return self.limits[self.limits["binding"]]
+    def used_up_limits(self) -> pd.DataFrame:
+        """The limits 99 % or more used (used up; not the same as binding, see
+        optimizer.limit_values)."""
+        return self.limits[self.limits["used_up"]]
 
     @property
     def reemployed_by_year(self) -> dict[int, float]:
@@ -318,7 +321,7 @@ def _limit_rows(model: SelectionModel, chosen: pd.DataFrame) -> pd.DataFrame:
                 * (1.0 if _value(switch) > 0.5 * sum(c for _, c in switch) else 0.0),
             )
         slack = limit - use if lim.sense == "<=" else use - limit
-        tolerance = max(ZERO_TOLERANCE * max(1.0, abs(limit)), BINDING_SHARE * abs(limit))
+        tolerance = max(ZERO_TOLERANCE * max(1.0, abs(limit)), USED_UP_SHARE * abs(limit))
         rows.append(
             dict(
                 family=lim.family,
@@ -328,7 +331,7 @@ def _limit_rows(model: SelectionModel, chosen: pd.DataFrame) -> pd.DataFrame:
                 limit=limit,
                 slack=max(slack, 0.0) if slack > -ZERO_TOLERANCE * max(1.0, abs(limit)) else slack,
                 use_share=use / limit if limit else None,
-                binding=slack <= tolerance,
+                used_up=slack <= tolerance,
                 unit=lim.unit,
             )
         )
@@ -916,7 +919,7 @@ def by_region_table(inst: Instance, chosen: pd.DataFrame, standing: pd.DataFrame
 
 
 def limit_use_table(model: SelectionModel | None, chosen: pd.DataFrame) -> pd.DataFrame:
-    """Every limit of the model: use, limit, room left, binding (empty without a model)."""
+    """Every limit of the model: use, limit, room left, used up (empty without a model)."""
     if model is None:
         return pd.DataFrame(columns=LIMIT_USE_COLUMNS)
     return _limit_rows(model, chosen)

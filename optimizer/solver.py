@@ -415,6 +415,13 @@ class KeptModel:
         if self._built:
             self._highs.changeRowBounds(constraint.index, -highspy.kHighsInf, float(value))
 
+    def set_coefficient(self, name: str, variable: pulp.LpVariable, value: float) -> None:
+        """One coefficient of a row (a PPP line's in its government-pay row, rule 6)."""
+        constraint = self.model.problem.get_constraint_by_name(name)
+        constraint.expr[variable] = float(value)
+        if self._built:
+            self._highs.changeCoeff(constraint.index, variable.index, float(value))
+
     def set_bounds(self, variable: pulp.LpVariable, low: float, high: float) -> None:
         variable.lowBound, variable.upBound = low, high
         if self._built:

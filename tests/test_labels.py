@@ -183,12 +183,12 @@ def test_the_objective_reason_gives_the_break_even(solution: optimizer.Solution)
     assert list(shown["在求解精度内"]) == ["否", "是", "否"]
 
 
-def test_binding_limits_read_as_words(solution: optimizer.Solution) -> None:
+def test_used_up_limits_read_as_words(solution: optimizer.Solution) -> None:
     table = views.limits_table(solution, Labels.for_solution(solution, "en"))
     words = " ".join(table["Limit"])
     for code in ("forced_in", "exclusive_group", "ppp_line", "debt_headroom", "≤"):
         assert code not in words
-    ppp = solution.binding_limits["family"].isin(["ppp_line", "government_pay_line"])
+    ppp = solution.used_up_limits["family"].isin(["ppp_line", "government_pay_line"])
     if ppp.any():
         notes = [n for n in table["PPP lines"] if n]
         assert notes

@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("solution",),
     ("diagnosis",),
     ("pipeline",),
-    ("baseline", "tradeoffs", "background"),
+    ("baseline", "tradeoffs", "background", "limit_values"),
     ("present", "present.labels"),
     ("present.explain",),
     ("present.export", "present.views", "present.console"),

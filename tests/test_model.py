@@ -51,7 +51,7 @@ def test_fiscal_budget_picks_the_best_projects_that_fit() -> None:
     assert s.worker_years == pytest.approx(1080)
     assert v2_objective(s) == pytest.approx(1080)
     row = s.limits.set_index(["family", "key"]).loc[("fiscal_budget", "2021")]
-    assert (row["use"], row["limit"], bool(row["binding"])) == (pytest.approx(100), 100, True)
+    assert (row["use"], row["limit"], bool(row["used_up"])) == (pytest.approx(100), 100, True)
 
 
 def test_spending_is_spread_over_the_years_and_start_years_are_chosen() -> None:

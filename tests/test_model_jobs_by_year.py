@@ -225,7 +225,7 @@ def test_a_ppp_payment_counts_in_the_budget_of_its_operating_years() -> None:
     assert starts(both) == {"ppp": 2021, "late": 2022}
     assert v2_objective(both) == pytest.approx(330 + 220)
     row = both.limits.set_index(["family", "key"]).loc[("fiscal_budget", "2022")]
-    assert (row["use"], row["limit"], bool(row["binding"])) == (pytest.approx(13), 13, True)
+    assert (row["use"], row["limit"], bool(row["used_up"])) == (pytest.approx(13), 13, True)
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def test_a_small_training_budget_binds() -> None:
     assert r.at["A", "reemployed_direct"] == pytest.approx(50.0)
     assert r.at["A", "reemployed_trained"] == pytest.approx(20.0)
     lim = s.limits.set_index(["family", "key"]).loc[("training_budget", "2021")]
-    assert bool(lim["binding"])
+    assert bool(lim["used_up"])
     assert s.to_dict()["trainees_by_region_year"] == {"A": {"2021": pytest.approx(20.0)}}
 
 

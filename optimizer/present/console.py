@@ -16,7 +16,7 @@ from ..diagnosis import Conflict
 from ..solution import Solution
 from ..solver import Status
 from ..tradeoffs import LEVERS
-from .explain import reasons
+from .explain import limit_values_frame, reasons
 from .labels import Labels
 
 ENGLISH = Labels("en")
@@ -105,6 +105,16 @@ def frontier_lines(table: pd.DataFrame, lever: str) -> list[str]:
 def table_lines(heading: str, table: pd.DataFrame) -> list[str]:
     """A batch command's result (grid, break-even) as a heading and a plain table."""
     return [heading, table.to_string(index=False, float_format=lambda v: f"{v:,.3f}")]
+
+
+def limit_values_lines(values: pd.DataFrame, labels: Labels) -> list[str]:
+    """What 10 % more of each limit buys, ranked: a heading and the table in words."""
+    frame = limit_values_frame(values, labels)
+    # Figures as rounded by the analysis (to what the precision supports): no decimals added.
+    frame["extra"] = [f"{v:,.2f}" for v in frame["extra"]]
+    for column in ("worker_years_gained", "per_yi"):
+        frame[column] = [f"{v:,.0f}" if v == round(v) else f"{v:,.2f}" for v in frame[column]]
+    return [labels("console_limit_values"), labels.headers(frame).to_string(index=False)]
 
 
 def robustness_lines(summary: dict[str, float], projects: pd.DataFrame) -> list[str]:

@@ -13,11 +13,11 @@ from ..solution import Solution
 from .labels import Labels, city_year
 
 
-def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) -> pd.DataFrame:
+def limits_frame(solution: Solution, labels: Labels, used_up_only: bool = True) -> pd.DataFrame:
     """The limits in a planner's words: what each one is, what is used, the limit and the room
     left. A city's PPP line shows the line itself, the existing commitments and the room
     they leave, not the model's "0 ≤ 0"."""
-    limits = solution.binding_limits if binding_only else solution.limits
+    limits = solution.used_up_limits if used_up_only else solution.limits
     standing = solution.by_region.set_index("region")
     names = dict(zip(solution.not_chosen["project_id"], solution.not_chosen["name"], strict=True))
     names.update(zip(solution.chosen["project_id"], solution.chosen["name"], strict=True))
@@ -65,15 +65,15 @@ def limits_frame(solution: Solution, labels: Labels, binding_only: bool = True) 
                 "limit": row.limit,
                 "slack": row.slack,
                 "unit": labels.unit(row.unit),
-                "binding": labels.yes_no(row.binding),
+                "used_up": labels.yes_no(row.used_up),
                 "ppp_note": note,
             }
         )
     table = pd.DataFrame(
-        rows, columns=["limit_words", "use", "limit", "slack", "unit", "binding", "ppp_note"]
+        rows, columns=["limit_words", "use", "limit", "slack", "unit", "used_up", "ppp_note"]
     )
-    if binding_only:
-        table = table.drop(columns=["binding"])
+    if used_up_only:
+        table = table.drop(columns=["used_up"])
     if not table["ppp_note"].astype(bool).any():
         table = table.drop(columns=["ppp_note"])
     return table.reset_index(drop=True)
@@ -125,3 +125,23 @@ def short_source(text: Any, longest: int = 40) -> str:
     first = text.split(";", 1)[0].strip()
     first = first.removeprefix("jobs:").strip()
     return first if len(first) <= longest else first[: longest - 1] + "…"
+
+
+def limit_values_frame(values: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """What 10 % more of each limit buys (optimizer.limit_values), in a planner's words,
+    ranked as given: the limit, the extra amount with its unit, the worker-years it buys,
+    worker-years per 亿元 and whether the limit binds (buys more than the precision)."""
+    return pd.DataFrame(
+        {
+            "limit_words": [
+                labels.limit(family, where)
+                for family, where in zip(values["limit"], values["where"], strict=True)
+            ],
+            "extra": values["extra"].to_numpy(dtype=float),
+            "unit": [labels.unit(u) for u in values["unit"]],
+            "worker_years_gained": values["worker_years_gained"].to_numpy(dtype=float),
+            "per_yi": values["per_yi"].to_numpy(dtype=float),
+            "binds": [labels.yes_no(b) for b in values["binds"]],
+        },
+        columns=["limit_words", "extra", "unit", "worker_years_gained", "per_yi", "binds"],
+    )

@@ -111,7 +111,7 @@ FORMATS: dict[str, str] = {
     "limit": MONEY,
     "slack": MONEY,
     "use_share": SHARE,
-    "binding": PLAIN,
+    "used_up": PLAIN,
     "unit": PLAIN,
     "amount": MONEY,
     "setting": "0.00",
@@ -433,12 +433,12 @@ def _printed_width(text: str) -> float:
 
 
 def _limit_groups(solution: Solution, labels: Labels) -> list[tuple[str, str]]:
-    """The binding limits, one line a family: (what, where) in words."""
-    binding = solution.binding_limits
+    """The limits used up (≥ 99 %), one line a family: (what, where) in words."""
+    used_up = solution.used_up_limits
     standing = solution.by_region.set_index("region")
     out = []
-    for family in dict.fromkeys(binding["family"]):
-        keys = [str(k) for k in binding.loc[binding["family"] == family, "key"]]
+    for family in dict.fromkeys(used_up["family"]):
+        keys = [str(k) for k in used_up.loc[used_up["family"] == family, "key"]]
         if family in ("forced_in", "exclusive_group"):
             where = labels("summary_count", count=len(keys))
         elif family in ("debt_headroom", "coverage_floor"):
@@ -753,7 +753,7 @@ CITY_TOTALS = (
     "ppp_new",
 )
 SECTOR_TOTALS = ("projects", "capex", "share", "job_years")
-LIMIT_KEYS = ["limit_words", "use", "limit", "slack", "unit", "binding", "ppp_note"]
+LIMIT_KEYS = ["limit_words", "use", "limit", "slack", "unit", "used_up", "ppp_note"]
 
 
 def export_workbook(
@@ -875,8 +875,8 @@ def export_workbook(
     _table(book, labels.sheet("by_sector"), sectors, SECTOR_COLUMNS, labels, SECTOR_TOTALS)
     _layoffs_sheet(book, solution, labels)
     _training_sheet(book, solution, labels)
-    limits = limits_frame(solution, labels, binding_only=False)
-    limits = limits.assign(_order=limits["binding"] != labels("yes")).sort_values(
+    limits = limits_frame(solution, labels, used_up_only=False)
+    limits = limits.assign(_order=limits["used_up"] != labels("yes")).sort_values(
         "_order", kind="stable"
     )
     keys = [k for k in LIMIT_KEYS if k in limits.columns]

@@ -212,7 +212,6 @@ TEXT: dict[str, Pair] = {
     "tab_tradeoffs": ("Trade-offs", "权衡分析"),
     "tab_compare": ("Compare scenarios", "情景比较"),
     "tab_shortlist": ("Shortlist", "项目清单"),
-    "binding": ("Limits that bind", "起约束作用的限制"),
     "frontier": ("Frontier", "前沿曲线"),
     "lever": ("Lever", "调节项"),
     "points": ("Points", "点数"),
@@ -314,7 +313,7 @@ TEXT: dict[str, Pair] = {
         "Share of the displaced re-employed in the peak year",
         "高峰年份再就业比例",
     ),
-    "summary_limits": ("Under which limits (the limits that bind)", "起约束作用的限制"),
+    "summary_limits": ("Limits used up (99 % or more)", "已用尽的限制（使用率99%及以上）"),
     "summary_count": ("{count} projects or schemes", "{count}个项目或方案组"),
     "summary_scenario": ("The scenario", "情景设定"),
     "summary_caveats": ("Caveats", "注意事项"),
@@ -413,6 +412,28 @@ TEXT: dict[str, Pair] = {
     ),
     "all_sectors": ("All sectors", "全部行业"),
     "caveat_assumption": ("Who the programme hires", "吸纳对象假定"),
+    # The value of each limit (optimizer.limit_values), and "used up" for a solve alone.
+    "used_up": ("Limits used up (99 % or more)", "已用尽的限制（使用率99%及以上）"),
+    "limit_values": ("What 10 % more of each limit buys", "各项限制放宽10%的效果"),
+    "run_limit_values": ("Re-solve with each limit 10 % larger", "逐项放宽10%重新求解"),
+    "limit_values_note": (
+        "Each limit alone 10 % larger, re-solved from the current plan at a {gap} solver "
+        "precision. A limit binds when what it buys is beyond that precision (± {tolerance} "
+        "worker-years); below it the gain reads 0. For a PPP line, 10 % of the city's room "
+        "under the line, in 亿元 a year.",
+        "逐项将一项限制放宽10%，从当前方案出发以{gap}求解精度重新求解。新增再就业超出求解精度"
+        "（±{tolerance}人年）时，该限制起约束作用；精度以内记为0。PPP红线放宽量为该市红线内"
+        "剩余空间的10%（亿元/年）。",
+    ),
+    "limit_values_none": (
+        "No limit binds: 10 % more of any one buys nothing beyond the solver's precision.",
+        "各项限制均不起约束作用：任一项放宽10%，新增再就业均在求解精度以内。",
+    ),
+    "chart_limit_values": ("Worker-years 10 % more would buy", "放宽10%新增再就业人年"),
+    "console_limit_values": (
+        "What 10 % more of each limit buys (ranked; re-solved from the current plan)",
+        "各项限制放宽10%的效果（按新增再就业排序；从当前方案出发重新求解）",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -515,7 +536,6 @@ COLUMNS: dict[str, Pair] = {
     "limit": ("Limit amount", "限额"),
     "slack": ("Room left", "剩余空间"),
     "use_share": ("Used", "使用率"),
-    "binding": ("Binds", "是否起约束作用"),
     "unit": ("Unit", "单位"),
     "lever": ("Lever", "调节项"),
     "amount": ("Lever amount", "调节量"),
@@ -553,6 +573,12 @@ COLUMNS: dict[str, Pair] = {
     "borderline_projects": ("Borderline projects", "边缘项目数"),
     "outside_projects": ("Projects outside", "排除项目数"),
     "total": ("Total", "合计"),
+    # The value of each limit (optimizer.limit_values), and "used up" for a solve alone.
+    "used_up": ("Used up (≥ 99 %)", "已用尽（≥99%）"),
+    "extra": ("10 % more", "放宽10%"),
+    "worker_years_gained": ("Worker-years gained", "新增再就业人年"),
+    "per_yi": ("Worker-years per 亿元", "每亿元新增再就业人年"),
+    "binds": ("Binds", "起约束作用"),
 }
 
 SHEETS: dict[str, Pair] = {

@@ -22,7 +22,7 @@ from ..schema import SECTORS
 from ..solution import Solution
 from ..solver import Status
 from ..tradeoffs import LEVERS, Robustness
-from .explain import limits_frame, reasons, short_source
+from .explain import limit_values_frame, limits_frame, reasons, short_source
 from .export import FRONTIER_COLUMNS, SHORTLIST_COLUMNS
 from .labels import LANGUAGES, Labels
 
@@ -438,11 +438,11 @@ def lasting_figure(solution: Solution, labels: Labels) -> go.Figure:
 
 
 def limits_table(
-    solution: Solution, labels: Labels, binding_only: bool = True
+    solution: Solution, labels: Labels, used_up_only: bool = True
 ) -> pd.DataFrame:
     """The limits in a planner's words (see optimizer.present.explain.limits_frame), headers in
     the page's language."""
-    return labels.headers(limits_frame(solution, labels, binding_only))
+    return labels.headers(limits_frame(solution, labels, used_up_only))
 
 
 def not_chosen_reasons(
@@ -674,6 +674,38 @@ def frontier_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     unit = labels.unit(str(table["unit"].iloc[0])) if len(table) else ""
     shown = labels.headers(shown)
     return shown.rename(columns={labels.column("amount"): f"{labels.column('amount')} ({unit})"})
+
+
+def limit_values_table(values: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """What 10 % more of each limit buys, ranked (optimizer.limit_values), in the page's
+    language."""
+    return labels.headers(limit_values_frame(values, labels))
+
+
+# The chart shows the limits that bind, at most this many (the table has every one).
+LIMIT_VALUES_SHOWN = 15
+
+
+def limit_values_figure(values: pd.DataFrame, labels: Labels) -> go.Figure:
+    """The limits that bind, ranked by the worker-years 10 % more of each buys (the most at
+    the top), each bar marked with its worker-years per 亿元."""
+    shown = values[values["binds"]].head(LIMIT_VALUES_SHOWN)
+    words = limit_values_frame(shown, labels)
+    per_yi = labels.column("per_yi")
+    figure = go.Figure(
+        go.Bar(
+            x=words["worker_years_gained"][::-1],
+            y=words["limit_words"][::-1],
+            orientation="h",
+            text=[f"{v:,.0f} {per_yi}" for v in words["per_yi"][::-1]],
+            textposition="auto",
+            marker_color="#1f77b4",
+        )
+    )
+    figure.update_xaxes(title=labels.column("worker_years_gained"), tickformat=",")
+    if shown.empty:
+        figure.add_annotation(text=labels("limit_values_none"), showarrow=False)
+    return _layout(figure, labels("chart_limit_values"))
 
 
 def break_even_table(table: pd.DataFrame, solution: Solution, labels: Labels) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from .. import background, tradeoffs
 from ..controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
+from ..limit_values import VALUE_GAP, limit_values
 from ..loader import PlanningData
 from ..precision import solve_difference
 from ..present import views
@@ -222,7 +223,7 @@ def result_tab(page: Page) -> None:
         right.caption(labels("ppp_notes"))
         right.markdown("\n".join(f"- {note}" for note in notes))
     _version_3_figures(page)
-    st.subheader(labels("binding"))
+    st.subheader(labels("used_up"))
     table(views.limits_table(solution, labels), labels)
 
 
@@ -346,6 +347,8 @@ def tradeoffs_tab(page: Page) -> None:
         st.caption(labels("break_even_note"))
         table(views.break_even_table(break_even, page.solution, labels), labels)
 
+    _limit_values_section(page)
+
     st.subheader(labels("robustness"))
     a, b, c, d = st.columns(4)
     draws = _slider(labels, "draws", a)
@@ -369,6 +372,39 @@ def tradeoffs_tab(page: Page) -> None:
     if result is not None:
         table(views.robustness_table(result, labels), labels)
         st.plotly_chart(views.robustness_figure(result, labels), width="stretch")
+
+
+def _limit_values_section(page: Page) -> None:
+    """What 10 % more of each limit buys, from the plan on the page: one table and one
+    chart, ranked. Its own precision (VALUE_GAP), not the analyses' slider: at
+    the slider's precision no limit could be told to bind."""
+    labels = page.labels
+    st.subheader(labels("limit_values"))
+    if st.button(labels("run_limit_values"), key="run_limit_values"):
+        options = tradeoffs.RunOptions(
+            progress=_progress(), time_limit_s=min(page.time_limit, APP_TIME_LIMIT)
+        )
+        try:
+            values = limit_values(
+                page.data, page.scenario, current=page.solution, options=options
+            )
+        except ValueError as error:  # the plan on the page could not be re-solved
+            st.error(str(error))
+            return
+        page.keep("limit_values", values)
+    values = page.analysis("limit_values")
+    if values is None:
+        return
+    tolerance = float(values["tolerance"].median()) if len(values) else 0.0
+    st.caption(
+        labels(
+            "limit_values_note",
+            gap=f"{VALUE_GAP:.2%}",
+            tolerance=f"{tolerance:,.0f}",
+        )
+    )
+    st.plotly_chart(views.limit_values_figure(values, labels), width="stretch")
+    table(views.limit_values_table(values, labels), labels)
 
 
 def replay_note(state: AppState, data: PlanningData) -> None:

@@ -345,6 +345,18 @@ def _solve(args: argparse.Namespace) -> int:
     labels = Labels.for_solution(solution, args.language)
     for line in console.solve_lines(solution, labels):
         print(line)
+    if solution.changes is not None:
+        changes = solution.changes
+        nearest = "" if changes.nearest_proven else labels("console_not_nearest")
+        print(
+            labels(
+                "console_changes",
+                entered=len(changes.entered),
+                left=len(changes.left),
+                moved=len(changes.moved),
+                nearest=nearest,
+            )
+        )
     if args.out:
         print(labels("console_written", path=args.out))
     return SOLVED

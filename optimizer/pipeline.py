@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from numbers import Integral
 from typing import Any
 
 from .diagnosis import InfeasibleError, check_obvious_conflicts, explain_infeasibility
 from .instance import Instance, prepare
+from .limits import MONEY_FIELDS
 from .loader import PlanningData, check_planning_data
-from .model import SelectionModel, build_model, reference_distance
+from .model import SelectionModel, build_model, limit_amounts, reference_distance
 from .scenario import Scenario
 from .solution import Changes, Solution, make_solution
 from .solver import SOLVE_NODE_LIMIT, KeptModel, SolverError, SolverRun, Status, run_solver
@@ -87,6 +88,10 @@ def solve(
     hold count as left. None: the answer is exactly the one without this argument.
     """
     plan = _reference_plan(reference)
+    # A reference solve of this scenario or a looser one proved a bound that holds here too.
+    hint = None
+    if isinstance(reference, Solution) and reference.bound is not None:
+        hint = reference.bound
     started = time.perf_counter()
     called = time.monotonic()
     if isinstance(data, Instance):
@@ -130,7 +135,9 @@ def solve(
             node_limit=SOLVE_NODE_LIMIT,
         )
     else:
-        run, nearest_proven = _solve_near(model, plan, halt, found, min(limit, left))
+        if hint is not None and not loosens(inst.data, reference.scenario, inst.scenario):
+            hint = None
+        run, nearest_proven = _solve_near(model, plan, halt, found, min(limit, left), hint)
     if run.status is Status.ERROR and time.monotonic() > end and not (stop is not None and stop()):
         raise SolverError(
             f"no portfolio was found within the time limit of {limit:g} s "
@@ -145,12 +152,60 @@ def solve(
     )
 
 
+def loosens(data: PlanningData, looser: Scenario, tighter: Scenario) -> bool:
+    """Every portfolio that fits `tighter` fits `looser` too, with the same objective: the two
+    differ only in money (budgets, quotas, headroom: every amount of `looser` at least
+    `tighter`'s) and in projects forced (`looser` forces a subset in and a subset out). Then
+    `looser`'s answer never needs to show less than `tighter`'s: it can take that plan."""
+    a, b = looser.resolved(data), tighter.resolved(data)
+    free = {f: getattr(a, f) for f in (*MONEY_FIELDS, "forced_in", "forced_out")}
+    if b.replace(**free) != a:
+        return False
+    if not (set(a.forced_in) <= set(b.forced_in) and set(a.forced_out) <= set(b.forced_out)):
+        return False
+    more, less = limit_amounts(prepare(data, a)), limit_amounts(prepare(data, b))
+    return all(more[row] >= amount for row, amount in less.items())
+
+
+def start_near(
+    data: PlanningData,
+    scenario: Scenario,
+    known: Sequence[Solution],
+    previous: Solution | None = None,
+) -> Solution | None:
+    """The answer a scenario's solve should start near (its `reference`): the best known
+    answer of a scenario this one loosens (its plan fits here, so this answer never shows
+    less), else the previous answer (a stable plan), else None."""
+    fits = [
+        s
+        for s in known
+        if s.fingerprint == data.fingerprint and loosens(data, scenario, s.scenario)
+    ]
+    if fits:
+        return max(fits, key=lambda s: s.objective)
+    return previous
+
+
+def beaten(data: PlanningData, solution: Solution, known: Sequence[Solution]) -> list[Solution]:
+    """The known answers of scenarios that loosen `solution`'s and that it beats: its plan
+    fits each of them too, so each should adopt it (`solve(..., reference=solution)`),
+    lest a tighter scenario (a project forced in, less money) show a gain."""
+    return [
+        s
+        for s in known
+        if s.fingerprint == data.fingerprint
+        and s.scenario != solution.scenario
+        and solution.objective > s.objective + 1e-9 * max(1.0, abs(s.objective))
+        and loosens(data, s.scenario, solution.scenario)
+    ]
+
+
 # The search for the portfolio nearest a reference stops here (it only chooses among
 # portfolios already within the stated precision, so a stop costs closeness, not precision).
 NEAREST_NODE_LIMIT = 2_000
 # With a reference, the first search proves this share of the gap asked for: a tighter bound
 # leaves more portfolios within the gap stated, so the nearest one moves less.
-FIRST_GAP_SHARE = 0.5
+FIRST_GAP_SHARE = 1.0
 
 
 def _reference_plan(reference: Mapping[str, int] | Solution | None) -> dict[str, int] | None:
@@ -180,6 +235,7 @@ def _solve_near(
     halt: Callable[[], bool],
     found: Callable[[dict[int, int], float], None] | None,
     time_limit: float,
+    bound: float | None = None,
 ) -> tuple[SolverRun, bool]:
     """The scenario's search started from the reference plan (repaired to fit), then the
     portfolio nearest it within the stated precision (`KeptModel.closest`)."""
@@ -204,4 +260,11 @@ def _solve_near(
     if not first.status.has_portfolio or halt():
         return first, False
     distance, _ = reference_distance(model, starts)
-    return kept.closest(first, distance, gap=float(sc.mip_gap), node_limit=NEAREST_NODE_LIMIT)
+    return kept.closest(
+        first,
+        starts,
+        distance,
+        gap=float(sc.mip_gap),
+        node_limit=NEAREST_NODE_LIMIT,
+        bound=bound,
+    )

@@ -511,20 +511,27 @@ class KeptModel:
     def closest(
         self,
         first: SolverRun,
+        reference: dict[int, int],
         distance: list[tuple[pulp.LpVariable, float]],
         *,
         gap: float,
         node_limit: int | None = None,
+        bound: float | None = None,
     ) -> tuple[SolverRun, bool]:
         """After `first` (a run with a portfolio), the portfolio nearest a reference among
         those within the precision already stated: a second search minimises `distance`
         (terms over the start-year and chosen columns) subject to objective ≥ the value that
         keeps the stated gap, max(gap asked, first.gap), against first's proven bound, and no
         more than first's own objective, so first's portfolio always qualifies and is the
-        start. The portfolio found is then re-solved with the objective (its start years
-        fixed: a small LP) for its best training, layoffs and flows. The model is left as it
-        was built. Returns the run (first's status and bound; its objective and the gap
-        against that bound) and whether the nearest portfolio was proven nearest."""
+        start. The search is among the portfolios that keep what first's and the reference
+        ({position: start year}) agree on (each project in both at the same start year, or
+        in neither): those choices already cost no distance, and fixing them leaves a small
+        search over the projects where the two differ. The portfolio found is then re-solved
+        with the objective (its start years fixed: a small LP) for its best training,
+        layoffs and flows. The model is left as it was built. Returns the run (first's
+        status and bound; its objective and the gap against that bound) and whether the
+        portfolio was proven nearest among those searched. bound: another proven bound on
+        this model's best objective (a looser scenario's solve), used when it is tighter."""
         import highspy
         import numpy as np
 
@@ -536,7 +543,8 @@ class KeptModel:
         first_values = np.asarray(highs.getSolution().col_value, float)
         found = float(-cost @ first_values)
         offset = float(first.objective or 0.0) - found  # PuLP's objective constant, if any
-        bound = float(first.bound) - offset if first.bound is not None else found
+        proven = [b - offset for b in (first.bound, bound) if b is not None]
+        bound = min(proven) if proven else found
         stated = max(float(gap), float(first.gap or 0.0))
         keeps = bound / (1.0 + stated) if bound >= 0 else bound * (1.0 + stated)
         floor = min(keeps, found) - 1e-9 * max(1.0, abs(found))
@@ -548,6 +556,13 @@ class KeptModel:
             near[var.index] += c
         columns = np.arange(n, dtype=np.int32)
         highs.changeColsCost(n, columns, near)
+        index, wanted = self._plan_columns(reference)
+        index = np.asarray(index, np.int32)
+        wanted = np.asarray(wanted, float)
+        agree = index[np.round(first_values[index]) == wanted]
+        lower = np.asarray(lp.col_lower_, float)[agree]
+        upper = np.asarray(lp.col_upper_, float)[agree]
+        highs.changeColsBounds(len(agree), agree, first_values[agree], first_values[agree])
         saved = {
             name: highs.getOptionValue(name)[1]
             for name in ("mip_rel_gap", "mip_abs_gap", "mip_max_nodes")
@@ -569,6 +584,7 @@ class KeptModel:
             ):
                 values, proven = first_values, False
         finally:
+            highs.changeColsBounds(len(agree), agree, lower, upper)
             highs.deleteRows(1, np.array([row], np.int32))
             highs.changeColsCost(n, columns, cost)
             for name, value in saved.items():

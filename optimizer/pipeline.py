@@ -84,8 +84,9 @@ def solve(
     the portfolios within the precision already stated (the gap asked for, or the one proven
     if larger, against the proven bound), the one nearest the reference is returned: fewest
     projects in or out, then fewest start years moved. `Solution.changes` lists them, and
-    `gap` is the returned portfolio's own gap against that bound. Ids the workbook does not
-    hold count as left. None: the answer is exactly the one without this argument.
+    `gap` is the returned portfolio's own gap against that bound (a Solution of this scenario
+    or of one that loosens it brings its proven bound, used when tighter). Ids the workbook
+    does not hold count as left. None: the answer is exactly the one without this argument.
     """
     plan = _reference_plan(reference)
     # A reference solve of this scenario or a looser one proved a bound that holds here too.
@@ -203,9 +204,6 @@ def beaten(data: PlanningData, solution: Solution, known: Sequence[Solution]) ->
 # The search for the portfolio nearest a reference stops here (it only chooses among
 # portfolios already within the stated precision, so a stop costs closeness, not precision).
 NEAREST_NODE_LIMIT = 2_000
-# With a reference, the first search proves this share of the gap asked for: a tighter bound
-# leaves more portfolios within the gap stated, so the nearest one moves less.
-FIRST_GAP_SHARE = 1.0
 
 
 def _reference_plan(reference: Mapping[str, int] | Solution | None) -> dict[str, int] | None:
@@ -249,7 +247,7 @@ def _solve_near(
     kept = KeptModel(
         model,
         time_limit=time_limit,
-        gap=float(sc.mip_gap) * FIRST_GAP_SHARE,
+        gap=float(sc.mip_gap),
         node_limit=SOLVE_NODE_LIMIT,
         stop=halt,
         on_incumbent=watch,

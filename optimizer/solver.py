@@ -543,8 +543,8 @@ class KeptModel:
         first_values = np.asarray(highs.getSolution().col_value, float)
         found = float(-cost @ first_values)
         offset = float(first.objective or 0.0) - found  # PuLP's objective constant, if any
-        proven = [b - offset for b in (first.bound, bound) if b is not None]
-        bound = min(proven) if proven else found
+        bounds = [b - offset for b in (first.bound, bound) if b is not None]
+        bound = min(bounds) if bounds else found
         stated = max(float(gap), float(first.gap or 0.0))
         keeps = bound / (1.0 + stated) if bound >= 0 else bound * (1.0 + stated)
         floor = min(keeps, found) - 1e-9 * max(1.0, abs(found))

@@ -51,10 +51,13 @@ class NotSolved(LookupError):
     """No final answer yet (a cache lookup that must not keep anything)."""
 
 
-def answer_of(data: PlanningData, scenario: Scenario, **hooks: Any) -> Result:
-    """`optimizer.solve` as the page reads it: a solution, a diagnosis or a solver message."""
+def answer_of(
+    data: PlanningData, scenario: Scenario, reference: Solution | None = None, **hooks: Any
+) -> Result:
+    """`optimizer.solve` as the page reads it: a solution, a diagnosis or a solver message.
+    reference: the plan to stay near (the previous answer; see `solve`)."""
     try:
-        return solve(data, scenario, **hooks), None, None
+        return solve(data, scenario, reference=reference, **hooks), None, None
     except InfeasibleError as error:
         return None, error.to_frame(), None
     except SolverError as error:
@@ -74,6 +77,7 @@ class Job:
 
     data: PlanningData
     scenario: Scenario
+    reference: Solution | None = None  # the plan the solve stays near
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     started: float = field(default_factory=time.perf_counter)
@@ -101,7 +105,11 @@ class Job:
     def _solve(self) -> None:
         try:
             result = answer_of(
-                self.data, self.scenario, stop=self.stop.is_set, on_incumbent=self._record
+                self.data,
+                self.scenario,
+                self.reference,
+                stop=self.stop.is_set,
+                on_incumbent=self._record,
             )
             with self._lock:
                 self._result = result
@@ -201,9 +209,9 @@ class Job:
 _started: weakref.WeakSet[Job] = weakref.WeakSet()
 
 
-def start(data: PlanningData, scenario: Scenario) -> Job:
-    """The scenario's solve, started in a background thread."""
-    return Job(data, scenario).start()
+def start(data: PlanningData, scenario: Scenario, reference: Solution | None = None) -> Job:
+    """The scenario's solve, started in a background thread (near `reference`'s plan)."""
+    return Job(data, scenario, reference).start()
 
 
 # A run that left a solve may come back for it at once (the same scenario after a language
@@ -214,10 +222,15 @@ _shared: dict[tuple[str, str], Job] = {}
 _shared_lock = threading.Lock()
 
 
-def attach(data: PlanningData, scenario: Scenario, key: tuple[str, str]) -> Job:
+def attach(
+    data: PlanningData,
+    scenario: Scenario,
+    key: tuple[str, str],
+    reference: Solution | None = None,
+) -> Job:
     """The solve of `key` (workbook fingerprint, scenario): the running one if a job for it
-    was started and not cancelled, else a new one. Jobs of other scenarios that no run
-    waits for are cancelled: the planner has moved on from them."""
+    was started and not cancelled, else a new one (near `reference`'s plan). Jobs of other
+    scenarios that no run waits for are cancelled: the planner has moved on from them."""
     with _shared_lock:
         for other, job in list(_shared.items()):
             if other != key and not job.waited_for:
@@ -225,7 +238,7 @@ def attach(data: PlanningData, scenario: Scenario, key: tuple[str, str]) -> Job:
                 del _shared[other]
         job = _shared.get(key)
         if job is None or job.stop.is_set():
-            job = _shared[key] = start(data, scenario)
+            job = _shared[key] = start(data, scenario, reference)
         return job
 
 

@@ -30,7 +30,7 @@ from .limit_values import JSON_KEYS, VALUE_GAP, limit_values
 from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
 from .present import console
-from .present.export import export_workbook, read_saved_scenario
+from .present.export import export_workbook, read_saved_plan, read_saved_scenario
 from .present.labels import Labels
 from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
@@ -205,6 +205,50 @@ def _scenario_file(path: str) -> SavedScenario:
     return read_scenario_json(text)
 
 
+def _reference_file(path: str) -> dict[str, int]:
+    """A reference plan, {project_id: start year}: an Excel shortlist's chosen projects, or
+    a `solve --json` output's `chosen`. Anything else is one line naming the file."""
+    try:
+        content = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"reference file not found: {path}") from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read the reference file {path}: {exc.strerror}") from None
+    if content[:2] == b"PK":  # a zip: an Excel shortlist
+        try:
+            return read_saved_plan(io.BytesIO(content))
+        except ScenarioError as exc:
+            raise ScenarioError(f"{path}: {exc}") from None
+        except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
+            raise ScenarioError(
+                f"{path} is not an Excel shortlist with a readable plan ({type(exc).__name__})"
+            ) from None
+    wanted = (
+        f"{path} is neither an Excel shortlist nor a `solve --json` output "
+        '(an object whose "chosen" lists {"project_id": …, "start_year": …})'
+    )
+    try:
+        result = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ScenarioError(wanted) from None
+    chosen = result.get("chosen") if isinstance(result, dict) else None
+    if not isinstance(chosen, list):
+        raise ScenarioError(wanted)
+    plan: dict[str, int] = {}
+    for k, entry in enumerate(chosen):
+        pid = entry.get("project_id") if isinstance(entry, dict) else None
+        year = entry.get("start_year") if isinstance(entry, dict) else None
+        if not isinstance(pid, str) or isinstance(year, bool) or not isinstance(year, int):
+            raise ScenarioError(
+                f"{path}: chosen[{k}] needs a text project_id and a whole start_year, "
+                f"got {str(entry)[:80]}"
+            )
+        if pid in plan:
+            raise ScenarioError(f"{path}: chosen[{k}]: {pid} is listed twice")
+        plan[pid] = year
+    return plan
+
+
 def _check_files(args: argparse.Namespace) -> None:
     """Before any work: every output can be written and replaces no input of the run."""
     out = getattr(args, "out", None) or getattr(args, "path", None)
@@ -212,6 +256,7 @@ def _check_files(args: argparse.Namespace) -> None:
         return
     inputs = [("workbook", getattr(args, "workbook", None))]
     inputs.append(("scenario file", getattr(args, "scenario", None)))
+    inputs.append(("reference file", getattr(args, "reference", None)))
     for kind, given in inputs:
         if given and os.path.exists(out) and same_file(out, given):
             raise OutputError(
@@ -281,10 +326,11 @@ def _solve(args: argparse.Namespace) -> int:
     started = time.monotonic()  # time_limit_s bounds the whole run, loading included
     data = load_workbook(args.workbook)
     scenario = _scenario(args, data)
+    reference = _reference_file(args.reference) if args.reference else None
     limit = scenario.setting(data, "time_limit_s")
     deadline = started + limit
     with _quiet_stdout(), _hard_deadline(deadline, limit):
-        solution = solve(data, scenario, deadline=deadline)
+        solution = solve(data, scenario, deadline=deadline, reference=reference)
         if args.out:
             export_workbook(
                 solution,
@@ -303,6 +349,18 @@ def _solve(args: argparse.Namespace) -> int:
     labels = Labels.for_solution(solution, args.language)
     for line in console.solve_lines(solution, labels):
         print(line)
+    if solution.changes is not None:
+        changes = solution.changes
+        nearest = "" if changes.nearest_proven else labels("console_not_nearest")
+        print(
+            labels(
+                "console_changes",
+                entered=len(changes.entered),
+                left=len(changes.left),
+                moved=len(changes.moved),
+                nearest=nearest,
+            )
+        )
     if args.out:
         print(labels("console_written", path=args.out))
     return SOLVED
@@ -522,6 +580,13 @@ def parser() -> argparse.ArgumentParser:
         "--reasons",
         action="store_true",
         help="with --json: add not_chosen, each left-out project's reason (in --language)",
+    )
+    run.add_argument(
+        "--reference",
+        metavar="FILE",
+        help="stay near this plan (an Excel shortlist or a solve --json output): among the "
+        "portfolios within the gap, the one with the fewest projects in or out, then start "
+        "years moved; --json adds changes",
     )
     run.set_defaults(run=_solve)
     sweep = commands.add_parser(

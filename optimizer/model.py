@@ -814,3 +814,27 @@ def build_model(
         training=v.training,
         layoffs=v.layoffs,
     )
+
+
+def reference_distance(
+    model: SelectionModel, reference: dict[int, int]
+) -> tuple[list[tuple[pulp.LpVariable, float]], float]:
+    """How far a portfolio lies from a reference one ({position: start year}), as a linear
+    expression (terms, constant) over the model's start-year and chosen variables: each
+    project in or out counts more than every start year moved together (len(projects) + 1),
+    each start year moved counts 1. Fewest projects in or out first, then fewest years moved
+    (a stable plan, issue 20)."""
+    weight = float(len(model.starts) + 1)
+    terms: list[tuple[pulp.LpVariable, float]] = []
+    constant = 0.0
+    for i, (options, y) in enumerate(zip(model.starts, model.chosen, strict=True)):
+        if i in reference:
+            # Out: weight; in at another year: 1; in at the reference's year: 0.
+            constant += weight
+            if y is None:
+                continue
+            terms.append((y, 1.0 - weight))
+            terms += [(x, -1.0) for t, x in options if t == reference[i]]
+        elif y is not None:
+            terms.append((y, weight))
+    return terms, constant

@@ -17,6 +17,7 @@ from typing import Any
 from .controls import CONTROL_KEYS
 
 ANALYSES_KEPT = 12
+ANSWERS_KEPT = 32
 SAVED_KEPT = 20
 
 __all__ = ["ANALYSES_KEPT", "AppState", "BoundedCache"]
@@ -45,6 +46,10 @@ class BoundedCache:
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self._items
+
+    def items(self) -> list[tuple[Hashable, Any]]:
+        """Every entry, the least recent first (reading them makes none more recent)."""
+        return list(self._items.items())
 
     def __len__(self) -> int:
         return len(self._items)
@@ -133,9 +138,25 @@ class AppState:
 
     def headline_change(self, scenario_json: str, solution: Any) -> Any:
         """The solution shown before this one (None at first): the headline's deltas compare
-        against it. Updated only when the scenario shown changes."""
+        against it. Updated only when the scenario shown changes. The previous scenario's
+        answer as it stands now: a plan it adopted since (`answers`) replaces the one shown."""
         if self.session.get("shown_scenario") != scenario_json:
             self.session["previous_solution"] = self.session.get("shown_solution")
+            self.session["previous_scenario"] = self.session.get("shown_scenario")
             self.session["shown_scenario"] = scenario_json
             self.session["shown_solution"] = solution
-        return self.session.get("previous_solution")
+        previous = self.session.get("previous_solution")
+        if previous is None:
+            return None
+        return self.answers.get((previous.fingerprint, self.session["previous_scenario"]), previous)
+
+    # ------------------------------------------------------------------ one scenario, one plan
+
+    @property
+    def answers(self) -> BoundedCache:
+        """This session's final answers by (workbook fingerprint, scenario JSON): read before
+        any other kept answer, so a scenario shows one plan however the planner came back to
+        it, and the plans a new scenario's solve may start near."""
+        if "answers" not in self.session:
+            self.session["answers"] = BoundedCache(ANSWERS_KEPT)
+        return self.session["answers"]

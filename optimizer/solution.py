@@ -10,6 +10,7 @@ figure changes only when jobs, training or layoffs within its reach change.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,38 @@ REASON_CODES = (
     "bond_quota_used",
     "objective",
 )
+
+
+@dataclass(frozen=True)
+class Changes:
+    """A portfolio against a reference one (a previous answer, a shortlist): the projects
+    that entered, those that left, and those kept at another start year, by id, sorted.
+    nearest_proven: the search proved no portfolio within the solve's precision lies nearer
+    the reference (False: it stopped at its work limit with the nearest it had found)."""
+
+    entered: tuple[str, ...]
+    left: tuple[str, ...]
+    moved: tuple[str, ...]
+    nearest_proven: bool = True
+
+    @classmethod
+    def between(
+        cls, reference: Mapping[str, int], starts: Mapping[str, int], nearest_proven: bool = True
+    ) -> Changes:
+        return cls(
+            tuple(sorted(p for p in starts if p not in reference)),
+            tuple(sorted(p for p in reference if p not in starts)),
+            tuple(sorted(p for p in starts if p in reference and starts[p] != reference[p])),
+            nearest_proven,
+        )
+
+    @property
+    def count(self) -> int:
+        """Projects in or out, plus start years moved."""
+        return len(self.entered) + len(self.left) + len(self.moved)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        return {"entered": list(self.entered), "left": list(self.left), "moved": list(self.moved)}
 
 
 @dataclass(frozen=True)
@@ -121,6 +154,8 @@ class Solution:
     # The objective `gap` is relative to: the solver's (re-employment and weighted jobs, less
     # any paced exposure), not the reported one; gap × gap_base is the absolute slack.
     gap_base: float | None = None
+    # Against the reference plan the solve was given (None: no reference): what changed.
+    changes: Changes | None = None
 
     @property
     def chosen_starts(self) -> dict[str, int]:
@@ -284,6 +319,8 @@ class Solution:
                 r: {str(y): round(v, 6) for y, v in sorted(years.items())}
                 for r, years in self.layoffs_by_region_year.items()
             },
+            # Only with a reference: without one the keys stay exactly as they were.
+            **({"changes": self.changes.to_dict()} if self.changes is not None else {}),
         }
 
 

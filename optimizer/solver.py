@@ -8,6 +8,7 @@ gap are read instead.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import operator
 import os
@@ -388,9 +389,11 @@ class KeptModel:
         gap: float,
         node_limit: int | None = None,
         stop: Callable[[], bool] | None = None,
+        on_incumbent: Callable[[list[float], float], None] | None = None,
     ) -> None:
         self.model = model
-        self._engine = highs_engine(time_limit, gap, node_limit, stop)
+        self._engine = highs_engine(time_limit, gap, node_limit, stop, on_incumbent)
+        self._watching = on_incumbent is not None
         self._built = False
         self._repairer: _Repairer | None = None
 
@@ -511,6 +514,143 @@ class KeptModel:
     def values(self) -> list[float]:
         """Every column's value in the last run's answer (a start for the next run)."""
         return list(self._highs.getSolution().col_value)
+
+    def closest(
+        self,
+        first: SolverRun,
+        reference: dict[int, int],
+        distance: list[tuple[pulp.LpVariable, float]],
+        *,
+        gap: float,
+        node_limit: int | None = None,
+        bound: float | None = None,
+    ) -> tuple[SolverRun, bool]:
+        """After `first` (a run with a portfolio), the portfolio nearest a reference among
+        those within the precision already stated: a second search minimises `distance`
+        (terms over the start-year and chosen columns) subject to objective ≥ the value that
+        keeps the stated gap, max(gap asked, first.gap), against first's proven bound, and no
+        more than first's own objective, so first's portfolio always qualifies and is the
+        start. The search is among the portfolios that keep what first's and the reference
+        ({position: start year}) agree on (each project in both at the same start year, or
+        in neither): those choices already cost no distance, and fixing them leaves a small
+        search over the projects where the two differ. The portfolio found is then re-solved
+        with the objective (its start years fixed: a small LP) for its best training,
+        layoffs and flows. The model is left as it was built. Returns the run (first's
+        status and bound; its objective and the gap against that bound) and whether the
+        portfolio was proven nearest among those searched. bound: another proven bound on
+        this model's best objective (a looser scenario's solve), used when it is tighter."""
+        import highspy
+        import numpy as np
+
+        started = time.perf_counter()
+        highs = self._highs
+        lp = highs.getLp()
+        n = lp.num_col_
+        cost = np.asarray(lp.col_cost_, float)  # minimised: the objective negated
+        first_values = np.asarray(highs.getSolution().col_value, float)
+        found = float(-cost @ first_values)
+        offset = float(first.objective or 0.0) - found  # PuLP's objective constant, if any
+        bounds = [b - offset for b in (first.bound, bound) if b is not None]
+        bound = min(bounds) if bounds else found
+        stated = max(float(gap), float(first.gap or 0.0))
+        keeps = bound / (1.0 + stated) if bound >= 0 else bound * (1.0 + stated)
+        floor = min(keeps, found) - 1e-9 * max(1.0, abs(found))
+        where = np.flatnonzero(cost)
+        row = lp.num_row_
+        highs.addRow(floor, highspy.kHighsInf, len(where), where.astype(np.int32), -cost[where])
+        near = np.zeros(n)
+        for var, c in distance:
+            near[var.index] += c
+        columns = np.arange(n, dtype=np.int32)
+        highs.changeColsCost(n, columns, near)
+        index, wanted = self._plan_columns(reference)
+        index = np.asarray(index, np.int32)
+        wanted = np.asarray(wanted, float)
+        agree = index[np.round(first_values[index]) == wanted]
+        lower = np.asarray(lp.col_lower_, float)[agree]
+        upper = np.asarray(lp.col_upper_, float)[agree]
+        highs.changeColsBounds(len(agree), agree, first_values[agree], first_values[agree])
+        saved = {
+            name: highs.getOptionValue(name)[1]
+            for name in ("mip_rel_gap", "mip_abs_gap", "mip_max_nodes")
+        }
+        improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+        if self._watching:  # the reference search's portfolios are not the scenario's news
+            highs.stopCallback(improving)
+        highs.setOptionValue("mip_rel_gap", 0.0)
+        highs.setOptionValue("mip_abs_gap", 0.5)  # distances are whole numbers
+        if node_limit is not None:
+            highs.setOptionValue("mip_max_nodes", int(node_limit))
+        try:
+            highs.setSolution(_solution_of(first_values))
+            highs.run()
+            proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            values = np.asarray(highs.getSolution().col_value, float)
+            if highs.getInfo().primal_solution_status != 2 or -cost @ values < floor - 1e-6 * max(
+                1.0, abs(floor)
+            ):
+                values, proven = first_values, False
+        finally:
+            highs.changeColsBounds(len(agree), agree, lower, upper)
+            highs.deleteRows(1, np.array([row], np.int32))
+            highs.changeColsCost(n, columns, cost)
+            for name, value in saved.items():
+                highs.setOptionValue(name, value)
+            if self._watching:
+                highs.startCallback(improving)
+        values = self._settle(values, first_values)
+        objective = float(-cost @ values)
+        run = dataclasses.replace(
+            first,
+            objective=objective + offset,
+            gap=max(0.0, (bound - objective) / abs(objective)) if objective else first.gap,
+            seconds=first.seconds + time.perf_counter() - started,
+        )
+        return run, proven
+
+    def _settle(self, values, fallback):  # noqa: ANN001, ANN202 (numpy arrays)
+        """The best of everything else (training, layoffs, flows) for the portfolio in
+        `values`, by the objective with its start years fixed; `fallback`'s portfolio if
+        that fails. The answer is written into the model's variables."""
+        import numpy as np
+
+        highs = self._highs
+        fixed = [
+            var for options in self.model.starts for _, var in options
+        ] + [y for y in self.model.chosen if y is not None]
+        index = np.array([v.index for v in fixed], np.int32)
+        lower = np.asarray(highs.getLp().col_lower_, float)[index]
+        upper = np.asarray(highs.getLp().col_upper_, float)[index]
+        # To the optimum for the portfolio (a plan's figures depend on the plan alone), not
+        # merely within the scenario's gap of the incumbent handed over.
+        saved = highs.getOptionValue("mip_rel_gap")[1]
+        highs.setOptionValue("mip_rel_gap", 1e-9)
+        try:
+            for candidate in (values, fallback):
+                at = np.round(np.asarray(candidate, float)[index])
+                highs.changeColsBounds(len(index), index, at, at)
+                highs.run()
+                settled = highs.getInfo().primal_solution_status == 2
+                answer = np.asarray(highs.getSolution().col_value, float)
+                highs.changeColsBounds(len(index), index, lower, upper)
+                if settled:
+                    break
+            else:
+                answer = np.asarray(fallback, float)
+        finally:
+            highs.setOptionValue("mip_rel_gap", saved)
+        for var in self.model.problem.variables():
+            var.varValue = float(answer[var.index])
+        return answer
+
+
+def _solution_of(values) -> object:  # noqa: ANN001 (numpy array → highspy.HighsSolution)
+    import highspy
+
+    solution = highspy.HighsSolution()
+    solution.col_value = list(map(float, values))
+    solution.value_valid = True
+    return solution
 
 
 class _Repairer:

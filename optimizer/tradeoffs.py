@@ -42,6 +42,7 @@ from .model import SelectionModel, build_model, limit_amounts
 from .pipeline import solve
 from .precision import slack
 from .scenario import Scenario
+from .solution import Solution
 from .solver import KeptModel, SolverRun, Status, run_solver
 
 
@@ -205,6 +206,29 @@ def _forcing(kept: KeptModel, force: tuple[int, str] | None) -> Iterator[None]:
         kept.set_bounds(y, *saved)
 
 
+def _outcome_of(data: PlanningData, solution: Solution) -> Outcome:
+    """A solve's answer as a point of an analysis: the same plan and the same figures."""
+    ids = prepare(data, solution.scenario).projects["project_id"]
+    position = {pid: i for i, pid in enumerate(ids)}
+    starts = {position[pid]: t for pid, t in solution.chosen_starts.items()}
+    base = solution.gap_base
+    return Outcome(
+        solution.status,
+        objective=solution.objective,
+        worker_years=solution.worker_years,
+        job_years=solution.job_years,
+        capex=float(solution.chosen["capex"].sum()),
+        gap=float(solution.gap) if solution.gap is not None else math.nan,
+        seconds=solution.solve_seconds,
+        chosen=sorted(starts),
+        bound=solution.objective + solution.gap * base
+        if solution.gap is not None and base is not None
+        else math.nan,
+        gap_base=base,
+        starts=starts,
+    )
+
+
 def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
     if not run.status.has_portfolio:
         return Outcome(run.status, seconds=run.seconds, reused=reused)
@@ -231,12 +255,20 @@ def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
     )
 
 
-def _carry_forward(data: PlanningData, scenarios: list[Scenario], outcomes: list[Outcome]) -> None:
+def _carry_forward(
+    data: PlanningData,
+    scenarios: list[Scenario],
+    outcomes: list[Outcome],
+    keep: int | None = None,
+) -> None:
     """A frontier point never shows less than a point with less of the lever: the cheaper
     point's portfolio stays feasible when the lever loosens, so where a point's search stopped
     lower, that portfolio (evaluated at the point, a small LP) replaces it. The point's own
-    bound still holds, so its gap only shrinks. Deterministic: no search is re-run."""
+    bound still holds, so its gap only shrinks. Deterministic: no search is re-run.
+    keep: the point that is the headline's own solve, which stays as it is."""
     for k in range(1, len(outcomes)):
+        if k == keep:
+            continue
         before, here = outcomes[k - 1], outcomes[k]
         if not (before.status.has_portfolio and here.status.has_portfolio):
             continue
@@ -442,6 +474,7 @@ def frontier(
     options: RunOptions | None = None,
     chunk_size: int = 7,
     warm_start: bool = True,
+    current: Solution | None = None,
 ) -> pd.DataFrame:
     """Re-solve as one lever moves; one row per point, in rising order of the lever.
 
@@ -454,16 +487,29 @@ def frontier(
     point's portfolio did better here than this point's own search). `options`: where and
     how the solves run and end (RunOptions; by default in this process, each solve ending on
     a 1 % gap or a deterministic node limit).
+    current: the scenario's own solve (the headline's): the point at the scenario's setting
+    is that answer (the same plan and figures; the setting is added when no point has it),
+    and the points with more of the lever never show less than it.
     """
     options = RunOptions.of(options)
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec = _lever(lever)
     settings = sorted(lever_settings(data, base, lever, points))
+    here = None
+    if current is not None:
+        if current.scenario != base:
+            raise ValueError("frontier: current must be the solve of the scenario given")
+        own = spec.setting_of(data, base)
+        if not any(math.isclose(v, own) for v in settings):
+            settings = sorted([*settings, own])
+        here = next(k for k, v in enumerate(settings) if math.isclose(v, own))
     scenarios = [_set_lever(base, spec, v) for v in settings]
     limits = options.limits
     chunks = [(data, part, limits, warm_start) for part in cut(scenarios, chunk_size)]
     outcomes = run_chunks(_solve_scenarios, chunks, [len(c[1]) for c in chunks], options)
-    _carry_forward(data, scenarios, outcomes)
+    if current is not None and here is not None:
+        outcomes[here] = _outcome_of(data, current)
+    _carry_forward(data, scenarios, outcomes, keep=here)
     table = pd.DataFrame(
         {
             "lever": spec.name,

@@ -27,7 +27,7 @@ from .._files import Target, check_target, write_atomically
 from ..scenario import FINGERPRINT_KEY, SavedScenario, Scenario, ScenarioError, parse_json
 from ..solution import Solution
 from .explain import limits_frame, reasons, short_source
-from .labels import SHEETS, Labels, city_year
+from .labels import COLUMNS, SHEETS, Labels, city_year
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 WIDEST = 70  # characters; longer text wraps
@@ -968,3 +968,45 @@ def read_saved_scenario(source: str | IO[bytes]) -> SavedScenario:
         if len(named) == 1:
             raise ScenarioError(f"Scenario sheet row {rows[named[0]]}: {exc}") from None
         raise
+
+
+def read_saved_plan(source: str | IO[bytes]) -> dict[str, int]:
+    """The plan of an exported shortlist, {project_id: start year}, read from its Shortlist
+    sheet in either language (a reference for a stable re-solve). A sheet or row that cannot
+    be read is a ScenarioError naming it."""
+    book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    try:
+        title = next((t for t in book.sheetnames if t in SHEETS["shortlist"]), None)
+        if title is None:
+            raise ScenarioError(
+                f"the workbook has no {' / '.join(SHEETS['shortlist'])} sheet to read a plan from"
+            )
+        rows = book[title].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        where: dict[str, int] = {}
+        for key in ("project_id", "start_year"):
+            found = [k for k, name in enumerate(header) if name in COLUMNS[key]]
+            if not found:
+                raise ScenarioError(
+                    f"{title} sheet: no {' / '.join(COLUMNS[key])} column in its first row"
+                )
+            where[key] = found[0]
+        plan: dict[str, int] = {}
+        for number, row in enumerate(rows, start=2):
+            pid = row[where["project_id"]] if len(row) > where["project_id"] else None
+            year = row[where["start_year"]] if len(row) > where["start_year"] else None
+            if pid is None or (isinstance(pid, str) and not pid.strip()):
+                continue
+            pid = str(pid).strip()
+            if year is None and pid in COLUMNS["total"]:
+                continue  # the totals row
+            if isinstance(year, float) and year.is_integer():
+                year = int(year)
+            if isinstance(year, bool) or not isinstance(year, int):
+                raise ScenarioError(f"{title} sheet row {number}, {pid}: start year {year!r}")
+            if pid in plan:
+                raise ScenarioError(f"{title} sheet row {number}: {pid} is listed twice")
+            plan[pid] = year
+    finally:
+        book.close()
+    return plan

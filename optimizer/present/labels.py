@@ -434,6 +434,31 @@ TEXT: dict[str, Pair] = {
         "What 10 % more of each limit buys (ranked; re-solved from the current plan)",
         "各项限制放宽10%的效果（按新增再就业排序；从当前方案出发重新求解）",
     ),
+    # Stable plans and one figure per scenario (issue 20, items 1 and 2).
+    "vs_base": (
+        "Change since the base scenario (the workbook's own settings)",
+        "与基准情景（工作簿原设定）相比",
+    ),
+    "vs_both": (
+        "Worker-years re-employed: {previous} since the previous scenario; {base} since the "
+        "base scenario",
+        "再就业人年：与上一情景相比 {previous}；与基准情景相比 {base}",
+    ),
+    "plan_changes": (
+        "Against the previous plan: {entered} projects in, {left} out, {moved} start years "
+        "moved",
+        "与上一方案相比：新增 {entered} 个项目，移出 {left} 个，{moved} 个项目开工年份调整",
+    ),
+    "console_changes": (
+        "Against the reference plan: {entered} projects in, {left} out, {moved} start years "
+        "moved{nearest}",
+        "与参照方案相比：新增 {entered} 个项目，移出 {left} 个，"
+        "{moved} 个项目开工年份调整{nearest}",
+    ),
+    "console_not_nearest": (
+        " (the nearest found within the work limit, not proven nearest)",
+        "（在计算量上限内找到的最接近方案，未证明最接近）",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import background, tradeoffs
+from .. import background, controls, pipeline, tradeoffs
 from ..controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
 from ..limit_values import VALUE_GAP, limit_values
 from ..loader import PlanningData
@@ -26,7 +26,8 @@ from ..present.labels import Labels
 from ..scenario import Scenario, ScenarioError, read_scenario_json
 from ..schema import SECTORS
 from ..session import AppState
-from ..solution import Solution
+from ..solution import Changes, Solution
+from ..solver import SolverError
 
 
 @dataclass
@@ -125,8 +126,10 @@ def answer(
     """
     status, slot = st.empty(), st.empty()
     shown = state.new_answer_log()
+    key = (data.fingerprint, scenario_json)
     try:
-        result = kept(data.fingerprint, scenario_json)
+        own = state.answers.get(key)  # this session's plan for it, adopted ones included
+        result = (own, None, None) if own is not None else kept(data.fingerprint, scenario_json)
     except background.NotSolved:
         drawn = {"reports": 0, "gap": None}
 
@@ -144,8 +147,12 @@ def answer(
             else:
                 status.caption(labels("proving", seconds=seconds, gap=f"{drawn['gap']:.2%}"))
 
-        key = (data.fingerprint, scenario_json)
-        job = background.attach(data, Scenario.from_json(scenario_json), key)
+        scenario = Scenario.from_json(scenario_json)
+        known = [solution for _, solution in state.answers.items()]
+        last = state.get("last_feasible")
+        previous = last[1] if last is not None and last[0] == data.fingerprint else None
+        reference = pipeline.start_near(data, scenario, known, previous)
+        job = background.attach(data, scenario, key, reference)
         # The final answer is kept before anything is drawn: a rerun asked for meanwhile
         # stops this run at its next st call, and the answer is not lost with it.
         answer = background.wait(job, show, POLL_S, grace_s=background.GRACE_S)
@@ -153,7 +160,32 @@ def answer(
     status.empty()
     if result[0] is None:  # no portfolio: nothing provisional may stay on the page
         slot.empty()
+    else:
+        _one_plan_each(state, data, key, result[0])
     return result, slot
+
+
+def _one_plan_each(
+    state: AppState, data: PlanningData, key: tuple[str, str], solution: Solution
+) -> None:
+    """Keep the answer as this session's for its scenario, and let every kept answer of a
+    looser scenario that it beats adopt its plan (re-solved near it), so that a tighter
+    scenario never shows a gain over a looser one."""
+    answers = state.answers
+    answers.put(key, solution)
+    known = [s for _, s in answers.items()]
+    for looser in pipeline.beaten(data, solution, known):
+        where = (looser.fingerprint, looser.scenario.to_json())
+        try:
+            adopted = pipeline.solve(data, looser.scenario, reference=solution)
+        except (ValueError, SolverError):
+            continue  # the looser answer stays as it was: nothing is shown wrongly
+        if adopted.objective > looser.objective:
+            for k, s in answers.items():
+                if s is looser:
+                    where = k
+            answers.put(where, adopted)
+    answers.get(key)  # the answer shown stays the most recent
 
 
 def _metrics(labels: Labels, solution: Solution, previous: Solution | None) -> None:
@@ -182,6 +214,44 @@ def _metrics(labels: Labels, solution: Solution, previous: Solution | None) -> N
     st.caption(labels("worker_years_v3_help"))
 
 
+def _base_answer(page: Page) -> Solution | None:
+    """This session's answer for the base scenario (the workbook's own settings), None when
+    it was not solved here or is the answer shown."""
+    # The workbook's settings under the page's time limit (a run setting, not a scenario's).
+    values = {**controls.controls_from(page.data), "time_limit_s": page.time_limit}
+    base = controls.scenario_from(page.data, values)
+    key = (page.data.fingerprint, base.resolved(page.data).to_json())
+    if key == page.key:
+        return None
+    return page.state.answers.get(key)
+
+
+def _changes_line(page: Page, previous: Solution | None) -> None:
+    """The headline's change against the previous scenario and the base one, in one line,
+    and what moved in the plan against the one it started near."""
+    labels, solution = page.labels, page.solution
+    base = _base_answer(page)
+    unit = labels("worker_years_unit")
+
+    def words(before: Solution | None) -> str:
+        if before is None:
+            return "—"
+        return labels.difference(solve_difference(solution, before, "worker_years"), unit)
+
+    if previous is not None or base is not None:
+        st.caption(labels("vs_both", previous=words(previous), base=words(base)))
+    if previous is not None:
+        changes = Changes.between(previous.chosen_starts, solution.chosen_starts)
+        st.caption(
+            labels(
+                "plan_changes",
+                entered=len(changes.entered),
+                left=len(changes.left),
+                moved=len(changes.moved),
+            )
+        )
+
+
 def _provisional_headline(labels: Labels, solution: Solution) -> None:
     """The best portfolio so far: its figures under a banner that says so, with its gap. It
     is neither compared nor remembered, and offers no download: only final answers are."""
@@ -194,7 +264,9 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
     labels, solution = page.labels, page.solution
     kind, message = views.status_message(solution, labels)
     (st.success if kind == "success" else st.warning)(message)
-    _metrics(labels, solution, page.state.headline_change(page.scenario_json, solution))
+    previous = page.state.headline_change(page.scenario_json, solution)
+    _metrics(labels, solution, previous)
+    _changes_line(page, previous)
     st.download_button(
         labels("download_excel"),
         shortlist,
@@ -315,7 +387,10 @@ def tradeoffs_tab(page: Page) -> None:
     if st.button(labels("run_frontier"), key="run_frontier"):
         page.keep(
             "frontier",
-            tradeoffs.frontier(data, scenario, lever, points, options=options()),
+            # Its point at the scenario's setting is the headline's own solve.
+            tradeoffs.frontier(
+                data, scenario, lever, points, options=options(), current=page.solution
+            ),
         )
     frontier = page.analysis("frontier")
     if frontier is not None:

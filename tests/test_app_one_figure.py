@@ -1,0 +1,112 @@
+"""One scenario, one figure (issue 20, items 1 and 2) in the app, driven by AppTest: a
+slider moved and moved back shows the same plan, more money never shows fewer
+worker-years, forcing a project in never shows a gain, and the headline's change is said
+against the base scenario as well as the previous one."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterator
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+import optimizer
+from optimizer import Scenario, pipeline
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def keep_main_module() -> Iterator[None]:
+    """Streamlit's script runner leaves app.py as sys.modules["__main__"]: put it back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> optimizer.Solution:
+    """The answer on the page (the last plan that met every limit is the one shown)."""
+    return at.session_state["last_feasible"][1]
+
+
+def worker_years(at: AppTest) -> float:
+    return float(at.metric[0].value.replace(",", ""))
+
+
+def move(at: AppTest, key: str, value: object) -> AppTest:
+    at.sidebar.slider(key=key).set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_slider_moved_and_moved_back_shows_the_same_plan(app: AppTest) -> None:
+    first = shown(app)
+    for value in (1.2, 0.8):
+        move(app, "fiscal_budget_scale", value)
+        move(app, "fiscal_budget_scale", 1.0)
+        assert shown(app).chosen_starts == first.chosen_starts
+        assert worker_years(app) == pytest.approx(first.worker_years, abs=0.5)
+
+
+def test_more_money_never_shows_fewer_worker_years(app: AppTest) -> None:
+    base = shown(app)
+    move(app, "fiscal_budget_scale", 1.5)
+    richer = shown(app)
+    assert richer.objective >= base.objective - 1e-6 * abs(base.objective)
+    assert worker_years(app) >= round(base.worker_years)
+    # The headline says its change against the previous scenario and the base one.
+    line = next(c.value for c in app.caption if "since the base scenario" in c.value)
+    assert "since the previous scenario" in line
+    assert "Against the previous plan:" in " ".join(c.value for c in app.caption)
+    # Down then up again past the base: the richer answer still never shows less.
+    move(app, "fiscal_budget_scale", 0.5)
+    move(app, "fiscal_budget_scale", 1.3)
+    assert shown(app).objective >= base.objective - 1e-6 * abs(base.objective)
+
+
+def test_forcing_a_project_in_never_shows_a_gain(app: AppTest) -> None:
+    base = shown(app)
+    left_out = base.not_chosen
+    candidates = left_out.loc[left_out["reason_code"] == "objective", "project_id"].tolist()
+    for pid in candidates[:3]:
+        app.sidebar.selectbox(key="forced_in_pick").set_value(pid).run()
+        assert not app.exception, [e.value for e in app.exception]
+    forced = shown(app)
+    assert set(candidates[:3]) <= set(forced.chosen_starts)
+    # The base scenario's answer as the session now holds it (it adopts a better plan).
+    answers = dict(app.session_state["answers"].items())
+    base_now = next(s for s in answers.values() if s.scenario == base.scenario)
+    assert forced.objective <= base_now.objective + 1e-9 * abs(base_now.objective)
+
+
+def test_a_looser_scenario_adopts_a_tighter_ones_better_plan(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+) -> None:
+    """The rule behind the app's forcing: a plan that fits a looser scenario and beats its
+    answer is found (`beaten`), and re-solving the looser one near it never shows less."""
+    tighter = Scenario(fiscal_budget_scale=0.97)
+    assert pipeline.loosens(sample, Scenario(), tighter)
+    assert not pipeline.loosens(sample, tighter, Scenario())
+    worse = optimizer.solve(sample, tighter)
+    # An answer of the base scenario made worse on purpose: the tighter answer beats it.
+    weak = dataclasses.replace(sample_solution, objective=worse.objective - 1.0)
+    assert pipeline.beaten(sample, worse, [weak]) == [weak]
+    assert pipeline.beaten(sample, worse, [sample_solution]) == (
+        [sample_solution] if worse.objective > sample_solution.objective else []
+    )
+    adopted = optimizer.solve(sample, Scenario(), reference=worse)
+    assert adopted.objective >= worse.objective - 1e-6 * abs(worse.objective)
+    # The answer a richer scenario starts near: the best known answer whose plan fits it.
+    assert pipeline.start_near(sample, Scenario(), [worse, weak], None) is worse
+    assert pipeline.start_near(sample, tighter, [sample_solution], weak) is weak

@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("solution",),
     ("diagnosis",),
     ("pipeline",),
-    ("baseline", "tradeoffs", "background"),
+    ("baseline", "tradeoffs", "background", "conclusions"),
     ("present", "present.labels"),
     ("present.explain",),
     ("present.export", "present.views", "present.console"),

@@ -358,6 +358,117 @@ TEXT: dict[str, Pair] = {
         "no portfolio meets every limit. To make one exist:",
         "没有方案能满足全部约束。可以这样调整：",
     ),
+    # Each analysis's conclusion in a sentence (optimizer.conclusions gives the numbers).
+    "setting_scale": ("{value}× the current amount", "当前的{value}倍"),
+    "setting_share": ("a line of {value}", "红线{value}"),
+    "setting_km": ("{value} km", "{value}公里"),
+    "setting_amount": ("{setting} ({amount} {unit}, {change} {unit} against now)",
+                       "{setting}（{amount} {unit}，较当前{change} {unit}）"),
+    "frontier_stops": (
+        "{lever}: beyond {where}, each further {unit} adds fewer than {threshold} "
+        "worker-years re-employed; from {low} to the current setting each {unit} bought {average}.",
+        "{lever}：超过{where}后，每增加1{unit}新增再就业不足{threshold}人年；"
+        "从{low}到当前设定，每{unit}带来{average}人年。",
+    ),
+    "frontier_past": (
+        "The current setting is already past that point: more of it buys little.",
+        "当前设定已超过该点：再增加作用很小。",
+    ),
+    "frontier_pays": (
+        "{lever}: up to {top}, each further {unit} still adds at least {threshold} "
+        "worker-years re-employed; from {low} to the current setting each {unit} bought {average}.",
+        "{lever}：直至{top}，每增加1{unit}仍可新增再就业至少{threshold}人年；"
+        "从{low}到当前设定，每{unit}带来{average}人年。",
+    ),
+    "frontier_flat": (
+        "{lever}: from {low} to {top}, no step changes the worker-years re-employed beyond "
+        "solver precision; more of it buys nothing that can be told apart from zero.",
+        "{lever}：从{low}到{top}，各步再就业人年的变化都在求解精度内；再增加的作用无法与零区分。",
+    ),
+    "frontier_unread": (
+        "Too few points have a portfolio to say where more stops paying.",
+        "有可行方案的点太少，无法判断增加到何处不再见效。",
+    ),
+    "grid_says": (
+        "At the current settings: {current} worker-years re-employed. {x} alone at {top_x}: "
+        "{gain_x}; {y} alone at {top_y}: {gain_y}. The best cell ({x} {best_x}, {y} "
+        "{best_y}) gives {best} worker-years ({gain_best}).",
+        "当前设定：再就业{current}。仅{x}调至{top_x}：{gain_x}；仅{y}调至{top_y}：{gain_y}。"
+        "最好的格（{x}{best_x}，{y}{best_y}）为{best}（{gain_best}）。",
+    ),
+    "grid_no_portfolio": ("no portfolio", "无可行方案"),
+    "grid_unread": (
+        "The current settings have no portfolio in this grid.",
+        "本热力图中当前设定无可行方案。",
+    ),
+    "grid_off": (
+        "The current settings are not a cell of this grid (use an odd number of points).",
+        "当前设定不在本热力图的格点上（请使用奇数个点）。",
+    ),
+    "grid_current": ("current", "当前"),
+    "robust_classes": (
+        "Of {draws} draws ({solved} with a portfolio), {core} projects are kept in at least "
+        "90 % of them (core), {borderline} in between (borderline) and {outside} in at most "
+        "10 % (outside).",
+        "{draws}次抽样（{solved}次有可行方案）中，{core}个项目在至少90%的抽样中入选（核心），"
+        "{borderline}个介于其间（边缘），{outside}个至多10%入选（排除）。",
+    ),
+    "robust_below": (
+        "The median draw re-employs {median} worker-years, {change} ({relative}) below the "
+        "headline's {headline}; {below} of {solved} draws fall below it. Each draw is a "
+        "different world: every project's jobs per 亿元 drawn within ±{spread} and its capex "
+        "overrun by 0 to +{overrun} (+{mean} on average), so the same budgets buy fewer "
+        "projects and fewer jobs than the headline assumes.",
+        "抽样中位数为再就业{median}人年，比结果页的{headline}人年低{change}人年（{relative}）；"
+        "{solved}次中有{below}次低于结果页。每次抽样都是一种不同的情形：各项目每亿元就业在"
+        "±{spread}内随机变动，投资超支0至+{overrun}（平均+{mean}），同样的预算能建的项目和"
+        "带来的岗位都少于结果页的假定。",
+    ),
+    "robust_above": (
+        "The median draw re-employs {median} worker-years, {change} ({relative}) above the "
+        "headline's {headline}. Each draw is a different world: with every project's jobs per "
+        "亿元 drawn within ±{spread} (capex overrun by 0 to +{overrun}), each draw picks the "
+        "projects that came out well, so its best portfolio beats the workbook's figures.",
+        "抽样中位数为再就业{median}人年，比结果页的{headline}人年高{change}人年（{relative}）。"
+        "每次抽样都是一种不同的情形：各项目每亿元就业在±{spread}内随机变动（投资超支0至"
+        "+{overrun}），每次都选中表现好的项目，因而高于按工作簿数据得到的结果。",
+    ),
+    "robust_same": (
+        "The median draw re-employs {median} worker-years, within solver precision of the "
+        "headline's {headline} (± {bound}).",
+        "抽样中位数为再就业{median}人年，与结果页的{headline}人年之差在求解精度内（±{bound}）。",
+    ),
+    "robust_unread": ("No draw has a portfolio.", "所有抽样均无可行方案。"),
+    "robust_chart": (
+        "Core and borderline projects: share of draws that keep each",
+        "核心与边缘项目：各项目在抽样中入选的比例",
+    ),
+    "robust_table": ("Share of draws that keep each project", "各项目在抽样中入选的比例"),
+    "entry_nearest": (
+        "Closest to entering: {project} ({name}, {city}) would need {needed} jobs per 亿元 in "
+        "each build year, against the {has} it has ({rise}). {never} of {count} projects left "
+        "out cannot enter by more jobs alone (a limit keeps them out); {within} are within "
+        "solver precision of entering.",
+        "最接近入选的是{project}（{name}，{city}）：每亿元建设期年均岗位需达到{needed}个，"
+        "现有{has}个（{rise}）。{count}个未入选项目中，{never}个仅靠增加岗位无法入选"
+        "（受限制约束）；{within}个入选与否在求解精度内。",
+    ),
+    "console_frontier": ("frontier of {lever} ({unit})", "{lever}前沿曲线（{unit}）"),
+    "console_grid": ("grid of {x} × {y}", "{x} × {y}热力图"),
+    "console_break_even": (
+        "break-even: what forcing each project in or out costs",
+        "入选门槛：强制纳入或排除各项目的代价",
+    ),
+    "console_draws": (
+        "draws: {draws}; worker-years median {median} (5–95 %: {low}–{high})",
+        "抽样：{draws}次；再就业人年中位数{median}（5%–95%分位：{low}–{high}）",
+    ),
+    "entry_none": (
+        "No project left out would enter by more jobs alone: {never} of {count} are kept out "
+        "by a limit; {within} are within solver precision of entering.",
+        "没有未入选项目能仅靠增加岗位入选：{count}个中{never}个受限制约束；"
+        "{within}个入选与否在求解精度内。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -422,7 +533,10 @@ COLUMNS: dict[str, Pair] = {
     "start_year": ("Start", "开工年份"),
     "finish_year": ("Finish", "完工年份"),
     "reason": ("Reason", "未入选原因"),
-    "break_even_jobs": ("Jobs it would need to enter", "入选所需新增岗位（临界就业数）"),
+    "break_even_jobs": (
+        "More jobs it would need (persons, each build year)",
+        "入选所需新增岗位（人，建设期年均）",
+    ),
     "year": ("Year", "年份"),
     "capex_spend": ("Spend (亿元)", "支出（亿元）"),
     "budget_spend": ("Budget spend (亿元)", "预算支出（亿元）"),
@@ -469,7 +583,10 @@ COLUMNS: dict[str, Pair] = {
     "item": ("Item", "项目"),
     "value": ("Value", "数值"),
     "objective_change": ("Worker-years lost if forced in", "强制纳入损失的目标值"),
-    "extra_jobs_needed": ("Jobs it would need to enter", "入选所需新增岗位（临界就业数）"),
+    "extra_jobs_needed": (
+        "More jobs it would need (persons, each build year)",
+        "入选所需新增岗位（人，建设期年均）",
+    ),
     "within_gap": ("Within solver precision", "在求解精度内"),
     "in_portfolio": ("Chosen", "已入选"),
     "frequency": ("Chosen in share of draws", "入选频率"),
@@ -492,6 +609,17 @@ COLUMNS: dict[str, Pair] = {
     "borderline_projects": ("Borderline projects", "边缘项目数"),
     "outside_projects": ("Projects outside", "排除项目数"),
     "total": ("Total", "合计"),
+    # Entry thresholds with their units (optimizer.conclusions.entry_thresholds).
+    "jobs_per_yi_has": ("Jobs per 亿元 it has (each build year)", "现有每亿元岗位（建设期年均）"),
+    "jobs_per_yi_needed": (
+        "Jobs per 亿元 it would need (each build year)",
+        "入选所需每亿元岗位（建设期年均）",
+    ),
+    "marginal_per": ("Extra worker-years per {unit}", "每增加1{unit}新增再就业人年"),
+    "jobs_to_spare": (
+        "Jobs it has to spare (persons, each build year)",
+        "可减少岗位（人，建设期年均）",
+    ),
 }
 
 SHEETS: dict[str, Pair] = {

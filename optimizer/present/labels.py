@@ -453,6 +453,13 @@ TEXT: dict[str, Pair] = {
         "现有{has}个（{rise}）。{count}个未入选项目中，{never}个仅靠增加岗位无法入选"
         "（受限制约束）；{within}个入选与否在求解精度内。",
     ),
+    # The printed shortlist: what a meeting's pages leave in the file.
+    "not_printed": ("Not printed", "未打印"),
+    "not_printed_words": (
+        "{sheets} are in the file, whole, but not printed (a meeting's pages); clear a "
+        "sheet's print area to print it.",
+        "{sheets}完整保留在文件中，但不打印（会议用页）；如需打印，请清除该表的打印区域。",
+    ),
     "console_frontier": ("frontier of {lever} ({unit})", "{lever}前沿曲线（{unit}）"),
     "console_grid": ("grid of {x} × {y}", "{x} × {y}热力图"),
     "console_break_even": (

@@ -261,10 +261,16 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
+    years = data.planning_years
     print(
-        f"{args.workbook}: valid — {len(data.projects)} projects, {len(data.regions)} regions, "
-        f"years {data.planning_years[0] if data.planning_years else '-'}–"
-        f"{data.planning_years[-1] if data.planning_years else '-'}"
+        Labels(args.language)(
+            "check_valid",
+            path=args.workbook,
+            projects=len(data.projects),
+            regions=len(data.regions),
+            first=years[0] if years else "-",
+            last=years[-1] if years else "-",
+        )
     )
     for warning in data.warnings:
         print(f"note: {warning}")
@@ -507,6 +513,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate a workbook and list its problems")
     check.add_argument("workbook")
+    check.add_argument("--language", choices=["en", "zh"], default="en", help="en or zh")
     check.set_defaults(run=_check)
     run = commands.add_parser("solve", help="choose the portfolio for a scenario")
     _scenario_options(run)
@@ -595,7 +602,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _check_files(args)
             return args.run(args)
     except WorkbookError as error:
-        print(error, file=sys.stderr)
+        language = getattr(args, "language", "en")
+        print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
         return BAD_INPUT
     except (ScenarioError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)

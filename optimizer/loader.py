@@ -53,7 +53,11 @@ class Problem:
     sheet: str | None
     row: int | None
     column: str | None
-    message: str
+    message: str  # in English, as the command line prints it
+    # What is wrong as a code and its values (optimizer.present.labels words it in either
+    # language); "" for a problem worded only in English.
+    code: str = ""
+    values: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
         where = []
@@ -440,7 +444,12 @@ def _blank(value: Any) -> bool:
 
 
 class _CellError(Exception):
-    pass
+    """A cell's problem: the English message, and its code and values for other languages."""
+
+    def __init__(self, message: str, code: str = "", **values: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = tuple(values.items())
 
 
 def _as_text(value: Any) -> str:
@@ -451,9 +460,9 @@ def _as_text(value: Any) -> str:
 
 def _as_number(value: Any) -> float:
     if isinstance(value, bool):
-        raise _CellError(f"must be a number, got {value}")
+        raise _CellError(f"must be a number, got {value}", "not_number", got=value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
-        raise _CellError("must be a number, got a date or time")
+        raise _CellError("must be a number, got a date or time", "date_not_number")
     if isinstance(value, int | float):
         try:
             number = float(value)
@@ -464,7 +473,7 @@ def _as_number(value: Any) -> float:
     if math.isinf(number) and not isinstance(value, float) and _DIGITS.fullmatch(str(value)):
         return number  # too many digits for a float: _parse_cell gives the column's bound
     if not math.isfinite(number):
-        raise _CellError(f"must be a finite number, got {value}")
+        raise _CellError(f"must be a finite number, got {value}", "not_finite", got=value)
     return number
 
 
@@ -498,11 +507,13 @@ def _number_text(text: str) -> float:
         raise _CellError(
             f"'{text}' is not a number this file can read without guessing: a comma is read "
             "only between groups of three digits (1,234); write a decimal with a point "
-            "(10.1), not a comma"
+            "(10.1), not a comma",
+            "decimal_comma",
+            got=text,
         )
     if text.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
-        raise _CellError(f"must be a finite number, got {text}")
-    raise _CellError(f"must be a number, got '{text}'")
+        raise _CellError(f"must be a finite number, got {text}", "not_finite", got=text)
+    raise _CellError(f"must be a number, got '{text}'", "not_number_text", got=text)
 
 
 def _as_yes_no(value: Any) -> bool:
@@ -513,11 +524,24 @@ def _as_yes_no(value: Any) -> bool:
         return True
     if word in NO_WORDS:
         return False
-    raise _CellError(f"must be yes or no (y/n, true/false, 1/0, 是/否), got '{_as_text(value)}'")
+    raise _CellError(
+        f"must be yes or no (y/n, true/false, 1/0, 是/否), got '{_as_text(value)}'",
+        "yes_no",
+        got=_as_text(value),
+    )
 
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def _bounds(column: Column) -> dict[str, Any]:
+    """A column's bounds as values a sentence in any language can use."""
+    return {
+        "low": None if column.minimum is None else _fmt(column.minimum),
+        "high": None if column.maximum is None else _fmt(column.maximum),
+        "exclusive": bool(column.min_exclusive),
+    }
 
 
 def _parse_cell(column: Column, value: Any) -> Any:
@@ -525,7 +549,9 @@ def _parse_cell(column: Column, value: Any) -> Any:
     if isinstance(value, _Formula):
         raise _CellError(
             f"holds a formula ({value}) with no saved value; open the file in Excel or "
-            "LibreOffice and save it, which stores the values"
+            "LibreOffice and save it, which stores the values",
+            "formula",
+            formula=str(value),
         )
     if column.type == "text":
         text = _as_text(value)
@@ -534,7 +560,12 @@ def _parse_cell(column: Column, value: Any) -> Any:
             if key not in column.choices and text.upper() in column.choices:
                 key = text.upper()  # S, R, E
             if key not in column.choices:
-                raise _CellError(f"must be one of {', '.join(column.choices)}, got '{text}'")
+                raise _CellError(
+                    f"must be one of {', '.join(column.choices)}, got '{text}'",
+                    "choice",
+                    choices=", ".join(column.choices),
+                    got=text,
+                )
             return key
         return text
     if column.type == "yesno":
@@ -543,15 +574,33 @@ def _parse_cell(column: Column, value: Any) -> Any:
     if math.isinf(number):  # a number of hundreds of digits: past any bound the contract has
         digits = _digit_count(value)
         bound = column.bounds_text() or "a number of sensible size"
-        raise _CellError(f"must be {bound}, got a number of {digits:,} digits")
+        raise _CellError(
+            f"must be {bound}, got a number of {digits:,} digits",
+            "huge_number",
+            digits=digits,
+            **_bounds(column),
+        )
     if column.type == "integer" and not number.is_integer():
-        raise _CellError(f"must be a whole number, got {_fmt(number)}")
+        raise _CellError(
+            f"must be a whole number, got {_fmt(number)}", "not_whole", got=_fmt(number)
+        )
     low, high = column.minimum, column.maximum
     if low is not None and (number <= low if column.min_exclusive else number < low):
         shown = f"{'>' if column.min_exclusive else '≥'} {_fmt(low)}"
-        raise _CellError(f"must be {shown}, got {_fmt(number)}")
+        raise _CellError(
+            f"must be {shown}, got {_fmt(number)}",
+            "below_bound",
+            sign=">" if column.min_exclusive else "≥",
+            low=_fmt(low),
+            got=_fmt(number),
+        )
     if high is not None and number > high:
-        raise _CellError(f"must be {column.bounds_text()}, got {_fmt(number)}")
+        raise _CellError(
+            f"must be {column.bounds_text()}, got {_fmt(number)}",
+            "out_of_bounds",
+            got=_fmt(number),
+            **_bounds(column),
+        )
     return int(number) if column.type == "integer" else number
 
 
@@ -571,7 +620,7 @@ def _read_table(
 ) -> _Sheet:
     spec = columns(sheet)
     if not rows:
-        problems.append(Problem(sheet, None, None, "the sheet has no header row"))
+        problems.append(Problem(sheet, None, None, "the sheet has no header row", "no_header"))
         return _Sheet(sheet, [], [], False)
     header_row, header = rows[0]
     positions: dict[str, int] = {}
@@ -582,13 +631,17 @@ def _read_table(
             continue
         key = _as_text(cell).lower()
         if key in positions or key in extra:
-            problems.append(Problem(sheet, header_row, _as_text(cell), "this column appears twice"))
+            problems.append(
+                Problem(sheet, header_row, _as_text(cell), "this column appears twice", "twice")
+            )
             continue
         (positions if key in known else extra)[key] = index
     usable = True
     for column in spec:
         if column.required and column.name not in positions:
-            problems.append(Problem(sheet, None, column.name, "required column is missing"))
+            problems.append(
+                Problem(sheet, None, column.name, "required column is missing", "missing_column")
+            )
             usable = False
     records: list[dict[str, Any]] = []
     for number, values in rows[1:]:
@@ -598,13 +651,15 @@ def _read_table(
             raw = values[index] if index is not None and index < len(values) else None
             if _blank(raw):
                 if column.required and index is not None:
-                    problems.append(Problem(sheet, number, column.name, "is empty"))
+                    problems.append(Problem(sheet, number, column.name, "is empty", "empty"))
                 record[column.name] = column.default_value()
                 continue
             try:
                 record[column.name] = _parse_cell(column, raw)
             except _CellError as exc:
-                problems.append(Problem(sheet, number, column.name, str(exc)))
+                problems.append(
+                    Problem(sheet, number, column.name, str(exc), exc.code, exc.values)
+                )
                 record[column.name] = None
         for key, index in extra.items():
             record[key] = values[index] if index < len(values) else None
@@ -702,6 +757,8 @@ def _check_unique(sheet: _Sheet, key: str, problems: list[Problem]) -> None:
                     record["excel_row"],
                     key,
                     f"'{value}' appears twice (also row {first[value]})",
+                    "duplicate",
+                    (("value", value), ("other_row", first[value])),
                 )
             )
         else:
@@ -765,6 +822,8 @@ def _check_displacement(
                     row,
                     "region",
                     f"'{region}' is not a region in the regions sheet",
+                    "unknown_region",
+                    (("value", region),),
                 )
             )
             continue
@@ -855,6 +914,8 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
                     row,
                     "region",
                     f"'{r['region']}' is not a region in the regions sheet",
+                    "unknown_region",
+                    (("value", r["region"]),),
                 )
             )
         shares = [r.get(k) for k in ("budget_share", "bond_share", "private_share")]
@@ -865,6 +926,8 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
                     row,
                     "private_share",
                     f"budget_share + bond_share + private_share must be 1, got {sum(shares):.4g}",
+                    "shares_sum",
+                    (("got", f"{sum(shares):.4g}"),),
                 )
             )
         early, late = r.get("earliest_start"), r.get("latest_start")
@@ -875,26 +938,41 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
                     row,
                     "latest_start",
                     f"latest_start {late} is before earliest_start {early}",
+                    "start_order",
+                    (("late", late), ("early", early)),
                 )
             )
         if r.get("mandatory") and r.get("excluded"):
             problems.append(
                 Problem(
-                    "projects", row, "excluded", "a project cannot be both mandatory and excluded"
+                    "projects",
+                    row,
+                    "excluded",
+                    "a project cannot be both mandatory and excluded",
+                    "mandatory_excluded",
                 )
             )
         if (r.get("lat") is None) != (r.get("lon") is None):
-            problems.append(Problem("projects", row, "lat", "give both lat and lon, or neither"))
+            problems.append(
+                Problem("projects", row, "lat", "give both lat and lon, or neither", "lat_lon")
+            )
         need = r.get("requires")
         if need:
             if need == r.get("project_id"):
                 problems.append(
-                    Problem("projects", row, "requires", "a project cannot require itself")
+                    Problem(
+                        "projects", row, "requires", "a project cannot require itself", "self"
+                    )
                 )
             elif need not in ids:
                 problems.append(
                     Problem(
-                        "projects", row, "requires", f"'{need}' is not a project_id in the sheet"
+                        "projects",
+                        row,
+                        "requires",
+                        f"'{need}' is not a project_id in the sheet",
+                        "unknown_project",
+                        (("value", need),),
                     )
                 )
     _check_cycles(projects, problems)
@@ -1116,6 +1194,7 @@ def load_workbook(source: Source) -> PlanningData:
                     None,
                     None,
                     "the sheet has no rows below its header; fill in at least one",
+                    "no_rows",
                 )
             )
 

@@ -16,6 +16,7 @@ from tqdm import tqdm
 from ..batch import Progress
 from ..conclusions import table_tolerance
 from ..diagnosis import Conflict
+from ..loader import WorkbookError
 from ..precision import rounded
 from ..solution import Solution
 from ..solver import Status
@@ -89,6 +90,26 @@ def reason_records(solution: Solution, labels: Labels) -> list[dict[str, str]]:
 def infeasible_record(conflicts: list[Conflict]) -> dict[str, Any]:
     """The JSON the command line prints for an infeasible scenario."""
     return {"status": str(Status.INFEASIBLE), "conflicts": [ENGLISH.conflict(c) for c in conflicts]}
+
+
+def workbook_problems_text(error: WorkbookError, labels: Labels = ENGLISH) -> str:
+    """A workbook's problems as the command line prints them: in English, the loader's own
+    text; in Chinese, each problem worded by its code and located in the workbook's own
+    sheet and column names."""
+    if not labels.zh:
+        return str(error)
+    lines = [labels("workbook_problems", count=len(error.problems))]
+    for p in error.problems:
+        where = []
+        if p.sheet:
+            where.append(labels("problem_sheet", sheet=p.sheet))
+            if p.row is not None:
+                where[-1] += labels("problem_row", row=p.row)
+        if p.column:
+            where.append(p.column)
+        words = labels.problem(p)
+        lines.append(f"- {'，'.join(where)}：{words}" if where else f"- {words}")
+    return "\n".join(lines)
 
 
 def infeasible_text(conflicts: list[Conflict], labels: Labels = ENGLISH) -> str:

@@ -460,6 +460,16 @@ TEXT: dict[str, Pair] = {
         "sheet's print area to print it.",
         "{sheets}完整保留在文件中，但不打印（会议用页）；如需打印，请清除该表的打印区域。",
     ),
+    "check_valid": (
+        "{path}: valid — {projects} projects, {regions} regions, years {first}–{last}",
+        "{path}：有效——{projects}个项目，{regions}个城市，{first}–{last}年",
+    ),
+    "workbook_problems": (
+        "the workbook has {count} problems:",
+        "工作簿有 {count} 个问题：",
+    ),
+    "problem_sheet": ("{sheet}", "{sheet}表"),
+    "problem_row": (" row {row}", "第{row}行"),
     "console_frontier": ("frontier of {lever} ({unit})", "{lever}前沿曲线（{unit}）"),
     "console_grid": ("grid of {x} × {y}", "{x} × {y}热力图"),
     "console_break_even": (
@@ -965,6 +975,81 @@ INPUTS: dict[str, Pair] = {
     "mip_gap": ("Solver precision asked", "要求的求解精度"),
     "discount_rate": ("Discount rate", "贴现率"),
 }
+# A workbook's problem (optimizer.loader.Problem's code) in words; the English is the
+# loader's own message, word for word (a test holds the two together).
+PROBLEMS: dict[str, Pair] = {
+    "not_number": ("must be a number, got {got}", "须为数字，实际为 {got}"),
+    "not_number_text": ("must be a number, got '{got}'", "须为数字，实际为“{got}”"),
+    "date_not_number": ("must be a number, got a date or time", "须为数字，实际为日期或时间"),
+    "not_finite": ("must be a finite number, got {got}", "须为有限数值，实际为 {got}"),
+    "decimal_comma": (
+        "'{got}' is not a number this file can read without guessing: a comma is read only "
+        "between groups of three digits (1,234); write a decimal with a point (10.1), not a "
+        "comma",
+        "“{got}”无法无歧义地读作数字：逗号只用作千位分隔（1,234）；小数请用小数点（10.1），"
+        "不要用逗号",
+    ),
+    "yes_no": (
+        "must be yes or no (y/n, true/false, 1/0, 是/否), got '{got}'",
+        "须为是或否（是/否、1/0），实际为“{got}”",
+    ),
+    "formula": (
+        "holds a formula ({formula}) with no saved value; open the file in Excel or "
+        "LibreOffice and save it, which stores the values",
+        "含有未保存计算结果的公式（{formula}）；请在表格软件中打开并保存该文件，以保存计算结果",
+    ),
+    "choice": ("must be one of {choices}, got '{got}'", "须为以下之一：{choices}，实际为“{got}”"),
+    "huge_number": (
+        "must be {bounds}, got a number of {digits:,} digits",
+        "须为{bounds}，实际为一个 {digits:,} 位的数字",
+    ),
+    "not_whole": ("must be a whole number, got {got}", "须为整数，实际为 {got}"),
+    "below_bound": ("must be {sign} {low}, got {got}", "须 {sign} {low}，实际为 {got}"),
+    "out_of_bounds": ("must be {bounds}, got {got}", "须为{bounds}，实际为 {got}"),
+    "no_header": ("the sheet has no header row", "该工作表没有表头行"),
+    "twice": ("this column appears twice", "该列出现了两次"),
+    "missing_column": ("required column is missing", "缺少必填列"),
+    "empty": ("is empty", "为空"),
+    "duplicate": (
+        "'{value}' appears twice (also row {other_row})",
+        "“{value}”出现两次（另见第{other_row}行）",
+    ),
+    "unknown_region": (
+        "'{value}' is not a region in the regions sheet",
+        "“{value}”不是regions表中的城市",
+    ),
+    "shares_sum": (
+        "budget_share + bond_share + private_share must be 1, got {got}",
+        "budget_share + bond_share + private_share 之和须为1，实际为 {got}",
+    ),
+    "start_order": (
+        "latest_start {late} is before earliest_start {early}",
+        "最晚开工年份 {late} 早于最早开工年份 {early}",
+    ),
+    "mandatory_excluded": (
+        "a project cannot be both mandatory and excluded",
+        "项目不能既为必建又被排除",
+    ),
+    "lat_lon": ("give both lat and lon, or neither", "经纬度须同时填写或同时留空"),
+    "self": ("a project cannot require itself", "项目不能以自身为前置项目"),
+    "unknown_project": (
+        "'{value}' is not a project_id in the sheet",
+        "“{value}”不是本表中的项目编号",
+    ),
+    "no_rows": (
+        "the sheet has no rows below its header; fill in at least one",
+        "该工作表表头下没有数据行；请至少填写一行",
+    ),
+}
+# A column's bounds in words (PROBLEMS' {bounds}).
+BOUNDS: dict[str, Pair] = {
+    "between_exclusive": ("> {low} and ≤ {high}", "大于 {low} 且不大于 {high}"),
+    "between": ("{low} to {high}", "{low} 至 {high}"),
+    "above": ("> {low}", "大于 {low}"),
+    "at_least": ("≥ {low}", "不小于 {low}"),
+    "at_most": ("≤ {high}", "不大于 {high}"),
+    "sensible": ("a number of sensible size", "合理大小的数字"),
+}
 
 # Every table of pairs, for the test that both languages are there.
 TABLES: dict[str, dict[str, Pair]] = {
@@ -982,6 +1067,8 @@ TABLES: dict[str, dict[str, Pair]] = {
     "PPP_NOTES": PPP_NOTES,
     "CLASSES": CLASSES,
     "INPUTS": INPUTS,
+    "PROBLEMS": PROBLEMS,
+    "BOUNDS": BOUNDS,
 }
 
 
@@ -1249,6 +1336,28 @@ class Labels:
                 limit=what, set=shown["set"], needed=shown["needed"], unit=unit
             )
         return self.pick(CONFLICTS["_words"]).format(limit=what, message=conflict_english(c))
+
+    def bounds(self, low: str | None, high: str | None, exclusive: bool) -> str:
+        """A column's allowed range in words, as the contract's bounds_text says it."""
+        if low is not None and high is not None:
+            key = "between_exclusive" if exclusive else "between"
+        elif low is not None:
+            key = "above" if exclusive else "at_least"
+        elif high is not None:
+            key = "at_most"
+        else:
+            key = "sensible"
+        return self.pick(BOUNDS[key]).format(low=low, high=high)
+
+    def problem(self, problem: Any) -> str:
+        """A workbook's problem (optimizer.loader.Problem) in this language; a problem with
+        no code keeps the loader's English message."""
+        if problem.code not in PROBLEMS:
+            return problem.message
+        values = dict(problem.values)
+        if "exclusive" in values:
+            values["bounds"] = self.bounds(values["low"], values["high"], values["exclusive"])
+        return self.pick(PROBLEMS[problem.code]).format(**values)
 
     def source(self, text: str) -> str:
         """A jobs source's first clause in the language, when a translation exists."""

@@ -696,7 +696,13 @@ def _read_settings(
     heads = [_as_text(h).lower() if not _blank(h) else "" for h in header]
     if "key" not in heads or "value" not in heads:
         problems.append(
-            Problem("settings", header_row, None, "needs two columns named key and value")
+            Problem(
+                "settings",
+                header_row,
+                None,
+                "needs two columns named key and value",
+                "settings_header",
+            )
         )
         return settings
     key_at, value_at = heads.index("key"), heads.index("value")
@@ -706,7 +712,7 @@ def _read_settings(
         raw_key = values[key_at] if key_at < len(values) else None
         raw_value = values[value_at] if value_at < len(values) else None
         if _blank(raw_key):
-            problems.append(Problem("settings", number, "key", "is empty"))
+            problems.append(Problem("settings", number, "key", "is empty", "empty"))
             continue
         key = _as_text(raw_key).lower()
         if key not in spec:
@@ -714,7 +720,14 @@ def _read_settings(
             continue
         if key in seen:
             problems.append(
-                Problem("settings", number, "value", f"{key} is set twice (also row {seen[key]})")
+                Problem(
+                    "settings",
+                    number,
+                    "value",
+                    f"{key} is set twice (also row {seen[key]})",
+                    "setting_twice",
+                    (("setting", key), ("other_row", seen[key])),
+                )
             )
             continue
         seen[key] = number
@@ -728,7 +741,16 @@ def _read_settings(
         try:
             settings[key] = float(_parse_cell(spec[key], raw_value))
         except _CellError as exc:
-            problems.append(Problem("settings", number, "value", f"{key} {exc}"))
+            problems.append(
+                Problem(
+                    "settings",
+                    number,
+                    "value",
+                    f"{key} {exc}",
+                    exc.code,
+                    (("setting", key), *exc.values),
+                )
+            )
     if settings["ppp_min_share"] > settings["ppp_max_share"]:
         problems.append(
             Problem(
@@ -736,6 +758,7 @@ def _read_settings(
                 seen.get("ppp_min_share"),
                 "value",
                 "ppp_min_share must not exceed ppp_max_share",
+                "ppp_shares",
             )
         )
     return settings
@@ -776,6 +799,8 @@ def _check_years(years: _Sheet, problems: list[Problem]) -> None:
                 None,
                 "year",
                 f"the years must be consecutive; missing {', '.join(map(str, missing))}",
+                "years_gap",
+                (("missing", ", ".join(map(str, missing))),),
             )
         )
 
@@ -792,6 +817,8 @@ def _check_sectors(sectors: _Sheet, problems: list[Problem]) -> None:
                     r["excel_row"],
                     "min_share",
                     f"min_share {_fmt(low)} is above max_share {_fmt(high)}",
+                    "share_order",
+                    (("low", _fmt(low)), ("high", _fmt(high))),
                 )
             )
         total_min += low or 0.0
@@ -802,6 +829,8 @@ def _check_sectors(sectors: _Sheet, problems: list[Problem]) -> None:
                 None,
                 "min_share",
                 f"the minimum shares add up to {total_min:.3g}, more than 1",
+                "min_shares_sum",
+                (("total", f"{total_min:.3g}"),),
             )
         )
 
@@ -834,6 +863,8 @@ def _check_displacement(
                     row,
                     "year",
                     f"{year} is after the last planning year {years[-1]}",
+                    "after_horizon",
+                    (("year", year), ("last", years[-1])),
                 )
             )
         if region and r.get("workers") is not None:
@@ -848,6 +879,8 @@ def _check_displacement(
                     "workers",
                     f"{region}'s rows add up to {given:,.0f} workers, but regions gives "
                     f"displaced_workers {total:,.0f}",
+                    "workers_sum",
+                    (("region", region), ("given", given), ("total", total)),
                 )
             )
 
@@ -868,6 +901,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                         row,
                         column,
                         f"{value} is not a planning year ({years[0]}–{years[-1]})",
+                        "not_planning_year",
+                        (("value", value), ("first", years[0]), ("last", years[-1])),
                     )
                 )
         if early is not None and late is not None and early > late:
@@ -877,6 +912,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                     row,
                     "earliest_year",
                     f"earliest_year {early} is after latest_year {late}",
+                    "window_order",
+                    (("early", early), ("late", late)),
                 )
             )
             continue
@@ -889,6 +926,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                     row,
                     "earliest_year",
                     f"the window must contain the planned year {year}, but starts in {early}",
+                    "window_starts",
+                    (("year", year), ("early", early)),
                 )
             )
         if late is not None and late < year:
@@ -898,6 +937,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                     row,
                     "latest_year",
                     f"the window must contain the planned year {year}, but ends in {late}",
+                    "window_ends",
+                    (("year", year), ("late", late)),
                 )
             )
 

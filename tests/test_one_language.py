@@ -66,6 +66,30 @@ def test_a_workbook_problem_is_a_code_worded_in_both_languages() -> None:
     assert zh.problem(negative) == "须 > 0，实际为 -3"
 
 
+def sheet_problems() -> list[loader.Problem]:
+    """A workbook with one sheet-level problem of each kind the loader words by code."""
+    with pytest.raises(loader.WorkbookError) as caught:
+        loader.load_workbook(
+            workbook_bytes(
+                projects=[project("P1")],
+                years=[(2021, 10.0, 10.0), (2023, 10.0, 10.0)],
+                settings=[("ppp_cap_share", -1), ("commute_km", 30), ("commute_km", 40)],
+            )
+        )
+    return caught.value.problems
+
+
+def test_the_sheet_problems_are_worded_in_both_languages_too() -> None:
+    problems = sheet_problems()
+    codes = {p.code for p in problems}
+    assert {"years_gap", "setting_twice"} <= codes, [p.message for p in problems]
+    en, zh = Labels("en"), Labels("zh")
+    for problem in problems:
+        assert problem.code in PROBLEMS, problem.message
+        assert en.problem(problem) == problem.message
+        assert re.search(r"[\u4e00-\u9fff]", zh.problem(problem)), zh.problem(problem)
+
+
 def latin_words(text: str, allowed: set[str]) -> set[str]:
     text = PROJECT_ID.sub("", text)
     text = re.sub(r"[\w.-]+\.(xlsx|json)\b", "", text)  # a file's name

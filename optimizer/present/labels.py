@@ -1040,6 +1040,55 @@ PROBLEMS: dict[str, Pair] = {
         "the sheet has no rows below its header; fill in at least one",
         "该工作表表头下没有数据行；请至少填写一行",
     ),
+    "years_gap": (
+        "the years must be consecutive; missing {missing}",
+        "年份须连续；缺少 {missing}",
+    ),
+    "share_order": (
+        "min_share {low} is above max_share {high}",
+        "投资占比下限 {low} 高于上限 {high}",
+    ),
+    "min_shares_sum": (
+        "the minimum shares add up to {total}, more than 1",
+        "各行业投资占比下限之和为 {total}，超过1",
+    ),
+    "after_horizon": (
+        "{year} is after the last planning year {last}",
+        "{year}年晚于最后一个规划年份{last}年",
+    ),
+    "workers_sum": (
+        "{region}'s rows add up to {given:,.0f} workers, but regions gives displaced_workers "
+        "{total:,.0f}",
+        "{region}各行合计 {given:,.0f} 人，但regions表的分流职工数为 {total:,.0f} 人",
+    ),
+    "not_planning_year": (
+        "{value} is not a planning year ({first}–{last})",
+        "{value}不是规划年份（{first}–{last}年）",
+    ),
+    "window_order": (
+        "earliest_year {early} is after latest_year {late}",
+        "最早退出年份 {early} 晚于最晚退出年份 {late}",
+    ),
+    "window_starts": (
+        "the window must contain the planned year {year}, but starts in {early}",
+        "退出窗口须包含计划年份{year}年，但始于{early}年",
+    ),
+    "window_ends": (
+        "the window must contain the planned year {year}, but ends in {late}",
+        "退出窗口须包含计划年份{year}年，但止于{late}年",
+    ),
+    "settings_header": (
+        "needs two columns named key and value",
+        "须有名为key和value的两列",
+    ),
+    "setting_twice": (
+        "{setting} is set twice (also row {other_row})",
+        "{setting}设置了两次（另见第{other_row}行）",
+    ),
+    "ppp_shares": (
+        "ppp_min_share must not exceed ppp_max_share",
+        "社会资本投资占比下限不得高于上限",
+    ),
 }
 # A column's bounds in words (PROBLEMS' {bounds}).
 BOUNDS: dict[str, Pair] = {
@@ -1357,7 +1406,11 @@ class Labels:
         values = dict(problem.values)
         if "exclusive" in values:
             values["bounds"] = self.bounds(values["low"], values["high"], values["exclusive"])
-        return self.pick(PROBLEMS[problem.code]).format(**values)
+        words = self.pick(PROBLEMS[problem.code]).format(**values)
+        if "setting" in values and "{setting}" not in self.pick(PROBLEMS[problem.code]):
+            # A settings cell's problem, after the setting's key ("ppp_cap_share must be ...").
+            words = f"{values['setting']}{'：' if self.zh else ' '}{words}"
+        return words
 
     def source(self, text: str) -> str:
         """A jobs source's first clause in the language, when a translation exists."""

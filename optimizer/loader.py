@@ -167,29 +167,31 @@ def _read_bytes(source: Source) -> tuple[bytes, str]:
         raise WorkbookError([Problem(None, None, None, f"cannot read {path}: {exc}")]) from None
 
 
-def _fail(message: str) -> WorkbookError:
-    return WorkbookError([Problem(None, None, None, message)])
+def _fail(message: str, code: str = "", **values: Any) -> WorkbookError:
+    return WorkbookError([Problem(None, None, None, message, code, tuple(values.items()))])
 
 
 def _open_workbook(data: bytes) -> Any:
     """Check the bytes are a sane .xlsx before parsing any XML, then open it read-only."""
     if not data:
-        raise _fail("the file is empty")
+        raise _fail("the file is empty", "empty_file")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _fail(
             "this is a password-protected workbook or an old .xls file; "
-            "save it as an .xlsx workbook without a password"
+            "save it as an .xlsx workbook without a password",
+            "xls_or_password",
         )
     if data[:2] != b"PK":
         raise _fail(
             "this is not an .xlsx workbook (it looks like a text or CSV file); "
-            "open it in Excel and save it as .xlsx"
+            "open it in Excel and save it as .xlsx",
+            "not_xlsx_text",
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise _fail("the .xlsx file is damaged (not a readable zip archive)") from None
+        raise _fail("the .xlsx file is damaged (not a readable zip archive)", "damaged") from None
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
         raise _fail(
@@ -198,7 +200,9 @@ def _open_workbook(data: bytes) -> Any:
         )
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
-        raise _fail("this zip file is not an .xlsx workbook (no xl/workbook.xml inside)")
+        raise _fail(
+            "this zip file is not an .xlsx workbook (no xl/workbook.xml inside)", "not_xlsx_zip"
+        )
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a malformed package
@@ -1046,6 +1050,8 @@ def _check_cycles(projects: _Sheet, problems: list[Problem]) -> None:
                     rows[cycle[0]],
                     "requires",
                     "requirements form a cycle: " + " → ".join([*cycle, cycle[0]]),
+                    "cycle",
+                    (("path", " → ".join([*cycle, cycle[0]])),),
                 )
             )
 
@@ -1212,7 +1218,9 @@ def load_workbook(source: Source) -> PlanningData:
         twice = {p.sheet for p in problems}  # two sheets of that name: not missing
         missing = [s for s in REQUIRED_SHEETS if s not in by_name and s not in twice]
         for sheet in missing:
-            problems.append(Problem(sheet, None, None, "required sheet is missing"))
+            problems.append(
+                Problem(sheet, None, None, "required sheet is missing", "missing_sheet")
+            )
         rows = {
             s: _read_sheet(book, by_name[s])
             for s in REQUIRED_SHEETS + OPTIONAL_SHEETS

@@ -198,3 +198,20 @@ def test_the_command_line_words_workbook_problems_in_the_language_asked(tmp_path
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].endswith("年")
     assert "有效——" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "empty_file"),
+        (b"year,budget\n2021,1\n", "not_xlsx_text"),
+        (b"PK\x03\x04xx", "damaged"),
+    ],
+)
+def test_a_file_that_is_no_workbook_is_said_in_both_languages(content: bytes, code: str) -> None:
+    with pytest.raises(loader.WorkbookError) as caught:
+        loader.load_workbook(content)
+    (problem,) = caught.value.problems
+    assert problem.code == code
+    assert Labels("en").problem(problem) == problem.message
+    assert re.search(r"[\u4e00-\u9fff]", Labels("zh").problem(problem))

@@ -1085,6 +1085,27 @@ PROBLEMS: dict[str, Pair] = {
         "{setting} is set twice (also row {other_row})",
         "{setting}设置了两次（另见第{other_row}行）",
     ),
+    "empty_file": ("the file is empty", "文件为空"),
+    "xls_or_password": (
+        "this is a password-protected workbook or an old .xls file; save it as an .xlsx "
+        "workbook without a password",
+        "这是设有密码的工作簿或旧版.xls文件；请另存为不设密码的.xlsx工作簿",
+    ),
+    "not_xlsx_text": (
+        "this is not an .xlsx workbook (it looks like a text or CSV file); open it in Excel "
+        "and save it as .xlsx",
+        "这不是.xlsx工作簿（看起来是文本或CSV文件）；请在Excel中打开并另存为.xlsx",
+    ),
+    "damaged": (
+        "the .xlsx file is damaged (not a readable zip archive)",
+        ".xlsx文件已损坏（不是可读的压缩包）",
+    ),
+    "not_xlsx_zip": (
+        "this zip file is not an .xlsx workbook (no xl/workbook.xml inside)",
+        "该压缩文件不是.xlsx工作簿（其中没有xl/workbook.xml）",
+    ),
+    "missing_sheet": ("required sheet is missing", "缺少必需的工作表"),
+    "cycle": ("requirements form a cycle: {path}", "前置项目形成循环：{path}"),
     "ppp_shares": (
         "ppp_min_share must not exceed ppp_max_share",
         "社会资本投资占比下限不得高于上限",

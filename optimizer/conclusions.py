@@ -91,14 +91,14 @@ def saturation(table: pd.DataFrame, share: float = PAYING_SHARE) -> Saturation |
     here = solved.index[solved["current"]][0]
     first = solved.iloc[0]
     now = solved.iloc[here]
-    span = float(now["amount"] - first["amount"])
-    if here > 0 and span > 0:
-        average = float(now["worker_years"] - first["worker_years"]) / span
-    else:  # the current setting is the lowest point: what the next step buys
-        step = solved.iloc[1]
-        average = float(step["worker_years"] - now["worker_years"]) / float(
-            step["amount"] - now["amount"] or 1.0
-        )
+    # What each unit bought up to the current setting (from the current one to the next
+    # when it is the lowest point); nothing, when the change is within the two solves'
+    # precision.
+    low, high = (first, now) if here > 0 else (now, solved.iloc[1])
+    gain = float(high["worker_years"] - low["worker_years"])
+    tolerance = float(low.get("tolerance", 0.0) + high.get("tolerance", 0.0))
+    span = float(high["amount"] - low["amount"])
+    average = gain / span if span > 0 and abs(gain) > tolerance else 0.0
     threshold = significant(max(share * average, 0.0))
     marginal = solved["marginal_worker_years"].astype(float)
     # Within precision (NaN), or less than the threshold: the step does not pay.

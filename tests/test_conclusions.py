@@ -104,6 +104,13 @@ def test_the_frontier_says_where_more_money_stops_paying() -> None:
     alone = frontier_table([0.0, 1.0], [math.nan, 1.0], [math.nan, math.nan])
     assert conclusions.saturation(alone) is None
     assert "Too few points" in explain.frontier_sentence(alone, Labels("en"))
+    # The current setting the lowest point, the next within precision (± 1,000): flat,
+    # never "fewer than 0.00000000000045".
+    lowest = frontier_table([1.0, 1.2], [300_000.0, 300_000.0000001], [math.nan, 5e-10])
+    assert conclusions.saturation(lowest).flat
+    assert "told apart from zero" in explain.frontier_sentence(lowest, Labels("en"))
+    away = frontier_table([1.1, 1.3], [300_000.0, 300_100.0], [math.nan, math.nan])
+    assert "not a point of this frontier" in explain.frontier_sentence(away, Labels("en"))
 
 
 def test_the_heat_map_reads_the_current_cell_each_lever_alone_and_the_best() -> None:

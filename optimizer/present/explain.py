@@ -165,7 +165,8 @@ def frontier_sentence(table: pd.DataFrame, labels: Labels) -> str:
     """Where more of the frontier's lever stops paying, in one or two sentences."""
     found = conclusions.saturation(table)
     if found is None:
-        return labels("frontier_unread")
+        here = bool(table["current"].any()) if "current" in table.columns else False
+        return labels("frontier_unread" if here else "frontier_off")
     unit = labels.unit(found.unit)
     lever = labels.lever(found.lever)
     average = quoted(found.average)

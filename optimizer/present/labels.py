@@ -385,6 +385,11 @@ TEXT: dict[str, Pair] = {
         "solver precision; more of it buys nothing that can be told apart from zero.",
         "{lever}：从{low}到{top}，各步再就业人年的变化都在求解精度内；再增加的作用无法与零区分。",
     ),
+    "frontier_off": (
+        "The current setting is not a point of this frontier: add it to read where more stops "
+        "paying.",
+        "当前设定不在本前沿曲线的点上：加入该点才能判断增加到何处不再见效。",
+    ),
     "frontier_unread": (
         "Too few points have a portfolio to say where more stops paying.",
         "有可行方案的点太少，无法判断增加到何处不再见效。",

@@ -179,6 +179,10 @@ def test_cli_frontier_prints_writes_and_refuses_bad_points(capfd, tmp_path) -> N
         [r["worker_years"] for r in rows]
     )
     assert openpyxl.load_workbook(out)["Frontier"]._charts
+    # The lever's unit in the amount's header and per unit in the marginals' (not "per unit").
+    assert "Lever amount (亿元)" in frontier_sheet.columns
+    assert "Extra worker-years per 亿元" in frontier_sheet.columns
+    assert "Extra job-years per 亿元" in frontier_sheet.columns
     assert main(["frontier", str(SAMPLE), "--values", "1,-1", "--quiet"]) == 2
     assert "--values needs numbers ≥ 0" in capfd.readouterr().err
 

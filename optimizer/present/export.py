@@ -27,7 +27,7 @@ from ..precision import rounded, slack
 from ..scenario import FINGERPRINT_KEY, SavedScenario, Scenario, ScenarioError, parse_json
 from ..solution import Solution
 from .explain import limits_frame, reasons, short_source
-from .labels import LANGUAGES, SHEETS, Labels, city_year
+from .labels import COLUMNS, LANGUAGES, SHEETS, Labels, city_year
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 WIDEST = 70  # characters; longer text wraps
@@ -286,12 +286,14 @@ def _table(
     labels: Labels,
     totals: tuple[str, ...] = (),
     printed: int | None = None,
+    names: dict[str, str] | None = None,
 ) -> Any:
     """One sheet: bold headers, the rows, a totals row summing `totals` (when given), filters,
     frozen headers and the print set-up. printed: how many leading columns print (all when
-    None); they are fitted to PRINT_WIDTH, the others keep their own widths and do not wrap."""
+    None); they are fitted to PRINT_WIDTH, the others keep their own widths and do not wrap.
+    names: headers that say more than the column's label (a unit known only here)."""
     sheet = book.create_sheet(title)
-    headers = [labels.column(k) for k in keys]
+    headers = [(names or {}).get(k) or labels.column(k) for k in keys]
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = Font(bold=True)
@@ -680,13 +682,19 @@ FRONTIER_COLUMNS = (
 
 
 def _frontier_sheet(
-    book: openpyxl.Workbook, title: str, frontier: pd.DataFrame, labels: Labels
+    book: openpyxl.Workbook, title: str, frontier: pd.DataFrame, labels: Labels, unit: str = ""
 ) -> None:
     keys = list(frontier.columns)
     shown = frontier.copy()
     if "status" in shown.columns:
         shown["status"] = [labels.status(v) for v in shown["status"]]
-    sheet = _table(book, title, shown, keys, labels)
+    names = {}
+    if unit:  # the lever's unit, in the amount's header and per unit in the marginals'
+        words = labels.unit(unit)
+        names["amount"] = f"{labels.column('amount')} ({words})"
+        names["marginal_worker_years"] = labels.pick(COLUMNS["marginal_per"]).format(unit=words)
+        names["marginal_job_years"] = labels.pick(COLUMNS["marginal_job_per"]).format(unit=words)
+    sheet = _table(book, title, shown, keys, labels, names=names)
     if len(frontier) < 2:
         return
     lever = keys[0]
@@ -767,7 +775,9 @@ def export_workbook(
     if language not in LANGUAGES:
         raise ValueError(f"language must be 'en' or 'zh', got '{language}'")
     labels = Labels.for_solution(solution, language)
+    unit = ""
     if frontier is not None and "amount" in frontier.columns:
+        unit = str(frontier["unit"].iloc[0]) if "unit" in frontier.columns and len(frontier) else ""
         frontier = frontier[[c for c in FRONTIER_COLUMNS if c in frontier.columns]]
     table = None
     if isinstance(break_even, pd.DataFrame):
@@ -859,7 +869,7 @@ def export_workbook(
     keys = [k for k in LIMIT_KEYS if k in limits.columns]
     _table(book, labels.sheet("limits"), limits, keys, labels)
     if frontier is not None:
-        _frontier_sheet(book, labels.sheet("frontier"), frontier, labels)
+        _frontier_sheet(book, labels.sheet("frontier"), frontier, labels, unit)
     _scenario_sheet(book, labels.sheet("scenario"), solution.scenario, labels)
     _fingerprint_row(book[labels.sheet("scenario")], solution.fingerprint)
     _meeting_print(book, labels)

@@ -638,6 +638,7 @@ COLUMNS: dict[str, Pair] = {
         "入选所需每亿元岗位（建设期年均）",
     ),
     "marginal_per": ("Extra worker-years per {unit}", "每增加1{unit}新增再就业人年"),
+    "marginal_job_per": ("Extra job-years per {unit}", "每增加1{unit}新增就业人年"),
     "jobs_to_spare": (
         "Jobs it has to spare (persons, each build year)",
         "可减少岗位（人，建设期年均）",

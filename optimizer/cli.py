@@ -307,10 +307,16 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     data = load_workbook(args.workbook)
+    years = data.planning_years
     print(
-        f"{args.workbook}: valid — {len(data.projects)} projects, {len(data.regions)} regions, "
-        f"years {data.planning_years[0] if data.planning_years else '-'}–"
-        f"{data.planning_years[-1] if data.planning_years else '-'}"
+        Labels(args.language)(
+            "check_valid",
+            path=args.workbook,
+            projects=len(data.projects),
+            regions=len(data.regions),
+            first=years[0] if years else "-",
+            last=years[-1] if years else "-",
+        )
     )
     for warning in data.warnings:
         print(f"note: {warning}")
@@ -414,10 +420,12 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
         return SOLVED
-    for line in console.frontier_lines(table, args.lever):
+    for line in console.frontier_lines(
+        table, args.lever, Labels.for_regions(data.regions, args.language)
+    ):
         print(line)
     if args.out:
-        print(f"shortlist with the frontier written to {args.out}")
+        print(Labels(args.language)("console_written", path=args.out))
     return SOLVED
 
 
@@ -437,12 +445,14 @@ def _run_batch(args: argparse.Namespace, label: str, analysis):  # noqa: ANN001,
         return analysis(data, scenario, options)
 
 
-def _print_table(args: argparse.Namespace, heading: str, table) -> int:  # noqa: ANN001
-    if args.json:
-        print(table.to_json(orient="records", force_ascii=False))
-    else:
-        for line in console.table_lines(heading, table):
-            print(line)
+def _print_json(table) -> int:  # noqa: ANN001
+    print(table.to_json(orient="records", force_ascii=False))
+    return SOLVED
+
+
+def _print_lines(lines: list[str]) -> int:
+    for line in lines:
+        print(line)
     return SOLVED
 
 
@@ -450,41 +460,54 @@ def _grid(args: argparse.Namespace) -> int:
     levers = tuple(part.strip() for part in args.levers.split(","))
     if len(levers) != 2:
         raise ScenarioError(f"--levers needs two levers separated by a comma, got '{args.levers}'")
-    table = _run_batch(
+    table, data = _run_batch(
         args,
         "grid",
-        lambda data, scenario, options: frontier_grid(
-            data, scenario, levers, (args.points, args.points), options=options
+        lambda data, scenario, options: (
+            frontier_grid(data, scenario, levers, (args.points, args.points), options=options),
+            data,
         ),
     )
-    return _print_table(args, f"grid of {levers[0]} × {levers[1]}", table)
+    if args.json:
+        return _print_json(table)
+    return _print_lines(console.grid_lines(table, Labels.for_regions(data.regions, args.language)))
 
 
 def _break_even(args: argparse.Namespace) -> int:
     ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
-    table = _run_batch(
+    table, base = _run_batch(
         args,
         "break-even",
-        lambda data, scenario, options: break_even(
-            data, scenario, options=options, projects=ids, include_chosen=not args.left_out
+        lambda data, scenario, options: (
+            break_even(
+                data, scenario, options=options, projects=ids, include_chosen=not args.left_out
+            ),
+            None if args.json else solve(data, scenario),
         ),
     )
-    return _print_table(args, "break-even: what forcing each project in or out costs", table)
+    if args.json:
+        return _print_json(table)
+    labels = Labels.for_solution(base, args.language)
+    return _print_lines(console.break_even_lines(table, base, labels))
 
 
 def _robustness(args: argparse.Namespace) -> int:
-    result = _run_batch(
+    result, base = _run_batch(
         args,
         "robustness",
-        lambda data, scenario, options: robustness(
-            data,
-            scenario,
-            draws=args.draws,
-            spread=args.spread,
-            overrun=args.overrun,
-            rate_spread=args.rate_spread,
-            seed=args.seed,
-            options=options,
+        lambda data, scenario, options: (
+            robustness(
+                data,
+                scenario,
+                draws=args.draws,
+                spread=args.spread,
+                overrun=args.overrun,
+                rate_spread=args.rate_spread,
+                seed=args.seed,
+                options=options,
+            ),
+            # The headline the draws are read against (not needed for the JSON).
+            None if args.json else solve(data, scenario),
         ),
     )
     if args.json:
@@ -499,9 +522,8 @@ def _robustness(args: argparse.Namespace) -> int:
             )
         )
         return SOLVED
-    for line in console.robustness_lines(result.summary(), result.projects):
-        print(line)
-    return SOLVED
+    labels = Labels.for_solution(base, args.language)
+    return _print_lines(console.robustness_lines(result, base, labels))
 
 
 def _limits(args: argparse.Namespace) -> int:
@@ -546,6 +568,9 @@ def _batch_options(
 def _workbook_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("workbook")
     command.add_argument(
+        "--language", choices=["en", "zh"], default="en", help="the words printed (en, zh)"
+    )
+    command.add_argument(
         "--set",
         action="append",
         metavar="KEY=VALUE",
@@ -562,7 +587,6 @@ def _workbook_options(command: argparse.ArgumentParser) -> None:
 def _scenario_options(command: argparse.ArgumentParser) -> None:
     _workbook_options(command)
     command.add_argument("--out", help="write the Excel shortlist here")
-    command.add_argument("--language", choices=["en", "zh"], default="en")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -572,6 +596,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate a workbook and list its problems")
     check.add_argument("workbook")
+    check.add_argument("--language", choices=["en", "zh"], default="en", help="en or zh")
     check.set_defaults(run=_check)
     run = commands.add_parser("solve", help="choose the portfolio for a scenario")
     _scenario_options(run)
@@ -680,7 +705,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _check_files(args)
             return args.run(args)
     except WorkbookError as error:
-        print(error, file=sys.stderr)
+        language = getattr(args, "language", "en")
+        print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
         return BAD_INPUT
     except (ScenarioError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)

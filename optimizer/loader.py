@@ -53,7 +53,11 @@ class Problem:
     sheet: str | None
     row: int | None
     column: str | None
-    message: str
+    message: str  # in English, as the command line prints it
+    # What is wrong as a code and its values (optimizer.present.labels words it in either
+    # language); "" for a problem worded only in English.
+    code: str = ""
+    values: tuple[tuple[str, Any], ...] = ()
 
     def __str__(self) -> str:
         where = []
@@ -163,29 +167,31 @@ def _read_bytes(source: Source) -> tuple[bytes, str]:
         raise WorkbookError([Problem(None, None, None, f"cannot read {path}: {exc}")]) from None
 
 
-def _fail(message: str) -> WorkbookError:
-    return WorkbookError([Problem(None, None, None, message)])
+def _fail(message: str, code: str = "", **values: Any) -> WorkbookError:
+    return WorkbookError([Problem(None, None, None, message, code, tuple(values.items()))])
 
 
 def _open_workbook(data: bytes) -> Any:
     """Check the bytes are a sane .xlsx before parsing any XML, then open it read-only."""
     if not data:
-        raise _fail("the file is empty")
+        raise _fail("the file is empty", "empty_file")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _fail(
             "this is a password-protected workbook or an old .xls file; "
-            "save it as an .xlsx workbook without a password"
+            "save it as an .xlsx workbook without a password",
+            "xls_or_password",
         )
     if data[:2] != b"PK":
         raise _fail(
             "this is not an .xlsx workbook (it looks like a text or CSV file); "
-            "open it in Excel and save it as .xlsx"
+            "open it in Excel and save it as .xlsx",
+            "not_xlsx_text",
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise _fail("the .xlsx file is damaged (not a readable zip archive)") from None
+        raise _fail("the .xlsx file is damaged (not a readable zip archive)", "damaged") from None
     unpacked = sum(info.file_size for info in infos)
     if unpacked > MAX_UNPACKED_BYTES:
         raise _fail(
@@ -194,7 +200,9 @@ def _open_workbook(data: bytes) -> Any:
         )
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
-        raise _fail("this zip file is not an .xlsx workbook (no xl/workbook.xml inside)")
+        raise _fail(
+            "this zip file is not an .xlsx workbook (no xl/workbook.xml inside)", "not_xlsx_zip"
+        )
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a malformed package
@@ -440,7 +448,12 @@ def _blank(value: Any) -> bool:
 
 
 class _CellError(Exception):
-    pass
+    """A cell's problem: the English message, and its code and values for other languages."""
+
+    def __init__(self, message: str, code: str = "", **values: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = tuple(values.items())
 
 
 def _as_text(value: Any) -> str:
@@ -451,9 +464,9 @@ def _as_text(value: Any) -> str:
 
 def _as_number(value: Any) -> float:
     if isinstance(value, bool):
-        raise _CellError(f"must be a number, got {value}")
+        raise _CellError(f"must be a number, got {value}", "not_number", got=value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
-        raise _CellError("must be a number, got a date or time")
+        raise _CellError("must be a number, got a date or time", "date_not_number")
     if isinstance(value, int | float):
         try:
             number = float(value)
@@ -464,7 +477,7 @@ def _as_number(value: Any) -> float:
     if math.isinf(number) and not isinstance(value, float) and _DIGITS.fullmatch(str(value)):
         return number  # too many digits for a float: _parse_cell gives the column's bound
     if not math.isfinite(number):
-        raise _CellError(f"must be a finite number, got {value}")
+        raise _CellError(f"must be a finite number, got {value}", "not_finite", got=value)
     return number
 
 
@@ -498,11 +511,13 @@ def _number_text(text: str) -> float:
         raise _CellError(
             f"'{text}' is not a number this file can read without guessing: a comma is read "
             "only between groups of three digits (1,234); write a decimal with a point "
-            "(10.1), not a comma"
+            "(10.1), not a comma",
+            "decimal_comma",
+            got=text,
         )
     if text.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
-        raise _CellError(f"must be a finite number, got {text}")
-    raise _CellError(f"must be a number, got '{text}'")
+        raise _CellError(f"must be a finite number, got {text}", "not_finite", got=text)
+    raise _CellError(f"must be a number, got '{text}'", "not_number_text", got=text)
 
 
 def _as_yes_no(value: Any) -> bool:
@@ -513,11 +528,24 @@ def _as_yes_no(value: Any) -> bool:
         return True
     if word in NO_WORDS:
         return False
-    raise _CellError(f"must be yes or no (y/n, true/false, 1/0, 是/否), got '{_as_text(value)}'")
+    raise _CellError(
+        f"must be yes or no (y/n, true/false, 1/0, 是/否), got '{_as_text(value)}'",
+        "yes_no",
+        got=_as_text(value),
+    )
 
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def _bounds(column: Column) -> dict[str, Any]:
+    """A column's bounds as values a sentence in any language can use."""
+    return {
+        "low": None if column.minimum is None else _fmt(column.minimum),
+        "high": None if column.maximum is None else _fmt(column.maximum),
+        "exclusive": bool(column.min_exclusive),
+    }
 
 
 def _parse_cell(column: Column, value: Any) -> Any:
@@ -525,7 +553,9 @@ def _parse_cell(column: Column, value: Any) -> Any:
     if isinstance(value, _Formula):
         raise _CellError(
             f"holds a formula ({value}) with no saved value; open the file in Excel or "
-            "LibreOffice and save it, which stores the values"
+            "LibreOffice and save it, which stores the values",
+            "formula",
+            formula=str(value),
         )
     if column.type == "text":
         text = _as_text(value)
@@ -534,7 +564,12 @@ def _parse_cell(column: Column, value: Any) -> Any:
             if key not in column.choices and text.upper() in column.choices:
                 key = text.upper()  # S, R, E
             if key not in column.choices:
-                raise _CellError(f"must be one of {', '.join(column.choices)}, got '{text}'")
+                raise _CellError(
+                    f"must be one of {', '.join(column.choices)}, got '{text}'",
+                    "choice",
+                    choices=", ".join(column.choices),
+                    got=text,
+                )
             return key
         return text
     if column.type == "yesno":
@@ -543,15 +578,33 @@ def _parse_cell(column: Column, value: Any) -> Any:
     if math.isinf(number):  # a number of hundreds of digits: past any bound the contract has
         digits = _digit_count(value)
         bound = column.bounds_text() or "a number of sensible size"
-        raise _CellError(f"must be {bound}, got a number of {digits:,} digits")
+        raise _CellError(
+            f"must be {bound}, got a number of {digits:,} digits",
+            "huge_number",
+            digits=digits,
+            **_bounds(column),
+        )
     if column.type == "integer" and not number.is_integer():
-        raise _CellError(f"must be a whole number, got {_fmt(number)}")
+        raise _CellError(
+            f"must be a whole number, got {_fmt(number)}", "not_whole", got=_fmt(number)
+        )
     low, high = column.minimum, column.maximum
     if low is not None and (number <= low if column.min_exclusive else number < low):
         shown = f"{'>' if column.min_exclusive else '≥'} {_fmt(low)}"
-        raise _CellError(f"must be {shown}, got {_fmt(number)}")
+        raise _CellError(
+            f"must be {shown}, got {_fmt(number)}",
+            "below_bound",
+            sign=">" if column.min_exclusive else "≥",
+            low=_fmt(low),
+            got=_fmt(number),
+        )
     if high is not None and number > high:
-        raise _CellError(f"must be {column.bounds_text()}, got {_fmt(number)}")
+        raise _CellError(
+            f"must be {column.bounds_text()}, got {_fmt(number)}",
+            "out_of_bounds",
+            got=_fmt(number),
+            **_bounds(column),
+        )
     return int(number) if column.type == "integer" else number
 
 
@@ -571,7 +624,7 @@ def _read_table(
 ) -> _Sheet:
     spec = columns(sheet)
     if not rows:
-        problems.append(Problem(sheet, None, None, "the sheet has no header row"))
+        problems.append(Problem(sheet, None, None, "the sheet has no header row", "no_header"))
         return _Sheet(sheet, [], [], False)
     header_row, header = rows[0]
     positions: dict[str, int] = {}
@@ -582,13 +635,17 @@ def _read_table(
             continue
         key = _as_text(cell).lower()
         if key in positions or key in extra:
-            problems.append(Problem(sheet, header_row, _as_text(cell), "this column appears twice"))
+            problems.append(
+                Problem(sheet, header_row, _as_text(cell), "this column appears twice", "twice")
+            )
             continue
         (positions if key in known else extra)[key] = index
     usable = True
     for column in spec:
         if column.required and column.name not in positions:
-            problems.append(Problem(sheet, None, column.name, "required column is missing"))
+            problems.append(
+                Problem(sheet, None, column.name, "required column is missing", "missing_column")
+            )
             usable = False
     records: list[dict[str, Any]] = []
     for number, values in rows[1:]:
@@ -598,13 +655,15 @@ def _read_table(
             raw = values[index] if index is not None and index < len(values) else None
             if _blank(raw):
                 if column.required and index is not None:
-                    problems.append(Problem(sheet, number, column.name, "is empty"))
+                    problems.append(Problem(sheet, number, column.name, "is empty", "empty"))
                 record[column.name] = column.default_value()
                 continue
             try:
                 record[column.name] = _parse_cell(column, raw)
             except _CellError as exc:
-                problems.append(Problem(sheet, number, column.name, str(exc)))
+                problems.append(
+                    Problem(sheet, number, column.name, str(exc), exc.code, exc.values)
+                )
                 record[column.name] = None
         for key, index in extra.items():
             record[key] = values[index] if index < len(values) else None
@@ -641,7 +700,13 @@ def _read_settings(
     heads = [_as_text(h).lower() if not _blank(h) else "" for h in header]
     if "key" not in heads or "value" not in heads:
         problems.append(
-            Problem("settings", header_row, None, "needs two columns named key and value")
+            Problem(
+                "settings",
+                header_row,
+                None,
+                "needs two columns named key and value",
+                "settings_header",
+            )
         )
         return settings
     key_at, value_at = heads.index("key"), heads.index("value")
@@ -651,7 +716,7 @@ def _read_settings(
         raw_key = values[key_at] if key_at < len(values) else None
         raw_value = values[value_at] if value_at < len(values) else None
         if _blank(raw_key):
-            problems.append(Problem("settings", number, "key", "is empty"))
+            problems.append(Problem("settings", number, "key", "is empty", "empty"))
             continue
         key = _as_text(raw_key).lower()
         if key not in spec:
@@ -659,7 +724,14 @@ def _read_settings(
             continue
         if key in seen:
             problems.append(
-                Problem("settings", number, "value", f"{key} is set twice (also row {seen[key]})")
+                Problem(
+                    "settings",
+                    number,
+                    "value",
+                    f"{key} is set twice (also row {seen[key]})",
+                    "setting_twice",
+                    (("setting", key), ("other_row", seen[key])),
+                )
             )
             continue
         seen[key] = number
@@ -673,7 +745,16 @@ def _read_settings(
         try:
             settings[key] = float(_parse_cell(spec[key], raw_value))
         except _CellError as exc:
-            problems.append(Problem("settings", number, "value", f"{key} {exc}"))
+            problems.append(
+                Problem(
+                    "settings",
+                    number,
+                    "value",
+                    f"{key} {exc}",
+                    exc.code,
+                    (("setting", key), *exc.values),
+                )
+            )
     if settings["ppp_min_share"] > settings["ppp_max_share"]:
         problems.append(
             Problem(
@@ -681,6 +762,7 @@ def _read_settings(
                 seen.get("ppp_min_share"),
                 "value",
                 "ppp_min_share must not exceed ppp_max_share",
+                "ppp_shares",
             )
         )
     return settings
@@ -702,6 +784,8 @@ def _check_unique(sheet: _Sheet, key: str, problems: list[Problem]) -> None:
                     record["excel_row"],
                     key,
                     f"'{value}' appears twice (also row {first[value]})",
+                    "duplicate",
+                    (("value", value), ("other_row", first[value])),
                 )
             )
         else:
@@ -719,6 +803,8 @@ def _check_years(years: _Sheet, problems: list[Problem]) -> None:
                 None,
                 "year",
                 f"the years must be consecutive; missing {', '.join(map(str, missing))}",
+                "years_gap",
+                (("missing", ", ".join(map(str, missing))),),
             )
         )
 
@@ -735,6 +821,8 @@ def _check_sectors(sectors: _Sheet, problems: list[Problem]) -> None:
                     r["excel_row"],
                     "min_share",
                     f"min_share {_fmt(low)} is above max_share {_fmt(high)}",
+                    "share_order",
+                    (("low", _fmt(low)), ("high", _fmt(high))),
                 )
             )
         total_min += low or 0.0
@@ -745,6 +833,8 @@ def _check_sectors(sectors: _Sheet, problems: list[Problem]) -> None:
                 None,
                 "min_share",
                 f"the minimum shares add up to {total_min:.3g}, more than 1",
+                "min_shares_sum",
+                (("total", f"{total_min:.3g}"),),
             )
         )
 
@@ -765,6 +855,8 @@ def _check_displacement(
                     row,
                     "region",
                     f"'{region}' is not a region in the regions sheet",
+                    "unknown_region",
+                    (("value", region),),
                 )
             )
             continue
@@ -775,6 +867,8 @@ def _check_displacement(
                     row,
                     "year",
                     f"{year} is after the last planning year {years[-1]}",
+                    "after_horizon",
+                    (("year", year), ("last", years[-1])),
                 )
             )
         if region and r.get("workers") is not None:
@@ -789,6 +883,8 @@ def _check_displacement(
                     "workers",
                     f"{region}'s rows add up to {given:,.0f} workers, but regions gives "
                     f"displaced_workers {total:,.0f}",
+                    "workers_sum",
+                    (("region", region), ("given", given), ("total", total)),
                 )
             )
 
@@ -809,6 +905,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                         row,
                         column,
                         f"{value} is not a planning year ({years[0]}–{years[-1]})",
+                        "not_planning_year",
+                        (("value", value), ("first", years[0]), ("last", years[-1])),
                     )
                 )
         if early is not None and late is not None and early > late:
@@ -818,6 +916,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                     row,
                     "earliest_year",
                     f"earliest_year {early} is after latest_year {late}",
+                    "window_order",
+                    (("early", early), ("late", late)),
                 )
             )
             continue
@@ -830,6 +930,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                     row,
                     "earliest_year",
                     f"the window must contain the planned year {year}, but starts in {early}",
+                    "window_starts",
+                    (("year", year), ("early", early)),
                 )
             )
         if late is not None and late < year:
@@ -839,6 +941,8 @@ def _check_exit_windows(displacement: _Sheet, years: list[int], problems: list[P
                     row,
                     "latest_year",
                     f"the window must contain the planned year {year}, but ends in {late}",
+                    "window_ends",
+                    (("year", year), ("late", late)),
                 )
             )
 
@@ -855,6 +959,8 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
                     row,
                     "region",
                     f"'{r['region']}' is not a region in the regions sheet",
+                    "unknown_region",
+                    (("value", r["region"]),),
                 )
             )
         shares = [r.get(k) for k in ("budget_share", "bond_share", "private_share")]
@@ -865,6 +971,8 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
                     row,
                     "private_share",
                     f"budget_share + bond_share + private_share must be 1, got {sum(shares):.4g}",
+                    "shares_sum",
+                    (("got", f"{sum(shares):.4g}"),),
                 )
             )
         early, late = r.get("earliest_start"), r.get("latest_start")
@@ -875,26 +983,41 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
                     row,
                     "latest_start",
                     f"latest_start {late} is before earliest_start {early}",
+                    "start_order",
+                    (("late", late), ("early", early)),
                 )
             )
         if r.get("mandatory") and r.get("excluded"):
             problems.append(
                 Problem(
-                    "projects", row, "excluded", "a project cannot be both mandatory and excluded"
+                    "projects",
+                    row,
+                    "excluded",
+                    "a project cannot be both mandatory and excluded",
+                    "mandatory_excluded",
                 )
             )
         if (r.get("lat") is None) != (r.get("lon") is None):
-            problems.append(Problem("projects", row, "lat", "give both lat and lon, or neither"))
+            problems.append(
+                Problem("projects", row, "lat", "give both lat and lon, or neither", "lat_lon")
+            )
         need = r.get("requires")
         if need:
             if need == r.get("project_id"):
                 problems.append(
-                    Problem("projects", row, "requires", "a project cannot require itself")
+                    Problem(
+                        "projects", row, "requires", "a project cannot require itself", "self"
+                    )
                 )
             elif need not in ids:
                 problems.append(
                     Problem(
-                        "projects", row, "requires", f"'{need}' is not a project_id in the sheet"
+                        "projects",
+                        row,
+                        "requires",
+                        f"'{need}' is not a project_id in the sheet",
+                        "unknown_project",
+                        (("value", need),),
                     )
                 )
     _check_cycles(projects, problems)
@@ -927,6 +1050,8 @@ def _check_cycles(projects: _Sheet, problems: list[Problem]) -> None:
                     rows[cycle[0]],
                     "requires",
                     "requirements form a cycle: " + " → ".join([*cycle, cycle[0]]),
+                    "cycle",
+                    (("path", " → ".join([*cycle, cycle[0]])),),
                 )
             )
 
@@ -1093,7 +1218,9 @@ def load_workbook(source: Source) -> PlanningData:
         twice = {p.sheet for p in problems}  # two sheets of that name: not missing
         missing = [s for s in REQUIRED_SHEETS if s not in by_name and s not in twice]
         for sheet in missing:
-            problems.append(Problem(sheet, None, None, "required sheet is missing"))
+            problems.append(
+                Problem(sheet, None, None, "required sheet is missing", "missing_sheet")
+            )
         rows = {
             s: _read_sheet(book, by_name[s])
             for s in REQUIRED_SHEETS + OPTIONAL_SHEETS
@@ -1116,6 +1243,7 @@ def load_workbook(source: Source) -> PlanningData:
                     None,
                     None,
                     "the sheet has no rows below its header; fill in at least one",
+                    "no_rows",
                 )
             )
 

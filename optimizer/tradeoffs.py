@@ -460,6 +460,9 @@ def _outcome_columns(o: Outcome) -> dict:
         "capex": o.capex,
         "projects": len(o.chosen),
         "gap": o.gap,
+        # How far below the best this solve may be (objective units): what its figures can
+        # be rounded to (precision.rounded).
+        "tolerance": slack(o.objective, o.gap, o.gap_base),
         "seconds": o.seconds,
         "carried": o.carried,
     }
@@ -545,8 +548,9 @@ def frontier_grid(
     """Two levers at once (a heat map): one row per pair of settings.
 
     Columns: lever_x, setting_x, amount_x, lever_y, setting_y, amount_y, status, objective,
-    worker_years, job_years, capex, projects, gap, seconds. Each row of the grid (one y) is
-    one chunk, solved along x on one kept model.
+    worker_years, job_years, capex, projects, gap, tolerance, seconds, current (the
+    scenario's own pair of settings). Each row of the grid (one y) is one chunk, solved along
+    x on one kept model.
     """
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec_x, spec_y = _lever(levers[0]), _lever(levers[1])
@@ -563,6 +567,7 @@ def frontier_grid(
         for y, row in zip(ys, rows_of, strict=True)
         for x, sc in zip(xs, row, strict=True)
     ]
+    here = (spec_x.setting_of(data, base), spec_y.setting_of(data, base))
     rows = [
         {
             "lever_x": spec_x.name,
@@ -572,6 +577,7 @@ def frontier_grid(
             "setting_y": y,
             "amount_y": spec_y.amount(inst),
             **_outcome_columns(o),
+            "current": bool(np.isclose(x, here[0]) and np.isclose(y, here[1])),
         }
         for (x, y, inst), o in zip(points_xy, outcomes, strict=True)
     ]
@@ -683,6 +689,10 @@ class Robustness:
 
     projects: pd.DataFrame  # project_id, frequency, class (core | borderline | outside)
     draws: pd.DataFrame  # draw, status, worker_years, job_years, capex, objective, gap
+    # The draws' ranges (jobs per 亿元 within ± spread, capex 0 to + overrun): the words that
+    # say why the draws differ from the plain solve name them.
+    spread: float = 0.0
+    overrun: float = 0.0
 
     def summary(self) -> dict[str, float]:
         years = self.draws["worker_years"].dropna()
@@ -776,6 +786,7 @@ def robustness(
             "capex": [o.capex for o in outcomes],
             "objective": [o.objective for o in outcomes],
             "gap": [o.gap for o in outcomes],
+            "tolerance": [slack(o.objective, o.gap, o.gap_base) for o in outcomes],
         }
     )
-    return Robustness(projects, table)
+    return Robustness(projects, table, float(spread), float(overrun))

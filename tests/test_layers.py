@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("solution",),
     ("diagnosis",),
     ("pipeline",),
-    ("baseline", "tradeoffs", "background", "limit_values"),
+    ("baseline", "tradeoffs", "background", "limit_values", "conclusions"),
     ("present", "present.labels"),
     ("present.explain",),
     ("present.export", "present.views", "present.console"),

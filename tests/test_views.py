@@ -54,9 +54,26 @@ def test_trade_off_figures_follow_their_tables(small: optimizer.PlanningData) ->
     chinese = views.frontier_figure(table, Labels("zh"))
     assert chinese.layout.yaxis.title.text == "万人年"
     assert list(chinese.data[0].y) == pytest.approx(list(solved["worker_years"] / 1e4))
+    # The heat map's cells carry their values (as the precision supports them) and the
+    # current scenario's cell is marked.
+    assert heat.data[0].text.shape == (2, 2)
+    assert heat.data[0].texttemplate == "%{text}"
+    assert all("万" in t or t == "无可行方案" for t in heat.data[0].text.ravel())
+    marked = [t for t in heat.data if t.name == "当前"]
+    assert len(marked) == 1
+    here = grid[grid["current"]]
+    assert list(marked[0].x) == list(here["amount_x"])
+    assert list(marked[0].y) == list(here["amount_y"])
     draws = optimizer.robustness(small, Scenario(), draws=2, spread=0.0)
     bars = views.robustness_figure(draws, Labels("en"))
-    assert sum(len(t.x) for t in bars.data) == len(small.projects)
+    # Only the core and borderline projects, each bar labelled with its id and name.
+    kept = draws.projects[draws.projects["class"] != "outside"]
+    assert 0 < len(kept) < len(small.projects)
+    labelled = [label for t in bars.data for label in t.y]
+    assert sorted(labelled) == sorted(
+        f"{i} {n}" for i, n in zip(kept["project_id"], kept["name"], strict=True)
+    )
+    assert bars.layout.height >= 18 * len(kept)
 
 
 def test_comparing_two_solutions_names_what_changed(small: optimizer.PlanningData) -> None:

@@ -1,15 +1,21 @@
-"""Why, in a planner's words: the limits a portfolio meets and the reason each project is
-left out. Plain functions of a Solution and a Labels; the app, the figures and the Excel
-shortlist all call them, so the three say the same thing."""
+"""Why, in a planner's words: the limits a portfolio meets, the reason each project is left
+out, and what each trade-off analysis concludes (one sentence a planner can paste into a
+memo; the numbers are optimizer.conclusions'). Plain functions of a result and a Labels; the
+app, the figures, the command line and the Excel shortlist all call them, so they say the
+same thing."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from .. import conclusions
+from ..precision import Difference, rounded
 from ..solution import Solution
+from ..tradeoffs import LEVERS, Robustness
 from .labels import Labels, city_year
 
 
@@ -144,4 +150,171 @@ def limit_values_frame(values: pd.DataFrame, labels: Labels) -> pd.DataFrame:
             "binds": [labels.yes_no(b) for b in values["binds"]],
         },
         columns=["limit_words", "extra", "unit", "worker_years_gained", "per_yi", "binds"],
+    )
+
+
+# ---------------------------------------------------------------------------- conclusions
+
+
+def quoted(value: float) -> str:
+    """A rate as a planner quotes it: two significant digits, thousands separated."""
+    value = conclusions.significant(value)
+    if not math.isfinite(value):
+        return "—"
+    places = 0 if value == 0 else max(0, 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{places}f}"
+
+
+def setting_words(lever: str, value: float, labels: Labels) -> str:
+    """A lever's setting as a planner says it: 1.3× the current amount, a line of 12 %,
+    40 km."""
+    spec = LEVERS[lever]
+    if spec.is_scale:
+        return labels("setting_scale", value=f"{value:.2g}")
+    if lever == "ppp_line":
+        return labels("setting_share", value=f"{value:.0%}")
+    return labels("setting_km", value=f"{value:g}")
+
+
+def _count(value: float, labels: Labels) -> str:
+    """Worker-years as a sentence shows them: 万 in Chinese (the unit follows in the words)."""
+    return labels.people(value, "").strip()
+
+
+def frontier_sentence(table: pd.DataFrame, labels: Labels) -> str:
+    """Where more of the frontier's lever stops paying, in one or two sentences."""
+    found = conclusions.saturation(table)
+    if found is None:
+        here = bool(table["current"].any()) if "current" in table.columns else False
+        return labels("frontier_unread" if here else "frontier_off")
+    unit = labels.unit(found.unit)
+    lever = labels.lever(found.lever)
+    average = quoted(found.average)
+    threshold = quoted(found.threshold)
+    low = setting_words(found.lever, found.low_setting, labels)
+    if found.flat:
+        top = setting_words(found.lever, found.top_setting, labels)
+        return labels("frontier_flat", lever=lever, low=low, top=top)
+    if found.setting is None:
+        top = setting_words(found.lever, found.top_setting, labels)
+        return labels(
+            "frontier_pays",
+            lever=lever,
+            top=top,
+            unit=unit,
+            threshold=threshold,
+            average=average,
+            low=low,
+        )
+    where = setting_words(found.lever, found.setting, labels)
+    if found.unit != "km":  # the setting is not the amount itself: both are said
+        where = labels(
+            "setting_amount",
+            setting=where,
+            amount=f"{found.amount:,.0f}",
+            unit=unit,
+            change=f"{found.change:+,.0f}".replace("-", "−"),
+        )
+    sentence = labels(
+        "frontier_stops",
+        lever=lever,
+        where=where,
+        unit=unit,
+        threshold=threshold,
+        average=average,
+        low=low,
+    )
+    if found.past:
+        sentence += " " + labels("frontier_past") if not labels.zh else labels("frontier_past")
+    return sentence
+
+
+def _gain(change: Difference | None, labels: Labels) -> str:
+    if change is None:
+        return labels("grid_no_portfolio")
+    shown = Difference(rounded(change.value, change.tolerance), change.tolerance)
+    return labels.difference(shown, labels("worker_years_unit"))
+
+
+def grid_sentence(grid: pd.DataFrame, labels: Labels) -> str:
+    """The heat map in a sentence: the current cell, each lever alone at its top, the best
+    cell (the one with the least money among those alike within precision)."""
+    found = conclusions.grid_reading(grid)
+    if found is None:
+        here = grid["current"].any() if "current" in grid.columns else False
+        return labels("grid_unread" if here else "grid_off")
+    return labels(
+        "grid_says",
+        current=labels.worker_years(found.current) if labels.zh else _count(found.current, labels),
+        x=labels.lever(found.lever_x),
+        y=labels.lever(found.lever_y),
+        top_x=setting_words(found.lever_x, found.top_x, labels),
+        top_y=setting_words(found.lever_y, found.top_y, labels),
+        gain_x=_gain(found.gain_x, labels),
+        gain_y=_gain(found.gain_y, labels),
+        best_x=setting_words(found.lever_x, found.best_x, labels),
+        best_y=setting_words(found.lever_y, found.best_y, labels),
+        best=labels.worker_years(found.best) if labels.zh else _count(found.best, labels),
+        gain_best=_gain(found.gain_best, labels),
+    )
+
+
+def robustness_sentences(result: Robustness, solution: Solution, labels: Labels) -> list[str]:
+    """The draws in two sentences: how many projects they keep, and why their median
+    differs from the headline (each draw is a different world), with the numbers."""
+    found = conclusions.robustness_reading(result, solution)
+    if found is None:
+        return [labels("robust_unread")]
+    classes = labels(
+        "robust_classes",
+        draws=found.draws,
+        solved=found.solved,
+        core=found.core,
+        borderline=found.borderline,
+        outside=found.outside,
+    )
+    change = found.difference
+    values = dict(
+        median=_count(found.median, labels),
+        headline=_count(found.headline, labels),
+        solved=found.solved,
+        below=found.below,
+        spread=f"{found.spread:.0%}",
+        overrun=f"{found.overrun:.0%}",
+        mean=f"{found.mean_overrun:.0%}",
+    )
+    if change.within_precision:
+        bound = _count(rounded(change.tolerance, change.tolerance), labels)
+        return [classes, labels("robust_same", bound=bound, **values)]
+    size = _count(rounded(abs(change.value), change.tolerance), labels)
+    relative = f"{abs(found.relative):.1%}"
+    key = "robust_below" if change.value < 0 else "robust_above"
+    return [classes, labels(key, change=size, relative=relative, **values)]
+
+
+def entry_sentence(break_even: pd.DataFrame, solution: Solution, labels: Labels) -> str:
+    """The entry thresholds in a sentence: the project left out closest to entering, in
+    jobs per 亿元 (per build year, the workbook's unit) it would need against what it has,
+    and how many no number of jobs brings in."""
+    thresholds = conclusions.entry_thresholds(break_even, solution.not_chosen)
+    jobs = thresholds["extra_jobs_needed"].astype(float)
+    never = int(np.isinf(jobs).sum())
+    within = int(thresholds["within_gap"].astype(bool).sum())
+    count = len(thresholds)
+    nearest = conclusions.nearest_entry(thresholds)
+    if nearest is None:
+        return labels("entry_none", never=never, count=count, within=within)
+    info = solution.not_chosen.set_index("project_id").loc[nearest["project_id"]]
+    has, needed = float(nearest["jobs_per_yi"]), float(nearest["jobs_per_yi_needed"])
+    return labels(
+        "entry_nearest",
+        project=nearest["project_id"],
+        name=info["name"],
+        city=labels.city(info["region"]),
+        needed=quoted(needed),
+        has=quoted(has),
+        rise=f"{needed / has - 1:+.0%}",
+        never=never,
+        count=count,
+        within=within,
     )

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .._files import Target, check_target, write_atomically
+from ..precision import rounded, slack
 from ..scenario import FINGERPRINT_KEY, SavedScenario, Scenario, ScenarioError, parse_json
 from ..solution import Solution
 from .explain import limits_frame, reasons, short_source
@@ -37,6 +38,8 @@ EXCEEDED_KEY = "exceeded"  # a Summary row's format: text, flagged
 # Column-width units a landscape A4 page holds, fitted to its width, with 11 pt text still
 # printing at 8 pt or more (LibreOffice: about 111 units at 100 %).
 PRINT_WIDTH = 136
+# A little wider, to keep a unit in brackets on one line: measured, 145 units print at 8.5 pt.
+PRINT_WIDTH_WHOLE_UNITS = 145
 NARROWEST_TEXT = 14  # a text column is not squeezed below this to fit the page
 HEADER_LINES = 3
 TOP = Alignment(vertical="top")
@@ -134,6 +137,8 @@ FORMATS: dict[str, str] = {
 SECTOR_COLUMNS = ["sector", "projects", "capex", "share", "min_share", "max_share", "job_years"]
 # What a meeting reads, printed; the rest of the table follows, in the file, outside the
 # print area.
+# One line a project: the jobs source's words (long, wrapped over many lines) stay in the
+# file; its basis (S/R/E) prints.
 SHORTLIST_PRINTED = [
     "project_id",
     "name",
@@ -144,10 +149,10 @@ SHORTLIST_PRINTED = [
     "capex",
     "worker_years",
     "basis",
-    "jobs_source",
 ]
 SHORTLIST_COLUMNS = [
     *SHORTLIST_PRINTED,
+    "jobs_source",
     "budget_money",
     "bond_money",
     "private_money",
@@ -197,8 +202,6 @@ CITY_COLUMNS = [
     "region",
     "projects",
     "capex",
-    "job_years",
-    "displaced_worker_years",
     "worker_years",
     "coverage",
     "debt_used",
@@ -207,11 +210,30 @@ CITY_COLUMNS = [
     "ppp_ratio",
     "ppp_line",
     # in the file, not printed
+    "job_years",
+    "displaced_worker_years",
     "displaced",
     "ppp_existing",
     "ppp_new",
     "ppp_note",
 ]
+
+
+# The sheets a meeting does not print: they stay in the file, whole, with an empty print
+# area (LibreOffice skips a sheet with nothing to print). The Summary says so. Any other sheet,
+# a new one included, prints as _print_setup sets it.
+NOT_PRINTED = ("not_chosen", "limits", "scenario")
+
+
+def _meeting_print(book: openpyxl.Workbook, labels: Labels) -> None:
+    """Applied to every sheet once the book is written: a sheet a meeting does not read
+    (NOT_PRINTED) gets an empty print area, a blank cell past its table; the others keep the
+    print set-up they were written with."""
+    skipped = {labels.sheet(key) for key in NOT_PRINTED}
+    for sheet in book.worksheets:
+        if sheet.title in skipped:
+            blank = get_column_letter(sheet.max_column + 2)
+            sheet.print_area = f"{blank}1:{blank}1"
 
 
 def _safe(value: Any) -> Any:
@@ -270,13 +292,15 @@ def _table(
     totals: tuple[str, ...] = (),
     printed: int | None = None,
     formats: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> Any:
     """One sheet: bold headers, the rows, a totals row summing `totals` (when given), filters,
     frozen headers and the print set-up. printed: how many leading columns print (all when
     None); they are fitted to PRINT_WIDTH, the others keep their own widths and do not wrap.
-    formats: number formats of columns FORMATS does not know (a column per year)."""
+    formats: number formats of columns FORMATS does not know (a column per year);
+    names: headers that say more than the column's label (a unit known only here)."""
     sheet = book.create_sheet(title)
-    headers = [labels.column(k) for k in keys]
+    headers = [(names or {}).get(k) or labels.column(k) for k in keys]
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = Font(bold=True)
@@ -344,6 +368,13 @@ def _fit_widths(sheet: Any, headers: list[str], frame: pd.DataFrame, printed: in
         # Narrowed onto a width that splits a unit: narrower still, to its last safe width.
         while widths[i] > floors[i] and _header_fits(str(headers[i]), widths[i]) != widths[i]:
             widths[i] -= 1
+    for i in range(printed):
+        # A unit that may still split: the header on one line, where the page has the room.
+        header = str(headers[i])
+        if _UNIT.search(header) and _unit_may_break(header, widths[i]):
+            one_line = math.ceil(1.05 * _header_size(header) + 1)
+            if sum(widths[:printed]) - widths[i] + one_line <= PRINT_WIDTH_WHOLE_UNITS:
+                widths[i] = one_line
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
         if needs[column - 1] > width and column <= printed:
@@ -360,13 +391,18 @@ _PIECE = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff/-]+[-/]?\s*|[/-]\s*|\s+"
 _UNIT = re.compile(r"[（(][^）)]*[\u2e80-\uffff][^）)]*[）)]|[（(][^）)\s]{1,8}[）)]")
 
 
-def _header_size(text: str) -> float:
+LETTER_WIDTH = 1.25  # a bold Latin letter, in column-width units (m and w at the widest)
+
+
+def _header_size(text: str, letter: float = LETTER_WIDTH) -> float:
     # Bold 11 pt as LibreOffice prints it, in column-width units (measured: a column 30 wide
     # holds 18 CJK characters or 27 bold digits; letters such as m and w are wider).
-    return sum(1.65 if ord(ch) > 0x2E80 else 1.25 if ch.isalpha() else 1.1 for ch in text)
+    return sum(1.65 if ord(ch) > 0x2E80 else letter if ch.isalpha() else 1.1 for ch in text)
 
 
-def _header_lines(header: str, width: float, scale: float = 1.0) -> int:
+def _header_lines(
+    header: str, width: float, scale: float = 1.0, letter: float = LETTER_WIDTH
+) -> int:
     """Lines the header takes in a column this wide, filled as LibreOffice fills them (each
     piece `scale` times its measured width); a large number when a word or a unit in
     brackets would break across lines."""
@@ -374,16 +410,33 @@ def _header_lines(header: str, width: float, scale: float = 1.0) -> int:
     room = width - 0.6  # the cell's padding
     lines, used, at = 1, 0.0, 0
     for piece in _PIECE.findall(header):
-        size = scale * _header_size(piece.rstrip())
+        size = scale * _header_size(piece.rstrip(), letter)
         if size > room:
             return 99  # a word wider than the column breaks inside itself
         if used and used + size > room:
             if any(start < at < end for start, end in units):
                 return 99
             lines, used = lines + 1, 0.0
-        used += scale * _header_size(piece)
+        used += scale * _header_size(piece, letter)
         at += len(piece)
     return lines
+
+
+# How a header may print against its measure: 5 % narrower or wider.
+HEADER_SCALES = tuple((scale, LETTER_WIDTH) for scale in (0.95, 1.0, 1.05))
+# Latin letters may print far narrower than LETTER_WIDTH (LibreOffice set "Debt used (亿" on
+# one line of a column measured to hold only "Debt used", then "元)" below): a unit in
+# brackets is surely kept whole only where it cannot break for any letter width in this range.
+LETTER_RANGE = (0.8, 0.9, 1.0, LETTER_WIDTH)
+
+
+def _unit_may_break(header: str, width: float) -> bool:
+    """Whether a unit in brackets could print split across lines in a column this wide."""
+    return any(
+        _header_lines(header, width, scale, letter) == 99
+        for scale in (0.95, 1.0, 1.05)
+        for letter in LETTER_RANGE
+    )
 
 
 def _header_width(header: str) -> int:
@@ -398,7 +451,8 @@ def _header_fits(header: str, width: int) -> int:
     (a column widened for its values may put half a unit on the header's first line)."""
     full = math.ceil(1.05 * _header_size(header) + 1)
     while width < full and any(
-        _header_lines(header, width, scale) > HEADER_LINES for scale in (0.95, 1.0, 1.05)
+        _header_lines(header, width, scale, letter) > HEADER_LINES
+        for scale, letter in HEADER_SCALES
     ):
         width += 1
     return max(width, min(width, full))
@@ -471,7 +525,9 @@ def _summary_rows(
     chosen = solution.chosen
     estimates = int((chosen["basis"].astype(str).str.upper() == "E").sum())
     gap = solution.gap
-    tolerance = (gap or 0.0) * abs(solution.objective)
+    # The solver's gap is relative to its own objective (gap_base), not the reported one.
+    tolerance = slack(solution.objective, gap or 0.0, solution.gap_base)
+    tolerance = rounded(tolerance, tolerance)
     rows: list[tuple[str, Any, Any]] = [
         (labels("summary_achieves"), None, None),
         (labels("summary_projects"), h["projects"], JOBS),
@@ -529,6 +585,16 @@ def _summary_rows(
         (
             labels("caveat_jobs"),
             labels("estimates_words", count=estimates, total=len(chosen)),
+            PLAIN,
+        )
+    )
+    rows.append(
+        (
+            labels("not_printed"),
+            labels(
+                "not_printed_words",
+                sheets=labels.list_of(labels.sheet(key) for key in NOT_PRINTED),
+            ),
             PLAIN,
         )
     )
@@ -696,13 +762,19 @@ FRONTIER_COLUMNS = (
 
 
 def _frontier_sheet(
-    book: openpyxl.Workbook, title: str, frontier: pd.DataFrame, labels: Labels
+    book: openpyxl.Workbook, title: str, frontier: pd.DataFrame, labels: Labels, unit: str = ""
 ) -> None:
     keys = list(frontier.columns)
     shown = frontier.copy()
     if "status" in shown.columns:
         shown["status"] = [labels.status(v) for v in shown["status"]]
-    sheet = _table(book, title, shown, keys, labels)
+    names = {}
+    if unit:  # the lever's unit, in the amount's header and per unit in the marginals'
+        words = labels.unit(unit)
+        names["amount"] = f"{labels.column('amount')} ({words})"
+        names["marginal_worker_years"] = labels.pick(COLUMNS["marginal_per"]).format(unit=words)
+        names["marginal_job_years"] = labels.pick(COLUMNS["marginal_job_per"]).format(unit=words)
+    sheet = _table(book, title, shown, keys, labels, names=names)
     if len(frontier) < 2:
         return
     lever = keys[0]
@@ -788,7 +860,9 @@ def export_workbook(
             f'for_solution(solution, "zh")), got {type(labels).__name__}'
         )
     check_target(target)
+    unit = ""
     if frontier is not None and "amount" in frontier.columns:
+        unit = str(frontier["unit"].iloc[0]) if "unit" in frontier.columns and len(frontier) else ""
         frontier = frontier[[c for c in FRONTIER_COLUMNS if c in frontier.columns]]
     table = None
     if isinstance(break_even, pd.DataFrame):
@@ -882,9 +956,10 @@ def export_workbook(
     keys = [k for k in LIMIT_KEYS if k in limits.columns]
     _table(book, labels.sheet("limits"), limits, keys, labels)
     if frontier is not None:
-        _frontier_sheet(book, labels.sheet("frontier"), frontier, labels)
+        _frontier_sheet(book, labels.sheet("frontier"), frontier, labels, unit)
     _scenario_sheet(book, labels.sheet("scenario"), solution.scenario, labels)
     _fingerprint_row(book[labels.sheet("scenario")], solution.fingerprint)
+    _meeting_print(book, labels)
     write_atomically(target, book.save)
 
 

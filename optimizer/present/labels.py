@@ -459,6 +459,139 @@ TEXT: dict[str, Pair] = {
         " (the nearest found within the work limit, not proven nearest)",
         "（在计算量上限内找到的最接近方案，未证明最接近）",
     ),
+    # Each analysis's conclusion in a sentence (optimizer.conclusions gives the numbers).
+    "setting_scale": ("{value}× the current amount", "当前的{value}倍"),
+    "setting_share": ("a line of {value}", "红线{value}"),
+    "setting_km": ("{value} km", "{value}公里"),
+    "setting_amount": ("{setting} ({amount} {unit}, {change} {unit} against now)",
+                       "{setting}（{amount} {unit}，较当前{change} {unit}）"),
+    "frontier_stops": (
+        "{lever}: beyond {where}, each further {unit} adds fewer than {threshold} "
+        "worker-years re-employed; from {low} to the current setting each {unit} bought {average}.",
+        "{lever}：超过{where}后，每增加1{unit}新增再就业不足{threshold}人年；"
+        "从{low}到当前设定，每{unit}带来{average}人年。",
+    ),
+    "frontier_past": (
+        "The current setting is already past that point: more of it buys little.",
+        "当前设定已超过该点：再增加作用很小。",
+    ),
+    "frontier_pays": (
+        "{lever}: up to {top}, each further {unit} still adds at least {threshold} "
+        "worker-years re-employed; from {low} to the current setting each {unit} bought {average}.",
+        "{lever}：直至{top}，每增加1{unit}仍可新增再就业至少{threshold}人年；"
+        "从{low}到当前设定，每{unit}带来{average}人年。",
+    ),
+    "frontier_flat": (
+        "{lever}: from {low} to {top}, no step changes the worker-years re-employed beyond "
+        "solver precision; more of it buys nothing that can be told apart from zero.",
+        "{lever}：从{low}到{top}，各步再就业人年的变化都在求解精度内；再增加的作用无法与零区分。",
+    ),
+    "frontier_off": (
+        "The current setting is not a point of this frontier: add it to read where more stops "
+        "paying.",
+        "当前设定不在本前沿曲线的点上：加入该点才能判断增加到何处不再见效。",
+    ),
+    "frontier_unread": (
+        "Too few points have a portfolio to say where more stops paying.",
+        "有可行方案的点太少，无法判断增加到何处不再见效。",
+    ),
+    "grid_says": (
+        "At the current settings: {current} worker-years re-employed. {x} alone at {top_x}: "
+        "{gain_x}; {y} alone at {top_y}: {gain_y}. The best cell ({x} {best_x}, {y} "
+        "{best_y}) gives {best} worker-years ({gain_best}).",
+        "当前设定：再就业{current}。仅{x}调至{top_x}：{gain_x}；仅{y}调至{top_y}：{gain_y}。"
+        "最好的格（{x}{best_x}，{y}{best_y}）为{best}（{gain_best}）。",
+    ),
+    "grid_no_portfolio": ("no portfolio", "无可行方案"),
+    "grid_unread": (
+        "The current settings have no portfolio in this grid.",
+        "本热力图中当前设定无可行方案。",
+    ),
+    "grid_off": (
+        "The current settings are not a cell of this grid (use an odd number of points).",
+        "当前设定不在本热力图的格点上（请使用奇数个点）。",
+    ),
+    "grid_current": ("current", "当前"),
+    "robust_classes": (
+        "Of {draws} draws ({solved} with a portfolio), {core} projects are kept in at least "
+        "90 % of them (core), {borderline} in between (borderline) and {outside} in at most "
+        "10 % (outside).",
+        "{draws}次抽样（{solved}次有可行方案）中，{core}个项目在至少90%的抽样中入选（核心），"
+        "{borderline}个介于其间（边缘），{outside}个至多10%入选（排除）。",
+    ),
+    "robust_below": (
+        "The median draw re-employs {median} worker-years, {change} ({relative}) below the "
+        "headline's {headline}; {below} of {solved} draws fall below it. Each draw is a "
+        "different world: every project's jobs per 亿元 drawn within ±{spread} and its capex "
+        "overrun by 0 to +{overrun} (+{mean} on average), so the same budgets buy fewer "
+        "projects and fewer jobs than the headline assumes.",
+        "抽样中位数为再就业{median}人年，比结果页的{headline}人年低{change}人年（{relative}）；"
+        "{solved}次中有{below}次低于结果页。每次抽样都是一种不同的情形：各项目每亿元就业在"
+        "±{spread}内随机变动，投资超支0至+{overrun}（平均+{mean}），同样的预算能建的项目和"
+        "带来的岗位都少于结果页的假定。",
+    ),
+    "robust_above": (
+        "The median draw re-employs {median} worker-years, {change} ({relative}) above the "
+        "headline's {headline}. Each draw is a different world: with every project's jobs per "
+        "亿元 drawn within ±{spread} (capex overrun by 0 to +{overrun}), each draw picks the "
+        "projects that came out well, so its best portfolio beats the workbook's figures.",
+        "抽样中位数为再就业{median}人年，比结果页的{headline}人年高{change}人年（{relative}）。"
+        "每次抽样都是一种不同的情形：各项目每亿元就业在±{spread}内随机变动（投资超支0至"
+        "+{overrun}），每次都选中表现好的项目，因而高于按工作簿数据得到的结果。",
+    ),
+    "robust_same": (
+        "The median draw re-employs {median} worker-years, within solver precision of the "
+        "headline's {headline} (± {bound}).",
+        "抽样中位数为再就业{median}人年，与结果页的{headline}人年之差在求解精度内（±{bound}）。",
+    ),
+    "robust_unread": ("No draw has a portfolio.", "所有抽样均无可行方案。"),
+    "robust_chart": (
+        "Core and borderline projects: share of draws that keep each",
+        "核心与边缘项目：各项目在抽样中入选的比例",
+    ),
+    "robust_table": ("Share of draws that keep each project", "各项目在抽样中入选的比例"),
+    "entry_nearest": (
+        "Closest to entering: {project} ({name}, {city}) would need {needed} jobs per 亿元 in "
+        "each build year, against the {has} it has ({rise}). {never} of {count} projects left "
+        "out cannot enter by more jobs alone (a limit keeps them out); {within} are within "
+        "solver precision of entering.",
+        "最接近入选的是{project}（{name}，{city}）：每亿元建设期年均岗位需达到{needed}个，"
+        "现有{has}个（{rise}）。{count}个未入选项目中，{never}个仅靠增加岗位无法入选"
+        "（受限制约束）；{within}个入选与否在求解精度内。",
+    ),
+    # The printed shortlist: what a meeting's pages leave in the file.
+    "not_printed": ("Not printed", "未打印"),
+    "not_printed_words": (
+        "{sheets} are in the file, whole, but not printed (a meeting's pages); clear a "
+        "sheet's print area to print it.",
+        "{sheets}完整保留在文件中，但不打印（会议用页）；如需打印，请清除该表的打印区域。",
+    ),
+    "check_valid": (
+        "{path}: valid — {projects} projects, {regions} regions, years {first}–{last}",
+        "{path}：有效——{projects}个项目，{regions}个城市，{first}–{last}年",
+    ),
+    "workbook_problems": (
+        "the workbook has {count} problems:",
+        "工作簿有 {count} 个问题：",
+    ),
+    "problem_sheet": ("{sheet}", "{sheet}表"),
+    "problem_row": (" row {row}", "第{row}行"),
+    "console_frontier": ("frontier of {lever} ({unit})", "{lever}前沿曲线（{unit}）"),
+    "console_grid": ("grid of {x} × {y}", "{x} × {y}热力图"),
+    "console_break_even": (
+        "break-even: what forcing each project in or out costs",
+        "入选门槛：强制纳入或排除各项目的代价",
+    ),
+    "console_draws": (
+        "draws: {draws}; worker-years median {median} (5–95 %: {low}–{high})",
+        "抽样：{draws}次；再就业人年中位数{median}（5%–95%分位：{low}–{high}）",
+    ),
+    "entry_none": (
+        "No project left out would enter by more jobs alone: {never} of {count} are kept out "
+        "by a limit; {within} are within solver precision of entering.",
+        "没有未入选项目能仅靠增加岗位入选：{count}个中{never}个受限制约束；"
+        "{within}个入选与否在求解精度内。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -529,7 +662,10 @@ COLUMNS: dict[str, Pair] = {
     "start_year": ("Start", "开工年份"),
     "finish_year": ("Finish", "完工年份"),
     "reason": ("Reason", "未入选原因"),
-    "break_even_jobs": ("Jobs it would need to enter", "入选所需新增岗位（临界就业数）"),
+    "break_even_jobs": (
+        "More jobs it would need (persons, each build year)",
+        "入选所需新增岗位（人，建设期年均）",
+    ),
     "year": ("Year", "年份"),
     "capex_spend": ("Spend (亿元)", "支出（亿元）"),
     "budget_spend": ("Budget spend (亿元)", "预算支出（亿元）"),
@@ -575,7 +711,10 @@ COLUMNS: dict[str, Pair] = {
     "item": ("Item", "项目"),
     "value": ("Value", "数值"),
     "objective_change": ("Worker-years lost if forced in", "强制纳入损失的目标值"),
-    "extra_jobs_needed": ("Jobs it would need to enter", "入选所需新增岗位（临界就业数）"),
+    "extra_jobs_needed": (
+        "More jobs it would need (persons, each build year)",
+        "入选所需新增岗位（人，建设期年均）",
+    ),
     "within_gap": ("Within solver precision", "在求解精度内"),
     "in_portfolio": ("Chosen", "已入选"),
     "frequency": ("Chosen in share of draws", "入选频率"),
@@ -604,6 +743,18 @@ COLUMNS: dict[str, Pair] = {
     "worker_years_gained": ("Worker-years gained", "新增再就业人年"),
     "per_yi": ("Worker-years per 亿元", "每亿元新增再就业人年"),
     "binds": ("Binds", "起约束作用"),
+    # Entry thresholds with their units (optimizer.conclusions.entry_thresholds).
+    "jobs_per_yi_has": ("Jobs per 亿元 it has (each build year)", "现有每亿元岗位（建设期年均）"),
+    "jobs_per_yi_needed": (
+        "Jobs per 亿元 it would need (each build year)",
+        "入选所需每亿元岗位（建设期年均）",
+    ),
+    "marginal_per": ("Extra worker-years per {unit}", "每增加1{unit}新增再就业人年"),
+    "marginal_job_per": ("Extra job-years per {unit}", "每增加1{unit}新增就业人年"),
+    "jobs_to_spare": (
+        "Jobs it has to spare (persons, each build year)",
+        "可减少岗位（人，建设期年均）",
+    ),
 }
 
 SHEETS: dict[str, Pair] = {
@@ -955,6 +1106,151 @@ INPUTS: dict[str, Pair] = {
     "mip_gap": ("Solver precision asked", "要求的求解精度"),
     "discount_rate": ("Discount rate", "贴现率"),
 }
+# A workbook's problem (optimizer.loader.Problem's code) in words; the English is the
+# loader's own message, word for word (a test holds the two together).
+PROBLEMS: dict[str, Pair] = {
+    "not_number": ("must be a number, got {got}", "须为数字，实际为 {got}"),
+    "not_number_text": ("must be a number, got '{got}'", "须为数字，实际为“{got}”"),
+    "date_not_number": ("must be a number, got a date or time", "须为数字，实际为日期或时间"),
+    "not_finite": ("must be a finite number, got {got}", "须为有限数值，实际为 {got}"),
+    "decimal_comma": (
+        "'{got}' is not a number this file can read without guessing: a comma is read only "
+        "between groups of three digits (1,234); write a decimal with a point (10.1), not a "
+        "comma",
+        "“{got}”无法无歧义地读作数字：逗号只用作千位分隔（1,234）；小数请用小数点（10.1），"
+        "不要用逗号",
+    ),
+    "yes_no": (
+        "must be yes or no (y/n, true/false, 1/0, 是/否), got '{got}'",
+        "须为是或否（是/否、1/0），实际为“{got}”",
+    ),
+    "formula": (
+        "holds a formula ({formula}) with no saved value; open the file in Excel or "
+        "LibreOffice and save it, which stores the values",
+        "含有未保存计算结果的公式（{formula}）；请在表格软件中打开并保存该文件，以保存计算结果",
+    ),
+    "choice": ("must be one of {choices}, got '{got}'", "须为以下之一：{choices}，实际为“{got}”"),
+    "huge_number": (
+        "must be {bounds}, got a number of {digits:,} digits",
+        "须为{bounds}，实际为一个 {digits:,} 位的数字",
+    ),
+    "not_whole": ("must be a whole number, got {got}", "须为整数，实际为 {got}"),
+    "below_bound": ("must be {sign} {low}, got {got}", "须 {sign} {low}，实际为 {got}"),
+    "out_of_bounds": ("must be {bounds}, got {got}", "须为{bounds}，实际为 {got}"),
+    "no_header": ("the sheet has no header row", "该工作表没有表头行"),
+    "twice": ("this column appears twice", "该列出现了两次"),
+    "missing_column": ("required column is missing", "缺少必填列"),
+    "empty": ("is empty", "为空"),
+    "duplicate": (
+        "'{value}' appears twice (also row {other_row})",
+        "“{value}”出现两次（另见第{other_row}行）",
+    ),
+    "unknown_region": (
+        "'{value}' is not a region in the regions sheet",
+        "“{value}”不是regions表中的城市",
+    ),
+    "shares_sum": (
+        "budget_share + bond_share + private_share must be 1, got {got}",
+        "budget_share + bond_share + private_share 之和须为1，实际为 {got}",
+    ),
+    "start_order": (
+        "latest_start {late} is before earliest_start {early}",
+        "最晚开工年份 {late} 早于最早开工年份 {early}",
+    ),
+    "mandatory_excluded": (
+        "a project cannot be both mandatory and excluded",
+        "项目不能既为必建又被排除",
+    ),
+    "lat_lon": ("give both lat and lon, or neither", "经纬度须同时填写或同时留空"),
+    "self": ("a project cannot require itself", "项目不能以自身为前置项目"),
+    "unknown_project": (
+        "'{value}' is not a project_id in the sheet",
+        "“{value}”不是本表中的项目编号",
+    ),
+    "no_rows": (
+        "the sheet has no rows below its header; fill in at least one",
+        "该工作表表头下没有数据行；请至少填写一行",
+    ),
+    "years_gap": (
+        "the years must be consecutive; missing {missing}",
+        "年份须连续；缺少 {missing}",
+    ),
+    "share_order": (
+        "min_share {low} is above max_share {high}",
+        "投资占比下限 {low} 高于上限 {high}",
+    ),
+    "min_shares_sum": (
+        "the minimum shares add up to {total}, more than 1",
+        "各行业投资占比下限之和为 {total}，超过1",
+    ),
+    "after_horizon": (
+        "{year} is after the last planning year {last}",
+        "{year}年晚于最后一个规划年份{last}年",
+    ),
+    "workers_sum": (
+        "{region}'s rows add up to {given:,.0f} workers, but regions gives displaced_workers "
+        "{total:,.0f}",
+        "{region}各行合计 {given:,.0f} 人，但regions表的分流职工数为 {total:,.0f} 人",
+    ),
+    "not_planning_year": (
+        "{value} is not a planning year ({first}–{last})",
+        "{value}不是规划年份（{first}–{last}年）",
+    ),
+    "window_order": (
+        "earliest_year {early} is after latest_year {late}",
+        "最早退出年份 {early} 晚于最晚退出年份 {late}",
+    ),
+    "window_starts": (
+        "the window must contain the planned year {year}, but starts in {early}",
+        "退出窗口须包含计划年份{year}年，但始于{early}年",
+    ),
+    "window_ends": (
+        "the window must contain the planned year {year}, but ends in {late}",
+        "退出窗口须包含计划年份{year}年，但止于{late}年",
+    ),
+    "settings_header": (
+        "needs two columns named key and value",
+        "须有名为key和value的两列",
+    ),
+    "setting_twice": (
+        "{setting} is set twice (also row {other_row})",
+        "{setting}设置了两次（另见第{other_row}行）",
+    ),
+    "empty_file": ("the file is empty", "文件为空"),
+    "xls_or_password": (
+        "this is a password-protected workbook or an old .xls file; save it as an .xlsx "
+        "workbook without a password",
+        "这是设有密码的工作簿或旧版.xls文件；请另存为不设密码的.xlsx工作簿",
+    ),
+    "not_xlsx_text": (
+        "this is not an .xlsx workbook (it looks like a text or CSV file); open it in Excel "
+        "and save it as .xlsx",
+        "这不是.xlsx工作簿（看起来是文本或CSV文件）；请在Excel中打开并另存为.xlsx",
+    ),
+    "damaged": (
+        "the .xlsx file is damaged (not a readable zip archive)",
+        ".xlsx文件已损坏（不是可读的压缩包）",
+    ),
+    "not_xlsx_zip": (
+        "this zip file is not an .xlsx workbook (no xl/workbook.xml inside)",
+        "该压缩文件不是.xlsx工作簿（其中没有xl/workbook.xml）",
+    ),
+    "missing_sheet": ("required sheet is missing", "缺少必需的工作表"),
+    "cycle": ("requirements form a cycle: {path}", "前置项目形成循环：{path}"),
+    "ppp_shares": (
+        "ppp_min_share must not exceed ppp_max_share",
+        "社会资本投资占比下限不得高于上限",
+    ),
+}
+# A column's bounds in words (PROBLEMS' {bounds}).
+BOUNDS: dict[str, Pair] = {
+    "between_exclusive": ("> {low} and ≤ {high}", "大于 {low} 且不大于 {high}"),
+    "between": ("{low} to {high}", "{low} 至 {high}"),
+    "above": ("> {low}", "大于 {low}"),
+    "at_least": ("≥ {low}", "不小于 {low}"),
+    "at_most": ("≤ {high}", "不大于 {high}"),
+    "sensible": ("a number of sensible size", "合理大小的数字"),
+}
 
 # Every table of pairs, for the test that both languages are there.
 TABLES: dict[str, dict[str, Pair]] = {
@@ -973,6 +1269,8 @@ TABLES: dict[str, dict[str, Pair]] = {
     "PPP_NOTES": PPP_NOTES,
     "CLASSES": CLASSES,
     "INPUTS": INPUTS,
+    "PROBLEMS": PROBLEMS,
+    "BOUNDS": BOUNDS,
 }
 
 
@@ -1248,6 +1546,32 @@ class Labels:
                 limit=what, set=shown["set"], needed=shown["needed"], unit=unit
             )
         return self.pick(CONFLICTS["_words"]).format(limit=what, message=conflict_english(c))
+
+    def bounds(self, low: str | None, high: str | None, exclusive: bool) -> str:
+        """A column's allowed range in words, as the contract's bounds_text says it."""
+        if low is not None and high is not None:
+            key = "between_exclusive" if exclusive else "between"
+        elif low is not None:
+            key = "above" if exclusive else "at_least"
+        elif high is not None:
+            key = "at_most"
+        else:
+            key = "sensible"
+        return self.pick(BOUNDS[key]).format(low=low, high=high)
+
+    def problem(self, problem: Any) -> str:
+        """A workbook's problem (optimizer.loader.Problem) in this language; a problem with
+        no code keeps the loader's English message."""
+        if problem.code not in PROBLEMS:
+            return problem.message
+        values = dict(problem.values)
+        if "exclusive" in values:
+            values["bounds"] = self.bounds(values["low"], values["high"], values["exclusive"])
+        words = self.pick(PROBLEMS[problem.code]).format(**values)
+        if "setting" in values and "{setting}" not in self.pick(PROBLEMS[problem.code]):
+            # A settings cell's problem, after the setting's key ("ppp_cap_share must be ...").
+            words = f"{values['setting']}{'：' if self.zh else ' '}{words}"
+        return words
 
     def source(self, text: str) -> str:
         """A jobs source's first clause in the language, when a translation exists."""

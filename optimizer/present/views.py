@@ -17,16 +17,35 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative, sample_colorscale
 
+from .. import conclusions
 from ..diagnosis import conflicts_of
+from ..precision import rounded
 from ..schema import SECTORS
 from ..solution import Solution
 from ..solver import Status
 from ..tradeoffs import LEVERS, Robustness
-from .explain import limit_values_frame, limits_frame, reasons, short_source
+from .explain import (
+    entry_sentence,
+    frontier_sentence,
+    grid_sentence,
+    limit_values_frame,
+    limits_frame,
+    reasons,
+    robustness_sentences,
+    short_source,
+)
 from .export import FRONTIER_COLUMNS, SHORTLIST_COLUMNS
-from .labels import LANGUAGES, Labels
+from .labels import COLUMNS, LANGUAGES, Labels
 
-__all__ = ["LANGUAGES", "Labels"]
+# The analyses' sentences are explain's; the app and a notebook reach them here.
+__all__ = [
+    "LANGUAGES",
+    "Labels",
+    "entry_sentence",
+    "frontier_sentence",
+    "grid_sentence",
+    "robustness_sentences",
+]
 
 SECTOR_COLOURS = dict(zip(SECTORS, qualitative.Safe, strict=False))
 
@@ -63,7 +82,8 @@ def moved_inputs(before: Any, after: Any, labels: Labels) -> list[str]:
     return [
         labels.input(key)
         for key in new
-        if key != "name" and json.dumps(old.get(key), sort_keys=True, default=str)
+        if key != "name"
+        and json.dumps(old.get(key), sort_keys=True, default=str)
         != json.dumps(new[key], sort_keys=True, default=str)
     ]
 
@@ -671,9 +691,22 @@ def frontier_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     shown = table[[c for c in FRONTIER_SHOWN if c in table.columns]].copy()
     shown["status"] = [labels.status(s) for s in shown["status"]]
     shown["current"] = [labels.yes_no(v) for v in shown["current"]]
+    if "tolerance" in table.columns:
+        # No figure finer than the solves behind it can tell (151,349.553 reads 151,000).
+        step = conclusions.table_tolerance(table["tolerance"])
+        for column in ("worker_years", "job_years"):
+            shown[column] = [rounded(v, step) for v in table[column]]
+    shown["marginal_worker_years"] = shown["marginal_worker_years"].round(1)
     unit = labels.unit(str(table["unit"].iloc[0])) if len(table) else ""
     shown = labels.headers(shown)
-    return shown.rename(columns={labels.column("amount"): f"{labels.column('amount')} ({unit})"})
+    return shown.rename(
+        columns={
+            labels.column("amount"): f"{labels.column('amount')} ({unit})",
+            labels.column("marginal_worker_years"): labels.pick(COLUMNS["marginal_per"]).format(
+                unit=unit
+            ),
+        }
+    )
 
 
 def limit_values_table(values: pd.DataFrame, labels: Labels) -> pd.DataFrame:
@@ -720,16 +753,28 @@ def break_even_table(table: pd.DataFrame, solution: Solution, labels: Labels) ->
         [finite, shown["within_gap"].astype(bool), np.isinf(jobs)], [0, 1, 2], default=3
     )
     shown = shown.assign(_rank=rank, _jobs=jobs).sort_values(["_rank", "_jobs", "project_id"])
+    rates = conclusions.entry_thresholds(shown, solution.not_chosen)
+    needed = rates["jobs_per_yi_needed"].reindex(shown.index)
+
+    def jobs_or_never(v: float, places: int) -> Any:
+        return labels("never") if np.isinf(v) else (None if v != v else round(v, places) or 0)
+
     out = pd.DataFrame(
         {
             "project_id": shown["project_id"],
             "name": shown["project_id"].map(info["name"]),
             "region": [labels.city(r) for r in shown["project_id"].map(info["region"])],
-            "extra_jobs_needed": [
-                labels("never") if np.isinf(v) else (None if v != v else round(v))
-                for v in shown["_jobs"]
+            "jobs_per_yi_has": rates["jobs_per_yi"].reindex(shown.index).round(1),
+            "jobs_per_yi_needed": [jobs_or_never(v, 1) for v in needed],
+            "extra_jobs_needed": [jobs_or_never(v, 0) for v in shown["_jobs"]],
+            "objective_change": [
+                rounded(v, t) if np.isfinite(t) else v
+                for v, t in zip(
+                    shown["objective_change"],
+                    shown.get("change_tolerance", pd.Series(np.nan, index=shown.index)),
+                    strict=True,
+                )
             ],
-            "objective_change": shown["objective_change"],
             "within_gap": [labels.yes_no(v) for v in shown["within_gap"]],
             "status": [labels.status(s) for s in shown["status"]],
         }
@@ -742,50 +787,136 @@ def grid_figure(grid: pd.DataFrame, labels: Labels) -> go.Figure:
     divisor, suffix = labels.count_axis()
     pivot = grid.pivot_table(index="amount_y", columns="amount_x", values="worker_years")
     x_lever, y_lever = grid["lever_x"].iloc[0], grid["lever_y"].iloc[0]
+    # Each cell's value as the precision of its solve supports it; a cell without a
+    # portfolio says so.
+    step = conclusions.table_tolerance(grid.get("tolerance", 0.0 * grid["gap"]))
+    cells = grid.assign(
+        shown=[
+            labels.people(rounded(v, step), "").strip() if v == v else labels("grid_no_portfolio")
+            for v in grid["worker_years"]
+        ]
+    )
+    text = cells.pivot(index="amount_y", columns="amount_x", values="shown")
+    text = text.reindex(index=pivot.index, columns=pivot.columns).fillna(
+        labels("grid_no_portfolio")
+    )
     figure = go.Figure(
         go.Heatmap(
             x=pivot.columns,
             y=pivot.index,
             z=pivot.to_numpy() / divisor,
+            text=text.to_numpy(),
+            texttemplate="%{text}",
             colorscale="Blues",
             colorbar=dict(title=suffix + labels("worker_years_unit")),
-            hovertemplate="%{x:,.0f} × %{y:,.0f}: %{z:,.2f}" + suffix + "<extra></extra>",
+            hovertemplate="%{x:,.0f} × %{y:,.0f}: %{text}<extra></extra>",
         )
     )
+    current = grid[grid["current"]] if "current" in grid.columns else grid.iloc[:0]
+    if len(current):
+        figure.add_trace(
+            go.Scatter(
+                x=current["amount_x"],
+                y=current["amount_y"],
+                mode="markers+text",
+                marker=dict(symbol="square-open", size=46, color="#d62728", line=dict(width=3)),
+                text=[labels("grid_current")] * len(current),
+                textposition="bottom center",
+                textfont=dict(color="#d62728"),
+                name=labels("grid_current"),
+                hoverinfo="skip",
+            )
+        )
     x_unit, y_unit = labels.unit(LEVERS[x_lever].unit), labels.unit(LEVERS[y_lever].unit)
     figure.update_xaxes(title=f"{labels.lever(x_lever)} ({x_unit})")
     figure.update_yaxes(title=f"{labels.lever(y_lever)} ({y_unit})")
     return _layout(figure, labels("worker_years"))
 
 
+ROBUST_BAR_PX = 18  # a labelled bar's height: the chart grows with the projects it names
+
+
+def grid_table(grid: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """The grid as a table: each lever's amount (headed by the lever and its unit), status in
+    words, figures rounded to each solve's precision."""
+    x, y = str(grid["lever_x"].iloc[0]), str(grid["lever_y"].iloc[0])
+    step = conclusions.table_tolerance(grid.get("tolerance", 0.0 * grid["gap"]))
+    table = pd.DataFrame(
+        {
+            f"{labels.lever(x)} ({labels.unit(LEVERS[x].unit)})": grid["amount_x"].round(1),
+            f"{labels.lever(y)} ({labels.unit(LEVERS[y].unit)})": grid["amount_y"].round(1),
+            "status": [labels.status(s) for s in grid["status"]],
+            "worker_years": [rounded(v, step) for v in grid["worker_years"]],
+            "gap": grid["gap"],
+            "current": [labels.yes_no(v) for v in grid.get("current", False * grid["gap"])],
+        }
+    )
+    return labels.headers(table)
+
+
 def robustness_figure(result: Robustness, labels: Labels) -> go.Figure:
-    """Each project's selection frequency, coloured by class."""
-    p = result.projects.sort_values("frequency", ascending=False)
-    colours = {"core": "#2ca02c", "borderline": "#ff7f0e", "outside": "#bbbbbb"}
+    """The core and borderline projects, each a labelled bar (its id and name) as long as
+    the share of draws that keep it, most often kept at the top; the 90 % and 10 % marks
+    drawn. The projects the draws leave out are not drawn (the sentence counts them)."""
+    p = conclusions.kept_projects(result).iloc[::-1]  # plotly draws the first bar lowest
+    colours = {"core": "#2ca02c", "borderline": "#ff7f0e"}
     figure = go.Figure()
     for klass, colour in colours.items():
         part = p[p["class"] == klass]
         figure.add_trace(
             go.Bar(
-                x=part["project_id"],
-                y=part["frequency"],
+                y=[f"{i} {n}" for i, n in zip(part["project_id"], part["name"], strict=True)],
+                x=part["frequency"],
+                orientation="h",
                 marker_color=colour,
                 name=labels.klass(klass),
-                hovertext=part["name"],
+                hovertemplate="%{y}: %{x:.0%}<extra></extra>",
             )
         )
-    figure.update_yaxes(tickformat=".0%", title=labels("frequency"))
-    figure.update_xaxes(showticklabels=False)
-    return _layout(figure, labels("robustness"))
+    for mark in (0.1, 0.9):
+        figure.add_vline(x=mark, line=dict(color="#555555", dash="dot", width=1))
+    figure.update_xaxes(tickformat=".0%", title=labels("frequency"), range=[0, 1.02])
+    figure.update_yaxes(
+        categoryorder="array",
+        categoryarray=[f"{i} {n}" for i, n in zip(p["project_id"], p["name"], strict=True)],
+        automargin=True,
+    )
+    return _layout(
+        figure, labels("robust_chart"), height=160 + ROBUST_BAR_PX * max(1, len(p)), barmode="stack"
+    )
+
+
+def robustness_projects(result: Robustness, labels: Labels) -> pd.DataFrame:
+    """The core and borderline projects with the share of draws that keep each, in the
+    page's language (most often kept first)."""
+    kept = conclusions.kept_projects(result)
+    return labels.headers(
+        pd.DataFrame(
+            {
+                "project_id": kept["project_id"],
+                "name": kept["name"],
+                "sector": [labels.sector(v) for v in kept["sector"]],
+                "region": [labels.city(v) for v in kept["region"]],
+                "frequency": kept["frequency"],
+                "class": [labels.klass(v) for v in kept["class"]],
+            }
+        ).reset_index(drop=True)
+    )
 
 
 def robustness_table(result: Robustness, labels: Labels) -> pd.DataFrame:
     """The draws' summary as two columns (what, value), in the page's language."""
     summary = result.summary()
+    # The worker-years as the draws' precision supports them.
+    step = conclusions.table_tolerance(result.draws.get("tolerance", []))
+    shown = {
+        k: rounded(v, step) if k.startswith("worker_years") and v == v else v
+        for k, v in summary.items()
+    }
     return pd.DataFrame(
         {
-            labels.column("item"): [labels.column(k) for k in summary],
-            labels.column("value"): [f"{v:,.0f}" if v == v else "" for v in summary.values()],
+            labels.column("item"): [labels.column(k) for k in shown],
+            labels.column("value"): [f"{v:,.0f}" if v == v else "" for v in shown.values()],
         }
     )
 

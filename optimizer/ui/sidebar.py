@@ -65,7 +65,10 @@ def workbook(
 
 
 def _problems(error: loader.WorkbookError, labels: Labels) -> pd.DataFrame:
+    """The workbook's problems in the page's language (the sheet and column names are the
+    workbook's own, as the planner finds them in the file)."""
     frame = error.to_frame().rename(columns={"message": "problem"})
+    frame["problem"] = [labels.problem(p) for p in error.problems]
     return labels.headers(frame)
 
 

@@ -394,6 +394,7 @@ def tradeoffs_tab(page: Page) -> None:
         )
     frontier = page.analysis("frontier")
     if frontier is not None:
+        st.info(views.frontier_sentence(frontier, labels))
         st.plotly_chart(views.frontier_figure(frontier, labels), width="stretch")
         table(views.frontier_table(frontier, labels), labels)
 
@@ -409,6 +410,7 @@ def tradeoffs_tab(page: Page) -> None:
         )
     grid = page.analysis("grid")
     if grid is not None:
+        st.info(views.grid_sentence(grid, labels))
         st.plotly_chart(views.grid_figure(grid, labels), width="stretch")
 
     st.subheader(labels("break_even"))
@@ -419,6 +421,7 @@ def tradeoffs_tab(page: Page) -> None:
         )
     break_even = page.analysis("break_even")
     if break_even is not None:
+        st.info(views.entry_sentence(break_even, page.solution, labels))
         st.caption(labels("break_even_note"))
         table(views.break_even_table(break_even, page.solution, labels), labels)
 
@@ -445,8 +448,11 @@ def tradeoffs_tab(page: Page) -> None:
         )
     result = page.analysis("robustness")
     if result is not None:
+        st.info("\n\n".join(views.robustness_sentences(result, page.solution, labels)))
         table(views.robustness_table(result, labels), labels)
         st.plotly_chart(views.robustness_figure(result, labels), width="stretch")
+        st.caption(labels("robust_table"))
+        table(views.robustness_projects(result, labels), labels)
 
 
 def _limit_values_section(page: Page) -> None:

@@ -661,7 +661,6 @@ def parser() -> argparse.ArgumentParser:
         "limits", help="what 10 %% more of each limit buys, ranked (re-solves from the plan)"
     )
     _workbook_options(values)
-    values.add_argument("--language", choices=["en", "zh"], default="en")
     _batch_options(values, "re-solve", f"{VALUE_GAP:g}, finer than a scenario's")
     values.set_defaults(run=_limits)
     template = commands.add_parser("template", help="write a blank workbook")

@@ -319,8 +319,9 @@ def test_the_shortlist_prints_in_few_pages(printed_pages, language) -> None:
     pages = printed_pages[f"shortlist_{language}"]
     # Without print settings the sample's file printed on 62 to 68 pages; then 12 at 4 to 5
     # pt; then 31 to 34 at 8 pt on version 3's sample. Now a meeting's sheets only, the
-    # Shortlist one line a project (tests/test_printed.py checks the size): 8 to 9 pages.
-    assert 5 <= pages <= 10, pages
+    # Shortlist one line a project (tests/test_printed.py checks the size), with version 3's
+    # Layoffs and Training sheets: 10 to 11 pages.
+    assert 5 <= pages <= 11, pages
     # The Summary alone prints on one page.
     assert printed_pages[f"summary_{language}"] == 1
 

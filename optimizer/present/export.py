@@ -260,23 +260,24 @@ def _write_cell(sheet: Any, row: int, column: int, value: Any, number_format: st
         cell.number_format = number_format
 
 
-def _print_setup(sheet: Any, labels: Labels, *, one_page: bool = False) -> None:
+def _print_setup(sheet: Any, labels: Labels, *, summary: bool = False) -> None:
     """Landscape A4, fitted to the page's width, the header row repeated on every page; the
-    Summary one portrait page (its two columns are narrow, its rows many); the sheet's name in
-    the header and page numbers in the footer."""
+    Summary portrait (its two columns are narrow, its rows many; fitted to the width only, so
+    that its words stay at 8 pt however many figures it gives); the sheet's name in the header
+    and page numbers in the footer."""
     setup = sheet.page_setup
-    setup.orientation = "portrait" if one_page else "landscape"
+    setup.orientation = "portrait" if summary else "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.fitToWidth = 1
-    setup.fitToHeight = 1 if one_page else 0
+    setup.fitToHeight = 1 if summary else 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     margins = sheet.page_margins
     margins.left = margins.right = 0.4
     # The sheet's name prints in the header band, clear of the table below it.
-    margins.header, margins.top = 0.25, 0.75
-    margins.footer, margins.bottom = 0.25, 0.6
-    if not one_page:
+    margins.header, margins.top = 0.25, 0.6 if summary else 0.75
+    margins.footer, margins.bottom = 0.2, 0.45 if summary else 0.6
+    if not summary:
         sheet.print_title_rows = "1:1"
     sheet.oddHeader.left.text = "&A"
     sheet.oddHeader.left.size = 12
@@ -689,8 +690,8 @@ def _exceeded_rows(solution: Solution, labels: Labels) -> list[tuple[str, Any, s
 def _summary(
     book: openpyxl.Workbook, title: str, solution: Solution, labels: Labels, sample_data: bool
 ) -> None:
-    """One printed page: what the portfolio achieves, under which limits, the scenario, the
-    caveats, and the record (the input fingerprint last)."""
+    """What the portfolio achieves, under which limits, the scenario and the caveats on one
+    printed page; the record (the input fingerprint last) below them, in the file only."""
     sheet = book.create_sheet(title)
     name = solution.scenario.name
     heading = labels("summary_title") + (f" — {name}" if name else "")
@@ -698,9 +699,12 @@ def _summary(
     sheet.cell(row=2, column=1, value=labels.column("item")).font = Font(bold=True)
     sheet.cell(row=2, column=2, value=labels.column("value")).font = Font(bold=True)
     r = 3
+    printed_to = None
     for label, value, number_format in _summary_rows(solution, labels, sample_data):
         cell = sheet.cell(row=r, column=1, value=label)
         if number_format is None:  # a section heading, a blank row before it
+            if label == labels("summary_record"):
+                printed_to = r - 1
             r += 1
             sheet.cell(row=r, column=1, value=label).font = Font(bold=True, size=12)
             cell.value = None
@@ -719,7 +723,11 @@ def _summary(
         r += 1
     sheet.column_dimensions["A"].width = SUMMARY_LABEL_WIDTH
     sheet.column_dimensions["B"].width = SUMMARY_WIDTH
-    _print_setup(sheet, labels, one_page=True)
+    _print_setup(sheet, labels, summary=True)
+    if printed_to is not None:
+        # The record (status, solver, times, the input's fingerprint) stays in the file: it
+        # traces the answer, a meeting does not read it, and the page keeps its 8 pt.
+        sheet.print_area = f"A1:B{printed_to}"
 
 
 def _scenario_sheet(

@@ -98,13 +98,15 @@ def test_ids_the_workbook_does_not_hold_count_as_left(sample, sample_solution):
 def test_a_shortlist_gives_back_its_plan_in_both_languages(sample_solution, tmp_path):
     for language in ("en", "zh"):
         path = tmp_path / f"shortlist_{language}.xlsx"
-        optimizer.export_workbook(sample_solution, path, language=language)
+        labels = optimizer.Labels.for_solution(sample_solution, language)
+        optimizer.export_workbook(sample_solution, path, labels=labels)
         assert read_saved_plan(str(path)) == sample_solution.chosen_starts
 
 
 def test_the_command_line_takes_a_shortlist_or_a_json_answer(sample_solution, tmp_path):
     shortlist = tmp_path / "shortlist.xlsx"
-    optimizer.export_workbook(sample_solution, shortlist, language="zh")
+    labels = optimizer.Labels.for_solution(sample_solution, "zh")
+    optimizer.export_workbook(sample_solution, shortlist, labels=labels)
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps(sample_solution.to_dict()), encoding="utf-8")
     for reference in (shortlist, answer):

@@ -7,7 +7,6 @@ import re
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future
 
 import plotly.io
 import pytest
@@ -670,16 +669,15 @@ def hard_app() -> AppTest:
 
 
 def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
-    jobs: list, hard_solution_soon: Future[optimizer.Solution]
+    jobs: list,
 ) -> None:
     at = hard_app()
-    expected = hard_expected(at)
+    # The synchronous solve near the plan the page showed, as the page's own solve is; it is
+    # proven, so the page's final answer must be exactly it.
+    hard_solution = hard_expected(at)
+    assert hard_solution.status.is_proven
     budgets_at(at, HARD_SCALE).run()
     assert not at.exception, [e.value for e in at.exception]
-    # The synchronous solve (solved meanwhile, if no test did before) is the one without a
-    # plan to stay near; the page's is near the plan it showed, as `expected` is.
-    assert hard_solution_soon.result().status.is_proven
-    hard_solution = expected
     # While the proof went on, the page drew the best portfolio so far, marked provisional;
     # the same run then drew the final answer over it.
     log = answer_log(at)
@@ -704,9 +702,12 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     assert shortlist_ids(at) == set(hard_solution.chosen_starts)
 
 
-def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
-    jobs: list, hard_solution: optimizer.Solution
+def test_a_solve_the_page_leaves_is_cancelled_and_a_run_that_comes_back_takes_it_up(
+    jobs: list,
 ) -> None:
+    """A solve the page leaves stops and is never cached; a rerun for the same scenario
+    during the proof (a language switch, a click) does not start the proof again. One page,
+    so the hard scenario is proved once for both."""
     at = hard_app()
     hard_solution = hard_expected(at)
     solves = len(jobs)
@@ -724,34 +725,22 @@ def test_a_solve_the_page_leaves_is_cancelled_and_never_cached(
     # A second and a half for the interrupt to land on a loaded two-core machine; a solve
     # left running would take seconds more.
     assert time.perf_counter() - left < background.GRACE_S + 2.5, "the left solve ran on"
-    # The interrupted answer was not kept: the scenario is solved again, to the final answer.
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert len(jobs) == solves + 2
-    assert answer_log(at)[-1] == "final"
-    assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
-    assert at.sidebar.slider(key="fiscal_budget_scale").value == HARD_SCALE
-    assert at.sidebar.slider(key="bond_quota_scale").value == HARD_SCALE
-    assert at.sidebar.number_input(key="time_limit_s").value == HARD_LIMIT
-
-
-def test_a_run_that_comes_back_at_once_takes_up_the_running_solve(
-    jobs: list, hard_solution: optimizer.Solution
-) -> None:
-    """A rerun for the same scenario during the proof (a language switch, a click) does not
-    start the proof again."""
-    at = hard_app()
-    hard_solution = hard_expected(at)
+    # The interrupted answer was not kept: the scenario is solved again (left once more
+    # during the proof) ...
     with pytest.raises(RuntimeError, match="timed out"):
-        budgets_at(at, HARD_SCALE).run(timeout=1.5)
-    solves = len(jobs)
+        at.run(timeout=1.5)
+    assert len(jobs) == solves + 2
+    # ... and the run that comes back at once takes up the running solve, to the final answer.
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(jobs) == solves, "the proof was started again"
+    assert len(jobs) == solves + 2, "the proof was started again"
     assert not jobs[-1].stop.is_set()
     assert answer_log(at)[-1] == "final"
     assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
     assert shortlist_ids(at) == set(hard_solution.chosen_starts)
+    assert at.sidebar.slider(key="fiscal_budget_scale").value == HARD_SCALE
+    assert at.sidebar.slider(key="bond_quota_scale").value == HARD_SCALE
+    assert at.sidebar.number_input(key="time_limit_s").value == HARD_LIMIT
 
 
 @pytest.mark.parametrize(

@@ -35,11 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "projects.xlsx"
 
 # Property tests. CI: the same examples every run (derandomized, so no example database), no
-# deadline (each example is a solve, whose time depends on the machine's load). A nightly
-# run explores far more: HYPOTHESIS_PROFILE=thorough.
+# deadline (each example is a solve, whose time depends on the machine's load), and few of
+# them: each is a solve and a brute force. A nightly run explores far more:
+# HYPOTHESIS_PROFILE=thorough (a test's own @settings would override it: leave max_examples
+# to the profile).
 settings.register_profile(
     "ci",
-    max_examples=40,
+    max_examples=20,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],

@@ -7,7 +7,7 @@ import math
 
 import pytest
 from helpers import planning_data, sample_subset
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import optimizer
@@ -231,8 +231,7 @@ def brute_force(data: optimizer.PlanningData) -> float:
     return best
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(small_problems())
+@given(small_problems())  # as many examples as the profile asks (conftest)
 def test_optimum_equals_brute_force(data: optimizer.PlanningData) -> None:
     s = solve(data)
     assert s.status is Status.OPTIMAL
@@ -252,8 +251,10 @@ def test_optimum_equals_brute_force(data: optimizer.PlanningData) -> None:
     assert s.worker_years == pytest.approx(s.by_year["reemployed"].sum(), abs=1e-6)
 
 
-def test_highs_and_cbc_agree_on_the_sample(sample: optimizer.PlanningData) -> None:
-    highs = solve(sample)
+def test_highs_and_cbc_agree_on_the_sample(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+) -> None:
+    highs = sample_solution  # the sample solved with its own settings, as solve(sample)
     cbc = solve(sample, Scenario(solver="cbc", time_limit_s=60))
     assert highs.status is Status.OPTIMAL
     assert cbc.status in ("optimal", "time_limit")
@@ -280,8 +281,10 @@ def test_a_time_limited_solve_says_so_with_its_gap(sample: optimizer.PlanningDat
     assert len(s.chosen) > 0
 
 
-def test_the_sample_solves_to_its_proven_gap(sample: optimizer.PlanningData) -> None:
-    s = solve(sample)
+def test_the_sample_solves_to_its_proven_gap(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+) -> None:
+    s = sample_solution  # solve(sample), once for the session
     assert s.status is Status.OPTIMAL
     assert s.gap <= sample.settings["mip_gap"]
     # Nobody is re-employed before being displaced, nor more than the stock in any year.

@@ -3,6 +3,7 @@ contract) and planning problems built directly as tables (no workbook round trip
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import subprocess
@@ -12,7 +13,7 @@ from collections.abc import Callable
 import openpyxl
 import pandas as pd
 
-from optimizer import PlanningData, load_workbook
+from optimizer import PlanningData, cli, load_workbook
 from optimizer.schema import SECTORS, columns, setting_defaults
 
 
@@ -257,6 +258,21 @@ def run_cli(folder: object, *args: object, timeout: float = 300, **options: obje
     )
 
 
+def run_cli_here(capfd: object, folder: object, *args: object) -> subprocess.CompletedProcess:
+    """`python -m optimizer ARGS` as run_cli, in this process: for a test of what a command
+    prints and returns, not of the process itself (signals, closed streams, umask), it saves
+    the start of an interpreter and its imports. capfd (pytest's fixture) reads the output at
+    the file descriptors, so native code's prints land where they would in a process."""
+    capfd.readouterr()  # what the test printed before is not the command's
+    with contextlib.chdir(folder):
+        try:
+            code = cli.main([str(a) for a in args])
+        except SystemExit as stop:  # argparse's usage errors
+            code = stop.code if isinstance(stop.code, int) else 1
+    out, err = capfd.readouterr()
+    return subprocess.CompletedProcess(["python", "-m", "optimizer", *args], code, out, err)
+
+
 def v2_objective(solution) -> float:  # noqa: ANN001 (a Solution)
     """Version 2's objective (re-employed + weighted jobs, each year weighted) from version
     3's maximised form, which also subtracts the weighted exposure."""
@@ -278,6 +294,7 @@ __all__ = [
     "project",
     "region",
     "run_cli",
+    "run_cli_here",
     "sample_subset",
     "v2_objective",
     "workbook_bytes",

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 from conftest import SAMPLE
-from helpers import run_cli
+from helpers import run_cli_here
 
 import optimizer
 from optimizer import Scenario, conclusions
@@ -249,9 +249,9 @@ def test_entry_thresholds_are_jobs_per_yi() -> None:
     )
 
 
-def test_the_command_line_prints_each_conclusion_in_the_language_asked(tmp_path) -> None:
-    done = run_cli(
-        tmp_path,
+def test_the_command_line_prints_each_conclusion_in_the_language_asked(capfd, tmp_path) -> None:
+    done = run_cli_here(
+        capfd, tmp_path,
         "frontier", SAMPLE, "--values", "0.8,1,1.2", "--quiet", "--language", "zh",
         "--gap", "0.01",
     )  # fmt: skip
@@ -263,15 +263,17 @@ def test_the_command_line_prints_each_conclusion_in_the_language_asked(tmp_path)
     assert not latin_words(done.stdout), done.stdout
     # Worker-years as the precision supports them: no thousands with decimals.
     assert not re.search(r"\d,\d{3}\.\d", done.stdout), done.stdout
-    done = run_cli(tmp_path, "robustness", SAMPLE, "--draws", "2", "--quiet", "--gap", "0.01")
+    done = run_cli_here(
+        capfd, tmp_path, "robustness", SAMPLE, "--draws", "2", "--quiet", "--gap", "0.01"
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("draws: 2; worker-years median ")
     assert lines[1].startswith("Of 2 draws (2 with a portfolio), ")
     assert "the headline's" in lines[2]
     assert "Each draw is a different world" in lines[2]
-    done = run_cli(
-        tmp_path, "robustness", SAMPLE, "--draws", "2", "--quiet", "--gap", "0.01",
+    done = run_cli_here(
+        capfd, tmp_path, "robustness", SAMPLE, "--draws", "2", "--quiet", "--gap", "0.01",
         "--language", "zh",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -281,10 +283,10 @@ def test_the_command_line_prints_each_conclusion_in_the_language_asked(tmp_path)
 
 
 def test_the_grid_and_break_even_commands_conclude(
-    tmp_path, sample: optimizer.PlanningData
+    capfd, tmp_path, sample: optimizer.PlanningData
 ) -> None:
-    done = run_cli(
-        tmp_path, "grid", SAMPLE, "--points", "3", "--quiet",
+    done = run_cli_here(
+        capfd, tmp_path, "grid", SAMPLE, "--points", "3", "--quiet",
         "--gap", "0.01", "--language", "zh",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -294,8 +296,8 @@ def test_the_grid_and_break_even_commands_conclude(
     assert not latin_words(done.stdout), latin_words(done.stdout)
     solution = optimizer.solve(sample, Scenario(mip_gap=0.01))
     left = solution.not_chosen["project_id"].head(3).tolist()
-    done = run_cli(
-        tmp_path, "break-even", SAMPLE, "--projects", ",".join(left), "--quiet",
+    done = run_cli_here(
+        capfd, tmp_path, "break-even", SAMPLE, "--projects", ",".join(left), "--quiet",
         "--gap", "0.01", "--set", "mip_gap=0.01",
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

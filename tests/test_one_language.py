@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import ROOT
-from helpers import project, run_cli, workbook_bytes
+from helpers import project, run_cli_here, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from optimizer import loader
@@ -182,19 +182,19 @@ def test_the_chinese_page_reads_in_chinese(chinese_page: AppTest) -> None:
     assert not found, found
 
 
-def test_the_command_line_words_workbook_problems_in_the_language_asked(tmp_path) -> None:
+def test_the_command_line_words_workbook_problems_in_the_language_asked(capfd, tmp_path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(workbook_bytes(projects=[project("P1", capex=-3)]))
-    done = run_cli(tmp_path, "solve", bad, "--language", "zh")
+    done = run_cli_here(capfd, tmp_path, "solve", bad, "--language", "zh")
     assert done.returncode == 2
     assert done.stderr.splitlines()[-2:] == [
         "工作簿有 1 个问题：",
         "- projects表第2行，capex：须 > 0，实际为 -3",
     ]
-    done = run_cli(tmp_path, "check", bad)
+    done = run_cli_here(capfd, tmp_path, "check", bad)
     assert done.returncode == 2
     assert "- projects row 2, capex: must be > 0, got -3" in done.stderr
-    done = run_cli(tmp_path, "check", ROOT / "projects.xlsx", "--language", "zh")
+    done = run_cli_here(capfd, tmp_path, "check", ROOT / "projects.xlsx", "--language", "zh")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].endswith("年")
     assert "有效——" in done.stdout

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from conftest import SAMPLE
-from helpers import run_cli
+from helpers import run_cli_here
 
 import optimizer
 from optimizer import Scenario, solve
@@ -103,15 +103,15 @@ def test_a_shortlist_gives_back_its_plan_in_both_languages(sample_solution, tmp_
         assert read_saved_plan(str(path)) == sample_solution.chosen_starts
 
 
-def test_the_command_line_takes_a_shortlist_or_a_json_answer(sample_solution, tmp_path):
+def test_the_command_line_takes_a_shortlist_or_a_json_answer(capfd, sample_solution, tmp_path):
     shortlist = tmp_path / "shortlist.xlsx"
     labels = optimizer.Labels.for_solution(sample_solution, "zh")
     optimizer.export_workbook(sample_solution, shortlist, labels=labels)
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps(sample_solution.to_dict()), encoding="utf-8")
     for reference in (shortlist, answer):
-        done = run_cli(
-            tmp_path,
+        done = run_cli_here(
+            capfd, tmp_path,
             "solve",
             SAMPLE,
             "--json",
@@ -137,19 +137,19 @@ def test_the_command_line_takes_a_shortlist_or_a_json_answer(sample_solution, tm
         (b"PK\x03\x04 not really a zip", "not an Excel shortlist"),
     ],
 )
-def test_a_bad_reference_file_is_one_line_and_exit_2(tmp_path, content, expected):
+def test_a_bad_reference_file_is_one_line_and_exit_2(capfd, tmp_path, content, expected):
     path = tmp_path / "reference.json"
     if content is not None:
         path.write_bytes(content)
-    done = run_cli(tmp_path, "solve", SAMPLE, "--reference", path)
+    done = run_cli_here(capfd, tmp_path, "solve", SAMPLE, "--reference", path)
     assert done.returncode == 2
     assert expected in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_a_workbook_without_a_shortlist_is_refused_by_name(tmp_path):
-    done = run_cli(tmp_path, "solve", SAMPLE, "--reference", SAMPLE)
+def test_a_workbook_without_a_shortlist_is_refused_by_name(capfd, tmp_path):
+    done = run_cli_here(capfd, tmp_path, "solve", SAMPLE, "--reference", SAMPLE)
     assert done.returncode == 2
     assert "no Shortlist" in done.stderr
     assert "Traceback" not in done.stderr

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 from conftest import ROOT
-from helpers import planning_data, project, region, run_cli, workbook_bytes
+from helpers import planning_data, project, region, run_cli, run_cli_here, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -195,9 +195,8 @@ def book(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     return folder
 
 
-def test_the_command_prints_json_rows_with_exactly_the_keys(book, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    done = run_cli(book, "limits", "book.xlsx", "--json", "--quiet")
+def test_the_command_prints_json_rows_with_exactly_the_keys(book, monkeypatch, capfd) -> None:  # noqa: ANN001
+    done = run_cli_here(capfd, book, "limits", "book.xlsx", "--json", "--quiet")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert rows
@@ -205,6 +204,8 @@ def test_the_command_prints_json_rows_with_exactly_the_keys(book, monkeypatch) -
     assert {row["limit"] for row in rows} <= set(VALUED)
     gained = [row["worker_years_gained"] for row in rows]
     assert gained == sorted(gained, reverse=True)
+    # On worker processes: a process of its own, as a planner runs it.
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
     text = run_cli(book, "limits", "book.xlsx", "--language", "zh", "--quiet", "--workers", "2")
     assert text.returncode == 0, text.stderr
     assert "各项限制放宽10%" in text.stdout
@@ -219,9 +220,8 @@ def test_the_command_prints_json_rows_with_exactly_the_keys(book, monkeypatch) -
         ("limits", "book.xlsx", "--gap", "2"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(book, monkeypatch, args) -> None:  # noqa: ANN001
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    done = run_cli(book, *args)
+def test_bad_input_exits_2_with_one_line(book, capfd, args) -> None:  # noqa: ANN001
+    done = run_cli_here(capfd, book, *args)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.strip()

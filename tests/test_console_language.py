@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
+import pytest
 from conftest import ROOT, SAMPLE
+from helpers import run_cli_here
 
 
-def test_the_console_summary_is_chinese_with_language_zh() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "optimizer", "solve", str(SAMPLE), "--language", "zh"]
-        + ["--set", "mip_gap=0.01"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+def test_the_console_summary_is_chinese_with_language_zh(capfd: pytest.CaptureFixture) -> None:
+    done = run_cli_here(
+        capfd, ROOT, "solve", SAMPLE, "--language", "zh", "--set", "mip_gap=0.01"
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

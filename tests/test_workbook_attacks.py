@@ -2,8 +2,8 @@
 
 Sheets that collide once trimmed and case-folded (a hidden one included), numbers with a
 decimal comma, numbers of thousands of digits, and ids that differ only in what cannot be
-seen. Each goes through `python -m optimizer check` as a planner runs it (exit 2, the place
-named, no traceback) and the variants through load_workbook.
+seen. Each goes through the command line's `check` as a planner runs it (exit 2, the place
+named, no traceback; run in the test's process) and the variants through load_workbook.
 """
 
 from __future__ import annotations
@@ -11,26 +11,22 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import project, workbook_bytes
+from helpers import run_cli_here
 
 import optimizer
 
 
-def check(tmp_path: Path, content: bytes) -> subprocess.CompletedProcess:
+def check(
+    capfd: pytest.CaptureFixture, tmp_path: Path, content: bytes
+) -> subprocess.CompletedProcess:
     (tmp_path / "w.xlsx").write_bytes(content)
-    return subprocess.run(
-        [sys.executable, "-m", "optimizer", "check", "w.xlsx"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_cli_here(capfd, tmp_path, "check", "w.xlsx")
 
 
 def problems(content: bytes) -> str:
@@ -56,8 +52,10 @@ def copy_of_projects(title: str, state: str = "visible"):
 # ------------------------------------------------------------------------------- sheets
 
 
-def test_a_hidden_sheet_that_collides_is_named_on_the_command_line(tmp_path: Path) -> None:
-    done = check(tmp_path, workbook_bytes(edit=copy_of_projects("Projects ", "hidden")))
+def test_a_hidden_sheet_that_collides_is_named_on_the_command_line(
+    capfd: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    done = check(capfd, tmp_path, workbook_bytes(edit=copy_of_projects("Projects ", "hidden")))
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert "'projects' and 'Projects ' (hidden) both read as the projects sheet" in done.stderr
@@ -91,9 +89,11 @@ def test_a_hidden_sheet_alone_with_its_name_is_read_with_a_note() -> None:
 # -------------------------------------------------------------------------------- cells
 
 
-def test_a_decimal_comma_is_refused_with_its_cell(tmp_path: Path) -> None:
+def test_a_decimal_comma_is_refused_with_its_cell(
+    capfd: pytest.CaptureFixture, tmp_path: Path
+) -> None:
     content = workbook_bytes(projects=[project("P1", capex="10,1"), project("P2")])
-    done = check(tmp_path, content)
+    done = check(capfd, tmp_path, content)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "projects row 2, capex: '10,1' is not a number" in done.stderr
     assert "Traceback" not in done.stderr
@@ -117,7 +117,9 @@ def test_a_settings_value_with_a_decimal_comma_is_refused() -> None:
     assert "settings row 2, value: commute_km '40,5' is not a number" in problems(content)
 
 
-def test_a_number_of_thousands_of_digits_gets_the_columns_bound(tmp_path: Path) -> None:
+def test_a_number_of_thousands_of_digits_gets_the_columns_bound(
+    capfd: pytest.CaptureFixture, tmp_path: Path
+) -> None:
     text_cell = workbook_bytes(projects=[project("P1", capex="9" * 5000), project("P2")])
     assert "capex: must be > 0 and ≤ 100000, got a number of 5,000 digits" in problems(text_cell)
     # The same number stored as a number, which Python will not even turn into an int.
@@ -129,7 +131,7 @@ def test_a_number_of_thousands_of_digits_gets_the_columns_bound(tmp_path: Path) 
             if info.filename == "xl/worksheets/sheet1.xml":
                 data = re.sub(rb'(<c r="E2"[^>]*><v>)[^<]*', rb"\g<1>" + b"9" * 5000, data)
             written.writestr(info, data)
-    done = check(tmp_path, out.getvalue())
+    done = check(capfd, tmp_path, out.getvalue())
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "sheet 'projects'" in done.stderr
@@ -139,9 +141,11 @@ def test_a_number_of_thousands_of_digits_gets_the_columns_bound(tmp_path: Path) 
 # ---------------------------------------------------------------------------------- ids
 
 
-def test_an_id_with_a_zero_width_space_is_refused_naming_both_rows(tmp_path: Path) -> None:
+def test_an_id_with_a_zero_width_space_is_refused_naming_both_rows(
+    capfd: pytest.CaptureFixture, tmp_path: Path
+) -> None:
     content = workbook_bytes(projects=[project("JS-SZ-001"), project("JS-SZ-001\u200b")])
-    done = check(tmp_path, content)
+    done = check(capfd, tmp_path, content)
     assert done.returncode == 2, done.stdout + done.stderr
     assert (
         "projects row 3, project_id: 'JS-SZ-001<U+200B>' looks the same as 'JS-SZ-001' in row 2"

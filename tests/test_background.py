@@ -25,9 +25,22 @@ def ended(job: background.Job, within: float) -> float:
     return time.perf_counter() - started
 
 
+def leave_after(seconds: float):  # noqa: ANN201
+    """A wait's `show` that leaves (as Streamlit stops a run) after `seconds` of the solve."""
+
+    def show(job: background.Job) -> None:
+        if job.seconds > seconds:
+            raise StopException()
+
+    return show
+
+
 def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
     sample: optimizer.PlanningData, hard_solution: optimizer.Solution
 ) -> None:
+    """Taken up by a run that came back within the grace (the proof is not started again),
+    the shared solve goes on to the synchronous answer, reporting the best so far."""
+    background.cancel_all()
     reports: list[tuple[float, optimizer.Solution]] = []
 
     def show(job: background.Job) -> None:
@@ -35,8 +48,15 @@ def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
         if report is not None and count > len(reports):
             reports.append((job.seconds, report))
 
-    job = background.start(sample, HARD)
-    solution, conflicts, failure = background.wait(job, show)
+    key = ("workbook", "hard")
+    job = background.attach(sample, HARD, key)
+    assert background.attach(sample, HARD, key) is job
+    with pytest.raises(StopException):
+        background.wait(job, leave_after(0.5), grace_s=3.0)
+    # Within the grace a run that comes back takes up the same solve, to the final answer.
+    assert not job.stop.is_set()
+    assert background.attach(sample, HARD, key) is job
+    solution, conflicts, failure = background.wait(job, show, grace_s=3.0)
     assert conflicts is None
     assert failure is None
     assert solution is not None
@@ -107,33 +127,14 @@ def test_an_unfinished_job_has_no_answer_and_threads_are_named(
     ended(job, 5.0)
 
 
-def test_a_shared_solve_waits_for_a_run_that_comes_back_and_stops_for_one_that_moves_on(
-    sample: optimizer.PlanningData, hard_solution: optimizer.Solution
-) -> None:
+def test_a_shared_solve_stops_for_a_run_that_moves_on(sample: optimizer.PlanningData) -> None:
+    """Left and not come back for, a shared solve stops after the grace; left for another
+    scenario, at once; never while another run waits for it. (A run that comes back within
+    the grace takes it up: the first test.)"""
     background.cancel_all()
-
-    def leave_after(seconds: float):  # noqa: ANN202
-        def show(job: background.Job) -> None:
-            if job.seconds > seconds:
-                raise StopException()
-
-        return show
-
-    key = ("workbook", "hard")
-    job = background.attach(sample, HARD, key)
-    assert background.attach(sample, HARD, key) is job
-    with pytest.raises(StopException):
-        background.wait(job, leave_after(0.5), grace_s=3.0)
-    # Within the grace a run that comes back takes up the same solve, to the final answer.
-    assert not job.stop.is_set()
-    assert background.attach(sample, HARD, key) is job
-    solution, _, _ = background.wait(job, lambda job: None, grace_s=3.0)
-    assert solution is not None
-    assert solution.chosen_starts == hard_solution.chosen_starts
 
     # Left and not come back for: stopped after the grace.
     left = background.attach(sample, HARD.replace(mip_gap=0.001), ("workbook", "left"))
-    assert left is not job
     with pytest.raises(StopException):
         background.wait(left, leave_after(0.3), grace_s=0.5)
     assert not left.stop.is_set()
@@ -142,6 +143,7 @@ def test_a_shared_solve_waits_for_a_run_that_comes_back_and_stops_for_one_that_m
 
     # Left, and a run asks for another scenario: stopped at once.
     moved = background.attach(sample, HARD.replace(mip_gap=0.002), ("workbook", "moved"))
+    assert moved is not left  # another scenario, another solve
     with pytest.raises(StopException):
         background.wait(moved, leave_after(0.3), grace_s=30.0)
     other = background.attach(sample, HARD.replace(mip_gap=0.003), ("workbook", "other"))

@@ -83,6 +83,18 @@ def test_the_frontier_says_where_more_money_stops_paying() -> None:
     assert "超过当前的1.5倍（1,650 亿元，较当前+550 亿元）后" in zh
     assert "不足10人年" in zh
     assert not latin_words(zh), zh
+    # A lever of a few 亿元 (the training budget) keeps the decimals that tell its steps apart.
+    assert explain.lever_amount(1.8) == "1.8"
+    assert explain.lever_amount(-1.2, sign=True) == "−1.2"
+    assert explain.lever_amount(0.06, sign=True) == "+0.06"
+    assert explain.lever_amount(1650.0) == "1,650"
+    assert explain.lever_amount(0.6) == "0.6"
+    few = frontier_table(
+        [0.0, 0.2, 0.6, 1.0], [0.0, 100_000.0, 150_000.0, 150_100.0], [math.nan, 1e4, 500.0, 1.0]
+    ).assign(amount=lambda t: 3.0 * t["setting"])
+    assert "超过当前的0.2倍（0.6 亿元，较当前−2.4 亿元）后" in explain.frontier_sentence(
+        few, Labels("zh")
+    )
     # Past the point already: said so.
     past = frontier_table(
         table["setting"], table["worker_years"], table["marginal_worker_years"], 2.0

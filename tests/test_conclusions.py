@@ -3,6 +3,7 @@ numbers rounded to what the solves' precision supports (issue 20, item 4)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -210,6 +211,14 @@ def test_robustness_says_why_the_median_differs_from_the_headline() -> None:
     assert "within ±30%" in en[1]
     assert "+40%" in en[1]
     assert "+20% on average" in en[1]
+    assert "re-employment rate" not in en[1]  # no rates drawn, none said
+    rates = dataclasses.replace(result, rate_spread=0.5)
+    assert en[1] + " Each city's baseline re-employment rate is drawn within ±50% as well." == (
+        explain.robustness_sentences(rates, Headline(), Labels("en"))[1]
+    )
+    assert "各市基准再就业率也在±50%内随机变动。" in (
+        explain.robustness_sentences(rates, Headline(), Labels("zh"))[1]
+    )
     zh = explain.robustness_sentences(result, Headline(), Labels("zh"))
     assert "低8,500人年（2.5%）" in zh[1]
     assert not latin_words(" ".join(zh)), zh

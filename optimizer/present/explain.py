@@ -297,7 +297,11 @@ def robustness_sentences(result: Robustness, solution: Solution, labels: Labels)
     size = _count(rounded(abs(change.value), change.tolerance), labels)
     relative = f"{abs(found.relative):.1%}"
     key = "robust_below" if change.value < 0 else "robust_above"
-    return [classes, labels(key, change=size, relative=relative, **values)]
+    sentence = labels(key, change=size, relative=relative, **values)
+    if found.rate_spread > 0:  # the cities' baseline rates are drawn too: said, or unexplained
+        rates = labels("robust_rates", rate=f"{found.rate_spread:.0%}")
+        sentence += rates if labels.zh else " " + rates
+    return [classes, sentence]
 
 
 def entry_sentence(break_even: pd.DataFrame, solution: Solution, labels: Labels) -> str:

@@ -527,16 +527,17 @@ def _robustness(args: argparse.Namespace) -> int:
 
 
 def _limits(args: argparse.Namespace) -> int:
-    table = _run_batch(
+    data, table = _run_batch(
         args,
         "limits",
-        lambda data, scenario, options: limit_values(data, scenario, options=options),
+        lambda data, scenario, options: (data, limit_values(data, scenario, options=options)),
     )
     if args.json:
         rows = table[JSON_KEYS].to_dict(orient="records")
         print(json.dumps(rows, ensure_ascii=False))
         return SOLVED
-    for line in console.limit_values_lines(table, Labels(args.language)):
+    # The workbook's own city names, so a Chinese table names no city in Latin letters.
+    for line in console.limit_values_lines(table, Labels.for_regions(data.regions, args.language)):
         print(line)
     return SOLVED
 

@@ -204,6 +204,7 @@ class RobustnessReading:
     below: int  # draws with fewer worker-years than the headline
     spread: float
     overrun: float
+    rate_spread: float = 0.0
 
     @property
     def mean_overrun(self) -> float:
@@ -247,6 +248,7 @@ def robustness_reading(result: Robustness, solution: object) -> RobustnessReadin
         below=int((years < headline - tolerance).sum()),
         spread=result.spread,
         overrun=result.overrun,
+        rate_spread=result.rate_spread,
     )
 
 

@@ -693,6 +693,7 @@ class Robustness:
     # say why the draws differ from the plain solve name them.
     spread: float = 0.0
     overrun: float = 0.0
+    rate_spread: float = 0.0  # each city's baseline re-employment rate within ± rate_spread
 
     def summary(self) -> dict[str, float]:
         years = self.draws["worker_years"].dropna()
@@ -789,4 +790,4 @@ def robustness(
             "tolerance": [slack(o.objective, o.gap, o.gap_base) for o in outcomes],
         }
     )
-    return Robustness(projects, table, float(spread), float(overrun))
+    return Robustness(projects, table, float(spread), float(overrun), float(rate_spread))

@@ -3,6 +3,7 @@ numbers rounded to what the solves' precision supports (issue 20, item 4)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -83,6 +84,18 @@ def test_the_frontier_says_where_more_money_stops_paying() -> None:
     assert "超过当前的1.5倍（1,650 亿元，较当前+550 亿元）后" in zh
     assert "不足10人年" in zh
     assert not latin_words(zh), zh
+    # A lever of a few 亿元 (the training budget) keeps the decimals that tell its steps apart.
+    assert explain.lever_amount(1.8) == "1.8"
+    assert explain.lever_amount(-1.2, sign=True) == "−1.2"
+    assert explain.lever_amount(0.06, sign=True) == "+0.06"
+    assert explain.lever_amount(1650.0) == "1,650"
+    assert explain.lever_amount(0.6) == "0.6"
+    few = frontier_table(
+        [0.0, 0.2, 0.6, 1.0], [0.0, 100_000.0, 150_000.0, 150_100.0], [math.nan, 1e4, 500.0, 1.0]
+    ).assign(amount=lambda t: 3.0 * t["setting"])
+    assert "超过当前的0.2倍（0.6 亿元，较当前−2.4 亿元）后" in explain.frontier_sentence(
+        few, Labels("zh")
+    )
     # Past the point already: said so.
     past = frontier_table(
         table["setting"], table["worker_years"], table["marginal_worker_years"], 2.0
@@ -198,6 +211,14 @@ def test_robustness_says_why_the_median_differs_from_the_headline() -> None:
     assert "within ±30%" in en[1]
     assert "+40%" in en[1]
     assert "+20% on average" in en[1]
+    assert "re-employment rate" not in en[1]  # no rates drawn, none said
+    rates = dataclasses.replace(result, rate_spread=0.5)
+    assert en[1] + " Each city's baseline re-employment rate is drawn within ±50% as well." == (
+        explain.robustness_sentences(rates, Headline(), Labels("en"))[1]
+    )
+    assert "各市基准再就业率也在±50%内随机变动。" in (
+        explain.robustness_sentences(rates, Headline(), Labels("zh"))[1]
+    )
     zh = explain.robustness_sentences(result, Headline(), Labels("zh"))
     assert "低8,500人年（2.5%）" in zh[1]
     assert not latin_words(" ".join(zh)), zh

@@ -296,6 +296,7 @@ def test_robustness_draws_the_cities_baseline_rates(small: optimizer.PlanningDat
     two = robustness(small, Scenario(), **rates_only)
     pd.testing.assert_frame_equal(one.draws, two.draws)
     assert one.draws["objective"].round(3).nunique() == 3
+    assert one.rate_spread == 0.5  # the result carries it, so its words can name it
     plain = solve(small).objective
     assert (abs(one.draws["objective"] - plain) > 1.0).all()
     with pytest.raises(ValueError, match="rate_spread must be a number"):

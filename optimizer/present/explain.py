@@ -165,6 +165,14 @@ def quoted(value: float) -> str:
     return f"{value:,.{places}f}"
 
 
+def lever_amount(value: float, sign: bool = False) -> str:
+    """A lever's amount in its unit: whole 亿元 from 10 up, else the decimals that tell it
+    apart (a training budget of 3 亿元 moves by 0.3, which whole 亿元 would say as 0)."""
+    size = abs(value)
+    places = 0 if size == 0 or size >= 10 else 1 if size >= 0.1 else 2
+    return f"{value:{'+' if sign else ''},.{places}f}".replace("-", "−")
+
+
 def setting_words(lever: str, value: float, labels: Labels) -> str:
     """A lever's setting as a planner says it: 1.3× the current amount, a line of 12 %,
     40 km."""
@@ -211,9 +219,9 @@ def frontier_sentence(table: pd.DataFrame, labels: Labels) -> str:
         where = labels(
             "setting_amount",
             setting=where,
-            amount=f"{found.amount:,.0f}",
+            amount=lever_amount(found.amount),
             unit=unit,
-            change=f"{found.change:+,.0f}".replace("-", "−"),
+            change=lever_amount(found.change, sign=True),
         )
     sentence = labels(
         "frontier_stops",
@@ -289,7 +297,11 @@ def robustness_sentences(result: Robustness, solution: Solution, labels: Labels)
     size = _count(rounded(abs(change.value), change.tolerance), labels)
     relative = f"{abs(found.relative):.1%}"
     key = "robust_below" if change.value < 0 else "robust_above"
-    return [classes, labels(key, change=size, relative=relative, **values)]
+    sentence = labels(key, change=size, relative=relative, **values)
+    if found.rate_spread > 0:  # the cities' baseline rates are drawn too: said, or unexplained
+        rates = labels("robust_rates", rate=f"{found.rate_spread:.0%}")
+        sentence += rates if labels.zh else " " + rates
+    return [classes, sentence]
 
 
 def entry_sentence(break_even: pd.DataFrame, solution: Solution, labels: Labels) -> str:

@@ -592,6 +592,11 @@ TEXT: dict[str, Pair] = {
         "没有未入选项目能仅靠增加岗位入选：{count}个中{never}个受限制约束；"
         "{within}个入选与否在求解精度内。",
     ),
+    # Robustness draws the cities' baseline re-employment rates too (rate_spread).
+    "robust_rates": (
+        "Each city's baseline re-employment rate is drawn within ±{rate} as well.",
+        "各市基准再就业率也在±{rate}内随机变动。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers

@@ -592,6 +592,17 @@ TEXT: dict[str, Pair] = {
         "没有未入选项目能仅靠增加岗位入选：{count}个中{never}个受限制约束；"
         "{within}个入选与否在求解精度内。",
     ),
+    # One scenario, one figure: an answer that took a tighter scenario's better plan.
+    "adopted_plan": (
+        "This answer takes the plan found for a scenario with less money or more projects "
+        "forced in, which showed more; re-solved here within the same precision.",
+        "本结果采用了资金更少或强制入选项目更多的情景所找到的更优方案，并在同一精度内重新求解。",
+    ),
+    "compare_adopted": (
+        "Saved answers are shown as this session now has them: {names} took a better plan "
+        "after being saved.",
+        "已保存的情景按本次会话的最新结果显示：{names}在保存后采用了更优方案。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers

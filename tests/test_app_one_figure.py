@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import optimizer
 from optimizer import Scenario, pipeline
+from optimizer.session import AppState
+from optimizer.ui import tabs
 
 APP = str(ROOT / "app.py")
 
@@ -149,3 +152,32 @@ def test_the_frontier_the_headline_and_the_compare_tab_show_one_figure(app: AppT
     assert "This answer takes the plan found for a scenario with less money" in captions
     assert "base took a better plan after being saved" in captions
     assert compared["base"].tolist() == compared["current"].tolist()
+
+
+def test_adoption_in_the_page_is_bounded_and_never_shows_a_cut_short_answer(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution, monkeypatch
+) -> None:
+    """A looser scenario's re-solve near a better plan runs in the page's own thread: it has
+    ADOPTION_S at most, and one cut short leaves the looser answer as it was."""
+    tighter = optimizer.solve(sample, Scenario(fiscal_budget_scale=0.97))
+    weak = dataclasses.replace(sample_solution, objective=tighter.objective - 1.0)
+
+    def session() -> tuple[AppState, tuple[str, str]]:
+        state = AppState({})
+        state.answers.put((weak.fingerprint, weak.scenario.to_json()), weak)
+        return state, (tighter.fingerprint, tighter.scenario.to_json())
+
+    state, key = session()
+    started = time.perf_counter()
+    tabs._one_plan_each(state, sample, key, tighter)
+    took = time.perf_counter() - started
+    assert took < tabs.ADOPTION_S + 2 * pipeline.DEADLINE_GRACE_S + 1.0
+    now = state.as_now(weak)
+    assert now is not weak
+    assert now.adopted
+    assert now.objective >= tighter.objective - 1e-6 * abs(tighter.objective)
+
+    monkeypatch.setattr(tabs, "ADOPTION_S", 0.0)
+    state, key = session()
+    tabs._one_plan_each(state, sample, key, tighter)
+    assert state.as_now(weak) is weak

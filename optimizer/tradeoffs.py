@@ -521,7 +521,9 @@ def frontier(
     previous point: per 亿元 for money levers), and current (the scenario's own setting).
     Also change_tolerance and within_precision (the change since the previous point is no
     larger than the two solves' gaps allow: no marginal is shown) and carried (the cheaper
-    point's portfolio did better here than this point's own search). `options`: where and
+    point's portfolio did better here than this point's own search, or showed more worker-years
+    within the stated precision) and adopted (the current point re-solved near such a plan,
+    below). `options`: where and
     how the solves run and end (RunOptions; by default in this process, each solve ending on
     a 1 % gap or a deterministic node limit).
     current: the scenario's own solve (the headline's): the point at the scenario's setting

@@ -125,6 +125,18 @@ class AppState:
         while len(saved) > SAVED_KEPT:
             saved.pop(next(iter(saved)))
 
+    def as_now(self, solution: Any) -> Any:
+        """A saved answer as this session has it now: the plan its scenario adopted since
+        (`answers`) replaces it; else the answer as saved."""
+        for _, known in self.answers.items():
+            if (
+                known is not solution
+                and known.fingerprint == solution.fingerprint
+                and known.scenario == solution.scenario
+            ):
+                return known
+        return solution
+
     @property
     def answer_log(self) -> list[tuple[str, float, float]]:
         """What this run drew as the answer, in order: ("provisional" | "final",

@@ -156,6 +156,9 @@ class Solution:
     gap_base: float | None = None
     # Against the reference plan the solve was given (None: no reference): what changed.
     changes: Changes | None = None
+    # The plan of a tighter scenario (less money, more projects forced), re-solved here
+    # because it showed more than this scenario's own search: one scenario, one figure.
+    adopted: bool = False
 
     @property
     def chosen_starts(self) -> dict[str, int]:

@@ -43,7 +43,7 @@ from .pipeline import solve
 from .precision import slack
 from .scenario import Scenario
 from .solution import Solution
-from .solver import KeptModel, SolverRun, Status, run_solver
+from .solver import KeptModel, SolverError, SolverRun, Status, run_solver
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ class Outcome:
     gap_base: float | None = None  # the objective the gap is relative to (the solver's)
     starts: dict[int, int] = field(default_factory=dict)  # {position: start year}
     carried: bool = False  # the cheaper neighbour's portfolio, better than this point's search
+    # The headline's own solve re-solved near a cheaper point's better plan (frontier current=).
+    adopted: bool = False
 
 
 class Resolver:
@@ -255,37 +257,67 @@ def _outcome(model: SelectionModel, run: SolverRun, reused: bool) -> Outcome:
     )
 
 
+def _shows_more(worker_years: float, objective: float, than: Outcome) -> bool:
+    """More worker-years, or a better objective without fewer worker-years (to rounding)."""
+    eps = 1e-6 * max(1.0, abs(than.worker_years))
+    if worker_years > than.worker_years + eps:
+        return True
+    better = objective > than.objective + 1e-6 * max(1.0, abs(than.objective))
+    return better and worker_years >= than.worker_years - eps
+
+
 def _carry_forward(
     data: PlanningData,
     scenarios: list[Scenario],
     outcomes: list[Outcome],
     keep: int | None = None,
+    poorer: Sequence[Sequence[int]] | None = None,
+    adopt: Callable[[int, int], None] | None = None,
+    gap: float = 0.0,
 ) -> None:
-    """A frontier point never shows less than a point with less of the lever: the cheaper
-    point's portfolio stays feasible when the lever loosens, so where a point's search stopped
-    lower, that portfolio (evaluated at the point, a small LP) replaces it. The point's own
-    bound still holds, so its gap only shrinks. Deterministic: no search is re-run.
-    keep: the point that is the headline's own solve, which stays as it is."""
-    for k in range(1, len(outcomes)):
+    """A point never shows fewer worker-years than a point with less of a lever: the cheaper
+    point's portfolio stays feasible when the lever loosens, so where a point shows less
+    than its best cheaper neighbour, that neighbour's portfolio (evaluated at the point, a
+    small LP) replaces it when it does better, or shows more worker-years within the
+    precision stated (`gap`, or the point's own when larger, against the point's bound: the
+    objective weighs years and other jobs, so within its gap it may show fewer worker-years).
+    The point's own bound still holds. Deterministic: no search is re-run. Points are taken
+    in order, so a carried plan carries on upwards.
+    poorer: each point's cheaper neighbours, all earlier in the list (default: the previous
+    point; a grid gives the one before along each lever).
+    keep: the point that is the headline's own solve: it is not replaced by an LP but told to
+    `adopt(point, neighbour)` the better plan (a re-solve near it, which may update it)."""
+    for k in range(len(outcomes)):
+        neighbours = poorer[k] if poorer is not None else ([k - 1] if k else [])
+        fits = [j for j in neighbours if outcomes[j].status.has_portfolio]
+        here = outcomes[k]
+        if not fits or not here.status.has_portfolio:
+            continue
+        j = max(fits, key=lambda j: (outcomes[j].worker_years, outcomes[j].objective))
+        before = outcomes[j]
+        if not _shows_more(before.worker_years, before.objective, here):
+            continue
         if k == keep:
-            continue
-        before, here = outcomes[k - 1], outcomes[k]
-        if not (before.status.has_portfolio and here.status.has_portfolio):
-            continue
-        if here.objective >= before.objective:
+            if adopt is not None:
+                adopt(k, j)
             continue
         inst = prepare(data, scenarios[k])
         ids = inst.projects["project_id"]
         model = build_model(inst, fixed_starts={ids[i]: t for i, t in before.starts.items()})
         run = run_solver(model, mip_gap=0.0)
-        found = (run.objective or 0.0) + model.objective_constant
-        if not run.status.has_portfolio or found <= here.objective:
+        if not run.status.has_portfolio:
             continue
         carried = _outcome(model, run, reused=False)
         bound = here.bound if math.isfinite(here.bound) else carried.objective
         carried.bound = bound
         base = carried.gap_base if carried.gap_base is not None else abs(carried.objective)
         carried.gap = max(0.0, (bound - carried.objective) / max(base, 1e-9))
+        better = carried.objective > here.objective
+        within = carried.gap <= max(gap, here.gap if math.isfinite(here.gap) else 0.0) + 1e-12
+        if not _shows_more(carried.worker_years, carried.objective, here) or not (
+            better or within
+        ):
+            continue
         carried.status = here.status
         carried.seconds = here.seconds + run.seconds
         carried.carried = True
@@ -465,6 +497,7 @@ def _outcome_columns(o: Outcome) -> dict:
         "tolerance": slack(o.objective, o.gap, o.gap_base),
         "seconds": o.seconds,
         "carried": o.carried,
+        "adopted": o.adopted,
     }
 
 
@@ -478,6 +511,7 @@ def frontier(
     chunk_size: int = 7,
     warm_start: bool = True,
     current: Solution | None = None,
+    on_adopted: Callable[[Solution], None] | None = None,
 ) -> pd.DataFrame:
     """Re-solve as one lever moves; one row per point, in rising order of the lever.
 
@@ -487,12 +521,18 @@ def frontier(
     previous point: per 亿元 for money levers), and current (the scenario's own setting).
     Also change_tolerance and within_precision (the change since the previous point is no
     larger than the two solves' gaps allow: no marginal is shown) and carried (the cheaper
-    point's portfolio did better here than this point's own search). `options`: where and
+    point's portfolio did better here than this point's own search, or showed more worker-years
+    within the stated precision) and adopted (the current point re-solved near such a plan,
+    below). `options`: where and
     how the solves run and end (RunOptions; by default in this process, each solve ending on
     a 1 % gap or a deterministic node limit).
     current: the scenario's own solve (the headline's): the point at the scenario's setting
     is that answer (the same plan and figures; the setting is added when no point has it),
-    and the points with more of the lever never show less than it.
+    and the points with more of the lever never show less than it. Where a point with less
+    of the lever beats it (each search stops within its gap), the current point adopts that
+    plan: the scenario is solved again near it (`solve(..., reference=)`), the row's
+    `adopted` is True and `on_adopted` is told of the new answer, for the headline to show
+    the same figure.
     """
     options = RunOptions.of(options)
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
@@ -512,7 +552,22 @@ def frontier(
     outcomes = run_chunks(_solve_scenarios, chunks, [len(c[1]) for c in chunks], options)
     if current is not None and here is not None:
         outcomes[here] = _outcome_of(data, current)
-    _carry_forward(data, scenarios, outcomes, keep=here)
+
+    def adopt(k: int, poorer: int) -> None:
+        ids = prepare(data, scenarios[poorer]).projects["project_id"]
+        plan = {ids[i]: t for i, t in outcomes[poorer].starts.items()}
+        try:
+            adopted = solve(data, base, reference=plan)
+        except (ValueError, SolverError):
+            return  # the headline's answer stays: shown as it is, never wrongly
+        if not _shows_more(adopted.worker_years, adopted.objective, outcomes[k]):
+            return
+        outcomes[k] = dataclasses.replace(_outcome_of(data, adopted), adopted=True)
+        if on_adopted is not None:
+            on_adopted(dataclasses.replace(adopted, adopted=True))
+
+    asked = limits.mip_gap if limits.mip_gap is not None else float(base.mip_gap)
+    _carry_forward(data, scenarios, outcomes, keep=here, adopt=adopt, gap=asked)
     table = pd.DataFrame(
         {
             "lever": spec.name,
@@ -549,8 +604,9 @@ def frontier_grid(
 
     Columns: lever_x, setting_x, amount_x, lever_y, setting_y, amount_y, status, objective,
     worker_years, job_years, capex, projects, gap, tolerance, seconds, current (the
-    scenario's own pair of settings). Each row of the grid (one y) is one chunk, solved along
-    x on one kept model.
+    scenario's own pair of settings), carried. Each row of the grid (one y) is one chunk,
+    solved along x on one kept model. More of either lever never shows less (a cell's search
+    that stopped lower takes its better cheaper neighbour's plan, as the frontier does).
     """
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec_x, spec_y = _lever(levers[0]), _lever(levers[1])
@@ -562,6 +618,17 @@ def frontier_grid(
     options = RunOptions.of(options)
     chunks = [(data, row, options.limits, True) for row in rows_of]
     outcomes = run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
+    # More of either lever never shows less: each cell starts from the better of its cheaper
+    # neighbours along x and along y (row by row, so both are settled first).
+    nx = len(xs)
+    poorer = [
+        [k - 1] * (k % nx > 0) + [k - nx] * (k >= nx) for k in range(len(outcomes))
+    ]
+    asked = options.limits.mip_gap
+    flat = [sc for row in rows_of for sc in row]
+    _carry_forward(
+        data, flat, outcomes, poorer=poorer, gap=asked if asked is not None else base.mip_gap
+    )
     points_xy = [
         (x, y, prepare(data, sc))
         for y, row in zip(ys, rows_of, strict=True)

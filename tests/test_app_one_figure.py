@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import optimizer
 from optimizer import Scenario, pipeline
+from optimizer.session import AppState
+from optimizer.ui import tabs
 
 APP = str(ROOT / "app.py")
 
@@ -110,3 +113,71 @@ def test_a_looser_scenario_adopts_a_tighter_ones_better_plan(
     # The answer a richer scenario starts near: the best known answer whose plan fits it.
     assert pipeline.start_near(sample, Scenario(), [worse, weak], None) is worse
     assert pipeline.start_near(sample, tighter, [sample_solution], weak) is weak
+
+
+def _never_falls(values: list[float]) -> bool:
+    # To rounding: the trainees' tie-break (1e-6 each) moves figures by far less than this.
+    return all(b >= a - 1e-6 * abs(a) for a, b in zip(values, values[1:], strict=False))
+
+
+def test_the_frontier_the_headline_and_the_compare_tab_show_one_figure(app: AppTest) -> None:
+    """The frontier's current point is the headline's answer; where a point with less money
+    showed more, the scenario adopts that plan, and the headline and the saved scenario in
+    the compare tab show the adopted figure too."""
+    before = shown(app)
+    app.text_input(key="save_name").set_value("base").run()
+    app.button(key="save_scenario").click().run()
+    # 0, 0.4, 0.8, 1.2, 1.6, 2.0 and the scenario's 1.0: the sample's search at 0.8 finds a
+    # plan that shows more than the headline's own (each stops within its gap).
+    app.slider(key="frontier_points").set_value(6)
+    app.select_slider(key="analysis_gap").set_value(0.01)
+    app.button(key="run_frontier").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    kept = [v for k, v in app.session_state["analyses"].items() if k[0] == "frontier"]
+    assert len(kept) == 1
+    table = kept[0]
+    solved = table.dropna(subset=["worker_years"])  # the points with a portfolio
+    assert _never_falls(solved["worker_years"].tolist()), solved[["setting", "worker_years"]]
+    here = table[table["current"]].iloc[0]
+    headline = shown(app)
+    assert here["worker_years"] == headline.worker_years
+    assert worker_years(app) == round(headline.worker_years)
+    assert bool(here["adopted"]) == headline.adopted
+    captions = " ".join(c.value for c in app.caption)
+    compared = next(f.value for f in app.dataframe if "base" in f.value.columns)
+    # The sample's solves end on their gap or a node limit: the same on every machine.
+    assert headline.adopted
+    assert headline.worker_years > before.worker_years
+    assert headline.scenario == before.scenario
+    assert "This answer takes the plan found for a scenario with less money" in captions
+    assert "base took a better plan after being saved" in captions
+    assert compared["base"].tolist() == compared["current"].tolist()
+
+
+def test_adoption_in_the_page_is_bounded_and_never_shows_a_cut_short_answer(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution, monkeypatch
+) -> None:
+    """A looser scenario's re-solve near a better plan runs in the page's own thread: it has
+    ADOPTION_S at most, and one cut short leaves the looser answer as it was."""
+    tighter = optimizer.solve(sample, Scenario(fiscal_budget_scale=0.97))
+    weak = dataclasses.replace(sample_solution, objective=tighter.objective - 1.0)
+
+    def session() -> tuple[AppState, tuple[str, str]]:
+        state = AppState({})
+        state.answers.put((weak.fingerprint, weak.scenario.to_json()), weak)
+        return state, (tighter.fingerprint, tighter.scenario.to_json())
+
+    state, key = session()
+    started = time.perf_counter()
+    tabs._one_plan_each(state, sample, key, tighter)
+    took = time.perf_counter() - started
+    assert took < tabs.ADOPTION_S + 2 * pipeline.DEADLINE_GRACE_S + 1.0
+    now = state.as_now(weak)
+    assert now is not weak
+    assert now.adopted
+    assert now.objective >= tighter.objective - 1e-6 * abs(tighter.objective)
+
+    monkeypatch.setattr(tabs, "ADOPTION_S", 0.0)
+    state, key = session()
+    tabs._one_plan_each(state, sample, key, tighter)
+    assert state.as_now(weak) is weak

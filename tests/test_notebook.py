@@ -58,7 +58,9 @@ def test_the_notebook_matches_the_command_line(tmp_path: Path, monkeypatch) -> N
     parameters.source = f"WORKBOOK = {str(SAMPLE)!r}\nSHORTLIST = {str(shortlist)!r}"
     notebook.cells.append(
         nbformat.v4.new_code_cell(
-            "import json\nprint(json.dumps({**result, 'chosen': sorted(result['chosen'].items())}))"
+            "import json\nhere = float(budget.loc[budget['current'], 'worker_years'].item())\n"
+            "print(json.dumps({**result, 'chosen': sorted(result['chosen'].items()), "
+            "'frontier_here': here, 'headline': solution.worker_years}))"
         )
     )
     # The command line's answer is worked out meanwhile, on the other core.
@@ -92,6 +94,9 @@ def test_the_notebook_matches_the_command_line(tmp_path: Path, monkeypatch) -> N
     from_notebook = json.loads(printed)
     assert shortlist.exists()
 
+    # "budget +10 %": one figure from `solve` and from `frontier` (its current point).
+    assert from_notebook["frontier_here"] == from_notebook["headline"]
+    assert from_notebook["headline"] == pytest.approx(from_cli["worker_years"], rel=1e-9)
     assert from_notebook["status"] == from_cli["status"]
     assert from_notebook["objective"] == pytest.approx(from_cli["objective"], rel=1e-9)
     assert [tuple(pair) for pair in from_notebook["chosen"]] == sorted(

@@ -597,6 +597,17 @@ TEXT: dict[str, Pair] = {
         "Each city's baseline re-employment rate is drawn within ±{rate} as well.",
         "各市基准再就业率也在±{rate}内随机变动。",
     ),
+    # One scenario, one figure: an answer that took a tighter scenario's better plan.
+    "adopted_plan": (
+        "This answer takes the plan found for a scenario with less money or more projects "
+        "forced in, which showed more; re-solved here within the same precision.",
+        "本结果采用了资金更少或强制入选项目更多的情景所找到的更优方案，并在同一精度内重新求解。",
+    ),
+    "compare_adopted": (
+        "Saved answers are shown as this session now has them: {names} took a better plan "
+        "after being saved.",
+        "已保存的情景按本次会话的最新结果显示：{names}在保存后采用了更优方案。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers

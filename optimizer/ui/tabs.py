@@ -5,6 +5,7 @@ Each function places what optimizer.present.views computes; a notebook can call 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import time
 from collections.abc import Callable
@@ -165,6 +166,11 @@ def answer(
     return result, slot
 
 
+# At most this long for a looser scenario's re-solve near a better plan (it runs in the page's
+# own thread: the sample's takes one to two seconds).
+ADOPTION_S = 5.0
+
+
 def _one_plan_each(
     state: AppState, data: PlanningData, key: tuple[str, str], solution: Solution
 ) -> None:
@@ -177,10 +183,21 @@ def _one_plan_each(
     for looser in pipeline.beaten(data, solution, known):
         where = (looser.fingerprint, looser.scenario.to_json())
         try:
-            adopted = pipeline.solve(data, looser.scenario, reference=solution)
+            # Bounded: the page waits for it, and a widget moved cannot stop a solve.
+            adopted = pipeline.solve(
+                data,
+                looser.scenario,
+                reference=solution,
+                deadline=time.monotonic() + ADOPTION_S,
+            )
         except (ValueError, SolverError):
             continue  # the looser answer stays as it was: nothing is shown wrongly
+        # A search cut short by the bound may state a wider gap: then nothing is adopted.
+        stated = max(float(looser.scenario.mip_gap), looser.gap or 0.0)
+        if adopted.gap is None or adopted.gap > stated + 1e-12:
+            continue
         if adopted.objective > looser.objective:
+            adopted = dataclasses.replace(adopted, adopted=True)
             for k, s in answers.items():
                 if s is looser:
                     where = k
@@ -267,6 +284,8 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
     previous = page.state.headline_change(page.scenario_json, solution)
     _metrics(labels, solution, previous)
     _changes_line(page, previous)
+    if solution.adopted:
+        st.caption(labels("adopted_plan"))
     st.download_button(
         labels("download_excel"),
         shortlist,
@@ -385,13 +404,25 @@ def tradeoffs_tab(page: Page) -> None:
         )
 
     if st.button(labels("run_frontier"), key="run_frontier"):
+        adopted: list[Solution] = []
         page.keep(
             "frontier",
-            # Its point at the scenario's setting is the headline's own solve.
+            # Its point at the scenario's setting is the headline's own solve, or the plan
+            # it adopted from a point with less of the lever that showed more.
             tradeoffs.frontier(
-                data, scenario, lever, points, options=options(), current=page.solution
+                data,
+                scenario,
+                lever,
+                points,
+                options=options(),
+                current=page.solution,
+                on_adopted=adopted.append,
             ),
         )
+        if adopted:
+            # The headline, drawn above, shows the same figure as the frontier's point.
+            _one_plan_each(page.state, data, page.key, adopted[-1])
+            st.rerun()
     frontier = page.analysis("frontier")
     if frontier is not None:
         st.info(views.frontier_sentence(frontier, labels))
@@ -506,6 +537,12 @@ def compare_tab(page: Page) -> None:
     if b.button(labels("save"), key="save_scenario"):
         state.save(name, solution)
     if saved:
+        # One scenario, one figure: a saved scenario shows the session's answer for it now.
+        saved = {name: state.as_now(s) for name, s in state.saved.items()}
+        refreshed = [name for name, s in state.saved.items() if saved[name] is not s]
+        if refreshed:
+            names = ("、" if labels.zh else ", ").join(refreshed)
+            st.caption(labels("compare_adopted", names=names))
         shown = views.compare_shown({**saved, labels("current"): solution}, labels)
         item = labels.column("item")
         st.dataframe(

@@ -191,7 +191,7 @@ def _scenario_file(path: str) -> SavedScenario:
         try:
             return read_saved_scenario(io.BytesIO(content))
         except ScenarioError as exc:
-            raise ScenarioError(f"{path}: {exc}") from None
+            raise exc.at(path) from None
         except Exception as exc:  # openpyxl and json raise many kinds on a foreign workbook
             raise ScenarioError(
                 f"{path} is a workbook without a readable Scenario sheet ({exc})"
@@ -218,7 +218,7 @@ def _reference_file(path: str) -> dict[str, int]:
         try:
             return read_saved_plan(io.BytesIO(content))
         except ScenarioError as exc:
-            raise ScenarioError(f"{path}: {exc}") from None
+            raise exc.at(path) from None
         except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
             raise ScenarioError(
                 f"{path} is not an Excel shortlist with a readable plan ({type(exc).__name__})"
@@ -318,8 +318,9 @@ def _check(args: argparse.Namespace) -> int:
             last=years[-1] if years else "-",
         )
     )
+    labels = Labels(args.language)
     for warning in data.warnings:
-        print(f"note: {warning}")
+        print(labels("note_line", note=labels.note(warning)))
     return SOLVED
 
 
@@ -707,7 +708,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         language = getattr(args, "language", "en")
         print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
         return BAD_INPUT
-    except (ScenarioError, OSError) as error:
+    except ScenarioError as error:
+        labels = Labels(getattr(args, "language", "en"))
+        print(labels("cli_error", message=labels.scenario_problem(error)), file=sys.stderr)
+        return BAD_INPUT
+    except OSError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
     except InfeasibleError as error:

@@ -68,6 +68,23 @@ class Problem:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+class Note(str):
+    """A note on a workbook that could be read (a setting ignored, a hidden sheet read): the
+    English words, as the command line prints them, with a code and values that
+    optimizer.present.labels words in either language."""
+
+    code: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, message: str, code: str = "", values: tuple[tuple[str, Any], ...] = ()):
+        note = super().__new__(cls, message)
+        note.code, note.values = code, tuple(values)
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a workbook goes to worker processes
+        return (Note, (str(self), self.code, self.values))
+
+
 class WorkbookError(ValueError):
     """The workbook cannot be used; `problems` lists everything found, in one pass."""
 
@@ -720,7 +737,14 @@ def _read_settings(
             continue
         key = _as_text(raw_key).lower()
         if key not in spec:
-            warnings.append(f"settings row {number}: unknown key '{_as_text(raw_key)}' ignored")
+            key = _as_text(raw_key)
+            warnings.append(
+                Note(
+                    f"settings row {number}: unknown key '{key}' ignored",
+                    "unknown_setting",
+                    (("row", number), ("key", key)),
+                )
+            )
             continue
         if key in seen:
             problems.append(
@@ -1143,7 +1167,13 @@ def _sheet_titles(book: Any, problems: list[Problem], warnings: list[str]) -> di
             continue
         title = titles[0]
         if states[title] != "visible":
-            warnings.append(f"the {name} sheet '{title}' is hidden in Excel; it was read")
+            warnings.append(
+                Note(
+                    f"the {name} sheet '{title}' is hidden in Excel; it was read",
+                    "hidden_sheet",
+                    (("sheet", name), ("title", title)),
+                )
+            )
         chosen[name] = title
     return chosen
 

@@ -5,6 +5,7 @@ language, the English word for word the loader's own message."""
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ from helpers import project, run_cli, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from optimizer import loader
-from optimizer.present.labels import PROBLEMS, Labels
+from optimizer.present.labels import NOTES, PROBLEMS, SCENARIO_PROBLEMS, Labels
+from optimizer.scenario import Scenario, ScenarioError, read_scenario_json
+from optimizer.schema import SECTORS
 
 APP = str(ROOT / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -215,3 +218,134 @@ def test_a_file_that_is_no_workbook_is_said_in_both_languages(content: bytes, co
     assert problem.code == code
     assert Labels("en").problem(problem) == problem.message
     assert re.search(r"[\u4e00-\u9fff]", Labels("zh").problem(problem))
+
+
+# A scenario's problems, one of each code the scenario gives, as a notebook or the command
+# line reaches them.
+def scenario_problems() -> list[ScenarioError]:
+    data = loader.load_workbook(workbook_bytes())
+    attempts = [
+        lambda: read_scenario_json("{"),
+        lambda: read_scenario_json("[1]"),
+        lambda: read_scenario_json('{"colour": 1}'),
+        lambda: read_scenario_json('{"fiscal_budget_scale": "1.2"}'),
+        lambda: read_scenario_json('{"fiscal_budget": 3}'),
+        lambda: read_scenario_json('{"fiscal_budget": {"next": 3}}'),
+        lambda: read_scenario_json('{"forced_in": 3}'),
+        lambda: read_scenario_json('{"name": 3}'),
+        lambda: read_scenario_json('{"mip_gap": 1' + "0" * 400 + "}"),
+        lambda: read_scenario_json(
+            '{"fiscal_budget_scale": -1, "ppp_cap_share": 2, "commute_km": 1e9,'
+            ' "time_limit_s": 0, "bond_quota": {"2021": -1, "2022": 1e12, "2023": 1e400},'
+            ' "sector_min_share": {"roads": 0.1, "energy": 2}, "forced_in": ["P1"],'
+            ' "forced_out": ["P1"], "solver": "magic"}'
+        ),
+        lambda: Scenario(forced_in=("P9",), fiscal_budget={2030: 1.0}).check_against(data),
+        lambda: Scenario(sector_min_share={s: 0.5 for s in SECTORS}).check_against(data),
+        lambda: Scenario(ppp_min_share=0.9, ppp_max_share=0.1).check_against(data),
+        lambda: Scenario(
+            sector_min_share={"energy": 0.6}, sector_max_share={"energy": 0.1}
+        ).check_against(data),
+        lambda: read_scenario_json("[" * 100_000),
+        lambda: Scenario().with_assignments(["fiscal_budget_scale"]),
+        lambda: Scenario().with_assignments(["colour=1"]),
+        lambda: Scenario().with_assignments(["commute_km.2023=1"]),
+        lambda: Scenario().with_assignments(["fiscal_budget=1"]),
+        lambda: Scenario().with_assignments(["fiscal_budget_scale=abc"]),
+    ]
+    errors = []
+    for attempt in attempts:
+        with pytest.raises(ScenarioError) as caught:
+            attempt()
+        errors.append(caught.value)
+    return errors
+
+
+def test_a_scenario_problem_is_a_code_worded_in_both_languages() -> None:
+    errors = scenario_problems()
+    codes = {code for e in errors for code, _ in e.parts}
+    assert codes == set(SCENARIO_PROBLEMS), set(SCENARIO_PROBLEMS) - codes
+    en, zh = Labels("en"), Labels("zh")
+    for error in errors:
+        # The English is the scenario's own message, word for word.
+        assert en.scenario_problem(error) == str(error)
+        words = zh.scenario_problem(error)
+        assert re.search(r"[\u4e00-\u9fff]", words), words
+    typed = errors[-1]
+    assert str(typed) == "'fiscal_budget_scale=abc': the value is not a number"
+    assert zh.scenario_problem(typed) == "“fiscal_budget_scale=abc”：值不是数字"
+    negative = errors[9]
+    assert "fiscal_budget_scale must be ≥ 0, got -1" in str(negative)
+    assert "“财政预算倍数”须 ≥ 0，实际为 -1" in zh.scenario_problem(negative)
+    # A field's code name is said by its label in Chinese (the user typed none of them).
+    assert "fiscal_budget_scale" not in zh.scenario_problem(negative)
+    # The file it came from is said in both.
+    at_file = errors[0].at("plan.json")
+    assert en.scenario_problem(at_file) == str(at_file)
+    assert zh.scenario_problem(at_file).startswith("plan.json：情景不是有效的JSON：第1行第2列")
+
+
+def test_the_command_line_words_scenario_problems_in_the_language_asked(tmp_path) -> None:
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(workbook_bytes())
+    done = run_cli(tmp_path, "solve", book, "--set", "fiscal_budget_scale=abc", "--language", "zh")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "错误：“fiscal_budget_scale=abc”：值不是数字"
+    done = run_cli(tmp_path, "solve", book, "--set", "fiscal_budget_scale=abc")
+    assert done.stderr.strip() == "error: 'fiscal_budget_scale=abc': the value is not a number"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"ppp_cap_share": 2}', encoding="utf-8")
+    done = run_cli(tmp_path, "solve", book, "--scenario", bad, "--language", "zh")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "错误：“PPP财政承受能力红线”须在 0 与 1 之间，实际为 2"
+
+
+def noted_workbook() -> bytes:
+    """A workbook read with two notes: a setting the contract does not know, a hidden sheet."""
+
+    def hide_years(book) -> None:
+        book["years"].sheet_state = "hidden"
+
+    return workbook_bytes(settings=[("colour", "blue")], edit=hide_years)
+
+
+def test_a_note_on_the_workbook_is_worded_in_both_languages(tmp_path) -> None:
+    data = loader.load_workbook(noted_workbook())
+    assert {n.code for n in data.warnings} == set(NOTES)
+    en, zh = Labels("en"), Labels("zh")
+    for note in data.warnings:
+        assert en.note(note) == note
+        assert re.search(r"[\u4e00-\u9fff]", zh.note(note))
+    assert pickle.loads(pickle.dumps(data.warnings)) == data.warnings
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(noted_workbook())
+    done = run_cli(tmp_path, "check", book, "--language", "zh")
+    assert done.returncode == 0, done.stderr
+    assert "注意：settings表第2行：未知的设置“colour”，已忽略" in done.stdout.splitlines()
+    done = run_cli(tmp_path, "check", book)
+    assert "note: settings row 2: unknown key 'colour' ignored" in done.stdout.splitlines()
+
+
+def test_the_chinese_page_says_scenario_problems_and_notes_in_chinese(
+    chinese_page: AppTest,
+) -> None:
+    at = chinese_page
+    at.file_uploader(key="upload_scenario").set_value(
+        ("bad.json", b'{"ppp_cap_share": 2, "solver": "magic"}', "application/json")
+    ).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [str(e.value) for e in at.error]
+    assert any("“PPP财政承受能力红线”须在 0 与 1 之间，实际为 2" in e for e in errors), errors
+    typed = {"highs", "cbc", "magic"}  # the solvers' names, and the value the file gave
+    found = {w: t[:120] for t in visible_text(at) for w in latin_words(t, typed)}
+    assert not found, found
+    at.sidebar.radio(key="source_zh").set_value("upload").run()
+    at.sidebar.file_uploader(key="upload").set_value(("noted.xlsx", noted_workbook(), XLSX)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [str(i.value) for i in at.sidebar.info]
+    assert any("未知的设置“colour”，已忽略" in n for n in notes), notes
+    assert any("在Excel中被隐藏" in n for n in notes), notes
+    # The workbook's own names: its sheets, the key it gave, its projects ("project P1").
+    allowed = {"settings", "colour", "years", "magic", "highs", "cbc", "project"}
+    found = {w: t[:120] for t in visible_text(at) for w in latin_words(t, allowed)}
+    assert not found, found

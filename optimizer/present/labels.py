@@ -592,6 +592,11 @@ TEXT: dict[str, Pair] = {
         "没有未入选项目能仅靠增加岗位入选：{count}个中{never}个受限制约束；"
         "{within}个入选与否在求解精度内。",
     ),
+    # The command line's one line for input it cannot use.
+    "cli_error": ("error: {message}", "错误：{message}"),
+    # A note on a workbook that could be read, on the command line and in the app.
+    "note_line": ("note: {note}", "注意：{note}"),
+    "workbook_note": ("Note on the workbook: {note}", "工作簿提示：{note}"),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -1105,6 +1110,22 @@ INPUTS: dict[str, Pair] = {
     "time_limit_s": ("Solver time limit (s)", "求解时限（秒）"),
     "mip_gap": ("Solver precision asked", "要求的求解精度"),
     "discount_rate": ("Discount rate", "贴现率"),
+    # The other scenario fields, as a scenario's problem names them (SCENARIO_PROBLEMS).
+    "ppp_min_share": ("PPP minimum share", "社会资本投资占比下限"),
+    "ppp_max_share": ("PPP maximum share", "社会资本投资占比上限"),
+    "ppp_warning_share": ("PPP warning line", "PPP预警线"),
+    "layoff_year_exposure": ("Exposure in the layoff year", "分流当年计入的暴露比例"),
+    "baseline_reemployment_rate": ("Re-employment without projects", "无项目时的再就业率"),
+    "trained_skill_match": ("Skill match after training", "培训后的技能匹配度"),
+    "training_cost": ("Training cost per worker", "人均培训成本"),
+    "training_lag_years": ("Years training takes", "培训所需年数"),
+    "pace_layoffs": ("Model paces the layoffs", "由模型安排分流年份"),
+    "ppp_user_pay_only_from": ("User-pay only from", "仅限使用者付费的起始年份"),
+    "monitoring_share": ("Close-monitoring line", "重点监控线"),
+    "training_budget": ("Training budget by year", "各年培训预算"),
+    "training_budget_scale": ("Training budget scale", "培训预算倍数"),
+    "solver": ("Solver", "求解器"),
+    "workbook_fingerprint": ("Workbook fingerprint", "工作簿指纹"),
 }
 # A workbook's problem (optimizer.loader.Problem's code) in words; the English is the
 # loader's own message, word for word (a test holds the two together).
@@ -1242,6 +1263,125 @@ PROBLEMS: dict[str, Pair] = {
         "社会资本投资占比下限不得高于上限",
     ),
 }
+# A scenario's problem (optimizer.scenario.ScenarioError's parts) in words; the English is
+# the scenario's own message, word for word (a test holds the two together). {field} is a
+# scenario field, said by its name in English and by its INPUTS label in Chinese.
+SCENARIO_PROBLEMS: dict[str, Pair] = {
+    "json_too_deep": (
+        "the scenario JSON is nested too deeply to be a scenario (a scenario's values are "
+        "numbers, texts, lists and one level of objects)",
+        "情景JSON嵌套过深，不是情景文件（情景的值只有数字、文本、列表和一层对象）",
+    ),
+    "not_json": (
+        "the scenario is not valid JSON: {reason}: line {line} column {column} (char {char})",
+        "情景不是有效的JSON：第{line}行第{column}列（第{char}个字符）{reason}",
+    ),
+    "not_object": ("the scenario JSON must be an object", "情景JSON须为一个对象（{{…}}）"),
+    "field_not_number": ("{field} must be a number, got {got}", "{field}须为数字，实际为 {got}"),
+    "field_not_object": (
+        "{field} must be an object such as {example}, got {got}",
+        "{field}须为形如 {example} 的对象，实际为 {got}",
+    ),
+    "not_a_year": ("{field}: '{got}' is not a year", "{field}：“{got}”不是年份"),
+    "field_not_ids": (
+        "{field} must be a list of project ids, got {got}",
+        "{field}须为项目编号列表，实际为 {got}",
+    ),
+    "field_not_text": ("{field} must be text, got {got}", "{field}须为文本，实际为 {got}"),
+    "field_huge": (
+        "{field} must be {bounds}, got a number of {digits:,} digits",
+        "{field}须为{bounds}，实际为一个 {digits:,} 位的数字",
+    ),
+    "field_negative": ("{field} must be ≥ 0, got {got}", "{field}须 ≥ 0，实际为 {got}"),
+    "field_share": (
+        "{field} must be between 0 and 1, got {got}",
+        "{field}须在 0 与 1 之间，实际为 {got}",
+    ),
+    "field_above": ("{field} must be ≤ {high}, got {got}", "{field}须 ≤ {high}，实际为 {got}"),
+    "time_limit": ("{field} must be > 0, got {got}", "{field}须 > 0，实际为 {got}"),
+    "year_too_large": (
+        "{field} for {year} must be 0 to {high}, got a number too large to read",
+        "{field}（{year}年）须为 0 至 {high}，实际数字过大无法读取",
+    ),
+    "year_negative": (
+        "{field} for {year} must be ≥ 0, got {got}",
+        "{field}（{year}年）须 ≥ 0，实际为 {got}",
+    ),
+    "year_above": (
+        "{field} for {year} must be ≤ {high}, got {got}",
+        "{field}（{year}年）须 ≤ {high}，实际为 {got}",
+    ),
+    "unknown_sector": (
+        "{field}: unknown sector '{sector}' (one of {sectors})",
+        "{field}：未知行业“{sector}”（须为 {sectors} 之一）",
+    ),
+    "sector_share": (
+        "{field} for {sector} must be between 0 and 1, got {got}",
+        "{field}（{sector}）须在 0 与 1 之间，实际为 {got}",
+    ),
+    "forced_both": (
+        "projects both forced in and forced out: {ids}",
+        "以下项目既被强制纳入又被强制排除：{ids}",
+    ),
+    "unknown_solver": (
+        "solver must be one of {solvers}, got '{got}'",
+        "求解器须为 {solvers} 之一，实际为“{got}”",
+    ),
+    "no_such_project": ("{field}: no such project {ids}", "{field}：没有此项目 {ids}"),
+    "not_planning_year": (
+        "{field}: {years} is not a planning year",
+        "{field}：{years}不是规划年份",
+    ),
+    "min_shares_sum": (
+        "the sectors' minimum shares add up to more than 1",
+        "各行业投资占比下限之和超过1",
+    ),
+    "share_order": (
+        "{sector}: minimum share {low} is above maximum share {high}",
+        "{sector}：投资占比下限 {low} 高于上限 {high}",
+    ),
+    "ppp_order": (
+        "ppp_min_share is above ppp_max_share",
+        "社会资本投资占比下限高于上限",
+    ),
+    "unknown_keys": ("unknown scenario keys: {keys}", "未知的情景字段：{keys}"),
+    "not_key_value": (
+        "'{text}' is not of the form key=value",
+        "“{text}”不是“字段=值”的形式",
+    ),
+    "unknown_key": ("unknown scenario key '{key}'", "未知的情景字段“{key}”"),
+    "no_part": ("'{key}' takes no '.{part}' part", "“{key}”不带“.{part}”部分"),
+    "needs_part": (
+        "'{key}' needs a part, e.g. {key}.2023=250",
+        "“{key}”须指明部分，例如 {key}.2023=250",
+    ),
+    "value_not_number": ("'{text}': the value is not a number", "“{text}”：值不是数字"),
+}
+# A note on a workbook that could be read (optimizer.loader.Note's code); the English is the
+# loader's own words.
+NOTES: dict[str, Pair] = {
+    "unknown_setting": (
+        "settings row {row}: unknown key '{key}' ignored",
+        "settings表第{row}行：未知的设置“{key}”，已忽略",
+    ),
+    "hidden_sheet": (
+        "the {sheet} sheet '{title}' is hidden in Excel; it was read",
+        "{sheet}表（“{title}”）在Excel中被隐藏；已照常读取",
+    ),
+}
+# What the JSON reader found wrong (SCENARIO_PROBLEMS' not_json {reason}), in Chinese.
+JSON_REASONS: dict[str, str] = {
+    "Expecting value": "缺少值",
+    "Expecting property name enclosed in double quotes": "缺少用双引号括起的字段名",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Extra data": "之后还有多余内容",
+    "Unterminated string starting at": "字符串没有结束",
+    "Invalid control character at": "含有无效的控制字符",
+    "Invalid \\escape": "含有无效的转义",
+    "Illegal trailing comma before end of object": "对象末尾多了逗号",
+    "Illegal trailing comma before end of array": "列表末尾多了逗号",
+}
 # A column's bounds in words (PROBLEMS' {bounds}).
 BOUNDS: dict[str, Pair] = {
     "between_exclusive": ("> {low} and ≤ {high}", "大于 {low} 且不大于 {high}"),
@@ -1271,6 +1411,8 @@ TABLES: dict[str, dict[str, Pair]] = {
     "INPUTS": INPUTS,
     "PROBLEMS": PROBLEMS,
     "BOUNDS": BOUNDS,
+    "SCENARIO_PROBLEMS": SCENARIO_PROBLEMS,
+    "NOTES": NOTES,
 }
 
 
@@ -1572,6 +1714,36 @@ class Labels:
             # A settings cell's problem, after the setting's key ("ppp_cap_share must be ...").
             words = f"{values['setting']}{'：' if self.zh else ' '}{words}"
         return words
+
+    def note(self, note: str) -> str:
+        """A note on the workbook (optimizer.loader.Note) in this language; a note with no
+        code keeps its English words."""
+        code = getattr(note, "code", "")
+        if code not in NOTES:
+            return str(note)
+        return self.pick(NOTES[code]).format(**dict(note.values))  # type: ignore[attr-defined]
+
+    def scenario_problem(self, error: BaseException) -> str:
+        """A scenario's problem (optimizer.scenario.ScenarioError) in this language; one
+        with no code keeps its English message."""
+        parts = getattr(error, "parts", ())
+        if not parts or any(code not in SCENARIO_PROBLEMS for code, _ in parts):
+            return str(error)
+        said = [self._scenario_part(code, dict(values)) for code, values in parts]
+        words = ("；" if self.zh else "; ").join(said)
+        where = getattr(error, "where", "")
+        return f"{where}{'：' if self.zh else ': '}{words}" if where else words
+
+    def _scenario_part(self, code: str, values: dict[str, Any]) -> str:
+        if self.zh and "field" in values:
+            name = INPUTS.get(values["field"])
+            values["field"] = f"“{self.pick(name)}”" if name else values["field"]
+        if self.zh and "reason" in values:
+            values["reason"] = JSON_REASONS.get(values["reason"], "格式有误")
+        if self.zh and "bounds" in values:
+            values["bounds"] = values["bounds"].replace("between 0 and 1", "0 至 1")
+            values["bounds"] = values["bounds"].replace(" to ", " 至 ")
+        return self.pick(SCENARIO_PROBLEMS[code]).format(**values)
 
     def source(self, text: str) -> str:
         """A jobs source's first clause in the language, when a translation exists."""

@@ -4,12 +4,16 @@ language, the English word for word the loader's own message."""
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import json
 import pickle
 import re
 import sys
+import zipfile
 from collections.abc import Iterator
 
+import pandas as pd
 import pytest
 from conftest import ROOT
 from helpers import project, run_cli, workbook_bytes
@@ -349,3 +353,69 @@ def test_the_chinese_page_says_scenario_problems_and_notes_in_chinese(
     allowed = {"settings", "colour", "years", "magic", "highs", "cbc", "project"}
     found = {w: t[:120] for t in visible_text(at) for w in latin_words(t, allowed)}
     assert not found, found
+
+
+def more_workbook_problems(monkeypatch) -> list[loader.Problem]:
+    """The loader's other problems: look-alike ids and sheets, a number of thousands of
+    digits in a sheet, too many rows, and tables built in Python."""
+    found: list[loader.Problem] = []
+
+    def caught(attempt) -> None:
+        with pytest.raises(loader.WorkbookError) as error:
+            attempt()
+        found.extend(error.value.problems)
+
+    def twin_sheet(book) -> None:
+        copy = book.copy_worksheet(book["projects"])
+        copy.title = "Projects "
+        copy.sheet_state = "hidden"
+
+    caught(lambda: loader.load_workbook(workbook_bytes([project("P1"), project("P1\u200b")])))
+    caught(lambda: loader.load_workbook(workbook_bytes(edit=twin_sheet)))
+    archive = zipfile.ZipFile(io.BytesIO(workbook_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as written:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'(<c r="E2"[^>]*><v>)[^<]*', rb"\g<1>" + b"9" * 5000, data)
+            written.writestr(info, data)
+    caught(lambda: loader.load_workbook(out.getvalue()))
+    data = loader.load_workbook(workbook_bytes())
+    built = [
+        dataclasses.replace(data, projects=data.projects.drop(columns=["capex"])),
+        dataclasses.replace(data, projects=data.projects.assign(capex=["10", "10", "10"])),
+        dataclasses.replace(data, projects=data.projects.assign(mandatory=[1, 0, 1])),
+        dataclasses.replace(data, projects=data.projects.assign(sector=["x"] * 3)),
+        dataclasses.replace(data, projects=data.projects.assign(capex=[-1.0] * 3)),
+        dataclasses.replace(data, regions=[1]),
+        dataclasses.replace(data, years=data.years.iloc[:0]),
+        dataclasses.replace(data, settings=[1]),
+        dataclasses.replace(data, settings={**data.settings, "ppp_cap_share": 2.0}),
+    ]
+    for each in built:
+        caught(lambda each=each: loader.check_planning_data(each))
+    big = dataclasses.replace(data, projects=pd.concat([data.projects] * 9, ignore_index=True))
+    big.projects["sector"] = "x"
+    caught(lambda: loader.check_planning_data(big))
+    monkeypatch.setattr(loader, "MAX_ROWS", 2)
+    caught(lambda: loader.load_workbook(workbook_bytes()))
+    return found
+
+
+def test_the_loaders_other_problems_are_worded_in_both_languages(monkeypatch) -> None:
+    problems = more_workbook_problems(monkeypatch)
+    codes = {p.code for p in problems}
+    assert all(p.code for p in problems), [p.message for p in problems if not p.code]
+    assert {"ids_alike", "sheets_alike", "huge_in_sheet", "table_column_missing"} <= codes
+    assert {"table_not_numbers", "table_not_yes_no", "table_choice", "more_rows"} <= codes
+    assert {"table_not_frame", "table_no_rows", "settings_not_dict", "out_of_bounds"} <= codes
+    assert codes & {"declares_rows", "too_many_rows"}
+    en, zh = Labels("en"), Labels("zh")
+    for problem in problems:
+        assert problem.code in PROBLEMS, problem.message
+        assert en.problem(problem) == problem.message
+        assert re.search(r"[\u4e00-\u9fff]", zh.problem(problem)), zh.problem(problem)
+    twins = next(p for p in problems if p.code == "sheets_alike")
+    said = "工作表“projects”和“Projects ”（已隐藏）都会被读作projects表"
+    assert zh.problem(twins).startswith(said)

@@ -1262,6 +1262,58 @@ PROBLEMS: dict[str, Pair] = {
         "ppp_min_share must not exceed ppp_max_share",
         "社会资本投资占比下限不得高于上限",
     ),
+    # Row limits, huge numbers at sheet level, look-alike sheets and ids, and the checks on
+    # a PlanningData built in Python.
+    "too_many_rows": (
+        "sheet '{title}' has more than {most:,} rows",
+        "工作表“{title}”超过 {most:,} 行",
+    ),
+    "declares_rows": (
+        "sheet '{title}' declares {declared:,} rows; at most {most:,} are read",
+        "工作表“{title}”声明了 {declared:,} 行；最多读取 {most:,} 行",
+    ),
+    "huge_in_sheet": (
+        "sheet '{title}' holds a number of thousands of digits, past every bound the contract "
+        "has; correct it",
+        "工作表“{title}”中有一个数千位的数字，超出所有允许范围；请更正",
+    ),
+    "huge_below_row": (
+        "sheet '{title}' below row {row} holds a number of thousands of digits, past every "
+        "bound the contract has; correct it",
+        "工作表“{title}”第{row}行之后有一个数千位的数字，超出所有允许范围；请更正",
+    ),
+    "sheets_alike": (
+        "the sheets {shown} both read as the {name} sheet; keep one (delete or rename the "
+        "other)",
+        "工作表{shown}都会被读作{name}表；请只保留一个（删除或重命名另一个）",
+    ),
+    "ids_alike": (
+        "'{value}' looks the same as '{other}' in row {other_row} but differs in invisible or "
+        "full-width characters (marked <U+…>); give them visibly different ids",
+        "“{value}”与第{other_row}行的“{other}”看起来相同，但含有不可见或全角字符"
+        "（标为<U+…>）；请使用看得出区别的编号",
+    ),
+    "table_column_missing": (
+        "column is missing (load_workbook fills every contract column; a table built in "
+        "Python needs them all)",
+        "缺少该列（load_workbook会补齐约定的每一列；在Python中构建的表须包含全部列）",
+    ),
+    "table_not_numbers": (
+        "must hold numbers, not {dtype} values (first: {first}); convert it with pd.to_numeric",
+        "须为数值，实际为{dtype}类型（第一个值：{first}）；请用pd.to_numeric转换",
+    ),
+    "table_not_yes_no": ("must hold True/False, not {dtype}", "须为True/False，实际为{dtype}类型"),
+    "table_choice": (
+        "must be one of {choices}, got {got}",
+        "须为以下之一：{choices}，实际为 {got}",
+    ),
+    "more_rows": ("… and {more} more rows", "……另有 {more} 行"),
+    "table_not_frame": (
+        "must be a pandas DataFrame, got {got}",
+        "须为pandas DataFrame，实际为 {got}",
+    ),
+    "table_no_rows": ("the table has no rows", "该表没有数据行"),
+    "settings_not_dict": ("must be a dict of setting values", "须为设置值的字典（dict）"),
 }
 # A scenario's problem (optimizer.scenario.ScenarioError's parts) in words; the English is
 # the scenario's own message, word for word (a test holds the two together). {field} is a
@@ -1707,6 +1759,16 @@ class Labels:
         if problem.code not in PROBLEMS:
             return problem.message
         values = dict(problem.values)
+        if "titles" in values:  # look-alike sheets: each title, with its state when not shown
+            states = {"hidden": "已隐藏", "veryHidden": "深度隐藏"}
+            shown = []
+            for title, state in zip(values["titles"], values["states"], strict=True):
+                said = f"“{title}”" if self.zh else f"'{title}'"
+                if state in states:
+                    said += f"（{states[state]}）" if self.zh else f" ({state})"
+                shown.append(said)
+            values["name"] = problem.sheet
+            values["shown"] = ("和" if self.zh else " and ").join(shown)
         if "exclusive" in values:
             values["bounds"] = self.bounds(values["low"], values["high"], values["exclusive"])
         words = self.pick(PROBLEMS[problem.code]).format(**values)

@@ -184,9 +184,15 @@ def _scenario_file(path: str) -> SavedScenario:
     try:
         content = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"scenario file not found: {path}") from None
+        raise ScenarioError(
+            f"scenario file not found: {path}", "scenario_file_missing", {"path": path}
+        ) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read the scenario file {path}: {exc.strerror}") from None
+        raise ScenarioError(
+            f"cannot read the scenario file {path}: {exc.strerror}",
+            "scenario_file_unreadable",
+            {"path": path, "reason": exc.strerror},
+        ) from None
     if content[:2] == b"PK":  # a zip: the Excel shortlist, whose Scenario sheet reproduces it
         try:
             return read_saved_scenario(io.BytesIO(content))
@@ -194,13 +200,17 @@ def _scenario_file(path: str) -> SavedScenario:
             raise exc.at(path) from None
         except Exception as exc:  # openpyxl and json raise many kinds on a foreign workbook
             raise ScenarioError(
-                f"{path} is a workbook without a readable Scenario sheet ({exc})"
+                f"{path} is a workbook without a readable Scenario sheet ({exc})",
+                "no_scenario_sheet",
+                {"path": path, "reason": str(exc)},
             ) from None
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(
-            f"{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist"
+            f"{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist",
+            "not_scenario_file",
+            {"path": path},
         ) from None
     return read_scenario_json(text)
 
@@ -211,9 +221,15 @@ def _reference_file(path: str) -> dict[str, int]:
     try:
         content = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"reference file not found: {path}") from None
+        raise ScenarioError(
+            f"reference file not found: {path}", "reference_file_missing", {"path": path}
+        ) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read the reference file {path}: {exc.strerror}") from None
+        raise ScenarioError(
+            f"cannot read the reference file {path}: {exc.strerror}",
+            "reference_file_unreadable",
+            {"path": path, "reason": exc.strerror},
+        ) from None
     if content[:2] == b"PK":  # a zip: an Excel shortlist
         try:
             return read_saved_plan(io.BytesIO(content))
@@ -221,30 +237,38 @@ def _reference_file(path: str) -> dict[str, int]:
             raise exc.at(path) from None
         except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
             raise ScenarioError(
-                f"{path} is not an Excel shortlist with a readable plan ({type(exc).__name__})"
+                f"{path} is not an Excel shortlist with a readable plan ({type(exc).__name__})",
+                "no_plan_sheet",
+                {"path": path, "reason": type(exc).__name__},
             ) from None
-    wanted = (
+    wanted = ScenarioError(
         f"{path} is neither an Excel shortlist nor a `solve --json` output "
-        '(an object whose "chosen" lists {"project_id": …, "start_year": …})'
+        '(an object whose "chosen" lists {"project_id": …, "start_year": …})',
+        "not_reference_file",
+        {"path": path},
     )
     try:
         result = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ScenarioError(wanted) from None
+        raise wanted from None
     chosen = result.get("chosen") if isinstance(result, dict) else None
     if not isinstance(chosen, list):
-        raise ScenarioError(wanted)
+        raise wanted
     plan: dict[str, int] = {}
     for k, entry in enumerate(chosen):
         pid = entry.get("project_id") if isinstance(entry, dict) else None
         year = entry.get("start_year") if isinstance(entry, dict) else None
         if not isinstance(pid, str) or isinstance(year, bool) or not isinstance(year, int):
             raise ScenarioError(
-                f"{path}: chosen[{k}] needs a text project_id and a whole start_year, "
-                f"got {str(entry)[:80]}"
-            )
+                f"chosen[{k}] needs a text project_id and a whole start_year, "
+                f"got {str(entry)[:80]}",
+                "reference_entry",
+                {"k": k, "got": str(entry)[:80]},
+            ).at(path)
         if pid in plan:
-            raise ScenarioError(f"{path}: chosen[{k}]: {pid} is listed twice")
+            raise ScenarioError(
+                f"chosen[{k}]: {pid} is listed twice", "reference_twice", {"k": k, "id": pid}
+            ).at(path)
         plan[pid] = year
     return plan
 
@@ -261,10 +285,17 @@ def _check_files(args: argparse.Namespace) -> None:
         if given and os.path.exists(out) and same_file(out, given):
             raise OutputError(
                 f"{out} is the {kind} this run reads; it would be replaced. "
-                "Choose another file for the output"
+                "Choose another file for the output",
+                "out_is_input",
+                path=out,
+                kind=kind,
             )
     if args.command == "template" and os.path.exists(out) and not args.force:
-        raise OutputError(f"{out} exists; it was left as it is (add --force to replace it)")
+        raise OutputError(
+            f"{out} exists; it was left as it is (add --force to replace it)",
+            "out_exists",
+            path=out,
+        )
     check_writable(out)
 
 
@@ -460,7 +491,11 @@ def _print_lines(lines: list[str]) -> int:
 def _grid(args: argparse.Namespace) -> int:
     levers = tuple(part.strip() for part in args.levers.split(","))
     if len(levers) != 2:
-        raise ScenarioError(f"--levers needs two levers separated by a comma, got '{args.levers}'")
+        raise ScenarioError(
+            f"--levers needs two levers separated by a comma, got '{args.levers}'",
+            "levers_two",
+            {"got": args.levers},
+        )
     table, data = _run_batch(
         args,
         "grid",
@@ -708,12 +743,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         language = getattr(args, "language", "en")
         print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
         return BAD_INPUT
-    except ScenarioError as error:
+    except (ScenarioError, OSError) as error:
         labels = Labels(getattr(args, "language", "en"))
-        print(labels("cli_error", message=labels.scenario_problem(error)), file=sys.stderr)
-        return BAD_INPUT
-    except OSError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return BAD_INPUT
     except InfeasibleError as error:
         if getattr(args, "json", False):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import pickle
 import re
 import sys
@@ -20,6 +21,7 @@ from helpers import project, run_cli, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from optimizer import loader
+from optimizer._files import OutputError, check_writable
 from optimizer.present.labels import NOTES, PROBLEMS, SCENARIO_PROBLEMS, Labels
 from optimizer.scenario import Scenario, ScenarioError, read_scenario_json
 from optimizer.schema import SECTORS
@@ -272,21 +274,21 @@ def test_a_scenario_problem_is_a_code_worded_in_both_languages() -> None:
     en, zh = Labels("en"), Labels("zh")
     for error in errors:
         # The English is the scenario's own message, word for word.
-        assert en.scenario_problem(error) == str(error)
-        words = zh.scenario_problem(error)
+        assert en.error_words(error) == str(error)
+        words = zh.error_words(error)
         assert re.search(r"[\u4e00-\u9fff]", words), words
     typed = errors[-1]
     assert str(typed) == "'fiscal_budget_scale=abc': the value is not a number"
-    assert zh.scenario_problem(typed) == "“fiscal_budget_scale=abc”：值不是数字"
+    assert zh.error_words(typed) == "“fiscal_budget_scale=abc”：值不是数字"
     negative = errors[9]
     assert "fiscal_budget_scale must be ≥ 0, got -1" in str(negative)
-    assert "“财政预算倍数”须 ≥ 0，实际为 -1" in zh.scenario_problem(negative)
+    assert "“财政预算倍数”须 ≥ 0，实际为 -1" in zh.error_words(negative)
     # A field's code name is said by its label in Chinese (the user typed none of them).
-    assert "fiscal_budget_scale" not in zh.scenario_problem(negative)
+    assert "fiscal_budget_scale" not in zh.error_words(negative)
     # The file it came from is said in both.
     at_file = errors[0].at("plan.json")
-    assert en.scenario_problem(at_file) == str(at_file)
-    assert zh.scenario_problem(at_file).startswith("plan.json：情景不是有效的JSON：第1行第2列")
+    assert en.error_words(at_file) == str(at_file)
+    assert zh.error_words(at_file).startswith("plan.json：情景不是有效的JSON：第1行第2列")
 
 
 def test_the_command_line_words_scenario_problems_in_the_language_asked(tmp_path) -> None:
@@ -419,3 +421,53 @@ def test_the_loaders_other_problems_are_worded_in_both_languages(monkeypatch) ->
     twins = next(p for p in problems if p.code == "sheets_alike")
     said = "工作表“projects”和“Projects ”（已隐藏）都会被读作projects表"
     assert zh.problem(twins).startswith(said)
+
+
+def test_the_command_line_words_file_refusals_in_the_language_asked(tmp_path) -> None:
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(workbook_bytes())
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    cases = [
+        (
+            ["solve", book, "--out", pipe],
+            f"cannot write {pipe}: it is a named pipe (FIFO), not a file; it was left as it is "
+            "(choose a file name for the output)",
+            f"无法写入 {pipe}：这是命名管道（FIFO），不是文件；未作改动（请为输出选择一个文件名）",
+        ),
+        (
+            ["solve", book, "--out", book],
+            f"{book} is the workbook this run reads; it would be replaced. Choose another file "
+            "for the output",
+            f"{book} 是本次运行读取的工作簿，会被覆盖。请为输出另选一个文件",
+        ),
+        (
+            ["solve", book, "--scenario", "missing.json"],
+            "scenario file not found: missing.json",
+            "找不到情景文件：missing.json",
+        ),
+        (
+            ["solve", book, "--scenario", book],
+            f"{book} is a workbook without a readable Scenario sheet",
+            f"{book} 是工作簿，但没有可读的情景（Scenario）工作表",
+        ),
+    ]
+    for args, english, chinese in cases:
+        done = run_cli(tmp_path, *args)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(f"error: {english}"), done.stderr
+        done = run_cli(tmp_path, *args, "--language", "zh")
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(f"错误：{chinese}"), done.stderr
+
+
+def test_a_read_only_output_is_refused_in_both_languages(tmp_path) -> None:
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(b"")
+    locked.chmod(0o444)
+    with pytest.raises(OutputError) as caught:
+        check_writable(locked)
+    error = caught.value
+    en, zh = Labels("en"), Labels("zh")
+    assert en.error_words(error) == str(error)
+    assert zh.error_words(error) == f"{locked} 是只读文件；未作改动（请先设为可写）"

@@ -1421,6 +1421,85 @@ NOTES: dict[str, Pair] = {
         "{sheet}表（“{title}”）在Excel中被隐藏；已照常读取",
     ),
 }
+# A file the command line cannot read or must not write (ScenarioError's and
+# optimizer._files.OutputError's parts); the English is the error's own message.
+FILE_PROBLEMS: dict[str, Pair] = {
+    "scenario_file_missing": ("scenario file not found: {path}", "找不到情景文件：{path}"),
+    "scenario_file_unreadable": (
+        "cannot read the scenario file {path}: {reason}",
+        "无法读取情景文件 {path}（{reason}）",
+    ),
+    "no_scenario_sheet": (
+        "{path} is a workbook without a readable Scenario sheet ({reason})",
+        "{path} 是工作簿，但没有可读的情景（Scenario）工作表（{reason}）",
+    ),
+    "not_scenario_file": (
+        "{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist",
+        "{path} 既不是情景JSON文件（UTF-8文本），也不是Excel项目清单",
+    ),
+    "reference_file_missing": ("reference file not found: {path}", "找不到参照文件：{path}"),
+    "reference_file_unreadable": (
+        "cannot read the reference file {path}: {reason}",
+        "无法读取参照文件 {path}（{reason}）",
+    ),
+    "no_plan_sheet": (
+        "{path} is not an Excel shortlist with a readable plan ({reason})",
+        "{path} 不是含可读方案的Excel项目清单（{reason}）",
+    ),
+    "not_reference_file": (
+        "{path} is neither an Excel shortlist nor a `solve --json` output "
+        '(an object whose "chosen" lists {{"project_id": …, "start_year": …}})',
+        "{path} 既不是Excel项目清单，也不是 solve --json 的输出"
+        '（其 "chosen" 列出 {{"project_id": …, "start_year": …}} 的对象）',
+    ),
+    "reference_entry": (
+        "chosen[{k}] needs a text project_id and a whole start_year, got {got}",
+        "chosen[{k}] 须有文本的 project_id 和整数的 start_year，实际为 {got}",
+    ),
+    "reference_twice": ("chosen[{k}]: {id} is listed twice", "chosen[{k}]：{id} 列出了两次"),
+    "levers_two": (
+        "--levers needs two levers separated by a comma, got '{got}'",
+        "--levers 须为用逗号分隔的两个调节项，实际为“{got}”",
+    ),
+    "out_folder": ("cannot write {path}: it is a folder", "无法写入 {path}：这是一个文件夹"),
+    "out_special": (
+        "cannot write {path}: it is {kind}, not a file; it was left as it is "
+        "(choose a file name for the output)",
+        "无法写入 {path}：这是{kind}，不是文件；未作改动（请为输出选择一个文件名）",
+    ),
+    "out_no_folder": (
+        "cannot write {path}: the folder {folder} does not exist",
+        "无法写入 {path}：文件夹 {folder} 不存在",
+    ),
+    "out_read_only": (
+        "{path} is read-only; it was left as it is (make it writable first)",
+        "{path} 是只读文件；未作改动（请先设为可写）",
+    ),
+    "out_folder_locked": (
+        "cannot write {path}: the folder {folder} is not writable",
+        "无法写入 {path}：文件夹 {folder} 不可写",
+    ),
+    "out_is_input": (
+        "{path} is the {kind} this run reads; it would be replaced. Choose another file for "
+        "the output",
+        "{path} 是本次运行读取的{kind}，会被覆盖。请为输出另选一个文件",
+    ),
+    "out_exists": (
+        "{path} exists; it was left as it is (add --force to replace it)",
+        "{path} 已存在；未作改动（加 --force 可替换）",
+    ),
+}
+# What a file is, in Chinese (FILE_PROBLEMS' {kind}).
+FILE_KINDS: dict[str, str] = {
+    "a character device": "字符设备",
+    "a block device": "块设备",
+    "a named pipe (FIFO)": "命名管道（FIFO）",
+    "a socket": "套接字",
+    "not a regular file": "非普通文件",
+    "workbook": "工作簿",
+    "scenario file": "情景文件",
+    "reference file": "参照文件",
+}
 # What the JSON reader found wrong (SCENARIO_PROBLEMS' not_json {reason}), in Chinese.
 JSON_REASONS: dict[str, str] = {
     "Expecting value": "缺少值",
@@ -1465,8 +1544,11 @@ TABLES: dict[str, dict[str, Pair]] = {
     "BOUNDS": BOUNDS,
     "SCENARIO_PROBLEMS": SCENARIO_PROBLEMS,
     "NOTES": NOTES,
+    "FILE_PROBLEMS": FILE_PROBLEMS,
 }
 
+# Every code an error's parts may hold (Labels.error_words).
+_ERROR_WORDS: dict[str, Pair] = {**SCENARIO_PROBLEMS, **FILE_PROBLEMS}
 
 def city_year(key: str) -> tuple[str, int | None]:
     """A limit's key as (city, planning year): "Xuzhou 2023" for a row per city and year
@@ -1785,11 +1867,12 @@ class Labels:
             return str(note)
         return self.pick(NOTES[code]).format(**dict(note.values))  # type: ignore[attr-defined]
 
-    def scenario_problem(self, error: BaseException) -> str:
-        """A scenario's problem (optimizer.scenario.ScenarioError) in this language; one
-        with no code keeps its English message."""
+    def error_words(self, error: BaseException) -> str:
+        """An error's words in this language: a scenario's problem (ScenarioError), a file
+        the command line cannot read or write (OutputError); one with no code keeps its
+        English message."""
         parts = getattr(error, "parts", ())
-        if not parts or any(code not in SCENARIO_PROBLEMS for code, _ in parts):
+        if not parts or any(code not in _ERROR_WORDS for code, _ in parts):
             return str(error)
         said = [self._scenario_part(code, dict(values)) for code, values in parts]
         words = ("；" if self.zh else "; ").join(said)
@@ -1805,7 +1888,9 @@ class Labels:
         if self.zh and "bounds" in values:
             values["bounds"] = values["bounds"].replace("between 0 and 1", "0 至 1")
             values["bounds"] = values["bounds"].replace(" to ", " 至 ")
-        return self.pick(SCENARIO_PROBLEMS[code]).format(**values)
+        if self.zh and "kind" in values:
+            values["kind"] = FILE_KINDS.get(values["kind"], values["kind"])
+        return self.pick(_ERROR_WORDS[code]).format(**values)
 
     def source(self, text: str) -> str:
         """A jobs source's first clause in the language, when a translation exists."""

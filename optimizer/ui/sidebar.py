@@ -239,7 +239,7 @@ def scenario_or_refuse(
             if frame.drop(columns=["year", "sector"], errors="ignore").isna().to_numpy().any()
         ]
         refused = labels("empty_cell", table=labels(empty[0])) if empty else None
-        refused = refused or labels("edit_refused", message=labels.scenario_problem(error))
+        refused = refused or labels("edit_refused", message=labels.error_words(error))
         if "last_good" not in state:
             st.error(refused)
             st.stop()

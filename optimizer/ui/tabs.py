@@ -571,7 +571,7 @@ def compare_tab(page: Page) -> None:
             st.rerun()
         except (ScenarioError, UnicodeDecodeError, ValueError) as error:
             state.pop("pending_scenario")
-            st.error(labels("bad_scenario", message=labels.scenario_problem(error)))
+            st.error(labels("bad_scenario", message=labels.error_words(error)))
 
 
 def shortlist_tab(page: Page) -> None:

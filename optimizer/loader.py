@@ -170,18 +170,21 @@ def _read_bytes(source: Source) -> tuple[bytes, str]:
         data = source.read()  # type: ignore[union-attr]
         name = str(getattr(source, "name", "uploaded workbook"))
         if isinstance(data, str):
-            raise WorkbookError([Problem(None, None, None, "expected a binary file, got text")])
+            raise _fail("expected a binary file, got text", "text_file")
         return bytes(data), name
     path = os.fspath(source)
     try:
         with open(path, "rb") as handle:
             return handle.read(), os.path.basename(path)
     except FileNotFoundError:
-        raise WorkbookError([Problem(None, None, None, f"file not found: {path}")]) from None
+        raise _fail(f"file not found: {path}", "file_not_found", path=path) from None
     except IsADirectoryError:
-        raise WorkbookError([Problem(None, None, None, f"{path} is a folder")]) from None
+        raise _fail(f"{path} is a folder", "file_is_folder", path=path) from None
     except OSError as exc:
-        raise WorkbookError([Problem(None, None, None, f"cannot read {path}: {exc}")]) from None
+        reason = str(exc)
+        raise _fail(
+            f"cannot read {path}: {reason}", "file_unreadable", path=path, reason=reason
+        ) from None
 
 
 def _fail(message: str, code: str = "", **values: Any) -> WorkbookError:

@@ -471,3 +471,21 @@ def test_a_read_only_output_is_refused_in_both_languages(tmp_path) -> None:
     en, zh = Labels("en"), Labels("zh")
     assert en.error_words(error) == str(error)
     assert zh.error_words(error) == f"{locked} 是只读文件；未作改动（请先设为可写）"
+
+
+def test_a_workbook_file_that_cannot_be_read_is_said_in_the_language_asked(tmp_path) -> None:
+    done = run_cli(tmp_path, "check", "missing.xlsx", "--language", "zh")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == "- 找不到文件：missing.xlsx"
+    done = run_cli(tmp_path, "check", "missing.xlsx")
+    assert done.stderr.splitlines()[-1] == "- file not found: missing.xlsx"
+    for attempt, code in (
+        (lambda: loader.load_workbook(tmp_path), "file_is_folder"),
+        (lambda: loader.load_workbook(io.StringIO("x")), "text_file"),
+    ):
+        with pytest.raises(loader.WorkbookError) as caught:
+            attempt()
+        (problem,) = caught.value.problems
+        assert problem.code == code
+        assert Labels("en").problem(problem) == problem.message
+        assert re.search(r"[\u4e00-\u9fff]", Labels("zh").problem(problem))

@@ -1314,6 +1314,11 @@ PROBLEMS: dict[str, Pair] = {
     ),
     "table_no_rows": ("the table has no rows", "该表没有数据行"),
     "settings_not_dict": ("must be a dict of setting values", "须为设置值的字典（dict）"),
+    # The workbook's file itself.
+    "text_file": ("expected a binary file, got text", "须为二进制文件，实际为文本"),
+    "file_not_found": ("file not found: {path}", "找不到文件：{path}"),
+    "file_is_folder": ("{path} is a folder", "{path} 是文件夹"),
+    "file_unreadable": ("cannot read {path}: {reason}", "无法读取 {path}（{reason}）"),
 }
 # A scenario's problem (optimizer.scenario.ScenarioError's parts) in words; the English is
 # the scenario's own message, word for word (a test holds the two together). {field} is a

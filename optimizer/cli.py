@@ -162,12 +162,14 @@ def _scenario(args: argparse.Namespace, data: PlanningData) -> Scenario:
     scenario = Scenario()
     if args.scenario:
         saved = _scenario_file(args.scenario)
-        _check_replay(saved, data, args.allow_other_workbook)
+        _check_replay(saved, data, args.allow_other_workbook, getattr(args, "language", "en"))
         scenario = saved.scenario
     return scenario.with_assignments(args.set or [])
 
 
-def _check_replay(saved: SavedScenario, data: PlanningData, allowed: bool) -> None:
+def _check_replay(
+    saved: SavedScenario, data: PlanningData, allowed: bool, language: str = "en"
+) -> None:
     """A scenario saved from another workbook is refused unless --allow-other-workbook:
     its budgets by year are that workbook's amounts, so a replay would give the old answer
     as if it were this workbook's."""
@@ -175,8 +177,13 @@ def _check_replay(saved: SavedScenario, data: PlanningData, allowed: bool) -> No
     if other is None:
         return
     if not allowed:
-        raise ScenarioError(f"{other}. Add --allow-other-workbook to replay it anyway")
-    print(f"note: {other}", file=sys.stderr)
+        raise ScenarioError(
+            f"{other}. Add --allow-other-workbook to replay it anyway",
+            "replay_refused",
+            {"note": other},
+        )
+    labels = Labels(language)
+    print(labels("note_line", note=labels.note(other)), file=sys.stderr)
 
 
 def _scenario_file(path: str) -> SavedScenario:

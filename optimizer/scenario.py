@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .loader import PlanningData
+from .loader import Note, PlanningData
 from .schema import SECTORS, columns
 
 SOLVERS = ("highs", "cbc")
@@ -656,7 +656,7 @@ class SavedScenario:
     scenario: Scenario
     fingerprint: str | None = None
 
-    def other_workbook(self, data: PlanningData) -> str | None:
+    def other_workbook(self, data: PlanningData) -> Note | None:
         """None when the scenario was made from this workbook (or the file does not say);
         else what replaying it here carries over from the other one, with both
         fingerprints. A shortlist's scenario is resolved: its budgets by year are the old
@@ -665,6 +665,8 @@ class SavedScenario:
             return None
         sc = self.scenario
         carried: list[str] = []
+        # Each thing carried over as a code and values too, for the labels to word.
+        coded: list[tuple[str, tuple[tuple[str, Any], ...]]] = []
         for name in ("fiscal_budget", "bond_quota"):
             here = dict(zip(data.years["year"].astype(int), data.years[name], strict=True))
             differ = [
@@ -676,20 +678,34 @@ class SavedScenario:
             ]
             if differ:
                 carried.append(f"{name} in 亿元 by year: {', '.join(differ)}")
+                amounts = tuple(
+                    (year, amount, here.get(year))
+                    for year, amount in getattr(sc, name)
+                    if year not in here or not math.isclose(amount, float(here[year]), rel_tol=1e-9)
+                )
+                coded.append(("by_year", (("field", name), ("amounts", amounts))))
         ids = set(data.projects["project_id"])
         for name in ("forced_in", "forced_out"):
             gone = [p for p in getattr(sc, name) if p not in ids]
             if gone:
                 carried.append(f"{name} ids no longer in this workbook: {', '.join(gone)}")
+                coded.append(("gone", (("field", name), ("ids", ", ".join(gone)))))
         for name in SETTING_FIELDS:
             value = getattr(sc, name)
             own = data.settings.get(name)
             if value is not None and own is not None and not math.isclose(value, own):
                 carried.append(f"{name} {value:g} (here {own:g})")
+                coded.append(("setting", (("field", name), ("value", value), ("here", own))))
         what = "; ".join(carried) if carried else "nothing that differs from this workbook"
-        return (
+        return Note(
             f"the scenario was made from another workbook (fingerprint {self.fingerprint[:12]}…; "
-            f"this workbook's is {data.fingerprint[:12]}…); it carries over {what}"
+            f"this workbook's is {data.fingerprint[:12]}…); it carries over {what}",
+            "other_workbook",
+            (
+                ("mine", self.fingerprint[:12]),
+                ("here", data.fingerprint[:12]),
+                ("carried", tuple(coded)),
+            ),
         )
 
 

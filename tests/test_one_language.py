@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from optimizer import loader
 from optimizer._files import OutputError, check_writable
 from optimizer.present.labels import NOTES, PROBLEMS, SCENARIO_PROBLEMS, Labels
-from optimizer.scenario import Scenario, ScenarioError, read_scenario_json
+from optimizer.scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from optimizer.schema import SECTORS
 
 APP = str(ROOT / "app.py")
@@ -317,7 +317,8 @@ def noted_workbook() -> bytes:
 
 def test_a_note_on_the_workbook_is_worded_in_both_languages(tmp_path) -> None:
     data = loader.load_workbook(noted_workbook())
-    assert {n.code for n in data.warnings} == set(NOTES)
+    assert {n.code for n in data.warnings} == {"unknown_setting", "hidden_sheet"}
+    assert {n.code for n in data.warnings} <= set(NOTES)
     en, zh = Labels("en"), Labels("zh")
     for note in data.warnings:
         assert en.note(note) == note
@@ -489,3 +490,35 @@ def test_a_workbook_file_that_cannot_be_read_is_said_in_the_language_asked(tmp_p
         assert problem.code == code
         assert Labels("en").problem(problem) == problem.message
         assert re.search(r"[\u4e00-\u9fff]", Labels("zh").problem(problem))
+
+
+def test_a_replayed_scenario_from_another_workbook_is_said_in_the_language_asked(
+    tmp_path,
+) -> None:
+    data = loader.load_workbook(workbook_bytes())
+    made = Scenario(fiscal_budget={2021: 5.0, 2030: 1.0}, forced_in=("P9",), commute_km=12.0)
+    note = SavedScenario(made, "f" * 64).other_workbook(data)
+    assert note is not None
+    en, zh = Labels("en"), Labels("zh")
+    assert en.note(note) == note
+    said = zh.note(note)
+    assert said.startswith("该情景来自另一个工作簿（指纹 ffffffffffff…；")
+    budget = "各年财政预算（亿元，按年）：2021年 5（本工作簿为 10）、2030年 1（本工作簿无此年份）"
+    assert budget in said
+    assert "强制纳入项目中已不在本工作簿的项目：P9" in said
+    assert "通勤距离（公里） 12（本工作簿为" in said
+    assert "fiscal_budget" not in said
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(workbook_bytes())
+    scenario = tmp_path / "old.json"
+    scenario.write_text(
+        json.dumps({"workbook_fingerprint": "f" * 64, "fiscal_budget": {"2021": 5}}),
+        encoding="utf-8",
+    )
+    done = run_cli(tmp_path, "solve", book, "--scenario", scenario, "--language", "zh")
+    assert done.returncode == 2
+    assert done.stderr.startswith("错误：该情景来自另一个工作簿"), done.stderr
+    assert "。如仍要重放，请加 --allow-other-workbook" in done.stderr
+    done = run_cli(tmp_path, "solve", book, "--scenario", scenario)
+    assert done.stderr.startswith("error: the scenario was made from another workbook")
+    assert done.stderr.rstrip().endswith(". Add --allow-other-workbook to replay it anyway")

@@ -1425,6 +1425,25 @@ NOTES: dict[str, Pair] = {
         "the {sheet} sheet '{title}' is hidden in Excel; it was read",
         "{sheet}表（“{title}”）在Excel中被隐藏；已照常读取",
     ),
+    # A scenario replayed on another workbook than its own (SavedScenario.other_workbook):
+    # {what} is the list of what it carries over (REPLAY_CARRIED).
+    "other_workbook": (
+        "the scenario was made from another workbook (fingerprint {mine}…; this workbook's "
+        "is {here}…); it carries over {what}",
+        "该情景来自另一个工作簿（指纹 {mine}…；本工作簿为 {here}…）；它带入了{what}",
+    ),
+}
+# What a replayed scenario carries over from its own workbook (NOTES' other_workbook).
+REPLAY_CARRIED: dict[str, Pair] = {
+    "by_year": ("{field} in 亿元 by year: {items}", "{field}（亿元，按年）：{items}"),
+    "year_here": ("{year} {amount} (here {here})", "{year}年 {amount}（本工作簿为 {here}）"),
+    "year_not_here": ("{year} {amount} (not a year here)", "{year}年 {amount}（本工作簿无此年份）"),
+    "gone": (
+        "{field} ids no longer in this workbook: {ids}",
+        "{field}中已不在本工作簿的项目：{ids}",
+    ),
+    "setting": ("{field} {value} (here {here})", "{field} {value}（本工作簿为 {here}）"),
+    "nothing": ("nothing that differs from this workbook", "与本工作簿并无不同之处"),
 }
 # A file the command line cannot read or must not write (ScenarioError's and
 # optimizer._files.OutputError's parts); the English is the error's own message.
@@ -1493,6 +1512,10 @@ FILE_PROBLEMS: dict[str, Pair] = {
         "{path} exists; it was left as it is (add --force to replace it)",
         "{path} 已存在；未作改动（加 --force 可替换）",
     ),
+    "replay_refused": (
+        "{note}. Add --allow-other-workbook to replay it anyway",
+        "{note}。如仍要重放，请加 --allow-other-workbook",
+    ),
 }
 # What a file is, in Chinese (FILE_PROBLEMS' {kind}).
 FILE_KINDS: dict[str, str] = {
@@ -1550,6 +1573,7 @@ TABLES: dict[str, dict[str, Pair]] = {
     "SCENARIO_PROBLEMS": SCENARIO_PROBLEMS,
     "NOTES": NOTES,
     "FILE_PROBLEMS": FILE_PROBLEMS,
+    "REPLAY_CARRIED": REPLAY_CARRIED,
 }
 
 # Every code an error's parts may hold (Labels.error_words).
@@ -1870,7 +1894,31 @@ class Labels:
         code = getattr(note, "code", "")
         if code not in NOTES:
             return str(note)
-        return self.pick(NOTES[code]).format(**dict(note.values))  # type: ignore[attr-defined]
+        values = dict(note.values)  # type: ignore[attr-defined]
+        if "carried" in values:
+            values["what"] = self._carried(values.pop("carried"))
+        return self.pick(NOTES[code]).format(**values)
+
+    def _carried(self, carried: tuple[tuple[str, Any], ...]) -> str:
+        """What a replayed scenario carries over, in this language."""
+        said = []
+        for code, pairs in carried:
+            values = dict(pairs)
+            field = values["field"]
+            values["field"] = self.pick(INPUTS[field]) if self.zh and field in INPUTS else field
+            if code == "by_year":
+                items = [
+                    self.pick(REPLAY_CARRIED["year_not_here" if here is None else "year_here"])
+                    .format(year=year, amount=f"{amount:,.6g}", here=f"{here or 0:,.6g}")
+                    for year, amount, here in values.pop("amounts")
+                ]
+                values["items"] = ("、" if self.zh else ", ").join(items)
+            if code == "setting":
+                values["value"], values["here"] = f"{values['value']:g}", f"{values['here']:g}"
+            said.append(self.pick(REPLAY_CARRIED[code]).format(**values))
+        if not said:
+            return self.pick(REPLAY_CARRIED["nothing"])
+        return ("；" if self.zh else "; ").join(said)
 
     def error_words(self, error: BaseException) -> str:
         """An error's words in this language: a scenario's problem (ScenarioError), a file
@@ -1893,6 +1941,8 @@ class Labels:
         if self.zh and "bounds" in values:
             values["bounds"] = values["bounds"].replace("between 0 and 1", "0 至 1")
             values["bounds"] = values["bounds"].replace(" to ", " 至 ")
+        if "note" in values:
+            values["note"] = self.note(values["note"])
         if self.zh and "kind" in values:
             values["kind"] = FILE_KINDS.get(values["kind"], values["kind"])
         return self.pick(_ERROR_WORDS[code]).format(**values)

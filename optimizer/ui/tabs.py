@@ -488,12 +488,12 @@ def _limit_values_section(page: Page) -> None:
     table(views.limit_values_table(values, labels), labels)
 
 
-def replay_note(state: AppState, data: PlanningData) -> None:
+def replay_note(state: AppState, data: PlanningData, labels: Labels) -> None:
     """Above every answer, while the workbook is the one it was loaded on: the scenario
     file came from another workbook (its budgets by year are that one's)."""
     fingerprint, note = state.get("replay_note") or (None, None)
     if note and fingerprint == data.fingerprint:
-        st.warning(note)
+        st.warning(labels.note(note))
 
 
 def compare_tab(page: Page) -> None:

@@ -341,10 +341,8 @@ def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
         elif kind == b"s" and plain:
             value = strings[int(plain)]
         elif kind == b"inlineStr":
-            if (
-                inner.startswith(b"<is><t>")
-                and inner.endswith(b"</t></is>")
-                and (inner.count(b"<t") == 1)
+            if inner.startswith(b"<is><t>") and inner.endswith(b"</t></is>") and (
+                inner.count(b"<t") == 1
             ):
                 texts = [inner[7:-9]]  # the common case: one plain run
             else:
@@ -709,7 +707,9 @@ def _read_table(
             try:
                 record[column.name] = _parse_cell(column, raw)
             except _CellError as exc:
-                problems.append(Problem(sheet, number, column.name, str(exc), exc.code, exc.values))
+                problems.append(
+                    Problem(sheet, number, column.name, str(exc), exc.code, exc.values)
+                )
                 record[column.name] = None
         for key, index in extra.items():
             record[key] = values[index] if index < len(values) else None
@@ -1058,7 +1058,9 @@ def _check_projects(projects: _Sheet, region_ids: set[str] | None, problems: lis
         if need:
             if need == r.get("project_id"):
                 problems.append(
-                    Problem("projects", row, "requires", "a project cannot require itself", "self")
+                    Problem(
+                        "projects", row, "requires", "a project cannot require itself", "self"
+                    )
                 )
             elif need not in ids:
                 problems.append(

@@ -308,17 +308,26 @@ def _check_files(args: argparse.Namespace) -> None:
 
 def _check_frontier_options(args: argparse.Namespace) -> None:
     """The sweep's own options, checked as solve checks a scenario's (exit 2, one message)."""
-    problems = []
+    problems: list[tuple[str, str, dict[str, object]]] = []  # English, code, values
     if args.workers < 1:
-        problems.append(f"--workers must be at least 1, got {args.workers}")
+        said = f"--workers must be at least 1, got {args.workers}"
+        problems.append((said, "workers_min", {"got": args.workers}))
     if args.scheduler is not None and args.workers > 1:
         problems.append(
-            "give --workers (local processes) or --scheduler (a Dask cluster), not both"
+            (
+                "give --workers (local processes) or --scheduler (a Dask cluster), not both",
+                "workers_or_scheduler",
+                {},
+            )
         )
     if args.scheduler is not None and "://" not in args.scheduler:
         problems.append(
-            f"--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, "
-            f"got '{args.scheduler}'"
+            (
+                f"--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, "
+                f"got '{args.scheduler}'",
+                "scheduler_address",
+                {"got": args.scheduler},
+            )
         )
     if getattr(args, "values", None) is not None:
         parts = [p.strip() for p in args.values.split(",")]
@@ -328,19 +337,39 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
             values = []
         if not values or not all(math.isfinite(v) and v >= 0 for v in values):
             problems.append(
-                "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; "
-                f"got '{args.values}'"
+                (
+                    "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; "
+                    f"got '{args.values}'",
+                    "values_list",
+                    {"got": args.values},
+                )
             )
     elif getattr(args, "points", 2) < 2:
-        problems.append(f"--points must be at least 2, got {args.points}")
+        problems.append(
+            (f"--points must be at least 2, got {args.points}", "points_min", {"got": args.points})
+        )
     if args.time_limit is not None and not 0 < args.time_limit <= TIME_LIMIT_MAX:
         problems.append(
-            f"--time-limit must be > 0 and ≤ {TIME_LIMIT_MAX:g} seconds, got {args.time_limit:g}"
+            (
+                f"--time-limit must be > 0 and ≤ {TIME_LIMIT_MAX:g} seconds, "
+                f"got {args.time_limit:g}",
+                "time_limit_range",
+                {"most": f"{TIME_LIMIT_MAX:g}", "got": f"{args.time_limit:g}"},
+            )
         )
     if args.gap is not None and not 0 <= args.gap <= 1:
-        problems.append(f"--gap must be between 0 and 1 (0.01 is 1 %), got {args.gap:g}")
+        problems.append(
+            (
+                f"--gap must be between 0 and 1 (0.01 is 1 %), got {args.gap:g}",
+                "gap_range",
+                {"got": f"{args.gap:g}"},
+            )
+        )
     if problems:
-        raise ScenarioError("; ".join(problems))
+        raise ScenarioError(
+            "; ".join(english for english, _, _ in problems),
+            parts=tuple((code, tuple(values.items())) for _, code, values in problems),
+        )
 
 
 def _check(args: argparse.Namespace) -> int:

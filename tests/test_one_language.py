@@ -522,3 +522,20 @@ def test_a_replayed_scenario_from_another_workbook_is_said_in_the_language_asked
     done = run_cli(tmp_path, "solve", book, "--scenario", scenario)
     assert done.stderr.startswith("error: the scenario was made from another workbook")
     assert done.stderr.rstrip().endswith(". Add --allow-other-workbook to replay it anyway")
+
+
+def test_a_sweeps_options_are_refused_in_the_language_asked(tmp_path) -> None:
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(workbook_bytes())
+    args = ["frontier", book, "--workers", "0", "--gap", "2"]
+    done = run_cli(tmp_path, *args)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: --workers must be at least 1, got 0; "
+        "--gap must be between 0 and 1 (0.01 is 1 %), got 2"
+    )
+    done = run_cli(tmp_path, *args, "--language", "zh")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "错误：--workers 须至少为 1，实际为 0；--gap 须在 0 与 1 之间（0.01 即 1%），实际为 2"
+    )

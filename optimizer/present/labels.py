@@ -1512,6 +1512,32 @@ FILE_PROBLEMS: dict[str, Pair] = {
         "{path} exists; it was left as it is (add --force to replace it)",
         "{path} 已存在；未作改动（加 --force 可替换）",
     ),
+    # A sweep's own options (frontier, grid, break-even, robustness, limits).
+    "workers_min": (
+        "--workers must be at least 1, got {got}",
+        "--workers 须至少为 1，实际为 {got}",
+    ),
+    "workers_or_scheduler": (
+        "give --workers (local processes) or --scheduler (a Dask cluster), not both",
+        "请给出 --workers（本机进程）或 --scheduler（Dask集群）之一，不要同时给出",
+    ),
+    "scheduler_address": (
+        "--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, got '{got}'",
+        "--scheduler 须为Dask调度器的地址，例如 tcp://127.0.0.1:8786，实际为“{got}”",
+    ),
+    "values_list": (
+        "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; got '{got}'",
+        "--values 须为用逗号分隔的不小于 0 的数字，例如 0.5,1,1.5；实际为“{got}”",
+    ),
+    "points_min": ("--points must be at least 2, got {got}", "--points 须至少为 2，实际为 {got}"),
+    "time_limit_range": (
+        "--time-limit must be > 0 and ≤ {most} seconds, got {got}",
+        "--time-limit 须大于 0 且不超过 {most} 秒，实际为 {got}",
+    ),
+    "gap_range": (
+        "--gap must be between 0 and 1 (0.01 is 1 %), got {got}",
+        "--gap 须在 0 与 1 之间（0.01 即 1%），实际为 {got}",
+    ),
     "replay_refused": (
         "{note}. Add --allow-other-workbook to replay it anyway",
         "{note}。如仍要重放，请加 --allow-other-workbook",

@@ -539,3 +539,14 @@ def test_a_sweeps_options_are_refused_in_the_language_asked(tmp_path) -> None:
     assert done.stderr.strip() == (
         "错误：--workers 须至少为 1，实际为 0；--gap 须在 0 与 1 之间（0.01 即 1%），实际为 2"
     )
+
+
+def test_a_workbook_with_no_scenario_is_refused_in_chinese_on_the_page(
+    chinese_page: AppTest,
+) -> None:
+    at = chinese_page
+    at.file_uploader(key="upload_scenario").set_value(("book.xlsx", workbook_bytes(), XLSX)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [str(e.value) for e in at.error]
+    said = "book.xlsx 是工作簿，但没有可读的情景（Scenario）工作表"
+    assert any(said in e for e in errors), errors

@@ -558,7 +558,11 @@ def compare_tab(page: Page) -> None:
                 except ScenarioError:
                     raise
                 except Exception as exc:  # openpyxl and json raise many kinds
-                    raise ScenarioError(f"no readable Scenario sheet ({exc})") from None
+                    raise ScenarioError(
+                        f"{loaded.name} is a workbook without a readable Scenario sheet ({exc})",
+                        "no_scenario_sheet",
+                        {"path": loaded.name, "reason": str(exc)},
+                    ) from None
             else:
                 saved = read_scenario_json(content.decode("utf-8-sig"))
             pending = saved.scenario

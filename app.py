@@ -86,7 +86,7 @@ labels = Labels.for_regions(data.regions, labels.language)  # the workbook's cit
 values = sidebar.scenario_controls(state, data, labels)
 
 scenario, scenario_json = sidebar.scenario_or_refuse(state, data, values, labels)
-tabs.replay_note(state, data)
+tabs.replay_note(state, data, labels)
 (solution, conflicts, failure), place = tabs.answer(
     state, labels, data, scenario_json, final_answer
 )

@@ -32,7 +32,14 @@ _live: set[str] = set()
 
 
 class OutputError(OSError):
-    """An output file cannot or must not be written; the message says why, in one line."""
+    """An output file cannot or must not be written; the message says why, in one line, in
+    English. `parts` holds it as a code and its values (optimizer.present.labels words it in
+    either language), as a ScenarioError's do."""
+
+    def __init__(self, message: str, code: str = "", **values: Any) -> None:
+        super().__init__(message)
+        self.parts = ((code, tuple(values.items())),) if code else ()
+        self.where = ""
 
 
 def check_target(target: Any, argument: str = "target") -> None:
@@ -60,19 +67,36 @@ def check_writable(target: str | os.PathLike[str]) -> None:
     path = os.fspath(target)
     folder = os.path.dirname(os.path.abspath(path)) or "."
     if os.path.isdir(path):
-        raise OutputError(f"cannot write {path}: it is a folder")
+        raise OutputError(f"cannot write {path}: it is a folder", "out_folder", path=path)
     kind = _special_kind(path)
     if kind:
         raise OutputError(
             f"cannot write {path}: it is {kind}, not a file; it was left as it is "
-            "(choose a file name for the output)"
+            "(choose a file name for the output)",
+            "out_special",
+            path=path,
+            kind=kind,
         )
     if not os.path.isdir(folder):
-        raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
+        raise OutputError(
+            f"cannot write {path}: the folder {folder} does not exist",
+            "out_no_folder",
+            path=path,
+            folder=folder,
+        )
     if os.path.exists(path) and _read_only(path):
-        raise OutputError(f"{path} is read-only; it was left as it is (make it writable first)")
+        raise OutputError(
+            f"{path} is read-only; it was left as it is (make it writable first)",
+            "out_read_only",
+            path=path,
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {path}: the folder {folder} is not writable")
+        raise OutputError(
+            f"cannot write {path}: the folder {folder} is not writable",
+            "out_folder_locked",
+            path=path,
+            folder=folder,
+        )
 
 
 _KINDS = (

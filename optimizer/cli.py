@@ -162,12 +162,14 @@ def _scenario(args: argparse.Namespace, data: PlanningData) -> Scenario:
     scenario = Scenario()
     if args.scenario:
         saved = _scenario_file(args.scenario)
-        _check_replay(saved, data, args.allow_other_workbook)
+        _check_replay(saved, data, args.allow_other_workbook, getattr(args, "language", "en"))
         scenario = saved.scenario
     return scenario.with_assignments(args.set or [])
 
 
-def _check_replay(saved: SavedScenario, data: PlanningData, allowed: bool) -> None:
+def _check_replay(
+    saved: SavedScenario, data: PlanningData, allowed: bool, language: str = "en"
+) -> None:
     """A scenario saved from another workbook is refused unless --allow-other-workbook:
     its budgets by year are that workbook's amounts, so a replay would give the old answer
     as if it were this workbook's."""
@@ -175,8 +177,13 @@ def _check_replay(saved: SavedScenario, data: PlanningData, allowed: bool) -> No
     if other is None:
         return
     if not allowed:
-        raise ScenarioError(f"{other}. Add --allow-other-workbook to replay it anyway")
-    print(f"note: {other}", file=sys.stderr)
+        raise ScenarioError(
+            f"{other}. Add --allow-other-workbook to replay it anyway",
+            "replay_refused",
+            {"note": other},
+        )
+    labels = Labels(language)
+    print(labels("note_line", note=labels.note(other)), file=sys.stderr)
 
 
 def _scenario_file(path: str) -> SavedScenario:
@@ -184,23 +191,33 @@ def _scenario_file(path: str) -> SavedScenario:
     try:
         content = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"scenario file not found: {path}") from None
+        raise ScenarioError(
+            f"scenario file not found: {path}", "scenario_file_missing", {"path": path}
+        ) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read the scenario file {path}: {exc.strerror}") from None
+        raise ScenarioError(
+            f"cannot read the scenario file {path}: {exc.strerror}",
+            "scenario_file_unreadable",
+            {"path": path, "reason": exc.strerror},
+        ) from None
     if content[:2] == b"PK":  # a zip: the Excel shortlist, whose Scenario sheet reproduces it
         try:
             return read_saved_scenario(io.BytesIO(content))
         except ScenarioError as exc:
-            raise ScenarioError(f"{path}: {exc}") from None
+            raise exc.at(path) from None
         except Exception as exc:  # openpyxl and json raise many kinds on a foreign workbook
             raise ScenarioError(
-                f"{path} is a workbook without a readable Scenario sheet ({exc})"
+                f"{path} is a workbook without a readable Scenario sheet ({exc})",
+                "no_scenario_sheet",
+                {"path": path, "reason": str(exc)},
             ) from None
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(
-            f"{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist"
+            f"{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist",
+            "not_scenario_file",
+            {"path": path},
         ) from None
     return read_scenario_json(text)
 
@@ -211,40 +228,54 @@ def _reference_file(path: str) -> dict[str, int]:
     try:
         content = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"reference file not found: {path}") from None
+        raise ScenarioError(
+            f"reference file not found: {path}", "reference_file_missing", {"path": path}
+        ) from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read the reference file {path}: {exc.strerror}") from None
+        raise ScenarioError(
+            f"cannot read the reference file {path}: {exc.strerror}",
+            "reference_file_unreadable",
+            {"path": path, "reason": exc.strerror},
+        ) from None
     if content[:2] == b"PK":  # a zip: an Excel shortlist
         try:
             return read_saved_plan(io.BytesIO(content))
         except ScenarioError as exc:
-            raise ScenarioError(f"{path}: {exc}") from None
+            raise exc.at(path) from None
         except Exception as exc:  # openpyxl raises many kinds on a file that is not a workbook
             raise ScenarioError(
-                f"{path} is not an Excel shortlist with a readable plan ({type(exc).__name__})"
+                f"{path} is not an Excel shortlist with a readable plan ({type(exc).__name__})",
+                "no_plan_sheet",
+                {"path": path, "reason": type(exc).__name__},
             ) from None
-    wanted = (
+    wanted = ScenarioError(
         f"{path} is neither an Excel shortlist nor a `solve --json` output "
-        '(an object whose "chosen" lists {"project_id": …, "start_year": …})'
+        '(an object whose "chosen" lists {"project_id": …, "start_year": …})',
+        "not_reference_file",
+        {"path": path},
     )
     try:
         result = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ScenarioError(wanted) from None
+        raise wanted from None
     chosen = result.get("chosen") if isinstance(result, dict) else None
     if not isinstance(chosen, list):
-        raise ScenarioError(wanted)
+        raise wanted
     plan: dict[str, int] = {}
     for k, entry in enumerate(chosen):
         pid = entry.get("project_id") if isinstance(entry, dict) else None
         year = entry.get("start_year") if isinstance(entry, dict) else None
         if not isinstance(pid, str) or isinstance(year, bool) or not isinstance(year, int):
             raise ScenarioError(
-                f"{path}: chosen[{k}] needs a text project_id and a whole start_year, "
-                f"got {str(entry)[:80]}"
-            )
+                f"chosen[{k}] needs a text project_id and a whole start_year, "
+                f"got {str(entry)[:80]}",
+                "reference_entry",
+                {"k": k, "got": str(entry)[:80]},
+            ).at(path)
         if pid in plan:
-            raise ScenarioError(f"{path}: chosen[{k}]: {pid} is listed twice")
+            raise ScenarioError(
+                f"chosen[{k}]: {pid} is listed twice", "reference_twice", {"k": k, "id": pid}
+            ).at(path)
         plan[pid] = year
     return plan
 
@@ -261,26 +292,42 @@ def _check_files(args: argparse.Namespace) -> None:
         if given and os.path.exists(out) and same_file(out, given):
             raise OutputError(
                 f"{out} is the {kind} this run reads; it would be replaced. "
-                "Choose another file for the output"
+                "Choose another file for the output",
+                "out_is_input",
+                path=out,
+                kind=kind,
             )
     if args.command == "template" and os.path.exists(out) and not args.force:
-        raise OutputError(f"{out} exists; it was left as it is (add --force to replace it)")
+        raise OutputError(
+            f"{out} exists; it was left as it is (add --force to replace it)",
+            "out_exists",
+            path=out,
+        )
     check_writable(out)
 
 
 def _check_frontier_options(args: argparse.Namespace) -> None:
     """The sweep's own options, checked as solve checks a scenario's (exit 2, one message)."""
-    problems = []
+    problems: list[tuple[str, str, dict[str, object]]] = []  # English, code, values
     if args.workers < 1:
-        problems.append(f"--workers must be at least 1, got {args.workers}")
+        said = f"--workers must be at least 1, got {args.workers}"
+        problems.append((said, "workers_min", {"got": args.workers}))
     if args.scheduler is not None and args.workers > 1:
         problems.append(
-            "give --workers (local processes) or --scheduler (a Dask cluster), not both"
+            (
+                "give --workers (local processes) or --scheduler (a Dask cluster), not both",
+                "workers_or_scheduler",
+                {},
+            )
         )
     if args.scheduler is not None and "://" not in args.scheduler:
         problems.append(
-            f"--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, "
-            f"got '{args.scheduler}'"
+            (
+                f"--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, "
+                f"got '{args.scheduler}'",
+                "scheduler_address",
+                {"got": args.scheduler},
+            )
         )
     if getattr(args, "values", None) is not None:
         parts = [p.strip() for p in args.values.split(",")]
@@ -290,19 +337,39 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
             values = []
         if not values or not all(math.isfinite(v) and v >= 0 for v in values):
             problems.append(
-                "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; "
-                f"got '{args.values}'"
+                (
+                    "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; "
+                    f"got '{args.values}'",
+                    "values_list",
+                    {"got": args.values},
+                )
             )
     elif getattr(args, "points", 2) < 2:
-        problems.append(f"--points must be at least 2, got {args.points}")
+        problems.append(
+            (f"--points must be at least 2, got {args.points}", "points_min", {"got": args.points})
+        )
     if args.time_limit is not None and not 0 < args.time_limit <= TIME_LIMIT_MAX:
         problems.append(
-            f"--time-limit must be > 0 and ≤ {TIME_LIMIT_MAX:g} seconds, got {args.time_limit:g}"
+            (
+                f"--time-limit must be > 0 and ≤ {TIME_LIMIT_MAX:g} seconds, "
+                f"got {args.time_limit:g}",
+                "time_limit_range",
+                {"most": f"{TIME_LIMIT_MAX:g}", "got": f"{args.time_limit:g}"},
+            )
         )
     if args.gap is not None and not 0 <= args.gap <= 1:
-        problems.append(f"--gap must be between 0 and 1 (0.01 is 1 %), got {args.gap:g}")
+        problems.append(
+            (
+                f"--gap must be between 0 and 1 (0.01 is 1 %), got {args.gap:g}",
+                "gap_range",
+                {"got": f"{args.gap:g}"},
+            )
+        )
     if problems:
-        raise ScenarioError("; ".join(problems))
+        raise ScenarioError(
+            "; ".join(english for english, _, _ in problems),
+            parts=tuple((code, tuple(values.items())) for _, code, values in problems),
+        )
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -318,8 +385,9 @@ def _check(args: argparse.Namespace) -> int:
             last=years[-1] if years else "-",
         )
     )
+    labels = Labels(args.language)
     for warning in data.warnings:
-        print(f"note: {warning}")
+        print(labels("note_line", note=labels.note(warning)))
     return SOLVED
 
 
@@ -459,7 +527,11 @@ def _print_lines(lines: list[str]) -> int:
 def _grid(args: argparse.Namespace) -> int:
     levers = tuple(part.strip() for part in args.levers.split(","))
     if len(levers) != 2:
-        raise ScenarioError(f"--levers needs two levers separated by a comma, got '{args.levers}'")
+        raise ScenarioError(
+            f"--levers needs two levers separated by a comma, got '{args.levers}'",
+            "levers_two",
+            {"got": args.levers},
+        )
     table, data = _run_batch(
         args,
         "grid",
@@ -709,7 +781,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
         return BAD_INPUT
     except (ScenarioError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        labels = Labels(getattr(args, "language", "en"))
+        print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return BAD_INPUT
     except InfeasibleError as error:
         if getattr(args, "json", False):

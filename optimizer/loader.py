@@ -68,6 +68,23 @@ class Problem:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+class Note(str):
+    """A note on a workbook that could be read (a setting ignored, a hidden sheet read): the
+    English words, as the command line prints them, with a code and values that
+    optimizer.present.labels words in either language."""
+
+    code: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, message: str, code: str = "", values: tuple[tuple[str, Any], ...] = ()):
+        note = super().__new__(cls, message)
+        note.code, note.values = code, tuple(values)
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a workbook goes to worker processes
+        return (Note, (str(self), self.code, self.values))
+
+
 class WorkbookError(ValueError):
     """The workbook cannot be used; `problems` lists everything found, in one pass."""
 
@@ -153,18 +170,21 @@ def _read_bytes(source: Source) -> tuple[bytes, str]:
         data = source.read()  # type: ignore[union-attr]
         name = str(getattr(source, "name", "uploaded workbook"))
         if isinstance(data, str):
-            raise WorkbookError([Problem(None, None, None, "expected a binary file, got text")])
+            raise _fail("expected a binary file, got text", "text_file")
         return bytes(data), name
     path = os.fspath(source)
     try:
         with open(path, "rb") as handle:
             return handle.read(), os.path.basename(path)
     except FileNotFoundError:
-        raise WorkbookError([Problem(None, None, None, f"file not found: {path}")]) from None
+        raise _fail(f"file not found: {path}", "file_not_found", path=path) from None
     except IsADirectoryError:
-        raise WorkbookError([Problem(None, None, None, f"{path} is a folder")]) from None
+        raise _fail(f"{path} is a folder", "file_is_folder", path=path) from None
     except OSError as exc:
-        raise WorkbookError([Problem(None, None, None, f"cannot read {path}: {exc}")]) from None
+        reason = str(exc)
+        raise _fail(
+            f"cannot read {path}: {reason}", "file_unreadable", path=path, reason=reason
+        ) from None
 
 
 def _fail(message: str, code: str = "", **values: Any) -> WorkbookError:
@@ -358,7 +378,12 @@ def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
             continue
         number = int(row)
         if number > MAX_ROWS + 1:
-            raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
+            raise _fail(
+                f"sheet '{title}' has more than {MAX_ROWS:,} rows",
+                "too_many_rows",
+                title=title,
+                most=MAX_ROWS,
+            )
         values = rows.get(number)
         if values is None:
             values = rows[number] = []
@@ -376,11 +401,15 @@ def _too_many_digits(exc: ValueError) -> bool:
     return "digits" in str(exc)
 
 
-def _huge_number(where: str) -> WorkbookError:
-    return _fail(
+def _huge_number(title: str, below: int | None = None) -> WorkbookError:
+    where = f"sheet '{title}'" if below is None else f"sheet '{title}' below row {below}"
+    message = (
         f"{where} holds a number of thousands of digits, past every bound the contract has; "
         "correct it"
     )
+    if below is None:
+        return _fail(message, "huge_in_sheet", title=title)
+    return _fail(message, "huge_below_row", title=title, row=below)
 
 
 def _sheet_rows(
@@ -389,7 +418,13 @@ def _sheet_rows(
     """The sheet's non-empty rows with their Excel row numbers (header included)."""
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
-        raise _fail(f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read")
+        raise _fail(
+            f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read",
+            "declares_rows",
+            title=title,
+            declared=declared,
+            most=MAX_ROWS,
+        )
     rows: list[tuple[int, tuple[Any, ...]]] = []
     cells = sheet.iter_rows(values_only=True)
     if unsaved:
@@ -403,14 +438,19 @@ def _sheet_rows(
     try:
         for number, values in enumerate(cells, start=1):
             if number > MAX_ROWS + 1:
-                raise _fail(f"sheet '{title}' has more than {MAX_ROWS:,} rows")
+                raise _fail(
+                    f"sheet '{title}' has more than {MAX_ROWS:,} rows",
+                    "too_many_rows",
+                    title=title,
+                    most=MAX_ROWS,
+                )
             if any(not _blank(v) for v in values):
                 rows.append((number, tuple(values)))
     except WorkbookError:
         raise
     except ValueError as exc:
         if _too_many_digits(exc):
-            raise _huge_number(f"sheet '{title}' below row {len(rows) and rows[-1][0]}") from None
+            raise _huge_number(title, len(rows) and rows[-1][0]) from None
         raise _fail(f"sheet '{title}' is damaged and cannot be read ({exc})") from None
     except Exception as exc:  # openpyxl raises many kinds on malformed sheet XML
         raise _fail(
@@ -424,14 +464,20 @@ def _read_sheet(book: Any, title: str) -> list[tuple[int, tuple[Any, ...]]]:
     sheet = book[title]
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
-        raise _fail(f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read")
+        raise _fail(
+            f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read",
+            "declares_rows",
+            title=title,
+            declared=declared,
+            most=MAX_ROWS,
+        )
     try:
         fast = _fast_rows(book, title)
     except WorkbookError:
         raise
     except ValueError as exc:
         if _too_many_digits(exc):
-            raise _huge_number(f"sheet '{title}'") from None
+            raise _huge_number(title) from None
         fast = None
     except Exception:
         fast = None  # openpyxl, below, reports what is wrong with the sheet
@@ -720,7 +766,14 @@ def _read_settings(
             continue
         key = _as_text(raw_key).lower()
         if key not in spec:
-            warnings.append(f"settings row {number}: unknown key '{_as_text(raw_key)}' ignored")
+            key = _as_text(raw_key)
+            warnings.append(
+                Note(
+                    f"settings row {number}: unknown key '{key}' ignored",
+                    "unknown_setting",
+                    (("row", number), ("key", key)),
+                )
+            )
             continue
         if key in seen:
             problems.append(
@@ -1138,12 +1191,20 @@ def _sheet_titles(book: Any, problems: list[Problem], warnings: list[str]) -> di
                     None,
                     f"the sheets {shown} both read as the {name} sheet; keep one "
                     "(delete or rename the other)",
+                    "sheets_alike",
+                    (("titles", tuple(titles)), ("states", tuple(states[t] for t in titles))),
                 )
             )
             continue
         title = titles[0]
         if states[title] != "visible":
-            warnings.append(f"the {name} sheet '{title}' is hidden in Excel; it was read")
+            warnings.append(
+                Note(
+                    f"the {name} sheet '{title}' is hidden in Excel; it was read",
+                    "hidden_sheet",
+                    (("sheet", name), ("title", title)),
+                )
+            )
         chosen[name] = title
     return chosen
 
@@ -1190,6 +1251,8 @@ def _check_lookalikes(sheet: _Sheet, key: str, problems: list[Problem]) -> None:
                     f"'{_marked(value)}' looks the same as '{_marked(other)}' in row {row} "
                     "but differs in invisible or full-width characters (marked <U+…>); "
                     "give them visibly different ids",
+                    "ids_alike",
+                    (("value", _marked(value)), ("other", _marked(other)), ("other_row", row)),
                 )
             )
         else:
@@ -1362,6 +1425,7 @@ def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -
                     column.name,
                     "column is missing (load_workbook fills "
                     "every contract column; a table built in Python needs them all)",
+                    "table_column_missing",
                 )
             )
             continue
@@ -1377,6 +1441,8 @@ def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -
                         column.name,
                         f"must hold numbers, not {values.dtype} "
                         f"values (first: {first!r}); convert it with pd.to_numeric",
+                        "table_not_numbers",
+                        (("dtype", str(values.dtype)), ("first", repr(first))),
                     )
                 )
                 continue
@@ -1384,30 +1450,55 @@ def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -
             for row, number in zip(rows, numbers, strict=True):
                 if math.isnan(number):
                     if column.required:
-                        bad.append((row, "is empty"))
+                        bad.append((row, "is empty", "empty", ()))
                     continue
                 try:
                     _parse_cell(column, number)
                 except _CellError as exc:
-                    bad.append((row, str(exc)))
+                    bad.append((row, str(exc), exc.code, exc.values))
         elif column.type == "yesno":
             if not pd.api.types.is_bool_dtype(values):
                 problems.append(
-                    Problem(sheet, None, column.name, f"must hold True/False, not {values.dtype}")
+                    Problem(
+                        sheet,
+                        None,
+                        column.name,
+                        f"must hold True/False, not {values.dtype}",
+                        "table_not_yes_no",
+                        (("dtype", str(values.dtype)),),
+                    )
                 )
                 continue
         elif column.choices:
             allowed = set(column.choices)
             for row, value in zip(rows, values, strict=True):
                 if value not in allowed and not (value == "" and not column.required):
-                    bad.append((row, f"must be one of {', '.join(column.choices)}, got {value!r}"))
+                    choices = ", ".join(column.choices)
+                    bad.append(
+                        (
+                            row,
+                            f"must be one of {choices}, got {value!r}",
+                            "table_choice",
+                            (("choices", choices), ("got", repr(value))),
+                        )
+                    )
         elif column.required:
             for row, value in zip(rows, values, strict=True):
                 if _blank(value) or (isinstance(value, float) and math.isnan(value)):
-                    bad.append((row, "is empty"))
-        problems.extend(Problem(sheet, row, column.name, message) for row, message in bad[:20])
+                    bad.append((row, "is empty", "empty", ()))
+        problems.extend(Problem(sheet, row, column.name, *rest) for row, *rest in bad[:20])
         if len(bad) > 20:
-            problems.append(Problem(sheet, None, column.name, f"… and {len(bad) - 20} more rows"))
+            more = len(bad) - 20
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    column.name,
+                    f"… and {more} more rows",
+                    "more_rows",
+                    (("more", more),),
+                )
+            )
 
 
 def _as_sheet(sheet: str, table: pd.DataFrame) -> _Sheet:
@@ -1427,15 +1518,24 @@ def _table_problems(data: PlanningData) -> list[Problem]:
         table = getattr(data, sheet)
         if not isinstance(table, pd.DataFrame):
             problems.append(
-                Problem(sheet, None, None, f"must be a pandas DataFrame, got {_shown_type(table)}")
+                Problem(
+                    sheet,
+                    None,
+                    None,
+                    f"must be a pandas DataFrame, got {_shown_type(table)}",
+                    "table_not_frame",
+                    (("got", _shown_type(table)),),
+                )
             )
             continue
         if sheet in REQUIRED_SHEETS and table.empty:
-            problems.append(Problem(sheet, None, None, "the table has no rows"))
+            problems.append(Problem(sheet, None, None, "the table has no rows", "table_no_rows"))
             continue
         _column_problems(sheet, table, problems)
     if not isinstance(data.settings, dict):
-        problems.append(Problem("settings", None, None, "must be a dict of setting values"))
+        problems.append(
+            Problem("settings", None, None, "must be a dict of setting values", "settings_not_dict")
+        )
     else:
         spec = {c.name: c for c in columns("settings")}
         for key, value in data.settings.items():
@@ -1445,7 +1545,10 @@ def _table_problems(data: PlanningData) -> list[Problem]:
                 try:
                     _parse_cell(spec[key], value)
                 except _CellError as exc:
-                    problems.append(Problem("settings", None, "value", f"{key} {exc}"))
+                    values = (("setting", key), *exc.values)
+                    problems.append(
+                        Problem("settings", None, "value", f"{key} {exc}", exc.code, values)
+                    )
     if problems:
         return problems  # the rules below read typed columns
     regions = _as_sheet("regions", data.regions)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .loader import PlanningData
+from .loader import Note, PlanningData
 from .schema import SECTORS, columns
 
 SOLVERS = ("highs", "cbc")
@@ -70,7 +70,47 @@ _MAXIMA = {
 
 
 class ScenarioError(ValueError):
-    """A scenario value is out of range or names something the workbook does not have."""
+    """A scenario value is out of range or names something the workbook does not have.
+
+    The message is in English, as the command line prints it; `parts` holds each problem
+    as a code and its values (optimizer.present.labels words them in either language), ()
+    for one worded only in English. `where` is the file it was read from, when it matters.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        code: str = "",
+        values: Mapping[str, Any] | None = None,
+        *,
+        parts: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (),
+        where: str = "",
+    ) -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+        if code:
+            parts = ((code, tuple((values or {}).items())),)
+        self.parts = parts
+        self.where = where
+
+    def at(self, where: str) -> ScenarioError:
+        """The same problem, said to come from the file `where`."""
+        return ScenarioError(str(self), parts=self.parts, where=where)
+
+
+class _Problems:
+    """Several problems found in one pass, raised as one ScenarioError."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.parts: list[tuple[str, tuple[tuple[str, Any], ...]]] = []
+
+    def add(self, message: str, code: str, **values: Any) -> None:
+        self.messages.append(message)
+        self.parts.append((code, tuple(values.items())))
+
+    def raise_any(self) -> None:
+        if self.messages:
+            raise ScenarioError("; ".join(self.messages), parts=tuple(self.parts))
 
 
 # JSON numbers longer than this are read as _Huge, not parsed: Python refuses integers of
@@ -100,7 +140,8 @@ def parse_json(text: str) -> Any:
     except RecursionError:
         raise ScenarioError(
             "the scenario JSON is nested too deeply to be a scenario (a scenario's values are "
-            "numbers, texts, lists and one level of objects)"
+            "numbers, texts, lists and one level of objects)",
+            "json_too_deep",
         ) from None
 
 
@@ -115,9 +156,13 @@ def parse_json_object(text: str) -> dict[str, Any]:
     try:
         values = parse_json(text)
     except json.JSONDecodeError as exc:
-        raise ScenarioError(f"the scenario is not valid JSON: {exc}") from None
+        raise ScenarioError(
+            f"the scenario is not valid JSON: {exc}",
+            "not_json",
+            {"reason": exc.msg, "line": exc.lineno, "column": exc.colno, "char": exc.pos},
+        ) from None
     if not isinstance(values, dict):
-        raise ScenarioError("the scenario JSON must be an object")
+        raise ScenarioError("the scenario JSON must be an object", "not_object")
     return values
 
 
@@ -146,7 +191,11 @@ def _shown(value: Any) -> str:
 
 def _number(value: Any, label: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy's too
-        raise ScenarioError(f"{label} must be a number, got {_shown(value)}")
+        raise ScenarioError(
+            f"{label} must be a number, got {_shown(value)}",
+            "field_not_number",
+            {"field": label, "got": _shown(value)},
+        )
     return value
 
 
@@ -159,19 +208,29 @@ def _pairs(
     if isinstance(value, Mapping):
         items = list(value.items())
     elif isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise ScenarioError(f"{name} must be an object such as {example}, got {_shown(value)}")
+        raise ScenarioError(
+            f"{name} must be an object such as {example}, got {_shown(value)}",
+            "field_not_object",
+            {"field": name, "example": example, "got": _shown(value)},
+        )
     else:
         items = list(value)
     pairs = []
     for item in items:
         if not (isinstance(item, tuple | list) and len(item) == 2):
-            raise ScenarioError(f"{name} must be an object such as {example}, got {_shown(value)}")
+            raise ScenarioError(
+                f"{name} must be an object such as {example}, got {_shown(value)}",
+                "field_not_object",
+                {"field": name, "example": example, "got": _shown(value)},
+            )
         key, amount = item
         try:
             key = int(key) if key_type is int and float(key).is_integer() else key_type(key)
         except (TypeError, ValueError):
             shown = str(key) if len(str(key)) <= 20 else f"{str(key)[:20]}…"
-            raise ScenarioError(f"{name}: '{shown}' is not a year") from None
+            raise ScenarioError(
+                f"{name}: '{shown}' is not a year", "not_a_year", {"field": name, "got": shown}
+            ) from None
         pairs.append((key, float(_number(amount, f"{name} for {key}"))))
     return tuple(sorted(pairs))
 
@@ -181,10 +240,18 @@ def _ids(value: Any, name: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
-        raise ScenarioError(f"{name} must be a list of project ids, got {_shown(value)}")
+        raise ScenarioError(
+            f"{name} must be a list of project ids, got {_shown(value)}",
+            "field_not_ids",
+            {"field": name, "got": _shown(value)},
+        )
     items = list(value)
     if not all(isinstance(p, str | numbers.Integral) and not isinstance(p, bool) for p in items):
-        raise ScenarioError(f"{name} must be a list of project ids, got {_shown(items)}")
+        raise ScenarioError(
+            f"{name} must be a list of project ids, got {_shown(items)}",
+            "field_not_ids",
+            {"field": name, "got": _shown(items)},
+        )
     return tuple(sorted({str(p) for p in items}))
 
 
@@ -253,11 +320,16 @@ class Scenario:
                 _number(getattr(self, name), name)
         for name in ("solver", "name"):
             if not isinstance(getattr(self, name), str):
-                raise ScenarioError(f"{name} must be text, got {_shown(getattr(self, name))}")
+                shown = _shown(getattr(self, name))
+                raise ScenarioError(
+                    f"{name} must be text, got {shown}",
+                    "field_not_text",
+                    {"field": name, "got": shown},
+                )
         self._check()
 
     def _check(self) -> None:
-        problems: list[str] = []
+        problems = _Problems()
         for name in (
             "fiscal_budget_scale",
             "bond_quota_scale",
@@ -267,7 +339,13 @@ class Scenario:
         ):
             huge = _too_long(getattr(self, name))
             if huge:
-                problems.append(f"{name} must be {_bound_words(name)}, got {huge}")
+                problems.add(
+                    f"{name} must be {_bound_words(name)}, got {huge}",
+                    "field_huge",
+                    field=name,
+                    bounds=_bound_words(name),
+                    digits=getattr(self, name).digits,
+                )
                 continue
         for name in (
             "fiscal_budget_scale",
@@ -279,46 +357,98 @@ class Scenario:
             if isinstance(value, _Huge):
                 continue
             if not (math.isfinite(value) and value >= 0):
-                problems.append(f"{name} must be ≥ 0, got {value}")
+                problems.add(
+                    f"{name} must be ≥ 0, got {value}", "field_negative", field=name, got=value
+                )
         for name in SETTING_FIELDS:
             value = getattr(self, name)
             no_rule = name in _NO_RULE and value == math.inf
             if value is None or isinstance(value, _Huge) or no_rule:
                 continue
             if not math.isfinite(value) or value < 0:
-                problems.append(f"{name} must be ≥ 0, got {value}")
+                problems.add(
+                    f"{name} must be ≥ 0, got {value}", "field_negative", field=name, got=value
+                )
             elif name in _SHARES and value > 1:
-                problems.append(f"{name} must be between 0 and 1, got {value}")
+                problems.add(
+                    f"{name} must be between 0 and 1, got {value}",
+                    "field_share",
+                    field=name,
+                    got=value,
+                )
             elif value > _MAXIMA.get(name, math.inf):
-                problems.append(f"{name} must be ≤ {_MAXIMA[name]:,g}, got {value:,g}")
+                problems.add(
+                    f"{name} must be ≤ {_MAXIMA[name]:,g}, got {value:,g}",
+                    "field_above",
+                    field=name,
+                    high=f"{_MAXIMA[name]:,g}",
+                    got=f"{value:,g}",
+                )
         if self.time_limit_s is not None and self.time_limit_s <= 0:
-            problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
+            problems.add(
+                f"time_limit_s must be > 0, got {self.time_limit_s}",
+                "time_limit",
+                field="time_limit_s",
+                got=self.time_limit_s,
+            )
         for name in ("fiscal_budget", "bond_quota", "training_budget"):
             for year, amount in getattr(self, name):
                 if math.isinf(amount) and amount > 0:
-                    problems.append(f"{name} for {year} must be 0 to {_MAXIMA[name]:,.0f}, got "
-                                    "a number too large to read")
+                    problems.add(
+                        f"{name} for {year} must be 0 to {_MAXIMA[name]:,.0f}, got "
+                        "a number too large to read",
+                        "year_too_large",
+                        field=name,
+                        year=year,
+                        high=f"{_MAXIMA[name]:,.0f}",
+                    )
                 elif not (math.isfinite(amount) and amount >= 0):
-                    problems.append(f"{name} for {year} must be ≥ 0, got {amount}")
+                    problems.add(
+                        f"{name} for {year} must be ≥ 0, got {amount}",
+                        "year_negative",
+                        field=name,
+                        year=year,
+                        got=amount,
+                    )
                 elif amount > _MAXIMA[name]:
-                    problems.append(
-                        f"{name} for {year} must be ≤ {_MAXIMA[name]:,.0f}, got {amount:,g}"
+                    problems.add(
+                        f"{name} for {year} must be ≤ {_MAXIMA[name]:,.0f}, got {amount:,g}",
+                        "year_above",
+                        field=name,
+                        year=year,
+                        high=f"{_MAXIMA[name]:,.0f}",
+                        got=f"{amount:,g}",
                     )
         for name in ("sector_min_share", "sector_max_share"):
             for sector, share in getattr(self, name):
                 if sector not in SECTORS:
-                    problems.append(
-                        f"{name}: unknown sector '{sector}' (one of {', '.join(SECTORS)})"
+                    problems.add(
+                        f"{name}: unknown sector '{sector}' (one of {', '.join(SECTORS)})",
+                        "unknown_sector",
+                        field=name,
+                        sector=sector,
+                        sectors=", ".join(SECTORS),
                     )
                 if not 0 <= share <= 1:
-                    problems.append(f"{name} for {sector} must be between 0 and 1, got {share}")
+                    problems.add(
+                        f"{name} for {sector} must be between 0 and 1, got {share}",
+                        "sector_share",
+                        field=name,
+                        sector=sector,
+                        got=share,
+                    )
         both = set(self.forced_in) & set(self.forced_out)
         if both:
-            problems.append(f"projects both forced in and forced out: {', '.join(sorted(both))}")
+            ids = ", ".join(sorted(both))
+            problems.add(f"projects both forced in and forced out: {ids}", "forced_both", ids=ids)
         if self.solver not in SOLVERS:
-            problems.append(f"solver must be one of {', '.join(SOLVERS)}, got '{self.solver}'")
-        if problems:
-            raise ScenarioError("; ".join(problems))
+            problems.add(
+                f"solver must be one of {', '.join(SOLVERS)}, got '{self.solver}'",
+                "unknown_solver",
+                solvers=", ".join(SOLVERS),
+                got=self.solver,
+            )
+        problems.raise_any()
 
     # ------------------------------------------------------------------ derived values
 
@@ -342,26 +472,38 @@ class Scenario:
     def check_against(self, data: PlanningData) -> None:
         """Raise ScenarioError when the scenario names projects or years the workbook lacks."""
         ids = set(data.projects["project_id"])
-        problems = []
+        problems = _Problems()
         for name in ("forced_in", "forced_out"):
-            unknown = [p for p in getattr(self, name) if p not in ids]
+            unknown = ", ".join(p for p in getattr(self, name) if p not in ids)
             if unknown:
-                problems.append(f"{name}: no such project {', '.join(unknown)}")
+                problems.add(
+                    f"{name}: no such project {unknown}", "no_such_project", field=name, ids=unknown
+                )
         years = set(data.planning_years)
         for name in ("fiscal_budget", "bond_quota", "training_budget"):
-            unknown = [str(y) for y, _ in getattr(self, name) if y not in years]
+            unknown = ", ".join(str(y) for y, _ in getattr(self, name) if y not in years)
             if unknown:
-                problems.append(f"{name}: {', '.join(unknown)} is not a planning year")
+                problems.add(
+                    f"{name}: {unknown} is not a planning year",
+                    "not_planning_year",
+                    field=name,
+                    years=unknown,
+                )
         shares = self.sector_shares(data)
         if sum(low for low, _ in shares.values()) > 1 + 1e-9:
-            problems.append("the sectors' minimum shares add up to more than 1")
+            problems.add("the sectors' minimum shares add up to more than 1", "min_shares_sum")
         for sector, (low, high) in shares.items():
             if low > high:
-                problems.append(f"{sector}: minimum share {low} is above maximum share {high}")
+                problems.add(
+                    f"{sector}: minimum share {low} is above maximum share {high}",
+                    "share_order",
+                    sector=sector,
+                    low=low,
+                    high=high,
+                )
         if self.setting(data, "ppp_min_share") > self.setting(data, "ppp_max_share"):
-            problems.append("ppp_min_share is above ppp_max_share")
-        if problems:
-            raise ScenarioError("; ".join(problems))
+            problems.add("ppp_min_share is above ppp_max_share", "ppp_order")
+        problems.raise_any()
 
     def resolved(self, data: PlanningData) -> Scenario:
         """Every field filled from the workbook, so the scenario alone reproduces a solve."""
@@ -442,7 +584,8 @@ class Scenario:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ScenarioError(f"unknown scenario keys: {', '.join(unknown)}")
+            keys = ", ".join(unknown)
+            raise ScenarioError(f"unknown scenario keys: {keys}", "unknown_keys", {"keys": keys})
         return cls(**dict(values))
 
     def to_json(self) -> str:
@@ -463,22 +606,30 @@ class Scenario:
         values = self.to_dict()
         for text in assignments:
             if "=" not in text:
-                raise ScenarioError(f"'{text}' is not of the form key=value")
+                raise ScenarioError(
+                    f"'{text}' is not of the form key=value", "not_key_value", {"text": text}
+                )
             key, raw = (part.strip() for part in text.split("=", 1))
             name, _, sub = key.partition(".")
             if name not in values:
-                raise ScenarioError(f"unknown scenario key '{name}'")
+                raise ScenarioError(f"unknown scenario key '{name}'", "unknown_key", {"key": name})
             try:
                 if sub:
                     if not isinstance(values[name], dict):
-                        raise ScenarioError(f"'{name}' takes no '.{sub}' part")
+                        raise ScenarioError(
+                            f"'{name}' takes no '.{sub}' part",
+                            "no_part",
+                            {"key": name, "part": sub},
+                        )
                     values[name] = {**values[name], sub: _typed_number(raw)}
                 elif name in ("forced_in", "forced_out"):
                     values[name] = [p.strip() for p in raw.split(",") if p.strip()]
                 elif name in ("solver", "name"):
                     values[name] = raw
                 elif isinstance(values[name], dict):
-                    raise ScenarioError(f"'{name}' needs a part, e.g. {name}.2023=250")
+                    raise ScenarioError(
+                        f"'{name}' needs a part, e.g. {name}.2023=250", "needs_part", {"key": name}
+                    )
                 else:
                     values[name] = (
                         None if raw.lower() in ("", "none", "default") else _typed_number(raw)
@@ -486,7 +637,9 @@ class Scenario:
             except ValueError as exc:
                 if isinstance(exc, ScenarioError):
                     raise
-                raise ScenarioError(f"'{text}': the value is not a number") from None
+                raise ScenarioError(
+                    f"'{text}': the value is not a number", "value_not_number", {"text": text}
+                ) from None
         return Scenario.from_dict(values)
 
 
@@ -503,7 +656,7 @@ class SavedScenario:
     scenario: Scenario
     fingerprint: str | None = None
 
-    def other_workbook(self, data: PlanningData) -> str | None:
+    def other_workbook(self, data: PlanningData) -> Note | None:
         """None when the scenario was made from this workbook (or the file does not say);
         else what replaying it here carries over from the other one, with both
         fingerprints. A shortlist's scenario is resolved: its budgets by year are the old
@@ -512,6 +665,8 @@ class SavedScenario:
             return None
         sc = self.scenario
         carried: list[str] = []
+        # Each thing carried over as a code and values too, for the labels to word.
+        coded: list[tuple[str, tuple[tuple[str, Any], ...]]] = []
         for name in ("fiscal_budget", "bond_quota"):
             here = dict(zip(data.years["year"].astype(int), data.years[name], strict=True))
             differ = [
@@ -523,20 +678,34 @@ class SavedScenario:
             ]
             if differ:
                 carried.append(f"{name} in 亿元 by year: {', '.join(differ)}")
+                amounts = tuple(
+                    (year, amount, here.get(year))
+                    for year, amount in getattr(sc, name)
+                    if year not in here or not math.isclose(amount, float(here[year]), rel_tol=1e-9)
+                )
+                coded.append(("by_year", (("field", name), ("amounts", amounts))))
         ids = set(data.projects["project_id"])
         for name in ("forced_in", "forced_out"):
             gone = [p for p in getattr(sc, name) if p not in ids]
             if gone:
                 carried.append(f"{name} ids no longer in this workbook: {', '.join(gone)}")
+                coded.append(("gone", (("field", name), ("ids", ", ".join(gone)))))
         for name in SETTING_FIELDS:
             value = getattr(sc, name)
             own = data.settings.get(name)
             if value is not None and own is not None and not math.isclose(value, own):
                 carried.append(f"{name} {value:g} (here {own:g})")
+                coded.append(("setting", (("field", name), ("value", value), ("here", own))))
         what = "; ".join(carried) if carried else "nothing that differs from this workbook"
-        return (
+        return Note(
             f"the scenario was made from another workbook (fingerprint {self.fingerprint[:12]}…; "
-            f"this workbook's is {data.fingerprint[:12]}…); it carries over {what}"
+            f"this workbook's is {data.fingerprint[:12]}…); it carries over {what}",
+            "other_workbook",
+            (
+                ("mine", self.fingerprint[:12]),
+                ("here", data.fingerprint[:12]),
+                ("carried", tuple(coded)),
+            ),
         )
 
 
@@ -545,5 +714,10 @@ def read_scenario_json(text: str) -> SavedScenario:
     values = parse_json_object(text)
     fingerprint = values.pop(FINGERPRINT_KEY, None)
     if fingerprint is not None and not isinstance(fingerprint, str):
-        raise ScenarioError(f"{FINGERPRINT_KEY} must be text, got {_shown(fingerprint)}")
+        shown = _shown(fingerprint)
+        raise ScenarioError(
+            f"{FINGERPRINT_KEY} must be text, got {shown}",
+            "field_not_text",
+            {"field": FINGERPRINT_KEY, "got": shown},
+        )
     return SavedScenario(Scenario.from_dict(values), fingerprint)

@@ -608,6 +608,11 @@ TEXT: dict[str, Pair] = {
         "after being saved.",
         "已保存的情景按本次会话的最新结果显示：{names}在保存后采用了更优方案。",
     ),
+    # The command line's one line for input it cannot use.
+    "cli_error": ("error: {message}", "错误：{message}"),
+    # A note on a workbook that could be read, on the command line and in the app.
+    "note_line": ("note: {note}", "注意：{note}"),
+    "workbook_note": ("Note on the workbook: {note}", "工作簿提示：{note}"),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -1121,6 +1126,22 @@ INPUTS: dict[str, Pair] = {
     "time_limit_s": ("Solver time limit (s)", "求解时限（秒）"),
     "mip_gap": ("Solver precision asked", "要求的求解精度"),
     "discount_rate": ("Discount rate", "贴现率"),
+    # The other scenario fields, as a scenario's problem names them (SCENARIO_PROBLEMS).
+    "ppp_min_share": ("PPP minimum share", "社会资本投资占比下限"),
+    "ppp_max_share": ("PPP maximum share", "社会资本投资占比上限"),
+    "ppp_warning_share": ("PPP warning line", "PPP预警线"),
+    "layoff_year_exposure": ("Exposure in the layoff year", "分流当年计入的暴露比例"),
+    "baseline_reemployment_rate": ("Re-employment without projects", "无项目时的再就业率"),
+    "trained_skill_match": ("Skill match after training", "培训后的技能匹配度"),
+    "training_cost": ("Training cost per worker", "人均培训成本"),
+    "training_lag_years": ("Years training takes", "培训所需年数"),
+    "pace_layoffs": ("Model paces the layoffs", "由模型安排分流年份"),
+    "ppp_user_pay_only_from": ("User-pay only from", "仅限使用者付费的起始年份"),
+    "monitoring_share": ("Close-monitoring line", "重点监控线"),
+    "training_budget": ("Training budget by year", "各年培训预算"),
+    "training_budget_scale": ("Training budget scale", "培训预算倍数"),
+    "solver": ("Solver", "求解器"),
+    "workbook_fingerprint": ("Workbook fingerprint", "工作簿指纹"),
 }
 # A workbook's problem (optimizer.loader.Problem's code) in words; the English is the
 # loader's own message, word for word (a test holds the two together).
@@ -1257,6 +1278,310 @@ PROBLEMS: dict[str, Pair] = {
         "ppp_min_share must not exceed ppp_max_share",
         "社会资本投资占比下限不得高于上限",
     ),
+    # Row limits, huge numbers at sheet level, look-alike sheets and ids, and the checks on
+    # a PlanningData built in Python.
+    "too_many_rows": (
+        "sheet '{title}' has more than {most:,} rows",
+        "工作表“{title}”超过 {most:,} 行",
+    ),
+    "declares_rows": (
+        "sheet '{title}' declares {declared:,} rows; at most {most:,} are read",
+        "工作表“{title}”声明了 {declared:,} 行；最多读取 {most:,} 行",
+    ),
+    "huge_in_sheet": (
+        "sheet '{title}' holds a number of thousands of digits, past every bound the contract "
+        "has; correct it",
+        "工作表“{title}”中有一个数千位的数字，超出所有允许范围；请更正",
+    ),
+    "huge_below_row": (
+        "sheet '{title}' below row {row} holds a number of thousands of digits, past every "
+        "bound the contract has; correct it",
+        "工作表“{title}”第{row}行之后有一个数千位的数字，超出所有允许范围；请更正",
+    ),
+    "sheets_alike": (
+        "the sheets {shown} both read as the {name} sheet; keep one (delete or rename the "
+        "other)",
+        "工作表{shown}都会被读作{name}表；请只保留一个（删除或重命名另一个）",
+    ),
+    "ids_alike": (
+        "'{value}' looks the same as '{other}' in row {other_row} but differs in invisible or "
+        "full-width characters (marked <U+…>); give them visibly different ids",
+        "“{value}”与第{other_row}行的“{other}”看起来相同，但含有不可见或全角字符"
+        "（标为<U+…>）；请使用看得出区别的编号",
+    ),
+    "table_column_missing": (
+        "column is missing (load_workbook fills every contract column; a table built in "
+        "Python needs them all)",
+        "缺少该列（load_workbook会补齐约定的每一列；在Python中构建的表须包含全部列）",
+    ),
+    "table_not_numbers": (
+        "must hold numbers, not {dtype} values (first: {first}); convert it with pd.to_numeric",
+        "须为数值，实际为{dtype}类型（第一个值：{first}）；请用pd.to_numeric转换",
+    ),
+    "table_not_yes_no": ("must hold True/False, not {dtype}", "须为True/False，实际为{dtype}类型"),
+    "table_choice": (
+        "must be one of {choices}, got {got}",
+        "须为以下之一：{choices}，实际为 {got}",
+    ),
+    "more_rows": ("… and {more} more rows", "……另有 {more} 行"),
+    "table_not_frame": (
+        "must be a pandas DataFrame, got {got}",
+        "须为pandas DataFrame，实际为 {got}",
+    ),
+    "table_no_rows": ("the table has no rows", "该表没有数据行"),
+    "settings_not_dict": ("must be a dict of setting values", "须为设置值的字典（dict）"),
+    # The workbook's file itself.
+    "text_file": ("expected a binary file, got text", "须为二进制文件，实际为文本"),
+    "file_not_found": ("file not found: {path}", "找不到文件：{path}"),
+    "file_is_folder": ("{path} is a folder", "{path} 是文件夹"),
+    "file_unreadable": ("cannot read {path}: {reason}", "无法读取 {path}（{reason}）"),
+}
+# A scenario's problem (optimizer.scenario.ScenarioError's parts) in words; the English is
+# the scenario's own message, word for word (a test holds the two together). {field} is a
+# scenario field, said by its name in English and by its INPUTS label in Chinese.
+SCENARIO_PROBLEMS: dict[str, Pair] = {
+    "json_too_deep": (
+        "the scenario JSON is nested too deeply to be a scenario (a scenario's values are "
+        "numbers, texts, lists and one level of objects)",
+        "情景JSON嵌套过深，不是情景文件（情景的值只有数字、文本、列表和一层对象）",
+    ),
+    "not_json": (
+        "the scenario is not valid JSON: {reason}: line {line} column {column} (char {char})",
+        "情景不是有效的JSON：第{line}行第{column}列（第{char}个字符）{reason}",
+    ),
+    "not_object": ("the scenario JSON must be an object", "情景JSON须为一个对象（{{…}}）"),
+    "field_not_number": ("{field} must be a number, got {got}", "{field}须为数字，实际为 {got}"),
+    "field_not_object": (
+        "{field} must be an object such as {example}, got {got}",
+        "{field}须为形如 {example} 的对象，实际为 {got}",
+    ),
+    "not_a_year": ("{field}: '{got}' is not a year", "{field}：“{got}”不是年份"),
+    "field_not_ids": (
+        "{field} must be a list of project ids, got {got}",
+        "{field}须为项目编号列表，实际为 {got}",
+    ),
+    "field_not_text": ("{field} must be text, got {got}", "{field}须为文本，实际为 {got}"),
+    "field_huge": (
+        "{field} must be {bounds}, got a number of {digits:,} digits",
+        "{field}须为{bounds}，实际为一个 {digits:,} 位的数字",
+    ),
+    "field_negative": ("{field} must be ≥ 0, got {got}", "{field}须 ≥ 0，实际为 {got}"),
+    "field_share": (
+        "{field} must be between 0 and 1, got {got}",
+        "{field}须在 0 与 1 之间，实际为 {got}",
+    ),
+    "field_above": ("{field} must be ≤ {high}, got {got}", "{field}须 ≤ {high}，实际为 {got}"),
+    "time_limit": ("{field} must be > 0, got {got}", "{field}须 > 0，实际为 {got}"),
+    "year_too_large": (
+        "{field} for {year} must be 0 to {high}, got a number too large to read",
+        "{field}（{year}年）须为 0 至 {high}，实际数字过大无法读取",
+    ),
+    "year_negative": (
+        "{field} for {year} must be ≥ 0, got {got}",
+        "{field}（{year}年）须 ≥ 0，实际为 {got}",
+    ),
+    "year_above": (
+        "{field} for {year} must be ≤ {high}, got {got}",
+        "{field}（{year}年）须 ≤ {high}，实际为 {got}",
+    ),
+    "unknown_sector": (
+        "{field}: unknown sector '{sector}' (one of {sectors})",
+        "{field}：未知行业“{sector}”（须为 {sectors} 之一）",
+    ),
+    "sector_share": (
+        "{field} for {sector} must be between 0 and 1, got {got}",
+        "{field}（{sector}）须在 0 与 1 之间，实际为 {got}",
+    ),
+    "forced_both": (
+        "projects both forced in and forced out: {ids}",
+        "以下项目既被强制纳入又被强制排除：{ids}",
+    ),
+    "unknown_solver": (
+        "solver must be one of {solvers}, got '{got}'",
+        "求解器须为 {solvers} 之一，实际为“{got}”",
+    ),
+    "no_such_project": ("{field}: no such project {ids}", "{field}：没有此项目 {ids}"),
+    "not_planning_year": (
+        "{field}: {years} is not a planning year",
+        "{field}：{years}不是规划年份",
+    ),
+    "min_shares_sum": (
+        "the sectors' minimum shares add up to more than 1",
+        "各行业投资占比下限之和超过1",
+    ),
+    "share_order": (
+        "{sector}: minimum share {low} is above maximum share {high}",
+        "{sector}：投资占比下限 {low} 高于上限 {high}",
+    ),
+    "ppp_order": (
+        "ppp_min_share is above ppp_max_share",
+        "社会资本投资占比下限高于上限",
+    ),
+    "unknown_keys": ("unknown scenario keys: {keys}", "未知的情景字段：{keys}"),
+    "not_key_value": (
+        "'{text}' is not of the form key=value",
+        "“{text}”不是“字段=值”的形式",
+    ),
+    "unknown_key": ("unknown scenario key '{key}'", "未知的情景字段“{key}”"),
+    "no_part": ("'{key}' takes no '.{part}' part", "“{key}”不带“.{part}”部分"),
+    "needs_part": (
+        "'{key}' needs a part, e.g. {key}.2023=250",
+        "“{key}”须指明部分，例如 {key}.2023=250",
+    ),
+    "value_not_number": ("'{text}': the value is not a number", "“{text}”：值不是数字"),
+}
+# A note on a workbook that could be read (optimizer.loader.Note's code); the English is the
+# loader's own words.
+NOTES: dict[str, Pair] = {
+    "unknown_setting": (
+        "settings row {row}: unknown key '{key}' ignored",
+        "settings表第{row}行：未知的设置“{key}”，已忽略",
+    ),
+    "hidden_sheet": (
+        "the {sheet} sheet '{title}' is hidden in Excel; it was read",
+        "{sheet}表（“{title}”）在Excel中被隐藏；已照常读取",
+    ),
+    # A scenario replayed on another workbook than its own (SavedScenario.other_workbook):
+    # {what} is the list of what it carries over (REPLAY_CARRIED).
+    "other_workbook": (
+        "the scenario was made from another workbook (fingerprint {mine}…; this workbook's "
+        "is {here}…); it carries over {what}",
+        "该情景来自另一个工作簿（指纹 {mine}…；本工作簿为 {here}…）；它带入了{what}",
+    ),
+}
+# What a replayed scenario carries over from its own workbook (NOTES' other_workbook).
+REPLAY_CARRIED: dict[str, Pair] = {
+    "by_year": ("{field} in 亿元 by year: {items}", "{field}（亿元，按年）：{items}"),
+    "year_here": ("{year} {amount} (here {here})", "{year}年 {amount}（本工作簿为 {here}）"),
+    "year_not_here": ("{year} {amount} (not a year here)", "{year}年 {amount}（本工作簿无此年份）"),
+    "gone": (
+        "{field} ids no longer in this workbook: {ids}",
+        "{field}中已不在本工作簿的项目：{ids}",
+    ),
+    "setting": ("{field} {value} (here {here})", "{field} {value}（本工作簿为 {here}）"),
+    "nothing": ("nothing that differs from this workbook", "与本工作簿并无不同之处"),
+}
+# A file the command line cannot read or must not write (ScenarioError's and
+# optimizer._files.OutputError's parts); the English is the error's own message.
+FILE_PROBLEMS: dict[str, Pair] = {
+    "scenario_file_missing": ("scenario file not found: {path}", "找不到情景文件：{path}"),
+    "scenario_file_unreadable": (
+        "cannot read the scenario file {path}: {reason}",
+        "无法读取情景文件 {path}（{reason}）",
+    ),
+    "no_scenario_sheet": (
+        "{path} is a workbook without a readable Scenario sheet ({reason})",
+        "{path} 是工作簿，但没有可读的情景（Scenario）工作表（{reason}）",
+    ),
+    "not_scenario_file": (
+        "{path} is neither a scenario JSON file (UTF-8 text) nor an Excel shortlist",
+        "{path} 既不是情景JSON文件（UTF-8文本），也不是Excel项目清单",
+    ),
+    "reference_file_missing": ("reference file not found: {path}", "找不到参照文件：{path}"),
+    "reference_file_unreadable": (
+        "cannot read the reference file {path}: {reason}",
+        "无法读取参照文件 {path}（{reason}）",
+    ),
+    "no_plan_sheet": (
+        "{path} is not an Excel shortlist with a readable plan ({reason})",
+        "{path} 不是含可读方案的Excel项目清单（{reason}）",
+    ),
+    "not_reference_file": (
+        "{path} is neither an Excel shortlist nor a `solve --json` output "
+        '(an object whose "chosen" lists {{"project_id": …, "start_year": …}})',
+        "{path} 既不是Excel项目清单，也不是 solve --json 的输出"
+        '（其 "chosen" 列出 {{"project_id": …, "start_year": …}} 的对象）',
+    ),
+    "reference_entry": (
+        "chosen[{k}] needs a text project_id and a whole start_year, got {got}",
+        "chosen[{k}] 须有文本的 project_id 和整数的 start_year，实际为 {got}",
+    ),
+    "reference_twice": ("chosen[{k}]: {id} is listed twice", "chosen[{k}]：{id} 列出了两次"),
+    "levers_two": (
+        "--levers needs two levers separated by a comma, got '{got}'",
+        "--levers 须为用逗号分隔的两个调节项，实际为“{got}”",
+    ),
+    "out_folder": ("cannot write {path}: it is a folder", "无法写入 {path}：这是一个文件夹"),
+    "out_special": (
+        "cannot write {path}: it is {kind}, not a file; it was left as it is "
+        "(choose a file name for the output)",
+        "无法写入 {path}：这是{kind}，不是文件；未作改动（请为输出选择一个文件名）",
+    ),
+    "out_no_folder": (
+        "cannot write {path}: the folder {folder} does not exist",
+        "无法写入 {path}：文件夹 {folder} 不存在",
+    ),
+    "out_read_only": (
+        "{path} is read-only; it was left as it is (make it writable first)",
+        "{path} 是只读文件；未作改动（请先设为可写）",
+    ),
+    "out_folder_locked": (
+        "cannot write {path}: the folder {folder} is not writable",
+        "无法写入 {path}：文件夹 {folder} 不可写",
+    ),
+    "out_is_input": (
+        "{path} is the {kind} this run reads; it would be replaced. Choose another file for "
+        "the output",
+        "{path} 是本次运行读取的{kind}，会被覆盖。请为输出另选一个文件",
+    ),
+    "out_exists": (
+        "{path} exists; it was left as it is (add --force to replace it)",
+        "{path} 已存在；未作改动（加 --force 可替换）",
+    ),
+    # A sweep's own options (frontier, grid, break-even, robustness, limits).
+    "workers_min": (
+        "--workers must be at least 1, got {got}",
+        "--workers 须至少为 1，实际为 {got}",
+    ),
+    "workers_or_scheduler": (
+        "give --workers (local processes) or --scheduler (a Dask cluster), not both",
+        "请给出 --workers（本机进程）或 --scheduler（Dask集群）之一，不要同时给出",
+    ),
+    "scheduler_address": (
+        "--scheduler needs a Dask scheduler's address such as tcp://127.0.0.1:8786, got '{got}'",
+        "--scheduler 须为Dask调度器的地址，例如 tcp://127.0.0.1:8786，实际为“{got}”",
+    ),
+    "values_list": (
+        "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; got '{got}'",
+        "--values 须为用逗号分隔的不小于 0 的数字，例如 0.5,1,1.5；实际为“{got}”",
+    ),
+    "points_min": ("--points must be at least 2, got {got}", "--points 须至少为 2，实际为 {got}"),
+    "time_limit_range": (
+        "--time-limit must be > 0 and ≤ {most} seconds, got {got}",
+        "--time-limit 须大于 0 且不超过 {most} 秒，实际为 {got}",
+    ),
+    "gap_range": (
+        "--gap must be between 0 and 1 (0.01 is 1 %), got {got}",
+        "--gap 须在 0 与 1 之间（0.01 即 1%），实际为 {got}",
+    ),
+    "replay_refused": (
+        "{note}. Add --allow-other-workbook to replay it anyway",
+        "{note}。如仍要重放，请加 --allow-other-workbook",
+    ),
+}
+# What a file is, in Chinese (FILE_PROBLEMS' {kind}).
+FILE_KINDS: dict[str, str] = {
+    "a character device": "字符设备",
+    "a block device": "块设备",
+    "a named pipe (FIFO)": "命名管道（FIFO）",
+    "a socket": "套接字",
+    "not a regular file": "非普通文件",
+    "workbook": "工作簿",
+    "scenario file": "情景文件",
+    "reference file": "参照文件",
+}
+# What the JSON reader found wrong (SCENARIO_PROBLEMS' not_json {reason}), in Chinese.
+JSON_REASONS: dict[str, str] = {
+    "Expecting value": "缺少值",
+    "Expecting property name enclosed in double quotes": "缺少用双引号括起的字段名",
+    "Expecting ',' delimiter": "缺少逗号",
+    "Expecting ':' delimiter": "缺少冒号",
+    "Extra data": "之后还有多余内容",
+    "Unterminated string starting at": "字符串没有结束",
+    "Invalid control character at": "含有无效的控制字符",
+    "Invalid \\escape": "含有无效的转义",
+    "Illegal trailing comma before end of object": "对象末尾多了逗号",
+    "Illegal trailing comma before end of array": "列表末尾多了逗号",
 }
 # A column's bounds in words (PROBLEMS' {bounds}).
 BOUNDS: dict[str, Pair] = {
@@ -1287,8 +1612,14 @@ TABLES: dict[str, dict[str, Pair]] = {
     "INPUTS": INPUTS,
     "PROBLEMS": PROBLEMS,
     "BOUNDS": BOUNDS,
+    "SCENARIO_PROBLEMS": SCENARIO_PROBLEMS,
+    "NOTES": NOTES,
+    "FILE_PROBLEMS": FILE_PROBLEMS,
+    "REPLAY_CARRIED": REPLAY_CARRIED,
 }
 
+# Every code an error's parts may hold (Labels.error_words).
+_ERROR_WORDS: dict[str, Pair] = {**SCENARIO_PROBLEMS, **FILE_PROBLEMS}
 
 def city_year(key: str) -> tuple[str, int | None]:
     """A limit's key as (city, planning year): "Xuzhou 2023" for a row per city and year
@@ -1581,6 +1912,16 @@ class Labels:
         if problem.code not in PROBLEMS:
             return problem.message
         values = dict(problem.values)
+        if "titles" in values:  # look-alike sheets: each title, with its state when not shown
+            states = {"hidden": "已隐藏", "veryHidden": "深度隐藏"}
+            shown = []
+            for title, state in zip(values["titles"], values["states"], strict=True):
+                said = f"“{title}”" if self.zh else f"'{title}'"
+                if state in states:
+                    said += f"（{states[state]}）" if self.zh else f" ({state})"
+                shown.append(said)
+            values["name"] = problem.sheet
+            values["shown"] = ("和" if self.zh else " and ").join(shown)
         if "exclusive" in values:
             values["bounds"] = self.bounds(values["low"], values["high"], values["exclusive"])
         words = self.pick(PROBLEMS[problem.code]).format(**values)
@@ -1588,6 +1929,65 @@ class Labels:
             # A settings cell's problem, after the setting's key ("ppp_cap_share must be ...").
             words = f"{values['setting']}{'：' if self.zh else ' '}{words}"
         return words
+
+    def note(self, note: str) -> str:
+        """A note on the workbook (optimizer.loader.Note) in this language; a note with no
+        code keeps its English words."""
+        code = getattr(note, "code", "")
+        if code not in NOTES:
+            return str(note)
+        values = dict(note.values)  # type: ignore[attr-defined]
+        if "carried" in values:
+            values["what"] = self._carried(values.pop("carried"))
+        return self.pick(NOTES[code]).format(**values)
+
+    def _carried(self, carried: tuple[tuple[str, Any], ...]) -> str:
+        """What a replayed scenario carries over, in this language."""
+        said = []
+        for code, pairs in carried:
+            values = dict(pairs)
+            field = values["field"]
+            values["field"] = self.pick(INPUTS[field]) if self.zh and field in INPUTS else field
+            if code == "by_year":
+                items = [
+                    self.pick(REPLAY_CARRIED["year_not_here" if here is None else "year_here"])
+                    .format(year=year, amount=f"{amount:,.6g}", here=f"{here or 0:,.6g}")
+                    for year, amount, here in values.pop("amounts")
+                ]
+                values["items"] = ("、" if self.zh else ", ").join(items)
+            if code == "setting":
+                values["value"], values["here"] = f"{values['value']:g}", f"{values['here']:g}"
+            said.append(self.pick(REPLAY_CARRIED[code]).format(**values))
+        if not said:
+            return self.pick(REPLAY_CARRIED["nothing"])
+        return ("；" if self.zh else "; ").join(said)
+
+    def error_words(self, error: BaseException) -> str:
+        """An error's words in this language: a scenario's problem (ScenarioError), a file
+        the command line cannot read or write (OutputError); one with no code keeps its
+        English message."""
+        parts = getattr(error, "parts", ())
+        if not parts or any(code not in _ERROR_WORDS for code, _ in parts):
+            return str(error)
+        said = [self._scenario_part(code, dict(values)) for code, values in parts]
+        words = ("；" if self.zh else "; ").join(said)
+        where = getattr(error, "where", "")
+        return f"{where}{'：' if self.zh else ': '}{words}" if where else words
+
+    def _scenario_part(self, code: str, values: dict[str, Any]) -> str:
+        if self.zh and "field" in values:
+            name = INPUTS.get(values["field"])
+            values["field"] = f"“{self.pick(name)}”" if name else values["field"]
+        if self.zh and "reason" in values:
+            values["reason"] = JSON_REASONS.get(values["reason"], "格式有误")
+        if self.zh and "bounds" in values:
+            values["bounds"] = values["bounds"].replace("between 0 and 1", "0 至 1")
+            values["bounds"] = values["bounds"].replace(" to ", " 至 ")
+        if "note" in values:
+            values["note"] = self.note(values["note"])
+        if self.zh and "kind" in values:
+            values["kind"] = FILE_KINDS.get(values["kind"], values["kind"])
+        return self.pick(_ERROR_WORDS[code]).format(**values)
 
     def source(self, text: str) -> str:
         """A jobs source's first clause in the language, when a translation exists."""

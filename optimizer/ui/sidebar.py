@@ -51,8 +51,12 @@ def workbook(
         uploaded = st.sidebar.file_uploader(labels("upload"), type=["xlsx"], key="upload")
         if uploaded is not None:
             try:
-                load(uploaded.getvalue())
+                data = load(uploaded.getvalue())
                 state.set("workbook", uploaded.getvalue())
+                # What was read with a note (a hidden sheet, a setting ignored) is said, as
+                # `check` says it.
+                for note in data.warnings:
+                    st.sidebar.info(labels("workbook_note", note=labels.note(note)))
             except loader.WorkbookError as error:
                 st.error(labels("bad_upload"))
                 st.dataframe(_problems(error, labels), hide_index=True, width="stretch")
@@ -235,7 +239,7 @@ def scenario_or_refuse(
             if frame.drop(columns=["year", "sector"], errors="ignore").isna().to_numpy().any()
         ]
         refused = labels("empty_cell", table=labels(empty[0])) if empty else None
-        refused = refused or labels("edit_refused", message=error)
+        refused = refused or labels("edit_refused", message=labels.error_words(error))
         if "last_good" not in state:
             st.error(refused)
             st.stop()

@@ -519,12 +519,12 @@ def _limit_values_section(page: Page) -> None:
     table(views.limit_values_table(values, labels), labels)
 
 
-def replay_note(state: AppState, data: PlanningData) -> None:
+def replay_note(state: AppState, data: PlanningData, labels: Labels) -> None:
     """Above every answer, while the workbook is the one it was loaded on: the scenario
     file came from another workbook (its budgets by year are that one's)."""
     fingerprint, note = state.get("replay_note") or (None, None)
     if note and fingerprint == data.fingerprint:
-        st.warning(note)
+        st.warning(labels.note(note))
 
 
 def compare_tab(page: Page) -> None:
@@ -595,7 +595,11 @@ def compare_tab(page: Page) -> None:
                 except ScenarioError:
                     raise
                 except Exception as exc:  # openpyxl and json raise many kinds
-                    raise ScenarioError(f"no readable Scenario sheet ({exc})") from None
+                    raise ScenarioError(
+                        f"{loaded.name} is a workbook without a readable Scenario sheet ({exc})",
+                        "no_scenario_sheet",
+                        {"path": loaded.name, "reason": str(exc)},
+                    ) from None
             else:
                 saved = read_scenario_json(content.decode("utf-8-sig"))
             pending = saved.scenario
@@ -608,7 +612,7 @@ def compare_tab(page: Page) -> None:
             st.rerun()
         except (ScenarioError, UnicodeDecodeError, ValueError) as error:
             state.pop("pending_scenario")
-            st.error(labels("bad_scenario", message=error))
+            st.error(labels("bad_scenario", message=labels.error_words(error)))
 
 
 def shortlist_tab(page: Page) -> None:

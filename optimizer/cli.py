@@ -186,20 +186,25 @@ def _check_replay(
     print(labels("note_line", note=labels.note(other)), file=sys.stderr)
 
 
-def _scenario_file(path: str) -> SavedScenario:
-    """A scenario JSON file (with or without a UTF-8 BOM), or an Excel shortlist's Scenario."""
+def _input_bytes(path: str, kind: str) -> bytes:
+    """A scenario or reference file's bytes; a missing or unreadable one is one coded line."""
     try:
-        content = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise ScenarioError(
-            f"scenario file not found: {path}", "scenario_file_missing", {"path": path}
+            f"{kind} file not found: {path}", f"{kind}_file_missing", {"path": path}
         ) from None
     except OSError as exc:
         raise ScenarioError(
-            f"cannot read the scenario file {path}: {exc.strerror}",
-            "scenario_file_unreadable",
+            f"cannot read the {kind} file {path}: {exc.strerror}",
+            f"{kind}_file_unreadable",
             {"path": path, "reason": exc.strerror},
         ) from None
+
+
+def _scenario_file(path: str) -> SavedScenario:
+    """A scenario JSON file (with or without a UTF-8 BOM), or an Excel shortlist's Scenario."""
+    content = _input_bytes(path, "scenario")
     if content[:2] == b"PK":  # a zip: the Excel shortlist, whose Scenario sheet reproduces it
         try:
             return read_saved_scenario(io.BytesIO(content))
@@ -225,18 +230,7 @@ def _scenario_file(path: str) -> SavedScenario:
 def _reference_file(path: str) -> dict[str, int]:
     """A reference plan, {project_id: start year}: an Excel shortlist's chosen projects, or
     a `solve --json` output's `chosen`. Anything else is one line naming the file."""
-    try:
-        content = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(
-            f"reference file not found: {path}", "reference_file_missing", {"path": path}
-        ) from None
-    except OSError as exc:
-        raise ScenarioError(
-            f"cannot read the reference file {path}: {exc.strerror}",
-            "reference_file_unreadable",
-            {"path": path, "reason": exc.strerror},
-        ) from None
+    content = _input_bytes(path, "reference")
     if content[:2] == b"PK":  # a zip: an Excel shortlist
         try:
             return read_saved_plan(io.BytesIO(content))

@@ -412,10 +412,8 @@ def _huge_number(title: str, below: int | None = None) -> WorkbookError:
     return _fail(message, "huge_below_row", title=title, row=below)
 
 
-def _sheet_rows(
-    sheet: Any, title: str, unsaved: dict[tuple[int, int], _Formula] | None = None
-) -> list[tuple[int, tuple[Any, ...]]]:
-    """The sheet's non-empty rows with their Excel row numbers (header included)."""
+def _check_declared_rows(sheet: Any, title: str) -> None:
+    """Refuse a sheet that declares more rows than are read, before reading any."""
     declared = sheet.max_row or 0
     if declared > MAX_ROWS + 1:
         raise _fail(
@@ -425,6 +423,13 @@ def _sheet_rows(
             declared=declared,
             most=MAX_ROWS,
         )
+
+
+def _sheet_rows(
+    sheet: Any, title: str, unsaved: dict[tuple[int, int], _Formula] | None = None
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """The sheet's non-empty rows with their Excel row numbers (header included)."""
+    _check_declared_rows(sheet, title)
     rows: list[tuple[int, tuple[Any, ...]]] = []
     cells = sheet.iter_rows(values_only=True)
     if unsaved:
@@ -462,15 +467,7 @@ def _sheet_rows(
 def _read_sheet(book: Any, title: str) -> list[tuple[int, tuple[Any, ...]]]:
     """A sheet's rows: from its XML directly when it is plain, else through openpyxl."""
     sheet = book[title]
-    declared = sheet.max_row or 0
-    if declared > MAX_ROWS + 1:
-        raise _fail(
-            f"sheet '{title}' declares {declared:,} rows; at most {MAX_ROWS:,} are read",
-            "declares_rows",
-            title=title,
-            declared=declared,
-            most=MAX_ROWS,
-        )
+    _check_declared_rows(sheet, title)
     try:
         fast = _fast_rows(book, title)
     except WorkbookError:

@@ -378,12 +378,7 @@ def _fast_rows(book: Any, title: str) -> list[tuple[int, list[Any]]] | None:
             continue
         number = int(row)
         if number > MAX_ROWS + 1:
-            raise _fail(
-                f"sheet '{title}' has more than {MAX_ROWS:,} rows",
-                "too_many_rows",
-                title=title,
-                most=MAX_ROWS,
-            )
+            raise _too_many_rows(title)
         values = rows.get(number)
         if values is None:
             values = rows[number] = []
@@ -410,6 +405,16 @@ def _huge_number(title: str, below: int | None = None) -> WorkbookError:
     if below is None:
         return _fail(message, "huge_in_sheet", title=title)
     return _fail(message, "huge_below_row", title=title, row=below)
+
+
+def _too_many_rows(title: str) -> WorkbookError:
+    """A sheet with more rows than are read (found while reading it)."""
+    return _fail(
+        f"sheet '{title}' has more than {MAX_ROWS:,} rows",
+        "too_many_rows",
+        title=title,
+        most=MAX_ROWS,
+    )
 
 
 def _check_declared_rows(sheet: Any, title: str) -> None:
@@ -443,12 +448,7 @@ def _sheet_rows(
     try:
         for number, values in enumerate(cells, start=1):
             if number > MAX_ROWS + 1:
-                raise _fail(
-                    f"sheet '{title}' has more than {MAX_ROWS:,} rows",
-                    "too_many_rows",
-                    title=title,
-                    most=MAX_ROWS,
-                )
+                raise _too_many_rows(title)
             if any(not _blank(v) for v in values):
                 rows.append((number, tuple(values)))
     except WorkbookError:

@@ -550,3 +550,37 @@ def test_a_workbook_with_no_scenario_is_refused_in_chinese_on_the_page(
     errors = [str(e.value) for e in at.error]
     said = "book.xlsx 是工作簿，但没有可读的情景（Scenario）工作表"
     assert any(said in e for e in errors), errors
+
+
+def test_a_reference_shortlist_that_cannot_be_read_is_said_in_either_language() -> None:
+    """Each way an Excel shortlist given as a reference plan can fail: a code whose English
+    is the message word for word and whose Chinese is Chinese."""
+    import openpyxl
+
+    from optimizer.present.export import read_saved_plan
+
+    def book(rows: list[tuple] | None) -> io.BytesIO:
+        made = openpyxl.Workbook()
+        sheet = made.active
+        sheet.title = "Shortlist" if rows is not None else "Other"
+        for row in rows or []:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        made.save(buffer)
+        buffer.seek(0)
+        return buffer
+
+    cases = {
+        "plan_no_sheet": None,
+        "plan_no_column": [("Project ID", "Name")],
+        "plan_bad_year": [("Project ID", "Start"), ("P1", "soon")],
+        "plan_listed_twice": [("Project ID", "Start"), ("P1", 2022), ("P1", 2023)],
+    }
+    en, zh = Labels("en"), Labels("zh")
+    for code, rows in cases.items():
+        with pytest.raises(ScenarioError) as caught:
+            read_saved_plan(book(rows))
+        error = caught.value
+        assert [c for c, _ in error.parts] == [code]
+        assert en.error_words(error) == str(error)
+        assert re.search(r"[\u4e00-\u9fff]", zh.error_words(error)), zh.error_words(error)

@@ -1061,8 +1061,11 @@ def read_saved_plan(source: str | IO[bytes]) -> dict[str, int]:
     try:
         title = next((t for t in book.sheetnames if t in SHEETS["shortlist"]), None)
         if title is None:
+            sheets = " / ".join(SHEETS["shortlist"])
             raise ScenarioError(
-                f"the workbook has no {' / '.join(SHEETS['shortlist'])} sheet to read a plan from"
+                f"the workbook has no {sheets} sheet to read a plan from",
+                "plan_no_sheet",
+                {"sheets": sheets},
             )
         rows = book[title].iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
@@ -1070,8 +1073,11 @@ def read_saved_plan(source: str | IO[bytes]) -> dict[str, int]:
         for key in ("project_id", "start_year"):
             found = [k for k, name in enumerate(header) if name in COLUMNS[key]]
             if not found:
+                columns = " / ".join(COLUMNS[key])
                 raise ScenarioError(
-                    f"{title} sheet: no {' / '.join(COLUMNS[key])} column in its first row"
+                    f"{title} sheet: no {columns} column in its first row",
+                    "plan_no_column",
+                    {"title": title, "columns": columns},
                 )
             where[key] = found[0]
         plan: dict[str, int] = {}
@@ -1086,9 +1092,17 @@ def read_saved_plan(source: str | IO[bytes]) -> dict[str, int]:
             if isinstance(year, float) and year.is_integer():
                 year = int(year)
             if isinstance(year, bool) or not isinstance(year, int):
-                raise ScenarioError(f"{title} sheet row {number}, {pid}: start year {year!r}")
+                raise ScenarioError(
+                    f"{title} sheet row {number}, {pid}: start year {year!r}",
+                    "plan_bad_year",
+                    {"title": title, "row": number, "project": pid, "year": repr(year)},
+                )
             if pid in plan:
-                raise ScenarioError(f"{title} sheet row {number}: {pid} is listed twice")
+                raise ScenarioError(
+                    f"{title} sheet row {number}: {pid} is listed twice",
+                    "plan_listed_twice",
+                    {"title": title, "row": number, "project": pid},
+                )
             plan[pid] = year
     finally:
         book.close()

@@ -1478,6 +1478,23 @@ FILE_PROBLEMS: dict[str, Pair] = {
         "{path} 既不是情景JSON文件（UTF-8文本），也不是Excel项目清单",
     ),
     "reference_file_missing": ("reference file not found: {path}", "找不到参照文件：{path}"),
+    # A shortlist given as a reference plan whose Shortlist sheet cannot be read.
+    "plan_no_sheet": (
+        "the workbook has no {sheets} sheet to read a plan from",
+        "该工作簿没有可读取方案的“{sheets}”工作表",
+    ),
+    "plan_no_column": (
+        "{title} sheet: no {columns} column in its first row",
+        "“{title}”工作表第一行没有“{columns}”列",
+    ),
+    "plan_bad_year": (
+        "{title} sheet row {row}, {project}: start year {year}",
+        "“{title}”工作表第{row}行，{project}：开工年份{year}无法识别",
+    ),
+    "plan_listed_twice": (
+        "{title} sheet row {row}: {project} is listed twice",
+        "“{title}”工作表第{row}行：{project}重复列出",
+    ),
     "reference_file_unreadable": (
         "cannot read the reference file {path}: {reason}",
         "无法读取参照文件 {path}（{reason}）",

@@ -541,16 +541,21 @@ def _grid(args: argparse.Namespace) -> int:
 
 def _break_even(args: argparse.Namespace) -> int:
     ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
-    table, base = _run_batch(
-        args,
-        "break-even",
-        lambda data, scenario, options: (
-            break_even(
-                data, scenario, options=options, projects=ids, include_chosen=not args.left_out
-            ),
-            None if args.json else solve(data, scenario),
-        ),
-    )
+
+    def analysis(data: PlanningData, scenario: Scenario, options: RunOptions):  # noqa: ANN202
+        # The headline is break-even's own base solve: solved once, passed in.
+        base = solve(data, scenario)
+        table = break_even(
+            data,
+            scenario,
+            options=options,
+            projects=ids,
+            include_chosen=not args.left_out,
+            current=base,
+        )
+        return table, base
+
+    table, base = _run_batch(args, "break-even", analysis)
     if args.json:
         return _print_json(table)
     labels = Labels.for_solution(base, args.language)

@@ -663,6 +663,7 @@ def break_even(
     projects: Sequence[str] | None = None,
     include_chosen: bool = True,
     warm_start: bool = True,
+    current: Solution | None = None,
 ) -> pd.DataFrame:
     """Per project: what forcing it in (left out) or out (chosen) costs the objective.
 
@@ -675,10 +676,13 @@ def break_even(
     solve's proven gap: not told apart from zero). Solves use the scenario's gap.
     projects: only these ids; include_chosen=False: only the projects left out (half the
     solves, for the app). warm_start: each solve starts from the base portfolio, repaired
-    to fit the forced project (False: from scratch, to compare).
+    to fit the forced project (False: from scratch, to compare). current: the scenario's
+    own solve when the caller has it (the headline's), so it is not solved again.
     """
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
-    solution = solve(data, base)
+    if current is not None and current.scenario != base:
+        raise ValueError("break_even: current must be the solve of the scenario given")
+    solution = current if current is not None else solve(data, base)
     figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)
     wanted = set(projects) if projects is not None else None

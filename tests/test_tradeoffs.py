@@ -175,8 +175,16 @@ def test_break_even_brings_a_project_in_only_past_its_figure(
     # At a zero gap only a zero change is within it.
     solved = table[table["status"] == "optimal"]
     assert (solved["within_gap"] == (solved["objective_change"] <= 1e-6)).all()
-    only_left_out = break_even(small, Scenario(), projects=ids, include_chosen=False)
+    # Given the scenario's own solve (as the app and the command line give the headline's),
+    # break-even does not solve it again and reads the same figures.
+    only_left_out = break_even(small, Scenario(), projects=ids, include_chosen=False, current=base)
     assert set(only_left_out["project_id"]) == set(ids) - chosen
+    same = table[~table["in_portfolio"]].reset_index(drop=True)
+    pd.testing.assert_series_equal(
+        only_left_out["extra_jobs_needed"].reset_index(drop=True), same["extra_jobs_needed"]
+    )
+    with pytest.raises(ValueError, match="current must be the solve of the scenario"):
+        break_even(small, Scenario(fiscal_budget_scale=0.5), projects=ids, current=base)
     # A chosen project's figure is what the portfolio loses without it.
     row = table[table["in_portfolio"] & (table["reason"] == "")].iloc[0]
     without = solve(small, Scenario(forced_out=(row["project_id"],)))

@@ -448,7 +448,9 @@ def tradeoffs_tab(page: Page) -> None:
     if st.button(labels("run_break_even"), key="run_break_even"):
         page.keep(
             "break_even",
-            tradeoffs.break_even(data, scenario, include_chosen=False, options=options()),
+            tradeoffs.break_even(
+                data, scenario, include_chosen=False, options=options(), current=page.solution
+            ),
         )
     break_even = page.analysis("break_even")
     if break_even is not None:

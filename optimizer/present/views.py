@@ -21,7 +21,7 @@ from .. import conclusions
 from ..diagnosis import conflicts_of
 from ..precision import rounded
 from ..schema import SECTORS
-from ..solution import Solution
+from ..solution import Changes, Solution
 from ..solver import Status
 from ..tradeoffs import LEVERS, Robustness
 from .explain import (
@@ -1020,15 +1020,12 @@ def portfolio_changes(before: Solution, after: Solution, labels: Labels) -> pd.D
     a, b = before.chosen_starts, after.chosen_starts
     names = dict(zip(before.chosen["project_id"], before.chosen["name"], strict=True))
     names.update(zip(after.chosen["project_id"], after.chosen["name"], strict=True))
-    rows = []
-    for pid in sorted(set(a) | set(b)):
-        if pid not in a:
-            change = labels("entered")
-        elif pid not in b:
-            change = labels("left")
-        elif a[pid] != b[pid]:
-            change = f"{labels('moved')} {a[pid]} → {b[pid]}"
-        else:
-            continue
-        rows.append({"project_id": pid, "name": names.get(pid, ""), "change": change})
+    changes = Changes.between(a, b)
+    words = {pid: labels("entered") for pid in changes.entered}
+    words.update({pid: labels("left") for pid in changes.left})
+    words.update({pid: f"{labels('moved')} {a[pid]} → {b[pid]}" for pid in changes.moved})
+    rows = [
+        {"project_id": pid, "name": names.get(pid, ""), "change": words[pid]}
+        for pid in sorted(words)
+    ]
     return labels.headers(pd.DataFrame(rows, columns=["project_id", "name", "change"]))

@@ -629,11 +629,9 @@ def _monitored(solution: Solution, labels: Labels) -> str:
                 runs.append([year])
         spans = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
         city, industry = labels.city(region), labels.industry(group["industry"].iloc[0])
-        if labels.zh:
-            parts.append(f"{city}：{'、'.join(spans)}年，{industry}")
-        else:
-            parts.append(f"{city}: {', '.join(spans)}, {industry}")
-    return ("；" if labels.zh else "; ").join(parts)
+        years_said = labels.list_of(spans)
+        parts.append(labels("monitored_city", city=city, years=years_said, industry=industry))
+    return labels.clauses(parts)
 
 
 def _layoffs_sheet(book: openpyxl.Workbook, solution: Solution, labels: Labels) -> None:

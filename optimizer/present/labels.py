@@ -401,6 +401,8 @@ TEXT: dict[str, Pair] = {
         "No one is trained: no training budget in the horizon.",
         "规划期内没有培训资金，无人参加培训。",
     ),
+    # The Summary's monitoring line: a city's years and main exiting industry, clauses joined.
+    "monitored_city": ("{city}: {years}, {industry}", "{city}：{years}年，{industry}"),
     "no_monitoring": (
         "No city needs close monitoring in any year.",
         "没有需要重点监控的城市。",
@@ -1869,6 +1871,10 @@ class Labels:
     def list_of(self, items: Any) -> str:
         return ("、" if self.zh else ", ").join(str(v) for v in items)
 
+    def clauses(self, items: Any) -> str:
+        """Clauses that each hold a list of their own, joined."""
+        return ("；" if self.zh else "; ").join(str(v) for v in items)
+
     def reason(self, code: str, region: str = "", line: float = 0.0, year: int = 2024) -> str:
         """Why a project is left out (a code of solution.REASON_CODES), its city named; year:
         the first year a new PPP must be user-pay (rule 7)."""
@@ -1977,7 +1983,7 @@ class Labels:
             said.append(self.pick(REPLAY_CARRIED[code]).format(**values))
         if not said:
             return self.pick(REPLAY_CARRIED["nothing"])
-        return ("；" if self.zh else "; ").join(said)
+        return self.clauses(said)
 
     def error_words(self, error: BaseException) -> str:
         """An error's words in this language: a scenario's problem (ScenarioError), a file
@@ -1987,7 +1993,7 @@ class Labels:
         if not parts or any(code not in _ERROR_WORDS for code, _ in parts):
             return str(error)
         said = [self._scenario_part(code, dict(values)) for code, values in parts]
-        words = ("；" if self.zh else "; ").join(said)
+        words = self.clauses(said)
         where = getattr(error, "where", "")
         return f"{where}{'：' if self.zh else ': '}{words}" if where else words
 

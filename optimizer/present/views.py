@@ -168,7 +168,7 @@ def headline_metrics(
         ),
         (
             labels("public_money_short"),
-            f"{h['public_money_per_worker_year']:,.1f} 万元",
+            f"{h['public_money_per_worker_year']:,.1f} {labels.unit('万元')}",
             h["public_money_per_worker_year"],
             labels("public_money_help", money=labels.money(solution.public_money)),
         ),

@@ -682,6 +682,10 @@ def break_even(
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     if current is not None and current.scenario != base:
         raise ValueError("break_even: current must be the solve of the scenario given")
+    # An id the workbook lacks would silently give no row: refused before any solve.
+    unknown = sorted(set(projects or ()) - set(data.projects["project_id"]))
+    if unknown:
+        raise ValueError(f"break_even: no project {', '.join(unknown)} in the workbook")
     solution = current if current is not None else solve(data, base)
     figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)

@@ -185,6 +185,8 @@ def test_break_even_brings_a_project_in_only_past_its_figure(
     )
     with pytest.raises(ValueError, match="current must be the solve of the scenario"):
         break_even(small, Scenario(fiscal_budget_scale=0.5), projects=ids, current=base)
+    with pytest.raises(ValueError, match="no project NOPE in the workbook"):
+        break_even(small, Scenario(), projects=["NOPE", ids[0]], current=base)
     # A chosen project's figure is what the portfolio loses without it.
     row = table[table["in_portfolio"] & (table["reason"] == "")].iloc[0]
     without = solve(small, Scenario(forced_out=(row["project_id"],)))

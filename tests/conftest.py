@@ -7,6 +7,7 @@ import dataclasses
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -105,6 +106,16 @@ def _changes(value: object, copy: object, where: str) -> list[str]:
     else:
         same = value is copy or value == copy
     return [] if same else [where]
+
+
+@pytest.fixture(autouse=True)
+def _main_module_is_pytests() -> Iterator[None]:
+    """Streamlit's AppTest runs app.py as the `__main__` module and leaves it there; a
+    process pool started later in the same test process then spawns workers that re-run
+    app.py on start (and die). Put pytest's own `__main__` back after every test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture(autouse=True)

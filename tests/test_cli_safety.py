@@ -1,12 +1,15 @@
 """Nothing lost, no traceback: the command line as a planner's script runs it.
 
-Every test runs `python -m optimizer` in a subprocess and checks the message, the exit code
-(0 solved, 1 infeasible, 2 bad input, 3 solver, 130 interrupted) and that every file in the
-folder before the run is byte for byte and mtime for mtime the same after it.
+Every test runs the command line (`python -m optimizer`) and checks the message, the exit
+code (0 solved, 1 infeasible, 2 bad input, 3 solver, 130 interrupted) and that every file in
+the folder before the run is byte for byte and mtime for mtime the same after it. What is
+about the process itself (its umask, Ctrl-C) runs in a subprocess; the rest runs `cli.main`
+in the test's process, where an exception it let out fails the test as a traceback would.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -17,13 +20,13 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import SAMPLE
-from helpers import project, region, workbook_bytes
-from helpers import run_cli as run
+from helpers import project, region, run_cli, run_cli_here, workbook_bytes
 
 from optimizer import Scenario
 
@@ -55,6 +58,13 @@ def temporaries(folder: Path) -> list[str]:
 
 
 @pytest.fixture
+def run(capfd: pytest.CaptureFixture) -> Callable[..., subprocess.CompletedProcess]:
+    """`run(folder, *args)`: the command line in that folder, in this process (the start of
+    an interpreter and its imports saved), its exit code and output as a subprocess's."""
+    return functools.partial(run_cli_here, capfd)
+
+
+@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """A planner's folder: a small workbook (w.xlsx) and a scenario file (s.json)."""
     (tmp_path / "w.xlsx").write_bytes(workbook_bytes())
@@ -65,7 +75,9 @@ def folder(tmp_path: Path) -> Path:
 # ------------------------------------------------------------------------------ data loss
 
 
-def test_an_output_never_replaces_an_input_of_the_run(folder: Path) -> None:
+def test_an_output_never_replaces_an_input_of_the_run(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     (folder / "link.xlsx").symlink_to(folder / "w.xlsx")
     before = snapshot(folder)
     refused(
@@ -86,7 +98,9 @@ def test_an_output_never_replaces_an_input_of_the_run(folder: Path) -> None:
     assert snapshot(folder) == before
 
 
-def test_template_replaces_an_existing_file_only_with_force(folder: Path) -> None:
+def test_template_replaces_an_existing_file_only_with_force(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     before = snapshot(folder)
     refused(run(folder, "template", "w.xlsx"), 2, "w.xlsx exists; it was left as it is")
     assert snapshot(folder) == before
@@ -96,9 +110,12 @@ def test_template_replaces_an_existing_file_only_with_force(folder: Path) -> Non
     assert snapshot(folder)["s.json"] == before["s.json"]
 
 
-def test_a_shortlist_gets_the_umask_mode_and_a_read_only_one_is_refused(folder: Path) -> None:
-    assert run(folder, "solve", "w.xlsx", "--out", "a.xlsx", umask=0o022).returncode == 0
-    assert run(folder, "solve", "w.xlsx", "--out", "b.xlsx", umask=0o027).returncode == 0
+def test_a_shortlist_gets_the_umask_mode_and_a_read_only_one_is_refused(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
+    # The process's own umask: each in a process of its own.
+    assert run_cli(folder, "solve", "w.xlsx", "--out", "a.xlsx", umask=0o022).returncode == 0
+    assert run_cli(folder, "solve", "w.xlsx", "--out", "b.xlsx", umask=0o027).returncode == 0
     assert stat.S_IMODE((folder / "a.xlsx").stat().st_mode) == 0o644
     assert stat.S_IMODE((folder / "b.xlsx").stat().st_mode) == 0o640
     # A writable file is replaced and keeps its own mode.
@@ -116,7 +133,9 @@ def test_a_shortlist_gets_the_umask_mode_and_a_read_only_one_is_refused(folder: 
     assert snapshot(folder) == before
 
 
-def test_every_output_is_checked_before_any_work(folder: Path) -> None:
+def test_every_output_is_checked_before_any_work(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     shutil.copy(SAMPLE, folder / "projects.xlsx")
     (folder / "a folder.xlsx").mkdir()
     before = snapshot(folder)
@@ -137,7 +156,9 @@ def test_every_output_is_checked_before_any_work(folder: Path) -> None:
     assert snapshot(folder) == before
 
 
-def test_stale_temporaries_are_removed_on_the_next_write(folder: Path) -> None:
+def test_stale_temporaries_are_removed_on_the_next_write(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     stale, fresh = folder / ".~k3j_9x0q.xlsx", folder / ".~a1b2c3d4.xlsx"
     others = ["~$w.xlsx", ".~lock.w.xlsx#", ".~notes.xlsx", ".~k3j_9x0q.xlsx.bak"]
     for path in [stale, fresh] + [folder / name for name in others]:
@@ -167,14 +188,18 @@ def test_stale_temporaries_are_removed_on_the_next_write(folder: Path) -> None:
         ({"fiscal_budget": 250}, 'fiscal_budget must be an object such as {"2023": 250}'),
     ],
 )
-def test_a_scenario_value_of_the_wrong_kind_is_bad_input(folder: Path, values, message) -> None:
+def test_a_scenario_value_of_the_wrong_kind_is_bad_input(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path, values, message
+) -> None:
     (folder / "bad.json").write_text(json.dumps(values), "utf-8")
     before = snapshot(folder)
     refused(run(folder, "solve", "w.xlsx", "--scenario", "bad.json", "--out", "o.xlsx"), 2, message)
     assert snapshot(folder) == before
 
 
-def test_a_single_forced_id_is_a_one_item_list(folder: Path) -> None:
+def test_a_single_forced_id_is_a_one_item_list(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     (folder / "one.json").write_text('{"forced_in": "JS-SZ-001"}', "utf-8")
     (folder / "out.json").write_text('{"forced_out": "P1"}', "utf-8")
     before = snapshot(folder)
@@ -191,7 +216,9 @@ def test_a_single_forced_id_is_a_one_item_list(folder: Path) -> None:
     assert snapshot(folder) == before
 
 
-def test_a_set_part_that_is_not_a_year_is_bad_input(folder: Path) -> None:
+def test_a_set_part_that_is_not_a_year_is_bad_input(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     before = snapshot(folder)
     refused(
         run(folder, "solve", "w.xlsx", "--set", "fiscal_budget.abc=100"),
@@ -201,7 +228,9 @@ def test_a_set_part_that_is_not_a_year_is_bad_input(folder: Path) -> None:
     assert snapshot(folder) == before
 
 
-def test_absurd_magnitudes_are_refused_by_check_with_their_place(folder: Path) -> None:
+def test_absurd_magnitudes_are_refused_by_check_with_their_place(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     (folder / "big.xlsx").write_bytes(
         workbook_bytes(
             projects=[project("P1", capex=1e15), project("P2")],
@@ -282,7 +311,9 @@ def test_ctrl_c_stops_at_once_with_one_line_and_exit_130(tmp_path: Path, command
 # ------------------------------------------------------------------ inputs to refuse
 
 
-def test_a_blank_template_is_bad_input(tmp_path: Path) -> None:
+def test_a_blank_template_is_bad_input(
+    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+) -> None:
     assert run(tmp_path, "template", "blank.xlsx").returncode == 0
     before = snapshot(tmp_path)
     done = run(tmp_path, "check", "blank.xlsx")
@@ -310,14 +341,16 @@ def test_a_blank_template_is_bad_input(tmp_path: Path) -> None:
         (["--workers", "0"], "--workers must be at least 1, got 0"),
     ],
 )
-def test_frontier_options_are_checked(folder: Path, options: list[str], message: str) -> None:
+def test_frontier_options_are_checked(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path, options: list[str], message: str
+) -> None:
     before = snapshot(folder)
     refused(run(folder, "frontier", "w.xlsx", *options, "--out", "f.xlsx"), 2, message)
     assert snapshot(folder) == before
 
 
 def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(
-    tmp_path: Path, libreoffice
+    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path, libreoffice
 ) -> None:
     # A file written by a script (openpyxl stores formulas without values).
     (tmp_path / "script.xlsx").write_bytes(
@@ -345,7 +378,9 @@ def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(
     assert "valid — 2 projects" in done.stdout
 
 
-def test_a_long_prerequisite_chain_is_checked_in_linear_time(tmp_path: Path) -> None:
+def test_a_long_prerequisite_chain_is_checked_in_linear_time(
+    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+) -> None:
     # 4,000 projects each requiring the previous one, then a cycle of three. The old check
     # walked each chain with a list lookup per step: cubic, minutes for this file.
     chain = [project(f"P{i}", capex=0.01, requires=f"P{i - 1}" if i else None) for i in range(4000)]
@@ -361,7 +396,9 @@ def test_a_long_prerequisite_chain_is_checked_in_linear_time(tmp_path: Path) -> 
     assert len(done.stderr.strip().splitlines()) == 2  # the head and the one problem
 
 
-def test_a_shortlist_or_a_json_file_with_a_bom_is_a_scenario(folder: Path) -> None:
+def test_a_shortlist_or_a_json_file_with_a_bom_is_a_scenario(
+    run: Callable[..., subprocess.CompletedProcess], folder: Path
+) -> None:
     first = run(folder, "solve", "w.xlsx", "--scenario", "s.json", "--out", "short.xlsx", "--json")
     assert first.returncode == 0, first.stderr
     bom = folder / "bom.json"
@@ -379,7 +416,9 @@ def test_a_shortlist_or_a_json_file_with_a_bom_is_a_scenario(folder: Path) -> No
     assert snapshot(folder) == before
 
 
-def test_an_output_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> None:
+def test_an_output_through_a_symbolic_link_keeps_the_link(
+    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+) -> None:
     shutil.copy(SAMPLE, tmp_path / "w.xlsx")
     (tmp_path / "kept").mkdir()
     (tmp_path / "kept" / "real.xlsx").write_bytes(b"an older shortlist")
@@ -390,7 +429,9 @@ def test_an_output_through_a_symbolic_link_keeps_the_link(tmp_path: Path) -> Non
     assert "Shortlist" in openpyxl.load_workbook(tmp_path / "kept" / "real.xlsx").sheetnames
 
 
-def test_analyses_refuse_what_they_would_change_silently(tmp_path: Path) -> None:
+def test_analyses_refuse_what_they_would_change_silently(
+    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+) -> None:
     shutil.copy(SAMPLE, tmp_path / "w.xlsx")
     before = snapshot(tmp_path)
     over = run(tmp_path, "frontier", "w.xlsx", "--lever", "ppp_line", "--values", "0.1,3")

@@ -5,6 +5,7 @@ language, the English word for word the loader's own message."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import os
@@ -291,17 +292,18 @@ def test_a_scenario_problem_is_a_code_worded_in_both_languages() -> None:
     assert zh.error_words(at_file).startswith("plan.json：情景不是有效的JSON：第1行第2列")
 
 
-def test_the_command_line_words_scenario_problems_in_the_language_asked(tmp_path) -> None:
+def test_the_command_line_words_scenario_problems_in_the_language_asked(capfd, tmp_path) -> None:
     book = tmp_path / "book.xlsx"
     book.write_bytes(workbook_bytes())
-    done = run_cli(tmp_path, "solve", book, "--set", "fiscal_budget_scale=abc", "--language", "zh")
+    args = ["solve", book, "--set", "fiscal_budget_scale=abc"]
+    done = run_cli_here(capfd, tmp_path, *args, "--language", "zh")
     assert done.returncode == 2
     assert done.stderr.strip() == "错误：“fiscal_budget_scale=abc”：值不是数字"
-    done = run_cli(tmp_path, "solve", book, "--set", "fiscal_budget_scale=abc")
+    done = run_cli_here(capfd, tmp_path, "solve", book, "--set", "fiscal_budget_scale=abc")
     assert done.stderr.strip() == "error: 'fiscal_budget_scale=abc': the value is not a number"
     bad = tmp_path / "bad.json"
     bad.write_text('{"ppp_cap_share": 2}', encoding="utf-8")
-    done = run_cli(tmp_path, "solve", book, "--scenario", bad, "--language", "zh")
+    done = run_cli_here(capfd, tmp_path, "solve", book, "--scenario", bad, "--language", "zh")
     assert done.returncode == 2
     assert done.stderr.strip() == "错误：“PPP财政承受能力红线”须在 0 与 1 之间，实际为 2"
 
@@ -315,7 +317,7 @@ def noted_workbook() -> bytes:
     return workbook_bytes(settings=[("colour", "blue")], edit=hide_years)
 
 
-def test_a_note_on_the_workbook_is_worded_in_both_languages(tmp_path) -> None:
+def test_a_note_on_the_workbook_is_worded_in_both_languages(capfd, tmp_path) -> None:
     data = loader.load_workbook(noted_workbook())
     assert {n.code for n in data.warnings} == {"unknown_setting", "hidden_sheet"}
     assert {n.code for n in data.warnings} <= set(NOTES)
@@ -326,10 +328,10 @@ def test_a_note_on_the_workbook_is_worded_in_both_languages(tmp_path) -> None:
     assert pickle.loads(pickle.dumps(data.warnings)) == data.warnings
     book = tmp_path / "book.xlsx"
     book.write_bytes(noted_workbook())
-    done = run_cli(tmp_path, "check", book, "--language", "zh")
+    done = run_cli_here(capfd, tmp_path, "check", book, "--language", "zh")
     assert done.returncode == 0, done.stderr
     assert "注意：settings表第2行：未知的设置“colour”，已忽略" in done.stdout.splitlines()
-    done = run_cli(tmp_path, "check", book)
+    done = run_cli_here(capfd, tmp_path, "check", book)
     assert "note: settings row 2: unknown key 'colour' ignored" in done.stdout.splitlines()
 
 
@@ -424,7 +426,7 @@ def test_the_loaders_other_problems_are_worded_in_both_languages(monkeypatch) ->
     assert zh.problem(twins).startswith(said)
 
 
-def test_the_command_line_words_file_refusals_in_the_language_asked(tmp_path) -> None:
+def test_the_command_line_words_file_refusals_in_the_language_asked(capfd, tmp_path) -> None:
     book = tmp_path / "book.xlsx"
     book.write_bytes(workbook_bytes())
     pipe = tmp_path / "pipe.xlsx"
@@ -454,10 +456,13 @@ def test_the_command_line_words_file_refusals_in_the_language_asked(tmp_path) ->
         ),
     ]
     for args, english, chinese in cases:
-        done = run_cli(tmp_path, *args)
+        # The FIFO in a process of its own: a refusal that failed would wait on the pipe, and
+        # the process's timeout ends that; the rest in this process.
+        run = run_cli if pipe in args else functools.partial(run_cli_here, capfd)
+        done = run(tmp_path, *args)
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith(f"error: {english}"), done.stderr
-        done = run_cli(tmp_path, *args, "--language", "zh")
+        done = run(tmp_path, *args, "--language", "zh")
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith(f"错误：{chinese}"), done.stderr
 
@@ -474,11 +479,11 @@ def test_a_read_only_output_is_refused_in_both_languages(tmp_path) -> None:
     assert zh.error_words(error) == f"{locked} 是只读文件；未作改动（请先设为可写）"
 
 
-def test_a_workbook_file_that_cannot_be_read_is_said_in_the_language_asked(tmp_path) -> None:
-    done = run_cli(tmp_path, "check", "missing.xlsx", "--language", "zh")
+def test_a_workbook_file_that_cannot_be_read_is_said_in_the_language_asked(capfd, tmp_path) -> None:
+    done = run_cli_here(capfd, tmp_path, "check", "missing.xlsx", "--language", "zh")
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == "- 找不到文件：missing.xlsx"
-    done = run_cli(tmp_path, "check", "missing.xlsx")
+    done = run_cli_here(capfd, tmp_path, "check", "missing.xlsx")
     assert done.stderr.splitlines()[-1] == "- file not found: missing.xlsx"
     for attempt, code in (
         (lambda: loader.load_workbook(tmp_path), "file_is_folder"),
@@ -493,7 +498,7 @@ def test_a_workbook_file_that_cannot_be_read_is_said_in_the_language_asked(tmp_p
 
 
 def test_a_replayed_scenario_from_another_workbook_is_said_in_the_language_asked(
-    tmp_path,
+    capfd, tmp_path
 ) -> None:
     data = loader.load_workbook(workbook_bytes())
     made = Scenario(fiscal_budget={2021: 5.0, 2030: 1.0}, forced_in=("P9",), commute_km=12.0)
@@ -515,26 +520,26 @@ def test_a_replayed_scenario_from_another_workbook_is_said_in_the_language_asked
         json.dumps({"workbook_fingerprint": "f" * 64, "fiscal_budget": {"2021": 5}}),
         encoding="utf-8",
     )
-    done = run_cli(tmp_path, "solve", book, "--scenario", scenario, "--language", "zh")
+    done = run_cli_here(capfd, tmp_path, "solve", book, "--scenario", scenario, "--language", "zh")
     assert done.returncode == 2
     assert done.stderr.startswith("错误：该情景来自另一个工作簿"), done.stderr
     assert "。如仍要重放，请加 --allow-other-workbook" in done.stderr
-    done = run_cli(tmp_path, "solve", book, "--scenario", scenario)
+    done = run_cli_here(capfd, tmp_path, "solve", book, "--scenario", scenario)
     assert done.stderr.startswith("error: the scenario was made from another workbook")
     assert done.stderr.rstrip().endswith(". Add --allow-other-workbook to replay it anyway")
 
 
-def test_a_sweeps_options_are_refused_in_the_language_asked(tmp_path) -> None:
+def test_a_sweeps_options_are_refused_in_the_language_asked(capfd, tmp_path) -> None:
     book = tmp_path / "book.xlsx"
     book.write_bytes(workbook_bytes())
     args = ["frontier", book, "--workers", "0", "--gap", "2"]
-    done = run_cli(tmp_path, *args)
+    done = run_cli_here(capfd, tmp_path, *args)
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "error: --workers must be at least 1, got 0; "
         "--gap must be between 0 and 1 (0.01 is 1 %), got 2"
     )
-    done = run_cli(tmp_path, *args, "--language", "zh")
+    done = run_cli_here(capfd, tmp_path, *args, "--language", "zh")
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "错误：--workers 须至少为 1，实际为 0；--gap 须在 0 与 1 之间（0.01 即 1%），实际为 2"

@@ -4,6 +4,7 @@ hypothesis profiles. Test inputs are built in helpers.py."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import PROJECT_HEADER, REGION_HEADER, project, region, workbook_bytes
+from helpers import PROJECT_HEADER, REGION_HEADER, project, region, run_cli_here, workbook_bytes
 from hypothesis import HealthCheck, settings
 
 import optimizer
@@ -196,6 +197,17 @@ def hard_solution_soon(sample: optimizer.PlanningData) -> Iterator[Future[optimi
 def hard_solution(hard_solution_soon: Future[optimizer.Solution]) -> optimizer.Solution:
     """The sample at 0.8 of its budgets, solved synchronously."""
     return _shared("hard_solution", hard_solution_soon.result())
+
+
+# ---------------------------------------------------------------- the command line
+
+
+@pytest.fixture
+def run_here(capfd: pytest.CaptureFixture) -> Callable[..., subprocess.CompletedProcess]:
+    """`run_here(folder, *args)`: `python -m optimizer ARGS` run in folder, in this process
+    (helpers.run_cli_here: the start of an interpreter and its imports saved), its exit code
+    and output as a subprocess's. An exception the command lets out fails the test."""
+    return functools.partial(run_cli_here, capfd)
 
 
 # ---------------------------------------------------------------- LibreOffice

@@ -9,7 +9,6 @@ in the test's process, where an exception it let out fails the test as a traceba
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import SAMPLE
-from helpers import project, region, run_cli, run_cli_here, workbook_bytes
+from helpers import project, region, run_cli, workbook_bytes
 
 from optimizer import Scenario
 
@@ -58,13 +57,6 @@ def temporaries(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def run(capfd: pytest.CaptureFixture) -> Callable[..., subprocess.CompletedProcess]:
-    """`run(folder, *args)`: the command line in that folder, in this process (the start of
-    an interpreter and its imports saved), its exit code and output as a subprocess's."""
-    return functools.partial(run_cli_here, capfd)
-
-
-@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """A planner's folder: a small workbook (w.xlsx) and a scenario file (s.json)."""
     (tmp_path / "w.xlsx").write_bytes(workbook_bytes())
@@ -76,22 +68,24 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_an_output_never_replaces_an_input_of_the_run(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     (folder / "link.xlsx").symlink_to(folder / "w.xlsx")
     before = snapshot(folder)
     refused(
-        run(folder, "solve", "w.xlsx", "--out", "w.xlsx"),
+        run_here(folder, "solve", "w.xlsx", "--out", "w.xlsx"),
         2,
         "w.xlsx is the workbook this run reads; it would be replaced",
     )
     refused(
-        run(folder, "solve", "./w.xlsx", "--out", "link.xlsx"),
+        run_here(folder, "solve", "./w.xlsx", "--out", "link.xlsx"),
         2,
         "is the workbook this run reads",
     )
     refused(
-        run(folder, "frontier", "w.xlsx", "--scenario", "s.json", "--out", str(folder / "s.json")),
+        run_here(
+            folder, "frontier", "w.xlsx", "--scenario", "s.json", "--out", str(folder / "s.json")
+        ),
         2,
         "is the scenario file this run reads",
     )
@@ -99,19 +93,19 @@ def test_an_output_never_replaces_an_input_of_the_run(
 
 
 def test_template_replaces_an_existing_file_only_with_force(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     before = snapshot(folder)
-    refused(run(folder, "template", "w.xlsx"), 2, "w.xlsx exists; it was left as it is")
+    refused(run_here(folder, "template", "w.xlsx"), 2, "w.xlsx exists; it was left as it is")
     assert snapshot(folder) == before
-    done = run(folder, "template", "w.xlsx", "--force")
+    done = run_here(folder, "template", "w.xlsx", "--force")
     assert done.returncode == 0, done.stderr
     assert "contract" in openpyxl.load_workbook(folder / "w.xlsx").sheetnames
     assert snapshot(folder)["s.json"] == before["s.json"]
 
 
 def test_a_shortlist_gets_the_umask_mode_and_a_read_only_one_is_refused(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     # The process's own umask: each in a process of its own.
     assert run_cli(folder, "solve", "w.xlsx", "--out", "a.xlsx", umask=0o022).returncode == 0
@@ -120,13 +114,13 @@ def test_a_shortlist_gets_the_umask_mode_and_a_read_only_one_is_refused(
     assert stat.S_IMODE((folder / "b.xlsx").stat().st_mode) == 0o640
     # A writable file is replaced and keeps its own mode.
     (folder / "a.xlsx").chmod(0o664)
-    assert run(folder, "solve", "w.xlsx", "--out", "a.xlsx").returncode == 0
+    assert run_here(folder, "solve", "w.xlsx", "--out", "a.xlsx").returncode == 0
     assert stat.S_IMODE((folder / "a.xlsx").stat().st_mode) == 0o664
     # A read-only one is left as it is, even for root.
     (folder / "b.xlsx").chmod(0o444)
     before = snapshot(folder)
     refused(
-        run(folder, "solve", "w.xlsx", "--out", "b.xlsx"),
+        run_here(folder, "solve", "w.xlsx", "--out", "b.xlsx"),
         2,
         "b.xlsx is read-only; it was left as it is",
     )
@@ -134,7 +128,7 @@ def test_a_shortlist_gets_the_umask_mode_and_a_read_only_one_is_refused(
 
 
 def test_every_output_is_checked_before_any_work(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     shutil.copy(SAMPLE, folder / "projects.xlsx")
     (folder / "a folder.xlsx").mkdir()
@@ -142,22 +136,22 @@ def test_every_output_is_checked_before_any_work(
     started = time.perf_counter()
     # The sample's 21-point sweep takes about half a minute: the refusal comes first.
     refused(
-        run(folder, "frontier", "projects.xlsx", "--out", "missing-folder/f.xlsx"),
+        run_here(folder, "frontier", "projects.xlsx", "--out", "missing-folder/f.xlsx"),
         2,
         "cannot write missing-folder/f.xlsx: the folder",
     )
     assert time.perf_counter() - started < 15
     refused(
-        run(folder, "solve", "projects.xlsx", "--out", "missing-folder/f.xlsx"),
+        run_here(folder, "solve", "projects.xlsx", "--out", "missing-folder/f.xlsx"),
         2,
         "does not exist",
     )
-    refused(run(folder, "solve", "w.xlsx", "--out", "a folder.xlsx"), 2, "it is a folder")
+    refused(run_here(folder, "solve", "w.xlsx", "--out", "a folder.xlsx"), 2, "it is a folder")
     assert snapshot(folder) == before
 
 
 def test_stale_temporaries_are_removed_on_the_next_write(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     stale, fresh = folder / ".~k3j_9x0q.xlsx", folder / ".~a1b2c3d4.xlsx"
     others = ["~$w.xlsx", ".~lock.w.xlsx#", ".~notes.xlsx", ".~k3j_9x0q.xlsx.bak"]
@@ -167,7 +161,7 @@ def test_stale_temporaries_are_removed_on_the_next_write(
     for name in [stale.name, *others]:
         os.utime(folder / name, (hour_ago, hour_ago))  # as a killed run leaves them
     before = snapshot(folder)
-    done = run(folder, "solve", "w.xlsx", "--out", "o.xlsx")
+    done = run_here(folder, "solve", "w.xlsx", "--out", "o.xlsx")
     assert done.returncode == 0, done.stderr
     after = snapshot(folder)
     assert not stale.exists()
@@ -189,26 +183,28 @@ def test_stale_temporaries_are_removed_on_the_next_write(
     ],
 )
 def test_a_scenario_value_of_the_wrong_kind_is_bad_input(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path, values, message
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path, values, message
 ) -> None:
     (folder / "bad.json").write_text(json.dumps(values), "utf-8")
     before = snapshot(folder)
-    refused(run(folder, "solve", "w.xlsx", "--scenario", "bad.json", "--out", "o.xlsx"), 2, message)
+    refused(
+        run_here(folder, "solve", "w.xlsx", "--scenario", "bad.json", "--out", "o.xlsx"), 2, message
+    )
     assert snapshot(folder) == before
 
 
 def test_a_single_forced_id_is_a_one_item_list(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     (folder / "one.json").write_text('{"forced_in": "JS-SZ-001"}', "utf-8")
     (folder / "out.json").write_text('{"forced_out": "P1"}', "utf-8")
     before = snapshot(folder)
     refused(
-        run(folder, "solve", "w.xlsx", "--scenario", "one.json"),
+        run_here(folder, "solve", "w.xlsx", "--scenario", "one.json"),
         2,
         "forced_in: no such project JS-SZ-001",
     )
-    done = run(folder, "solve", "w.xlsx", "--scenario", "out.json", "--json")
+    done = run_here(folder, "solve", "w.xlsx", "--scenario", "out.json", "--json")
     assert done.returncode == 0, done.stderr
     chosen = {c["project_id"] for c in json.loads(done.stdout)["chosen"]}
     assert chosen
@@ -217,11 +213,11 @@ def test_a_single_forced_id_is_a_one_item_list(
 
 
 def test_a_set_part_that_is_not_a_year_is_bad_input(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     before = snapshot(folder)
     refused(
-        run(folder, "solve", "w.xlsx", "--set", "fiscal_budget.abc=100"),
+        run_here(folder, "solve", "w.xlsx", "--set", "fiscal_budget.abc=100"),
         2,
         "fiscal_budget: 'abc' is not a year",
     )
@@ -229,7 +225,7 @@ def test_a_set_part_that_is_not_a_year_is_bad_input(
 
 
 def test_absurd_magnitudes_are_refused_by_check_with_their_place(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
     (folder / "big.xlsx").write_bytes(
         workbook_bytes(
@@ -240,7 +236,7 @@ def test_absurd_magnitudes_are_refused_by_check_with_their_place(
     )
     before = snapshot(folder)
     for command in ("check", "solve"):
-        done = run(folder, command, "big.xlsx")
+        done = run_here(folder, command, "big.xlsx")
         assert done.returncode == 2
         assert "Traceback" not in done.stderr
         assert "projects row 2, capex: must be > 0 and ≤ 100000, got 1e+15" in done.stderr
@@ -312,11 +308,11 @@ def test_ctrl_c_stops_at_once_with_one_line_and_exit_130(tmp_path: Path, command
 
 
 def test_a_blank_template_is_bad_input(
-    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+    run_here: Callable[..., subprocess.CompletedProcess], tmp_path: Path
 ) -> None:
-    assert run(tmp_path, "template", "blank.xlsx").returncode == 0
+    assert run_here(tmp_path, "template", "blank.xlsx").returncode == 0
     before = snapshot(tmp_path)
-    done = run(tmp_path, "check", "blank.xlsx")
+    done = run_here(tmp_path, "check", "blank.xlsx")
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "the workbook has 3 problems:",
@@ -324,7 +320,7 @@ def test_a_blank_template_is_bad_input(
         "- regions: the sheet has no rows below its header; fill in at least one",
         "- years: the sheet has no rows below its header; fill in at least one",
     ]
-    done = run(tmp_path, "frontier", "blank.xlsx", "--quiet")
+    done = run_here(tmp_path, "frontier", "blank.xlsx", "--quiet")
     assert done.returncode == 2
     assert "optimal" not in done.stdout + done.stderr
     assert snapshot(tmp_path) == before
@@ -342,15 +338,18 @@ def test_a_blank_template_is_bad_input(
     ],
 )
 def test_frontier_options_are_checked(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path, options: list[str], message: str
+    run_here: Callable[..., subprocess.CompletedProcess],
+    folder: Path,
+    options: list[str],
+    message: str,
 ) -> None:
     before = snapshot(folder)
-    refused(run(folder, "frontier", "w.xlsx", *options, "--out", "f.xlsx"), 2, message)
+    refused(run_here(folder, "frontier", "w.xlsx", *options, "--out", "f.xlsx"), 2, message)
     assert snapshot(folder) == before
 
 
 def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(
-    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path, libreoffice
+    run_here: Callable[..., subprocess.CompletedProcess], tmp_path: Path, libreoffice
 ) -> None:
     # A file written by a script (openpyxl stores formulas without values).
     (tmp_path / "script.xlsx").write_bytes(
@@ -359,7 +358,7 @@ def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(
         )
     )
     before = snapshot(tmp_path)
-    done = run(tmp_path, "check", "script.xlsx")
+    done = run_here(tmp_path, "check", "script.xlsx")
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "the workbook has 2 problems:",
@@ -373,13 +372,13 @@ def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(
     saved = libreoffice("xlsx", tmp_path / "saved", "script.xlsx", cwd=tmp_path)
     assert saved.returncode == 0, saved.stderr
     # Saved, the empty text the second formula gives is an empty cell again, not a problem.
-    done = run(tmp_path, "check", "saved/script.xlsx")
+    done = run_here(tmp_path, "check", "saved/script.xlsx")
     assert done.returncode == 0, done.stderr
     assert "valid — 2 projects" in done.stdout
 
 
 def test_a_long_prerequisite_chain_is_checked_in_linear_time(
-    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+    run_here: Callable[..., subprocess.CompletedProcess], tmp_path: Path
 ) -> None:
     # 4,000 projects each requiring the previous one, then a cycle of three. The old check
     # walked each chain with a list lookup per step: cubic, minutes for this file.
@@ -387,7 +386,7 @@ def test_a_long_prerequisite_chain_is_checked_in_linear_time(
     cycle = [project(f"C{i}", capex=0.01, requires=f"C{(i + 1) % 3}") for i in range(3)]
     (tmp_path / "chain.xlsx").write_bytes(workbook_bytes(projects=chain + cycle))
     started = time.perf_counter()
-    done = run(tmp_path, "check", "chain.xlsx")
+    done = run_here(tmp_path, "check", "chain.xlsx")
     assert time.perf_counter() - started < 12
     assert done.returncode == 2
     assert "projects row 4002, requires: requirements form a cycle: C0 → C1 → C2 → C0" in (
@@ -397,19 +396,21 @@ def test_a_long_prerequisite_chain_is_checked_in_linear_time(
 
 
 def test_a_shortlist_or_a_json_file_with_a_bom_is_a_scenario(
-    run: Callable[..., subprocess.CompletedProcess], folder: Path
+    run_here: Callable[..., subprocess.CompletedProcess], folder: Path
 ) -> None:
-    first = run(folder, "solve", "w.xlsx", "--scenario", "s.json", "--out", "short.xlsx", "--json")
+    first = run_here(
+        folder, "solve", "w.xlsx", "--scenario", "s.json", "--out", "short.xlsx", "--json"
+    )
     assert first.returncode == 0, first.stderr
     bom = folder / "bom.json"
     bom.write_bytes(b"\xef\xbb\xbf" + (folder / "s.json").read_bytes())
     before = snapshot(folder)
     for scenario in ("short.xlsx", "bom.json"):
-        again = run(folder, "solve", "w.xlsx", "--scenario", scenario, "--json")
+        again = run_here(folder, "solve", "w.xlsx", "--scenario", scenario, "--json")
         assert again.returncode == 0, again.stderr
         assert json.loads(again.stdout)["chosen"] == json.loads(first.stdout)["chosen"]
     refused(
-        run(folder, "solve", "w.xlsx", "--scenario", "w.xlsx"),
+        run_here(folder, "solve", "w.xlsx", "--scenario", "w.xlsx"),
         2,
         "w.xlsx is a workbook without a readable Scenario sheet",
     )
@@ -417,25 +418,25 @@ def test_a_shortlist_or_a_json_file_with_a_bom_is_a_scenario(
 
 
 def test_an_output_through_a_symbolic_link_keeps_the_link(
-    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+    run_here: Callable[..., subprocess.CompletedProcess], tmp_path: Path
 ) -> None:
     shutil.copy(SAMPLE, tmp_path / "w.xlsx")
     (tmp_path / "kept").mkdir()
     (tmp_path / "kept" / "real.xlsx").write_bytes(b"an older shortlist")
     (tmp_path / "out.xlsx").symlink_to(tmp_path / "kept" / "real.xlsx")
-    done = run(tmp_path, "solve", "w.xlsx", "--out", "out.xlsx")
+    done = run_here(tmp_path, "solve", "w.xlsx", "--out", "out.xlsx")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out.xlsx").is_symlink()
     assert "Shortlist" in openpyxl.load_workbook(tmp_path / "kept" / "real.xlsx").sheetnames
 
 
 def test_analyses_refuse_what_they_would_change_silently(
-    run: Callable[..., subprocess.CompletedProcess], tmp_path: Path
+    run_here: Callable[..., subprocess.CompletedProcess], tmp_path: Path
 ) -> None:
     shutil.copy(SAMPLE, tmp_path / "w.xlsx")
     before = snapshot(tmp_path)
-    over = run(tmp_path, "frontier", "w.xlsx", "--lever", "ppp_line", "--values", "0.1,3")
+    over = run_here(tmp_path, "frontier", "w.xlsx", "--lever", "ppp_line", "--values", "0.1,3")
     refused(over, 2, "ppp_line: settings are shares from 0 to 1")
-    cbc = run(tmp_path, "frontier", "w.xlsx", "--values", "1,1.2", "--set", "solver=cbc")
+    cbc = run_here(tmp_path, "frontier", "w.xlsx", "--values", "1,1.2", "--set", "solver=cbc")
     refused(cbc, 2, "the trade-off analyses run on HiGHS")
     assert snapshot(tmp_path) == before

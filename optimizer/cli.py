@@ -23,8 +23,8 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
-from ._files import OutputError, check_writable, remove_live_temporaries, same_file
-from .batch import RunOptions, dask_executor, process_pool
+from ._files import OutputError, check_writable, os_reason, remove_live_temporaries, same_file
+from .batch import AnalysisError, RunOptions, dask_executor, process_pool
 from .diagnosis import InfeasibleError
 from .limit_values import JSON_KEYS, VALUE_GAP, limit_values
 from .loader import PlanningData, WorkbookError, load_workbook
@@ -36,7 +36,7 @@ from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
 from .solver import SolverError
 from .template import write_template
-from .tradeoffs import LEVERS, break_even, frontier, frontier_grid, robustness
+from .tradeoffs import LEVERS, break_even, check_projects, frontier, frontier_grid, robustness
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR, INTERNAL = 0, 1, 2, 3, 4
 TIME_LIMIT_MAX = next(
@@ -195,10 +195,11 @@ def _input_bytes(path: str, kind: str) -> bytes:
             f"{kind} file not found: {path}", f"{kind}_file_missing", {"path": path}
         ) from None
     except OSError as exc:
+        code, reason = os_reason(exc)
         raise ScenarioError(
-            f"cannot read the {kind} file {path}: {exc.strerror}",
+            f"cannot read the {kind} file {path}: {reason}",
             f"{kind}_file_unreadable",
-            {"path": path, "reason": exc.strerror},
+            {"path": path, "errno": code, "reason": reason},
         ) from None
 
 
@@ -543,6 +544,7 @@ def _break_even(args: argparse.Namespace) -> int:
     ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
 
     def analysis(data: PlanningData, scenario: Scenario, options: RunOptions):  # noqa: ANN202
+        check_projects(data, ids)  # an unknown id is refused before the base solve
         # The headline is break-even's own base solve: solved once, passed in.
         base = solve(data, scenario)
         table = break_even(
@@ -779,7 +781,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         language = getattr(args, "language", "en")
         print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
         return BAD_INPUT
-    except (ScenarioError, OSError) as error:
+    except (ScenarioError, AnalysisError, OSError) as error:
         labels = Labels(getattr(args, "language", "en"))
         print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return BAD_INPUT

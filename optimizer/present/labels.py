@@ -17,6 +17,7 @@ Chinese follows the terms a provincial planner writes: 一般公共预算支出,
 
 from __future__ import annotations
 
+import errno
 import math
 import re
 from collections.abc import Mapping
@@ -615,6 +616,8 @@ TEXT: dict[str, Pair] = {
     # A note on a workbook that could be read, on the command line and in the app.
     "note_line": ("note: {note}", "注意：{note}"),
     "workbook_note": ("Note on the workbook: {note}", "工作簿提示：{note}"),
+    # An analysis that refused what it was asked, on the page (AnalysisError's words).
+    "analysis_refused": ("The analysis was not run: {message}", "未运行该分析：{message}"),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -1576,7 +1579,9 @@ FILE_PROBLEMS: dict[str, Pair] = {
     "replay_refused": (
         "{note}. Add --allow-other-workbook to replay it anyway",
         "{note}。如仍要重放，请加 --allow-other-workbook",
-    ),
+    ),    # A file the system refused while it was written, or any other refusal of the system.
+    "out_failed": ("cannot write {path}: {reason}", "无法写入 {path}（{reason}）"),
+    "os_error": ("{path}: {reason}", "文件 {path}：{reason}"),
 }
 # What a file is, in Chinese (FILE_PROBLEMS' {kind}).
 FILE_KINDS: dict[str, str] = {
@@ -1611,6 +1616,99 @@ BOUNDS: dict[str, Pair] = {
     "at_most": ("≤ {high}", "不大于 {high}"),
     "sensible": ("a number of sensible size", "合理大小的数字"),
 }
+# What an analysis refuses (optimizer.batch.AnalysisError's parts) in words; the English is
+# the error's own message, word for word (a test holds the two together).
+ANALYSIS_PROBLEMS: dict[str, Pair] = {
+    "points_too_few": ("a frontier needs at least 2 points", "前沿曲线至少需要 2 个点"),
+    "settings_range": (
+        "{lever}: settings must be finite and ≥ 0, got {got}",
+        "{lever}：设定值须为不小于 0 的有限数，实际为 {got}",
+    ),
+    "ppp_line_shares": (
+        "ppp_line: settings are shares from 0 to 1, got {got}",
+        "PPP财政承受能力红线的设定值须为 0 至 1 的比例，实际为 {got}",
+    ),
+    "unknown_lever": (
+        "unknown lever '{got}'; choose from {levers}",
+        "未知的调节项“{got}”；可选：{levers}",
+    ),
+    "highs_only": (
+        "the trade-off analyses run on HiGHS; the scenario asks for {solver} (set solver=highs)",
+        "权衡分析只能用HiGHS求解；该情景要求用 {solver}（请设 solver=highs）",
+    ),
+    "limits_highs_only": (
+        "the value of each limit is measured on HiGHS; the scenario asks for {solver} "
+        "(set solver=highs)",
+        "各约束的价值只能用HiGHS测算；该情景要求用 {solver}（请设 solver=highs）",
+    ),
+    "current_other": (
+        "{analysis}: current must be the solve of the scenario given",
+        "{analysis}：所给的当前方案须为本情景的求解结果",
+    ),
+    "grid_same_lever": (
+        "a grid needs two different levers",
+        "热力图须用两个不同的调节项",
+    ),
+    "no_such_projects": (
+        "break_even: no project {ids} in the workbook",
+        "入选门槛：工作簿中没有项目 {ids}",
+    ),
+    "draws_min": ("robustness needs at least one draw", "稳健性分析至少需要抽样 1 次"),
+    "draw_range": (
+        "{name} must be a number in {bounds}, got {got}",
+        "{name}须为 {bounds} 内的数，实际为 {got}",
+    ),
+    "plan_not_resolved": (
+        "the current plan could not be re-solved ({status})",
+        "当前方案无法重新求解（{status}）",
+    ),
+    "option_time_limit": ("time_limit_s must be > 0, got {got}", "求解时限须 > 0 秒，实际为 {got}"),
+    "option_gap": (
+        "mip_gap must be between 0 and 1, got {got}",
+        "求解精度须在 0 与 1 之间，实际为 {got}",
+    ),
+    "option_node_limit": (
+        "node_limit must be ≥ 1, got {got}",
+        "节点数上限须 ≥ 1，实际为 {got}",
+    ),
+    "pool_workers": (
+        "workers must be a whole number ≥ 1, got {got}",
+        "进程数须为不小于 1 的整数，实际为 {got}",
+    ),
+}
+# The analyses and the robustness draws' settings as ANALYSIS_PROBLEMS name them, in Chinese.
+ANALYSIS_NAMES: dict[str, str] = {
+    "frontier": "前沿曲线",
+    "break_even": "入选门槛",
+    "spread": "每亿元就业波动",
+    "overrun": "投资超支上限",
+    "rate_spread": "自然再就业率波动",
+}
+# Why the system refused a file, by errno name (optimizer._files.OS_REASONS: the English is
+# its words, word for word); any other reason is the system's own text.
+OS_REASONS: dict[str, Pair] = {
+    "EACCES": ("permission denied", "没有访问权限"),
+    "EPERM": ("operation not permitted", "不允许该操作"),
+    "ENOENT": ("no such file or folder", "没有该文件或文件夹"),
+    "ENOSPC": ("no space left on the disk", "磁盘空间已满"),
+    "EDQUOT": ("disk quota exceeded", "超出磁盘配额"),
+    "EROFS": ("the disk is read-only", "磁盘为只读"),
+    "EISDIR": ("it is a folder", "这是一个文件夹"),
+    "ENOTDIR": ("a part of the path is not a folder", "路径中的某一部分不是文件夹"),
+    "EEXIST": ("the file exists", "文件已存在"),
+    "EBUSY": ("the file or device is busy", "文件或设备正忙"),
+    "ETXTBSY": ("the file is busy", "文件正忙"),
+    "ENAMETOOLONG": ("the file name is too long", "文件名过长"),
+    "ELOOP": ("too many symbolic links", "符号链接层数过多"),
+    "EIO": ("the disk could not be read or written (input/output error)", "磁盘读写出错"),
+    "EFBIG": ("the file is too large", "文件过大"),
+    "EMFILE": ("too many files open", "打开的文件过多"),
+}
+# Why a workbook given as a scenario or a reference has no readable sheet (FILE_PROBLEMS'
+# {reason}), in Chinese; any other reason is said as "unreadable".
+SHEET_REASONS: dict[str, str] = {
+    "the workbook has no Scenario sheet": "工作簿中没有Scenario工作表",
+}
 
 # Every table of pairs, for the test that both languages are there.
 TABLES: dict[str, dict[str, Pair]] = {
@@ -1635,10 +1733,13 @@ TABLES: dict[str, dict[str, Pair]] = {
     "NOTES": NOTES,
     "FILE_PROBLEMS": FILE_PROBLEMS,
     "REPLAY_CARRIED": REPLAY_CARRIED,
+    # What an analysis refuses.
+    "ANALYSIS_PROBLEMS": ANALYSIS_PROBLEMS,    # Why the system refused a file.
+    "OS_REASONS": OS_REASONS,
 }
 
 # Every code an error's parts may hold (Labels.error_words).
-_ERROR_WORDS: dict[str, Pair] = {**SCENARIO_PROBLEMS, **FILE_PROBLEMS}
+_ERROR_WORDS: dict[str, Pair] = {**SCENARIO_PROBLEMS, **FILE_PROBLEMS, **ANALYSIS_PROBLEMS}
 
 def city_year(key: str) -> tuple[str, int | None]:
     """A limit's key as (city, planning year): "Xuzhou 2023" for a row per city and year
@@ -1947,6 +2048,8 @@ class Labels:
             values["shown"] = ("和" if self.zh else " and ").join(shown)
         if "exclusive" in values:
             values["bounds"] = self.bounds(values["low"], values["high"], values["exclusive"])
+        if values.get("errno") in OS_REASONS:
+            values["reason"] = self.pick(OS_REASONS[values["errno"]])
         words = self.pick(PROBLEMS[problem.code]).format(**values)
         if "setting" in values and "{setting}" not in self.pick(PROBLEMS[problem.code]):
             # A settings cell's problem, after the setting's key ("ppp_cap_share must be ...").
@@ -1990,6 +2093,12 @@ class Labels:
         the command line cannot read or write (OutputError); one with no code keeps its
         English message."""
         parts = getattr(error, "parts", ())
+        if not parts and isinstance(error, OSError) and error.errno and error.filename:
+            # The system's own refusal of a file: its reason by errno, in this language.
+            name = errno.errorcode.get(error.errno, "")
+            parts = (("os_error", (("path", error.filename), ("errno", name), ("reason", "-"))),)
+            if name not in OS_REASONS:
+                return str(error)
         if not parts or any(code not in _ERROR_WORDS for code, _ in parts):
             return str(error)
         said = [self._scenario_part(code, dict(values)) for code, values in parts]
@@ -1998,10 +2107,14 @@ class Labels:
         return f"{where}{'：' if self.zh else ': '}{words}" if where else words
 
     def _scenario_part(self, code: str, values: dict[str, Any]) -> str:
+        if values.get("errno") in OS_REASONS:
+            values["reason"] = self.pick(OS_REASONS[values["errno"]])
+        elif self.zh and code in ("no_scenario_sheet", "no_plan_sheet") and "reason" in values:
+            values["reason"] = SHEET_REASONS.get(values["reason"], "内容无法识别")
         if self.zh and "field" in values:
             name = INPUTS.get(values["field"])
             values["field"] = f"“{self.pick(name)}”" if name else values["field"]
-        if self.zh and "reason" in values:
+        if self.zh and code == "not_json":
             values["reason"] = JSON_REASONS.get(values["reason"], "格式有误")
         if self.zh and "bounds" in values:
             values["bounds"] = values["bounds"].replace("between 0 and 1", "0 至 1")
@@ -2010,6 +2123,18 @@ class Labels:
             values["note"] = self.note(values["note"])
         if self.zh and "kind" in values:
             values["kind"] = FILE_KINDS.get(values["kind"], values["kind"])
+        if "levers" in values:  # the levers an analysis knows, by the names it is given
+            levers = values["levers"]
+            shown = [f"{k}：{self.lever(k)}" if self.zh else k for k in levers]
+            values["levers"] = ("；" if self.zh else ", ").join(shown)
+        if self.zh:
+            if "lever" in values:
+                values["lever"] = self.lever(values["lever"])
+            for key in ("analysis", "name"):
+                if key in values:
+                    values[key] = ANALYSIS_NAMES.get(values[key], values[key])
+            if "status" in values:
+                values["status"] = self.status(values["status"])
         return self.pick(_ERROR_WORDS[code]).format(**values)
 
     def source(self, text: str) -> str:

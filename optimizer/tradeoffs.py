@@ -549,7 +549,10 @@ def frontier(
     Columns: lever, setting (the scale, share or km set), amount (the lever in 亿元 or km),
     unit, status, objective, worker_years, job_years, capex, projects, gap, seconds,
     marginal_worker_years and marginal_job_years (per extra unit of `amount` since the
-    previous point: per 亿元 for money levers), and current (the scenario's own setting).
+    previous point: per 亿元 for money levers), current (the scenario's own setting) and
+    other_jobs_weight (the scenario's: the objective counts each job-year at this much of a
+    worker-year, so with a weight more of the lever can show fewer worker-years), and with a
+    weight, weighted_job_years (weight × job_years: the objective's other part).
     Also change_tolerance and within_precision (the change since the previous point is no
     larger than the two solves' gaps allow: no marginal is shown) and carried (the cheaper
     point's portfolio did better here than this point's own search, or showed more worker-years
@@ -624,6 +627,12 @@ def frontier(
         table[f"marginal_{column}"] = marginal.where(~table["within_precision"])
     current = spec.setting_of(data, base)
     table["current"] = np.isclose(table["setting"], current)
+    # The objective's other part: with a weight, more money can show fewer worker-years
+    # (conclusions.jobs_trade says when).
+    weight = float(base.setting(data, "other_jobs_weight"))
+    table["other_jobs_weight"] = weight
+    if weight > 0:  # what the objective adds for the jobs, in worker-years' worth
+        table["weighted_job_years"] = weight * table["job_years"]
     return table
 
 

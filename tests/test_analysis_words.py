@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import errno
 import importlib
+import pickle
 import re
 import sys
+import time
 import types
 
 import pytest
@@ -18,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from test_one_language import latin_words
 
 import optimizer
-from optimizer import loader
+from optimizer import background, loader
 from optimizer._files import OS_REASONS as FILE_REASONS
 from optimizer._files import OutputError, write_atomically
 from optimizer.batch import AnalysisError, RunOptions, process_pool
@@ -31,7 +33,7 @@ from optimizer.present.labels import (
     Labels,
 )
 from optimizer.scenario import Scenario
-from optimizer.solver import Status
+from optimizer.solver import SolverError, Status
 from optimizer.tradeoffs import break_even, frontier, frontier_grid, lever_settings, robustness
 
 # The module (optimizer's own name limit_values is the function).
@@ -216,3 +218,50 @@ def test_the_chinese_page_says_an_analysis_refusal_in_chinese(monkeypatch) -> No
     errors = [str(e.value) for e in at.error]
     assert "未运行该分析：当前方案无法重新求解（无可行方案）" in errors, errors
     assert not [w for e in errors for w in latin_words(e, set())], errors
+
+
+def test_a_solve_with_no_answer_is_said_in_the_language_asked(
+    small: optimizer.PlanningData, capfd, tmp_path
+) -> None:
+    attempts = [
+        lambda: optimizer.solve(small, Scenario(time_limit_s=1e-9)),
+        lambda: optimizer.solve(small, Scenario(), deadline=time.monotonic() - 1.0),
+        lambda: optimizer.solve(small, Scenario(), stop=lambda: True),
+    ]
+    errors = []
+    for attempt in attempts:
+        with pytest.raises(SolverError) as caught:
+            attempt()
+        errors.append(caught.value)
+    codes = [code for e in errors for code, _ in e.parts]
+    assert codes == ["time_used_up", "time_used_up_loading", "stopped"]
+    en, zh = Labels("en"), Labels("zh")
+    for error in errors:
+        assert en.error_words(error) == str(error)
+        assert CJK.search(zh.error_words(error))
+        assert not latin_words(zh.error_words(error), set()), zh.error_words(error)
+        # Its parts travel with it: from a worker process, and as the page keeps it.
+        again = pickle.loads(pickle.dumps(error))
+        assert (str(again), again.parts) == (str(error), error.parts)
+        kept = pickle.loads(pickle.dumps(background.Failure.of(error)))
+        assert kept == str(error)  # the English message, as the page kept it before
+        assert zh.error_words(kept) == zh.error_words(error)
+    assert zh.error_words(errors[2]) == "求解在完成前被停止"
+    # The solver's own reasons, where they are ours, in Chinese too.
+    failed = SolverError("the solver (highs) failed: no portfolio", "solver_failed",
+                         solver="highs", detail="no portfolio")  # fmt: skip
+    assert en.error_words(failed) == str(failed)
+    assert zh.error_words(failed) == "求解器（highs）出错：没有可行方案"
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(workbook_bytes())
+    done = run_cli_here(capfd, tmp_path, "solve", book, "--set", "time_limit_s=1e-9")
+    assert done.returncode == 3
+    said = done.stderr.strip()
+    assert said.startswith("error: the time limit of 1e-09 s was used up"), said
+    done = run_cli_here(
+        capfd, tmp_path, "solve", book, "--set", "time_limit_s=1e-9", "--language", "zh"
+    )
+    assert done.returncode == 3
+    said = done.stderr.strip()
+    assert said.startswith("错误：求解器开始前 1e-09 秒的求解时限已用完"), said
+    assert said.endswith("；请延长求解时限"), said

@@ -618,6 +618,55 @@ TEXT: dict[str, Pair] = {
     "workbook_note": ("Note on the workbook: {note}", "工作簿提示：{note}"),
     # An analysis that refused what it was asked, on the page (AnalysisError's words).
     "analysis_refused": ("The analysis was not run: {message}", "未运行该分析：{message}"),
+    # The command line's other lines: input nested too deeply, a fault of the program, --json
+    # with standard output closed, a run stopped past its time limit, a blank workbook.
+    "cli_nested": (
+        "error: the input is nested too deeply to be read",
+        "错误：输入嵌套过深，无法读取",
+    ),
+    "cli_internal": (
+        "error: internal failure ({fault}); no file was left half-written. Please report it "
+        "with the command you ran",
+        "错误：程序内部故障（{fault}）；没有留下写了一半的文件。请连同所运行的命令一并报告",
+    ),
+    "cli_stdout_closed": (
+        "error: standard output is closed, so --json has nowhere to print; redirect it to a "
+        "file (> result.json)",
+        "错误：标准输出已关闭，--json 无处输出；请重定向到文件（> result.json）",
+    ),
+    "cli_overrun": (
+        "error: the run went on {grace} s past its time limit of {limit} s inside the solver, "
+        "which does not look at its clock in every phase of a large model; stopped with no "
+        "answer and no file left half-written. Raise time_limit_s",
+        "错误：求解器在大模型的某些阶段不查看时钟，运行已超出 {limit} 秒的求解时限 {grace} 秒；"
+        "已停止，没有结果，也没有留下写了一半的文件。请延长求解时限",
+    ),
+    "template_written": ("blank workbook written to {path}", "空白工作簿已写入 {path}"),
+    # A frontier's step where more money shows fewer worker-years because the objective also
+    # counts other jobs (conclusions.jobs_trade).
+    "frontier_jobs_trade": (
+        "From {low} to {high}, worker-years re-employed read {before} → {after} while "
+        "job-years grow by {gained}: the objective also counts every job-year the projects "
+        "create at {weight} of a worker-year re-employed (the weight of other jobs), {weighted} "
+        "worker-years' worth here, so more money can buy jobs that re-employ fewer displaced "
+        "workers.",
+        "从{low}到{high}，再就业人年由{before}变为{after}，而就业人年增加{gained}：目标函数还把"
+        "项目创造的每个就业人年按{weight}个再就业人年计入（非分流职工岗位权重），此处折合"
+        "{weighted}人年，因此资金增加后，方案可能换上岗位更多、但再就业的分流职工更少的项目。",
+    ),
+    "frontier_trade_within": (
+        "The fall is within solver precision (± {bound}): the plans may equally be alike in "
+        "worker-years.",
+        "该降幅在求解精度（± {bound}）之内：两个方案的再就业人年也可能并无差别。",
+    ),
+    "frontier_trade_steps": (
+        "{steps} steps of this frontier show such a fall; this is the largest.",
+        "本前沿曲线有{steps}步出现这种下降，此为最大的一步。",
+    ),
+    "frontier_trade_fix": (
+        "To compare plans on worker-years alone, set the weight of other jobs to 0.",
+        "如只按再就业人年比较方案，请把非分流职工岗位权重设为0。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -780,6 +829,11 @@ COLUMNS: dict[str, Pair] = {
     "jobs_to_spare": (
         "Jobs it has to spare (persons, each build year)",
         "可减少岗位（人，建设期年均）",
+    ),
+    # A frontier's other part of the objective (with a weight of other jobs).
+    "weighted_job_years": (
+        "Job-years × weight of other jobs (worker-years' worth)",
+        "就业人年×非分流职工岗位权重（折合人年）",
     ),
 }
 
@@ -1709,6 +1763,35 @@ OS_REASONS: dict[str, Pair] = {
 SHEET_REASONS: dict[str, str] = {
     "the workbook has no Scenario sheet": "工作簿中没有Scenario工作表",
 }
+# Why a solve gave no answer (optimizer.solver.SolverError's parts) in words; the English is
+# the error's own message, word for word.
+SOLVER_PROBLEMS: dict[str, Pair] = {
+    "stopped": ("the solve was stopped before it finished", "求解在完成前被停止"),
+    "solver_failed": ("the solver ({solver}) failed: {detail}", "求解器（{solver}）出错：{detail}"),
+    "time_used_up": (
+        "the time limit of {limit} s was used up before the solver started ({build} s "
+        "preparing and building the model); raise time_limit_s",
+        "求解器开始前 {limit} 秒的求解时限已用完（准备和构建模型用了 {build} 秒）；请延长求解时限",
+    ),
+    "time_used_up_loading": (
+        "the time limit of {limit} s was used up before the solver started ({build} s "
+        "preparing and building the model, after loading the workbook); raise time_limit_s",
+        "求解器开始前 {limit} 秒的求解时限已用完（读取工作簿之后，准备和构建模型又用了 "
+        "{build} 秒）；请延长求解时限",
+    ),
+    "no_portfolio_in_time": (
+        "no portfolio was found within the time limit of {limit} s ({build} s of it preparing "
+        "and building the model); raise time_limit_s",
+        "在 {limit} 秒的求解时限内未找到可行方案（其中准备和构建模型用了 {build} 秒）；"
+        "请延长求解时限",
+    ),
+}
+# The solver's own reasons (SOLVER_PROBLEMS' {detail}) in Chinese; any other is HiGHS's text.
+SOLVER_DETAILS: dict[str, str] = {
+    "no portfolio": "没有可行方案",
+    "no portfolio was found before the time limit": "到达时限前未找到可行方案",
+    "no portfolio was found within the node limit": "在节点数上限内未找到可行方案",
+}
 
 # Every table of pairs, for the test that both languages are there.
 TABLES: dict[str, dict[str, Pair]] = {
@@ -1735,11 +1818,17 @@ TABLES: dict[str, dict[str, Pair]] = {
     "REPLAY_CARRIED": REPLAY_CARRIED,
     # What an analysis refuses.
     "ANALYSIS_PROBLEMS": ANALYSIS_PROBLEMS,    # Why the system refused a file.
-    "OS_REASONS": OS_REASONS,
+    "OS_REASONS": OS_REASONS,    # Why a solve gave no answer.
+    "SOLVER_PROBLEMS": SOLVER_PROBLEMS,
 }
 
 # Every code an error's parts may hold (Labels.error_words).
-_ERROR_WORDS: dict[str, Pair] = {**SCENARIO_PROBLEMS, **FILE_PROBLEMS, **ANALYSIS_PROBLEMS}
+_ERROR_WORDS: dict[str, Pair] = {
+    **SCENARIO_PROBLEMS,
+    **FILE_PROBLEMS,
+    **ANALYSIS_PROBLEMS,
+    **SOLVER_PROBLEMS,
+}
 
 def city_year(key: str) -> tuple[str, int | None]:
     """A limit's key as (city, planning year): "Xuzhou 2023" for a row per city and year
@@ -2088,10 +2177,12 @@ class Labels:
             return self.pick(REPLAY_CARRIED["nothing"])
         return self.clauses(said)
 
-    def error_words(self, error: BaseException) -> str:
+    def error_words(self, error: object) -> str:
         """An error's words in this language: a scenario's problem (ScenarioError), a file
-        the command line cannot read or write (OutputError); one with no code keeps its
-        English message."""
+        the command line cannot read or write (OutputError), an analysis's refusal
+        (AnalysisError), a solve with no answer (SolverError, or the page's kept failure);
+        the system's own refusal of a file by its errno; one with no code keeps its English
+        message."""
         parts = getattr(error, "parts", ())
         if not parts and isinstance(error, OSError) and error.errno and error.filename:
             # The system's own refusal of a file: its reason by errno, in this language.
@@ -2135,6 +2226,8 @@ class Labels:
                     values[key] = ANALYSIS_NAMES.get(values[key], values[key])
             if "status" in values:
                 values["status"] = self.status(values["status"])
+            if "detail" in values:
+                values["detail"] = SOLVER_DETAILS.get(values["detail"], values["detail"])
         return self.pick(_ERROR_WORDS[code]).format(**values)
 
     def source(self, text: str) -> str:

@@ -91,7 +91,7 @@ def infeasible(labels: Labels, conflicts, failure, moved: list[str] | None = Non
     all together) or the solver's error. labels: the page's, with the workbook's city names.
     moved: the inputs changed since the last plan that met every limit, in words."""
     if conflicts is None:
-        st.error(labels("solver_error", message=failure))
+        st.error(labels("solver_error", message=labels.error_words(failure)))
         return
     if moved:
         st.error(labels("infeasible_after", inputs=labels.list_of(moved)))

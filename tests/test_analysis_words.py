@@ -265,3 +265,18 @@ def test_a_solve_with_no_answer_is_said_in_the_language_asked(
     said = done.stderr.strip()
     assert said.startswith("错误：求解器开始前 1e-09 秒的求解时限已用完"), said
     assert said.endswith("；请延长求解时限"), said
+
+
+def test_a_workbook_with_no_scenario_sheet_says_why_in_chinese_too(capfd, tmp_path) -> None:
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(workbook_bytes())
+    done = run_cli_here(capfd, tmp_path, "solve", book, "--scenario", book, "--language", "zh")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"错误：{book} 是工作簿，但没有可读的情景（Scenario）工作表（工作簿中没有Scenario工作表）"
+    )
+    done = run_cli_here(capfd, tmp_path, "solve", book, "--scenario", book)
+    assert done.stderr.strip() == (
+        f"error: {book} is a workbook without a readable Scenario sheet (the workbook has no "
+        "Scenario sheet)"
+    )

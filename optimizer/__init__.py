@@ -8,7 +8,7 @@ tests/test_layers.py holds the order.
 """
 
 from .baseline import greedy_portfolio
-from .batch import AnalysisCancelled, RunOptions, dask_executor, process_pool
+from .batch import AnalysisCancelled, AnalysisError, RunOptions, dask_executor, process_pool
 from .diagnosis import Conflict, InfeasibleError
 from .instance import Instance, prepare
 from .limit_values import limit_values
@@ -26,6 +26,7 @@ from .tradeoffs import Robustness, break_even, frontier, frontier_grid, robustne
 
 __all__ = [
     "AnalysisCancelled",
+    "AnalysisError",
     "Robustness",
     "RunOptions",
     "break_even",

@@ -10,6 +10,7 @@ killed run are removed on the next write to that folder, once they are a minute 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import re
@@ -29,6 +30,38 @@ STALE_SECONDS = 60.0
 
 # Temporaries being written now, so an interrupted run can remove them before it exits.
 _live: set[str] = set()
+
+
+# The operating system's common reasons a file cannot be read or written, by errno name, in
+# one wording on every system (optimizer.present.labels words them in Chinese too). Any other
+# reason is the system's own text.
+OS_REASONS: dict[str, str] = {
+    "EACCES": "permission denied",
+    "EPERM": "operation not permitted",
+    "ENOENT": "no such file or folder",
+    "ENOSPC": "no space left on the disk",
+    "EDQUOT": "disk quota exceeded",
+    "EROFS": "the disk is read-only",
+    "EISDIR": "it is a folder",
+    "ENOTDIR": "a part of the path is not a folder",
+    "EEXIST": "the file exists",
+    "EBUSY": "the file or device is busy",
+    "ETXTBSY": "the file is busy",
+    "ENAMETOOLONG": "the file name is too long",
+    "ELOOP": "too many symbolic links",
+    "EIO": "the disk could not be read or written (input/output error)",
+    "EFBIG": "the file is too large",
+    "EMFILE": "too many files open",
+}
+
+
+def os_reason(error: OSError) -> tuple[str, str]:
+    """Why the system refused a file, as (errno name, English words): the words of
+    OS_REASONS for a common errno, else the system's own text ("" as the name)."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name in OS_REASONS:
+        return name, OS_REASONS[name]
+    return "", error.strerror or str(error)
 
 
 class OutputError(OSError):
@@ -188,17 +221,31 @@ def write_atomically(target: Target, write: Callable[[IO[bytes]], None]) -> None
     remove_stale_temporaries(folder)
     # A new file gets the mode the umask gives; a replaced one keeps its own.
     mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o666 & ~_umask()
-    handle, temporary = tempfile.mkstemp(prefix=PREFIX, suffix=SUFFIX, dir=folder)
-    _live.add(temporary)
+    temporary = ""
     try:
+        handle, temporary = tempfile.mkstemp(prefix=PREFIX, suffix=SUFFIX, dir=folder)
+        _live.add(temporary)
         with os.fdopen(handle, "wb") as stream:
             write(stream)
         os.chmod(temporary, mode)
         check_writable(path)  # again: a pipe or device may have taken its place meanwhile
         os.replace(temporary, path)
+    except OutputError:
+        _remove(temporary)
+        raise
+    except OSError as exc:  # a full disk, a quota, a folder locked meanwhile: one coded line
+        _remove(temporary)
+        code, reason = os_reason(exc)
+        raise OutputError(
+            f"cannot write {path}: {reason}", "out_failed", path=path, errno=code, reason=reason
+        ) from None
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        _remove(temporary)
         raise
     finally:
         _live.discard(temporary)
+
+
+def _remove(temporary: str) -> None:
+    if temporary and os.path.exists(temporary):
+        os.unlink(temporary)

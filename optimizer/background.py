@@ -41,6 +41,22 @@ from .scenario import Scenario
 from .solution import Solution, evaluate
 from .solver import SolverError, SolverRun, Status
 
+
+class Failure(str):
+    """A solve's failure as the page keeps it: the SolverError's English message (a str, as
+    it always was) with its `parts`, so that the page words it in its own language
+    (Labels.error_words)."""
+
+    parts: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    where = ""
+
+    @classmethod
+    def of(cls, error: SolverError) -> Failure:
+        failure = cls(str(error))
+        failure.parts = error.parts
+        return failure
+
+
 # (solution, conflicts table, solver message): exactly one of the three is set.
 Result = tuple[Solution | None, Any, str | None]
 
@@ -61,7 +77,7 @@ def answer_of(
     except InfeasibleError as error:
         return None, error.to_frame(), None
     except SolverError as error:
-        return None, None, str(error)
+        return None, None, Failure.of(error)
 
 
 # A new best portfolio is reported (evaluated in full, as a Solution) at most this often:

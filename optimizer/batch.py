@@ -31,6 +31,27 @@ T = TypeVar("T")
 ANALYSIS_NODE_LIMIT = 2000
 
 
+class AnalysisError(ValueError):
+    """An analysis refuses what it was asked: a lever it does not know, settings out of
+    range, a project the workbook lacks, a solver it cannot run on. The message is in English,
+    as a notebook shows it; `parts` holds the problem as a code and its values
+    (optimizer.present.labels words it in either language), as a ScenarioError's do."""
+
+    def __init__(self, message: str, code: str, **values: Any) -> None:
+        super().__init__(message)
+        self.parts: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
+            ((code, tuple(values.items())),) if code else ()
+        )
+        self.where = ""
+
+    @classmethod
+    def several(cls, problems: list[AnalysisError]) -> AnalysisError:
+        """Several refusals found in one pass, as one error (their messages joined)."""
+        error = cls("; ".join(str(p) for p in problems), "")
+        error.parts = tuple(part for p in problems for part in p.parts)
+        return error
+
+
 @dataclass(frozen=True)
 class SolveLimits:
     """What ends each solve of an analysis (picklable: it travels to worker processes)."""
@@ -60,13 +81,31 @@ class RunOptions:
         if self.time_limit_s is not None and not (
             math.isfinite(self.time_limit_s) and self.time_limit_s > 0
         ):
-            problems.append(f"time_limit_s must be > 0, got {self.time_limit_s}")
+            problems.append(
+                AnalysisError(
+                    f"time_limit_s must be > 0, got {self.time_limit_s}",
+                    "option_time_limit",
+                    got=str(self.time_limit_s),
+                )
+            )
         if self.mip_gap is not None and not 0 <= self.mip_gap <= 1:
-            problems.append(f"mip_gap must be between 0 and 1, got {self.mip_gap}")
+            problems.append(
+                AnalysisError(
+                    f"mip_gap must be between 0 and 1, got {self.mip_gap}",
+                    "option_gap",
+                    got=str(self.mip_gap),
+                )
+            )
         if self.node_limit is not None and self.node_limit < 1:
-            problems.append(f"node_limit must be ≥ 1, got {self.node_limit}")
+            problems.append(
+                AnalysisError(
+                    f"node_limit must be ≥ 1, got {self.node_limit}",
+                    "option_node_limit",
+                    got=str(self.node_limit),
+                )
+            )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise AnalysisError.several(problems)
 
     @classmethod
     def of(cls, options: object) -> RunOptions:
@@ -100,7 +139,11 @@ def process_pool(workers: int, *, ignore_interrupt: bool = False) -> Executor:
     from concurrent.futures import ProcessPoolExecutor
 
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise ValueError(f"workers must be a whole number ≥ 1, got {workers!r}")
+        raise AnalysisError(
+            f"workers must be a whole number ≥ 1, got {workers!r}",
+            "pool_workers",
+            got=repr(workers),
+        )
     return ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),

@@ -23,8 +23,8 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
-from ._files import OutputError, check_writable, remove_live_temporaries, same_file
-from .batch import RunOptions, dask_executor, process_pool
+from ._files import OutputError, check_writable, os_reason, remove_live_temporaries, same_file
+from .batch import AnalysisError, RunOptions, dask_executor, process_pool
 from .diagnosis import InfeasibleError
 from .limit_values import JSON_KEYS, VALUE_GAP, limit_values
 from .loader import PlanningData, WorkbookError, load_workbook
@@ -36,7 +36,7 @@ from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
 from .solver import SolverError
 from .template import write_template
-from .tradeoffs import LEVERS, break_even, frontier, frontier_grid, robustness
+from .tradeoffs import LEVERS, break_even, check_projects, frontier, frontier_grid, robustness
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR, INTERNAL = 0, 1, 2, 3, 4
 TIME_LIMIT_MAX = next(
@@ -112,7 +112,7 @@ def _overrun_grace(limit: float) -> float:
 
 
 @contextlib.contextmanager
-def _hard_deadline(deadline: float, limit: float) -> Iterator[None]:
+def _hard_deadline(deadline: float, limit: float, language: str = "en") -> Iterator[None]:
     """The backstop of time_limit_s: HiGHS does not look at its clock, nor call back, in
     every phase (the presolve of a model of 50,000 projects runs for minutes), so a run
     still going well past its deadline is stopped like an interrupted one: what is
@@ -123,16 +123,9 @@ def _hard_deadline(deadline: float, limit: float) -> Iterator[None]:
         remove_live_temporaries()
         for child in multiprocessing.active_children():
             child.kill()
+        said = Labels(language)("cli_overrun", grace=f"{grace:g}", limit=f"{limit:g}")
         with contextlib.suppress(OSError):
-            os.write(
-                2,
-                (
-                    f"error: the run went on {grace:g} s past its time limit of {limit:g} s "
-                    "inside the solver, which does not look at its clock in every phase of a "
-                    "large model; stopped with no answer and no file left half-written. "
-                    "Raise time_limit_s\n"
-                ).encode(),
-            )
+            os.write(2, (said + "\n").encode())
         os._exit(SOLVER_ERROR)
 
     timer = threading.Timer(max(0.0, deadline + grace - time.monotonic()), overrun)
@@ -195,10 +188,11 @@ def _input_bytes(path: str, kind: str) -> bytes:
             f"{kind} file not found: {path}", f"{kind}_file_missing", {"path": path}
         ) from None
     except OSError as exc:
+        code, reason = os_reason(exc)
         raise ScenarioError(
-            f"cannot read the {kind} file {path}: {exc.strerror}",
+            f"cannot read the {kind} file {path}: {reason}",
             f"{kind}_file_unreadable",
-            {"path": path, "reason": exc.strerror},
+            {"path": path, "errno": code, "reason": reason},
         ) from None
 
 
@@ -397,7 +391,7 @@ def _solve(args: argparse.Namespace) -> int:
     reference = _reference_file(args.reference) if args.reference else None
     limit = scenario.setting(data, "time_limit_s")
     deadline = started + limit
-    with _quiet_stdout(), _hard_deadline(deadline, limit):
+    with _quiet_stdout(), _hard_deadline(deadline, limit, args.language):
         solution = solve(data, scenario, deadline=deadline, reference=reference)
         if args.out:
             export_workbook(
@@ -543,6 +537,7 @@ def _break_even(args: argparse.Namespace) -> int:
     ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
 
     def analysis(data: PlanningData, scenario: Scenario, options: RunOptions):  # noqa: ANN202
+        check_projects(data, ids)  # an unknown id is refused before the base solve
         # The headline is break-even's own base solve: solved once, passed in.
         base = solve(data, scenario)
         table = break_even(
@@ -615,7 +610,7 @@ def _limits(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     write_template(args.path)  # an existing file only with --force (_check_files)
-    print(f"blank workbook written to {args.path}")
+    print(Labels(getattr(args, "language", "en"))("template_written", path=args.path))
     return SOLVED
 
 
@@ -765,11 +760,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     closed = _closed_streams()
     args = parser().parse_args(argv)
     if "stdout" in closed and getattr(args, "json", False):
-        print(
-            "error: standard output is closed, so --json has nowhere to print; "
-            "redirect it to a file (> result.json)",
-            file=sys.stderr,
-        )
+        print(Labels(getattr(args, "language", "en"))("cli_stdout_closed"), file=sys.stderr)
         return BAD_INPUT
     try:
         with _stop_on_interrupt():
@@ -779,7 +770,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         language = getattr(args, "language", "en")
         print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
         return BAD_INPUT
-    except (ScenarioError, OSError) as error:
+    except (ScenarioError, AnalysisError, OSError) as error:
         labels = Labels(getattr(args, "language", "en"))
         print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return BAD_INPUT
@@ -790,18 +781,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(console.infeasible_text(error.conflicts, Labels(language)), file=sys.stderr)
         return INFEASIBLE
     except SolverError as error:
-        print(f"error: {error}", file=sys.stderr)
+        labels = Labels(getattr(args, "language", "en"))
+        print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return SOLVER_ERROR
-    except ValueError as error:  # e.g. a frontier's points out of range
-        print(f"error: {error}", file=sys.stderr)
+    except ValueError as error:  # one with no code: its English words
+        labels = Labels(getattr(args, "language", "en"))
+        print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return BAD_INPUT
     except RecursionError:
-        print("error: the input is nested too deeply to be read", file=sys.stderr)
+        print(Labels(getattr(args, "language", "en"))("cli_nested"), file=sys.stderr)
         return BAD_INPUT
     except Exception as error:  # a fault of this program: one line, never a traceback
-        print(
-            f"error: internal failure ({type(error).__name__}: {error}); no file was left "
-            "half-written. Please report it with the command you ran",
-            file=sys.stderr,
-        )
+        fault = f"{type(error).__name__}: {error}"
+        print(Labels(getattr(args, "language", "en"))("cli_internal", fault=fault), file=sys.stderr)
         return INTERNAL

@@ -6,6 +6,8 @@ optimizer.present's (labels.py), so the app, the command line and a notebook say
 thing in either language:
 
 - `saturation`: on a frontier, the setting beyond which more of the lever stops paying;
+- `jobs_trade`: on a frontier, the step where more of the lever shows fewer worker-years
+  because the objective also counts other jobs (other_jobs_weight > 0);
 - `grid_reading`: on a heat map, the current cell, what each lever alone adds, the best cell;
 - `robustness_reading`: how many projects the draws keep, and the median draw against the
   plain solve's headline (each draw is a different world);
@@ -122,6 +124,66 @@ def saturation(table: pd.DataFrame, share: float = PAYING_SHARE) -> Saturation |
         float(now["setting"]), float(now["amount"]), threshold, average, top, point < here,
         float(first["setting"]),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class JobsTrade:
+    """A step of a frontier where more of the lever shows fewer worker-years re-employed while
+    the objective still rises: the objective also counts every job-year the projects create,
+    at `weight` (other_jobs_weight) of a worker-year, so the plan with more money may take
+    jobs that re-employ fewer displaced workers.
+
+    The step with the largest fall: low/high_setting (the lever's settings at its ends),
+    worker_years_before/after (rounded as the frontier's table shows them), the fall against
+    the two solves' precision (`fall`, positive), the job-years gained (rounded), and the
+    worker-year equivalents the weight puts on them. steps: how many steps of the frontier
+    show such a fall."""
+
+    lever: str
+    weight: float
+    low_setting: float
+    high_setting: float
+    worker_years_before: float
+    worker_years_after: float
+    fall: Difference
+    job_years_gained: float
+    weighted_gain: float
+    steps: int
+
+
+def jobs_trade(table: pd.DataFrame) -> JobsTrade | None:
+    """The frontier's step where more of the lever shows the most fewer worker-years while
+    the objective rises (see JobsTrade); None when no step does, or the scenario gives other
+    jobs no weight (then the objective is the worker-years, and more never shows fewer)."""
+    if "other_jobs_weight" not in table.columns or table.empty:
+        return None
+    weight = float(table["other_jobs_weight"].iloc[0])
+    solved = table[[Status(s).has_portfolio for s in table["status"]]].sort_values("amount")
+    if weight <= 0 or len(solved) < 2:
+        return None
+    step = table_tolerance(solved["tolerance"])
+    before, after = solved.iloc[:-1].reset_index(drop=True), solved.iloc[1:].reset_index(drop=True)
+    falls = before["worker_years"] - after["worker_years"]
+    trades = (after["amount"] > before["amount"]) & (falls > 0)
+    trades &= after["objective"] >= before["objective"]
+    trades &= after["job_years"] > before["job_years"]
+    if not trades.any():
+        return None
+    k = int(falls.where(trades).idxmax())
+    low, high = before.iloc[k], after.iloc[k]
+    gained = float(high["job_years"] - low["job_years"])
+    return JobsTrade(
+        lever=str(low["lever"]),
+        weight=weight,
+        low_setting=float(low["setting"]),
+        high_setting=float(high["setting"]),
+        worker_years_before=rounded(float(low["worker_years"]), step),
+        worker_years_after=rounded(float(high["worker_years"]), step),
+        fall=Difference(float(falls.iloc[k]), float(low["tolerance"] + high["tolerance"])),
+        job_years_gained=rounded(gained, step),
+        weighted_gain=rounded(weight * gained, step),
+        steps=int(trades.sum()),
+    )
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,15 @@ from dataclasses import dataclass
 import pandas as pd
 import pulp
 
-from .batch import AnalysisCancelled, RunOptions, SolveLimits, StopFlag, cut, run_chunks
+from .batch import (
+    AnalysisCancelled,
+    AnalysisError,
+    RunOptions,
+    SolveLimits,
+    StopFlag,
+    cut,
+    run_chunks,
+)
 from .instance import Instance, prepare
 from .limits import FAMILIES
 from .loader import PlanningData, check_planning_data
@@ -283,9 +291,11 @@ def limit_values(
     data = check_planning_data(data)
     base = Scenario.of(scenario).resolved(data)
     if base.solver != "highs":
-        raise ValueError(
+        raise AnalysisError(
             f"the value of each limit is measured on HiGHS; the scenario asks for {base.solver} "
-            "(set solver=highs)"
+            "(set solver=highs)",
+            "limits_highs_only",
+            solver=base.solver,
         )
     if current is not None and not isinstance(current, Solution):
         raise TypeError(f"current must be a Solution, got {type(current).__name__}")
@@ -298,7 +308,11 @@ def limit_values(
         limits = dataclasses.replace(limits, mip_gap=VALUE_GAP)
     reference, plan = _solve_base(data, base, limits, plan)
     if not reference.status.has_portfolio:
-        raise ValueError(f"the current plan could not be re-solved ({reference.status})")
+        raise AnalysisError(
+            f"the current plan could not be re-solved ({reference.status})",
+            "plan_not_resolved",
+            status=str(reference.status),
+        )
     todo = entries(inst)
     chunks = [
         (data, base, part, limits, plan, reference.objective) for part in cut(todo, chunk_size)

@@ -24,6 +24,7 @@ import pandas as pd
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
+from ._files import os_reason
 from .schema import (
     CHOICE_ALIASES,
     NO_RULE_SETTINGS,
@@ -181,9 +182,13 @@ def _read_bytes(source: Source) -> tuple[bytes, str]:
     except IsADirectoryError:
         raise _fail(f"{path} is a folder", "file_is_folder", path=path) from None
     except OSError as exc:
-        reason = str(exc)
+        code, reason = os_reason(exc)
         raise _fail(
-            f"cannot read {path}: {reason}", "file_unreadable", path=path, reason=reason
+            f"cannot read {path}: {reason}",
+            "file_unreadable",
+            path=path,
+            errno=code,
+            reason=reason,
         ) from None
 
 

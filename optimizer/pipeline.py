@@ -42,14 +42,20 @@ def read_solution(
         return stop is not None and stop()
 
     if stopped():
-        raise SolverError(STOPPED)
+        raise SolverError(STOPPED, "stopped")
     if run.status.is_infeasible:
         conflicts = explain_infeasibility(model.instance, stop=stop)
         if stopped():
-            raise SolverError(STOPPED)
+            raise SolverError(STOPPED, "stopped")
         raise InfeasibleError(conflicts)
     if not run.status.has_portfolio:
-        raise SolverError(f"the solver ({run.solver}) failed: {run.detail or 'no portfolio'}")
+        detail = run.detail or "no portfolio"
+        raise SolverError(
+            f"the solver ({run.solver}) failed: {detail}",
+            "solver_failed",
+            solver=run.solver,
+            detail=detail,
+        )
     return make_solution(model, run, build_seconds)
 
 
@@ -114,7 +120,10 @@ def solve(
         raise SolverError(
             f"the time limit of {limit:g} s was used up before the solver started "
             f"({build_seconds:.1f} s preparing and building the model"
-            f"{'' if deadline is None else ', after loading the workbook'}); raise time_limit_s"
+            f"{'' if deadline is None else ', after loading the workbook'}); raise time_limit_s",
+            "time_used_up" if deadline is None else "time_used_up_loading",
+            limit=f"{limit:g}",
+            build=f"{build_seconds:.1f}",
         )
     found = None
     if on_incumbent is not None:
@@ -143,7 +152,10 @@ def solve(
         raise SolverError(
             f"no portfolio was found within the time limit of {limit:g} s "
             f"({build_seconds:.1f} s of it preparing and building the model); "
-            "raise time_limit_s"
+            "raise time_limit_s",
+            "no_portfolio_in_time",
+            limit=f"{limit:g}",
+            build=f"{build_seconds:.1f}",
         )
     solution = read_solution(model, run, build_seconds, stop)
     if plan is None:

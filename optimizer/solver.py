@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import pulp
 
@@ -48,9 +49,27 @@ class Status(StrEnum):
 
 
 class SolverError(RuntimeError):
-    """The solver failed or found no portfolio in the time allowed."""
+    """The solver failed or found no portfolio in the time allowed. The message is in
+    English; `parts` holds it as a code and its values (optimizer.present.labels words it in
+    either language), () for one worded only in English."""
 
     status = Status.ERROR
+
+    def __init__(self, message: str, code: str = "", **values: Any) -> None:
+        super().__init__(message)
+        self.parts: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
+            ((code, tuple(values.items())),) if code else ()
+        )
+        self.where = ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its parts travel with it (from a worker process, into the app's cache).
+        code, values = self.parts[0] if self.parts else ("", ())
+        return (_solver_error, (str(self), code, values))
+
+
+def _solver_error(message: str, code: str, values: tuple[tuple[str, Any], ...]) -> SolverError:
+    return SolverError(message, code, **dict(values))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .batch import (
     AnalysisCancelled,
+    AnalysisError,
     RunOptions,
     SolveLimits,
     StopFlag,
@@ -447,21 +448,49 @@ def lever_settings(
     spec = _lever(lever)
     if isinstance(points, int):
         if points < 2:
-            raise ValueError("a frontier needs at least 2 points")
+            raise AnalysisError(
+                "a frontier needs at least 2 points", "points_too_few", got=str(points)
+            )
         current = spec.setting_of(data, scenario)
         return [float(v) for v in np.linspace(0.0, 2.0 * current, points)]
     values = [float(v) for v in points]
     if not values or any(not math.isfinite(v) or v < 0 for v in values):
-        raise ValueError(f"{lever}: settings must be finite and ≥ 0, got {values}")
+        raise AnalysisError(
+            f"{lever}: settings must be finite and ≥ 0, got {values}",
+            "settings_range",
+            lever=lever,
+            got=str(values),
+        )
     if lever == "ppp_line" and any(v > 1 for v in values):
         # A share of general budget expenditure: above 1 it would be solved as 1, silently.
-        raise ValueError(f"ppp_line: settings are shares from 0 to 1, got {values}")
+        raise AnalysisError(
+            f"ppp_line: settings are shares from 0 to 1, got {values}",
+            "ppp_line_shares",
+            got=str(values),
+        )
     return values
+
+
+def check_projects(data: PlanningData, projects: Sequence[str] | None) -> None:
+    """An AnalysisError naming the ids the workbook lacks: asked of break_even, they would
+    silently give no row, so they are refused before any solve."""
+    unknown = sorted(set(projects or ()) - set(data.projects["project_id"]))
+    if unknown:
+        raise AnalysisError(
+            f"break_even: no project {', '.join(unknown)} in the workbook",
+            "no_such_projects",
+            ids=", ".join(unknown),
+        )
 
 
 def _lever(name: str) -> Lever:
     if name not in LEVERS:
-        raise ValueError(f"unknown lever '{name}'; choose from {', '.join(LEVERS)}")
+        raise AnalysisError(
+            f"unknown lever '{name}'; choose from {', '.join(LEVERS)}",
+            "unknown_lever",
+            got=str(name),
+            levers=tuple(LEVERS),
+        )
     return LEVERS[name]
 
 
@@ -475,9 +504,11 @@ def _on_highs(scenario: Scenario) -> Scenario:
     """The analyses keep one HiGHS model and change it in place: another solver would be
     ignored without a word, so it is refused."""
     if scenario.solver != "highs":
-        raise ValueError(
+        raise AnalysisError(
             f"the trade-off analyses run on HiGHS; the scenario asks for {scenario.solver} "
-            "(set solver=highs)"
+            "(set solver=highs)",
+            "highs_only",
+            solver=scenario.solver,
         )
     return scenario
 
@@ -518,7 +549,10 @@ def frontier(
     Columns: lever, setting (the scale, share or km set), amount (the lever in 亿元 or km),
     unit, status, objective, worker_years, job_years, capex, projects, gap, seconds,
     marginal_worker_years and marginal_job_years (per extra unit of `amount` since the
-    previous point: per 亿元 for money levers), and current (the scenario's own setting).
+    previous point: per 亿元 for money levers), current (the scenario's own setting) and
+    other_jobs_weight (the scenario's: the objective counts each job-year at this much of a
+    worker-year, so with a weight more of the lever can show fewer worker-years), and with a
+    weight, weighted_job_years (weight × job_years: the objective's other part).
     Also change_tolerance and within_precision (the change since the previous point is no
     larger than the two solves' gaps allow: no marginal is shown) and carried (the cheaper
     point's portfolio did better here than this point's own search, or showed more worker-years
@@ -541,7 +575,11 @@ def frontier(
     here = None
     if current is not None:
         if current.scenario != base:
-            raise ValueError("frontier: current must be the solve of the scenario given")
+            raise AnalysisError(
+                "frontier: current must be the solve of the scenario given",
+                "current_other",
+                analysis="frontier",
+            )
         own = spec.setting_of(data, base)
         if not any(math.isclose(v, own) for v in settings):
             settings = sorted([*settings, own])
@@ -589,6 +627,12 @@ def frontier(
         table[f"marginal_{column}"] = marginal.where(~table["within_precision"])
     current = spec.setting_of(data, base)
     table["current"] = np.isclose(table["setting"], current)
+    # The objective's other part: with a weight, more money can show fewer worker-years
+    # (conclusions.jobs_trade says when).
+    weight = float(base.setting(data, "other_jobs_weight"))
+    table["other_jobs_weight"] = weight
+    if weight > 0:  # what the objective adds for the jobs, in worker-years' worth
+        table["weighted_job_years"] = weight * table["job_years"]
     return table
 
 
@@ -611,7 +655,9 @@ def frontier_grid(
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec_x, spec_y = _lever(levers[0]), _lever(levers[1])
     if spec_x.name == spec_y.name:
-        raise ValueError("a grid needs two different levers")
+        raise AnalysisError(
+            "a grid needs two different levers", "grid_same_lever", lever=spec_x.name
+        )
     xs = sorted(lever_settings(data, base, spec_x.name, points[0]))
     ys = sorted(lever_settings(data, base, spec_y.name, points[1]))
     rows_of = [[_set_lever(_set_lever(base, spec_y, y), spec_x, x) for x in xs] for y in ys]
@@ -681,11 +727,12 @@ def break_even(
     """
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     if current is not None and current.scenario != base:
-        raise ValueError("break_even: current must be the solve of the scenario given")
-    # An id the workbook lacks would silently give no row: refused before any solve.
-    unknown = sorted(set(projects or ()) - set(data.projects["project_id"]))
-    if unknown:
-        raise ValueError(f"break_even: no project {', '.join(unknown)} in the workbook")
+        raise AnalysisError(
+            "break_even: current must be the solve of the scenario given",
+            "current_other",
+            analysis="break_even",
+        )
+    check_projects(data, projects)
     solution = current if current is not None else solve(data, base)
     figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)
@@ -813,13 +860,22 @@ def robustness(
     draws ran into the safety time limit (benchmarks/RESULTS.md).
     """
     if draws < 1:
-        raise ValueError("robustness needs at least one draw")
-    if not isinstance(spread, int | float) or not 0 <= spread < 1:
-        raise ValueError(f"spread must be a number in [0, 1), got {spread!r}")
-    if not isinstance(overrun, int | float) or not 0 <= overrun <= 10:
-        raise ValueError(f"overrun must be a number in [0, 10], got {overrun!r}")
-    if not isinstance(rate_spread, int | float) or not 0 <= rate_spread <= 1:
-        raise ValueError(f"rate_spread must be a number in [0, 1], got {rate_spread!r}")
+        raise AnalysisError("robustness needs at least one draw", "draws_min", got=str(draws))
+    for name, value, top, closed in (
+        ("spread", spread, 1, False),
+        ("overrun", overrun, 10, True),
+        ("rate_spread", rate_spread, 1, True),
+    ):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not (0 <= value <= top if closed else 0 <= value < top):
+            bounds = f"[0, {top}]" if closed else f"[0, {top})"
+            raise AnalysisError(
+                f"{name} must be a number in {bounds}, got {value!r}",
+                "draw_range",
+                name=name,
+                bounds=bounds,
+                got=repr(value),
+            )
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     n = len(data.projects)
     cities = len(data.regions)

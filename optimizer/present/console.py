@@ -131,7 +131,9 @@ def frontier_lines(table: pd.DataFrame, lever: str, labels: Labels = ENGLISH) ->
     spec = LEVERS[lever]
     shown = views.frontier_table(table, labels)
     keep = [labels.column("setting"), *shown.columns[:1]]
-    keep += [labels.column(k) for k in ("status", "worker_years", "job_years", "gap")]
+    # With a weight of other jobs, the objective's other part too (why worker-years can fall).
+    parts = ("status", "worker_years", "job_years", "weighted_job_years", "gap")
+    keep += [labels.column(k) for k in parts]
     keep.append(shown.columns[-2])  # the marginal, per the lever's unit
     return [
         labels("console_frontier", lever=labels.lever(lever), unit=labels.unit(spec.unit)),

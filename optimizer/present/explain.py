@@ -190,11 +190,13 @@ def _count(value: float, labels: Labels) -> str:
 
 
 def frontier_sentence(table: pd.DataFrame, labels: Labels) -> str:
-    """Where more of the frontier's lever stops paying, in one or two sentences."""
+    """Where more of the frontier's lever stops paying, in one or two sentences; then, when
+    more of it shows fewer worker-years because the objective also counts other jobs, where
+    and why."""
     found = conclusions.saturation(table)
     if found is None:
         here = bool(table["current"].any()) if "current" in table.columns else False
-        return labels("frontier_unread" if here else "frontier_off")
+        return _with_trade(labels("frontier_unread" if here else "frontier_off"), table, labels)
     unit = labels.unit(found.unit)
     lever = labels.lever(found.lever)
     average = quoted(found.average)
@@ -202,10 +204,10 @@ def frontier_sentence(table: pd.DataFrame, labels: Labels) -> str:
     low = setting_words(found.lever, found.low_setting, labels)
     if found.flat:
         top = setting_words(found.lever, found.top_setting, labels)
-        return labels("frontier_flat", lever=lever, low=low, top=top)
+        return _with_trade(labels("frontier_flat", lever=lever, low=low, top=top), table, labels)
     if found.setting is None:
         top = setting_words(found.lever, found.top_setting, labels)
-        return labels(
+        pays = labels(
             "frontier_pays",
             lever=lever,
             top=top,
@@ -214,6 +216,7 @@ def frontier_sentence(table: pd.DataFrame, labels: Labels) -> str:
             average=average,
             low=low,
         )
+        return _with_trade(pays, table, labels)
     where = setting_words(found.lever, found.setting, labels)
     if found.unit != "km":  # the setting is not the amount itself: both are said
         where = labels(
@@ -234,7 +237,33 @@ def frontier_sentence(table: pd.DataFrame, labels: Labels) -> str:
     )
     if found.past:
         sentence += " " + labels("frontier_past") if not labels.zh else labels("frontier_past")
-    return sentence
+    return _with_trade(sentence, table, labels)
+
+
+def _with_trade(sentence: str, table: pd.DataFrame, labels: Labels) -> str:
+    """The sentence, and when more of the lever shows fewer worker-years because the
+    objective also counts other jobs, the step that does and why (conclusions.jobs_trade)."""
+    trade = conclusions.jobs_trade(table)
+    if trade is None:
+        return sentence
+    said = [
+        labels(
+            "frontier_jobs_trade",
+            low=setting_words(trade.lever, trade.low_setting, labels),
+            high=setting_words(trade.lever, trade.high_setting, labels),
+            before=_count(trade.worker_years_before, labels),
+            after=_count(trade.worker_years_after, labels),
+            gained=_count(trade.job_years_gained, labels),
+            weight=f"{trade.weight:g}",
+            weighted=_count(trade.weighted_gain, labels),
+        )
+    ]
+    if trade.fall.within_precision:
+        said.append(labels("frontier_trade_within", bound=f"{trade.fall.tolerance:,.0f}"))
+    if trade.steps > 1:
+        said.append(labels("frontier_trade_steps", steps=trade.steps))
+    said.append(labels("frontier_trade_fix"))
+    return ("" if labels.zh else " ").join([sentence, *said])
 
 
 def _gain(change: Difference | None, labels: Labels) -> str:

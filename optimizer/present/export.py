@@ -759,6 +759,7 @@ FRONTIER_COLUMNS = (
     "status",
     "worker_years",
     "job_years",
+    "weighted_job_years",  # only with a weight of other jobs: the objective's other part
     "capex",
     "projects",
     "gap",

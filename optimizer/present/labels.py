@@ -17,6 +17,7 @@ Chinese follows the terms a provincial planner writes: 一般公共预算支出,
 
 from __future__ import annotations
 
+import errno
 import math
 import re
 from collections.abc import Mapping
@@ -615,6 +616,57 @@ TEXT: dict[str, Pair] = {
     # A note on a workbook that could be read, on the command line and in the app.
     "note_line": ("note: {note}", "注意：{note}"),
     "workbook_note": ("Note on the workbook: {note}", "工作簿提示：{note}"),
+    # An analysis that refused what it was asked, on the page (AnalysisError's words).
+    "analysis_refused": ("The analysis was not run: {message}", "未运行该分析：{message}"),
+    # The command line's other lines: input nested too deeply, a fault of the program, --json
+    # with standard output closed, a run stopped past its time limit, a blank workbook.
+    "cli_nested": (
+        "error: the input is nested too deeply to be read",
+        "错误：输入嵌套过深，无法读取",
+    ),
+    "cli_internal": (
+        "error: internal failure ({fault}); no file was left half-written. Please report it "
+        "with the command you ran",
+        "错误：程序内部故障（{fault}）；没有留下写了一半的文件。请连同所运行的命令一并报告",
+    ),
+    "cli_stdout_closed": (
+        "error: standard output is closed, so --json has nowhere to print; redirect it to a "
+        "file (> result.json)",
+        "错误：标准输出已关闭，--json 无处输出；请重定向到文件（> result.json）",
+    ),
+    "cli_overrun": (
+        "error: the run went on {grace} s past its time limit of {limit} s inside the solver, "
+        "which does not look at its clock in every phase of a large model; stopped with no "
+        "answer and no file left half-written. Raise time_limit_s",
+        "错误：求解器在大模型的某些阶段不查看时钟，运行已超出 {limit} 秒的求解时限 {grace} 秒；"
+        "已停止，没有结果，也没有留下写了一半的文件。请延长求解时限",
+    ),
+    "template_written": ("blank workbook written to {path}", "空白工作簿已写入 {path}"),
+    # A frontier's step where more money shows fewer worker-years because the objective also
+    # counts other jobs (conclusions.jobs_trade).
+    "frontier_jobs_trade": (
+        "From {low} to {high}, worker-years re-employed read {before} → {after} while "
+        "job-years grow by {gained}: the objective also counts every job-year the projects "
+        "create at {weight} of a worker-year re-employed (the weight of other jobs), {weighted} "
+        "worker-years' worth here, so more money can buy jobs that re-employ fewer displaced "
+        "workers.",
+        "从{low}到{high}，再就业人年由{before}变为{after}，而就业人年增加{gained}：目标函数还把"
+        "项目创造的每个就业人年按{weight}个再就业人年计入（非分流职工岗位权重），此处折合"
+        "{weighted}人年，因此资金增加后，方案可能换上岗位更多、但再就业的分流职工更少的项目。",
+    ),
+    "frontier_trade_within": (
+        "The fall is within solver precision (± {bound}): the plans may equally be alike in "
+        "worker-years.",
+        "该降幅在求解精度（± {bound}）之内：两个方案的再就业人年也可能并无差别。",
+    ),
+    "frontier_trade_steps": (
+        "{steps} steps of this frontier show such a fall; this is the largest.",
+        "本前沿曲线有{steps}步出现这种下降，此为最大的一步。",
+    ),
+    "frontier_trade_fix": (
+        "To compare plans on worker-years alone, set the weight of other jobs to 0.",
+        "如只按再就业人年比较方案，请把非分流职工岗位权重设为0。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -777,6 +829,11 @@ COLUMNS: dict[str, Pair] = {
     "jobs_to_spare": (
         "Jobs it has to spare (persons, each build year)",
         "可减少岗位（人，建设期年均）",
+    ),
+    # A frontier's other part of the objective (with a weight of other jobs).
+    "weighted_job_years": (
+        "Job-years × weight of other jobs (worker-years' worth)",
+        "就业人年×非分流职工岗位权重（折合人年）",
     ),
 }
 
@@ -1576,7 +1633,9 @@ FILE_PROBLEMS: dict[str, Pair] = {
     "replay_refused": (
         "{note}. Add --allow-other-workbook to replay it anyway",
         "{note}。如仍要重放，请加 --allow-other-workbook",
-    ),
+    ),    # A file the system refused while it was written, or any other refusal of the system.
+    "out_failed": ("cannot write {path}: {reason}", "无法写入 {path}（{reason}）"),
+    "os_error": ("{path}: {reason}", "文件 {path}：{reason}"),
 }
 # What a file is, in Chinese (FILE_PROBLEMS' {kind}).
 FILE_KINDS: dict[str, str] = {
@@ -1611,6 +1670,128 @@ BOUNDS: dict[str, Pair] = {
     "at_most": ("≤ {high}", "不大于 {high}"),
     "sensible": ("a number of sensible size", "合理大小的数字"),
 }
+# What an analysis refuses (optimizer.batch.AnalysisError's parts) in words; the English is
+# the error's own message, word for word (a test holds the two together).
+ANALYSIS_PROBLEMS: dict[str, Pair] = {
+    "points_too_few": ("a frontier needs at least 2 points", "前沿曲线至少需要 2 个点"),
+    "settings_range": (
+        "{lever}: settings must be finite and ≥ 0, got {got}",
+        "{lever}：设定值须为不小于 0 的有限数，实际为 {got}",
+    ),
+    "ppp_line_shares": (
+        "ppp_line: settings are shares from 0 to 1, got {got}",
+        "PPP财政承受能力红线的设定值须为 0 至 1 的比例，实际为 {got}",
+    ),
+    "unknown_lever": (
+        "unknown lever '{got}'; choose from {levers}",
+        "未知的调节项“{got}”；可选：{levers}",
+    ),
+    "highs_only": (
+        "the trade-off analyses run on HiGHS; the scenario asks for {solver} (set solver=highs)",
+        "权衡分析只能用HiGHS求解；该情景要求用 {solver}（请设 solver=highs）",
+    ),
+    "limits_highs_only": (
+        "the value of each limit is measured on HiGHS; the scenario asks for {solver} "
+        "(set solver=highs)",
+        "各约束的价值只能用HiGHS测算；该情景要求用 {solver}（请设 solver=highs）",
+    ),
+    "current_other": (
+        "{analysis}: current must be the solve of the scenario given",
+        "{analysis}：所给的当前方案须为本情景的求解结果",
+    ),
+    "grid_same_lever": (
+        "a grid needs two different levers",
+        "热力图须用两个不同的调节项",
+    ),
+    "no_such_projects": (
+        "break_even: no project {ids} in the workbook",
+        "入选门槛：工作簿中没有项目 {ids}",
+    ),
+    "draws_min": ("robustness needs at least one draw", "稳健性分析至少需要抽样 1 次"),
+    "draw_range": (
+        "{name} must be a number in {bounds}, got {got}",
+        "{name}须为 {bounds} 内的数，实际为 {got}",
+    ),
+    "plan_not_resolved": (
+        "the current plan could not be re-solved ({status})",
+        "当前方案无法重新求解（{status}）",
+    ),
+    "option_time_limit": ("time_limit_s must be > 0, got {got}", "求解时限须 > 0 秒，实际为 {got}"),
+    "option_gap": (
+        "mip_gap must be between 0 and 1, got {got}",
+        "求解精度须在 0 与 1 之间，实际为 {got}",
+    ),
+    "option_node_limit": (
+        "node_limit must be ≥ 1, got {got}",
+        "节点数上限须 ≥ 1，实际为 {got}",
+    ),
+    "pool_workers": (
+        "workers must be a whole number ≥ 1, got {got}",
+        "进程数须为不小于 1 的整数，实际为 {got}",
+    ),
+}
+# The analyses and the robustness draws' settings as ANALYSIS_PROBLEMS name them, in Chinese.
+ANALYSIS_NAMES: dict[str, str] = {
+    "frontier": "前沿曲线",
+    "break_even": "入选门槛",
+    "spread": "每亿元就业波动",
+    "overrun": "投资超支上限",
+    "rate_spread": "自然再就业率波动",
+}
+# Why the system refused a file, by errno name (optimizer._files.OS_REASONS: the English is
+# its words, word for word); any other reason is the system's own text.
+OS_REASONS: dict[str, Pair] = {
+    "EACCES": ("permission denied", "没有访问权限"),
+    "EPERM": ("operation not permitted", "不允许该操作"),
+    "ENOENT": ("no such file or folder", "没有该文件或文件夹"),
+    "ENOSPC": ("no space left on the disk", "磁盘空间已满"),
+    "EDQUOT": ("disk quota exceeded", "超出磁盘配额"),
+    "EROFS": ("the disk is read-only", "磁盘为只读"),
+    "EISDIR": ("it is a folder", "这是一个文件夹"),
+    "ENOTDIR": ("a part of the path is not a folder", "路径中的某一部分不是文件夹"),
+    "EEXIST": ("the file exists", "文件已存在"),
+    "EBUSY": ("the file or device is busy", "文件或设备正忙"),
+    "ETXTBSY": ("the file is busy", "文件正忙"),
+    "ENAMETOOLONG": ("the file name is too long", "文件名过长"),
+    "ELOOP": ("too many symbolic links", "符号链接层数过多"),
+    "EIO": ("the disk could not be read or written (input/output error)", "磁盘读写出错"),
+    "EFBIG": ("the file is too large", "文件过大"),
+    "EMFILE": ("too many files open", "打开的文件过多"),
+}
+# Why a workbook given as a scenario or a reference has no readable sheet (FILE_PROBLEMS'
+# {reason}), in Chinese; any other reason is said as "unreadable".
+SHEET_REASONS: dict[str, str] = {
+    "the workbook has no Scenario sheet": "工作簿中没有Scenario工作表",
+}
+# Why a solve gave no answer (optimizer.solver.SolverError's parts) in words; the English is
+# the error's own message, word for word.
+SOLVER_PROBLEMS: dict[str, Pair] = {
+    "stopped": ("the solve was stopped before it finished", "求解在完成前被停止"),
+    "solver_failed": ("the solver ({solver}) failed: {detail}", "求解器（{solver}）出错：{detail}"),
+    "time_used_up": (
+        "the time limit of {limit} s was used up before the solver started ({build} s "
+        "preparing and building the model); raise time_limit_s",
+        "求解器开始前 {limit} 秒的求解时限已用完（准备和构建模型用了 {build} 秒）；请延长求解时限",
+    ),
+    "time_used_up_loading": (
+        "the time limit of {limit} s was used up before the solver started ({build} s "
+        "preparing and building the model, after loading the workbook); raise time_limit_s",
+        "求解器开始前 {limit} 秒的求解时限已用完（读取工作簿之后，准备和构建模型又用了 "
+        "{build} 秒）；请延长求解时限",
+    ),
+    "no_portfolio_in_time": (
+        "no portfolio was found within the time limit of {limit} s ({build} s of it preparing "
+        "and building the model); raise time_limit_s",
+        "在 {limit} 秒的求解时限内未找到可行方案（其中准备和构建模型用了 {build} 秒）；"
+        "请延长求解时限",
+    ),
+}
+# The solver's own reasons (SOLVER_PROBLEMS' {detail}) in Chinese; any other is HiGHS's text.
+SOLVER_DETAILS: dict[str, str] = {
+    "no portfolio": "没有可行方案",
+    "no portfolio was found before the time limit": "到达时限前未找到可行方案",
+    "no portfolio was found within the node limit": "在节点数上限内未找到可行方案",
+}
 
 # Every table of pairs, for the test that both languages are there.
 TABLES: dict[str, dict[str, Pair]] = {
@@ -1635,10 +1816,19 @@ TABLES: dict[str, dict[str, Pair]] = {
     "NOTES": NOTES,
     "FILE_PROBLEMS": FILE_PROBLEMS,
     "REPLAY_CARRIED": REPLAY_CARRIED,
+    # What an analysis refuses.
+    "ANALYSIS_PROBLEMS": ANALYSIS_PROBLEMS,    # Why the system refused a file.
+    "OS_REASONS": OS_REASONS,    # Why a solve gave no answer.
+    "SOLVER_PROBLEMS": SOLVER_PROBLEMS,
 }
 
 # Every code an error's parts may hold (Labels.error_words).
-_ERROR_WORDS: dict[str, Pair] = {**SCENARIO_PROBLEMS, **FILE_PROBLEMS}
+_ERROR_WORDS: dict[str, Pair] = {
+    **SCENARIO_PROBLEMS,
+    **FILE_PROBLEMS,
+    **ANALYSIS_PROBLEMS,
+    **SOLVER_PROBLEMS,
+}
 
 def city_year(key: str) -> tuple[str, int | None]:
     """A limit's key as (city, planning year): "Xuzhou 2023" for a row per city and year
@@ -1947,6 +2137,8 @@ class Labels:
             values["shown"] = ("和" if self.zh else " and ").join(shown)
         if "exclusive" in values:
             values["bounds"] = self.bounds(values["low"], values["high"], values["exclusive"])
+        if values.get("errno") in OS_REASONS:
+            values["reason"] = self.pick(OS_REASONS[values["errno"]])
         words = self.pick(PROBLEMS[problem.code]).format(**values)
         if "setting" in values and "{setting}" not in self.pick(PROBLEMS[problem.code]):
             # A settings cell's problem, after the setting's key ("ppp_cap_share must be ...").
@@ -1985,11 +2177,19 @@ class Labels:
             return self.pick(REPLAY_CARRIED["nothing"])
         return self.clauses(said)
 
-    def error_words(self, error: BaseException) -> str:
+    def error_words(self, error: object) -> str:
         """An error's words in this language: a scenario's problem (ScenarioError), a file
-        the command line cannot read or write (OutputError); one with no code keeps its
-        English message."""
+        the command line cannot read or write (OutputError), an analysis's refusal
+        (AnalysisError), a solve with no answer (SolverError, or the page's kept failure);
+        the system's own refusal of a file by its errno; one with no code keeps its English
+        message."""
         parts = getattr(error, "parts", ())
+        if not parts and isinstance(error, OSError) and error.errno and error.filename:
+            # The system's own refusal of a file: its reason by errno, in this language.
+            name = errno.errorcode.get(error.errno, "")
+            parts = (("os_error", (("path", error.filename), ("errno", name), ("reason", "-"))),)
+            if name not in OS_REASONS:
+                return str(error)
         if not parts or any(code not in _ERROR_WORDS for code, _ in parts):
             return str(error)
         said = [self._scenario_part(code, dict(values)) for code, values in parts]
@@ -1998,10 +2198,14 @@ class Labels:
         return f"{where}{'：' if self.zh else ': '}{words}" if where else words
 
     def _scenario_part(self, code: str, values: dict[str, Any]) -> str:
+        if values.get("errno") in OS_REASONS:
+            values["reason"] = self.pick(OS_REASONS[values["errno"]])
+        elif self.zh and code in ("no_scenario_sheet", "no_plan_sheet") and "reason" in values:
+            values["reason"] = SHEET_REASONS.get(values["reason"], "内容无法识别")
         if self.zh and "field" in values:
             name = INPUTS.get(values["field"])
             values["field"] = f"“{self.pick(name)}”" if name else values["field"]
-        if self.zh and "reason" in values:
+        if self.zh and code == "not_json":
             values["reason"] = JSON_REASONS.get(values["reason"], "格式有误")
         if self.zh and "bounds" in values:
             values["bounds"] = values["bounds"].replace("between 0 and 1", "0 至 1")
@@ -2010,6 +2214,20 @@ class Labels:
             values["note"] = self.note(values["note"])
         if self.zh and "kind" in values:
             values["kind"] = FILE_KINDS.get(values["kind"], values["kind"])
+        if "levers" in values:  # the levers an analysis knows, by the names it is given
+            levers = values["levers"]
+            shown = [f"{k}：{self.lever(k)}" if self.zh else k for k in levers]
+            values["levers"] = ("；" if self.zh else ", ").join(shown)
+        if self.zh:
+            if "lever" in values:
+                values["lever"] = self.lever(values["lever"])
+            for key in ("analysis", "name"):
+                if key in values:
+                    values[key] = ANALYSIS_NAMES.get(values[key], values[key])
+            if "status" in values:
+                values["status"] = self.status(values["status"])
+            if "detail" in values:
+                values["detail"] = SOLVER_DETAILS.get(values["detail"], values["detail"])
         return self.pick(_ERROR_WORDS[code]).format(**values)
 
     def source(self, text: str) -> str:

@@ -694,8 +694,9 @@ def frontier_table(table: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     if "tolerance" in table.columns:
         # No figure finer than the solves behind it can tell (151,349.553 reads 151,000).
         step = conclusions.table_tolerance(table["tolerance"])
-        for column in ("worker_years", "job_years"):
-            shown[column] = [rounded(v, step) for v in table[column]]
+        for column in ("worker_years", "job_years", "weighted_job_years"):
+            if column in shown.columns:
+                shown[column] = [rounded(v, step) for v in table[column]]
     shown["marginal_worker_years"] = shown["marginal_worker_years"].round(1)
     unit = labels.unit(str(table["unit"].iloc[0])) if len(table) else ""
     shown = labels.headers(shown)

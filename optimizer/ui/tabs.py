@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from .. import background, controls, pipeline, tradeoffs
+from ..batch import AnalysisError
 from ..controls import ANALYSIS_GAP, ANALYSIS_GAPS, APP_TIME_LIMIT, CONTROLS
 from ..limit_values import VALUE_GAP, limit_values
 from ..loader import PlanningData
@@ -90,7 +91,7 @@ def infeasible(labels: Labels, conflicts, failure, moved: list[str] | None = Non
     all together) or the solver's error. labels: the page's, with the workbook's city names.
     moved: the inputs changed since the last plan that met every limit, in words."""
     if conflicts is None:
-        st.error(labels("solver_error", message=failure))
+        st.error(labels("solver_error", message=labels.error_words(failure)))
         return
     if moved:
         st.error(labels("infeasible_after", inputs=labels.list_of(moved)))
@@ -373,6 +374,16 @@ def _progress() -> Callable[[int, int], None]:
     return lambda done, total: bar.progress(done / max(total, 1), text=f"{done} / {total}")
 
 
+def _refused(labels: Labels, run: Callable[[], Any]) -> Any:
+    """An analysis's result, or None after saying in the page's language why it refused
+    (an AnalysisError: the plan on the page could not be re-solved, settings out of range)."""
+    try:
+        return run()
+    except AnalysisError as error:
+        st.error(labels("analysis_refused", message=labels.error_words(error)))
+        return None
+
+
 def _slider(labels: Labels, key: str, container: Any = st) -> float:
     c = CONTROLS[key]
     return container.slider(labels(c.label), c.low, c.high, c.default, c.step, key=key)
@@ -405,11 +416,11 @@ def tradeoffs_tab(page: Page) -> None:
 
     if st.button(labels("run_frontier"), key="run_frontier"):
         adopted: list[Solution] = []
-        page.keep(
-            "frontier",
-            # Its point at the scenario's setting is the headline's own solve, or the plan
-            # it adopted from a point with less of the lever that showed more.
-            tradeoffs.frontier(
+        # Its point at the scenario's setting is the headline's own solve, or the plan it
+        # adopted from a point with less of the lever that showed more.
+        traced = _refused(
+            labels,
+            lambda: tradeoffs.frontier(
                 data,
                 scenario,
                 lever,
@@ -419,6 +430,8 @@ def tradeoffs_tab(page: Page) -> None:
                 on_adopted=adopted.append,
             ),
         )
+        if traced is not None:
+            page.keep("frontier", traced)
         if adopted:
             # The headline, drawn above, shows the same figure as the frontier's point.
             _one_plan_each(page.state, data, page.key, adopted[-1])
@@ -435,10 +448,14 @@ def tradeoffs_tab(page: Page) -> None:
     lever_x = a.selectbox(labels("lever_x"), levers, 0, labels.lever, key=f"grid_x_{language}")
     lever_y = b.selectbox(labels("lever_y"), levers, 1, labels.lever, key=f"grid_y_{language}")
     if st.button(labels("run_grid"), key="run_grid", disabled=lever_x == lever_y):
-        page.keep(
-            "grid",
-            tradeoffs.frontier_grid(data, scenario, (lever_x, lever_y), (5, 5), options=options()),
+        grid = _refused(
+            labels,
+            lambda: tradeoffs.frontier_grid(
+                data, scenario, (lever_x, lever_y), (5, 5), options=options()
+            ),
         )
+        if grid is not None:
+            page.keep("grid", grid)
     grid = page.analysis("grid")
     if grid is not None:
         st.info(views.grid_sentence(grid, labels))
@@ -446,12 +463,14 @@ def tradeoffs_tab(page: Page) -> None:
 
     st.subheader(labels("break_even"))
     if st.button(labels("run_break_even"), key="run_break_even"):
-        page.keep(
-            "break_even",
-            tradeoffs.break_even(
+        entries = _refused(
+            labels,
+            lambda: tradeoffs.break_even(
                 data, scenario, include_chosen=False, options=options(), current=page.solution
             ),
         )
+        if entries is not None:
+            page.keep("break_even", entries)
     break_even = page.analysis("break_even")
     if break_even is not None:
         st.info(views.entry_sentence(break_even, page.solution, labels))
@@ -467,9 +486,9 @@ def tradeoffs_tab(page: Page) -> None:
     overrun = _slider(labels, "overrun", c)
     rate_spread = _slider(labels, "rate_spread", d)
     if st.button(labels("run_robustness"), key="run_robustness"):
-        page.keep(
-            "robustness",
-            tradeoffs.robustness(
+        drawn = _refused(
+            labels,
+            lambda: tradeoffs.robustness(
                 data,
                 scenario,
                 draws=draws,
@@ -479,6 +498,8 @@ def tradeoffs_tab(page: Page) -> None:
                 options=options(),
             ),
         )
+        if drawn is not None:
+            page.keep("robustness", drawn)
     result = page.analysis("robustness")
     if result is not None:
         st.info("\n\n".join(views.robustness_sentences(result, page.solution, labels)))
@@ -498,12 +519,11 @@ def _limit_values_section(page: Page) -> None:
         options = tradeoffs.RunOptions(
             progress=_progress(), time_limit_s=min(page.time_limit, APP_TIME_LIMIT)
         )
-        try:
-            values = limit_values(
-                page.data, page.scenario, current=page.solution, options=options
-            )
-        except ValueError as error:  # the plan on the page could not be re-solved
-            st.error(str(error))
+        values = _refused(
+            labels,
+            lambda: limit_values(page.data, page.scenario, current=page.solution, options=options),
+        )
+        if values is None:
             return
         page.keep("limit_values", values)
     values = page.analysis("limit_values")

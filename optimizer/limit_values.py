@@ -3,8 +3,9 @@
 For every entry of the limit families a planner moves (the fiscal budget and the bond quota
 by year, the debt headroom and the PPP line by city, the training budget by year), the model
 is re-solved with that one entry 10 % larger, starting from the current plan. The current
-plan stays feasible when a limit loosens, so it is the start, and a row "objective ≥ the
-current plan's" keeps a re-solve from ever showing a loss.
+plan stays feasible when a limit loosens, so it is the start, and the search is told to look
+for nothing worse than it (HiGHS's objective bound: a cutoff that prunes, not a row that
+would slow every LP of the search), so a re-solve never shows a loss.
 
 What "10 % more" adds (`extra`, 亿元):
 - a budget, quota, headroom or training budget: 10 % of its amount in that year or city;
@@ -215,22 +216,13 @@ def _solve_entries(
     stop: StopFlag | None = None,
 ) -> list[Resolved]:
     """One chunk (a task for any executor): each entry loosened in turn on one kept model
-    that holds "objective ≥ floor" (model.md's maximised form), each run from the plan."""
+    whose search looks for nothing below `floor` (model.md's maximised form: the current
+    plan's objective), each run from the plan."""
     kept = _kept_model(data, scenario, limits, stop)
     model = kept.model
-    objective = model.problem.objective
     # The solver's objective is model.md's maximised form less the constant exposure.
     solver_floor = floor - model.objective_constant
-    solver_floor -= FLOOR_TOLERANCE * max(1.0, abs(solver_floor))
-    terms = [(variable, c) for variable, c in objective.items() if c]
-    model.problem.addConstraint(
-        pulp.LpConstraint(
-            pulp.LpAffineExpression(terms),
-            pulp.LpConstraintGE,
-            name="objective_floor",
-            rhs=solver_floor - objective.constant,
-        )
-    )
+    kept.set_cutoff(solver_floor - FLOOR_TOLERANCE * max(1.0, abs(solver_floor)))
     out = []
     for entry in chunk:
         if stop is not None and stop.is_set():

@@ -36,7 +36,7 @@ from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
 from .solver import SolverError
 from .template import write_template
-from .tradeoffs import LEVERS, break_even, frontier, frontier_grid, robustness
+from .tradeoffs import LEVERS, break_even, check_projects, frontier, frontier_grid, robustness
 
 SOLVED, INFEASIBLE, BAD_INPUT, SOLVER_ERROR, INTERNAL = 0, 1, 2, 3, 4
 TIME_LIMIT_MAX = next(
@@ -543,6 +543,8 @@ def _break_even(args: argparse.Namespace) -> int:
     ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
 
     def analysis(data: PlanningData, scenario: Scenario, options: RunOptions):  # noqa: ANN202
+        # Nothing (not HiGHS's banner) comes before the refusal of an unknown id.
+        check_projects(data, ids)
         # The headline is break-even's own base solve: solved once, passed in.
         base = solve(data, scenario)
         table = break_even(

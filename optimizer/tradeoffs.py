@@ -654,6 +654,14 @@ def frontier_grid(
 # ---------------------------------------------------------------------------- break-even
 
 
+def check_projects(data: PlanningData, projects: Sequence[str] | None) -> None:
+    """An id the workbook lacks would silently give no row: refused (naming it) before any
+    solve, so that a caller can refuse before it solves the headline too."""
+    unknown = sorted(set(projects or ()) - set(data.projects["project_id"]))
+    if unknown:
+        raise ValueError(f"break_even: no project {', '.join(unknown)} in the workbook")
+
+
 def break_even(
     data: PlanningData,
     scenario: Scenario | None = None,
@@ -682,10 +690,7 @@ def break_even(
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     if current is not None and current.scenario != base:
         raise ValueError("break_even: current must be the solve of the scenario given")
-    # An id the workbook lacks would silently give no row: refused before any solve.
-    unknown = sorted(set(projects or ()) - set(data.projects["project_id"]))
-    if unknown:
-        raise ValueError(f"break_even: no project {', '.join(unknown)} in the workbook")
+    check_projects(data, projects)
     solution = current if current is not None else solve(data, base)
     figures = prepare(data, base).projects
     chosen = set(solution.chosen_starts)

@@ -135,6 +135,8 @@ class Resolver:
         self._kept: KeptModel | None = None
         self._last_start: list[float] | None = None
         self._last_plan: dict[int, int] | None = None
+        self._asked: tuple[Scenario, Scenario] | None = None  # the last scenario, resolved
+        self._held: Scenario | None = None  # the scenario the kept model holds now
 
     def _fits(self, scenario: Scenario) -> bool:
         if self.model is None:
@@ -144,7 +146,9 @@ class Resolver:
 
     def solve(self, scenario: Scenario, *, force: tuple[int, str] | None = None) -> Outcome:
         """Solve under the scenario; force=(position, "in"|"out") forces one project."""
-        resolved = scenario.resolved(self.data)
+        if self._asked is None or scenario is not self._asked[0]:
+            self._asked = (scenario, scenario.resolved(self.data))
+        resolved = self._asked[1]
         reused = self._fits(resolved)
         lim = self.limits
         limit = lim.time_limit_s if lim.time_limit_s is not None else resolved.time_limit_s
@@ -159,7 +163,7 @@ class Resolver:
         model, kept = self.model, self._kept
         assert model is not None
         assert kept is not None
-        if reused:
+        if reused and resolved != self._held:
             kept.set_stopping(limit, gap)
             model.instance = prepare(self.data, resolved)
             amounts = limit_amounts(model.instance)
@@ -167,6 +171,8 @@ class Resolver:
                 if row.name in amounts and amounts[row.name] != row.limit:
                     row.limit = amounts[row.name]
                     kept.set_row_upper(row.name, row.limit)
+        # Break-even forces one project after another under one scenario: nothing to change.
+        self._held = resolved
         if self.stop is not None and self.stop.is_set():
             raise AnalysisCancelled("stopped")
         start = plan = None

@@ -143,6 +143,12 @@ def test_a_family_that_buys_nothing_together_is_not_re_solved_entry_by_entry() -
     assert rows.loc["fiscal_budget", "alone"].all()
     shown = ["limit", "where", "extra", "worker_years_gained", "per_yi", "binds"]
     pd.testing.assert_frame_equal(together[shown], one_by_one[shown])
+    # The page and the command line say which rows were told by their family.
+    assert views.limit_values_family_note(one_by_one, Labels("en")) is None
+    note = views.limit_values_family_note(together, Labels("en"))
+    assert note is not None
+    assert "(bond quota, all years)" in note
+    assert console.limit_values_lines(together, Labels("zh"))[-1].startswith("同类限制（")
 
 
 def test_a_re_solve_never_shows_a_loss(values: pd.DataFrame) -> None:

@@ -615,6 +615,14 @@ TEXT: dict[str, Pair] = {
     # A note on a workbook that could be read, on the command line and in the app.
     "note_line": ("note: {note}", "注意：{note}"),
     "workbook_note": ("Note on the workbook: {note}", "工作簿提示：{note}"),
+    # The value of each limit: families tested together first (limit_values' `alone`).
+    "limit_values_family_note": (
+        "Where all the limits of one kind ({families}), each 10 % larger at once, bought "
+        "nothing beyond the precision, they were not re-solved one by one: none of them "
+        "alone can buy more than all of them together.",
+        "同类限制（{families}）同时各放宽10%仍未带来超出求解精度的新增时，不再逐项重新求解："
+        "单项放宽的效果不会超过同类全部放宽。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers

@@ -530,6 +530,9 @@ def _limit_values_section(page: Page) -> None:
             tolerance=f"{tolerance:,.0f}",
         )
     )
+    note = views.limit_values_family_note(values, labels)
+    if note:
+        st.caption(note)
     st.plotly_chart(views.limit_values_figure(values, labels), width="stretch")
     table(views.limit_values_table(values, labels), labels)
 

@@ -1,6 +1,6 @@
 """Benchmark the trade-off analyses on the sample, in-process and on a 2-worker process pool.
 
-    python benchmarks/bench_tradeoffs.py [--runs 3] [--draws 200] [--only frontier,...]
+    python benchmarks/bench_tradeoffs.py [--runs 3] [--draws 200] [--only frontier,grid,...]
 
 Prints, for the sample workbook:
 - the 21-point fiscal-budget frontier (0–200 %): medians over the runs, in-process and on 2
@@ -9,6 +9,12 @@ Prints, for the sample workbook:
   took the cheaper neighbour's portfolio, and whether the frontier never falls;
 - break-even on the pool for the left-out projects (the app's entry thresholds) and for
   every project, each solve from the base portfolio repaired (warm) and from scratch (cold);
+- the 25-point heat map (fiscal budget × bond quota, 0–200 % each) at 1 %, in-process and on
+  2 workers (`--only grid`);
+- the value of each limit (`--only limits`): its re-solves at its own precision, each
+  family's limits together first and then one by one only where a family buys something
+  ("by family", the default) against every limit re-solved alone, in-process and on 2
+  workers; the same rows either way;
 - `--draws` robustness draws (jobs ±30 %, capex overruns 0 to `--overrun`, +40 % by default;
   `--overrun 0` for jobs alone) on the pool, warm (each draw from the base portfolio,
   repaired) and cold.
@@ -26,7 +32,8 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 import optimizer
-from optimizer.tradeoffs import break_even, frontier, robustness
+from optimizer.limit_values import limit_values
+from optimizer.tradeoffs import break_even, frontier, frontier_grid, robustness
 
 CODES = {str(s) for s in optimizer.Status}
 
@@ -91,6 +98,59 @@ def bench_frontier(data: optimizer.PlanningData, runs: int) -> None:
                 f"{str(monotone):>9}",
                 flush=True,
             )
+
+
+def bench_grid(data: optimizer.PlanningData, runs: int) -> None:
+    """Target: a 25-point heat map in < 5 s on 2 workers (issue 19)."""
+    print(f"\n25-point heat map, fiscal budget × bond quota, 1 % gap (median of {runs} runs)")
+    for where in ("in-process", "2 workers"):
+        times, table = [], None
+        for _ in range(runs):
+            with contextlib.ExitStack() as stack:
+                executor = stack.enter_context(pool()) if where == "2 workers" else None
+                options = optimizer.RunOptions(executor=executor, mip_gap=0.01)
+                seconds, table = timed(lambda o=options: frontier_grid(data, None, options=o))
+            times.append(seconds)
+        assert table is not None
+        early = int(table["status"].map(stopped_early).sum())
+        clock = int((table["status"].astype(str) == "time_limit").sum())
+        print(
+            f"  {where:>10}: median {statistics.median(times):.1f} s, min {min(times):.1f} s, "
+            f"{early} cells stopped early ({clock} by the clock), largest gap "
+            f"{table['gap'].max():.2%}, {int(table['carried'].sum())} carried",
+            flush=True,
+        )
+
+
+def bench_limits(data: optimizer.PlanningData) -> None:
+    """The app's "value of each limit": families first (the default) against every limit
+    alone, in-process and on 2 workers, one run each."""
+    print("\nThe value of each limit (one run each, at its own precision)")
+    solution = optimizer.solve(data)
+    tables = {}
+    for where in ("in-process", "2 workers"):
+        for by_family in (True, False):
+            with contextlib.ExitStack() as stack:
+                executor = stack.enter_context(pool()) if where == "2 workers" else None
+                options = optimizer.RunOptions(executor=executor)
+                cpu = time.process_time()
+                seconds, table = timed(
+                    lambda o=options, f=by_family: limit_values(
+                        data, current=solution, options=o, by_family=f
+                    )
+                )
+                cpu = time.process_time() - cpu
+            tables[(where, by_family)] = table
+            solves = int(table["alone"].sum()) + table.loc[~table["alone"], "limit"].nunique()
+            print(
+                f"  {where:>10} {'by family' if by_family else 'each alone':>10}: "
+                f"{seconds:.1f} s ({cpu:.1f} CPU s in this process), {solves} re-solves, "
+                f"{int(table['binds'].sum())} limits bind",
+                flush=True,
+            )
+    shown = ["limit", "where", "worker_years_gained", "per_yi", "binds"]
+    same = all(t[shown].equals(tables[("in-process", True)][shown]) for t in tables.values())
+    print(f"  the same rows every way: {same}")
 
 
 def bench_break_even(data: optimizer.PlanningData, limit: float, gap: float) -> None:
@@ -167,7 +227,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--draws", type=int, default=200)
-    parser.add_argument("--only", default="frontier,break_even,robustness")
+    parser.add_argument("--only", default="frontier,grid,break_even,robustness,limits")
     parser.add_argument("--limit", type=float, default=10.0, help="s per break-even/draw solve")
     parser.add_argument("--gap", type=float, default=0.01, help="gap per break-even/draw solve")
     parser.add_argument("--overrun", type=float, default=0.40, help="capex overrun, up to")
@@ -179,6 +239,10 @@ def main() -> None:
     wanted = set(args.only.split(","))
     if "frontier" in wanted:
         bench_frontier(data, args.runs)
+    if "grid" in wanted:
+        bench_grid(data, args.runs)
+    if "limits" in wanted:
+        bench_limits(data)
     if "break_even" in wanted:
         bench_break_even(data, args.limit, args.gap)
     if "robustness" in wanted:

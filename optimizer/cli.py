@@ -537,7 +537,8 @@ def _break_even(args: argparse.Namespace) -> int:
     ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
 
     def analysis(data: PlanningData, scenario: Scenario, options: RunOptions):  # noqa: ANN202
-        check_projects(data, ids)  # an unknown id is refused before the base solve
+        # Nothing (not HiGHS's banner) comes before the refusal of an unknown id.
+        check_projects(data, ids)
         # The headline is break-even's own base solve: solved once, passed in.
         base = solve(data, scenario)
         table = break_even(

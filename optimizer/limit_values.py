@@ -3,8 +3,9 @@
 For every entry of the limit families a planner moves (the fiscal budget and the bond quota
 by year, the debt headroom and the PPP line by city, the training budget by year), the model
 is re-solved with that one entry 10 % larger, starting from the current plan. The current
-plan stays feasible when a limit loosens, so it is the start, and a row "objective ≥ the
-current plan's" keeps a re-solve from ever showing a loss.
+plan stays feasible when a limit loosens, so it is the start, and the search is told to look
+for nothing worse than it (HiGHS's objective bound: a cutoff that prunes, not a row that
+would slow every LP of the search), so a re-solve never shows a loss.
 
 What "10 % more" adds (`extra`, 亿元):
 - a budget, quota, headroom or training budget: 10 % of its amount in that year or city;
@@ -22,6 +23,7 @@ executor (`optimizer.batch`), so the rows are the same on every executor.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Callable
@@ -67,7 +69,9 @@ FLOOR_TOLERANCE = 1e-7
 VALUE_GAP = 0.0002
 # The columns of `limit_values`, the first five those of `limits --json`.
 JSON_KEYS = ["limit", "where", "extra", "worker_years_gained", "per_yi"]
-COLUMNS = [*JSON_KEYS, "binds", "measured", "tolerance", "unit", "status", "seconds"]
+COLUMNS = [
+    *JSON_KEYS, "binds", "measured", "tolerance", "unit", "status", "seconds", "alone"
+]
 
 
 @dataclass(frozen=True)
@@ -215,45 +219,58 @@ def _solve_base(
 def _solve_entries(
     data: PlanningData,
     scenario: Scenario,
-    chunk: list[Entry],
+    chunk: list[tuple[Entry, ...]],
     limits: SolveLimits,
     plan: dict[int, int],
     floor: float,
     on_solved: Callable[[], None] | None = None,
     stop: StopFlag | None = None,
 ) -> list[Resolved]:
-    """One chunk (a task for any executor): each entry loosened in turn on one kept model
-    that holds "objective ≥ floor" (model.md's maximised form), each run from the plan."""
+    """One chunk (a task for any executor): each test's entries (one, or a family's
+    together) loosened in turn on one kept model whose search looks for nothing below
+    `floor` (model.md's maximised form: the current plan's objective), each run from the
+    plan."""
     kept = _kept_model(data, scenario, limits, stop)
     model = kept.model
-    objective = model.problem.objective
     # The solver's objective is model.md's maximised form less the constant exposure.
     solver_floor = floor - model.objective_constant
-    solver_floor -= FLOOR_TOLERANCE * max(1.0, abs(solver_floor))
-    terms = [(variable, c) for variable, c in objective.items() if c]
-    model.problem.addConstraint(
-        pulp.LpConstraint(
-            pulp.LpAffineExpression(terms),
-            pulp.LpConstraintGE,
-            name="objective_floor",
-            rhs=solver_floor - objective.constant,
-        )
-    )
+    kept.set_cutoff(solver_floor - FLOOR_TOLERANCE * max(1.0, abs(solver_floor)))
     out = []
-    for entry in chunk:
+    for test in chunk:
         if stop is not None and stop.is_set():
             raise AnalysisCancelled("stopped")
-        loosened = _Loosened(kept, entry)
-        if not loosened.is_used:
+        loosened = [_Loosened(kept, entry) for entry in test]
+        used = [one for one in loosened if one.is_used]
+        if not used:
             # Nothing in the model reads this limit: more of it buys nothing, no solve needed.
             out.append(Resolved(Status.OPTIMAL, floor, solved=False))
         else:
-            with loosened:
+            with contextlib.ExitStack() as stack:
+                for one in used:
+                    stack.enter_context(one)
                 run = kept.run(plan=plan)
                 out.append(_measure(model, run))
         if on_solved:
             on_solved()
     return out
+
+
+class _Shared:
+    """One progress bar over both rounds of re-solves (the families, then the entries of a
+    family that binds): the total shrinks once the first round tells how many are left."""
+
+    def __init__(self, options: RunOptions, total: int) -> None:
+        self.base, self.total, self.done = options, total, 0
+
+    def options(self) -> RunOptions:
+        start = self.done
+
+        def report(done: int, _: int) -> None:
+            self.done = start + done
+            if self.base.progress is not None:
+                self.base.progress(self.done, self.total)
+
+        return dataclasses.replace(self.base, progress=report)
 
 
 def _step(tolerance: float, least: float) -> float:
@@ -274,6 +291,7 @@ def limit_values(
     current: Solution | None = None,
     options: RunOptions | None = None,
     chunk_size: int = 6,
+    by_family: bool = True,
 ) -> pd.DataFrame:
     """What 10 % more of each limit would buy, ranked by worker-years gained (most first).
 
@@ -281,11 +299,13 @@ def limit_values(
     line's in 亿元 a year), worker_years_gained (0 when within precision), per_yi
     (worker-years per extra 亿元), binds (the gain is beyond precision), measured (the gain
     as solved, unrounded), tolerance (the two solves' precision, worker-years), unit,
-    status and seconds of the re-solve. current: the plan already solved for this scenario
-    (the app's); else it is solved here. `options`: where and how the re-solves run and end
-    (RunOptions; by default in this process, each ending on a VALUE_GAP gap or a node
-    limit). The current plan is re-solved first, as every entry is, and each gain is
-    measured against that re-solve.
+    status and seconds of the re-solve, alone (False: the entry's whole family, loosened
+    together, bought nothing beyond the precision, so neither does the entry: the row shows
+    that test's figures; by_family=False re-solves every entry alone). current: the plan
+    already solved for this scenario (the app's); else it is solved here. `options`: where
+    and how the re-solves run and end (RunOptions; by default in this process, each ending
+    on a VALUE_GAP gap or a node limit). The current plan is re-solved first, as every
+    entry is, and each gain is measured against that re-solve.
     """
     options = RunOptions.of(options)
     data = check_planning_data(data)
@@ -314,19 +334,46 @@ def limit_values(
             status=str(reference.status),
         )
     todo = entries(inst)
-    chunks = [
-        (data, base, part, limits, plan, reference.objective) for part in cut(todo, chunk_size)
-    ]
-    outcomes = run_chunks(_solve_entries, chunks, [len(c[2]) for c in chunks], options)
     base_slack = slack(reference.objective, reference.gap, reference.gap_base)
-    rows = []
-    for entry, o in zip(todo, outcomes, strict=True):
-        status = o.status if o.solved else reference.status  # unsolved: the plan as it is
+
+    def gain(o: Resolved) -> tuple[float, float, float]:
+        """What a re-solve bought against the plan: (worker-years, tolerance, objective)."""
         if not o.solved or not o.status.has_portfolio:  # nothing gained
-            measured, tolerance = 0.0, base_slack
-        else:
-            measured = o.worker_years - reference.worker_years
-            tolerance = base_slack + slack(o.objective, o.gap, o.gap_base)
+            return 0.0, base_slack, 0.0
+        tolerance = base_slack + slack(o.objective, o.gap, o.gap_base)
+        return o.worker_years - reference.worker_years, tolerance, o.objective - reference.objective
+
+    def buys_nothing(o: Resolved) -> bool:
+        """Neither worker-years nor the objective beyond the precision: nor any part of it."""
+        measured, tolerance, objective = gain(o)
+        return o.status.has_portfolio and max(measured, objective) <= tolerance
+
+    def run(tests: list[tuple[Entry, ...]], progress: RunOptions, size: int) -> list[Resolved]:
+        chunks = [
+            (data, base, part, limits, plan, reference.objective) for part in cut(tests, size)
+        ]
+        return run_chunks(_solve_entries, chunks, [len(c[2]) for c in chunks], progress)
+
+    # First each family's entries together (more of all of them is worth at least as much as
+    # more of any one); only the entries of a family that buys something beyond the
+    # precision are then re-solved one by one.
+    families = [tuple(e for e in todo if e.family == name) for name in VALUED]
+    families = [f for f in families if len(f) > 1] if by_family else []
+    shared = _Shared(options, len(families) + len(todo))
+    by_entry: dict[Entry, tuple[Resolved, bool]] = {}
+    # Each family a chunk of its own, so that the executor's workers share them.
+    for family, o in zip(families, run(families, shared.options(), 1), strict=True):
+        if buys_nothing(o):
+            by_entry.update({entry: (o, False) for entry in family})
+    alone = [e for e in todo if e not in by_entry]
+    shared.total = shared.done + len(alone)
+    solved = run([(e,) for e in alone], shared.options(), chunk_size)
+    by_entry.update({entry: (o, True) for entry, o in zip(alone, solved, strict=True)})
+    rows = []
+    for entry in todo:
+        o, measured_alone = by_entry[entry]
+        status = o.status if o.solved else reference.status  # unsolved: the plan as it is
+        measured, tolerance, _ = gain(o)
         binds = measured > tolerance
         step = _step(tolerance, 1.0)
         gained = _rounded(measured, step) if binds else 0.0
@@ -344,6 +391,7 @@ def limit_values(
                 "unit": FAMILIES[entry.family].unit,
                 "status": status,
                 "seconds": o.seconds,
+                "alone": measured_alone,
             }
         )
     table = pd.DataFrame(rows, columns=COLUMNS)

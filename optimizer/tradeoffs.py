@@ -136,6 +136,8 @@ class Resolver:
         self._kept: KeptModel | None = None
         self._last_start: list[float] | None = None
         self._last_plan: dict[int, int] | None = None
+        self._asked: tuple[Scenario, Scenario] | None = None  # the last scenario, resolved
+        self._held: Scenario | None = None  # the scenario the kept model holds now
 
     def _fits(self, scenario: Scenario) -> bool:
         if self.model is None:
@@ -145,7 +147,9 @@ class Resolver:
 
     def solve(self, scenario: Scenario, *, force: tuple[int, str] | None = None) -> Outcome:
         """Solve under the scenario; force=(position, "in"|"out") forces one project."""
-        resolved = scenario.resolved(self.data)
+        if self._asked is None or scenario is not self._asked[0]:
+            self._asked = (scenario, scenario.resolved(self.data))
+        resolved = self._asked[1]
         reused = self._fits(resolved)
         lim = self.limits
         limit = lim.time_limit_s if lim.time_limit_s is not None else resolved.time_limit_s
@@ -160,7 +164,7 @@ class Resolver:
         model, kept = self.model, self._kept
         assert model is not None
         assert kept is not None
-        if reused:
+        if reused and resolved != self._held:
             kept.set_stopping(limit, gap)
             model.instance = prepare(self.data, resolved)
             amounts = limit_amounts(model.instance)
@@ -168,6 +172,8 @@ class Resolver:
                 if row.name in amounts and amounts[row.name] != row.limit:
                     row.limit = amounts[row.name]
                     kept.set_row_upper(row.name, row.limit)
+        # Break-even forces one project after another under one scenario: nothing to change.
+        self._held = resolved
         if self.stop is not None and self.stop.is_set():
             raise AnalysisCancelled("stopped")
         start = plan = None
@@ -532,6 +538,32 @@ def _outcome_columns(o: Outcome) -> dict:
     }
 
 
+def _adopter(
+    data: PlanningData,
+    base: Scenario,
+    scenarios: list[Scenario],
+    outcomes: list[Outcome],
+    on_adopted: Callable[[Solution], None] | None,
+) -> Callable[[int, int], None]:
+    """How the headline's own point (k) adopts a cheaper point's better plan: the scenario
+    solved again near that plan (`solve(..., reference=)`); kept only when it shows more."""
+
+    def adopt(k: int, poorer: int) -> None:
+        ids = prepare(data, scenarios[poorer]).projects["project_id"]
+        plan = {ids[i]: t for i, t in outcomes[poorer].starts.items()}
+        try:
+            adopted = solve(data, base, reference=plan)
+        except (ValueError, SolverError):
+            return  # the headline's answer stays: shown as it is, never wrongly
+        if not _shows_more(adopted.worker_years, adopted.objective, outcomes[k]):
+            return
+        outcomes[k] = dataclasses.replace(_outcome_of(data, adopted), adopted=True)
+        if on_adopted is not None:
+            on_adopted(dataclasses.replace(adopted, adopted=True))
+
+    return adopt
+
+
 def frontier(
     data: PlanningData,
     scenario: Scenario | None = None,
@@ -591,19 +623,7 @@ def frontier(
     if current is not None and here is not None:
         outcomes[here] = _outcome_of(data, current)
 
-    def adopt(k: int, poorer: int) -> None:
-        ids = prepare(data, scenarios[poorer]).projects["project_id"]
-        plan = {ids[i]: t for i, t in outcomes[poorer].starts.items()}
-        try:
-            adopted = solve(data, base, reference=plan)
-        except (ValueError, SolverError):
-            return  # the headline's answer stays: shown as it is, never wrongly
-        if not _shows_more(adopted.worker_years, adopted.objective, outcomes[k]):
-            return
-        outcomes[k] = dataclasses.replace(_outcome_of(data, adopted), adopted=True)
-        if on_adopted is not None:
-            on_adopted(dataclasses.replace(adopted, adopted=True))
-
+    adopt = _adopter(data, base, scenarios, outcomes, on_adopted)
     asked = limits.mip_gap if limits.mip_gap is not None else float(base.mip_gap)
     _carry_forward(data, scenarios, outcomes, keep=here, adopt=adopt, gap=asked)
     table = pd.DataFrame(
@@ -643,6 +663,8 @@ def frontier_grid(
     points: tuple[int | Sequence[float], int | Sequence[float]] = (5, 5),
     *,
     options: RunOptions | None = None,
+    current: Solution | None = None,
+    on_adopted: Callable[[Solution], None] | None = None,
 ) -> pd.DataFrame:
     """Two levers at once (a heat map): one row per pair of settings.
 
@@ -651,6 +673,10 @@ def frontier_grid(
     scenario's own pair of settings), carried. Each row of the grid (one y) is one chunk,
     solved along x on one kept model. More of either lever never shows less (a cell's search
     that stopped lower takes its better cheaper neighbour's plan, as the frontier does).
+    current: the scenario's own solve (the headline's), as for `frontier`: the cell at the
+    scenario's pair of settings is that answer (each setting is added when the grid lacks
+    it), or the plan it adopts from a cheaper cell that showed more (`adopted`, and
+    `on_adopted` is told of the new answer, for the headline to show the same figure).
     """
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
     spec_x, spec_y = _lever(levers[0]), _lever(levers[1])
@@ -660,10 +686,27 @@ def frontier_grid(
         )
     xs = sorted(lever_settings(data, base, spec_x.name, points[0]))
     ys = sorted(lever_settings(data, base, spec_y.name, points[1]))
+    own = (spec_x.setting_of(data, base), spec_y.setting_of(data, base))
+    if current is not None:
+        if current.scenario != base:
+            raise AnalysisError(
+                "frontier_grid: current must be the solve of the scenario given",
+                "current_other",
+                analysis="frontier_grid",
+            )
+        xs = xs if any(math.isclose(v, own[0]) for v in xs) else sorted([*xs, own[0]])
+        ys = ys if any(math.isclose(v, own[1]) for v in ys) else sorted([*ys, own[1]])
     rows_of = [[_set_lever(_set_lever(base, spec_y, y), spec_x, x) for x in xs] for y in ys]
     options = RunOptions.of(options)
     chunks = [(data, row, options.limits, True) for row in rows_of]
     outcomes = run_chunks(_solve_scenarios, chunks, [len(xs)] * len(ys), options)
+    flat = [sc for row in rows_of for sc in row]
+    here = None
+    if current is not None:
+        column = next(k for k, v in enumerate(xs) if math.isclose(v, own[0]))
+        row = next(k for k, v in enumerate(ys) if math.isclose(v, own[1]))
+        here = row * len(xs) + column
+        outcomes[here] = _outcome_of(data, current)
     # More of either lever never shows less: each cell starts from the better of its cheaper
     # neighbours along x and along y (row by row, so both are settled first).
     nx = len(xs)
@@ -671,16 +714,20 @@ def frontier_grid(
         [k - 1] * (k % nx > 0) + [k - nx] * (k >= nx) for k in range(len(outcomes))
     ]
     asked = options.limits.mip_gap
-    flat = [sc for row in rows_of for sc in row]
     _carry_forward(
-        data, flat, outcomes, poorer=poorer, gap=asked if asked is not None else base.mip_gap
+        data,
+        flat,
+        outcomes,
+        keep=here,
+        poorer=poorer,
+        adopt=_adopter(data, base, flat, outcomes, on_adopted),
+        gap=asked if asked is not None else base.mip_gap,
     )
     points_xy = [
         (x, y, prepare(data, sc))
         for y, row in zip(ys, rows_of, strict=True)
         for x, sc in zip(xs, row, strict=True)
     ]
-    here = (spec_x.setting_of(data, base), spec_y.setting_of(data, base))
     rows = [
         {
             "lever_x": spec_x.name,
@@ -690,7 +737,7 @@ def frontier_grid(
             "setting_y": y,
             "amount_y": spec_y.amount(inst),
             **_outcome_columns(o),
-            "current": bool(np.isclose(x, here[0]) and np.isclose(y, here[1])),
+            "current": bool(np.isclose(x, own[0]) and np.isclose(y, own[1])),
         }
         for (x, y, inst), o in zip(points_xy, outcomes, strict=True)
     ]

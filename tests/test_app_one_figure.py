@@ -154,6 +154,21 @@ def test_the_frontier_the_headline_and_the_compare_tab_show_one_figure(app: AppT
     assert compared["base"].tolist() == compared["current"].tolist()
 
 
+def test_the_heat_map_marks_the_headline_itself(app: AppTest) -> None:
+    """The heat map's current cell is the headline's own answer (issue 20, item 4)."""
+    app.select_slider(key="analysis_gap").set_value(0.02)
+    app.button(key="run_grid").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    kept = [v for k, v in app.session_state["analyses"].items() if k[0] == "grid"]
+    assert len(kept) == 1
+    here = kept[0][kept[0]["current"]]
+    assert len(here) == 1
+    headline = shown(app)
+    assert here["worker_years"].iloc[0] == headline.worker_years
+    assert here["objective"].iloc[0] == headline.objective
+    assert bool(here["adopted"].iloc[0]) == headline.adopted
+
+
 def test_adoption_in_the_page_is_bounded_and_never_shows_a_cut_short_answer(
     sample: optimizer.PlanningData, sample_solution: optimizer.Solution, monkeypatch
 ) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import run_cli
 
 import optimizer
 from optimizer.cli import BAD_INPUT, SOLVED, main
@@ -71,3 +72,11 @@ def test_the_frontier_command_moves_the_training_budget(capsys: pytest.CaptureFi
     assert rows[0]["amount"] == 0.0 < rows[1]["amount"]
     # The sample's training money re-employs tens of thousands more (docs: +84,464 at 1.0).
     assert rows[1]["worker_years"] > rows[0]["worker_years"] + 50_000
+
+
+def test_an_unknown_project_is_refused_before_anything_is_printed(tmp_path: Path) -> None:
+    # In a process of its own: HiGHS prints its banner once per process, at its first solve.
+    done = run_cli(tmp_path, "break-even", WORKBOOK, "--projects", "NOPE,JS-LYG-001")
+    assert done.returncode == BAD_INPUT
+    assert done.stdout == ""
+    assert done.stderr.strip() == "error: break_even: no project NOPE in the workbook"

@@ -125,6 +125,32 @@ def test_a_ppp_line_moves_without_moving_the_government_pay_line() -> None:
     assert not bool(row["binds"])
 
 
+def test_a_family_that_buys_nothing_together_is_not_re_solved_entry_by_entry() -> None:
+    # Two years of budget 50 (a, b and c as in `three`, each startable in either year): the
+    # budgets bind, the bond quotas (ample in both years) do not, tested together once.
+    data = planning_data(
+        [p("a", 60), p("b", 40), p("c", 10), p("d", 60), p("e", 40), p("f", 10)],
+        [dict(region="A", displaced_workers=1e6, debt_headroom=1000.0)],
+        [(2021, 50.0, 1000.0), (2022, 50.0, 1000.0)],
+        other_jobs_weight=0.0,
+    )
+    together = limit_values(data)
+    one_by_one = limit_values(data, by_family=False)
+    assert one_by_one["alone"].all()
+    rows = together.set_index(["limit", "where"])
+    assert not rows.loc["bond_quota", "alone"].any()
+    assert rows.loc["fiscal_budget", "binds"].any()
+    assert rows.loc["fiscal_budget", "alone"].all()
+    shown = ["limit", "where", "extra", "worker_years_gained", "per_yi", "binds"]
+    pd.testing.assert_frame_equal(together[shown], one_by_one[shown])
+    # The page and the command line say which rows were told by their family.
+    assert views.limit_values_family_note(one_by_one, Labels("en")) is None
+    note = views.limit_values_family_note(together, Labels("en"))
+    assert note is not None
+    assert "(bond quota, all years)" in note
+    assert console.limit_values_lines(together, Labels("zh"))[-1].startswith("同类限制（")
+
+
 def test_a_re_solve_never_shows_a_loss(values: pd.DataFrame) -> None:
     # The re-solves start from the plan and hold its objective: a loss could only be noise
     # in the worker-years beside other jobs, and other_jobs_weight is 0 here.

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 import optimizer
 from optimizer import Scenario
 from optimizer.session import AppState
@@ -70,6 +72,39 @@ def test_the_heat_map_never_shows_fewer_worker_years_along_either_lever(sample):
         assert _never_falls(years.loc[y].tolist()), years
     for x in xs:
         assert _never_falls(years[x].tolist()), years
+
+
+def test_the_heat_map_marks_the_headline_itself_as_its_current_cell(sample, sample_solution):
+    adopted: list[optimizer.Solution] = []
+    # 0.9 and 1.1 around the scenario's 1.0, which the grid lacks along x: it is added.
+    xs, ys = [0.9, 1.1], [0.9, 1.0, 1.1]
+    grid = optimizer.frontier_grid(
+        sample,
+        Scenario(),
+        ("fiscal_budget", "bond_quota"),
+        (xs, ys),
+        current=sample_solution,
+        on_adopted=adopted.append,
+    )
+    assert sorted(set(grid["setting_x"])) == [0.9, 1.0, 1.1]
+    here = grid[grid["current"]]
+    assert here[["setting_x", "setting_y"]].values.tolist() == [[1.0, 1.0]]
+    assert len(adopted) <= 1
+    headline = adopted[0] if adopted else sample_solution
+    assert bool(here["adopted"].iloc[0]) == bool(adopted)
+    assert here["worker_years"].iloc[0] == headline.worker_years
+    assert here["objective"].iloc[0] == headline.objective
+    assert here["projects"].iloc[0] == len(headline.chosen)
+    years = grid.pivot(index="setting_y", columns="setting_x", values="worker_years")
+    for y in ys:
+        assert _never_falls(years.loc[y].tolist()), years
+    for x in years.columns:
+        assert _never_falls(years[x].tolist()), years
+    wrong = dataclasses.replace(sample_solution, scenario=Scenario(fiscal_budget_scale=0.5))
+    with pytest.raises(ValueError, match="current must be the solve of the scenario given"):
+        optimizer.frontier_grid(
+            sample, Scenario(), ("fiscal_budget", "bond_quota"), (xs, ys), current=wrong
+        )
 
 
 def test_a_saved_answer_shows_as_the_session_has_it_now(sample_solution):

@@ -22,7 +22,7 @@ from ..solution import Solution
 from ..solver import Status
 from ..tradeoffs import LEVERS, Robustness
 from . import views
-from .explain import limit_values_frame, reasons
+from .explain import limit_values_family_note, limit_values_frame, reasons
 from .labels import Labels
 
 ENGLISH = Labels("en")
@@ -159,7 +159,9 @@ def limit_values_lines(values: pd.DataFrame, labels: Labels) -> list[str]:
     frame["extra"] = [f"{v:,.2f}" for v in frame["extra"]]
     for column in ("worker_years_gained", "per_yi"):
         frame[column] = [f"{v:,.0f}" if v == round(v) else f"{v:,.2f}" for v in frame[column]]
-    return [labels("console_limit_values"), labels.headers(frame).to_string(index=False)]
+    note = limit_values_family_note(values, labels)
+    lines = [labels("console_limit_values"), labels.headers(frame).to_string(index=False)]
+    return lines + ([note] if note else [])
 
 
 def break_even_lines(

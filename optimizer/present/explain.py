@@ -153,6 +153,18 @@ def limit_values_frame(values: pd.DataFrame, labels: Labels) -> pd.DataFrame:
     )
 
 
+def limit_values_family_note(values: pd.DataFrame, labels: Labels) -> str | None:
+    """The families whose limits were told apart from nothing together, not one by one (the
+    rows with `alone` False), named in a sentence; None when every row was re-solved alone."""
+    if "alone" not in values.columns:
+        return None
+    together = values.loc[~values["alone"].astype(bool), "limit"]
+    if together.empty:
+        return None
+    names = labels.clauses(labels.lever(f) for f in dict.fromkeys(together))
+    return labels("limit_values_family_note", families=names)
+
+
 # ---------------------------------------------------------------------------- conclusions
 
 

@@ -667,6 +667,14 @@ TEXT: dict[str, Pair] = {
         "To compare plans on worker-years alone, set the weight of other jobs to 0.",
         "如只按再就业人年比较方案，请把非分流职工岗位权重设为0。",
     ),
+    # The value of each limit: families tested together first (limit_values' `alone`).
+    "limit_values_family_note": (
+        "Where all the limits of one kind ({families}), each 10 % larger at once, bought "
+        "nothing beyond the precision, they were not re-solved one by one: none of them "
+        "alone can buy more than all of them together.",
+        "同类限制（{families}）同时各放宽10%仍未带来超出求解精度的新增时，不再逐项重新求解："
+        "单项放宽的效果不会超过同类全部放宽。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers

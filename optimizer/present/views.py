@@ -28,6 +28,7 @@ from .explain import (
     entry_sentence,
     frontier_sentence,
     grid_sentence,
+    limit_values_family_note,
     limit_values_frame,
     limits_frame,
     reasons,
@@ -44,6 +45,7 @@ __all__ = [
     "entry_sentence",
     "frontier_sentence",
     "grid_sentence",
+    "limit_values_family_note",
     "robustness_sentences",
 ]
 

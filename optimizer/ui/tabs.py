@@ -448,14 +448,25 @@ def tradeoffs_tab(page: Page) -> None:
     lever_x = a.selectbox(labels("lever_x"), levers, 0, labels.lever, key=f"grid_x_{language}")
     lever_y = b.selectbox(labels("lever_y"), levers, 1, labels.lever, key=f"grid_y_{language}")
     if st.button(labels("run_grid"), key="run_grid", disabled=lever_x == lever_y):
+        adopted_here: list[Solution] = []
         grid = _refused(
             labels,
+            # Its marked cell is the headline's own solve, or the plan it adopted.
             lambda: tradeoffs.frontier_grid(
-                data, scenario, (lever_x, lever_y), (5, 5), options=options()
+                data,
+                scenario,
+                (lever_x, lever_y),
+                (5, 5),
+                options=options(),
+                current=page.solution,
+                on_adopted=adopted_here.append,
             ),
         )
         if grid is not None:
             page.keep("grid", grid)
+        if adopted_here:
+            _one_plan_each(page.state, data, page.key, adopted_here[-1])
+            st.rerun()
     grid = page.analysis("grid")
     if grid is not None:
         st.info(views.grid_sentence(grid, labels))
@@ -537,6 +548,9 @@ def _limit_values_section(page: Page) -> None:
             tolerance=f"{tolerance:,.0f}",
         )
     )
+    note = views.limit_values_family_note(values, labels)
+    if note:
+        st.caption(note)
     st.plotly_chart(views.limit_values_figure(values, labels), width="stretch")
     table(views.limit_values_table(values, labels), labels)
 

@@ -396,6 +396,7 @@ class KeptModel:
         self._watching = on_incumbent is not None
         self._built = False
         self._repairer: _Repairer | None = None
+        self._answer: list[float] = []
 
     @property
     def _highs(self):  # noqa: ANN202 (highspy.Highs)
@@ -469,8 +470,14 @@ class KeptModel:
             # from scratch rather than report a portfolio worse than the one proven.
             self._highs.clearSolver()
             self._highs.run()
+        return self._read(started)
+
+    def _read(self, started: float) -> SolverRun:
+        """The last run's answer, read into the model's variables; its columns are kept
+        (`closest` starts from them, whatever runs in between)."""
         status, solution_status = self._engine.findSolutionValues(self.model.problem)
         self.model.problem.assignStatus(status, solution_status)
+        self._answer = list(self._highs.getSolution().col_value)
         return _read_highs(self.model, time.perf_counter() - started)
 
     def _plan_columns(self, plan: dict[int, int]) -> tuple[list[int], list[float]]:
@@ -488,18 +495,19 @@ class KeptModel:
                 value.append(1.0 if i in plan else 0.0)
         return index, value
 
-    def repair(self, plan: dict[int, int]) -> dict[int, int] | None:
+    def repair(self, plan: dict[int, int], *, fill: bool = True) -> dict[int, int] | None:
         """A neighbouring portfolio made to fit this model as it stands (its bounds and
         limits now): projects forced out or whose start year is closed are dropped,
         mandatory and forced-in ones added at their first open start year, then, while a
         limit is broken, the project worth least per 亿元 (skill-matched job-years over
         capex) among those that add to the breach is dropped. Limits on the matching of
-        workers (a coverage floor) are left to HiGHS. None when it cannot be made to fit."""
+        workers (a coverage floor) are left to HiGHS. fill: then add back what fits, best
+        worth first. None when it cannot be made to fit."""
         if not self._built:
             self._build()
         if self._repairer is None:
             self._repairer = _Repairer(self.model, self._highs)
-        return self._repairer.repair(plan)
+        return self._repairer.repair(plan, fill=fill)
 
     def _answer_is_consistent(self) -> bool:
         highs = self._highs
@@ -514,6 +522,91 @@ class KeptModel:
     def values(self) -> list[float]:
         """Every column's value in the last run's answer (a start for the next run)."""
         return list(self._highs.getSolution().col_value)
+
+    def fits(self, plan: dict[int, int]) -> bool:
+        """The portfolio ({position: start year}) fits this model as it is, with no project
+        dropped, added or moved (limits on the matching of workers are left to HiGHS)."""
+        return self.repair(plan, fill=False) == plan
+
+    def value_of(self, plan: dict[int, int]) -> float | None:
+        """The objective (maximised, without PuLP's constant) of a portfolio at its best
+        training, layoffs and flows: its start years fixed, a small LP. None when it does not
+        fit. The model is left as it was; the last run's answer stays `closest`'s start."""
+        import highspy
+        import numpy as np
+
+        highs = self._highs
+        index, value = self._plan_columns(plan)
+        index = np.asarray(index, np.int32)
+        value = np.asarray(value, float)
+        lp = highs.getLp()
+        lower = np.asarray(lp.col_lower_, float)[index]
+        upper = np.asarray(lp.col_upper_, float)[index]
+        if np.any(value < lower - 0.5) or np.any(value > upper + 0.5):
+            return None
+        saved = {name: highs.getOptionValue(name)[1] for name in ("mip_rel_gap", "mip_max_nodes")}
+        improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+        if self._watching:  # this portfolio is not the scenario's news
+            highs.stopCallback(improving)
+        highs.setOptionValue("mip_rel_gap", 1e-9)
+        highs.changeColsBounds(len(index), index, value, value)
+        try:
+            highs.run()
+            if highs.getInfo().primal_solution_status != 2:
+                return None
+            cost = np.asarray(lp.col_cost_, float)
+            return float(-cost @ np.asarray(highs.getSolution().col_value, float))
+        finally:
+            highs.changeColsBounds(len(index), index, lower, upper)
+            for name, option in saved.items():
+                highs.setOptionValue(name, option)
+            if self._watching:
+                highs.startCallback(improving)
+
+    def prove_reference(
+        self, first: SolverRun, reference: dict[int, int], *, gap: float
+    ) -> SolverRun:
+        """After `first`, a reference portfolio that fits as it is must not fall outside the
+        stated precision merely because first's search, which found something better, stopped
+        at a weaker bound than the reference's own solve had proven (issue 20: a plan given
+        back as its own reference came back changed). When the reference's value lies within
+        the stated gap of the best value possible but not of first's bound, the search goes
+        on (from first's portfolio) until its bound shows the reference within the stated
+        gap, or it stops on its limits. Returns the run to read (first when nothing ran)."""
+        import numpy as np
+
+        if not first.status.has_portfolio or first.bound is None or first.objective is None:
+            return first
+        if not self.fits(reference):
+            return first
+        values = np.asarray(self._answer, float)
+        cost = np.asarray(self._highs.getLp().col_cost_, float)
+        found = float(-cost @ values)
+        kept = self.value_of(reference)
+        if kept is None or kept <= 0 or found <= 0:
+            return first
+        offset = first.objective - found
+        bound = first.bound - offset
+        stated = max(float(gap), float(first.gap or 0.0))
+        reach = kept * (1.0 + stated)  # the bound that shows the reference within the gap
+        if bound <= reach or found >= reach:
+            return first  # within already, or provably not
+        highs = self._highs
+        # HiGHS's relative gap is (bound − incumbent) / incumbent: stop once the bound is
+        # a hair below `reach`.
+        saved = highs.getOptionValue("mip_rel_gap")[1]
+        highs.setOptionValue("mip_rel_gap", max(0.0, reach * (1.0 - 1e-7) / found - 1.0))
+        started = time.perf_counter()
+        try:
+            highs.setSolution(_solution_of(values))
+            highs.run()
+            run = self._read(started)
+        finally:
+            highs.setOptionValue("mip_rel_gap", saved)
+        if not run.status.is_proven:
+            self._answer = list(values)  # stopped on a limit: first's proof stands
+            return first
+        return dataclasses.replace(run, seconds=first.seconds + run.seconds)
 
     def closest(
         self,
@@ -547,7 +640,7 @@ class KeptModel:
         lp = highs.getLp()
         n = lp.num_col_
         cost = np.asarray(lp.col_cost_, float)  # minimised: the objective negated
-        first_values = np.asarray(highs.getSolution().col_value, float)
+        first_values = np.asarray(self._answer, float)
         found = float(-cost @ first_values)
         offset = float(first.objective or 0.0) - found  # PuLP's objective constant, if any
         bounds = [b - offset for b in (first.bound, bound) if b is not None]
@@ -727,7 +820,7 @@ class _Repairer:
         jobs = float(self.jobs[xs].sum()) if xs else 0.0
         return jobs / self.capex[i] if self.capex[i] > 0 else math.inf
 
-    def repair(self, plan: dict[int, int]) -> dict[int, int] | None:
+    def repair(self, plan: dict[int, int], *, fill: bool = True) -> dict[int, int] | None:
         import numpy as np
 
         lp = self.highs.getLp()
@@ -769,6 +862,8 @@ class _Repairer:
             breach = np.maximum(over, under)
             worst = int(np.argmax(breach / scale))
             if breach[worst] <= self.TOLERANCE:
+                if not fill:
+                    return fitted
                 return self._fill(fitted, activity, row_lower, row_upper, is_open)
             direction = 1.0 if over[worst] > self.TOLERANCE else -1.0
             a, b = self._row_span(worst)

@@ -1,12 +1,16 @@
-"""Benchmark the selection model (version 2) against the speed targets, beside plain HiGHS.
+"""Benchmark the selection model (version 3) against the speed targets, beside plain HiGHS.
 
     python benchmarks/bench_solve.py [--runs 3] [--scales 0.1,0.3,...] [--sizes 1000,10000]
+        [--moves 1.0>0.8,...] [--skip-cold] [--limit 20]
 
 For the sample at each fiscal-budget scale, and for synthetic portfolios (the sample's
 generator with more projects), prints the median seconds from handing the model to the solver
 until the gap is proven, for this package's HiGHS configuration (`optimizer.solver.HIGHS_OPTIONS`)
 and for plain HiGHS (its defaults, one thread) on the same model, with their ratio. A run that
 reaches its time limit shows its gap instead. Model building and the report are timed apart.
+Then, for each scale, the CPU seconds from the neighbouring scale's portfolio (repaired and
+improved near it) to 1 % (issue 19's < 0.3 s), and for each slider move the app's path
+(`optimizer.solve` cold, and with the previous scale's answer as its reference) in CPU s.
 """
 
 from __future__ import annotations
@@ -51,26 +55,51 @@ def timed(inst: optimizer.Instance, gap: float, limit: float, plain: bool) -> tu
 def from_neighbour(
     data: optimizer.PlanningData, scale: float, gap: float, limit: float
 ) -> tuple[float, str, float]:
-    """Seconds to prove `gap` at `scale` starting from the portfolio of the neighbouring scale
-    (0.1 lower; 0.1 higher at 0.1×), repaired to fit (the repair is timed too), and the
-    repaired start's objective as a share of the answer's."""
+    """CPU seconds to prove `gap` at `scale` starting from the portfolio of the neighbouring
+    scale (0.1 lower; 0.1 higher at 0.1×): repaired to fit, improved by the small search near
+    it, then the full search (`KeptModel.run(plan=...)`, all of it timed), and that start's
+    objective as a share of the answer's."""
     near = round(scale - 0.1, 2) if scale > 0.1 + 1e-9 else round(scale + 0.1, 2)
     neighbour = optimizer.solve(data, optimizer.Scenario(fiscal_budget_scale=near, mip_gap=gap))
     position = {pid: i for i, pid in enumerate(data.projects["project_id"])}
     plan = {position[pid]: t for pid, t in neighbour.chosen_starts.items()}
     inst = prepare(data, optimizer.Scenario(fiscal_budget_scale=scale))
     kept = KeptModel(build_model(inst), time_limit=limit, gap=gap)
-    repaired = kept.repair(plan)  # hands the model to HiGHS; timed again inside run()
+    cpu = time.process_time()
     run = kept.run(plan=plan)
+    cpu = time.process_time() - cpu
+    answer = kept.model.start_of()
+    # The start again (the same steps run() took), to say how good it was.
+    relaxed = kept._relaxation()
+    repaired = kept.repair(plan)
     share = float("nan")
-    if repaired is not None and run.objective:
-        ids = inst.projects["project_id"]
-        fixed = build_model(inst, fixed_starts={ids.iloc[i]: t for i, t in repaired.items()})
-        fixed.problem.solve(highs_engine(limit, 0.0))
-        start = _read_highs(fixed, 0.0)
-        share = (start.objective or 0.0) / run.objective
-    note = "" if run.status is Status.OPTIMAL else str(run.status)
-    return run.seconds, note, share
+    if repaired is not None:
+        improved = kept._neighbourhood(repaired, relaxed)
+        start = repaired if improved is None else kept.model.start_of(list(improved))
+        value, best = kept.value_of(start), kept.value_of(answer)
+        if value is not None and best:
+            share = value / best
+    note = "" if run.status is Status.OPTIMAL else f"{run.status} at {run.gap:.2%}"
+    return cpu, note, share
+
+
+def pipeline_pair(
+    data: optimizer.PlanningData, before: float, after: float, gap: float, limit: float
+) -> tuple[float, float, str, str]:
+    """The app's path for one slider move: `optimizer.solve` of the new scale from cold and
+    with the previous scale's answer as its reference (repair, small search, full search, the
+    nearest plan within the precision, the report). CPU seconds of each, and their status."""
+    scenario = optimizer.Scenario(fiscal_budget_scale=after, mip_gap=gap, time_limit_s=limit)
+    previous = optimizer.solve(
+        data, optimizer.Scenario(fiscal_budget_scale=before, mip_gap=gap, time_limit_s=limit)
+    )
+    out = []
+    for reference in (None, previous):
+        cpu = time.process_time()
+        answer = optimizer.solve(data, scenario, reference=reference)
+        cpu = time.process_time() - cpu
+        out.append((cpu, "" if answer.status.is_proven else f"{answer.status} {answer.gap:.2%}"))
+    return out[0][0], out[1][0], out[0][1], out[1][1]
 
 
 def row(inst: optimizer.Instance, gap: float, target: float, runs: int, limit: float) -> str:
@@ -92,6 +121,12 @@ def main() -> None:
     parser.add_argument("--scales", default=",".join(str(s) for s in SCALES))
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--limit", type=float, default=20.0, help="seconds per run")
+    parser.add_argument(
+        "--moves",
+        default="1.0>0.95,1.0>0.8,1.0>1.2,0.6>0.5,0.4>0.3,0.2>0.1",
+        help="slider moves for the app's path, before>after",
+    )
+    parser.add_argument("--skip-cold", action="store_true", help="leave out the cold table")
     args = parser.parse_args()
     header = (
         f"{'case':>14} {'gap':>6} {'target':>7} {'ours s':>8} {'worst s':>8} {'plain s':>8} "
@@ -99,7 +134,7 @@ def main() -> None:
     )
     print(header, flush=True)
     data = optimizer.load_workbook(ROOT / "projects.xlsx")
-    for scale in (float(s) for s in args.scales.split(",") if s):
+    for scale in (float(s) for s in args.scales.split(",") if s and not args.skip_cold):
         inst = prepare(data, optimizer.Scenario(fiscal_budget_scale=scale))
         for gap, target in SAMPLE_TARGETS:
             print(
@@ -107,7 +142,10 @@ def main() -> None:
                 + row(inst, gap, target, args.runs, args.limit),
                 flush=True,
             )
-    print("\nFrom the neighbouring scale's portfolio, repaired (1 % gap)", flush=True)
+    print(
+        "\nFrom the neighbouring scale's portfolio, repaired and improved (1 % gap, CPU s)",
+        flush=True,
+    )
     for scale in (float(s) for s in args.scales.split(",") if s):
         runs = [from_neighbour(data, scale, 0.01, args.limit) for _ in range(args.runs)]
         seconds = statistics.median(r[0] for r in runs)
@@ -117,6 +155,21 @@ def main() -> None:
             f"{'sample ' + format(scale, 'g') + '×':>14}  1.00 %     0.3 {seconds:8.2f} "
             f"{max(r[0] for r in runs):8.2f}  start at {runs[0][2]:.1%} of the answer "
             f"{met:>7} {note}",
+            flush=True,
+        )
+    print(
+        "\nThe app's path, `optimizer.solve` at the sample's own gap (0.5 %), CPU s: "
+        "cold against the previous scale's answer as reference",
+        flush=True,
+    )
+    for pair in args.moves.split(","):
+        before, after = (float(x) for x in pair.split(">"))
+        runs = [pipeline_pair(data, before, after, 0.005, args.limit) for _ in range(args.runs)]
+        notes = "; ".join(sorted({n for r in runs for n in r[2:] if n}))
+        print(
+            f"{format(before, 'g') + '× → ' + format(after, 'g') + '×':>14} cold "
+            f"{statistics.median(r[0] for r in runs):6.2f}  from the previous "
+            f"{statistics.median(r[1] for r in runs):6.2f}  {notes}",
             flush=True,
         )
     for size in (int(s) for s in args.sizes.split(",") if s):

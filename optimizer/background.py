@@ -94,6 +94,8 @@ class Job:
     data: PlanningData
     scenario: Scenario
     reference: Solution | None = None  # the plan the solve stays near
+    deadline: float | None = None  # a time.monotonic() reading (see `solve`); None: its limit
+    watch: bool = True  # report the best portfolio found so far (a provisional answer)
     stop: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     started: float = field(default_factory=time.perf_counter)
@@ -109,10 +111,13 @@ class Job:
 
     def start(self) -> Job:
         # Daemons: an interpreter that exits does not wait for a proof nobody reads.
-        self.threads = (
-            threading.Thread(target=self._solve, name=THREAD_NAME, daemon=True),
-            threading.Thread(target=self._report_found, name=f"{THREAD_NAME}-report", daemon=True),
-        )
+        self.threads = (threading.Thread(target=self._solve, name=THREAD_NAME, daemon=True),)
+        if self.watch:
+            self.threads += (
+                threading.Thread(
+                    target=self._report_found, name=f"{THREAD_NAME}-report", daemon=True
+                ),
+            )
         for thread in self.threads:
             thread.start()
         _started.add(self)
@@ -125,7 +130,8 @@ class Job:
                 self.scenario,
                 self.reference,
                 stop=self.stop.is_set,
-                on_incumbent=self._record,
+                on_incumbent=self._record if self.watch else None,
+                deadline=self.deadline,
             )
             with self._lock:
                 self._result = result
@@ -225,9 +231,18 @@ class Job:
 _started: weakref.WeakSet[Job] = weakref.WeakSet()
 
 
-def start(data: PlanningData, scenario: Scenario, reference: Solution | None = None) -> Job:
-    """The scenario's solve, started in a background thread (near `reference`'s plan)."""
-    return Job(data, scenario, reference).start()
+def start(
+    data: PlanningData,
+    scenario: Scenario,
+    reference: Solution | None = None,
+    *,
+    deadline: float | None = None,
+    watch: bool = True,
+) -> Job:
+    """The scenario's solve, started in a background thread (near `reference`'s plan).
+    deadline: see `solve`. watch: False for a solve whose provisional answers nobody shows
+    (an adoption's re-solve): no report is made of them."""
+    return Job(data, scenario, reference, deadline=deadline, watch=watch).start()
 
 
 # A run that left a solve may come back for it at once (the same scenario after a language

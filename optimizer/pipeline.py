@@ -269,6 +269,10 @@ def _solve_near(
     first = kept.run(plan=starts)
     if not first.status.has_portfolio or halt():
         return first, False
+    # A plan that fits as it is and lies within the stated precision comes back unchanged.
+    first = kept.prove_reference(first, starts, gap=float(sc.mip_gap))
+    if halt():
+        return first, False
     distance, _ = reference_distance(model, starts)
     return kept.closest(
         first,

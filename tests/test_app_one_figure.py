@@ -15,7 +15,7 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import Scenario, pipeline
+from optimizer import Scenario, background, pipeline
 from optimizer.session import AppState
 from optimizer.ui import tabs
 
@@ -172,8 +172,8 @@ def test_the_heat_map_marks_the_headline_itself(app: AppTest) -> None:
 def test_adoption_in_the_page_is_bounded_and_never_shows_a_cut_short_answer(
     sample: optimizer.PlanningData, sample_solution: optimizer.Solution, monkeypatch
 ) -> None:
-    """A looser scenario's re-solve near a better plan runs in the page's own thread: it has
-    ADOPTION_S at most, and one cut short leaves the looser answer as it was."""
+    """A looser scenario's re-solve near a better plan has ADOPTION_S at most, and one cut
+    short leaves the looser answer as it was."""
     tighter = optimizer.solve(sample, Scenario(fiscal_budget_scale=0.97))
     weak = dataclasses.replace(sample_solution, objective=tighter.objective - 1.0)
 
@@ -196,3 +196,46 @@ def test_adoption_in_the_page_is_bounded_and_never_shows_a_cut_short_answer(
     state, key = session()
     tabs._one_plan_each(state, sample, key, tighter)
     assert state.as_now(weak) is weak
+
+
+class _Moved(Exception):
+    """What Streamlit raises inside an st call when the planner moves a widget."""
+
+
+def test_adoption_stops_when_the_planner_moves_on(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution, monkeypatch
+) -> None:
+    """Issue 20: the adoption's re-solve ran in the page's thread, where a widget moved could
+    not stop it. It runs in a background job now, and the run's wait is where Streamlit
+    interrupts it: the re-solve is cancelled at once and nothing is adopted."""
+    tighter = optimizer.solve(sample, Scenario(fiscal_budget_scale=0.97))
+    weak = dataclasses.replace(sample_solution, objective=tighter.objective - 1.0)
+    state = AppState({})
+    state.answers.put((weak.fingerprint, weak.scenario.to_json()), weak)
+    key = (tighter.fingerprint, tighter.scenario.to_json())
+    started: list[background.Job] = []
+    real_start = background.start
+
+    def watched_start(*args, **kwargs) -> background.Job:
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    class Placeholder:
+        def empty(self) -> None:
+            raise _Moved
+
+    monkeypatch.setattr(tabs.background, "start", watched_start)
+    monkeypatch.setattr(tabs.st, "empty", Placeholder)
+    began = time.perf_counter()
+    with pytest.raises(_Moved):
+        tabs._one_plan_each(state, sample, key, tighter)
+    assert len(started) == 1
+    job = started[0]
+    assert job.stop.is_set()
+    for thread in job.threads:
+        thread.join(10.0)
+    assert not job.alive
+    # Stopped well before the re-solve's own ADOPTION_S would have ended it.
+    assert time.perf_counter() - began < tabs.ADOPTION_S
+    assert state.as_now(weak) is weak
+    assert tighter.objective > weak.objective  # so there was something to adopt

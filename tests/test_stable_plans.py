@@ -177,3 +177,23 @@ def test_the_frontier_point_at_the_scenario_is_its_own_solve(sample, sample_solu
             [1.0],
             current=sample_solution,
         )
+
+
+def test_an_answer_given_back_as_its_own_reference_comes_back_unchanged(capfd, tmp_path):
+    # Issue 20: the same scenario's `solve --json` as `--reference` added a project (the
+    # repaired start's fill let the first search stop at a bound too weak to keep the plan).
+    done = run_cli_here(capfd, tmp_path, "solve", SAMPLE, "--json")
+    assert done.returncode == 0, done.stderr
+    answer = tmp_path / "answer.json"
+    answer.write_text(done.stdout, encoding="utf-8")
+    first = json.loads(done.stdout)
+    again = run_cli_here(capfd, tmp_path, "solve", SAMPLE, "--json", "--reference", answer)
+    assert again.returncode == 0, again.stderr
+    result = json.loads(again.stdout)
+    assert result["changes"] == {"entered": [], "left": [], "moved": []}
+    assert [(p["project_id"], p["start_year"]) for p in result["chosen"]] == [
+        (p["project_id"], p["start_year"]) for p in first["chosen"]
+    ]
+    assert result["status"] == "optimal"
+    assert result["gap"] <= optimizer.load_workbook(SAMPLE).settings["mip_gap"] + 1e-9
+    assert result["worker_years"] == pytest.approx(first["worker_years"], rel=1e-6)

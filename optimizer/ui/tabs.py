@@ -29,7 +29,6 @@ from ..scenario import Scenario, ScenarioError, read_scenario_json
 from ..schema import SECTORS
 from ..session import AppState
 from ..solution import Changes, Solution
-from ..solver import SolverError
 
 
 @dataclass
@@ -167,8 +166,9 @@ def answer(
     return result, slot
 
 
-# At most this long for a looser scenario's re-solve near a better plan (it runs in the page's
-# own thread: the sample's takes one to two seconds).
+# At most this long for a looser scenario's re-solve near a better plan (the sample's takes
+# one to two seconds). It runs in a background job while the page waits: a widget moved
+# meanwhile stops it, as it stops the scenario's own solve.
 ADOPTION_S = 5.0
 
 
@@ -177,22 +177,30 @@ def _one_plan_each(
 ) -> None:
     """Keep the answer as this session's for its scenario, and let every kept answer of a
     looser scenario that it beats adopt its plan (re-solved near it), so that a tighter
-    scenario never shows a gain over a looser one."""
+    scenario never shows a gain over a looser one. The re-solves run in the background while
+    this run waits (drawing nothing), so the planner moving on stops them at once; one cut
+    short adopts nothing."""
     answers = state.answers
     answers.put(key, solution)
     known = [s for _, s in answers.items()]
-    for looser in pipeline.beaten(data, solution, known):
+    beaten = pipeline.beaten(data, solution, known)
+    # Where the wait makes its st call: Streamlit stops a run the planner left there.
+    idle = st.empty() if beaten else None
+    for looser in beaten:
         where = (looser.fingerprint, looser.scenario.to_json())
+        job = background.start(
+            data,
+            looser.scenario,
+            solution,
+            deadline=time.monotonic() + ADOPTION_S,
+            watch=False,
+        )
         try:
-            # Bounded: the page waits for it, and a widget moved cannot stop a solve.
-            adopted = pipeline.solve(
-                data,
-                looser.scenario,
-                reference=solution,
-                deadline=time.monotonic() + ADOPTION_S,
-            )
-        except (ValueError, SolverError):
+            adopted, _, _ = background.wait(job, lambda _job: idle.empty(), POLL_S)
+        except ValueError:
             continue  # the looser answer stays as it was: nothing is shown wrongly
+        if adopted is None:
+            continue
         # A search cut short by the bound may state a wider gap: then nothing is adopted.
         stated = max(float(looser.scenario.mip_gap), looser.gap or 0.0)
         if adopted.gap is None or adopted.gap > stated + 1e-12:

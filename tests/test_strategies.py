@@ -118,3 +118,20 @@ def test_the_command_line_forces_a_strategy_and_prints_it(tmp_path) -> None:  # 
     assert wrong.returncode != 0
     assert "solve_strategy must be one of auto, search, lp_submip" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+def test_lp_submip_tells_of_portfolios_found_and_can_be_stopped(
+    sample: optimizer.PlanningData,
+) -> None:
+    seen = []
+    scenario = Scenario(solve_strategy="lp_submip")
+    solution = optimizer.solve(
+        sample, scenario, on_incumbent=lambda inst, starts, gap: seen.append((starts, gap))
+    )
+    assert seen
+    assert all(gap >= 0 for _, gap in seen)
+    # Each is a portfolio ({position: start year}) of the sample: not empty.
+    assert all(starts for starts, _ in seen)
+    assert solution.strategy == "lp_submip"
+    with pytest.raises(optimizer.SolverError, match="stopped"):
+        optimizer.solve(sample, scenario, stop=lambda: True)

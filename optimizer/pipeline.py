@@ -1,7 +1,8 @@
 """Solve the selection model and read an honest answer back.
 
-Named stages, each callable alone: `prepare` → `build_model` → `run_solver` (the solver
-adapter, `solver.py`) → `read_solution`; `solve` runs them in order. An infeasible run is
+Named stages, each callable alone: `prepare` → `build_model` → `run_strategy` (the solve
+strategy for the model's size, `strategies.py`, behind the solver adapter `solver.py`) →
+`read_solution`; `solve` runs them in order. An infeasible run is
 explained by the diagnosis; a failed one raises SolverError.
 """
 
@@ -20,7 +21,8 @@ from .loader import PlanningData, check_planning_data
 from .model import SelectionModel, build_model, limit_amounts, reference_distance
 from .scenario import Scenario
 from .solution import Changes, Solution, make_solution
-from .solver import SOLVE_NODE_LIMIT, KeptModel, SolverError, SolverRun, Status, run_solver
+from .solver import SOLVE_NODE_LIMIT, KeptModel, SolverError, SolverRun, Status
+from .strategies import run_strategy
 
 STOPPED = "the solve was stopped before it finished"
 # How far past its deadline a solve may run before it is interrupted: HiGHS's own time limit
@@ -137,7 +139,7 @@ def solve(
         return (stop is not None and stop()) or time.monotonic() > end + DEADLINE_GRACE_S
 
     if plan is None:
-        run = run_solver(
+        run = run_strategy(
             model,
             stop=halt,
             on_incumbent=found,

@@ -21,6 +21,8 @@ from .loader import Note, PlanningData
 from .schema import SECTORS, columns
 
 SOLVERS = ("highs", "cbc")
+# How a solve searches (optimizer.strategies): "auto" picks by the number of projects.
+STRATEGIES = ("auto", "search", "lp_submip")
 
 # Settings a scenario may override, with the workbook's key of the same name.
 SETTING_FIELDS = (
@@ -294,6 +296,7 @@ class Scenario:
     forced_in: tuple[str, ...] = ()
     forced_out: tuple[str, ...] = ()
     solver: str = "highs"
+    solve_strategy: str = "auto"
     time_limit_s: float | None = None
     mip_gap: float | None = None
     name: str = field(default="", compare=False)
@@ -318,7 +321,7 @@ class Scenario:
         for name in SETTING_FIELDS:
             if getattr(self, name) is not None:
                 _number(getattr(self, name), name)
-        for name in ("solver", "name"):
+        for name in ("solver", "solve_strategy", "name"):
             if not isinstance(getattr(self, name), str):
                 shown = _shown(getattr(self, name))
                 raise ScenarioError(
@@ -446,6 +449,22 @@ class Scenario:
                 f"solver must be one of {', '.join(SOLVERS)}, got '{self.solver}'",
                 "unknown_solver",
                 solvers=", ".join(SOLVERS),
+                got=self.solver,
+            )
+        if self.solve_strategy not in STRATEGIES:
+            problems.add(
+                f"solve_strategy must be one of {', '.join(STRATEGIES)}, "
+                f"got '{self.solve_strategy}'",
+                "unknown_strategy",
+                strategies=", ".join(STRATEGIES),
+                got=self.solve_strategy,
+            )
+        elif self.solver != "highs" and self.solve_strategy not in ("auto", "search"):
+            problems.add(
+                f"solve_strategy '{self.solve_strategy}' needs solver highs, got "
+                f"'{self.solver}'",
+                "strategy_needs_highs",
+                strategy=self.solve_strategy,
                 got=self.solver,
             )
         problems.raise_any()
@@ -601,7 +620,7 @@ class Scenario:
         """Apply `key=value` strings, as given on the command line.
 
         `fiscal_budget_scale=1.2`, `fiscal_budget.2023=250`, `sector_min_share.energy=0.1`,
-        `forced_in=JS-XZ-041,JS-NJ-030`, `solver=cbc`.
+        `forced_in=JS-XZ-041,JS-NJ-030`, `solver=cbc`, `solve_strategy=lp_submip`.
         """
         values = self.to_dict()
         for text in assignments:
@@ -624,7 +643,7 @@ class Scenario:
                     values[name] = {**values[name], sub: _typed_number(raw)}
                 elif name in ("forced_in", "forced_out"):
                     values[name] = [p.strip() for p in raw.split(",") if p.strip()]
-                elif name in ("solver", "name"):
+                elif name in ("solver", "solve_strategy", "name"):
                     values[name] = raw
                 elif isinstance(values[name], dict):
                     raise ScenarioError(

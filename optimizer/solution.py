@@ -150,6 +150,8 @@ class Solution:
     gap_is_upper_bound: bool = False
     provisional: bool = False  # the best portfolio so far of a solve still running
     method: str = "optimised"  # "optimised", or "greedy" for the baseline's ranking
+    # How the solver searched (optimizer.strategies): "search", "lp_submip" or "blocks".
+    strategy: str = "search"
     meets_mix: bool | None = None  # the greedy ranking met the sector shares (None: not asked)
     # The objective `gap` is relative to: the solver's (re-employment and weighted jobs, less
     # any paced exposure), not the reported one; gap × gap_base is the absolute slack.
@@ -305,6 +307,7 @@ class Solution:
             "trainees": round(self.trainees, 6),
             "gap": self.gap,
             "solver": self.solver,
+            "strategy": self.strategy,
             "chosen": [
                 {"project_id": str(p), "start_year": int(t)}
                 for p, t in zip(chosen["project_id"], chosen["start_year"], strict=True)
@@ -1140,6 +1143,7 @@ def evaluate(
         detail=run.detail,
         solver_objective=run.objective,
         gap_is_upper_bound=run.gap_is_upper_bound,
+        strategy=run.strategy,
         gap_base=abs(float(run.objective))
         if run.objective is not None
         else abs(objective + float((exposure.sum(axis=0) * w).sum())),

@@ -87,6 +87,9 @@ class SolverRun:
     # True when `gap` is only what the solver was asked for (it reports no bound and did not
     # prove optimality): read it as "≤ gap", never as the gap proven.
     gap_is_upper_bound: bool = False
+    # How the portfolio was searched for (strategies.STRATEGIES): the whole model at once
+    # ("search"), or a relaxation and a smaller search proven against its bound.
+    strategy: str = "search"
 
 
 # HiGHS options chosen by measurement (benchmarks/RESULTS.md): more heuristic effort finds

@@ -235,6 +235,7 @@ SOLUTION_JSON_KEYS = [
     "trainees",
     "gap",
     "solver",
+    "strategy",
     "chosen",
     "reemployed_by_year",
     "reemployed_by_region",

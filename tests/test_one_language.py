@@ -254,6 +254,9 @@ def scenario_problems() -> list[ScenarioError]:
             sector_min_share={"energy": 0.6}, sector_max_share={"energy": 0.1}
         ).check_against(data),
         lambda: read_scenario_json("[" * 100_000),
+        # How a solve searches (issue 19).
+        lambda: Scenario().with_assignments(["solve_strategy=fastest"]),
+        lambda: read_scenario_json('{"solver": "cbc", "solve_strategy": "lp_submip"}'),
         lambda: Scenario().with_assignments(["fiscal_budget_scale"]),
         lambda: Scenario().with_assignments(["colour=1"]),
         lambda: Scenario().with_assignments(["commute_km.2023=1"]),

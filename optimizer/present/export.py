@@ -604,6 +604,7 @@ def _summary_rows(
         (labels.column("status"), labels.status(solution.status), PLAIN),
         (labels.column("gap"), gap, "0.00%"),
         (labels("solver"), f"{solution.solver} {solution.solver_version}", PLAIN),
+        (labels("solve_strategy"), labels.strategy(solution.strategy), PLAIN),
         (labels("solve_time"), solution.solve_seconds, "0.00"),
         (labels("solved_at"), solution.solved_at, PLAIN),
         (labels("exported_at"), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), PLAIN),
@@ -1028,7 +1029,7 @@ def read_saved_scenario(source: str | IO[bytes]) -> SavedScenario:
                 except json.JSONDecodeError:
                     # Text typed without its quotes, as --set takes it: a text field's
                     # value, or project ids separated by commas.
-                    if key in ("solver", "name"):
+                    if key in ("solver", "solve_strategy", "name"):
                         values[key] = value.strip()
                         continue
                     if key in ("forced_in", "forced_out"):

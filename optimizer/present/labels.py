@@ -675,6 +675,8 @@ TEXT: dict[str, Pair] = {
         "同类限制（{families}）同时各放宽10%仍未带来超出求解精度的新增时，不再逐项重新求解："
         "单项放宽的效果不会超过同类全部放宽。",
     ),
+    # How a solve searched (Solution.strategy), issue 19.
+    "solve_strategy": ("Solve strategy", "求解策略"),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -888,6 +890,15 @@ STATUSES: dict[str, Pair] = {
     "infeasible": ("no portfolio", "无可行方案"),
     "error": ("solver error", "求解出错"),
     "not solved": ("not solved", "未求解"),
+}
+# How a solve searched (optimizer.strategies; Scenario.solve_strategy), issue 19.
+STRATEGY_NAMES: dict[str, Pair] = {
+    "auto": ("chosen by size", "按规模选择"),
+    "search": ("whole-model search", "整体模型搜索"),
+    "lp_submip": (
+        "relaxation, then a search on the undecided projects",
+        "先解松弛问题，再搜索未定项目",
+    ),
 }
 LEVER_NAMES: dict[str, Pair] = {
     "fiscal_budget": ("fiscal budget, all years", "财政预算（各年合计）"),
@@ -1209,6 +1220,8 @@ INPUTS: dict[str, Pair] = {
     "training_budget_scale": ("Training budget scale", "培训预算倍数"),
     "solver": ("Solver", "求解器"),
     "workbook_fingerprint": ("Workbook fingerprint", "工作簿指纹"),
+    # How a solve searches (issue 19).
+    "solve_strategy": ("Solve strategy", "求解策略"),
 }
 # A workbook's problem (optimizer.loader.Problem's code) in words; the English is the
 # loader's own message, word for word (a test holds the two together).
@@ -1496,6 +1509,15 @@ SCENARIO_PROBLEMS: dict[str, Pair] = {
         "“{key}”须指明部分，例如 {key}.2023=250",
     ),
     "value_not_number": ("'{text}': the value is not a number", "“{text}”：值不是数字"),
+    # A solve strategy the scenario names (issue 19).
+    "unknown_strategy": (
+        "solve_strategy must be one of {strategies}, got '{got}'",
+        "求解策略须为 {strategies} 之一，实际为“{got}”",
+    ),
+    "strategy_needs_highs": (
+        "solve_strategy '{strategy}' needs solver highs, got '{got}'",
+        "求解策略“{strategy}”须使用求解器 highs，实际为“{got}”",
+    ),
 }
 # A note on a workbook that could be read (optimizer.loader.Note's code); the English is the
 # loader's own words.
@@ -1810,6 +1832,7 @@ TABLES: dict[str, dict[str, Pair]] = {
     "INDUSTRY_NAMES": INDUSTRY_NAMES,
     "MECHANISM_NAMES": MECHANISM_NAMES,
     "STATUSES": STATUSES,
+    "STRATEGY_NAMES": STRATEGY_NAMES,
     "LEVER_NAMES": LEVER_NAMES,
     "LIMIT_NAMES": LIMIT_NAMES,
     "FAMILY_NAMES": FAMILY_NAMES,
@@ -2020,6 +2043,10 @@ class Labels:
 
     def status(self, status: str) -> str:
         return self.pick(STATUSES[status]) if status in STATUSES else str(status)
+
+    def strategy(self, strategy: str) -> str:
+        """How a solve searched (a code of optimizer.strategies), in words."""
+        return self.pick(STRATEGY_NAMES[strategy]) if strategy in STRATEGY_NAMES else strategy
 
     def lever(self, lever: str) -> str:
         return self.pick(LEVER_NAMES[lever])

@@ -1,0 +1,124 @@
+"""Benchmark the solve strategies on large synthetic portfolios (issue 19, item 2).
+
+    python benchmarks/bench_scale.py [--sizes 10000,100000] [--strategies auto,search]
+                                     [--runs 1] [--limit 120]
+
+For each size (the sample's generator with that many projects, as bench_solve.py makes them)
+and each strategy (`Scenario.solve_strategy`; "auto" is what a planner gets), prints: the
+strategy that ran, the seconds to build the model, the seconds and CPU seconds of the solve,
+the status and the proven gap against the run's valid bound, and the process's peak memory.
+The gap asked is each size's target (0.1 % at 10,000, 1 % at 100,000). Each run is in a
+fresh process, so the peak memory is that run's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# (gap asked, target seconds with the build, target peak GB) per size.
+TARGETS = {10_000: (0.001, 10.0, None), 100_000: (0.01, 60.0, 4.0)}
+
+
+def one_run(size: int, strategy: str, limit: float) -> dict:
+    """Build and solve one size in this process; the figures as a dict."""
+    import optimizer
+    from optimizer.instance import prepare
+    from optimizer.model import build_model
+    from optimizer.sample import build_sample
+    from optimizer.solver import SOLVE_NODE_LIMIT
+    from optimizer.strategies import run_strategy
+
+    gap = TARGETS.get(size, (0.001, 0, None))[0]
+    data = build_sample(seed=7, count=size)
+    scenario = optimizer.Scenario(mip_gap=gap, time_limit_s=limit, solve_strategy=strategy)
+    started = time.perf_counter()
+    inst = prepare(data, scenario)
+    model = build_model(inst)
+    build = time.perf_counter() - started
+    cpu = time.process_time()
+    started = time.perf_counter()
+    run = run_strategy(model, node_limit=SOLVE_NODE_LIMIT)
+    return {
+        "strategy": run.strategy,
+        "build_s": build,
+        "solve_s": time.perf_counter() - started,
+        "solve_cpu_s": time.process_time() - cpu,
+        "status": str(run.status),
+        "gap": run.gap,
+        "objective": run.objective,
+        "bound": run.bound,
+        "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+        "detail": run.detail,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--strategies", default="auto")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--limit", type=float, default=120.0, help="seconds per solve")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # size,strategy: run in this process
+    args = parser.parse_args()
+    if args.one:
+        size, strategy = args.one.split(",")
+        print(json.dumps(one_run(int(size), strategy, args.limit)))
+        return
+    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
+    print(
+        f"{'projects':>9} {'asked':>9} {'ran':>9} {'build s':>8} {'solve s':>8} {'cpu s':>7} "
+        f"{'total s':>8} {'gap':>8} {'peak GB':>8} {'status':>10} target",
+        flush=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        gap, seconds, gigabytes = TARGETS.get(size, (0.001, None, None))
+        for strategy in args.strategies.split(","):
+            runs = []
+            for _ in range(args.runs):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--one", f"{size},{strategy}", "--limit",
+                     str(args.limit)],
+                    capture_output=True, text=True, env=env, cwd=ROOT, check=False,
+                )
+                if out.returncode != 0:
+                    print(f"{size:>9} {strategy:>9} failed: {out.stderr.strip()[-300:]}")
+                    break
+                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            if not runs:
+                continue
+            med = {
+                k: statistics.median(r[k] for r in runs)
+                for k in ("build_s", "solve_s", "solve_cpu_s", "peak_gb")
+            }
+            total = med["build_s"] + med["solve_s"]
+            gaps = [r["gap"] for r in runs if r["gap"] is not None]
+            worst = max(gaps) if gaps else None
+            met = (
+                seconds is not None
+                and worst is not None
+                and worst <= gap * (1 + 1e-9)
+                and total < seconds
+                and (gigabytes is None or med["peak_gb"] < gigabytes)
+            )
+            shown = f"{worst:.3%}" if worst is not None else "none"
+            print(
+                f"{size:>9} {strategy:>9} {runs[0]['strategy']:>9} {med['build_s']:8.1f} "
+                f"{med['solve_s']:8.1f} {med['solve_cpu_s']:7.1f} {total:8.1f} {shown:>8} "
+                f"{med['peak_gb']:8.2f} {runs[0]['status']:>10} "
+                f"{gap:.1%} in < {seconds} s: {'met' if met else 'MISSED'}  ({runs[0]['detail']})",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,380 @@
+"""How a built selection model is solved, chosen by its size: the one entry the pipeline
+calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to HiGHS.
+
+- `search`: HiGHS's branch and bound on the whole model (`solver.run_solver`). Best for the
+  sample and up to a few thousand projects, where the root proves most of the gap.
+- `lp_submip`: the LP relaxation first (dual simplex); every project the LP already decides
+  (all its start years at 0 or 1, and not an unchosen one that the LP prices at nothing) is
+  fixed, and HiGHS searches the rest. The LP's optimum is a
+  valid bound on the whole model, so the gap is proven against it: the search ends as soon as
+  its portfolio lies within the scenario's gap of that bound. For thousands of projects this
+  is many times faster than `search` (the LP decides most projects), and the gap is honest.
+  If the fixed search cannot reach the gap (the LP bound is too weak, as on a small instance
+  at a hard budget), the whole model is searched from its portfolio with the time left.
+A scenario may force one (`Scenario.solve_strategy`); "auto" picks by the number of projects
+that can be chosen. Every strategy returns a `SolverRun` whose `strategy` says which ran.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from .model import SelectionModel
+from .scenario import STRATEGIES
+from .solver import SolverRun, Status, highs_engine, run_solver
+
+AUTO, SEARCH, LP_SUBMIP = STRATEGIES
+
+# Chosen by measurement (benchmarks/bench_scale.py, benchmarks/RESULTS.md): up to about
+# 1,000 projects HiGHS's search proves 0.5 % at the root in 1–2 s; at 10,000 it needs about
+# 50 s to 0.1 %, where the LP and a fixed search take a few seconds. Between the two, from
+# here the LP decides enough projects to pay for itself.
+LP_SUBMIP_FROM = 2_000
+
+# A start-year column the LP leaves within this of 0 or 1 counts as decided.
+INTEGRAL = 1e-6
+# An unchosen project whose start years the LP prices within this share of the largest
+# objective coefficient of entering stays free: the LP is indifferent to it. Measured at
+# 10,000 projects (model version 3): this fixed search finds its portfolio at the root
+# (about 2 % below the LP's bound there); freeing every project priced at about zero, chosen
+# or not, keeps the fixed search's bound within 0.2 % of the LP's but found no portfolio in
+# 100 CPU seconds.
+NEAR_ZERO_PRICE = 1e-6
+
+
+def choose_strategy(model: SelectionModel) -> str:
+    """The strategy the scenario asks for, or (auto) the one for the model's size."""
+    asked = model.scenario.solve_strategy
+    if asked != AUTO:
+        return asked
+    if model.scenario.solver != "highs":
+        return SEARCH  # the other strategies drive HiGHS itself
+    size = sum(1 for options in model.starts if options)
+    if size >= LP_SUBMIP_FROM:
+        return LP_SUBMIP
+    return SEARCH
+
+
+def run_strategy(
+    model: SelectionModel,
+    *,
+    time_limit_s: float | None = None,
+    node_limit: int | None = None,
+    stop: Callable[[], bool] | None = None,
+    on_incumbent: Callable[[dict[int, int], float], None] | None = None,
+) -> SolverRun:
+    """Solve the built model by the strategy `choose_strategy` names (the arguments as for
+    `solver.run_solver`). The run's `strategy` says which ran."""
+    strategy = choose_strategy(model)
+    limit = float(time_limit_s if time_limit_s is not None else model.scenario.time_limit_s)
+    if strategy == LP_SUBMIP:
+        return lp_submip(
+            model, time_limit_s=limit, node_limit=node_limit, stop=stop, on_incumbent=on_incumbent
+        )
+    run = run_solver(
+        model, time_limit_s=limit, node_limit=node_limit, stop=stop, on_incumbent=on_incumbent
+    )
+    return dataclasses.replace(run, strategy=SEARCH)
+
+
+# ---------------------------------------------------------------------------- LP + sub-MIP
+
+
+class _Watch:
+    """One HiGHS callback for a strategy's runs: ends a run once its incumbent lies within
+    `gap` of a bound proven elsewhere (`target`, HiGHS's minimised sense; checked where HiGHS
+    calls back, so the same run stops at the same place on any machine), interrupts it once
+    `stop()` says so, and hands each better portfolio to `on_incumbent`."""
+
+    def __init__(
+        self,
+        model: SelectionModel,
+        stop: Callable[[], bool] | None,
+        on_incumbent: Callable[[dict[int, int], float], None] | None,
+    ) -> None:
+        self.model, self.stop, self.on_incumbent = model, stop, on_incumbent
+        self.bound: float | None = None  # minimised sense
+        self.gap = 0.0
+        self.reached = False
+        self.stopped = False
+        self._looked = 0.0
+
+    def within(self, incumbent: float) -> bool:
+        if self.bound is None or not math.isfinite(incumbent):
+            return False
+        return _gap(-self.bound, -incumbent) <= self.gap
+
+    def __call__(self, kind, message, data_out, data_in, user_data) -> None:  # noqa: ANN001
+        import highspy
+
+        kinds = highspy.cb.HighsCallbackType
+        if kind == kinds.kCallbackMipImprovingSolution:
+            value = float(data_out.objective_function_value)
+            if self.on_incumbent is not None:
+                proven = _gap(-self.bound, -value) if self.bound is not None else math.inf
+                self.on_incumbent(self.model.start_of(list(data_out.mip_solution)), proven)
+            return
+        if kind == kinds.kCallbackMipInterrupt and self.within(float(data_out.mip_primal_bound)):
+            self.reached = True
+        if self.stop is not None and not self.stopped:
+            now = time.monotonic()
+            if now - self._looked > 0.05:  # the callback comes often: look now and then
+                self._looked = now
+                self.stopped = bool(self.stop())
+        if self.reached or self.stopped:
+            data_in.user_interrupt = True
+
+    def attach(self, highs) -> None:  # noqa: ANN001 (highspy.Highs)
+        import highspy
+
+        kinds = highspy.cb.HighsCallbackType
+        highs.setCallback(self, None)
+        for kind in (
+            kinds.kCallbackMipImprovingSolution,
+            kinds.kCallbackMipInterrupt,
+            kinds.kCallbackSimplexInterrupt,
+            kinds.kCallbackIpmInterrupt,
+        ):
+            highs.startCallback(kind)
+
+
+def _gap(bound: float, value: float) -> float:
+    """(bound − value) / |value| in the maximised sense; inf without a value."""
+    if not math.isfinite(value):
+        return math.inf
+    return max(0.0, (bound - value) / max(abs(value), 1e-9))
+
+
+@dataclasses.dataclass
+class _Relaxation:
+    """The LP relaxation's answer: its optimum (minimised sense, a bound) and values."""
+
+    objective: float
+    values: np.ndarray
+    prices: np.ndarray  # reduced costs, minimised sense
+
+
+def _relax(highs, integer: np.ndarray) -> _Relaxation | None:  # noqa: ANN001
+    """Solve the model's LP relaxation in place (dual simplex); None when it has no optimum
+    (infeasible, or stopped). Integrality is put back after."""
+    import highspy
+
+    columns = np.flatnonzero(integer).astype(np.int32)
+    continuous = np.full(len(columns), highspy.HighsVarType.kContinuous)
+    highs.changeColsIntegrality(len(columns), columns, continuous)
+    saved = {name: highs.getOptionValue(name)[1] for name in ("solver", "simplex_strategy")}
+    highs.setOptionValue("solver", "simplex")
+    highs.setOptionValue("simplex_strategy", 1)  # dual: 2 s at 10,000 projects, IPM 13 s
+    try:
+        highs.run()
+        optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        solution = highs.getSolution()
+        answer = (
+            _Relaxation(
+                float(highs.getInfo().objective_function_value),
+                np.asarray(solution.col_value, float),
+                np.asarray(solution.col_dual, float),
+            )
+            if optimal
+            else None
+        )
+    finally:
+        for name, value in saved.items():
+            highs.setOptionValue(name, value)
+        kinds = np.full(len(columns), highspy.HighsVarType.kInteger)
+        highs.changeColsIntegrality(len(columns), columns, kinds)
+        highs.clearSolver()
+    return answer
+
+
+def decided_projects(
+    model: SelectionModel, lp: _Relaxation, cost: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The columns the LP decides and their values: a project's start-year and chosen
+    columns, when every start year is at 0 or 1, except an unchosen project the LP prices
+    at about nothing (it is indifferent to taking it), which stays free like one it splits."""
+    tolerance = NEAR_ZERO_PRICE * max(1.0, float(np.abs(cost).max()) if len(cost) else 1.0)
+    index: list[int] = []
+    value: list[float] = []
+    for options, chosen in zip(model.starts, model.chosen, strict=True):
+        if not options:
+            continue
+        xs = [x.index for _, x in options]
+        at = lp.values[xs]
+        if np.any(np.minimum(at, 1.0 - at) > INTEGRAL):
+            continue
+        if at.sum() < 0.5 and np.any(lp.prices[xs] <= tolerance):
+            continue
+        columns = xs + ([chosen.index] if chosen is not None else [])
+        index += columns
+        value += [float(v) for v in np.round(lp.values[columns])]
+    return np.asarray(index, np.int32), np.asarray(value, float)
+
+
+def lp_submip(
+    model: SelectionModel,
+    *,
+    time_limit_s: float,
+    node_limit: int | None = None,
+    stop: Callable[[], bool] | None = None,
+    on_incumbent: Callable[[dict[int, int], float], None] | None = None,
+) -> SolverRun:
+    """The LP relaxation, then the search on the projects it leaves undecided, proven
+    against the LP's bound (see the module's words)."""
+    import highspy
+
+    started = time.perf_counter()
+    sc = model.scenario
+    gap = float(sc.mip_gap)
+    problem = model.problem
+    engine = highs_engine(time_limit_s, gap, node_limit)
+    engine.createAndConfigureSolver(problem)
+    engine.buildSolverModel(problem)
+    highs = problem.solverModel
+    watch = _Watch(model, stop, on_incumbent)
+    watch.attach(highs)
+    watch.gap = gap
+    lp_model = highs.getLp()
+    n = lp_model.num_col_
+    integer = np.array(
+        [k == highspy.HighsVarType.kInteger for k in lp_model.integrality_], bool
+    ) if len(lp_model.integrality_) else np.zeros(n, bool)
+
+    def left() -> float:
+        return time_limit_s - (time.perf_counter() - started)
+
+    def finish(status: Status, bound: float | None, detail: str, whole: bool) -> SolverRun:
+        return _read(model, engine, highs, status, bound, whole, started, detail)
+
+    lp = _relax(highs, integer)
+    if lp is None:
+        # No LP optimum: infeasible (no portfolio at all) or stopped; the search says which.
+        highs.setOptionValue("time_limit", max(left(), 0.01))
+        highs.run()
+        return finish(_status(highs, watch), None, "the relaxation has no optimum", True)
+    bound = -lp.objective  # maximised sense
+    watch.bound = lp.objective
+    index, value = decided_projects(model, lp, np.asarray(lp_model.col_cost_, float))
+    lower = np.asarray(lp_model.col_lower_, float)[index]
+    upper = np.asarray(lp_model.col_upper_, float)[index]
+    highs.changeColsBounds(len(index), index, value, value)
+    # No start from the LP's rounding: measured at 10,000 projects, HiGHS spent the whole
+    # time completing that partial portfolio, where unstarted it finds one at the root.
+    projects = sum(len(options) + (chosen is not None) for options, chosen in
+                   zip(model.starts, model.chosen, strict=True))
+    highs.setOptionValue("time_limit", max(left(), 0.01))
+    highs.run()
+    run_status = _status(highs, watch)
+    incumbent = _incumbent(highs)
+    highs.changeColsBounds(len(index), index, lower, upper)
+    reached = incumbent is not None and watch.within(incumbent)
+    detail = f"{len(index)} of {projects} project columns fixed by the relaxation"
+    # Fixing can leave no portfolio (a share row the LP met with split projects): that says
+    # nothing of the whole model, which is searched next.
+    if reached or watch.stopped or left() <= 0:
+        fixed_status = Status.ERROR if run_status is Status.INFEASIBLE else run_status
+        return finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
+    # The fixed search could not reach the gap against the LP's bound: search the whole model
+    # from its portfolio with the time left; HiGHS's own bound then holds, or the LP's.
+    if incumbent is not None:
+        highs.setSolution(_solution(highs.getSolution().col_value))
+    highs.setOptionValue("time_limit", max(left(), 0.01))
+    highs.run()
+    if incumbent is not None and not _consistent(highs) and left() > 0:
+        # HiGHS 1.16 after a start (as in KeptModel.run): a run that presolve finishes can
+        # report the new optimum's value with the start's columns. Search again, unstarted.
+        highs.clearSolver()
+        highs.setOptionValue("time_limit", max(left(), 0.01))
+        highs.run()
+    return finish(_status(highs, watch), bound, detail + "; then the whole model searched", True)
+
+
+def _solution(values) -> object:  # noqa: ANN001
+    import highspy
+
+    solution = highspy.HighsSolution()
+    solution.col_value = list(map(float, values))
+    solution.value_valid = True
+    return solution
+
+
+def _consistent(highs) -> bool:  # noqa: ANN001
+    """The columns handed back have the objective value HiGHS reports."""
+    if highs.getInfo().primal_solution_status != 2:
+        return True
+    lp = highs.getLp()
+    value = lp.offset_ + float(
+        np.asarray(lp.col_cost_, float) @ np.asarray(highs.getSolution().col_value, float)
+    )
+    reported = highs.getInfo().objective_function_value
+    return abs(value - reported) <= 1e-6 * max(1.0, abs(reported))
+
+
+def _incumbent(highs) -> float | None:  # noqa: ANN001
+    """The run's portfolio's objective (minimised sense), None without one."""
+    info = highs.getInfo()
+    return float(info.objective_function_value) if info.primal_solution_status == 2 else None
+
+
+def _status(highs, watch: _Watch) -> Status:  # noqa: ANN001
+    """How a run ended, in this package's terms (a watched bound reached counts as proven)."""
+    import highspy
+
+    s = highspy.HighsModelStatus
+    status = highs.getModelStatus()
+    has = highs.getInfo().primal_solution_status == 2
+    if status == s.kOptimal:
+        return Status.OPTIMAL
+    if status in (s.kInfeasible, s.kUnboundedOrInfeasible):
+        return Status.INFEASIBLE
+    if status == s.kInterrupt and watch.reached and has:
+        return Status.OPTIMAL
+    if status in (s.kSolutionLimit, s.kIterationLimit):
+        return Status.WORK_LIMIT if has else Status.ERROR
+    if status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
+        return Status.TIME_LIMIT if has else Status.ERROR
+    return Status.ERROR
+
+
+def _read(
+    model: SelectionModel,
+    engine,  # noqa: ANN001 (the configured PuLP HiGHS)
+    highs,  # noqa: ANN001 (highspy.Highs)
+    status: Status,
+    lp_bound: float | None,
+    whole: bool,
+    started: float,
+    detail: str,
+) -> SolverRun:
+    """The last run's answer written into the model's variables, and its facts: the
+    objective, the tightest valid bound (the LP's; HiGHS's own only when it searched the
+    whole model, not with projects fixed) and the gap proven against it."""
+    import pulp
+
+    seconds = time.perf_counter() - started
+    version = str(highs.version())
+    if not status.has_portfolio or _incumbent(highs) is None:
+        kind = status if status in (Status.INFEASIBLE, Status.ERROR) else Status.ERROR
+        return SolverRun(
+            kind, None, None, None, "highs", version, seconds, detail, strategy=LP_SUBMIP
+        )
+    solved, solution_status = engine.findSolutionValues(model.problem)
+    model.problem.assignStatus(solved, solution_status)
+    objective = float(pulp.value(model.problem.objective))
+    bounds = [] if lp_bound is None else [lp_bound]
+    dual = float(highs.getInfo().mip_dual_bound)
+    if whole and math.isfinite(dual):
+        bounds.append(-dual)
+    bound = min(bounds) if bounds else None
+    gap = _gap(bound, objective) if bound is not None else None
+    asked = float(model.scenario.mip_gap)
+    if status is Status.OPTIMAL and gap is not None and gap > asked * (1 + 1e-9) + 1e-12:
+        status = Status.WORK_LIMIT  # the fixed search's optimum, short of the gap asked
+    return SolverRun(
+        status, objective, gap, bound, "highs", version, seconds, detail, strategy=LP_SUBMIP
+    )

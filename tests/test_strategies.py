@@ -1,0 +1,137 @@
+"""The solve strategy chosen by size (issue 19, item 2): forced from the scenario, visible in
+the answer, feasible, and honest about its gap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import SOLUTION_JSON_KEYS, run_cli, sample_subset
+
+import optimizer
+from optimizer import strategies
+from optimizer.instance import prepare
+from optimizer.model import build_model
+from optimizer.present.labels import Labels
+from optimizer.scenario import STRATEGIES, Scenario, ScenarioError
+from optimizer.strategies import choose_strategy, run_strategy
+
+
+@pytest.fixture(scope="module")
+def small(sample: optimizer.PlanningData) -> optimizer.PlanningData:
+    """40 of the sample's projects with budgets cut to match: small enough to solve exactly."""
+    return sample_subset(sample, 40)
+
+
+def rows_hold(model) -> list[str]:  # noqa: ANN001 (a SelectionModel)
+    """The names of the model's rows the answer in its variables breaks."""
+    broken = []
+    for name, row in model.problem._constraints.items():
+        value = row.value()  # Σ coefficient × value − right-hand side
+        scale = max(1.0, abs(row.constant))
+        if row.sense <= 0 and value > 1e-6 * scale or row.sense >= 0 and value < -1e-6 * scale:
+            broken.append(name)
+    return broken
+
+
+def test_lp_submip_plan_keeps_every_row_and_its_gap_is_honest(
+    small: optimizer.PlanningData,
+) -> None:
+    model = build_model(prepare(small, Scenario(solve_strategy="lp_submip", mip_gap=0.01)))
+    run = run_strategy(model)
+    assert run.strategy == "lp_submip"
+    assert run.status.has_portfolio
+    assert rows_hold(model) == []
+    # Every portfolio's start years are whole numbers.
+    for options in model.starts:
+        assert all(abs(x.value() - round(x.value())) < 1e-6 for _, x in options)
+    exact = optimizer.solve(small, Scenario(mip_gap=0.0, solve_strategy="search"))
+    assert exact.strategy == "search"
+    # The bound is valid (no better than the exact optimum) and the gap is the one against it.
+    assert run.bound >= exact.solver_objective - 1e-6 * abs(exact.solver_objective)
+    assert run.objective <= exact.solver_objective + 1e-6 * abs(exact.solver_objective)
+    assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+    if run.status.is_proven:
+        assert run.gap <= 0.01 + 1e-9
+        assert run.objective >= exact.solver_objective * (1 - 0.01) - 1e-6
+
+
+def test_forced_strategy_is_in_the_solution_and_its_json(sample: optimizer.PlanningData) -> None:
+    solution = optimizer.solve(sample, Scenario(solve_strategy="lp_submip"))
+    assert solution.strategy == "lp_submip"
+    out = solution.to_dict()
+    assert list(out) == SOLUTION_JSON_KEYS
+    assert out["strategy"] == "lp_submip"
+    # Its gap is proven against a valid bound: the objective lies within it.
+    assert solution.gap is not None
+    assert solution.bound is not None
+    assert solution.solver_objective >= solution.bound * (1 - solution.gap) - 1e-6
+
+
+def test_auto_picks_by_the_number_of_projects(
+    sample: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = build_model(prepare(sample, Scenario()))
+    size = sum(1 for options in model.starts if options)
+    assert size < strategies.LP_SUBMIP_FROM
+    assert choose_strategy(model) == "search"
+    monkeypatch.setattr(strategies, "LP_SUBMIP_FROM", size)
+    assert choose_strategy(model) == "lp_submip"
+    # A scenario that names one gets it, whatever the size; CBC only searches.
+    forced = build_model(prepare(sample, Scenario(solve_strategy="search")))
+    assert choose_strategy(forced) == "search"
+    cbc = build_model(prepare(sample, Scenario(solver="cbc")))
+    assert choose_strategy(cbc) == "search"
+
+
+def test_a_strategy_is_checked_and_read_as_other_text_settings() -> None:
+    with pytest.raises(ScenarioError, match="solve_strategy must be one of auto, search"):
+        Scenario(solve_strategy="fastest")
+    with pytest.raises(ScenarioError, match="solve_strategy 'lp_submip' needs solver highs"):
+        Scenario(solver="cbc", solve_strategy="lp_submip")
+    with pytest.raises(ScenarioError, match="solve_strategy must be text"):
+        Scenario(solve_strategy=3)
+    assert Scenario().with_assignments(["solve_strategy=lp_submip"]).solve_strategy == (
+        "lp_submip"
+    )
+    text = Scenario(solve_strategy="search").to_json()
+    assert Scenario.from_json(text).solve_strategy == "search"
+
+
+def test_every_strategy_and_its_problems_have_words_in_both_languages() -> None:
+    for language in ("en", "zh"):
+        labels = Labels(language)
+        for code in STRATEGIES:
+            assert labels.strategy(code) != code
+    with pytest.raises(ScenarioError) as caught:
+        Scenario(solve_strategy="fastest")
+    assert "求解策略须为" in Labels("zh").error_words(caught.value)
+
+
+def test_the_command_line_forces_a_strategy_and_prints_it(tmp_path) -> None:  # noqa: ANN001
+    book = Path(__file__).resolve().parents[1] / "projects.xlsx"
+    done = run_cli(tmp_path, "solve", book, "--set", "solve_strategy=lp_submip", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["strategy"] == "lp_submip"
+    wrong = run_cli(tmp_path, "solve", book, "--set", "solve_strategy=fastest")
+    assert wrong.returncode != 0
+    assert "solve_strategy must be one of auto, search, lp_submip" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
+def test_lp_submip_tells_of_portfolios_found_and_can_be_stopped(
+    sample: optimizer.PlanningData,
+) -> None:
+    seen = []
+    scenario = Scenario(solve_strategy="lp_submip")
+    solution = optimizer.solve(
+        sample, scenario, on_incumbent=lambda inst, starts, gap: seen.append((starts, gap))
+    )
+    assert seen
+    assert all(gap >= 0 for _, gap in seen)
+    # Each is a portfolio ({position: start year}) of the sample: not empty.
+    assert all(starts for starts, _ in seen)
+    assert solution.strategy == "lp_submip"
+    with pytest.raises(optimizer.SolverError, match="stopped"):
+        optimizer.solve(sample, scenario, stop=lambda: True)

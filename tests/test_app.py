@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -421,37 +420,6 @@ def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
     # The result stays on the page when something else reruns it.
     app.text_input(key="shortlist_filter").set_value("JS-").run()
     assert [f.value for f in app.dataframe if "Setting" in f.value.columns]
-
-
-def test_each_analysis_states_its_conclusion_in_the_page_language(app: AppTest) -> None:
-    app.sidebar.radio(key="language").set_value("zh").run()
-    app.slider(key="frontier_points").set_value(3)
-    app.select_slider(key="analysis_gap").set_value(0.02)
-    app.button(key="run_frontier").click().run()
-    app.button(key="run_grid").click().run()
-    app.slider(key="draws").set_value(10)
-    app.button(key="run_robustness").click().run()
-    assert not app.exception, [e.value for e in app.exception]
-    said = [i.value for i in app.info]
-    frontier = [s for s in said if s.startswith("财政预算（各年合计）：")]
-    assert len(frontier) == 1
-    assert "人年" in frontier[0]
-    grid = [s for s in said if s.startswith("当前设定：再就业")]
-    assert len(grid) == 1
-    robust = [s for s in said if s.startswith("10次抽样")]
-    assert len(robust) == 1
-    assert "每次抽样都是一种不同的情形" in robust[0] or "求解精度内" in robust[0]
-    for sentence in frontier + grid + robust:
-        assert not re.findall(r"[A-Za-z]{2,}", sentence.replace("PPP", "")), sentence
-    # The draws' chart names the core and borderline projects only; a table gives the share
-    # of draws that keep each.
-    kept = next(f.value for f in app.dataframe if "入选频率" in f.value.columns)
-    assert set(kept["类别"]) <= {"核心", "边缘"}
-    assert kept["入选频率"].is_monotonic_decreasing
-    # No worker-years finer than the precision (no 151,349.553).
-    table = next(f.value for f in app.dataframe if "设定值" in f.value.columns)
-    years = table["再就业人年"].dropna()
-    assert (years % 10 == 0).all(), list(years)
 
 
 def test_the_shortlist_filters_by_words_and_sector(

@@ -230,7 +230,9 @@ def keep_main_module() -> Iterator[None]:
     sys.modules["__main__"] = main
 
 
-def test_no_table_in_chinese_has_an_english_header(keep_main_module) -> None:
+def test_the_chinese_analyses_conclude_in_chinese_under_chinese_headers(keep_main_module) -> None:
+    """The page in Chinese with every analysis run: each states its conclusion in Chinese,
+    and no table has an English header or an English word a planner reads."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["language"] = "zh"
     at.run()
@@ -241,9 +243,34 @@ def test_no_table_in_chinese_has_an_english_header(keep_main_module) -> None:
     at.slider(key="frontier_points").set_value(3)
     at.select_slider(key="analysis_gap").set_value(0.02)
     at.button(key="run_frontier").click().run()
+    at.button(key="run_grid").click().run()
     at.slider(key="draws").set_value(10)
     at.button(key="run_robustness").click().run()
     assert not at.exception, [e.value for e in at.exception]
+
+    # Each analysis states its conclusion in the page's language.
+    said = [i.value for i in at.info]
+    frontier = [s for s in said if s.startswith("财政预算（各年合计）：")]
+    assert len(frontier) == 1
+    assert "人年" in frontier[0]
+    grid = [s for s in said if s.startswith("当前设定：再就业")]
+    assert len(grid) == 1
+    robust = [s for s in said if s.startswith("10次抽样")]
+    assert len(robust) == 1
+    assert "每次抽样都是一种不同的情形" in robust[0] or "求解精度内" in robust[0]
+    for sentence in frontier + grid + robust:
+        assert not re.findall(r"[A-Za-z]{2,}", sentence.replace("PPP", "")), sentence
+    # The draws' chart names the core and borderline projects only; a table gives the share
+    # of draws that keep each.
+    kept = next(f.value for f in at.dataframe if "入选频率" in f.value.columns)
+    assert set(kept["类别"]) <= {"核心", "边缘"}
+    assert kept["入选频率"].is_monotonic_decreasing
+    # No worker-years finer than the precision (no 151,349.553).
+    table = next(f.value for f in at.dataframe if "设定值" in f.value.columns)
+    years = table["再就业人年"].dropna()
+    assert (years % 10 == 0).all(), list(years)
+
+    # No table has an English header.
     shown = [f.value for f in at.main.dataframe]
     assert len(shown) >= 7  # limits, frontier, robustness, compare ×3, shortlist, left out
     for frame in shown:

@@ -33,7 +33,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("baseline", "tradeoffs", "background", "limit_values", "conclusions"),
     ("present", "present.labels"),
     ("present.explain",),
-    ("present.export", "present.views", "present.console"),
+    # What turns results into files, words, tables, figures, a map and comparisons; views
+    # gathers the last five for the app and a notebook, console prints them.
+    ("present.export", "present.formats", "present.figures", "present.tables"),
+    ("present.maps", "present.compare"),
+    ("present.views", "present.console"),
     ("cli", "ui"),
     ("ui.sidebar", "ui.tabs"),
     ("__init__", "__main__"),

@@ -92,7 +92,7 @@ def run_strategy(
 
 class _Watch:
     """One HiGHS callback for a strategy's runs: ends a run once its incumbent lies within
-    `gap` of a bound proven elsewhere (`target`, HiGHS's minimised sense; checked where HiGHS
+    `gap` of a bound proven elsewhere (`bound`, HiGHS's minimised sense; checked where HiGHS
     calls back, so the same run stops at the same place on any machine), interrupts it once
     `stop()` says so, and hands each better portfolio to `on_incumbent`."""
 
@@ -268,10 +268,13 @@ def lp_submip(
     lower = np.asarray(lp_model.col_lower_, float)[index]
     upper = np.asarray(lp_model.col_upper_, float)[index]
     highs.changeColsBounds(len(index), index, value, value)
-    # No start from the LP's rounding: measured at 10,000 projects, HiGHS spent the whole
-    # time completing that partial portfolio, where unstarted it finds one at the root.
-    projects = sum(len(options) + (chosen is not None) for options, chosen in
-                   zip(model.starts, model.chosen, strict=True))
+    # No start from the LP's rounding: at 10,000 projects it did not help (unstarted, the
+    # fixed search finds its portfolio at the root), and with more projects left free HiGHS
+    # spent 25 CPU s completing the rounding without finding a portfolio.
+    projects = sum(
+        len(options) + (chosen is not None)
+        for options, chosen in zip(model.starts, model.chosen, strict=True)
+    )
     highs.setOptionValue("time_limit", max(left(), 0.01))
     highs.run()
     run_status = _status(highs, watch)

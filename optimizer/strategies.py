@@ -5,14 +5,16 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
   sample and up to a few thousand projects, where the root proves most of the gap.
 - `lp_submip`: the LP relaxation first (dual simplex); every project the LP already decides
   (all its start years at 0 or 1, and not an unchosen one that the LP prices at nothing) is
-  fixed, and HiGHS searches the rest. The LP's optimum is a
-  valid bound on the whole model, so the gap is proven against it: the search ends as soon as
-  its portfolio lies within the scenario's gap of that bound. For thousands of projects this
-  is many times faster than `search` (the LP decides most projects), and the gap is honest.
-  If the fixed search cannot reach the gap (the LP bound is too weak, as on a small instance
-  at a hard budget), the whole model is searched from its portfolio with the time left.
+  fixed, and HiGHS searches the rest. The LP's optimum is a valid bound on the whole model,
+  so the gap is proven against it: the search ends as soon as its portfolio lies within the
+  scenario's gap of that bound. On model version 2 this was many times faster than `search`
+  at 10,000 projects (solver findings); on version 3 it is not yet (see LP_SUBMIP_FROM). If
+  the fixed search cannot reach the gap (the LP's bound too weak, or fixing too costly), the
+  whole model is searched from its portfolio with the time left. The gap is honest either way.
+
 A scenario may force one (`Scenario.solve_strategy`); "auto" picks by the number of projects
-that can be chosen. Every strategy returns a `SolverRun` whose `strategy` says which ran.
+that can be chosen (`LP_SUBMIP_FROM`: so far the search at every size, by measurement).
+Every strategy returns a `SolverRun` whose `strategy` says which ran.
 """
 
 from __future__ import annotations
@@ -30,11 +32,14 @@ from .solver import SolverRun, Status, highs_engine, run_solver
 
 AUTO, SEARCH, LP_SUBMIP = STRATEGIES
 
-# Chosen by measurement (benchmarks/bench_scale.py, benchmarks/RESULTS.md): up to about
-# 1,000 projects HiGHS's search proves 0.5 % at the root in 1–2 s; at 10,000 it needs about
-# 50 s to 0.1 %, where the LP and a fixed search take a few seconds. Between the two, from
-# here the LP decides enough projects to pay for itself.
-LP_SUBMIP_FROM = 2_000
+# The number of projects from which auto runs lp_submip; None: never by size. Measured on
+# model version 3 at 10,000 projects (benchmarks/bench_scale.py, RESULTS.md, loaded):
+# lp_submip stopped at 1.56 % after 64 CPU s, the whole-model search at 0.57 % after the
+# same. The LP leaves few projects split, but fixing the rest costs 2 % (its bound is
+# tight, its portfolio is not), and the whole model searched from that portfolio gains
+# little. So auto searches at every size until a fixing rule measures better; a scenario
+# can still ask for lp_submip (its gap is honest either way).
+LP_SUBMIP_FROM: int | None = None
 
 # A start-year column the LP leaves within this of 0 or 1 counts as decided.
 INTEGRAL = 1e-6
@@ -55,7 +60,7 @@ def choose_strategy(model: SelectionModel) -> str:
     if model.scenario.solver != "highs":
         return SEARCH  # the other strategies drive HiGHS itself
     size = sum(1 for options in model.starts if options)
-    if size >= LP_SUBMIP_FROM:
+    if LP_SUBMIP_FROM is not None and size >= LP_SUBMIP_FROM:
         return LP_SUBMIP
     return SEARCH
 
@@ -87,7 +92,7 @@ def run_strategy(
 
 class _Watch:
     """One HiGHS callback for a strategy's runs: ends a run once its incumbent lies within
-    `gap` of a bound proven elsewhere (`target`, HiGHS's minimised sense; checked where HiGHS
+    `gap` of a bound proven elsewhere (`bound`, HiGHS's minimised sense; checked where HiGHS
     calls back, so the same run stops at the same place on any machine), interrupts it once
     `stop()` says so, and hands each better portfolio to `on_incumbent`."""
 
@@ -263,10 +268,13 @@ def lp_submip(
     lower = np.asarray(lp_model.col_lower_, float)[index]
     upper = np.asarray(lp_model.col_upper_, float)[index]
     highs.changeColsBounds(len(index), index, value, value)
-    # No start from the LP's rounding: measured at 10,000 projects, HiGHS spent the whole
-    # time completing that partial portfolio, where unstarted it finds one at the root.
-    projects = sum(len(options) + (chosen is not None) for options, chosen in
-                   zip(model.starts, model.chosen, strict=True))
+    # No start from the LP's rounding: at 10,000 projects it did not help (unstarted, the
+    # fixed search finds its portfolio at the root), and with more projects left free HiGHS
+    # spent 25 CPU s completing the rounding without finding a portfolio.
+    projects = sum(
+        len(options) + (chosen is not None)
+        for options, chosen in zip(model.starts, model.chosen, strict=True)
+    )
     highs.setOptionValue("time_limit", max(left(), 0.01))
     highs.run()
     run_status = _status(highs, watch)

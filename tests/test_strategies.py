@@ -74,10 +74,13 @@ def test_auto_picks_by_the_number_of_projects(
 ) -> None:
     model = build_model(prepare(sample, Scenario()))
     size = sum(1 for options in model.starts if options)
-    assert size < strategies.LP_SUBMIP_FROM
+    threshold = strategies.LP_SUBMIP_FROM
+    assert threshold is None or size < threshold
     assert choose_strategy(model) == "search"
     monkeypatch.setattr(strategies, "LP_SUBMIP_FROM", size)
     assert choose_strategy(model) == "lp_submip"
+    monkeypatch.setattr(strategies, "LP_SUBMIP_FROM", size + 1)
+    assert choose_strategy(model) == "search"
     # A scenario that names one gets it, whatever the size; CBC only searches.
     forced = build_model(prepare(sample, Scenario(solve_strategy="search")))
     assert choose_strategy(forced) == "search"

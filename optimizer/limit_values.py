@@ -56,8 +56,8 @@ FLOOR_TOLERANCE = 1e-7
 # The solver precision of the re-solves unless asked otherwise. A gain is a finding only
 # beyond the two solves' precision: at the 1 % of the other analyses that is some 8,000
 # worker-years on the sample, more than 10 % of any one limit buys, so every limit would
-# read 0. At 0.02 % it is about 140, and the sample's 40 re-solves take two to three minutes
-# on one loaded core (benchmarks/RESULTS.md).
+# read 0. At 0.02 % it is about 140, and the sample's 28 re-solves (40 limits, three kinds
+# told by one re-solve each) take about 50 CPU seconds (benchmarks/RESULTS.md).
 VALUE_GAP = 0.0002
 # The columns of `limit_values`, the first five those of `limits --json`.
 JSON_KEYS = ["limit", "where", "extra", "worker_years_gained", "per_yi"]

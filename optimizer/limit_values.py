@@ -5,7 +5,10 @@ by year, the debt headroom and the PPP line by city, the training budget by year
 is re-solved with that one entry 10 % larger, starting from the current plan. The current
 plan stays feasible when a limit loosens, so it is the start, and the search is told to look
 for nothing worse than it (HiGHS's objective bound: a cutoff that prunes, not a row that
-would slow every LP of the search), so a re-solve never shows a loss.
+would slow every LP of the search), so a re-solve never shows a loss. Each family is first
+re-solved with all its entries 10 % larger at once: when that buys nothing beyond the
+precision, neither does any one entry (a looser problem is never worth less), and its
+entries are not re-solved one by one (`alone` False in the table).
 
 What "10 % more" adds (`extra`, 亿元):
 - a budget, quota, headroom or training budget: 10 % of its amount in that year or city;

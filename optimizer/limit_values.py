@@ -5,7 +5,10 @@ by year, the debt headroom and the PPP line by city, the training budget by year
 is re-solved with that one entry 10 % larger, starting from the current plan. The current
 plan stays feasible when a limit loosens, so it is the start, and the search is told to look
 for nothing worse than it (HiGHS's objective bound: a cutoff that prunes, not a row that
-would slow every LP of the search), so a re-solve never shows a loss.
+would slow every LP of the search), so a re-solve never shows a loss. Each family is first
+re-solved with all its entries 10 % larger at once: when that buys nothing beyond the
+precision, neither does any one entry (a looser problem is never worth less), and its
+entries are not re-solved one by one (`alone` False in the table).
 
 What "10 % more" adds (`extra`, 亿元):
 - a budget, quota, headroom or training budget: 10 % of its amount in that year or city;
@@ -64,8 +67,8 @@ FLOOR_TOLERANCE = 1e-7
 # The solver precision of the re-solves unless asked otherwise. A gain is a finding only
 # beyond the two solves' precision: at the 1 % of the other analyses that is some 8,000
 # worker-years on the sample, more than 10 % of any one limit buys, so every limit would
-# read 0. At 0.02 % it is about 140, and the sample's 40 re-solves take two to three minutes
-# on one loaded core (benchmarks/RESULTS.md).
+# read 0. At 0.02 % it is about 140, and the sample's 28 re-solves (40 limits, three kinds
+# told by one re-solve each) take about 50 CPU seconds (benchmarks/RESULTS.md).
 VALUE_GAP = 0.0002
 # The columns of `limit_values`, the first five those of `limits --json`.
 JSON_KEYS = ["limit", "where", "extra", "worker_years_gained", "per_yi"]

@@ -10,7 +10,8 @@ the first headline the page draws (provisional or final) and to the final answer
 sees a run only once it has ended, so these are the times the page itself records when it
 draws each (`answer_log` in the session), against the moment the move was handed to the run.
 
-Browser: the fiscal budget slider moved by one key in Chromium, timed until the first headline
+Browser: the cold start (the page opened on a server just up, until its first headline figure),
+then the fiscal budget slider moved by one key in Chromium, timed until the first headline
 figure shows a new value (provisional or final) and until the final answer is on the page,
 for three easy (1.05–1.15×) and three hard (0.85–0.75×) scales never seen before. The bond
 quota scale stays at 1.0 (each scale has its own slider now): not the scenarios of the
@@ -115,7 +116,11 @@ def browser() -> dict[str, list[float]]:
                 executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
             )
             page = engine.new_context(viewport={"width": 1500, "height": 2400}).new_page()
+            opened = time.perf_counter()
             page.goto(f"http://127.0.0.1:{port}/")
+            # Cold start: the server is up, nothing solved or cached; until the first figure.
+            page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+            out["cold start: first headline"] = [time.perf_counter() - opened]
             thumb = page.locator(
                 f'[data-testid="stSidebar"] input[type="range"][aria-label="{BUDGET}"]'
             )

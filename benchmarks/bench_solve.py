@@ -8,8 +8,8 @@ generator with more projects), prints the median seconds from handing the model 
 until the gap is proven, for this package's HiGHS configuration (`optimizer.solver.HIGHS_OPTIONS`)
 and for plain HiGHS (its defaults, one thread) on the same model, with their ratio. A run that
 reaches its time limit shows its gap instead. Model building and the report are timed apart.
-Then, for each scale, the CPU seconds from the neighbouring scale's portfolio (repaired and
-improved near it) to 1 % (issue 19's < 0.3 s), and for each slider move the app's path
+Then, for each scale, the CPU seconds from the neighbouring scale's portfolio (repaired) to
+1 % (issue 19's < 0.3 s), and for each slider move the app's path
 (`optimizer.solve` cold, and with the previous scale's answer as its reference) in CPU s.
 """
 
@@ -56,9 +56,8 @@ def from_neighbour(
     data: optimizer.PlanningData, scale: float, gap: float, limit: float
 ) -> tuple[float, str, float]:
     """CPU seconds to prove `gap` at `scale` starting from the portfolio of the neighbouring
-    scale (0.1 lower; 0.1 higher at 0.1×): repaired to fit, improved by the small search near
-    it, then the full search (`KeptModel.run(plan=...)`, all of it timed), and that start's
-    objective as a share of the answer's."""
+    scale (0.1 lower; 0.1 higher at 0.1×), repaired to fit (`KeptModel.run(plan=...)`, the
+    repair timed with it), and the repaired start's objective as a share of the answer's."""
     near = round(scale - 0.1, 2) if scale > 0.1 + 1e-9 else round(scale + 0.1, 2)
     neighbour = optimizer.solve(data, optimizer.Scenario(fiscal_budget_scale=near, mip_gap=gap))
     position = {pid: i for i, pid in enumerate(data.projects["project_id"])}
@@ -69,14 +68,10 @@ def from_neighbour(
     run = kept.run(plan=plan)
     cpu = time.process_time() - cpu
     answer = kept.model.start_of()
-    # The start again (the same steps run() took), to say how good it was.
-    relaxed = kept._relaxation()
-    repaired = kept.repair(plan)
+    repaired = kept.repair(plan)  # the same start again, to say how good it was
     share = float("nan")
     if repaired is not None:
-        improved = kept._neighbourhood(repaired, relaxed)
-        start = repaired if improved is None else kept.model.start_of(list(improved))
-        value, best = kept.value_of(start), kept.value_of(answer)
+        value, best = kept.value_of(repaired), kept.value_of(answer)
         if value is not None and best:
             share = value / best
     note = "" if run.status is Status.OPTIMAL else f"{run.status} at {run.gap:.2%}"
@@ -143,7 +138,7 @@ def main() -> None:
                 flush=True,
             )
     print(
-        "\nFrom the neighbouring scale's portfolio, repaired and improved (1 % gap, CPU s)",
+        "\nFrom the neighbouring scale's portfolio, repaired (1 % gap, CPU s)",
         flush=True,
     )
     for scale in (float(s) for s in args.scales.split(",") if s):

@@ -105,12 +105,6 @@ HIGHS_OPTIONS: dict[str, float | int] = {"mip_heuristic_effort": 0.8, "random_se
 # the safety net behind it, and a solve it stops says `time_limit`.
 SOLVE_NODE_LIMIT = 10_000
 
-# A repaired neighbour is improved by a small search over the projects where it and the LP
-# relaxation disagree (`KeptModel._neighbourhood`): to this gap, or this many nodes (a work
-# limit, so the start and hence the answer are the same on any machine).
-NEIGHBOURHOOD_GAP = 0.001
-NEIGHBOURHOOD_NODES = 200
-
 
 class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, told apart from PuLP 3.3 where it does not know a status (a
@@ -488,10 +482,8 @@ class KeptModel:
     ) -> SolverRun:
         """Solve. start: every column's value of a feasible portfolio to start from. plan: a
         portfolio ({position: start year}) from a neighbouring solve, which need not fit
-        this one: it is repaired first (`repair`, its projects valued at the LP relaxation's
-        duals), then improved by a small search near it (`_neighbourhood`), and HiGHS starts
-        from that. A start only shortens the search: the status, bound and gap are HiGHS's
-        own."""
+        this one: it is repaired first (`repair`) and HiGHS completes the rest. A start only
+        shortens the search: the status, bound and gap are HiGHS's own."""
         import highspy
         import numpy as np
 
@@ -504,17 +496,12 @@ class KeptModel:
             solution.value_valid = True
             self._highs.setSolution(solution)
         elif plan is not None:
-            relaxed = self._relaxation()
             repaired = self.repair(plan)
             if repaired is not None:
-                improved = self._neighbourhood(repaired, relaxed)
-                if improved is not None:
-                    self._highs.setSolution(_solution_of(improved))
-                else:
-                    index, value = self._plan_columns(repaired)
-                    self._highs.setSolution(
-                        len(index), np.asarray(index, np.int32), np.asarray(value, float)
-                    )
+                index, value = self._plan_columns(repaired)
+                self._highs.setSolution(
+                    len(index), np.asarray(index, np.int32), np.asarray(value, float)
+                )
         self._highs.run()
         if (start is not None or plan is not None) and not self._answer_is_consistent():
             # Seen with HiGHS 1.16: after a start, a run that presolve finishes can report
@@ -531,75 +518,6 @@ class KeptModel:
         self.model.problem.assignStatus(status, solution_status)
         self._answer = list(self._highs.getSolution().col_value)
         return _read_highs(self.model, time.perf_counter() - started)
-
-    def _relaxation(self):  # noqa: ANN202 (numpy array or None)
-        """The LP relaxation of the model as it stands: its columns' values, and each
-        project's worth priced by its rows' duals for the repair (`_Repairer.price`). None
-        when the LP has no optimum (the repair then values projects by their job-years)."""
-        import highspy
-        import numpy as np
-
-        if not self._built:
-            self._build()
-        if self._repairer is None:
-            self._repairer = _Repairer(self.model, self._highs)
-        highs = self._highs
-        lp = highs.getLp()
-        n = lp.num_col_
-        columns = np.arange(n, dtype=np.int32)
-        integrality = list(lp.integrality_)
-        if not integrality:
-            return None
-        improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
-        continuous = highspy.HighsVarType.kContinuous
-        highs.changeColsIntegrality(n, columns, np.array([continuous] * n))
-        try:
-            highs.run()
-            if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return None
-            solution = highs.getSolution()
-            values = np.asarray(solution.col_value, float)
-            self._repairer.price(np.asarray(solution.row_dual, float))
-            return values
-        finally:
-            highs.changeColsIntegrality(n, columns, np.array(integrality))
-            if self._watching:
-                highs.startCallback(improving)
-
-    def _neighbourhood(self, plan: dict[int, int], relaxed):  # noqa: ANN001, ANN202
-        """A better portfolio near a repaired one (RINS): every start-year and chosen column
-        on which the repaired portfolio and the LP relaxation agree is fixed, and a small
-        search (NEIGHBOURHOOD_NODES nodes, a work limit) runs over the rest. The repaired
-        portfolio is its start, so the answer is at least as good. Every column's value of
-        the answer (a start for the full search), or None when none was found."""
-        import numpy as np
-
-        if relaxed is None:
-            return None
-        highs = self._highs
-        index, want = self._plan_columns(plan)
-        index = np.asarray(index, np.int32)
-        want = np.asarray(want, float)
-        same = np.abs(relaxed[index] - want) <= self._repairer.TOLERANCE
-        agree, at = index[same], want[same]
-        lp = highs.getLp()
-        lower = np.asarray(lp.col_lower_, float)[agree]
-        upper = np.asarray(lp.col_upper_, float)[agree]
-        names = ("mip_rel_gap", "mip_max_nodes")
-        saved = {name: highs.getOptionValue(name)[1] for name in names}
-        highs.changeColsBounds(len(agree), agree, at, at)
-        highs.setOptionValue("mip_rel_gap", NEIGHBOURHOOD_GAP)
-        highs.setOptionValue("mip_max_nodes", NEIGHBOURHOOD_NODES)
-        try:
-            highs.setSolution(len(index), index, want)
-            highs.run()
-            if highs.getInfo().primal_solution_status != 2:
-                return None
-            return np.asarray(highs.getSolution().col_value, float)
-        finally:
-            highs.changeColsBounds(len(agree), agree, lower, upper)
-            for name, value in saved.items():
-                highs.setOptionValue(name, value)
 
     def _plan_columns(self, plan: dict[int, int]) -> tuple[list[int], list[float]]:
         """Every start-year and chosen column's value for a portfolio (the flows are left to
@@ -620,9 +538,8 @@ class KeptModel:
         """A neighbouring portfolio made to fit this model as it stands (its bounds and
         limits now): projects forced out or whose start year is closed are dropped,
         mandatory and forced-in ones added at their first open start year, then, while a
-        limit is broken, the project worth least per 亿元 among those that add to the breach
-        is dropped (worth: the worker-years it adds at the last LP relaxation's duals, see
-        `_Repairer.price`; before any, its skill-matched job-years). Limits on the matching of
+        limit is broken, the project worth least per 亿元 (skill-matched job-years over
+        capex) among those that add to the breach is dropped. Limits on the matching of
         workers (a coverage floor) are left to HiGHS. fill: then add back what fits, best
         worth first. None when it cannot be made to fit."""
         if not self._built:
@@ -926,21 +843,6 @@ class _Repairer:
         self.jobs = jobs + np.abs(np.asarray(lp.col_cost_, float))
         self.capex = model.figures["capex"].to_numpy(dtype=float)
         self.mandatory = model.figures["forced_in"].to_numpy(dtype=bool)
-        self._all = (rows, cols, value, np.asarray(lp.col_cost_, float))
-
-    def price(self, duals) -> None:  # noqa: ANN001 (numpy array)
-        """Value each start by the worker-years it adds where displaced workers are: its
-        objective term plus what its jobs are worth in the matching's rows at the LP
-        relaxation's duals (the rows this repair does not check: the limits it repairs
-        against are left out), per 亿元 of capex as before. Measured on the sample, a cut
-        budget's repaired start keeps 2–8 points more of the answer than by job-years."""
-        import numpy as np
-
-        rows, cols, value, cost = self._all
-        free = ~self.checked[rows]
-        priced = np.zeros(len(cost))
-        np.add.at(priced, cols[free], value[free] * duals[rows[free]])
-        self.jobs = priced - cost
 
     def _columns(self, i: int, t: int) -> list[int]:
         chosen = self.model.chosen[i]

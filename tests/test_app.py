@@ -752,3 +752,21 @@ def test_a_loaded_scenario_keeps_its_name_for_the_shortlist(app: AppTest) -> Non
     _, solution, scenario_json = app.session_state["last_feasible"]
     assert Scenario.from_json(scenario_json).name == "预算加一成"
     assert solution.scenario.name == "预算加一成"  # what export_workbook's Summary shows
+
+
+def test_a_budget_moved_from_the_default_is_answered_on_its_gap_not_the_clock(
+    app: AppTest,
+) -> None:
+    """Issue 19: the app's time limit (controls.APP_TIME_LIMIT) is a safety net. The sample's
+    move from the default scenario to 0.8× of the money ends on the solver's gap, well inside
+    it, and says so; the final answer is the one drawn last."""
+    assert app.sidebar.number_input(key="time_limit_s").value == controls.APP_TIME_LIMIT
+    budgets_at(app, 0.8).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state["answer_log"][-1][0] == "final"
+    shown = app.session_state["last_feasible"][1]
+    assert shown.scenario.fiscal_budget_scale == 0.8
+    assert shown.status.is_proven
+    assert shown.gap <= shown.scenario.mip_gap + 1e-9
+    assert app.success[0].value.startswith("Optimal")
+    assert not [w.value for w in app.warning if "time limit" in w.value]

@@ -79,9 +79,11 @@ state = AppState(st.session_state)
 labels = sidebar.language(state)
 st.title(labels("title"))
 st.caption(labels("subtitle"))
-sidebar.workbook(state, labels, load, SAMPLE.read_bytes(), template_bytes())
+# The template is written only when the planner asks for it: not before the first answer.
+sidebar.workbook(state, labels, load, SAMPLE.read_bytes(), template_bytes)
 data = load(state.get("workbook"))
-sidebar.follow_workbook(state, data)
+if sidebar.follow_workbook(state, data):
+    tabs.solve_ahead(state, data, final_answer)  # a first visit: solving while controls draw
 labels = Labels.for_regions(data.regions, labels.language)  # the workbook's city names
 values = sidebar.scenario_controls(state, data, labels)
 

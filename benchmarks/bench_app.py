@@ -1,7 +1,7 @@
 """Time the planner's app on the sample: Streamlit's AppTest (no browser), and with --browser
 also the real server in the system's Chromium (Playwright).
 
-    python benchmarks/bench_app.py [--runs 3] [--browser | --browser-only]
+    python benchmarks/bench_app.py [--runs 3] [--browser | --browser-only] [--cold 3 [--only-cold]]
 
 AppTest: medians over the runs of the first page; a budget scale never seen before, easy
 (1.05–1.25×) and hard (0.75–0.85×, whose proof takes seconds); the same scale again
@@ -16,6 +16,12 @@ figure shows a new value (provisional or final) and until the final answer is on
 for three easy (1.05–1.15×) and three hard (0.85–0.75×) scales never seen before. The bond
 quota scale stays at 1.0 (each scale has its own slider now): not the scenarios of the
 browser rows measured before the split.
+
+Cold start (--cold N, N times): `streamlit run app.py` started afresh, Chromium (already
+running, as a planner's browser is) opened on it as soon as the server answers, timed from
+the server's launch (and from the page's opening) until the first headline figure shows
+(provisional or final) and until the final answer is on the page. Issue 19's target: the
+first headline < 4 s from the launch.
 """
 
 from __future__ import annotations
@@ -88,9 +94,8 @@ def app_test(runs: int) -> dict[str, list[float]]:
     return out
 
 
-def browser() -> dict[str, list[float]]:
-    from playwright.sync_api import sync_playwright
-
+def _server() -> tuple[subprocess.Popen, int]:
+    """`streamlit run app.py` on a free local port (not yet answering)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -102,19 +107,73 @@ def browser() -> dict[str, list[float]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    return server, port
+
+
+def _answering(port: int) -> None:
+    """Wait until the server answers its health check."""
+    for _ in range(3000):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise TimeoutError("the app's server did not answer")
+
+
+def _chromium(playwright):  # noqa: ANN001, ANN202
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    return playwright.chromium.launch(
+        executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
+    )
+
+
+def cold(runs: int) -> dict[str, list[float]]:
+    """The app's cold start, `runs` times: a fresh server each time."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[float]] = {}
+    with sync_playwright() as playwright:
+        engine = _chromium(playwright)
+        for _ in range(runs):
+            server, port = _server()
+            launched = time.perf_counter()
+            try:
+                _answering(port)
+                page = engine.new_context(viewport={"width": 1500, "height": 2400}).new_page()
+                opened = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.wait_for_selector('[data-testid="stMetricValue"]', timeout=300_000)
+                first = time.perf_counter()
+                page.wait_for_function(
+                    "(final) => final.some(f => document.body.innerText.includes(f))"
+                    " && !document.body.innerText.includes('Provisional:')",
+                    arg=list(FINAL),
+                    timeout=300_000,
+                    polling=20,
+                )
+                done = time.perf_counter()
+                page.context.close()
+            finally:
+                server.terminate()
+                server.wait(10)
+            out.setdefault("launch to first headline", []).append(first - launched)
+            out.setdefault("launch to final answer", []).append(done - launched)
+            out.setdefault("launch to server answering", []).append(opened - launched)
+            out.setdefault("page opened to first headline", []).append(first - opened)
+        engine.close()
+    return out
+
+
+def browser() -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    server, port = _server()
     out: dict[str, list[float]] = {}
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+        _answering(port)
         with sync_playwright() as playwright:
-            chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-            engine = playwright.chromium.launch(
-                executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"]
-            )
+            engine = _chromium(playwright)
             page = engine.new_context(viewport={"width": 1500, "height": 2400}).new_page()
             opened = time.perf_counter()
             page.goto(f"http://127.0.0.1:{port}/")
@@ -190,7 +249,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--browser", action="store_true", help="also time Chromium")
     parser.add_argument("--browser-only", action="store_true", help="only time Chromium")
+    parser.add_argument(
+        "--cold", type=int, default=0, metavar="N", help="time N cold starts in Chromium"
+    )
+    parser.add_argument("--only-cold", action="store_true", help="time the cold starts only")
     args = parser.parse_args()
+    if args.cold:
+        report("Cold start in Chromium (Playwright)", cold(args.cold))
+    if args.only_cold:
+        return
     if not args.browser_only:
         report("AppTest", app_test(args.runs))
     if args.browser or args.browser_only:

@@ -8,7 +8,7 @@ import io
 import math
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import openpyxl
 import pandas as pd
@@ -322,3 +322,17 @@ def sample_subset(
         ),
         **settings,
     )
+
+
+# Two busy loops: a loaded machine, for the tests that the same plans come under load.
+@contextlib.contextmanager
+def busy_loops(count: int = 2) -> Iterator[None]:
+    """`count` processes spinning on the CPU for as long as the block runs; always ended."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+        for spinner in spinners:
+            spinner.wait(timeout=10)

@@ -670,6 +670,25 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     assert shortlist_ids(at) == set(hard_solution.chosen_starts)
 
 
+def test_a_first_visit_starts_solving_before_the_sidebar_and_the_page_takes_it_up(
+    jobs: list,
+) -> None:
+    """Cold start: the workbook's own scenario is solved from before the controls are drawn,
+    and the page's answer is that very solve (not a second one for the same scenario)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    answered = [key for key, _ in at.session_state["answers"].items()]
+    assert len(answered) == 1
+    assert at.session_state["solved_ahead"] == answered[0]
+    assert len(jobs) == 1, "the page solved the scenario again"
+    assert not jobs[0].stop.is_set()
+    assert answer_log(at)[-1] == "final"
+    # A rerun of the same page starts nothing ahead (its sidebar is drawn already).
+    at.run()
+    assert len(jobs) == 1
+
+
 def test_a_solve_the_page_leaves_is_cancelled_and_a_run_that_comes_back_takes_it_up(
     jobs: list,
 ) -> None:

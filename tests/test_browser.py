@@ -185,6 +185,14 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
     assert "入选项目" in book.sheetnames
     book.close()
     assert HEADLINE["zh"] in page.inner_text("body")  # the page keeps its results
+    # The blank template too is written only when asked for (not before the first answer).
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="下载空白模板").click()
+    blank = tmp_path / "template.xlsx"
+    download.value.save_as(blank)
+    book = openpyxl.load_workbook(blank, read_only=True)
+    assert "projects" in book.sheetnames, book.sheetnames
+    book.close()
 
     assert any(urlparse(u).path.endswith(".js") for u in requests)
     outside = [

@@ -1,6 +1,6 @@
 """A real Dask cluster: a `dask scheduler` and two `dask worker --nthreads 1` processes on
-127.0.0.1, used from Python and from the command line's --scheduler, give the in-process
-answer. The processes are started here and always ended."""
+127.0.0.1, used from Python (idle, and beside two busy loops) and from the command line's
+--scheduler, give the in-process answer. The processes are started here and always ended."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import busy_loops
 
 import optimizer
 from optimizer.batch import RunOptions, dask_executor
@@ -107,7 +108,21 @@ def test_a_real_cluster_gives_the_in_process_frontier(
             options=RunOptions(executor=executor, mip_gap=0.01),
             chunk_size=1,
         )
+        # The same cluster beside two busy loops (issue 19: the same plan idle or under
+        # load): each point stops on its gap, never on the clock, so a slower worker ends
+        # where an idle one does.
+        with busy_loops(2):
+            loaded = frontier(
+                sample,
+                None,
+                "fiscal_budget",
+                SETTINGS,
+                options=RunOptions(executor=executor, mip_gap=0.01),
+                chunk_size=1,
+            )
+    assert "time_limit" not in {str(s) for s in here["status"]}
     pd.testing.assert_frame_equal(here.drop(columns="seconds"), remote.drop(columns="seconds"))
+    pd.testing.assert_frame_equal(here.drop(columns="seconds"), loaded.drop(columns="seconds"))
     here = frontier(sample, None, "fiscal_budget", SETTINGS, options=fast)
     values = ",".join(str(v) for v in SETTINGS)
     code = main(

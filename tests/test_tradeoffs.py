@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import planning_data, sample_subset
+from helpers import busy_loops, planning_data, sample_subset
 
 import optimizer
 from optimizer import InfeasibleError, Scenario, solve
@@ -455,19 +451,6 @@ def test_a_cancel_stops_running_solves_within_a_second(
     assert stopped_in < 1.0
 
 
-@contextmanager
-def _busy_loops(count: int = 2) -> Iterator[None]:
-    """`count` processes spinning on the CPU for as long as the block runs; always ended."""
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
-    try:
-        yield
-    finally:
-        for spinner in spinners:
-            spinner.kill()
-        for spinner in spinners:
-            spinner.wait(timeout=10)
-
-
 def test_the_same_plans_idle_and_beside_two_busy_loops_on_a_pool(
     sample: optimizer.PlanningData,
 ) -> None:
@@ -476,7 +459,7 @@ def test_the_same_plans_idle_and_beside_two_busy_loops_on_a_pool(
     data = sample_subset(sample, count=80, money_divisor=3, mip_gap=0.01)
     settings = [0.7, 1.0, 1.3]
     idle = frontier(data, Scenario(), "fiscal_budget", settings, chunk_size=2)
-    with _busy_loops(2), _spawn_pool() as pool:
+    with busy_loops(2), _spawn_pool() as pool:
         loaded = frontier(
             data,
             Scenario(),

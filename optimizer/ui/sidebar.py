@@ -32,10 +32,11 @@ def workbook(
     labels: Labels,
     load: Callable[[bytes], PlanningData],
     sample: bytes,
-    template: bytes,
+    template: bytes | Callable[[], bytes],
 ) -> None:
     """The workbook in use (state "workbook"): the sample, or a good upload; a bad upload is
-    listed and the last good workbook kept."""
+    listed and the last good workbook kept. template: the blank workbook's bytes, or a
+    function making them when the planner clicks (nothing written before the first answer)."""
     source = st.sidebar.radio(
         labels("data"),
         ["sample", "upload"],
@@ -76,10 +77,13 @@ def _problems(error: loader.WorkbookError, labels: Labels) -> pd.DataFrame:
     return labels.headers(frame)
 
 
-def follow_workbook(state: AppState, data: PlanningData) -> None:
+def follow_workbook(state: AppState, data: PlanningData) -> bool:
     """A new workbook resets the sidebar to its own settings (the time limit at most
-    APP_TIME_LIMIT); a scenario loaded from a file fills the sidebar, its time limit too."""
-    if state.get("fingerprint") != data.fingerprint:
+    APP_TIME_LIMIT); a scenario loaded from a file fills the sidebar, its time limit too.
+    True when the sidebar was reset to the workbook's own settings (a first visit, a new
+    workbook): its scenario is then known before any control is drawn."""
+    fresh = state.get("fingerprint") != data.fingerprint
+    if fresh:
         state.set("fingerprint", data.fingerprint)
         state.pop("last_good")  # another workbook's scenario is no fallback
         values = controls.controls_from(data)
@@ -87,6 +91,8 @@ def follow_workbook(state: AppState, data: PlanningData) -> None:
         state.reset_sidebar({**values, "time_limit_s": limit})
     if "pending_scenario" in state:
         state.reset_sidebar(controls.controls_from(data, state.pop("pending_scenario")))
+        return False
+    return fresh
 
 
 def _number(labels: Labels, state: AppState, key: str, **extra: Any) -> float:

@@ -108,6 +108,33 @@ PROVISIONAL_AFTER_S = 0.4
 POLL_S = 0.1
 
 
+def solve_ahead(
+    state: AppState, data: PlanningData, kept: Callable[..., background.Result]
+) -> tuple[str, str] | None:
+    """Start solving the sidebar's scenario before the sidebar is drawn, when it is known
+    already (the workbook's own settings, on a first visit): `answer` takes the running solve
+    up (background.attach shares it by workbook and scenario), so a cold start's first
+    headline does not wait for the controls to be drawn. Returns the key started, None when
+    nothing was (an answer kept already, settings the scenario refuses: `answer` and the
+    sidebar deal with those as always)."""
+    try:
+        scenario_json = controls.scenario_from(data, state.defaults).resolved(data).to_json()
+    except (ScenarioError, ValueError):
+        return None
+    key = (data.fingerprint, scenario_json)
+    if state.answers.get(key) is not None:
+        return None
+    try:
+        kept(*key)
+        return None
+    except background.NotSolved:
+        pass
+    # No plan of this workbook is known yet: the solve starts near none, as `answer`'s would.
+    background.attach(data, Scenario.from_json(scenario_json), key)
+    state.set("solved_ahead", key)
+    return key
+
+
 def answer(
     state: AppState,
     labels: Labels,

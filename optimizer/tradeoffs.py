@@ -489,6 +489,17 @@ def check_projects(data: PlanningData, projects: Sequence[str] | None) -> None:
         )
 
 
+def _check_current(current: Solution, base: Scenario, analysis: str) -> None:
+    """An analysis's `current` must be the solve of its own scenario: the figure it marks as
+    the headline's is then the headline's."""
+    if current.scenario != base:
+        raise AnalysisError(
+            f"{analysis}: current must be the solve of the scenario given",
+            "current_other",
+            analysis=analysis,
+        )
+
+
 def _lever(name: str) -> Lever:
     if name not in LEVERS:
         raise AnalysisError(
@@ -606,12 +617,7 @@ def frontier(
     settings = sorted(lever_settings(data, base, lever, points))
     here = None
     if current is not None:
-        if current.scenario != base:
-            raise AnalysisError(
-                "frontier: current must be the solve of the scenario given",
-                "current_other",
-                analysis="frontier",
-            )
+        _check_current(current, base, "frontier")
         own = spec.setting_of(data, base)
         if not any(math.isclose(v, own) for v in settings):
             settings = sorted([*settings, own])
@@ -688,12 +694,7 @@ def frontier_grid(
     ys = sorted(lever_settings(data, base, spec_y.name, points[1]))
     own = (spec_x.setting_of(data, base), spec_y.setting_of(data, base))
     if current is not None:
-        if current.scenario != base:
-            raise AnalysisError(
-                "frontier_grid: current must be the solve of the scenario given",
-                "current_other",
-                analysis="frontier_grid",
-            )
+        _check_current(current, base, "frontier_grid")
         xs = xs if any(math.isclose(v, own[0]) for v in xs) else sorted([*xs, own[0]])
         ys = ys if any(math.isclose(v, own[1]) for v in ys) else sorted([*ys, own[1]])
     rows_of = [[_set_lever(_set_lever(base, spec_y, y), spec_x, x) for x in xs] for y in ys]
@@ -773,12 +774,8 @@ def break_even(
     own solve when the caller has it (the headline's), so it is not solved again.
     """
     base = _on_highs(Scenario.of(scenario).resolved(check_planning_data(data)))
-    if current is not None and current.scenario != base:
-        raise AnalysisError(
-            "break_even: current must be the solve of the scenario given",
-            "current_other",
-            analysis="break_even",
-        )
+    if current is not None:
+        _check_current(current, base, "break_even")
     check_projects(data, projects)
     solution = current if current is not None else solve(data, base)
     figures = prepare(data, base).projects

@@ -419,6 +419,21 @@ def _refused(labels: Labels, run: Callable[[], Any]) -> Any:
         return None
 
 
+def _run_marked(
+    page: Page, name: str, run: Callable[[Callable[[Solution], None]], Any]
+) -> None:
+    """Run an analysis that marks the headline's point (the frontier, the heat map) and keep
+    it; if it adopted a better plan for the page's scenario, the headline takes that plan, so
+    both show one figure."""
+    adopted: list[Solution] = []
+    result = _refused(page.labels, lambda: run(adopted.append))
+    if result is not None:
+        page.keep(name, result)
+    if adopted:
+        _one_plan_each(page.state, page.data, page.key, adopted[-1])
+        st.rerun()
+
+
 def _slider(labels: Labels, key: str, container: Any = st) -> float:
     c = CONTROLS[key]
     return container.slider(labels(c.label), c.low, c.high, c.default, c.step, key=key)
@@ -450,27 +465,21 @@ def tradeoffs_tab(page: Page) -> None:
         )
 
     if st.button(labels("run_frontier"), key="run_frontier"):
-        adopted: list[Solution] = []
         # Its point at the scenario's setting is the headline's own solve, or the plan it
         # adopted from a point with less of the lever that showed more.
-        traced = _refused(
-            labels,
-            lambda: tradeoffs.frontier(
+        _run_marked(
+            page,
+            "frontier",
+            lambda on_adopted: tradeoffs.frontier(
                 data,
                 scenario,
                 lever,
                 points,
                 options=options(),
                 current=page.solution,
-                on_adopted=adopted.append,
+                on_adopted=on_adopted,
             ),
         )
-        if traced is not None:
-            page.keep("frontier", traced)
-        if adopted:
-            # The headline, drawn above, shows the same figure as the frontier's point.
-            _one_plan_each(page.state, data, page.key, adopted[-1])
-            st.rerun()
     frontier = page.analysis("frontier")
     if frontier is not None:
         st.info(views.frontier_sentence(frontier, labels))
@@ -483,25 +492,20 @@ def tradeoffs_tab(page: Page) -> None:
     lever_x = a.selectbox(labels("lever_x"), levers, 0, labels.lever, key=f"grid_x_{language}")
     lever_y = b.selectbox(labels("lever_y"), levers, 1, labels.lever, key=f"grid_y_{language}")
     if st.button(labels("run_grid"), key="run_grid", disabled=lever_x == lever_y):
-        adopted_here: list[Solution] = []
-        grid = _refused(
-            labels,
-            # Its marked cell is the headline's own solve, or the plan it adopted.
-            lambda: tradeoffs.frontier_grid(
+        # Its marked cell is the headline's own solve, or the plan it adopted.
+        _run_marked(
+            page,
+            "grid",
+            lambda on_adopted: tradeoffs.frontier_grid(
                 data,
                 scenario,
                 (lever_x, lever_y),
                 (5, 5),
                 options=options(),
                 current=page.solution,
-                on_adopted=adopted_here.append,
+                on_adopted=on_adopted,
             ),
         )
-        if grid is not None:
-            page.keep("grid", grid)
-        if adopted_here:
-            _one_plan_each(page.state, data, page.key, adopted_here[-1])
-            st.rerun()
     grid = page.analysis("grid")
     if grid is not None:
         st.info(views.grid_sentence(grid, labels))

@@ -100,25 +100,14 @@ def test_a_real_cluster_gives_the_in_process_frontier(
     fast = RunOptions(mip_gap=0.01)
     here = frontier(sample, None, "fiscal_budget", SETTINGS, options=fast, chunk_size=1)
     with dask_executor(scheduler) as executor:
-        remote = frontier(
-            sample,
-            None,
-            "fiscal_budget",
-            SETTINGS,
-            options=RunOptions(executor=executor, mip_gap=0.01),
-            chunk_size=1,
-        )
+        options = RunOptions(executor=executor, mip_gap=0.01)
+        remote = frontier(sample, None, "fiscal_budget", SETTINGS, options=options, chunk_size=1)
         # The same cluster beside two busy loops (issue 19: the same plan idle or under
         # load): each point stops on its gap, never on the clock, so a slower worker ends
         # where an idle one does.
         with busy_loops(2):
             loaded = frontier(
-                sample,
-                None,
-                "fiscal_budget",
-                SETTINGS,
-                options=RunOptions(executor=executor, mip_gap=0.01),
-                chunk_size=1,
+                sample, None, "fiscal_budget", SETTINGS, options=options, chunk_size=1
             )
     assert "time_limit" not in {str(s) for s in here["status"]}
     pd.testing.assert_frame_equal(here.drop(columns="seconds"), remote.drop(columns="seconds"))

@@ -579,8 +579,8 @@ def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
 
 # ---------------------------------------------------------------- answers at once
 
-# conftest.HARD: at 0.4 of the budgets the proof takes seconds; a generous time limit, so the
-# final answer ends on its gap: the same as a synchronous solve (conftest's hard_solution) on
+# conftest.HARD: a short proof that conftest's slow_solves makes last seconds in wall time; a
+# generous time limit, so the final answer ends on its gap: the same as a synchronous solve on
 # any machine and under any load.
 HARD_SCALE, HARD_LIMIT = HARD.fiscal_budget_scale, HARD.time_limit_s
 assert HARD.bond_quota_scale == HARD_SCALE
@@ -637,7 +637,7 @@ def hard_app() -> AppTest:
 
 
 def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
-    jobs: list,
+    jobs: list, slow_solves: None
 ) -> None:
     at = hard_app()
     # The synchronous solve near the plan the page showed, as the page's own solve is; it is
@@ -690,7 +690,7 @@ def test_a_first_visit_starts_solving_before_the_sidebar_and_the_page_takes_it_u
 
 
 def test_a_solve_the_page_leaves_is_cancelled_and_a_run_that_comes_back_takes_it_up(
-    jobs: list,
+    jobs: list, slow_solves: None
 ) -> None:
     """A solve the page leaves stops and is never cached; a rerun for the same scenario
     during the proof (a language switch, a click) does not start the proof again. One page,

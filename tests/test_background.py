@@ -36,7 +36,7 @@ def leave_after(seconds: float):  # noqa: ANN201
 
 
 def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
-    sample: optimizer.PlanningData, hard_solution: optimizer.Solution
+    sample: optimizer.PlanningData, hard_solution: optimizer.Solution, slow_solves: None
 ) -> None:
     """Taken up by a run that came back within the grace (the proof is not started again),
     the shared solve goes on to the synchronous answer, reporting the best so far."""
@@ -81,7 +81,7 @@ def test_the_final_answer_is_the_synchronous_one_after_provisional_reports(
 
 @pytest.mark.parametrize("leave", [StopException, KeyboardInterrupt])
 def test_leaving_the_wait_cancels_the_solve_within_a_second(
-    sample: optimizer.PlanningData, leave: type[BaseException]
+    sample: optimizer.PlanningData, leave: type[BaseException], slow_solves: None
 ) -> None:
     """Streamlit stops a script run the planner moved on from by raising inside an st call,
     here `show`: the solve must stop with it, and its interrupted answer go nowhere."""
@@ -114,7 +114,7 @@ def test_an_infeasible_scenario_is_an_answer_too(sample: optimizer.PlanningData)
 
 
 def test_an_unfinished_job_has_no_answer_and_threads_are_named(
-    sample: optimizer.PlanningData,
+    sample: optimizer.PlanningData, slow_solves: None
 ) -> None:
     job = background.start(sample, HARD)
     try:
@@ -127,7 +127,9 @@ def test_an_unfinished_job_has_no_answer_and_threads_are_named(
     ended(job, 5.0)
 
 
-def test_a_shared_solve_stops_for_a_run_that_moves_on(sample: optimizer.PlanningData) -> None:
+def test_a_shared_solve_stops_for_a_run_that_moves_on(
+    sample: optimizer.PlanningData, slow_solves: None
+) -> None:
     """Left and not come back for, a shared solve stops after the grace; left for another
     scenario, at once; never while another run waits for it. (A run that comes back within
     the grace takes it up: the first test.)"""

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, _shared
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -93,15 +93,23 @@ def test_forcing_a_project_in_never_shows_a_gain(app: AppTest) -> None:
     assert forced.objective <= base_now.objective + 1e-9 * abs(base_now.objective)
 
 
+@pytest.fixture(scope="module")
+def tighter(sample: optimizer.PlanningData) -> optimizer.Solution:
+    """The sample with 3 % less fiscal budget, solved once for the module's three tests of
+    adoption (conftest checks that none changes it)."""
+    return _shared("tighter", optimizer.solve(sample, Scenario(fiscal_budget_scale=0.97)))
+
+
 def test_a_looser_scenario_adopts_a_tighter_ones_better_plan(
-    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+    sample: optimizer.PlanningData,
+    sample_solution: optimizer.Solution,
+    tighter: optimizer.Solution,
 ) -> None:
     """The rule behind the app's forcing: a plan that fits a looser scenario and beats its
     answer is found (`beaten`), and re-solving the looser one near it never shows less."""
-    tighter = Scenario(fiscal_budget_scale=0.97)
-    assert pipeline.loosens(sample, Scenario(), tighter)
-    assert not pipeline.loosens(sample, tighter, Scenario())
-    worse = optimizer.solve(sample, tighter)
+    worse, tighter_scenario = tighter, tighter.scenario
+    assert pipeline.loosens(sample, Scenario(), tighter_scenario)
+    assert not pipeline.loosens(sample, tighter_scenario, Scenario())
     # An answer of the base scenario made worse on purpose: the tighter answer beats it.
     weak = dataclasses.replace(sample_solution, objective=worse.objective - 1.0)
     assert pipeline.beaten(sample, worse, [weak]) == [weak]
@@ -112,7 +120,7 @@ def test_a_looser_scenario_adopts_a_tighter_ones_better_plan(
     assert adopted.objective >= worse.objective - 1e-6 * abs(worse.objective)
     # The answer a richer scenario starts near: the best known answer whose plan fits it.
     assert pipeline.start_near(sample, Scenario(), [worse, weak], None) is worse
-    assert pipeline.start_near(sample, tighter, [sample_solution], weak) is weak
+    assert pipeline.start_near(sample, tighter_scenario, [sample_solution], weak) is weak
 
 
 def _never_falls(values: list[float]) -> bool:
@@ -170,11 +178,13 @@ def test_the_heat_map_marks_the_headline_itself(app: AppTest) -> None:
 
 
 def test_adoption_in_the_page_is_bounded_and_never_shows_a_cut_short_answer(
-    sample: optimizer.PlanningData, sample_solution: optimizer.Solution, monkeypatch
+    sample: optimizer.PlanningData,
+    sample_solution: optimizer.Solution,
+    tighter: optimizer.Solution,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A looser scenario's re-solve near a better plan has ADOPTION_S at most, and one cut
     short leaves the looser answer as it was."""
-    tighter = optimizer.solve(sample, Scenario(fiscal_budget_scale=0.97))
     weak = dataclasses.replace(sample_solution, objective=tighter.objective - 1.0)
 
     def session() -> tuple[AppState, tuple[str, str]]:
@@ -203,12 +213,14 @@ class _Moved(Exception):
 
 
 def test_adoption_stops_when_the_planner_moves_on(
-    sample: optimizer.PlanningData, sample_solution: optimizer.Solution, monkeypatch
+    sample: optimizer.PlanningData,
+    sample_solution: optimizer.Solution,
+    tighter: optimizer.Solution,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue 20: the adoption's re-solve ran in the page's thread, where a widget moved could
     not stop it. It runs in a background job now, and the run's wait is where Streamlit
     interrupts it: the re-solve is cancelled at once and nothing is adopted."""
-    tighter = optimizer.solve(sample, Scenario(fiscal_budget_scale=0.97))
     weak = dataclasses.replace(sample_solution, objective=tighter.objective - 1.0)
     state = AppState({})
     state.answers.put((weak.fingerprint, weak.scenario.to_json()), weak)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import openpyxl
 import pandas as pd
 
-from optimizer import PlanningData, cli, load_workbook
+from optimizer import PlanningData, cli, load_workbook, tradeoffs
 from optimizer.schema import SECTORS, columns, setting_defaults
 
 
@@ -336,3 +336,27 @@ def busy_loops(count: int = 2) -> Iterator[None]:
             spinner.kill()
         for spinner in spinners:
             spinner.wait(timeout=10)
+
+
+# The app asks a heat map of 5 × 5 settings and at least 10 robustness draws (its slider's
+# least): AppTest tests of the words and marks on those analyses ask fewer, since the
+# sentences, tables and charts are drawn by the same code whatever the count.
+APP_GRID, APP_LEAST_DRAWS = (5, 5), 10
+
+
+def smaller_app_analyses(monkeypatch: object, grid: tuple[int, int], draws: int | None) -> None:
+    """In this process, the app's heat map is `grid` settings instead of APP_GRID and, unless
+    `draws` is None, its robustness makes `draws` draws instead of the slider's 10."""
+    full_grid, full_robustness = tradeoffs.frontier_grid, tradeoffs.robustness
+
+    def small_grid(data, scenario, levers, points, **options):  # noqa: ANN001, ANN202
+        assert tuple(points) == APP_GRID, points  # the app's own call, changed
+        return full_grid(data, scenario, levers, grid, **options)
+
+    def few_draws(*args, **options):  # noqa: ANN002, ANN003, ANN202
+        assert options.pop("draws") == APP_LEAST_DRAWS  # the app's own call, changed
+        return full_robustness(*args, draws=draws, **options)
+
+    monkeypatch.setattr(tradeoffs, "frontier_grid", small_grid)
+    if draws is not None:
+        monkeypatch.setattr(tradeoffs, "robustness", few_draws)

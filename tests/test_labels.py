@@ -12,10 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import ROOT
+from helpers import smaller_app_analyses
 from streamlit.testing.v1 import AppTest
 
 import optimizer
-from optimizer import tradeoffs
 from optimizer.present import views
 from optimizer.present.export import export_workbook
 from optimizer.present.labels import TABLES, Labels
@@ -236,21 +236,8 @@ def test_the_chinese_analyses_conclude_in_chinese_under_chinese_headers(
 ) -> None:
     """The page in Chinese with every analysis run: each states its conclusion in Chinese,
     and no table has an English header or an English word a planner reads."""
-    # Fewer solves than the page asks for, the same words: a heat map of 3 × 3 settings (the
-    # page's is 5 × 5) and 3 draws (the slider's least is 10). The sentences, tables and
-    # charts are drawn by the same code whatever the count.
-    grid, robustness = tradeoffs.frontier_grid, tradeoffs.robustness
-
-    def small_grid(data, scenario, levers, points, **options):  # noqa: ANN001, ANN202
-        assert points == (5, 5)
-        return grid(data, scenario, levers, (3, 3), **options)
-
-    def few_draws(*args, draws, **options):  # noqa: ANN001, ANN002, ANN003, ANN202
-        assert draws == 10
-        return robustness(*args, draws=3, **options)
-
-    monkeypatch.setattr(tradeoffs, "frontier_grid", small_grid)
-    monkeypatch.setattr(tradeoffs, "robustness", few_draws)
+    # Fewer solves than the page asks for, the same words (helpers.smaller_app_analyses).
+    smaller_app_analyses(monkeypatch, grid=(3, 3), draws=3)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["language"] = "zh"
     at.run()

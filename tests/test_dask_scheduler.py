@@ -1,6 +1,7 @@
 """A real Dask cluster: a `dask scheduler` and two `dask worker --nthreads 1` processes on
 127.0.0.1, used from Python (idle, and beside two busy loops) and from the command line's
---scheduler, give the in-process answer. The processes are started here and always ended."""
+--scheduler, give the in-process answer, as a local process pool does. The processes are
+started here and always ended."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import busy_loops
+from helpers import busy_loops, sample_subset
 
 import optimizer
+from optimizer import Scenario
 from optimizer.batch import RunOptions, dask_executor
 from optimizer.cli import BAD_INPUT, SOLVED, main
-from optimizer.tradeoffs import frontier
+from optimizer.tradeoffs import break_even, frontier, robustness
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = [1.0, 1.2]
@@ -134,6 +136,36 @@ def test_a_real_cluster_gives_the_in_process_frontier(
     assert printed["projects"].tolist() == here["projects"].tolist()
     for column in ("objective", "worker_years", "job_years", "capex"):
         assert printed[column].tolist() == pytest.approx(here[column].tolist(), rel=1e-9)
+
+
+def _analyses(data: optimizer.PlanningData, executor) -> tuple[pd.DataFrame, ...]:  # noqa: ANN001
+    on = RunOptions(executor=executor)
+    points = frontier(data, Scenario(), "fiscal_budget", 5, options=on, chunk_size=2)
+    draws = robustness(data, Scenario(), draws=3, chunk_size=2, seed=3, options=on)
+    ids = data.projects["project_id"].head(6).tolist()
+    even = break_even(data, Scenario(), options=on, chunk_size=3, projects=ids)
+    return (
+        points.drop(columns="seconds"),
+        draws.projects,
+        draws.draws,
+        even,
+    )
+
+
+def test_results_do_not_depend_on_the_executor(
+    sample: optimizer.PlanningData, scheduler: str
+) -> None:
+    """The analyses in process, on a local process pool and on this module's Dask cluster
+    (two single-thread workers: the cluster started for the other tests, not one more)."""
+    small = sample_subset(sample)  # 25 sample projects, budgets cut to an eighth, gap 0
+    here = _analyses(small, None)
+    with optimizer.process_pool(2) as pool:
+        pooled = _analyses(small, pool)
+    with dask_executor(scheduler) as executor:
+        on_dask = _analyses(small, executor)
+    for a, b, c in zip(here, pooled, on_dask, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+        pd.testing.assert_frame_equal(a, c)
 
 
 def test_the_scheduler_option_is_checked_first(capsys: pytest.CaptureFixture[str]) -> None:

@@ -365,38 +365,6 @@ def _spawn_pool() -> ProcessPoolExecutor:
     return pool
 
 
-def _analyses(data: optimizer.PlanningData, executor) -> tuple[pd.DataFrame, ...]:
-    on = RunOptions(executor=executor)
-    points = frontier(data, Scenario(), "fiscal_budget", 5, options=on, chunk_size=2)
-    draws = robustness(data, Scenario(), draws=3, chunk_size=2, seed=3, options=on)
-    ids = data.projects["project_id"].head(6).tolist()
-    even = break_even(data, Scenario(), options=on, chunk_size=3, projects=ids)
-    return (
-        points.drop(columns=TIMING),
-        draws.projects,
-        draws.draws,
-        even,
-    )
-
-
-def test_results_do_not_depend_on_the_executor(small: optimizer.PlanningData) -> None:
-    from distributed import Client, LocalCluster
-
-    here = _analyses(small, None)
-    with _spawn_pool() as pool:
-        pooled = _analyses(small, pool)
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        on_dask = _analyses(small, client.get_executor())
-    for a, b, c in zip(here, pooled, on_dask, strict=True):
-        pd.testing.assert_frame_equal(a, b)
-        pd.testing.assert_frame_equal(a, c)
-
-
 def test_a_pool_run_can_be_cancelled(small: optimizer.PlanningData) -> None:
     stop = threading.Event()
     stop.set()

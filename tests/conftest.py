@@ -64,31 +64,33 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # (--no-loadscope-reorder: not most tests first, which put the two-test browser and notebook
 # files last). The files that take longest start first, so that the short ones fill in at
 # the end and both processes finish together; the rest follow in their own order. Measured
-# order (seconds of a run on one process); a file renamed here must be renamed in the list.
+# order (each file's seconds in a two-process run, benchmarks/RESULTS.md); a file renamed
+# here must be renamed in the list.
 SLOWEST_FIRST = (
     "test_app.py",
     "test_browser.py",
-    "test_tradeoffs.py",
-    "test_app_one_figure.py",
-    "test_labels.py",
-    "test_notebook.py",
-    "test_background.py",
-    "test_cli_safety.py",
-    "test_outputs.py",
-    "test_precision.py",
-    "test_one_language.py",
-    "test_model_properties.py",
-    "test_one_figure.py",
-    "test_readme.py",
-    "test_conclusions.py",
-    "test_limit_values.py",
-    "test_signals.py",
-    "test_output_targets.py",
-    "test_solver.py",
     "test_dask_scheduler.py",
+    "test_app_one_figure.py",
+    "test_tradeoffs.py",
     "test_stable_plans.py",
     "test_batch_commands.py",
+    "test_precision.py",
+    "test_outputs.py",
+    "test_conclusions.py",
+    "test_frontier_jobs_trade.py",
+    "test_one_figure.py",
+    "test_cli_safety.py",
+    "test_notebook.py",
+    "test_strategies.py",
+    "test_api_arguments.py",
+    "test_limit_values.py",
+    "test_model_properties.py",
+    "test_labels.py",
     "test_printed.py",
+    "test_readme.py",
+    "test_output_targets.py",
+    "test_signals.py",
+    "test_background.py",
 )
 _missing = [name for name in SLOWEST_FIRST if not (ROOT / "tests" / name).exists()]
 assert not _missing, f"SLOWEST_FIRST names test files that do not exist: {_missing}"

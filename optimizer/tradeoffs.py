@@ -158,7 +158,12 @@ class Resolver:
             self.model = build_model(prepare(self.data, resolved))
             stop = self.stop.is_set if self.stop else None
             self._kept = KeptModel(
-                self.model, time_limit=limit, gap=gap, node_limit=lim.node_limit, stop=stop
+                self.model,
+                time_limit=limit,
+                gap=gap,
+                node_limit=lim.node_limit,
+                stop=stop,
+                work_limit=lim.work_limit,
             )
             self._last_start = None
         model, kept = self.model, self._kept

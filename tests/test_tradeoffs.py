@@ -473,6 +473,29 @@ def test_the_same_plans_idle_and_beside_two_busy_loops_on_a_pool(
     pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
 
 
+def test_points_stopped_by_the_work_limit_are_the_same_on_a_pool_beside_busy_loops(
+    sample: optimizer.PlanningData,
+) -> None:
+    # The sample at low fiscal budgets spends its time at the root, which a node limit does
+    # not count; 30 of HiGHS's checks stop each point there within about a second. Two
+    # chunks (the second point is a re-solve of the kept model) on two workers, beside two
+    # busy loops, stop at the same portfolios as in this process.
+    settings = [0.3, 0.4, 0.5]
+    work = RunOptions(work_limit=30)
+    idle = frontier(sample, Scenario(), "fiscal_budget", settings, chunk_size=2, options=work)
+    assert set(idle["status"]) == {"work_limit"}
+    with busy_loops(2), _spawn_pool() as pool:
+        loaded = frontier(
+            sample,
+            Scenario(),
+            "fiscal_budget",
+            settings,
+            chunk_size=2,
+            options=dataclasses.replace(work, executor=pool),
+        )
+    pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
+
+
 def test_warm_starts_change_the_time_not_the_answer(small: optimizer.PlanningData) -> None:
     # Gap 0 on the small instance: started from the base portfolio (repaired) or from
     # scratch, every solve proves the same optimum.

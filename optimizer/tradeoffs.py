@@ -869,12 +869,18 @@ class Robustness:
     def summary(self) -> dict[str, float]:
         years = self.draws["worker_years"].dropna()
         counts = self.projects["class"].value_counts()
+        ended = self.draws["status"]
         return {
             "draws": float(len(self.draws)),
             "worker_years_median": float(years.median()) if len(years) else math.nan,
             "worker_years_p05": float(years.quantile(0.05)) if len(years) else math.nan,
             "worker_years_p95": float(years.quantile(0.95)) if len(years) else math.nan,
             **{f"{name}_projects": float(counts.get(name, 0)) for name in CLASSES},
+            # How the draws ended: the classes are as honest as the draws' plans, each within
+            # its gap when proven, within its (larger) gap when stopped by a limit.
+            "draws_proven": float(sum(Status(s).is_proven for s in ended)),
+            "draws_work_limit": float(sum(Status(s) is Status.WORK_LIMIT for s in ended)),
+            "draws_time_limit": float(sum(Status(s) is Status.TIME_LIMIT for s in ended)),
         }
 
 

@@ -326,6 +326,18 @@ def test_robustness_is_seeded(small: optimizer.PlanningData) -> None:
     assert summary["core_projects"] + summary["borderline_projects"] + summary[
         "outside_projects"
     ] == len(small.projects)
+    # Gap 0 on the small instance: every draw is proven, none stopped by a limit.
+    assert (summary["draws_proven"], summary["draws_work_limit"]) == (4, 0)
+
+
+def test_robustness_says_how_many_draws_ended_on_a_limit(small: optimizer.PlanningData) -> None:
+    # Five of HiGHS's checks find a portfolio but prove no gap of 0: every draw ends on the
+    # work limit, and the summary says so (the classes rest on plans within a larger gap).
+    stopped = robustness(small, Scenario(), draws=3, seed=5, options=RunOptions(work_limit=5))
+    assert set(stopped.draws["status"]) == {"work_limit"}
+    summary = stopped.summary()
+    assert (summary["draws_proven"], summary["draws_work_limit"]) == (0, 3)
+    assert summary["draws_time_limit"] == 0
 
 
 def test_progress_is_reported_and_a_run_can_be_cancelled(

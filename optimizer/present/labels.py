@@ -853,6 +853,10 @@ COLUMNS: dict[str, Pair] = {
         "Job-years × weight of other jobs (worker-years' worth)",
         "就业人年×非分流职工岗位权重（折合人年）",
     ),
+    # How the robustness draws ended (Robustness.summary): proven, or on which limit.
+    "draws_proven": ("Draws proven within their gap", "在求解精度内求得最优的抽样"),
+    "draws_work_limit": ("Draws stopped at the work limit", "达到计算量上限的抽样"),
+    "draws_time_limit": ("Draws stopped at the time limit", "达到求解时限的抽样"),
 }
 
 SHEETS: dict[str, Pair] = {

@@ -18,8 +18,9 @@ Prints, for the sample workbook:
   ("by family", the default) against every limit re-solved alone, in-process and on 2
   workers; the same rows either way;
 - `--draws` robustness draws (jobs ±30 %, capex overruns 0 to `--overrun`, +40 % by default;
-  `--overrun 0` for jobs alone) on the pool, warm (each draw from the base portfolio,
-  repaired) and cold.
+  `--overrun 0` for jobs alone) on the pool: on the node limit alone (before the work limit),
+  then with it cold (the default) and warm (each draw from the base portfolio, repaired);
+  how many draws were proven and how many stopped on a limit, the workers' CPU seconds.
 Break-even and draws use a 1 % gap (`--gap`), the node limit and a 10 s safety limit per
 solve (`--limit`).
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import resource
 import statistics
 import time
 from concurrent.futures import Executor
@@ -198,17 +200,31 @@ def bench_robustness(
     overrun: float,
     rate_spread: float,
 ) -> None:
+    """Robustness on 2 workers, one run each: before (the node limit alone, each draw from
+    scratch), then with the work limit from scratch (the default) and warm (each draw from
+    the base portfolio, repaired). CPU seconds: the workers' (they are waited for when the
+    pool closes) and this process's."""
     print(
         f"\n{draws} robustness draws, jobs ±30 %, overruns 0 to +{overrun:.0%}, baseline "
-        f"re-employment rates ±{rate_spread:.0%} "
+        f"re-employment rates ±{rate_spread:.0%}, {gap:.1%} gap "
         f"(one run each on 2 workers, {limit:g} s safety limit per solve)"
     )
     results = {}
-    for warm in (True, False):
+    variants = {
+        "before: node limit only, cold": dict(warm=False, work_limit=None),
+        "work limit, cold (the default)": dict(warm=False),
+        "work limit, warm (from the base plan)": dict(warm=True),
+    }
+    for label, spec in variants.items():
+        work = {"work_limit": spec["work_limit"]} if "work_limit" in spec else {}
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = time.process_time()
         with pool() as executor:
-            on_pool = optimizer.RunOptions(executor=executor, time_limit_s=limit, mip_gap=gap)
+            on_pool = optimizer.RunOptions(
+                executor=executor, time_limit_s=limit, mip_gap=gap, **work
+            )
             seconds, result = timed(
-                lambda o=on_pool, w=warm: robustness(
+                lambda o=on_pool, w=spec["warm"]: robustness(
                     data,
                     draws=draws,
                     overrun=overrun,
@@ -217,17 +233,25 @@ def bench_robustness(
                     warm_start=w,
                 )
             )
-        results[warm] = result
-        at_limit = int(result.draws["status"].map(stopped_early).sum())
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        workers = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        cpu = time.process_time() - cpu
+        results[label] = result
+        summary = result.summary()
         infeasible = int((~result.draws["status"].map(has_portfolio)).sum())
         print(
-            f"  {'warm (from the base portfolio, repaired)' if warm else 'cold':>41}: "
-            f"{seconds:.1f} s, {at_limit} stopped early, {infeasible} without a portfolio",
+            f"  {label:>38}: {seconds:.1f} s ({workers:.1f} CPU s in the workers, {cpu:.1f} "
+            f"here); proven {summary['draws_proven']:.0f}, at the work limit "
+            f"{summary['draws_work_limit']:.0f}, at the time limit "
+            f"{summary['draws_time_limit']:.0f}, {infeasible} without a portfolio; gaps median "
+            f"{result.draws['gap'].median():.2%}, max {result.draws['gap'].max():.2%}",
             flush=True,
         )
-    summary = results[True].summary()
-    same = results[True].projects.equals(results[False].projects)
-    print(f"  same project classes warm and cold: {same}")
+    first = next(iter(results.values()))
+    for label, result in results.items():
+        same = result.projects.equals(first.projects)
+        print(f"  same project classes as the first: {same} ({label})")
+    summary = first.summary()
     print(
         f"  core {summary['core_projects']:.0f}, borderline {summary['borderline_projects']:.0f}"
         f", outside {summary['outside_projects']:.0f}; worker-years median "

@@ -607,7 +607,7 @@ def frontier(
     within the stated precision) and adopted (the current point re-solved near such a plan,
     below). `options`: where and
     how the solves run and end (RunOptions; by default in this process, each solve ending on
-    a 1 % gap or a deterministic node limit).
+    its gap or on deterministic node and work limits, status `work_limit`).
     current: the scenario's own solve (the headline's): the point at the scenario's setting
     is that answer (the same plan and figures; the setting is added when no point has it),
     and the points with more of the lever never show less than it. Where a point with less

@@ -30,6 +30,14 @@ T = TypeVar("T")
 # user's safety net, and a run stopped by it says so.
 ANALYSIS_NODE_LIMIT = 2000
 
+# A node limit does not count the root, where the sample's low budgets (0.1–0.3× of the
+# fiscal budget, model version 3) spend their time: they ran to the clock. So an analysis's
+# solves also end on this much work (solver.WorkMeter: HiGHS's MIP interrupt calls, the root
+# included), which with one thread stops at the same portfolio on any machine. Set by
+# measurement (benchmarks/RESULTS.md, "Work limits and robustness"): well above what the
+# points that prove their gap need, and well below the safety time limit.
+ANALYSIS_WORK_LIMIT = 600
+
 
 class AnalysisError(ValueError):
     """An analysis refuses what it was asked: a lever it does not know, settings out of
@@ -59,6 +67,7 @@ class SolveLimits:
     time_limit_s: float | None = None  # default: the scenario's
     mip_gap: float | None = None  # default: the scenario's
     node_limit: int | None = ANALYSIS_NODE_LIMIT
+    work_limit: int | None = ANALYSIS_WORK_LIMIT
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,9 @@ class RunOptions:
     """How an analysis runs: where (executor: None for this process, a process pool from
     `process_pool(n)`, or a Dask cluster's `Client(...).get_executor()`), what it reports
     (progress: a callback (done, total)), how it is stopped (cancel: a threading.Event), and
-    what ends each solve (time limit, gap and a deterministic node limit; None takes the
-    scenario's time limit and gap, or no node limit)."""
+    what ends each solve (time limit, gap, and two deterministic work limits: nodes, and
+    HiGHS's work with the root's (`solver.WorkMeter`); None takes the scenario's time limit
+    and gap, or no such limit)."""
 
     executor: Executor | None = None
     progress: Progress | None = None
@@ -75,6 +85,7 @@ class RunOptions:
     time_limit_s: float | None = None
     mip_gap: float | None = None
     node_limit: int | None = ANALYSIS_NODE_LIMIT
+    work_limit: int | None = ANALYSIS_WORK_LIMIT
 
     def __post_init__(self) -> None:
         problems = []
@@ -104,6 +115,14 @@ class RunOptions:
                     got=str(self.node_limit),
                 )
             )
+        if self.work_limit is not None and self.work_limit < 1:
+            problems.append(
+                AnalysisError(
+                    f"work_limit must be ≥ 1, got {self.work_limit}",
+                    "option_work_limit",
+                    got=str(self.work_limit),
+                )
+            )
         if problems:
             raise AnalysisError.several(problems)
 
@@ -121,7 +140,7 @@ class RunOptions:
 
     @property
     def limits(self) -> SolveLimits:
-        return SolveLimits(self.time_limit_s, self.mip_gap, self.node_limit)
+        return SolveLimits(self.time_limit_s, self.mip_gap, self.node_limit, self.work_limit)
 
 
 # How often a worker looks whether the process that started it is still alive.

@@ -202,6 +202,7 @@ def _kept_model(
         gap=gap,
         node_limit=limits.node_limit,
         stop=stop.is_set if stop else None,
+        work_limit=limits.work_limit,
     )
 
 

@@ -29,7 +29,8 @@ class Status(StrEnum):
 
     OPTIMAL = "optimal"  # proven within the gap asked for
     TIME_LIMIT = "time_limit"  # a feasible portfolio, stopped by the clock, with its gap
-    WORK_LIMIT = "work_limit"  # stopped by a node limit: the same answer on any machine
+    # Stopped by a node or work limit (`WorkMeter`): the same answer on any machine.
+    WORK_LIMIT = "work_limit"
     INFEASIBLE = "infeasible"
     ERROR = "error"
 
@@ -203,15 +204,48 @@ class _HiGHS(pulp.HiGHS):
             return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
 
 
+class WorkMeter:
+    """A deterministic work limit that counts all of HiGHS's search, the root included.
+
+    HiGHS asks its MIP interrupt callback at fixed points of its search: after each round of
+    cuts and each heuristic at the root, and at each node after it. The number of those
+    calls is work, not time: with one thread and a fixed seed HiGHS takes the same path on
+    any machine and under any load, so a run interrupted at the same call stops at the same
+    portfolio (measured: the same calls, bounds and plan, idle and beside two busy loops).
+    A node limit does not count the root, where the sample's low budgets spend their time.
+    HiGHS 1.16's Python callback does not carry its LP iteration count, so calls are the
+    unit; between two calls HiGHS may work up to about a second (a sub-MIP at the root)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = int(limit)
+        self.count = 0
+        self.reached = False
+
+    def reset(self) -> None:
+        """Before each run: the limit is per run, not per model."""
+        self.count, self.reached = 0, False
+
+    def tick(self) -> bool:
+        """One call of HiGHS's MIP interrupt callback; True once the limit is reached."""
+        self.count += 1
+        if self.count >= self.limit:
+            self.reached = True
+        return self.reached
+
+
 def _callback(
-    stop: Callable[[], bool] | None, on_incumbent: Callable[[list[float], float], None] | None
+    stop: Callable[[], bool] | None,
+    on_incumbent: Callable[[list[float], float], None] | None,
+    meter: WorkMeter | None = None,
 ) -> Callable[..., None]:
     """One HiGHS callback: interrupt the run once `stop()` says so (looked at no more than
-    every 50 ms: the callback comes often), and hand each better portfolio found to
+    every 50 ms: the callback comes often) or once the work meter reaches its limit (every
+    MIP interrupt call counts), and hand each better portfolio found to
     `on_incumbent(column values, proven gap)`."""
     import highspy
 
     improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+    mip_interrupt = highspy.cb.HighsCallbackType.kCallbackMipInterrupt
     seen = {"at": 0.0, "stop": False}
 
     def callback(kind, message, data_out, data_in, user_data) -> None:  # noqa: ANN001
@@ -219,13 +253,14 @@ def _callback(
             if on_incumbent is not None:
                 on_incumbent(list(data_out.mip_solution), float(data_out.mip_gap))
             return
-        if stop is None:
-            return
-        now = time.monotonic()
-        if now - seen["at"] > 0.05 and not seen["stop"]:  # once stopped, stay stopped
-            seen["at"], seen["stop"] = now, bool(stop())
-        if seen["stop"]:
-            data_in.user_interrupt = True
+        # HiGHS keeps the flag between runs of one model: it is set on every call, else a
+        # run after one that was interrupted stops at its first call.
+        worked = meter is not None and kind == mip_interrupt and meter.tick()
+        if stop is not None:
+            now = time.monotonic()
+            if now - seen["at"] > 0.05 and not seen["stop"]:  # once stopped, stay stopped
+                seen["at"], seen["stop"] = now, bool(stop())
+        data_in.user_interrupt = bool(worked or seen["stop"])
 
     return callback
 
@@ -236,31 +271,37 @@ def highs_engine(
     node_limit: int | None = None,
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[list[float], float], None] | None = None,
+    *,
+    work_limit: int | None = None,
 ) -> pulp.HiGHS:
     """The one way this package configures HiGHS for a selection model. A node limit is a
     deterministic work limit (one thread): unlike the clock, it stops at the same portfolio
-    on any machine and under any load. stop: asked while HiGHS works; True interrupts the
-    run within a fraction of a second (HiGHS's cancelSolve alone does not). on_incumbent:
-    told of every better portfolio as it is found (the app shows it as provisional)."""
+    on any machine and under any load. work_limit: another, that counts the root's work too
+    (`WorkMeter`: HiGHS's MIP interrupt calls); the engine's `work_meter` says whether the
+    last run reached it. stop: asked while HiGHS works; True interrupts the run within a
+    fraction of a second (HiGHS's cancelSolve alone does not). on_incumbent: told of every
+    better portfolio as it is found (the app shows it as provisional)."""
     import highspy
 
     extra: dict = {"mip_max_nodes": int(node_limit)} if node_limit is not None else {}
-    if stop is not None or on_incumbent is not None:
+    meter = WorkMeter(work_limit) if work_limit is not None else None
+    if stop is not None or on_incumbent is not None or meter is not None:
         kinds = highspy.cb.HighsCallbackType
-        extra["callbackTuple"] = (_callback(stop, on_incumbent), None)
+        extra["callbackTuple"] = (_callback(stop, on_incumbent, meter), None)
         extra["callbacksToActivate"] = [
             *([kinds.kCallbackMipImprovingSolution] if on_incumbent is not None else []),
+            *([kinds.kCallbackMipInterrupt] if stop is not None or meter is not None else []),
             *(
-                [
-                    kinds.kCallbackMipInterrupt,
-                    kinds.kCallbackSimplexInterrupt,
-                    kinds.kCallbackIpmInterrupt,
-                ]
+                [kinds.kCallbackSimplexInterrupt, kinds.kCallbackIpmInterrupt]
                 if stop is not None
                 else []
             ),
         ]
-    return _HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS, **extra)
+    engine = _HiGHS(
+        msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS, **extra
+    )
+    engine.work_meter = meter
+    return engine
 
 
 def solve_lp(problem: pulp.LpProblem) -> bool:
@@ -290,11 +331,12 @@ def run_solver(
     node_limit: int | None = None,
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
+    work_limit: int | None = None,
 ) -> SolverRun:
     """Solve the built model; the scenario's solver, time limit and gap unless given.
-    HiGHS only: node_limit, a deterministic work limit; stop, asked while HiGHS works (True
-    interrupts it); on_incumbent, told of each better portfolio found ({position: start
-    year}, proven gap)."""
+    HiGHS only: node_limit and work_limit, deterministic work limits (`WorkMeter`); stop,
+    asked while HiGHS works (True interrupts it); on_incumbent, told of each better
+    portfolio found ({position: start year}, proven gap)."""
     sc = model.scenario
     name = solver or sc.solver
     limit = float(time_limit_s if time_limit_s is not None else sc.time_limit_s)
@@ -307,9 +349,10 @@ def run_solver(
             def found(values: list[float], proven: float) -> None:
                 on_incumbent(model.start_of(values), proven)
 
-        model.problem.solve(highs_engine(limit, gap, node_limit, stop, found))
+        engine = highs_engine(limit, gap, node_limit, stop, found, work_limit=work_limit)
+        model.problem.solve(engine)
         seconds = time.perf_counter() - started
-        return _read_highs(model, seconds)
+        return _read_highs(model, seconds, engine.work_meter)
     if name == "cbc":
         engine = _cbc_solver(limit, gap)
         model.problem.solve(engine)
@@ -318,7 +361,9 @@ def run_solver(
     raise SolverError(f"unknown solver '{name}'")
 
 
-def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
+def _read_highs(
+    model: SelectionModel, seconds: float, meter: WorkMeter | None = None
+) -> SolverRun:
     import highspy
 
     highs = model.problem.solverModel
@@ -339,7 +384,9 @@ def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
         kind = Status.OPTIMAL
     elif status in (s.kInfeasible, s.kUnboundedOrInfeasible):
         kind = Status.INFEASIBLE
-    elif status in (s.kSolutionLimit, s.kIterationLimit):
+    elif status in (s.kSolutionLimit, s.kIterationLimit) or (
+        status == s.kInterrupt and meter is not None and meter.reached
+    ):
         kind = Status.WORK_LIMIT if has_solution else Status.ERROR
     elif status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
         kind = Status.TIME_LIMIT if has_solution else Status.ERROR
@@ -350,6 +397,10 @@ def _read_highs(model: SelectionModel, seconds: float) -> SolverRun:
         detail = "no portfolio was found before the time limit"
     elif kind == Status.ERROR and not has_solution and status == s.kSolutionLimit:
         detail = "no portfolio was found within the node limit"
+    elif kind == Status.ERROR and not has_solution and status == s.kInterrupt and meter:
+        detail = "no portfolio was found within the work limit"
+    elif kind == Status.WORK_LIMIT and status == s.kInterrupt:
+        detail = "stopped at the work limit"  # not HiGHS's "interrupted by user"
     return SolverRun(kind, objective, gap, bound, "highs", version, seconds, detail)
 
 
@@ -412,9 +463,12 @@ class KeptModel:
         node_limit: int | None = None,
         stop: Callable[[], bool] | None = None,
         on_incumbent: Callable[[list[float], float], None] | None = None,
+        work_limit: int | None = None,
     ) -> None:
         self.model = model
-        self._engine = highs_engine(time_limit, gap, node_limit, stop, on_incumbent)
+        self._engine = highs_engine(
+            time_limit, gap, node_limit, stop, on_incumbent, work_limit=work_limit
+        )
         self._watching = on_incumbent is not None
         self._built = False
         self._repairer: _Repairer | None = None
@@ -470,6 +524,12 @@ class KeptModel:
         if self._built:
             self._highs.changeColBounds(variable.index, low, high)
 
+    def _run(self) -> None:
+        """One HiGHS run, with the whole work limit (`WorkMeter`) to itself."""
+        if self._engine.work_meter is not None:
+            self._engine.work_meter.reset()
+        self._highs.run()
+
     def _build(self) -> None:
         """Hand the model to HiGHS (configured as `highs_engine` says) without solving it, so
         that the first run, like every later one, may start from a portfolio."""
@@ -502,13 +562,13 @@ class KeptModel:
                 self._highs.setSolution(
                     len(index), np.asarray(index, np.int32), np.asarray(value, float)
                 )
-        self._highs.run()
+        self._run()
         if (start is not None or plan is not None) and not self._answer_is_consistent():
             # Seen with HiGHS 1.16: after a start, a run that presolve finishes can report
             # the new optimum's value while handing back the start's columns. Solve again
             # from scratch rather than report a portfolio worse than the one proven.
             self._highs.clearSolver()
-            self._highs.run()
+            self._run()
         return self._read(started)
 
     def _read(self, started: float) -> SolverRun:
@@ -517,7 +577,9 @@ class KeptModel:
         status, solution_status = self._engine.findSolutionValues(self.model.problem)
         self.model.problem.assignStatus(status, solution_status)
         self._answer = list(self._highs.getSolution().col_value)
-        return _read_highs(self.model, time.perf_counter() - started)
+        return _read_highs(
+            self.model, time.perf_counter() - started, self._engine.work_meter
+        )
 
     def _plan_columns(self, plan: dict[int, int]) -> tuple[list[int], list[float]]:
         """Every start-year and chosen column's value for a portfolio (the flows are left to
@@ -590,7 +652,7 @@ class KeptModel:
         highs.setOptionValue("mip_rel_gap", 1e-9)
         highs.changeColsBounds(len(index), index, value, value)
         try:
-            highs.run()
+            self._run()
             if highs.getInfo().primal_solution_status != 2:
                 return None
             cost = np.asarray(lp.col_cost_, float)
@@ -638,7 +700,7 @@ class KeptModel:
         started = time.perf_counter()
         try:
             highs.setSolution(_solution_of(values))
-            highs.run()
+            self._run()
             run = self._read(started)
         finally:
             highs.setOptionValue("mip_rel_gap", saved)
@@ -715,7 +777,7 @@ class KeptModel:
             highs.setOptionValue("mip_max_nodes", int(node_limit))
         try:
             highs.setSolution(_solution_of(first_values))
-            highs.run()
+            self._run()
             proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
             values = np.asarray(highs.getSolution().col_value, float)
             if highs.getInfo().primal_solution_status != 2 or -cost @ values < floor - 1e-6 * max(
@@ -761,7 +823,7 @@ class KeptModel:
             for candidate in (values, fallback):
                 at = np.round(np.asarray(candidate, float)[index])
                 highs.changeColsBounds(len(index), index, at, at)
-                highs.run()
+                self._run()
                 settled = highs.getInfo().primal_solution_status == 2
                 answer = np.asarray(highs.getSolution().col_value, float)
                 highs.changeColsBounds(len(index), index, lower, upper)

@@ -158,7 +158,12 @@ class Resolver:
             self.model = build_model(prepare(self.data, resolved))
             stop = self.stop.is_set if self.stop else None
             self._kept = KeptModel(
-                self.model, time_limit=limit, gap=gap, node_limit=lim.node_limit, stop=stop
+                self.model,
+                time_limit=limit,
+                gap=gap,
+                node_limit=lim.node_limit,
+                stop=stop,
+                work_limit=lim.work_limit,
             )
             self._last_start = None
         model, kept = self.model, self._kept
@@ -602,7 +607,7 @@ def frontier(
     within the stated precision) and adopted (the current point re-solved near such a plan,
     below). `options`: where and
     how the solves run and end (RunOptions; by default in this process, each solve ending on
-    a 1 % gap or a deterministic node limit).
+    its gap or on deterministic node and work limits, status `work_limit`).
     current: the scenario's own solve (the headline's): the point at the scenario's setting
     is that answer (the same plan and figures; the setting is added when no point has it),
     and the points with more of the lever never show less than it. Where a point with less
@@ -864,12 +869,18 @@ class Robustness:
     def summary(self) -> dict[str, float]:
         years = self.draws["worker_years"].dropna()
         counts = self.projects["class"].value_counts()
+        ended = self.draws["status"]
         return {
             "draws": float(len(self.draws)),
             "worker_years_median": float(years.median()) if len(years) else math.nan,
             "worker_years_p05": float(years.quantile(0.05)) if len(years) else math.nan,
             "worker_years_p95": float(years.quantile(0.95)) if len(years) else math.nan,
             **{f"{name}_projects": float(counts.get(name, 0)) for name in CLASSES},
+            # How the draws ended: the classes are as honest as the draws' plans, each within
+            # its gap when proven, within its (larger) gap when stopped by a limit.
+            "draws_proven": float(sum(Status(s).is_proven for s in ended)),
+            "draws_work_limit": float(sum(Status(s) is Status.WORK_LIMIT for s in ended)),
+            "draws_time_limit": float(sum(Status(s) is Status.TIME_LIMIT for s in ended)),
         }
 
 

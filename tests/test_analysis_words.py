@@ -66,7 +66,7 @@ def refusals(small: optimizer.PlanningData, other: optimizer.Solution) -> list[A
         lambda: robustness(small, None, draws=0),
         lambda: robustness(small, None, draws=1, spread=1.5),
         lambda: robustness(small, None, draws=1, overrun="40%"),
-        lambda: RunOptions(time_limit_s=0, mip_gap=2, node_limit=0),
+        lambda: RunOptions(time_limit_s=0, mip_gap=2, node_limit=0, work_limit=0),
         lambda: process_pool(0),
     ]
     errors = []
@@ -109,9 +109,9 @@ def test_an_analysis_refusal_is_a_code_worded_in_both_languages(
     assert said["ppp_line_shares"] == (
         "PPP财政承受能力红线的设定值须为 0 至 1 的比例，实际为 [0.5, 1.5]"
     )
-    options = next(e for e in errors if len(e.parts) == 3)
-    assert str(options).count(";") == 2
-    assert zh.error_words(options).count("；") == 2
+    options = next(e for e in errors if len(e.parts) == 4)
+    assert str(options).count(";") == 3
+    assert zh.error_words(options).count("；") == 3
 
 
 # Each refusal the command line can reach: its arguments, and the start of its English line.

@@ -142,3 +142,29 @@ def test_a_neighbouring_plan_is_repaired_to_fit(sample: optimizer.PlanningData) 
     assert started.status is Status.OPTIMAL
     assert started.gap is not None
     assert started.gap <= 0.01
+
+
+def test_a_work_limit_counts_the_root_and_holds_for_each_run(
+    sample: optimizer.PlanningData,
+) -> None:
+    """The sample at 0.3× of its fiscal budget spends seconds at the root, which a node limit
+    does not count; the work limit stops it there, says so, and gives the next run of the
+    same kept model its whole limit again (HiGHS keeps the interrupt flag between runs)."""
+    scenario = optimizer.Scenario(fiscal_budget_scale=0.3).resolved(sample)
+    model = build_model(optimizer.prepare(sample, scenario))
+    run = run_solver(model, mip_gap=0.0, node_limit=2000, work_limit=20)
+    assert run.status is Status.WORK_LIMIT
+    assert run.detail == "stopped at the work limit"
+    assert run.gap is not None
+    assert run.gap > 0
+    kept = KeptModel(
+        build_model(optimizer.prepare(sample, scenario)), time_limit=30, gap=0.0, work_limit=20
+    )
+    first = kept.run()
+    # The same work, the same portfolio: run_solver's run and the kept model's first.
+    assert first.status is Status.WORK_LIMIT
+    assert kept.model.start_of() == model.start_of()
+    assert first.objective == pytest.approx(run.objective, rel=1e-12)
+    again = kept.run()
+    assert again.status is Status.WORK_LIMIT
+    assert again.gap is not None

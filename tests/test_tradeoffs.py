@@ -326,6 +326,18 @@ def test_robustness_is_seeded(small: optimizer.PlanningData) -> None:
     assert summary["core_projects"] + summary["borderline_projects"] + summary[
         "outside_projects"
     ] == len(small.projects)
+    # Gap 0 on the small instance: every draw is proven, none stopped by a limit.
+    assert (summary["draws_proven"], summary["draws_work_limit"]) == (4, 0)
+
+
+def test_robustness_says_how_many_draws_ended_on_a_limit(small: optimizer.PlanningData) -> None:
+    # Five of HiGHS's checks find a portfolio but prove no gap of 0: every draw ends on the
+    # work limit, and the summary says so (the classes rest on plans within a larger gap).
+    stopped = robustness(small, Scenario(), draws=3, seed=5, options=RunOptions(work_limit=5))
+    assert set(stopped.draws["status"]) == {"work_limit"}
+    summary = stopped.summary()
+    assert (summary["draws_proven"], summary["draws_work_limit"]) == (0, 3)
+    assert summary["draws_time_limit"] == 0
 
 
 def test_progress_is_reported_and_a_run_can_be_cancelled(
@@ -442,6 +454,29 @@ def test_the_same_plans_idle_and_beside_two_busy_loops_on_a_pool(
             )
     assert "time_limit" not in set(idle["status"]) | set(loaded["status"])
     # Status, objective, worker-years, job-years, capex, project count and gap: the plans.
+    pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
+
+
+def test_points_stopped_by_the_work_limit_are_the_same_on_a_pool_beside_busy_loops(
+    sample: optimizer.PlanningData,
+) -> None:
+    # The sample at low fiscal budgets spends its time at the root, which a node limit does
+    # not count; 30 of HiGHS's checks stop each point there within about a second. Two
+    # chunks (the second point is a re-solve of the kept model) on two workers, beside two
+    # busy loops, stop at the same portfolios as in this process.
+    settings = [0.3, 0.4, 0.5]
+    work = RunOptions(work_limit=30)
+    idle = frontier(sample, Scenario(), "fiscal_budget", settings, chunk_size=2, options=work)
+    assert set(idle["status"]) == {"work_limit"}
+    with busy_loops(2), _spawn_pool() as pool:
+        loaded = frontier(
+            sample,
+            Scenario(),
+            "fiscal_budget",
+            settings,
+            chunk_size=2,
+            options=dataclasses.replace(work, executor=pool),
+        )
     pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
 
 

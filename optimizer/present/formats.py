@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..diagnosis import conflicts_of
 from ..solution import Solution
+from ..solver import Status
 from .labels import Labels
 
 
@@ -24,6 +25,8 @@ def status_message(solution: Solution, labels: Labels) -> tuple[str, str]:
         gap = f"≤ {gap}"  # the solver gave no bound: only what was asked for is known
     if solution.status.is_proven:
         return "success", labels("optimal", gap=gap)
+    if solution.status is Status.WORK_LIMIT:
+        return "warning", labels("work_limited", gap=gap)
     return "warning", labels("time_limited", gap=gap)
 
 

@@ -677,6 +677,14 @@ TEXT: dict[str, Pair] = {
     ),
     # How a solve searched (Solution.strategy), issue 19.
     "solve_strategy": ("Solve strategy", "求解策略"),
+    # A solve that ended on a deterministic work limit (solver.WorkMeter), issue 19.
+    "work_limited": (
+        "Stopped at the work limit: the best portfolio found is within {gap} of the best "
+        "possible (solver precision). The limit counts work, not time: the same answer on "
+        "any machine.",
+        "达到计算量上限：当前方案与理论最优之差在求解精度 {gap} 以内。该上限按计算量而非时间"
+        "计算，任何机器上结果相同。",
+    ),
 }
 
 # ---------------------------------------------------------------------------- table headers
@@ -845,6 +853,10 @@ COLUMNS: dict[str, Pair] = {
         "Job-years × weight of other jobs (worker-years' worth)",
         "就业人年×非分流职工岗位权重（折合人年）",
     ),
+    # How the robustness draws ended (Robustness.summary): proven, or on which limit.
+    "draws_proven": ("Draws proven within their gap", "在求解精度内求得最优的抽样"),
+    "draws_work_limit": ("Draws stopped at the work limit", "达到计算量上限的抽样"),
+    "draws_time_limit": ("Draws stopped at the time limit", "达到求解时限的抽样"),
 }
 
 SHEETS: dict[str, Pair] = {
@@ -1759,6 +1771,11 @@ ANALYSIS_PROBLEMS: dict[str, Pair] = {
         "workers must be a whole number ≥ 1, got {got}",
         "进程数须为不小于 1 的整数，实际为 {got}",
     ),
+    # The work limit that counts the root too (batch.RunOptions.work_limit).
+    "option_work_limit": (
+        "work_limit must be ≥ 1, got {got}",
+        "计算量上限须 ≥ 1，实际为 {got}",
+    ),
 }
 # The analyses and the robustness draws' settings as ANALYSIS_PROBLEMS name them, in Chinese.
 ANALYSIS_NAMES: dict[str, str] = {
@@ -1821,6 +1838,9 @@ SOLVER_DETAILS: dict[str, str] = {
     "no portfolio": "没有可行方案",
     "no portfolio was found before the time limit": "到达时限前未找到可行方案",
     "no portfolio was found within the node limit": "在节点数上限内未找到可行方案",
+    # The work limit that counts the root too (solver.WorkMeter).
+    "no portfolio was found within the work limit": "在计算量上限内未找到可行方案",
+    "stopped at the work limit": "达到计算量上限",
 }
 
 # Every table of pairs, for the test that both languages are there.

@@ -6,8 +6,8 @@ It works on the model's own arrays, as they reach HiGHS (`solver._HiGHS.buildSol
 so there is one model definition: a block is the same rows restricted to its columns.
 
 - **Columns.** A project's columns (start years, chosen) belong to its block; every other
-  column (workers' flows, training, paced layoffs, the government-pay switches) is shared,
-  and each block gets its own copy.
+  continuous column (workers' flows, training, paced layoffs) is shared, and each block gets
+  its own copy. The government-pay switches are fixed first (`_fix_switches`).
 - **Blocks.** Exclusive groups and prerequisite pairs stay in one block (their projects are
   joined first), and the joined groups are dealt to the blocks in turn, so that every block
   holds a like slice of every city, sector and year.
@@ -16,10 +16,9 @@ so there is one model definition: a block is the same rows restricted to its col
   Every other row *links* the blocks: each block gets the row on its own columns with its
   share of the row's bounds, the shares summing to 1 (a block's share of the row's project
   coefficients, |a| summed; 1/blocks for a row of shared columns only, such as a city's
-  displaced workers or a layoff batch). The sum of the blocks' answers then keeps every row,
-  and a switch taken in any block taken in the union keeps the government-pay rows (their
-  switch coefficient is positive), so the union of the block portfolios is a portfolio of
-  the whole model.
+  displaced workers or a layoff batch); a row with an upper bound alone first gives each
+  block what its mandatory projects take of it. The sum of the blocks' answers then keeps
+  every row, so the union of the block portfolios is a portfolio of the whole model.
 - **Joining.** The whole model with every project column fixed to the union's is solved for
   the rest (flows, training, layoffs, switches): it gives the union's true objective, at
   least the blocks' sum.
@@ -47,6 +46,11 @@ BLOCK_SIZE = 10_000
 # Each block is searched to this share of the scenario's gap: the joining loses a little of
 # the rest (the shares of the linking rows are not the best ones).
 BLOCK_GAP_SHARE = 0.5
+# Each block is searched on the projects its LP relaxation leaves undecided (the rest fixed
+# as the LP decides them) rather than whole: see the measurements in benchmarks/RESULTS.md.
+FIX_BY_RELAXATION = True
+# A column the LP leaves within this of 0 or 1 counts as decided.
+INTEGRAL = 1e-6
 
 
 @dataclasses.dataclass
@@ -170,20 +174,38 @@ class _Split:
     upper: np.ndarray
 
 
+def _by_columns(arrays: _Arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The matrix by columns: each column's start, and the entries' rows and values."""
+    order = np.argsort(arrays.index, kind="stable")
+    start = np.zeros(len(arrays.cost) + 1, np.int64)
+    np.cumsum(np.bincount(arrays.index, minlength=len(arrays.cost)), out=start[1:])
+    return start, arrays.row_of[order], arrays.value[order]
+
+
+def _forced_chosen(model: SelectionModel) -> list[int]:
+    """The chosen columns of the forced-in projects."""
+    forced = model.instance.projects["forced_in"].to_numpy(bool)
+    return [
+        y.index for i, y in enumerate(model.chosen) if forced[i] and y is not None
+    ]
+
+
 def _committed(
-    arrays: _Arrays, model: SelectionModel, column_block: np.ndarray, count: int
+    arrays: _Arrays,
+    model: SelectionModel,
+    column_block: np.ndarray,
+    count: int,
+    capped: np.ndarray,
 ) -> np.ndarray:
-    """Blocks × rows: the least each block's forced-in projects take of each row (whatever
-    their start year), so that a block is given room for its mandatory projects first."""
+    """Blocks × rows: what each block's forced-in projects take of each capped row, each at
+    the start year that takes least of the rows' bounds in all, so that a block is given
+    room for its mandatory projects first."""
     out = np.zeros((count, arrays.rows))
     forced = np.flatnonzero(model.instance.projects["forced_in"].to_numpy(bool))
     if not len(forced):
         return out
-    order = np.argsort(arrays.index, kind="stable")  # the matrix by columns
-    column_start = np.zeros(len(arrays.cost) + 1, np.int64)
-    np.cumsum(np.bincount(arrays.index, minlength=len(arrays.cost)), out=column_start[1:])
-    row_of = arrays.row_of[order]
-    value = arrays.value[order]
+    column_start, row_of, value = _by_columns(arrays)
+    scale = np.where(capped & (arrays.row_upper > 0), arrays.row_upper, np.inf)
 
     def column(j: int) -> tuple[np.ndarray, np.ndarray]:
         span = slice(column_start[j], column_start[j + 1])
@@ -196,13 +218,61 @@ def _committed(
         parts = [column(x.index) for _, x in options]
         y_rows, y_values = column(chosen.index)
         rows = np.unique(np.concatenate([y_rows, *(r for r, _ in parts)]))
-        where = {int(r): n for n, r in enumerate(rows)}
+        rows = rows[capped[rows]]
+        where = np.full(arrays.rows, -1, np.int64)
+        where[rows] = np.arange(len(rows))
         use = np.zeros((len(parts), len(rows)))
         for o, (r, v) in enumerate(parts):
-            use[o, [where[int(k)] for k in r]] += v
-        use[:, [where[int(k)] for k in y_rows]] += y_values
-        out[column_block[chosen.index], rows] += np.maximum(use.min(axis=0), 0.0)
+            keep = where[r] >= 0
+            use[o, where[r[keep]]] += v[keep]
+        keep = where[y_rows] >= 0
+        use[:, where[y_rows[keep]]] += y_values[keep]
+        use = np.maximum(use, 0.0)
+        best = int(np.argmin((use / scale[rows]).sum(axis=1)))
+        out[column_block[chosen.index], rows] += use[best]
     return out
+
+
+def _fix_switches(arrays: _Arrays, model: SelectionModel, column_block: np.ndarray) -> _Arrays:
+    """The arrays with every shared integer column (the government-pay switches) fixed and
+    moved into the rows' bounds: at 1 where a forced-in project needs it (a row
+    y_p − v ≤ 0), else at 0. A switch shared by the blocks cannot be split (one taken in two
+    blocks would count its rows' term twice); fixing it costs at most the value of the
+    government-pay PPPs not forced in (few after 财金〔2019〕10号) and the joined portfolio
+    is solved with the switches free again. Their columns are marked -2 in column_block."""
+    switches = np.flatnonzero(arrays.integer & (column_block < 0))
+    if not len(switches):
+        return arrays
+    column_start, row_of, value = _by_columns(arrays)
+    forced = np.zeros(len(arrays.cost), bool)
+    forced[_forced_chosen(model)] = True
+    needs_row = np.zeros(arrays.rows, bool)  # a row with a forced project's y at > 0
+    entries = forced[arrays.index] & (arrays.value > 0)
+    needs_row[arrays.row_of[entries]] = True
+    fixed = np.zeros(len(arrays.cost))
+    for j in switches:
+        span = slice(column_start[j], column_start[j + 1])
+        rows, values = row_of[span], value[span]
+        gate = (values < 0) & (arrays.row_upper[rows] == 0) & needs_row[rows]
+        fixed[j] = 1.0 if gate.any() else 0.0
+    column_block[switches] = -2
+    moved = np.bincount(
+        arrays.row_of, weights=arrays.value * fixed[arrays.index], minlength=arrays.rows
+    )
+    keep = column_block[arrays.index] != -2
+    lengths = np.bincount(arrays.row_of[keep], minlength=arrays.rows)
+    start = np.zeros(arrays.rows + 1, np.int64)
+    np.cumsum(lengths, out=start[1:])
+    return dataclasses.replace(
+        arrays,
+        row_lower=arrays.row_lower - moved,
+        row_upper=arrays.row_upper - moved,
+        start=start,
+        index=arrays.index[keep],
+        value=arrays.value[keep],
+        lower=np.where(column_block == -2, fixed, arrays.lower),
+        upper=np.where(column_block == -2, fixed, arrays.upper),
+    )
 
 
 def _split(
@@ -211,7 +281,7 @@ def _split(
     rows = arrays.rows
     row_of = arrays.row_of
     entry_block = column_block[arrays.index]
-    shared = np.bincount(row_of, weights=(entry_block < 0), minlength=rows) > 0
+    shared = np.bincount(row_of, weights=(entry_block == -1), minlength=rows) > 0
     low = np.full(rows, count + 1, np.int64)
     high = np.full(rows, -1, np.int64)
     projects = entry_block >= 0
@@ -224,6 +294,7 @@ def _split(
     np.add.at(weight, (entry_block[projects], row_of[projects]), np.abs(arrays.value[projects]))
     total = weight.sum(axis=0)
     shares = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 1.0 / count)
+    _spread_shares(arrays, entry_block, total > 0, shares)
     mine = local[None, :] == np.arange(count)[:, None]
     linking = local < 0
     shares = np.where(linking[None, :], shares, mine.astype(float))
@@ -231,14 +302,50 @@ def _split(
     upper = _times(arrays.row_upper[None, :], shares)
     # A row with an upper bound alone: each block gets first what its mandatory projects
     # must take of it, then its share of the rest (the sum is still the row's bound).
-    committed = _committed(arrays, model, column_block, count)
     capped = linking & np.isfinite(arrays.row_upper) & ~np.isfinite(arrays.row_lower)
+    committed = _committed(arrays, model, column_block, count, capped)
     rest = arrays.row_upper[capped] - committed[:, capped].sum(axis=0)
     upper[:, capped] = committed[:, capped] + shares[:, capped] * rest[None, :]
     # Rows local to another block are left out of a block; mark them free.
     lower[~mine & ~linking[None, :]] = -np.inf
     upper[~mine & ~linking[None, :]] = np.inf
     return _Split(local, lower, upper)
+
+
+def _spread_shares(
+    arrays: _Arrays, entry_block: np.ndarray, known: np.ndarray, shares: np.ndarray
+) -> None:
+    """Shares for the rows of shared columns alone (a city's displaced workers, trainees),
+    in place: a shared column's share for a block is the mean of its known rows' shares (a
+    flow of workers into a city's jobs: the block's share of those jobs), and such a row's
+    share the mean of its columns'. Spread a few steps (trainees reach jobs through the
+    trained flows); a row out of reach keeps its equal share."""
+    count, n = shares.shape[0], len(arrays.cost)
+    row_of = arrays.row_of
+    shared = entry_block == -1
+    known = known.copy()
+    for _ in range(3):
+        seen = shared & known[row_of]
+        columns = arrays.index[seen]
+        per_column = np.bincount(columns, minlength=n)
+        if not per_column.any():
+            return
+        spread = np.stack(
+            [
+                np.bincount(columns, weights=shares[b, row_of[seen]], minlength=n)
+                for b in range(count)
+            ]
+        ) / np.maximum(per_column, 1)
+        reach = shared & ~known[row_of] & (per_column > 0)[arrays.index]
+        rows = row_of[reach]
+        per_row = np.bincount(rows, minlength=len(known))
+        new = per_row > 0
+        if not new.any():
+            return
+        for b in range(count):
+            mean = np.bincount(rows, weights=spread[b, arrays.index[reach]], minlength=len(known))
+            shares[b, new] = mean[new] / per_row[new]
+        known |= new
 
 
 def _times(bound: np.ndarray, share: np.ndarray) -> np.ndarray:
@@ -261,7 +368,7 @@ def _block_model(
     linking rows with its share of their bounds, and its local rows whole."""
     import highspy
 
-    columns = np.flatnonzero((column_block == b) | (column_block < 0))
+    columns = np.flatnonzero((column_block == b) | (column_block == -1))
     new_column = np.full(len(column_block), -1, np.int64)
     new_column[columns] = np.arange(len(columns))
     rows = np.flatnonzero((split.local == b) | (split.local < 0))
@@ -306,9 +413,16 @@ def _highs(options: dict):  # noqa: ANN202 (highspy.Highs)
     return highs
 
 
-def _relaxed_duals(block: _Block, integer: np.ndarray) -> np.ndarray | None:
-    """The row prices of the block's LP relaxation (HiGHS's minimised sense), None when it has
-    no optimum. Integrality is put back after."""
+@dataclasses.dataclass
+class _Relaxed:
+    duals: np.ndarray  # row prices, HiGHS's minimised sense
+    values: np.ndarray
+    prices: np.ndarray  # reduced costs
+
+
+def _relax(block: _Block, integer: np.ndarray) -> _Relaxed | None:
+    """The block's LP relaxation (dual simplex), None when it has no optimum. Integrality is
+    put back after."""
     import highspy
 
     highs = block.highs
@@ -320,8 +434,14 @@ def _relaxed_duals(block: _Block, integer: np.ndarray) -> np.ndarray | None:
     highs.setOptionValue("simplex_strategy", 1)  # dual simplex
     try:
         highs.run()
-        optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        duals = np.asarray(highs.getSolution().row_dual, float) if optimal else None
+        answer = None
+        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            solution = highs.getSolution()
+            answer = _Relaxed(
+                np.asarray(solution.row_dual, float),
+                np.asarray(solution.col_value, float),
+                np.asarray(solution.col_dual, float),
+            )
     finally:
         highs.setOptionValue("solver", "choose")
         highs.setOptionValue("simplex_strategy", 0)
@@ -329,7 +449,22 @@ def _relaxed_duals(block: _Block, integer: np.ndarray) -> np.ndarray | None:
             len(columns), columns, np.full(len(columns), highspy.HighsVarType.kInteger)
         )
         highs.clearSolver()
-    return duals
+    return answer
+
+
+def _fix_decided(block: _Block, integer: np.ndarray, lp: _Relaxed) -> tuple:
+    """Fix every integer column the relaxation leaves at 0 or 1, except one at 0 that it
+    prices at about nothing (it is indifferent to it): the search is then on the rest."""
+    at = lp.values
+    decided = integer & (np.minimum(np.abs(at), np.abs(1.0 - at)) <= INTEGRAL)
+    indifferent = (at < 0.5) & (lp.prices <= INTEGRAL * max(1.0, float(np.abs(lp.prices).max())))
+    columns = np.flatnonzero(decided & ~indifferent).astype(np.int32)
+    value = np.round(at[columns])
+    lp_model = block.highs.getLp()
+    lower = np.asarray(lp_model.col_lower_, float)[columns]
+    upper = np.asarray(lp_model.col_upper_, float)[columns]
+    block.highs.changeColsBounds(len(columns), columns, value, value)
+    return columns, lower, upper
 
 
 def lagrangian_bound(
@@ -406,11 +541,13 @@ def run_blocks(
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
     size: int | None = None,
+    fix: bool | None = None,
 ) -> SolverRun:
     """Solve the built model by blocks of `size` projects (None: BLOCK_SIZE; see the
     module's words); its gap is proven against the Lagrangian bound. `stop` is asked between
     blocks; `on_incumbent` is told of the joined portfolio."""
     size = BLOCK_SIZE if size is None else size
+    fix = FIX_BY_RELAXATION if fix is None else fix
     import highspy
     import pulp
 
@@ -427,7 +564,8 @@ def run_blocks(
     blocks = project_blocks(model, size)
     count = int(blocks.max()) + 1 if (blocks >= 0).any() else 1
     column_block = _column_blocks(model, blocks, len(arrays.cost))
-    split = _split(arrays, model, column_block, count)
+    parts = _fix_switches(arrays, model, column_block)
+    split = _split(parts, model, column_block, count)
 
     def left() -> float:
         return time_limit_s - (time.perf_counter() - started)
@@ -446,18 +584,23 @@ def run_blocks(
     for b in range(count):
         if stop is not None and stop():
             return failed("stopped before every block was solved")
-        block = _block_model(arrays, column_block, split, b, block_options)
+        block = _block_model(parts, column_block, split, b, block_options)
         highs = block.highs
-        if b == 0:
-            prices = _relaxed_duals(block, arrays.integer[block.columns])
-            if prices is not None:
-                full = np.zeros(arrays.rows)
-                full[block.rows] = prices
-                bound = lagrangian_bound(
-                    arrays, split.local, full, {"time_limit": max(left(), 0.01)}
-                )
+        integer = parts.integer[block.columns]
+        lp = _relax(block, integer) if b == 0 or fix else None
+        if b == 0 and lp is not None:
+            full = np.zeros(arrays.rows)
+            full[block.rows] = lp.duals
+            bound = lagrangian_bound(arrays, split.local, full, {"time_limit": max(left(), 0.01)})
+        unfix = _fix_decided(block, integer, lp) if fix and lp is not None else None
         highs.setOptionValue("time_limit", max(left() / (count - b + 1), 0.01))
         highs.run()
+        if unfix is not None and highs.getInfo().primal_solution_status != 2:
+            # Fixing can leave no portfolio (a share row the LP met with split projects):
+            # search the whole block instead.
+            highs.changeColsBounds(len(unfix[0]), *unfix)
+            highs.setOptionValue("time_limit", max(left() / (count - b + 1), 0.01))
+            highs.run()
         clock = clock or highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
         if highs.getInfo().primal_solution_status != 2:
             status = highs.getModelStatus()

@@ -78,6 +78,11 @@ CHEM_WEIGHT = {
     "Taizhou": 7,  # Taixing chemical park
     "Suqian": 2,  # little heavy industry
 }
+# A synthetic portfolio larger than the sample displaces more workers in proportion, but no
+# city more than this share of its people (E: a tenth of the population is about a fifth of a
+# city's workforce, beyond any capacity exit on record; it keeps every city far below the
+# data contract's 10,000,000 at 100,000 projects). The sample itself is far below it.
+DISPLACED_POPULATION_SHARE = 0.10
 # When a city's chemical layoffs fall over 2021–2024 (E): parks already halted lay off early;
 # relocations into consolidated parks lay off late.
 CHEM_PROFILE = {
@@ -428,22 +433,35 @@ def _split(total: float, shares: tuple[float, ...]) -> list[int]:
     return parts
 
 
+def _city_scale(city: str, population: float, scale: float) -> float:
+    """The scale of a city's displacement in a synthetic portfolio of another size: the
+    portfolio's, unless that would displace more than DISPLACED_POPULATION_SHARE of the
+    city's people (population in 万)."""
+    laid_off = CHEM_INVOLVED * CHEM_LAID_OFF_SHARE
+    workers = laid_off * CHEM_WEIGHT[city] / sum(CHEM_WEIGHT.values())
+    workers += sum(sum(by_year) for _, by_year in OTHER_EXITS.get(city, ()))
+    cap = DISPLACED_POPULATION_SHARE * population * 10_000
+    return min(scale, cap / workers)
+
+
 def _displacement(scale: float = 1.0) -> pd.DataFrame:
     """Workers displaced by city, year and industry, with each figure's make-up in `source`
-    and an exit window of a year either side inside the planning years (E)."""
+    and an exit window of a year either side inside the planning years (E). scale: for a
+    synthetic portfolio of another size (each city capped, see `_city_scale`)."""
     laid_off = CHEM_INVOLVED * CHEM_LAID_OFF_SHARE
     weight_total = sum(CHEM_WEIGHT.values())
     rows = []
-    for city, *_ in CITIES:
+    for city, _, _, _, population, *_ in CITIES:
+        here = _city_scale(city, population, scale)
         causes: list[tuple[str, list[int]]] = []
         chem = laid_off * CHEM_WEIGHT[city] / weight_total
-        causes.append(("化工", _split(chem * scale, CHEM_PROFILE[CHEM_TIMING[city]])))
+        causes.append(("化工", _split(chem * here, CHEM_PROFILE[CHEM_TIMING[city]])))
         for cause, by_year in OTHER_EXITS.get(city, ()):
             if cause == "水泥/平板玻璃":  # no split found: half each (E)
-                half = [int(round(w * scale / 2)) for w in by_year]
+                half = [int(round(w * here / 2)) for w in by_year]
                 causes += [("水泥", half), ("平板玻璃", half)]
             else:
-                causes.append((cause, [int(round(w * scale)) for w in by_year]))
+                causes.append((cause, [int(round(w * here)) for w in by_year]))
         for index, year in enumerate(YEARS):
             for cause, by_year in causes:
                 if not by_year[index]:
@@ -711,6 +729,21 @@ def mandatory_check(data: PlanningData) -> dict[str, float]:
     return out
 
 
+def displaced(regions: pd.DataFrame, scale: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cities with their displaced workers and layoff caps, and the displacement sheet,
+    for a portfolio `scale` times the sample's."""
+    displacement = _displacement(scale)
+    totals = displacement.groupby("region")["workers"].sum()
+    regions = regions.copy()
+    regions["displaced_workers"] = regions["region"].map(totals).astype(float)
+    peak_years = displacement.groupby("region")["year"].nunique()
+    regions["max_layoffs_per_year"] = [
+        float(np.ceil(LAYOFF_CAP_FACTOR * totals[r] / peak_years[r] / 1000) * 1000)
+        for r in regions["region"]
+    ]
+    return regions, displacement
+
+
 def build_sample(seed: int = SEED, count: int = SAMPLE_COUNT) -> PlanningData:
     """The Jiangsu sample as validated-shape tables (what `projects.xlsx` holds)."""
     rng = np.random.default_rng(seed)
@@ -718,16 +751,10 @@ def build_sample(seed: int = SEED, count: int = SAMPLE_COUNT) -> PlanningData:
     scale = count / SAMPLE_COUNT
     if count != SAMPLE_COUNT:
         # A synthetic portfolio of another size: the cities' debt room and displaced workers
-        # grow with it, so the problem keeps the sample's shape (for benchmarks).
+        # grow with it, so the problem keeps the sample's shape (for benchmarks), displaced
+        # workers up to a cap per city (`_city_scale`).
         regions["debt_headroom"] = (regions["debt_headroom"] * scale).round(1)
-    displacement = _displacement(scale)
-    totals = displacement.groupby("region")["workers"].sum()
-    regions["displaced_workers"] = regions["region"].map(totals).astype(float)
-    peak_years = displacement.groupby("region")["year"].nunique()
-    regions["max_layoffs_per_year"] = [
-        float(np.ceil(LAYOFF_CAP_FACTOR * totals[r] / peak_years[r] / 1000) * 1000)
-        for r in regions["region"]
-    ]
+    regions, displacement = displaced(regions, scale)
     projects = _add_structure(rng, _projects(rng, regions, count), regions)
     projects = _renewal_services(projects, np.random.default_rng(seed + 1))
     projects["source"] = _sources(projects)

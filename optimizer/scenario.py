@@ -22,7 +22,7 @@ from .schema import SECTORS, columns
 
 SOLVERS = ("highs", "cbc")
 # How a solve searches (optimizer.strategies): "auto" picks by the number of projects.
-STRATEGIES = ("auto", "search", "lp_submip")
+STRATEGIES = ("auto", "search", "lp_submip", "blocks")
 
 # Settings a scenario may override, with the workbook's key of the same name.
 SETTING_FIELDS = (

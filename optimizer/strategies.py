@@ -12,8 +12,12 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
   the fixed search cannot reach the gap (the LP's bound too weak, or fixing too costly), the
   whole model is searched from its portfolio with the time left. The gap is honest either way.
 
+- `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one, each with
+  its share of every linking limit, their portfolios joined; the gap is proven against a
+  Lagrangian bound priced by one block's LP. For tens of thousands of projects.
+
 A scenario may force one (`Scenario.solve_strategy`); "auto" picks by the number of projects
-that can be chosen (`LP_SUBMIP_FROM`: so far the search at every size, by measurement).
+that can be chosen (`BLOCKS_FROM`, `LP_SUBMIP_FROM`).
 Every strategy returns a `SolverRun` whose `strategy` says which ran.
 """
 
@@ -26,11 +30,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .blocks import run_blocks
 from .model import SelectionModel
 from .scenario import STRATEGIES
 from .solver import SolverRun, Status, highs_engine, run_solver
 
-AUTO, SEARCH, LP_SUBMIP = STRATEGIES
+AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
 # The number of projects from which auto runs lp_submip; None: never by size. Measured on
 # model version 3 at 10,000 projects (benchmarks/bench_scale.py, RESULTS.md, loaded):
@@ -40,6 +45,9 @@ AUTO, SEARCH, LP_SUBMIP = STRATEGIES
 # little. So auto searches at every size until a fixing rule measures better; a scenario
 # can still ask for lp_submip (its gap is honest either way).
 LP_SUBMIP_FROM: int | None = None
+# The number of projects from which auto solves by blocks (optimizer.blocks). Set from
+# measurements below.
+BLOCKS_FROM: int | None = 30_000
 
 # A start-year column the LP leaves within this of 0 or 1 counts as decided.
 INTEGRAL = 1e-6
@@ -60,6 +68,8 @@ def choose_strategy(model: SelectionModel) -> str:
     if model.scenario.solver != "highs":
         return SEARCH  # the other strategies drive HiGHS itself
     size = sum(1 for options in model.starts if options)
+    if BLOCKS_FROM is not None and size >= BLOCKS_FROM:
+        return BLOCKS
     if LP_SUBMIP_FROM is not None and size >= LP_SUBMIP_FROM:
         return LP_SUBMIP
     return SEARCH
@@ -77,6 +87,10 @@ def run_strategy(
     `solver.run_solver`). The run's `strategy` says which ran."""
     strategy = choose_strategy(model)
     limit = float(time_limit_s if time_limit_s is not None else model.scenario.time_limit_s)
+    if strategy == BLOCKS:
+        return run_blocks(
+            model, time_limit_s=limit, node_limit=node_limit, stop=stop, on_incumbent=on_incumbent
+        )
     if strategy == LP_SUBMIP:
         return lp_submip(
             model, time_limit_s=limit, node_limit=node_limit, stop=stop, on_incumbent=on_incumbent

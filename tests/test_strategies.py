@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from helpers import SOLUTION_JSON_KEYS, run_cli, sample_subset
 
 import optimizer
-from optimizer import strategies
+from optimizer import blocks, strategies
 from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.present.labels import Labels
@@ -138,3 +139,63 @@ def test_lp_submip_tells_of_portfolios_found_and_can_be_stopped(
     assert solution.strategy == "lp_submip"
     with pytest.raises(optimizer.SolverError, match="stopped"):
         optimizer.solve(sample, scenario, stop=lambda: True)
+
+
+def test_blocks_keep_every_row_and_prove_an_honest_gap(small: optimizer.PlanningData) -> None:
+    # 40 projects in blocks of 15: three blocks, each solved alone, joined, and proven
+    # against the priced bound.
+    model = build_model(prepare(small, Scenario(solve_strategy="blocks", mip_gap=0.01)))
+    run = blocks.run_blocks(model, time_limit_s=30, size=15)
+    assert run.strategy == "blocks"
+    assert run.detail.startswith("3 blocks")
+    assert run.status.has_portfolio
+    assert rows_hold(model) == []
+    for options in model.starts:
+        assert all(abs(x.value() - round(x.value())) < 1e-6 for _, x in options)
+    exact = optimizer.solve(small, Scenario(mip_gap=0.0, solve_strategy="search"))
+    tolerance = 1e-6 * abs(exact.solver_objective)
+    assert run.bound >= exact.solver_objective - tolerance
+    assert run.objective <= exact.solver_objective + tolerance
+    assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+    assert run.status.is_proven == (run.gap <= 0.01 + 1e-9)
+
+
+def test_blocks_keep_exclusive_groups_and_prerequisites_together(
+    sample: optimizer.PlanningData,
+) -> None:
+    model = build_model(prepare(sample, Scenario()))
+    of = blocks.project_blocks(model, 60)
+    active = sum(1 for options in model.starts if options)
+    assert of.max() + 1 == -(-active // 60)
+    projects = sample.projects.reset_index(drop=True)
+    position = {pid: i for i, pid in enumerate(projects["project_id"])}
+    pairs = [
+        (i, position[need]) for i, need in enumerate(projects["requires"]) if need
+    ] + [
+        (i, j)
+        for group, members in projects.groupby("exclusive_group").groups.items()
+        if group
+        for i, j in zip(list(members)[:-1], list(members)[1:], strict=True)
+    ]
+    pairs = [(i, j) for i, j in pairs if model.starts[i] and model.starts[j]]
+    assert pairs
+    assert all(of[i] == of[j] for i, j in pairs)
+    # The blocks are about equal.
+    sizes = np.bincount(of[of >= 0])
+    assert sizes.max() - sizes.min() <= 10
+
+
+def test_auto_solves_by_blocks_from_a_size_and_a_scenario_can_ask_for_them(
+    small: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = build_model(prepare(small, Scenario(mip_gap=0.01)))
+    size = sum(1 for options in model.starts if options)
+    assert strategies.BLOCKS_FROM is None or size < strategies.BLOCKS_FROM
+    monkeypatch.setattr(strategies, "BLOCKS_FROM", size)
+    assert choose_strategy(model) == "blocks"
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 20)
+    solution = optimizer.solve(small, Scenario(mip_gap=0.01, solve_strategy="blocks"))
+    assert solution.strategy == "blocks"
+    assert solution.status.has_portfolio
+    assert solution.gap is not None
+    assert solution.solver_objective >= solution.bound * (1 - solution.gap) - 1e-6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pandas as pd
@@ -9,7 +10,8 @@ import pytest
 from conftest import ROOT, SAMPLE
 
 import optimizer
-from optimizer.sample import build_sample, mandatory_check
+from optimizer.instance import prepare
+from optimizer.sample import build_sample, displaced, mandatory_check
 from optimizer.schema import contract, contract_markdown
 
 
@@ -134,3 +136,18 @@ def test_sample_follows_contract_v2(sample: optimizer.PlanningData) -> None:
     assert check["budget_per_year"] + check["ppp_per_year"] <= check["smallest_budget"]
     assert check["bond_per_year"] <= check["smallest_quota"]
     assert check["least_headroom_left_share"] >= 0
+
+
+def test_a_hundred_thousand_project_sample_keeps_displacement_within_the_contract(
+    sample: optimizer.PlanningData,
+) -> None:
+    # The generator scales displaced workers with the count; at 100,000 projects (400 times
+    # the sample) each city is capped at a tenth of its people, inside the contract's bound.
+    regions, displacement = displaced(sample.regions, 100_000 / len(sample.projects))
+    bound = {c.name: c for c in contract() if c.sheet == "regions"}["displaced_workers"].maximum
+    assert regions["displaced_workers"].max() <= bound
+    assert (regions["displaced_workers"] > 10 * sample.regions["displaced_workers"]).all()
+    sums = displacement.groupby("region")["workers"].sum()
+    assert (regions.set_index("region")["displaced_workers"] == sums[regions["region"]]).all()
+    bigger = dataclasses.replace(sample, regions=regions, displacement=displacement)
+    prepare(bigger, optimizer.Scenario())  # refused before the cap: above the contract

@@ -911,6 +911,11 @@ STRATEGY_NAMES: dict[str, Pair] = {
         "relaxation, then a search on the undecided projects",
         "先解松弛问题，再搜索未定项目",
     ),
+    # Blocks of projects solved one by one, the gap proven by prices (optimizer.blocks).
+    "blocks": (
+        "blocks of projects solved one by one, proven against a priced bound",
+        "分块逐一求解，按影子价格界证明差距",
+    ),
 }
 LEVER_NAMES: dict[str, Pair] = {
     "fiscal_budget": ("fiscal budget, all years", "财政预算（各年合计）"),

@@ -912,7 +912,9 @@ def robustness(
     borderline. warm_start: the base scenario is solved first and each draw starts from its
     portfolio, repaired to fit the draw. Off by default: measured on the sample (100 draws
     with overruns, 2 workers) it was slower than solving each draw from scratch, and two
-    draws ran into the safety time limit (benchmarks/RESULTS.md).
+    draws ran into the safety time limit; measured again on model version 3 with the work
+    limit (200 draws), no faster (benchmarks/RESULTS.md). Each draw ends on its gap or on
+    the options' work limits (`Robustness.summary` counts how the draws ended).
     """
     if draws < 1:
         raise AnalysisError("robustness needs at least one draw", "draws_min", got=str(draws))

@@ -395,7 +395,8 @@ def test_a_pool_run_can_be_cancelled(small: optimizer.PlanningData) -> None:
 def test_a_cancel_stops_running_solves_within_a_second(
     sample: optimizer.PlanningData, workers: int
 ) -> None:
-    # Slow points: no gap is good enough and no node limit, so every solve runs until told.
+    # Slow points: no gap is good enough and no node or work limit, so every solve runs until
+    # told.
     slow = Scenario(fiscal_budget_scale=0.8, mip_gap=0.0, time_limit_s=60)
     stop = threading.Event()
     pool = optimizer.process_pool(workers) if workers else None
@@ -408,7 +409,7 @@ def test_a_cancel_stops_running_solves_within_a_second(
                 slow,
                 "fiscal_budget",
                 [0.7, 0.8, 0.9, 1.1],
-                options=RunOptions(executor=pool, cancel=stop, node_limit=None),
+                options=RunOptions(executor=pool, cancel=stop, node_limit=None, work_limit=None),
                 chunk_size=2,
             )
         except AnalysisCancelled as error:

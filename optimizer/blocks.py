@@ -46,9 +46,14 @@ BLOCK_SIZE = 10_000
 # Each block is searched to this share of the scenario's gap: the joining loses a little of
 # the rest (the shares of the linking rows are not the best ones).
 BLOCK_GAP_SHARE = 0.5
-# Each block is searched on the projects its LP relaxation leaves undecided (the rest fixed
-# as the LP decides them) rather than whole: see the measurements in benchmarks/RESULTS.md.
-FIX_BY_RELAXATION = True
+# Whether each block is searched on the projects its LP relaxation leaves undecided (the rest
+# fixed as the LP decides them) rather than whole. Off: at 10,000 projects in blocks of 2,500
+# (model version 3) every fixed block had no portfolio and was searched whole after all, so
+# its LP was spent for nothing (benchmarks/RESULTS.md).
+FIX_BY_RELAXATION = False
+# The share of the time limit kept for joining the blocks' portfolios (an LP and the
+# switches on the whole model: seconds at 100,000 projects).
+JOIN_TIME_SHARE = 0.1
 # A column the LP leaves within this of 0 or 1 counts as decided.
 INTEGRAL = 1e-6
 
@@ -570,6 +575,10 @@ def run_blocks(
     def left() -> float:
         return time_limit_s - (time.perf_counter() - started)
 
+    def share_of_time(b: int) -> float:
+        # The blocks left share the time left alike, but for a tenth kept for the join.
+        return left() * (1.0 - JOIN_TIME_SHARE) / (count - b)
+
     def failed(detail: str, status: Status = Status.ERROR) -> SolverRun:
         seconds = time.perf_counter() - started
         return SolverRun(status, None, None, None, "highs", version, seconds, detail,
@@ -593,13 +602,13 @@ def run_blocks(
             full[block.rows] = lp.duals
             bound = lagrangian_bound(arrays, split.local, full, {"time_limit": max(left(), 0.01)})
         unfix = _fix_decided(block, integer, lp) if fix and lp is not None else None
-        highs.setOptionValue("time_limit", max(left() / (count - b + 1), 0.01))
+        highs.setOptionValue("time_limit", max(share_of_time(b), 0.01))
         highs.run()
         if unfix is not None and highs.getInfo().primal_solution_status != 2:
             # Fixing can leave no portfolio (a share row the LP met with split projects):
             # search the whole block instead.
             highs.changeColsBounds(len(unfix[0]), *unfix)
-            highs.setOptionValue("time_limit", max(left() / (count - b + 1), 0.01))
+            highs.setOptionValue("time_limit", max(share_of_time(b), 0.01))
             highs.run()
         clock = clock or highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
         if highs.getInfo().primal_solution_status != 2:

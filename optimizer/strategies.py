@@ -45,9 +45,12 @@ AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 # little. So auto searches at every size until a fixing rule measures better; a scenario
 # can still ask for lp_submip (its gap is honest either way).
 LP_SUBMIP_FROM: int | None = None
-# The number of projects from which auto solves by blocks (optimizer.blocks). Set from
-# measurements below.
-BLOCKS_FROM: int | None = 30_000
+# The number of projects from which auto solves by blocks (optimizer.blocks). Measured on
+# model version 3 (benchmarks/RESULTS.md, loaded): at 10,000 the whole-model search is far
+# better (0.57 % after 64 CPU s; blocks of 2,500: 9 %); at 50,000 the search gave no
+# portfolio in 300 s while blocks give one at 100,000 (a poor one: see RESULTS.md). So the
+# smallest size at which the search was seen to fail.
+BLOCKS_FROM: int | None = 50_000
 
 # A start-year column the LP leaves within this of 0 or 1 counts as decided.
 INTEGRAL = 1e-6

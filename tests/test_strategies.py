@@ -141,11 +141,14 @@ def test_lp_submip_tells_of_portfolios_found_and_can_be_stopped(
         optimizer.solve(sample, scenario, stop=lambda: True)
 
 
-def test_blocks_keep_every_row_and_prove_an_honest_gap(small: optimizer.PlanningData) -> None:
-    # 40 projects in blocks of 15: three blocks, each solved alone, joined, and proven
-    # against the priced bound.
+@pytest.mark.parametrize("fix", [False, True])
+def test_blocks_keep_every_row_and_prove_an_honest_gap(
+    small: optimizer.PlanningData, fix: bool
+) -> None:
+    # 40 projects in blocks of 15: three blocks, each solved alone (whole, or on what its LP
+    # leaves undecided), joined, and proven against the priced bound.
     model = build_model(prepare(small, Scenario(solve_strategy="blocks", mip_gap=0.01)))
-    run = blocks.run_blocks(model, time_limit_s=30, size=15)
+    run = blocks.run_blocks(model, time_limit_s=30, size=15, fix=fix)
     assert run.strategy == "blocks"
     assert run.detail.startswith("3 blocks")
     assert run.status.has_portfolio

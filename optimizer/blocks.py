@@ -620,27 +620,36 @@ def run_blocks(
                    "no portfolio in its time"),
             )
         solution = np.asarray(highs.getSolution().col_value, float)
-        mine = column_block[block.columns] == b
-        values[block.columns[mine]] = solution[mine]
+        # Its projects' columns are its own; the shared columns add up over the blocks.
+        values[block.columns] += solution
         del block, highs
-    # Join: every project column fixed to the union's, the rest solved on the whole model.
+    # Join. The blocks' answers added up (the switches as fixed) keep every row of the whole
+    # model, with no solve; then, in the time left, the whole model with every project
+    # column fixed to the union's is solved for the rest, and kept if it is better.
+    switches = column_block == -2
+    values[switches] = parts.lower[switches]
     projects = np.flatnonzero(column_block >= 0).astype(np.int32)
-    fixed = np.round(values[projects])
-    lower, upper = arrays.lower[projects], arrays.upper[projects]
-    whole.changeColsBounds(len(projects), projects, fixed, fixed)
-    whole.setOptionValue("time_limit", max(left(), 1.0))
-    whole.run()
-    joined = whole.getInfo().primal_solution_status == 2
+    values[projects] = np.round(values[projects])
     detail = f"{count} blocks of about {size:,} projects"
-    if not joined:
-        whole.changeColsBounds(len(projects), projects, lower, upper)
-        return failed(detail + "; their portfolios joined keep no plan for the workers")
-    solved, solution_status = engine.findSolutionValues(problem)
-    problem.assignStatus(solved, solution_status)
+    summed = float(arrays.cost @ values)
+    lower, upper = arrays.lower[projects], arrays.upper[projects]
+    whole.changeColsBounds(len(projects), projects, values[projects], values[projects])
+    whole.setOptionValue("time_limit", max(left(), 0.01))
+    whole.run()
+    joined = whole.getInfo().primal_solution_status == 2 and (
+        float(whole.getInfo().objective_function_value) < summed
+    )
+    if joined:
+        solved, solution_status = engine.findSolutionValues(problem)
+        problem.assignStatus(solved, solution_status)
+    else:
+        detail += "; the blocks' answers added up"
+        for var in problem.variables():
+            var.varValue = float(values[var.index])
+        problem.assignStatus(pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible)
     whole.changeColsBounds(len(projects), projects, lower, upper)
     objective = float(pulp.value(problem.objective))
     proven = None if bound is None else max(0.0, (bound - objective) / max(abs(objective), 1e-9))
-    clock = clock or whole.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
     if proven is not None and proven <= gap * (1 + 1e-9):
         status = Status.OPTIMAL
     else:  # short of the gap: by the blocks' gap and node limits, or by the clock

@@ -36,7 +36,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .model import SelectionModel
-from .solver import HIGHS_OPTIONS, SolverRun, Status, highs_engine
+from .solver import HIGHS_OPTIONS, SolverRun, Status, built_highs
 
 BLOCKS = "blocks"
 
@@ -560,10 +560,7 @@ def run_blocks(
     sc = model.scenario
     gap = float(sc.mip_gap)
     problem = model.problem
-    engine = highs_engine(time_limit_s, gap, node_limit)
-    engine.createAndConfigureSolver(problem)
-    engine.buildSolverModel(problem)
-    whole = problem.solverModel
+    engine, whole = built_highs(model, time_limit_s, gap, node_limit)
     version = str(whole.version())
     arrays = _arrays(whole)
     blocks = project_blocks(model, size)

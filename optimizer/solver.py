@@ -304,6 +304,18 @@ def highs_engine(
     return engine
 
 
+def built_highs(
+    model: SelectionModel, time_limit: float, gap: float, node_limit: int | None = None
+) -> tuple[pulp.HiGHS, Any]:
+    """The model handed to HiGHS as `highs_engine` configures it, not yet run: the engine (it
+    reads the answer back) and its `highspy.Highs`, for the strategies that read or change
+    the model's arrays before a run."""
+    engine = highs_engine(time_limit, gap, node_limit)
+    engine.createAndConfigureSolver(model.problem)
+    engine.buildSolverModel(model.problem)
+    return engine, model.problem.solverModel
+
+
 def solve_lp(problem: pulp.LpProblem) -> bool:
     """A small linear program (the home-first matching): True when solved to optimality."""
     problem.solve(_HiGHS(msg=False, threads=1))

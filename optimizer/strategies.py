@@ -33,7 +33,7 @@ import numpy as np
 from .blocks import run_blocks
 from .model import SelectionModel
 from .scenario import STRATEGIES
-from .solver import SolverRun, Status, highs_engine, run_solver
+from .solver import SolverRun, Status, built_highs, run_solver
 
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
@@ -253,11 +253,7 @@ def lp_submip(
     started = time.perf_counter()
     sc = model.scenario
     gap = float(sc.mip_gap)
-    problem = model.problem
-    engine = highs_engine(time_limit_s, gap, node_limit)
-    engine.createAndConfigureSolver(problem)
-    engine.buildSolverModel(problem)
-    highs = problem.solverModel
+    engine, highs = built_highs(model, time_limit_s, gap, node_limit)
     watch = _Watch(model, stop, on_incumbent)
     watch.attach(highs)
     watch.gap = gap

@@ -20,6 +20,18 @@ def _never_falls(values: list[float]) -> bool:
     return all(b >= a - 1e-6 * abs(a) for a, b in zip(values, values[1:], strict=False))
 
 
+def _is_the_headline(here, adopted: list, solved: optimizer.Solution) -> optimizer.Solution:  # noqa: ANN001
+    """The marked row (one) shows the headline's answer: the solve's, or the one plan it
+    adopted (said so in the row and told to the caller). Returns that answer."""
+    assert len(adopted) <= 1
+    headline = adopted[0] if adopted else solved
+    assert bool(here["adopted"].iloc[0]) == bool(adopted)
+    assert here["worker_years"].iloc[0] == headline.worker_years
+    assert here["objective"].iloc[0] == headline.objective
+    assert here["projects"].iloc[0] == len(headline.chosen)
+    return headline
+
+
 def test_more_budget_never_shows_fewer_worker_years_and_its_own_point_is_the_headline(
     sample, sample_solution
 ):
@@ -38,12 +50,7 @@ def test_more_budget_never_shows_fewer_worker_years_and_its_own_point_is_the_hea
     assert here["setting"].tolist() == [1.0]
     # The point at 1.0 is the headline's answer: the solve's, or the one it adopted (said so
     # in the row and told to the caller, for the headline to show the same figure).
-    assert len(adopted) <= 1
-    headline = adopted[0] if adopted else sample_solution
-    assert bool(here["adopted"].iloc[0]) == bool(adopted)
-    assert here["worker_years"].iloc[0] == headline.worker_years
-    assert here["objective"].iloc[0] == headline.objective
-    assert here["projects"].iloc[0] == len(headline.chosen)
+    headline = _is_the_headline(here, adopted, sample_solution)
     if adopted:
         answer = adopted[0]
         assert answer.scenario == sample_solution.scenario
@@ -89,12 +96,7 @@ def test_the_heat_map_marks_the_headline_itself_as_its_current_cell(sample, samp
     assert sorted(set(grid["setting_x"])) == [0.9, 1.0, 1.1]
     here = grid[grid["current"]]
     assert here[["setting_x", "setting_y"]].values.tolist() == [[1.0, 1.0]]
-    assert len(adopted) <= 1
-    headline = adopted[0] if adopted else sample_solution
-    assert bool(here["adopted"].iloc[0]) == bool(adopted)
-    assert here["worker_years"].iloc[0] == headline.worker_years
-    assert here["objective"].iloc[0] == headline.objective
-    assert here["projects"].iloc[0] == len(headline.chosen)
+    _is_the_headline(here, adopted, sample_solution)
     years = grid.pivot(index="setting_y", columns="setting_x", values="worker_years")
     for y in ys:
         assert _never_falls(years.loc[y].tolist()), years

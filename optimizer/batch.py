@@ -107,22 +107,11 @@ class RunOptions:
                     got=str(self.mip_gap),
                 )
             )
-        if self.node_limit is not None and self.node_limit < 1:
-            problems.append(
-                AnalysisError(
-                    f"node_limit must be ≥ 1, got {self.node_limit}",
-                    "option_node_limit",
-                    got=str(self.node_limit),
-                )
-            )
-        if self.work_limit is not None and self.work_limit < 1:
-            problems.append(
-                AnalysisError(
-                    f"work_limit must be ≥ 1, got {self.work_limit}",
-                    "option_work_limit",
-                    got=str(self.work_limit),
-                )
-            )
+        for name in ("node_limit", "work_limit"):  # both counts of work, codes option_<name>
+            limit = getattr(self, name)
+            if limit is not None and limit < 1:
+                message = f"{name} must be ≥ 1, got {limit}"
+                problems.append(AnalysisError(message, f"option_{name}", got=str(limit)))
         if problems:
             raise AnalysisError.several(problems)
 

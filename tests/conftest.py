@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -241,6 +241,23 @@ def hard_solution_soon(sample: optimizer.PlanningData) -> Iterator[Future[optimi
 def hard_solution(hard_solution_soon: Future[optimizer.Solution]) -> optimizer.Solution:
     """The sample at HARD's budgets, solved synchronously."""
     return _shared("hard_solution", hard_solution_soon.result())
+
+
+# ---------------------------------------------------------------- a process pool
+
+
+@pytest.fixture(scope="session")
+def spawned_pool() -> Iterator[Executor]:
+    """A two-worker process pool (optimizer.process_pool: spawned, never forked), started once
+    for the test process: each pool costs two interpreters and their imports. Its workers keep
+    nothing from one task to the next (an analysis's chunk carries its data and its starts),
+    so the tests that compare a pool's answers with this process's share it; the tests that
+    cancel or shut down a pool start their own."""
+    with optimizer.process_pool(2) as pool:
+        # Both workers started and their imports done: a test's busy loops and timings see
+        # its solves, not two interpreters starting.
+        assert list(pool.map(Scenario.of, [None, None])) == [Scenario(), Scenario()]
+        yield pool
 
 
 # ---------------------------------------------------------------- the command line

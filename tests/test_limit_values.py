@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Executor
 
 import pandas as pd
 import pytest
@@ -159,12 +160,11 @@ def test_a_re_solve_never_shows_a_loss(values: pd.DataFrame) -> None:
 
 
 def test_in_process_and_a_two_process_pool_give_the_same_rows(
-    three: optimizer.PlanningData, values: pd.DataFrame
+    three: optimizer.PlanningData, values: pd.DataFrame, spawned_pool: Executor
 ) -> None:
-    with optimizer.process_pool(2) as pool:
-        pooled = limit_values(
-            three, options=optimizer.RunOptions(executor=pool), chunk_size=1
-        )
+    pooled = limit_values(
+        three, options=optimizer.RunOptions(executor=spawned_pool), chunk_size=1
+    )
     columns = [c for c in values.columns if c != "seconds"]
     pd.testing.assert_frame_equal(values[columns], pooled[columns])
 

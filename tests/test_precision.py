@@ -4,6 +4,7 @@ allows is never shown as a finding, and a run ends on work, not on the clock."""
 from __future__ import annotations
 
 import math
+from concurrent.futures import Executor
 
 import pandas as pd
 import pytest
@@ -80,7 +81,7 @@ def test_the_sample_frontier_never_falls(sample: optimizer.PlanningData) -> None
 
 
 def test_hard_points_give_the_same_frontier_twice_and_on_a_pool(
-    sample: optimizer.PlanningData,
+    sample: optimizer.PlanningData, spawned_pool: Executor
 ) -> None:
     # No gap is good enough at these budgets, so the node limit ends every solve: the work
     # done, not the clock, decides the portfolio. The sample's first 40 projects are enough
@@ -96,8 +97,7 @@ def test_hard_points_give_the_same_frontier_twice_and_on_a_pool(
     first = run(hard)
     assert (first["status"] == "work_limit").all()
     pd.testing.assert_frame_equal(first, run(hard))
-    with optimizer.process_pool(2) as pool:
-        on_pool = run(RunOptions(executor=pool, mip_gap=0.0, node_limit=20))
+    on_pool = run(RunOptions(executor=spawned_pool, mip_gap=0.0, node_limit=20))
     pd.testing.assert_frame_equal(first, on_pool)
 
 

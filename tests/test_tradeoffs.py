@@ -6,7 +6,7 @@ import dataclasses
 import math
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -433,33 +433,31 @@ def test_a_cancel_stops_running_solves_within_a_second(
 
 
 def test_the_same_plans_idle_and_beside_two_busy_loops_on_a_pool(
-    sample: optimizer.PlanningData,
+    sample: optimizer.PlanningData, spawned_pool: Executor
 ) -> None:
     # 80 projects at a 1 % gap: each point searches (the root's heuristics, a few nodes)
     # rather than being solved at once, and ends on its gap or the node limit, not the clock.
     data = sample_subset(sample, count=80, money_divisor=3, mip_gap=0.01)
     settings = [0.7, 1.0, 1.3]
     idle = frontier(data, Scenario(), "fiscal_budget", settings, chunk_size=2)
-    with _spawn_pool() as pool:
-        # Both workers started and their imports done before the loops start: the loops
-        # load the solves, not two interpreters' start (which took them seconds longer).
-        assert list(pool.map(Scenario.of, [None, None])) == [Scenario(), Scenario()]
-        with busy_loops(2):
-            loaded = frontier(
-                data,
-                Scenario(),
-                "fiscal_budget",
-                settings,
-                chunk_size=2,
-                options=RunOptions(executor=pool),
-            )
+    # The pool's workers started and imported before the loops start: the loops load the
+    # solves, not two interpreters' start (which took them seconds longer).
+    with busy_loops(2):
+        loaded = frontier(
+            data,
+            Scenario(),
+            "fiscal_budget",
+            settings,
+            chunk_size=2,
+            options=RunOptions(executor=spawned_pool),
+        )
     assert "time_limit" not in set(idle["status"]) | set(loaded["status"])
     # Status, objective, worker-years, job-years, capex, project count and gap: the plans.
     pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
 
 
 def test_points_stopped_by_the_work_limit_are_the_same_on_a_pool_beside_busy_loops(
-    sample: optimizer.PlanningData,
+    sample: optimizer.PlanningData, spawned_pool: Executor
 ) -> None:
     # The sample at low fiscal budgets spends its time at the root, which a node limit does
     # not count; 30 of HiGHS's checks stop each point there within about a second. Two
@@ -469,14 +467,14 @@ def test_points_stopped_by_the_work_limit_are_the_same_on_a_pool_beside_busy_loo
     work = RunOptions(work_limit=30)
     idle = frontier(sample, Scenario(), "fiscal_budget", settings, chunk_size=2, options=work)
     assert set(idle["status"]) == {"work_limit"}
-    with busy_loops(2), _spawn_pool() as pool:
+    with busy_loops(2):
         loaded = frontier(
             sample,
             Scenario(),
             "fiscal_budget",
             settings,
             chunk_size=2,
-            options=dataclasses.replace(work, executor=pool),
+            options=dataclasses.replace(work, executor=spawned_pool),
         )
     pd.testing.assert_frame_equal(idle.drop(columns=TIMING), loaded.drop(columns=TIMING))
 

@@ -237,8 +237,7 @@ def test_the_command_prints_json_rows_with_exactly_the_keys(book, monkeypatch, c
     assert "各项限制放宽10%" in text.stdout
 
 
-def test_the_chinese_table_names_cities_in_chinese(tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+def test_the_chinese_table_names_cities_in_chinese(tmp_path, run_here) -> None:  # noqa: ANN001
     (tmp_path / "book.xlsx").write_bytes(
         workbook_bytes(
             projects=[project(f"P{k}", jobs_per_yi=100.0 + k) for k in range(1, 5)],
@@ -246,7 +245,7 @@ def test_the_chinese_table_names_cities_in_chinese(tmp_path, monkeypatch) -> Non
             years=[(2021, 10.0, 10.0)],
         )
     )
-    text = run_cli(tmp_path, "limits", "book.xlsx", "--language", "zh", "--quiet")
+    text = run_here(tmp_path, "limits", "book.xlsx", "--language", "zh", "--quiet")
     assert text.returncode == 0, text.stderr
     assert "甲市债务空间" in text.stdout
     assert "乙市债务空间" in text.stdout

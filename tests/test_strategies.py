@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import SOLUTION_JSON_KEYS, run_cli, sample_subset
+from helpers import SOLUTION_JSON_KEYS, sample_subset
 
 import optimizer
 from optimizer import blocks, strategies
@@ -113,12 +113,12 @@ def test_every_strategy_and_its_problems_have_words_in_both_languages() -> None:
     assert "求解策略须为" in Labels("zh").error_words(caught.value)
 
 
-def test_the_command_line_forces_a_strategy_and_prints_it(tmp_path) -> None:  # noqa: ANN001
+def test_the_command_line_forces_a_strategy_and_prints_it(tmp_path, run_here) -> None:  # noqa: ANN001
     book = Path(__file__).resolve().parents[1] / "projects.xlsx"
-    done = run_cli(tmp_path, "solve", book, "--set", "solve_strategy=lp_submip", "--json")
+    done = run_here(tmp_path, "solve", book, "--set", "solve_strategy=lp_submip", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["strategy"] == "lp_submip"
-    wrong = run_cli(tmp_path, "solve", book, "--set", "solve_strategy=fastest")
+    wrong = run_here(tmp_path, "solve", book, "--set", "solve_strategy=fastest")
     assert wrong.returncode != 0
     assert "solve_strategy must be one of auto, search, lp_submip" in wrong.stderr
     assert "Traceback" not in wrong.stderr

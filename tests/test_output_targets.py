@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from conftest import workbook_bytes
-from helpers import run_cli as run
 
 import optimizer
 from optimizer._files import OutputError
@@ -70,7 +69,7 @@ def folder(tmp_path: Path) -> Path:
     ],
 )
 def test_the_command_line_refuses_a_special_output(
-    folder: Path, kind: str, command: list[str]
+    folder: Path, kind: str, command: list[str], run_here: Callable
 ) -> None:
     make, is_kind, words = SPECIALS[kind]
     target = folder / "out.xlsx"
@@ -79,7 +78,7 @@ def test_the_command_line_refuses_a_special_output(
         args = ["template", target.name, *command[1:]]
     else:
         args = [*command, target.name]
-    done = run(folder, *args)
+    done = run_here(folder, *args)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert "written" not in done.stdout
@@ -108,11 +107,13 @@ def test_the_api_writers_refuse_a_special_output(folder: Path, kind: str) -> Non
     assert not list(folder.glob(".~*.xlsx"))
 
 
-def test_a_link_to_a_regular_file_is_still_written_through(folder: Path) -> None:
+def test_a_link_to_a_regular_file_is_still_written_through(
+    folder: Path, run_here: Callable
+) -> None:
     real = folder / "real.xlsx"
     real.write_bytes(b"old")
     (folder / "link.xlsx").symlink_to(real)
-    done = run(folder, "template", "link.xlsx", "--force")
+    done = run_here(folder, "template", "link.xlsx", "--force")
     assert done.returncode == 0, done.stderr
     assert (folder / "link.xlsx").is_symlink()
     assert real.read_bytes()[:2] == b"PK"

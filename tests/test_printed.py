@@ -5,8 +5,6 @@ from that. One conversion of both languages for the module."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 import openpyxl
 import pymupdf
@@ -24,9 +22,9 @@ FIRST_CELL = r"JS-[A-Z]+-\d+|20\d\d|Nanjing|南京"
 
 
 @pytest.fixture(scope="module")
-def printed(sample: optimizer.PlanningData, tmp_path_factory) -> dict[str, pymupdf.Document]:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed: apt-get install libreoffice-calc"
+def printed(
+    sample: optimizer.PlanningData, tmp_path_factory, libreoffice
+) -> dict[str, pymupdf.Document]:
     out = tmp_path_factory.mktemp("printed")
     solution = solve(sample, Scenario(fiscal_budget_scale=1.1, name="budget +10 %"))
     paths = {}
@@ -34,13 +32,7 @@ def printed(sample: optimizer.PlanningData, tmp_path_factory) -> dict[str, pymup
         paths[language] = out / f"shortlist_{language}.xlsx"
         labels = Labels.for_solution(solution, language)
         export_workbook(solution, paths[language], labels=labels, sample_data=True)
-    done = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{out}/lo"]
-        + ["--convert-to", "pdf", "--outdir", str(out), *map(str, paths.values())],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    done = libreoffice("pdf", out, *paths.values())
     assert done.returncode == 0, done.stderr
     return {language: pymupdf.open(path.with_suffix(".pdf")) for language, path in paths.items()}
 

@@ -273,6 +273,7 @@ def highs_engine(
     on_incumbent: Callable[[list[float], float], None] | None = None,
     *,
     work_limit: int | None = None,
+    options: dict[str, Any] | None = None,
 ) -> pulp.HiGHS:
     """The one way this package configures HiGHS for a selection model. A node limit is a
     deterministic work limit (one thread): unlike the clock, it stops at the same portfolio
@@ -280,7 +281,8 @@ def highs_engine(
     (`WorkMeter`: HiGHS's MIP interrupt calls); the engine's `work_meter` says whether the
     last run reached it. stop: asked while HiGHS works; True interrupts the run within a
     fraction of a second (HiGHS's cancelSolve alone does not). on_incumbent: told of every
-    better portfolio as it is found (the app shows it as provisional)."""
+    better portfolio as it is found (the app shows it as provisional). options: HiGHS
+    options over `HIGHS_OPTIONS`, for a model of another kind (the elastic re-solve)."""
     import highspy
 
     extra: dict = {"mip_max_nodes": int(node_limit)} if node_limit is not None else {}
@@ -298,7 +300,12 @@ def highs_engine(
             ),
         ]
     engine = _HiGHS(
-        msg=False, timeLimit=time_limit, gapRel=gap, threads=1, **HIGHS_OPTIONS, **extra
+        msg=False,
+        timeLimit=time_limit,
+        gapRel=gap,
+        threads=1,
+        **(HIGHS_OPTIONS | (options or {})),
+        **extra,
     )
     engine.work_meter = meter
     return engine
@@ -344,11 +351,13 @@ def run_solver(
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
     work_limit: int | None = None,
+    options: dict[str, Any] | None = None,
 ) -> SolverRun:
     """Solve the built model; the scenario's solver, time limit and gap unless given.
     HiGHS only: node_limit and work_limit, deterministic work limits (`WorkMeter`); stop,
     asked while HiGHS works (True interrupts it); on_incumbent, told of each better
-    portfolio found ({position: start year}, proven gap)."""
+    portfolio found ({position: start year}, proven gap); options, HiGHS options over
+    `HIGHS_OPTIONS`."""
     sc = model.scenario
     name = solver or sc.solver
     limit = float(time_limit_s if time_limit_s is not None else sc.time_limit_s)

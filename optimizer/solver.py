@@ -106,6 +106,18 @@ HIGHS_OPTIONS: dict[str, float | int] = {"mip_heuristic_effort": 0.8, "random_se
 # the safety net behind it, and a solve it stops says `time_limit`.
 SOLVE_NODE_LIMIT = 10_000
 
+# HiGHS options for `KeptModel.closest`'s search only. It starts from a portfolio that already
+# qualifies and mostly proves that nothing nearer does; the sub-MIP heuristics spent most of
+# its time finding nothing better (measured on the sample at budget scales 0.5–1.2: 0.66 →
+# 0.29 CPU s at 0.7, 2.7 → 0.95 s at fiscal 0.5 and bonds 1.0, the same portfolios).
+NEAREST_OPTIONS: dict[str, bool] = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_zi_round": False,
+    "mip_heuristic_run_shifting": False,
+}
+
 
 class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, told apart from PuLP 3.3 where it does not know a status (a
@@ -370,7 +382,9 @@ def run_solver(
             def found(values: list[float], proven: float) -> None:
                 on_incumbent(model.start_of(values), proven)
 
-        engine = highs_engine(limit, gap, node_limit, stop, found, work_limit=work_limit)
+        engine = highs_engine(
+            limit, gap, node_limit, stop, found, work_limit=work_limit, options=options
+        )
         model.problem.solve(engine)
         seconds = time.perf_counter() - started
         return _read_highs(model, seconds, engine.work_meter)
@@ -787,7 +801,7 @@ class KeptModel:
         highs.changeColsBounds(len(agree), agree, first_values[agree], first_values[agree])
         saved = {
             name: highs.getOptionValue(name)[1]
-            for name in ("mip_rel_gap", "mip_abs_gap", "mip_max_nodes")
+            for name in ("mip_rel_gap", "mip_abs_gap", "mip_max_nodes", *NEAREST_OPTIONS)
         }
         improving = highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
         if self._watching:  # the reference search's portfolios are not the scenario's news
@@ -796,6 +810,8 @@ class KeptModel:
         highs.setOptionValue("mip_abs_gap", 0.5)  # distances are whole numbers
         if node_limit is not None:
             highs.setOptionValue("mip_max_nodes", int(node_limit))
+        for name, value in NEAREST_OPTIONS.items():
+            highs.setOptionValue(name, value)
         try:
             highs.setSolution(_solution_of(first_values))
             self._run()

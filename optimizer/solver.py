@@ -108,8 +108,9 @@ SOLVE_NODE_LIMIT = 10_000
 
 # HiGHS options for `KeptModel.closest`'s search only. It starts from a portfolio that already
 # qualifies and mostly proves that nothing nearer does; the sub-MIP heuristics spent most of
-# its time finding nothing better (measured on the sample at budget scales 0.5–1.2: 0.66 →
-# 0.29 CPU s at 0.7, 2.7 → 0.95 s at fiscal 0.5 and bonds 1.0, the same portfolios).
+# its time finding nothing nearer (the sample, budget scales 0.5–1.5: 0.66 → 0.29 CPU s at
+# 0.7, 2.7 → 0.95 s at fiscal 0.5 and bonds 1.0; the same distance everywhere, and where two
+# plans are equally near, which one is returned may differ: benchmarks/bench_near.py).
 NEAREST_OPTIONS: dict[str, bool] = {
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,

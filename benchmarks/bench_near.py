@@ -28,6 +28,7 @@ import optimizer
 from optimizer import controls
 from optimizer.diagnosis import explain_infeasibility
 from optimizer.instance import prepare
+from optimizer.solver import SolverError
 
 ROOT = Path(__file__).resolve().parents[1]
 FISCAL = (0.3, 0.5, 0.7, 0.8, 1.0, 1.2, 1.5)
@@ -45,11 +46,11 @@ def app_scenario(data: optimizer.PlanningData, **moved: float) -> optimizer.Scen
 
 
 def cpu(call):  # noqa: ANN001, ANN201
-    """(CPU s, result) of a call; an InfeasibleError is a result too."""
+    """(CPU s, result) of a call; an InfeasibleError or a SolverError is a result too."""
     started = time.process_time()
     try:
         result = call()
-    except optimizer.InfeasibleError as error:
+    except (optimizer.InfeasibleError, SolverError) as error:
         result = error
     return time.process_time() - started, result
 
@@ -57,6 +58,8 @@ def cpu(call):  # noqa: ANN001, ANN201
 def answer(result) -> dict:  # noqa: ANN001
     if isinstance(result, optimizer.InfeasibleError):
         return {"status": "infeasible", "conflicts": sorted(map(str, result.conflicts))}
+    if isinstance(result, SolverError):
+        return {"status": "error", "detail": str(result)}
     changes = result.changes
     return {
         "status": str(result.status),
@@ -86,7 +89,7 @@ def grid(data: optimizer.PlanningData, runs: int) -> dict:
         i = FISCAL.index(f)
         neighbour = cold_answers[(FISCAL[i - 1] if i else FISCAL[1], b)]
         for name, reference in (("default", base), ("neighbour", neighbour)):
-            if isinstance(reference, optimizer.InfeasibleError):
+            if isinstance(reference, optimizer.InfeasibleError | SolverError):
                 continue
             times, result = [], None
             for _ in range(runs):
@@ -108,8 +111,8 @@ def show_grid(out: dict) -> None:
         def brief(a: dict | None) -> str:
             if a is None:
                 return "-"
-            if a["status"] == "infeasible":
-                return "infeasible"
+            if a["status"] in ("infeasible", "error"):
+                return a["status"]
             near = "" if a["nearest_proven"] is None else f" near={a['nearest_proven']}"
             return f"{a['status']} gap {a['gap']:.4f} {len(a['plan'])} projects{near}"
 

@@ -176,8 +176,8 @@ def check_obvious_conflicts(inst: Instance) -> None:
 # HiGHS options for the elastic re-solve. A feasible point comes at once (no project, every
 # limit moved), so its time goes into the bound; HiGHS's restart after the root (when a few
 # per cent of the columns are fixed) threw the root's cuts away and rebuilt them. Without it
-# the sample's infeasible scenarios are diagnosed 2–3 times faster with the same conflicts
-# (benchmarks/bench_near.py, benchmarks/RESULTS.md).
+# the sample's infeasible scenarios are diagnosed about twice as fast (1.8–2.4×), with the same
+# conflicts (benchmarks/bench_near.py, benchmarks/RESULTS.md).
 DIAGNOSIS_OPTIONS: dict[str, Any] = {"mip_allow_restart": False}
 
 

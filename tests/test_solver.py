@@ -8,8 +8,15 @@ import pulp
 import pytest
 
 import optimizer
-from optimizer.model import build_model
-from optimizer.solver import KeptModel, Status, _read_highs, highs_engine, run_solver
+from optimizer.model import build_model, reference_distance
+from optimizer.solver import (
+    NEAREST_OPTIONS,
+    KeptModel,
+    Status,
+    _read_highs,
+    highs_engine,
+    run_solver,
+)
 
 
 def _triplets(lp: highspy.HighsLp) -> list[tuple[int, int, float]]:
@@ -168,3 +175,30 @@ def test_a_work_limit_counts_the_root_and_holds_for_each_run(
     again = kept.run()
     assert again.status is Status.WORK_LIMIT
     assert again.gap is not None
+
+
+def test_the_nearest_plan_search_leaves_the_kept_model_as_it_was(
+    sample: optimizer.PlanningData,
+) -> None:
+    """`closest` turns HiGHS's heuristics off for its own search only: afterwards the kept
+    model has its options, rows and objective back, and a run gives first's answer again."""
+    base = optimizer.solve(sample, optimizer.Scenario(mip_gap=0.01))
+    position = {pid: i for i, pid in enumerate(sample.projects["project_id"])}
+    plan = {position[pid]: t for pid, t in base.chosen_starts.items()}
+    inst = optimizer.prepare(sample, optimizer.Scenario(fiscal_budget_scale=0.7, mip_gap=0.01))
+    kept = KeptModel(build_model(inst), time_limit=60, gap=0.01)
+    first = kept.run(plan=plan)
+    highs = kept.model.problem.solverModel
+    names = [*NEAREST_OPTIONS, "mip_rel_gap", "mip_abs_gap", "mip_max_nodes"]
+    before = {name: highs.getOptionValue(name)[1] for name in names}
+    rows, cost = highs.getLp().num_row_, list(highs.getLp().col_cost_)
+    distance, _ = reference_distance(kept.model, plan)
+    run, _ = kept.closest(first, plan, distance, gap=0.01, node_limit=2000)
+    assert run.objective is not None
+    assert run.objective >= first.bound / 1.01 - 1e-6 * abs(first.bound)
+    assert {name: highs.getOptionValue(name)[1] for name in names} == before
+    assert highs.getLp().num_row_ == rows
+    assert list(highs.getLp().col_cost_) == cost
+    assert before["mip_heuristic_run_rins"]  # the scenario's own searches keep them
+    again = kept.run()
+    assert again.objective == pytest.approx(first.objective, rel=0.01)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import plotly.io
 import pytest
-from conftest import HARD, ROOT
+from conftest import HARD, PAUSE_S, ROOT
 from helpers import project, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
@@ -584,6 +584,10 @@ def test_the_ppp_line_choice_reads_in_the_page_language_and_survives_a_switch(
 # any machine and under any load.
 HARD_SCALE, HARD_LIMIT = HARD.fiscal_budget_scale, HARD.time_limit_s
 assert HARD.bond_quota_scale == HARD_SCALE
+# How long a test's page run waits before it leaves the solve (AppTest's run timeout): a
+# slowed solve lasts longer than that after it started, so the run always leaves it mid-way.
+LEAVE_AFTER_S = 1.5
+assert PAUSE_S >= LEAVE_AFTER_S
 
 
 @pytest.fixture
@@ -701,7 +705,7 @@ def test_a_solve_the_page_leaves_is_cancelled_and_a_run_that_comes_back_takes_it
     # AppTest stops a run that outlasts its timeout the way Streamlit stops one the planner
     # moved on from: an exception raised inside the page's next st call.
     with pytest.raises(RuntimeError, match="timed out"):
-        budgets_at(at, HARD_SCALE).run(timeout=1.5)
+        budgets_at(at, HARD_SCALE).run(timeout=LEAVE_AFTER_S)
     job = jobs[-1]
     # The solve waits a moment for a run that comes back for it, then stops.
     left = time.perf_counter()
@@ -715,7 +719,7 @@ def test_a_solve_the_page_leaves_is_cancelled_and_a_run_that_comes_back_takes_it
     # The interrupted answer was not kept: the scenario is solved again (left once more
     # during the proof) ...
     with pytest.raises(RuntimeError, match="timed out"):
-        at.run(timeout=1.5)
+        at.run(timeout=LEAVE_AFTER_S)
     assert len(jobs) == solves + 2
     # ... and the run that comes back at once takes up the running solve, to the final answer.
     at.run()

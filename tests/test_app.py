@@ -644,29 +644,34 @@ def hard_expected(at: AppTest, beside: ThreadPoolExecutor) -> Future[optimizer.S
 
 # Streamlit keeps final answers as long as the process lives. Each hard page takes a time
 # limit of its own (HARD's, then one second more each time, all of them generous: the answer
-# still ends on its gap), so that its scenarios are ones no earlier page solved: they are
+# still ends on its gap), so that its hard scenario is one no earlier page solved: it is
 # solved again without emptying the cache, and the default scenario's kept answer with it.
 _HARD_LIMITS = itertools.count(int(HARD_LIMIT))
 
 
 def hard_app() -> tuple[AppTest, float]:
-    """A new page with a time limit of its own, and that limit."""
-    limit = float(next(_HARD_LIMITS))
+    """A new page on the default scenario, and a time limit of its own for the hard one."""
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.sidebar.number_input(key="time_limit_s").set_value(limit).run()
     assert not at.exception
-    return at, limit
+    return at, float(next(_HARD_LIMITS))
+
+
+def settings_at(at: AppTest, scale: float, time_limit_s: float) -> AppTest:
+    """Both budgets at `scale` and the time limit, moved at once (run it next)."""
+    at.sidebar.number_input(key="time_limit_s").set_value(time_limit_s)
+    return budgets_at(at, scale)
 
 
 def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     jobs: list, slow_solves: None, beside: ThreadPoolExecutor
 ) -> None:
-    at, _ = hard_app()
+    at, limit = hard_app()
+    default_limit = at.sidebar.number_input(key="time_limit_s").value
     # The synchronous solve near the plan the page showed, as the page's own solve is (in a
     # thread beside it); it is proven, so the page's final answer must be exactly it.
     expected = hard_expected(at, beside)
-    budgets_at(at, HARD_SCALE).run()
+    settings_at(at, HARD_SCALE, limit).run()
     assert not at.exception, [e.value for e in at.exception]
     hard_solution = expected.result()
     assert hard_solution.status.is_proven
@@ -685,9 +690,9 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     assert not [c.value for c in at.caption if c.value.startswith(("Solving", "Proving"))]
     solves = len(jobs)
     # It is cached: back to the scenario later, the same answer at once, with no solve (the
-    # 1.0 scale in between was solved before too).
-    budgets_at(at, 1.0).run()
-    budgets_at(at, HARD_SCALE).run()
+    # default scenario in between was solved before too).
+    settings_at(at, 1.0, default_limit).run()
+    settings_at(at, HARD_SCALE, limit).run()
     assert len(jobs) == solves
     assert answer_log(at) == ["final"]
     assert reemployed(at) == f"{hard_solution.worker_years:,.0f}"
@@ -706,7 +711,7 @@ def test_a_solve_the_page_leaves_is_cancelled_and_a_run_that_comes_back_takes_it
     # AppTest stops a run that outlasts its timeout the way Streamlit stops one the planner
     # moved on from: an exception raised inside the page's next st call.
     with pytest.raises(RuntimeError, match="timed out"):
-        budgets_at(at, HARD_SCALE).run(timeout=LEAVE_AFTER_S)
+        settings_at(at, HARD_SCALE, limit).run(timeout=LEAVE_AFTER_S)
     job = jobs[-1]
     # The solve waits a moment for a run that comes back for it, then stops.
     left = time.perf_counter()

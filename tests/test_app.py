@@ -90,6 +90,15 @@ def budgets_at(at: AppTest, scale: float) -> AppTest:
     return at
 
 
+def in_language(at: AppTest, language: str) -> AppTest:
+    """The page in `language`: switched (a rerun) only when it shows another one."""
+    radio = at.sidebar.radio(key="language")
+    if radio.value != language:
+        radio.set_value(language).run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def shortlist_ids(at: AppTest) -> set[str]:
     for frame in at.dataframe:
         table = frame.value
@@ -126,8 +135,7 @@ def _frame(at: AppTest, header: str):  # noqa: ANN202 (a DataFrame)
 def test_the_result_tab_shows_version_3_figures(
     app: AppTest, app_solution: optimizer.Solution, language: str
 ) -> None:
-    app.sidebar.radio(key="language").set_value(language).run()
-    assert not app.exception
+    in_language(app, language)
     s, labels = app_solution, Labels.for_solution(app_solution, language)
     h = s.headline()
     shown = metrics(app)
@@ -254,7 +262,7 @@ def page_text(at: AppTest) -> str:
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_no_portfolio_page_names_the_move_and_keeps_the_tabs(app: AppTest, language) -> None:
-    app.sidebar.radio(key="language").set_value(language).run()
+    in_language(app, language)
     before = reemployed(app)
     app.sidebar.slider(key="min_coverage_share").set_value(0.35).run()
     assert not app.exception

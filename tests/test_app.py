@@ -196,10 +196,23 @@ def test_the_result_tab_shows_version_3_figures(
 
 @pytest.mark.parametrize("scale", [0.7, 1.2])
 def test_changing_the_budget_changes_the_result(
-    app: AppTest, app_solution: optimizer.Solution, sample: optimizer.PlanningData, scale: float
+    app: AppTest,
+    app_solution: optimizer.Solution,
+    sample: optimizer.PlanningData,
+    scale: float,
+    beside: ThreadPoolExecutor,
 ) -> None:
     before = (reemployed(app), capex(app))
     shown = app.session_state["last_feasible"][1]  # the page's own answer, its bound with it
+    # The same move solved by the test, near the plan the page showed before (a stable plan)
+    # as the page's solve is, in a thread while the page solves. A generous time limit: it
+    # ends on its gap however busy the machine, as the page's does well inside its 10 s.
+    expected = beside.submit(
+        solve,
+        sample,
+        Scenario(fiscal_budget_scale=scale, bond_quota_scale=scale, time_limit_s=120),
+        reference=shown,
+    )
     budgets_at(app, scale).run()
     assert not app.exception
     if scale < 1:  # less money: the plan shown must change
@@ -207,14 +220,9 @@ def test_changing_the_budget_changes_the_result(
     else:  # more: the plan shown may stay (a stable plan), and never shows less
         assert float(reemployed(app).replace(",", "")) >= float(before[0].replace(",", ""))
     # What the change gained or cost, against the scenario shown before: a figure, or
-    # "within solver precision" when the two solves cannot tell it from nothing. (Not solved
-    # beside the page's solve: both have the app's 10 s limit, which a shared core can reach.)
-    # The page solves near the plan it showed before (a stable plan), and so does this.
-    after = solve(
-        sample,
-        Scenario(fiscal_budget_scale=scale, bond_quota_scale=scale, time_limit_s=10),
-        reference=shown,
-    )
+    # "within solver precision" when the two solves cannot tell it from nothing.
+    after = expected.result()
+    assert after.status.is_proven
     change = difference(
         after.worker_years,
         app_solution.worker_years,

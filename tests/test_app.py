@@ -67,6 +67,14 @@ def app(base_run: None) -> AppTest:
     return at
 
 
+@pytest.fixture(scope="module")
+def beside() -> Iterator[ThreadPoolExecutor]:
+    """A thread for a test's own solve, worked out while the page solves the same scenario
+    (each on a core of its own) and compared once both are done."""
+    with ThreadPoolExecutor(1) as thread:
+        yield thread
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -627,14 +635,6 @@ def jobs(monkeypatch: pytest.MonkeyPatch) -> list:
     yield started
     for job in started:  # none left running for the next test
         job.cancel()
-
-
-@pytest.fixture(scope="module")
-def beside() -> Iterator[ThreadPoolExecutor]:
-    """A thread for a test's own solve, worked out while the page solves the same scenario
-    (each on a core of its own) and compared once both are done."""
-    with ThreadPoolExecutor(1) as thread:
-        yield thread
 
 
 def answer_log(at: AppTest) -> list[str]:

@@ -35,9 +35,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start(*args: str) -> subprocess.Popen:
-    # The workers import this package from the project's folder, as the README says.
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _start(scratch: Path, *args: str) -> subprocess.Popen:
+    # The workers import this package from the project's folder, as the README says; their
+    # scratch files go to the test's temporary folder.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DASK_TEMPORARY_DIRECTORY": str(scratch)}
     return subprocess.Popen(
         [sys.executable, "-m", *args],
         cwd=ROOT,
@@ -47,24 +48,39 @@ def _start(*args: str) -> subprocess.Popen:
     )
 
 
+def _listens(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    address = f"tcp://127.0.0.1:{_free_port()}"
-    port = address.rsplit(":", 1)[1]
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    scratch = tmp_path_factory.mktemp("dask")
     started = [
         _start(
+            scratch,
             "distributed.cli.dask_scheduler",
             "--host",
             "127.0.0.1",
             "--port",
-            port,
+            str(port),
             "--no-dashboard",
         )
     ]
     try:
-        time.sleep(1.0)  # the scheduler listens before the workers knock
+        waited = time.monotonic()
+        while not _listens(port):  # the scheduler listens before the workers knock
+            assert started[0].poll() is None, "the Dask scheduler ended on start"
+            assert time.monotonic() - waited < 60, "the Dask scheduler does not listen"
+            time.sleep(0.05)
         started += [
             _start(
+                scratch,
                 "distributed.cli.dask_worker",
                 address,
                 "--nthreads",
@@ -82,16 +98,13 @@ def scheduler() -> Iterator[str]:
             client.wait_for_workers(2, timeout=90)
         yield address
     finally:
-        for process in reversed(started):
-            process.terminate()
-        for process in reversed(started):
-            # A worker whose scheduler is going too may wait out its reconnect for 10 s and
-            # more; what it would finish gracefully does not matter here.
-            try:
-                process.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        # Killed, not asked to stop: a worker whose scheduler is going too may wait out its
+        # reconnect for 10 s and more, and what they would finish gracefully does not matter
+        # here (their scratch files are in the test's temporary folder).
+        for process in started:
+            process.kill()
+        for process in started:
+            process.wait(timeout=10)
 
 
 def test_a_real_cluster_gives_the_in_process_frontier(

@@ -2,7 +2,8 @@
 (`optimizer.solve(..., reference=previous)`) against the same scenario solved cold, in CPU s
 of this process (HiGHS runs on one thread), and the diagnosis of infeasible scenarios.
 
-    python benchmarks/bench_near.py [--runs 3] [--json OUT] [--compare BEFORE.json]
+    python benchmarks/bench_near.py [--runs 3] [--plain] [--json OUT] [--compare BEFORE.json]
+        [--time-limit 60] [--fiscal 0.5,0.7] [--bond 1.0] [--skip-grid]
 
 Grid: fiscal × bond budget scales in {0.3, 0.5, 0.7, 0.8, 1.0, 1.2, 1.5} × {0.5, 1.0, 1.5}, in
 the app's scenario (its controls, `controls.APP_TIME_LIMIT`). Each cell is solved cold, near
@@ -10,7 +11,10 @@ the default scenario's answer ("default"), and near the answer of its neighbouri
 fiscal scale before it in the same bond column, the next one for the first: "neighbour").
 Prints the median CPU s of each and, per cell, what the answer was: status, gap, the plan's
 size and whether the near answer was proven nearest. --json writes every answer (plans
-included) so that --compare can show where two versions of the code answer differently.
+included) so that --compare can show where two versions of the code answer differently;
+--plain runs each near solve and diagnosis also with plain HiGHS options (as before
+`solver.NEAREST_OPTIONS` and `diagnosis.DIAGNOSIS_OPTIONS`), side by side in this one run, and
+compares the two.
 Then the diagnosis (`diagnosis.explain_infeasibility`) of the infeasible scenarios the tests
 use, in CPU s, with the conflicts it names.
 """
@@ -18,6 +22,7 @@ use, in CPU s, with the conflicts it names.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -26,9 +31,9 @@ from pathlib import Path
 
 import optimizer
 from optimizer import controls
-from optimizer.diagnosis import explain_infeasibility
+from optimizer.diagnosis import DIAGNOSIS_OPTIONS, explain_infeasibility
 from optimizer.instance import prepare
-from optimizer.solver import SolverError
+from optimizer.solver import NEAREST_OPTIONS, SolverError
 
 ROOT = Path(__file__).resolve().parents[1]
 FISCAL = (0.3, 0.5, 0.7, 0.8, 1.0, 1.2, 1.5)
@@ -71,9 +76,34 @@ def answer(result) -> dict:  # noqa: ANN001
     }
 
 
-def grid(data: optimizer.PlanningData, runs: int) -> dict:
+@contextlib.contextmanager
+def options(plain: bool):  # noqa: ANN201
+    """plain: the nearest-plan search and the diagnosis with HiGHS's options as the scenario's
+    own searches have them (`NEAREST_OPTIONS`, `DIAGNOSIS_OPTIONS` emptied), as before they
+    existed; the package's own otherwise."""
+    kept = dict(NEAREST_OPTIONS), dict(DIAGNOSIS_OPTIONS)
+    if plain:
+        NEAREST_OPTIONS.clear()
+        DIAGNOSIS_OPTIONS.clear()
+    try:
+        yield
+    finally:
+        NEAREST_OPTIONS.update(kept[0])
+        DIAGNOSIS_OPTIONS.update(kept[1])
+
+
+def grid(
+    data: optimizer.PlanningData,
+    runs: int,
+    fiscal: tuple[float, ...] = FISCAL,
+    bond: tuple[float, ...] = BOND,
+    modes: tuple[bool, ...] = (False,),
+) -> dict:
+    """modes: False for the package's options, True for plain ones (`options`); with both,
+    each near solve is run both ways, one after the other, and the plain one is kept under
+    its name + "_plain"."""
     base = optimizer.solve(data, app_scenario(data))
-    cells = [(f, b) for b in BOND for f in FISCAL]
+    cells = [(f, b) for b in bond for f in fiscal]
     cold_answers: dict[tuple[float, float], object] = {}
     out: dict = {}
     for f, b in cells:
@@ -86,19 +116,22 @@ def grid(data: optimizer.PlanningData, runs: int) -> dict:
         out[f"{f}/{b}"] = {"cold": answer(result), "cold_s": statistics.median(times)}
     for f, b in cells:
         scenario = app_scenario(data, fiscal_budget_scale=f, bond_quota_scale=b)
-        i = FISCAL.index(f)
-        neighbour = cold_answers[(FISCAL[i - 1] if i else FISCAL[1], b)]
+        i = fiscal.index(f)
+        neighbour = cold_answers[(fiscal[i - 1] if i else fiscal[min(1, len(fiscal) - 1)], b)]
         for name, reference in (("default", base), ("neighbour", neighbour)):
             if isinstance(reference, optimizer.InfeasibleError | SolverError):
                 continue
-            times, result = [], None
-            for _ in range(runs):
-                t, result = cpu(
-                    lambda s=scenario, r=reference: optimizer.solve(data, s, reference=r)
-                )
-                times.append(t)
-            out[f"{f}/{b}"][name] = answer(result)
-            out[f"{f}/{b}"][f"{name}_s"] = statistics.median(times)
+            for plain in modes:
+                key = f"{name}_plain" if plain else name
+                times, result = [], None
+                for _ in range(runs):
+                    with options(plain):
+                        t, result = cpu(
+                            lambda s=scenario, r=reference: optimizer.solve(data, s, reference=r)
+                        )
+                    times.append(t)
+                out[f"{f}/{b}"][key] = answer(result)
+                out[f"{f}/{b}"][f"{key}_s"] = statistics.median(times)
     return out
 
 
@@ -121,22 +154,31 @@ def show_grid(out: dict) -> None:
             f"{row.get('neighbour_s', float('nan')):8.2f}  {brief(cold)} | "
             f"{brief(row.get('default'))} | {brief(row.get('neighbour'))}"
         )
-    for name in ("cold", "default", "neighbour"):
+        if "default_plain_s" in row:
+            print(
+                f"{'plain':>11} {'':6} {row['default_plain_s']:8.2f} "
+                f"{row.get('neighbour_plain_s', float('nan')):8.2f}"
+            )
+    for name in ("cold", "default", "neighbour", "default_plain", "neighbour_plain"):
         times = [row[f"{name}_s"] for row in out.values() if f"{name}_s" in row]
+        if not times:
+            continue
         print(f"{name:>9}: total {sum(times):.2f} CPU s, worst {max(times):.2f}")
 
 
-def compare(out: dict, before: dict) -> None:
-    print("\nAgainst the earlier answers (plan, status, gap, proven nearest):")
+def compare(out: dict, before: dict, suffix: str = "", title: str = "the earlier answers") -> None:
+    """Each answer of `out` against `before`'s of the same cell and name + suffix."""
+    print(f"\nAgainst {title} (plan, status, gap, proven nearest):")
     differ = 0
     for cell, row in out.items():
         for name in ("cold", "default", "neighbour"):
-            new, old = row.get(name), before.get(cell, {}).get(name)
+            was = name if name == "cold" else name + suffix
+            new, old = row.get(name), before.get(cell, {}).get(was)
             if new is None or old is None:
                 continue
             keys = ("status", "plan", "gap", "nearest_proven", "conflicts")
             changed = [k for k in keys if new.get(k) != old.get(k)]
-            speed = f"{before[cell][f'{name}_s']:.2f} -> {row[f'{name}_s']:.2f} s"
+            speed = f"{before[cell][f'{was}_s']:.2f} -> {row[f'{name}_s']:.2f} s"
             if changed:
                 differ += 1
                 print(f"  {cell} {name}: differs in {', '.join(changed)} ({speed})")
@@ -161,18 +203,21 @@ DIAGNOSED = {
 }
 
 
-def diagnoses(data: optimizer.PlanningData, runs: int) -> dict:
+def diagnoses(data: optimizer.PlanningData, runs: int, modes: tuple[bool, ...] = (False,)) -> dict:
     out = {}
     for name, moved in DIAGNOSED.items():
         inst = prepare(data, app_scenario(data, **moved))
-        times, conflicts = [], []
-        for _ in range(runs):
-            t, conflicts = cpu(lambda i=inst: explain_infeasibility(i))
-            times.append(t)
-        out[name] = {"s": statistics.median(times), "conflicts": sorted(map(str, conflicts))}
-        print(f"\ndiagnosis {name}: {statistics.median(times):.2f} CPU s")
-        for c in out[name]["conflicts"]:
-            print(f"    {c}")
+        for plain in modes:
+            key = f"{name} plain" if plain else name
+            times, conflicts = [], []
+            for _ in range(runs):
+                with options(plain):
+                    t, conflicts = cpu(lambda i=inst: explain_infeasibility(i))
+                times.append(t)
+            out[key] = {"s": statistics.median(times), "conflicts": sorted(map(str, conflicts))}
+            print(f"\ndiagnosis {key}: {statistics.median(times):.2f} CPU s")
+            for c in out[key]["conflicts"]:
+                print(f"    {c}")
     return out
 
 
@@ -183,16 +228,35 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="an earlier --json to compare answers with")
     parser.add_argument("--skip-grid", action="store_true")
     parser.add_argument("--time-limit", type=float, default=controls.APP_TIME_LIMIT)
+    parser.add_argument("--fiscal", help="fiscal scales, comma-separated (default: the grid's)")
+    parser.add_argument("--bond", help="bond scales, comma-separated (default: the grid's)")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also run each near solve and diagnosis with plain HiGHS options (as before "
+        "NEAREST_OPTIONS and DIAGNOSIS_OPTIONS), side by side, and compare their answers",
+    )
     args = parser.parse_args()
     TIME_LIMIT["s"] = args.time_limit
+    fiscal = tuple(map(float, args.fiscal.split(","))) if args.fiscal else FISCAL
+    bond = tuple(map(float, args.bond.split(","))) if args.bond else BOND
+    modes = (True, False) if args.plain else (False,)
     data = optimizer.load_workbook(ROOT / "projects.xlsx")
     print(f"load average {os.getloadavg()[0]:.2f} at the start")
+    found = {} if args.skip_grid else grid(data, args.runs, fiscal, bond, modes)
     # As --json writes it (plans as lists), so that --compare compares like with like.
-    out = json.loads(json.dumps({"grid": {} if args.skip_grid else grid(data, args.runs)}))
+    out = json.loads(json.dumps({"grid": found}))
     if out["grid"]:
         show_grid(out["grid"])
-    out["diagnosis"] = diagnoses(data, args.runs)
+    out["diagnosis"] = diagnoses(data, args.runs, modes)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    if args.plain:
+        compare(out["grid"], out["grid"], "_plain", "the plain options' answers, this run")
+        for name, row in out["diagnosis"].items():
+            plain = out["diagnosis"].get(f"{name} plain")
+            if plain is not None:
+                same = "same conflicts" if plain["conflicts"] == row["conflicts"] else "DIFFERENT"
+                print(f"  diagnosis {name}: {plain['s']:.2f} -> {row['s']:.2f} s, {same}")
     if args.compare:
         before = json.loads(args.compare.read_text())
         compare(out["grid"], before["grid"])

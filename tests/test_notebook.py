@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import nbformat
 import pytest
@@ -48,7 +47,9 @@ def test_the_notebook_is_saved_as_a_story_with_its_outputs() -> None:
     assert "shortlist written to" in shown
 
 
-def test_the_notebook_matches_the_command_line(tmp_path: Path, monkeypatch) -> None:
+def test_the_notebook_matches_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_here: Callable[..., CompletedProcess]
+) -> None:
     # Jupyter's own path migration notice would be an error under -W error.
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
@@ -63,33 +64,16 @@ def test_the_notebook_matches_the_command_line(tmp_path: Path, monkeypatch) -> N
             "'frontier_here': here, 'headline': solution.worker_years}))"
         )
     )
-    # The command line's answer is worked out meanwhile, on the other core.
-    with (tmp_path / "cli.json").open("w+") as out, (tmp_path / "cli.err").open("w+") as err:
-        cli = subprocess.Popen(
-            [sys.executable, "-m", "optimizer", "solve", str(SAMPLE)]
-            + ["--set", "fiscal_budget_scale=1.1", "--json"],
-            stdout=out,
-            stderr=err,
-            text=True,
-            env={**os.environ, "PYTHONWARNINGS": "error"},
-        )
-        try:
-            NotebookClient(
-                notebook,
-                timeout=300,
-                kernel_name="python3",
-                resources={"metadata": {"path": str(tmp_path)}},
-            ).execute()
-        finally:
-            try:
-                cli.wait(300)
-            except subprocess.TimeoutExpired:
-                cli.kill()
-                raise
-        err.seek(0)
-        assert cli.returncode == 0, err.read()
-        out.seek(0)
-        from_cli = json.load(out)
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    # The command line's answer, in this process (its interpreter's start and imports saved).
+    cli = run_here(tmp_path, "solve", SAMPLE, "--set", "fiscal_budget_scale=1.1", "--json")
+    assert cli.returncode == 0, cli.stderr
+    from_cli = json.loads(cli.stdout)
     printed = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
     from_notebook = json.loads(printed)
     assert shortlist.exists()

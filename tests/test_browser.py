@@ -309,8 +309,11 @@ def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
     hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         before = headline_value(page)
-        move(page, FISCAL, -5)  # both at 0.75: a proof that outlasts the provisional delay
-        move(page, BONDS, -5)
+        # Both at 0.5: a proof of about 2 CPU s, which outlasts the provisional answer's delay
+        # and the screenshot below (at 0.75 it took about 1 s: a solve that ended before the
+        # planner moved on would be kept, and the final answer solved near its plan).
+        move(page, FISCAL, -10)
+        move(page, BONDS, -10)
         waited = wait_until(
             lambda: "Provisional:" in page.inner_text("body") and headline_value(page) != before,
             30,
@@ -322,8 +325,8 @@ def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
         # The planner moves on while the proof goes on: each key is a rerun that stops the
         # run drawing the provisional answer, and its solve.
         move(page, COMMUTE, 2)  # 70 km
-        move(page, FISCAL, 6)  # both at 1.05: a quick proof
-        move(page, BONDS, 6)
+        move(page, FISCAL, 11)  # both at 1.05: a quick proof
+        move(page, BONDS, 11)
     finally:  # the load ends with the planner's last move: the rest is waiting for answers
         hog.kill()
         hog.wait()

@@ -15,15 +15,18 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import openpyxl
 import pytest
 from conftest import ROOT
-from playwright.sync_api import Browser, Page, sync_playwright
 
 import optimizer
 from optimizer import controls
+
+if TYPE_CHECKING:  # imported where used: the other test process never pays for it
+    from playwright.sync_api import Browser, Page
 
 ARTIFACTS = ROOT / "artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -93,6 +96,8 @@ def browser() -> Iterator[Browser]:
     no storage, a new session of the app)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "Chromium is not installed: apt-get install chromium (.ci/run does)"
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium,

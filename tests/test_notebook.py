@@ -11,7 +11,6 @@ from subprocess import CompletedProcess
 import nbformat
 import pytest
 from conftest import ROOT, SAMPLE
-from nbclient import NotebookClient
 
 NOTEBOOK = ROOT / "examples" / "quickstart.ipynb"
 
@@ -52,6 +51,9 @@ def test_the_notebook_matches_the_command_line(
 ) -> None:
     # Jupyter's own path migration notice would be an error under -W error.
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")
+    # Imported here: the test process that runs the other files never pays for it.
+    from nbclient import NotebookClient
+
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     shortlist = tmp_path / "shortlist.xlsx"
     parameters = notebook.cells[1]

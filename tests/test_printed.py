@@ -5,15 +5,18 @@ from that. One conversion of both languages for the module."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import openpyxl
-import pymupdf
 import pytest
 
 import optimizer
 from optimizer import Scenario, solve
 from optimizer.present.export import export_workbook
 from optimizer.present.labels import Labels
+
+if TYPE_CHECKING:  # imported where used: the other test process never pays for it
+    import pymupdf
 
 READABLE = 8.0  # points, as printed
 # A table's first cell: a project id, a year or a city (By city, where "Debt used (亿元)"
@@ -34,6 +37,8 @@ def printed(
         export_workbook(solution, paths[language], labels=labels, sample_data=True)
     done = libreoffice("pdf", out, *paths.values())
     assert done.returncode == 0, done.stderr
+    import pymupdf
+
     return {language: pymupdf.open(path.with_suffix(".pdf")) for language, path in paths.items()}
 
 
@@ -49,6 +54,8 @@ def spans(page: pymupdf.Page) -> list[dict]:
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_every_printed_word_is_readable_and_clear_of_the_others(printed, language) -> None:
+    import pymupdf
+
     document = printed[language]
     # Before issue 20: 12 pages at 4 to 5 pt; then 31 (zh) to 34 (en) pages at 8 pt on
     # version 3's sample. A meeting's pages: the Summary, the Shortlist one line a project,

@@ -15,36 +15,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_tests import timed  # this folder's: run as python benchmarks/...
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ["tests/test_browser.py", "tests/test_notebook.py", "tests/test_dask_scheduler.py"]
-
-
-def timed(tree: Path, name: str) -> tuple[float, float, str]:
-    """CPU seconds (user + system, every child waited for) and wall seconds of one file's
-    run in `tree`, and pytest's last line (after the lines naming each failed test)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", name],
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    lines = done.stdout.strip().splitlines()
-    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
-    return cpu, wall, "; ".join([*failed, lines[-1]]) if lines else done.stderr.strip()[-200:]
 
 
 def main() -> None:
@@ -64,7 +43,7 @@ def main() -> None:
             for name in args.files:
                 for label, tree in ((args.before, earlier), ("now", ROOT)):
                     load = f"{os.getloadavg()[0]:.1f}"
-                    cpu, wall, last = timed(tree, name)
+                    cpu, wall, last = timed(["-n", "0", name], tree)
                     seen.setdefault((name, label), []).append((wall, cpu))
                     print(
                         f"run {run + 1} {name} {label}: {wall:.1f} s wall, {cpu:.1f} CPU s, "

@@ -28,15 +28,16 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
-def timed(args: list[str]) -> tuple[float, float, str]:
+def timed(args: list[str], tree: Path = ROOT) -> tuple[float, float, str]:
     """CPU seconds (user + system, every child process waited for) and wall seconds of a
-    pytest run, and its last line."""
+    pytest run in `tree` (this checkout unless given), and its last line, after the names of
+    any failed tests."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
         capture_output=True,
         text=True,
     )
@@ -44,7 +45,8 @@ def timed(args: list[str]) -> tuple[float, float, str]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = done.stdout.strip().splitlines()
-    return cpu, wall, lines[-1] if lines else done.stderr.strip()[-200:]
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return cpu, wall, "; ".join([*failed, lines[-1]]) if lines else done.stderr.strip()[-200:]
 
 
 def main() -> None:

@@ -360,8 +360,23 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
         )
 
 
-def _check(args: argparse.Namespace) -> int:
+def _load(args: argparse.Namespace) -> PlanningData:
+    """The command's workbook; its cities are kept on args, so that a diagnosis raised later
+    names them in the language asked (Labels.for_regions)."""
     data = load_workbook(args.workbook)
+    args.regions = data.regions
+    return data
+
+
+def _labels(args: argparse.Namespace) -> Labels:
+    """The words of the language asked, with the workbook's city names once it is loaded."""
+    language = getattr(args, "language", "en")
+    regions = getattr(args, "regions", None)
+    return Labels(language) if regions is None else Labels.for_regions(regions, language)
+
+
+def _check(args: argparse.Namespace) -> int:
+    data = _load(args)
     years = data.planning_years
     print(
         Labels(args.language)(
@@ -386,7 +401,7 @@ def _is_sample(data) -> bool:
 
 def _solve(args: argparse.Namespace) -> int:
     started = time.monotonic()  # time_limit_s bounds the whole run, loading included
-    data = load_workbook(args.workbook)
+    data = _load(args)
     scenario = _scenario(args, data)
     reference = _reference_file(args.reference) if args.reference else None
     limit = scenario.setting(data, "time_limit_s")
@@ -443,7 +458,7 @@ def _executor(args: argparse.Namespace, stack: contextlib.ExitStack) -> Executor
 
 def _frontier(args: argparse.Namespace) -> int:
     _check_frontier_options(args)
-    data = load_workbook(args.workbook)
+    data = _load(args)
     scenario = _scenario(args, data)
     points = args.points
     if args.values is not None:
@@ -489,7 +504,7 @@ def _run_batch(args: argparse.Namespace, label: str, analysis):  # noqa: ANN001,
     """A batch command's run: the workbook and scenario, the solves where --workers or
     --scheduler say, a progress bar unless --quiet; `analysis(data, scenario, options)`."""
     _check_frontier_options(args)
-    data = load_workbook(args.workbook)
+    data = _load(args)
     scenario = _scenario(args, data)
     with contextlib.ExitStack() as stack:
         executor = _executor(args, stack)
@@ -778,8 +793,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InfeasibleError as error:
         if getattr(args, "json", False):
             print(json.dumps(console.infeasible_record(error.conflicts), ensure_ascii=False))
-        language = getattr(args, "language", "en")
-        print(console.infeasible_text(error.conflicts, Labels(language)), file=sys.stderr)
+        print(console.infeasible_text(error.conflicts, _labels(args)), file=sys.stderr)
         return INFEASIBLE
     except SolverError as error:
         labels = Labels(getattr(args, "language", "en"))

@@ -369,7 +369,8 @@ def _load(args: argparse.Namespace) -> PlanningData:
 
 
 def _labels(args: argparse.Namespace) -> Labels:
-    """The words of the language asked, with the workbook's city names once it is loaded."""
+    """The words of the language asked (English where the command takes none), with the
+    workbook's city names once it is loaded: every message main prints is worded by them."""
     language = getattr(args, "language", "en")
     regions = getattr(args, "regions", None)
     return Labels(language) if regions is None else Labels.for_regions(regions, language)
@@ -776,18 +777,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     closed = _closed_streams()
     args = parser().parse_args(argv)
     if "stdout" in closed and getattr(args, "json", False):
-        print(Labels(getattr(args, "language", "en"))("cli_stdout_closed"), file=sys.stderr)
+        print(_labels(args)("cli_stdout_closed"), file=sys.stderr)
         return BAD_INPUT
     try:
         with _stop_on_interrupt():
             _check_files(args)
             return args.run(args)
     except WorkbookError as error:
-        language = getattr(args, "language", "en")
-        print(console.workbook_problems_text(error, Labels(language)), file=sys.stderr)
+        print(console.workbook_problems_text(error, _labels(args)), file=sys.stderr)
         return BAD_INPUT
     except (ScenarioError, AnalysisError, OSError) as error:
-        labels = Labels(getattr(args, "language", "en"))
+        labels = _labels(args)
         print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return BAD_INPUT
     except InfeasibleError as error:
@@ -796,17 +796,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(console.infeasible_text(error.conflicts, _labels(args)), file=sys.stderr)
         return INFEASIBLE
     except SolverError as error:
-        labels = Labels(getattr(args, "language", "en"))
+        labels = _labels(args)
         print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return SOLVER_ERROR
     except ValueError as error:  # one with no code: its English words
-        labels = Labels(getattr(args, "language", "en"))
+        labels = _labels(args)
         print(labels("cli_error", message=labels.error_words(error)), file=sys.stderr)
         return BAD_INPUT
     except RecursionError:
-        print(Labels(getattr(args, "language", "en"))("cli_nested"), file=sys.stderr)
+        print(_labels(args)("cli_nested"), file=sys.stderr)
         return BAD_INPUT
     except Exception as error:  # a fault of this program: one line, never a traceback
         fault = f"{type(error).__name__}: {error}"
-        print(Labels(getattr(args, "language", "en"))("cli_internal", fault=fault), file=sys.stderr)
+        print(_labels(args)("cli_internal", fault=fault), file=sys.stderr)
         return INTERNAL

@@ -222,6 +222,7 @@ FISCAL, BONDS = "Fiscal budget scale", "Bond quota scale"
 COMMUTE = "Commuting distance (km)"
 TIME_LIMIT = "Solver time limit (s)"
 FINAL = ("Optimal within", "Stopped at the time limit")
+IDLE_WINDOW_S = 1.5  # how long the server is watched for a solve left running
 
 
 def sidebar_values(page: Page) -> dict[str, float]:
@@ -338,11 +339,14 @@ def test_moving_on_during_a_long_solve_keeps_the_sidebar_and_stops_the_solve(
     wait_until(lambda: final_shown(page), 120, "final answer")
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=300_000)
     page.wait_for_timeout(1000)
-    # No solve runs on: the server idles (a solve left running would take most of a core).
+    # No solve runs on: the server idles. A solve left running would take most of a core, more
+    # than a second in this window even beside the other test process; an idle server, ~0.
     used = cpu_seconds(server.pid)
-    time.sleep(3)
+    time.sleep(IDLE_WINDOW_S)
     used = cpu_seconds(server.pid) - used
-    assert used < 0.6, f"the server used {used:.2f} s of CPU in 3 s after the final answer"
+    assert used < 0.2 * IDLE_WINDOW_S, (
+        f"the server used {used:.2f} s of CPU in {IDLE_WINDOW_S} s after the final answer"
+    )
     # Every widget keeps the value the planner set, after the final answer too.
     wanted = {**start, FISCAL: 1.05, BONDS: 1.05, COMMUTE: start[COMMUTE] + 10}
     assert sidebar_values(page) == pytest.approx(wanted)

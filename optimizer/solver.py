@@ -639,8 +639,8 @@ class KeptModel:
         limit is broken, the project worth least per 亿元 (skill-matched job-years over
         capex) among those that add to the breach is dropped. The government-pay line (rule
         6) is checked with its city's switch on exactly when the plan holds such a PPP.
-        Limits on the matching of workers (a coverage floor) are left to HiGHS. fill: then add back what fits, best
-        worth first. None when it cannot be made to fit."""
+        Limits on the matching of workers (a coverage floor) are left to HiGHS. fill: then
+        add back what fits, best worth first. None when it cannot be made to fit."""
         if not self._built:
             self._build()
         if self._repairer is None:

@@ -637,9 +637,10 @@ class KeptModel:
         limits now): projects forced out or whose start year is closed are dropped,
         mandatory and forced-in ones added at their first open start year, then, while a
         limit is broken, the project worth least per 亿元 (skill-matched job-years over
-        capex) among those that add to the breach is dropped. Limits on the matching of
-        workers (a coverage floor) are left to HiGHS. fill: then add back what fits, best
-        worth first. None when it cannot be made to fit."""
+        capex) among those that add to the breach is dropped. The government-pay line (rule
+        6) is checked with its city's switch on exactly when the plan holds such a PPP.
+        Limits on the matching of workers (a coverage floor) are left to HiGHS. fill: then
+        add back what fits, best worth first. None when it cannot be made to fit."""
         if not self._built:
             self._build()
         if self._repairer is None:
@@ -887,8 +888,9 @@ def _solution_of(values) -> object:  # noqa: ANN001 (numpy array → highspy.Hig
 
 class _Repairer:
     """The model's matrix and columns arranged for `KeptModel.repair`: per project its
-    start-year and chosen columns, the rows that read only those (the rest involve the
-    matching, which HiGHS completes), and each start's worth per 亿元."""
+    start-year and chosen columns, the rows that read only those and the government-pay
+    switches (the rest involve the matching, which HiGHS completes), and each start's worth
+    per 亿元."""
 
     TOLERANCE = 1e-6  # HiGHS's MIP feasibility tolerance
 
@@ -916,8 +918,23 @@ class _Repairer:
                 self.start_of[x.index] = t
             if model.chosen[i] is not None:
                 self.project_of[model.chosen[i].index] = i
+        # A government-pay PPP switches its city's v_r on (rule 6, rows pay_p…), which holds
+        # the city's PPP rows to the lower line; the switch follows the plan (on exactly when
+        # the plan holds such a project), so the rows it enters are checked too. Left
+        # unchecked, an overrun draw's repaired plan broke them and HiGHS dropped the start.
+        self.switch_of: dict[int, int] = {}  # project position → its city's switch column
+        for name, constraint in model.problem._constraints.items():
+            if name.startswith("pay_p"):
+                columns = [var.index for var in constraint.expr]
+                owner = [j for j in columns if self.project_of[j] >= 0]
+                switch = [j for j in columns if self.project_of[j] < 0]
+                if len(owner) == 1 and len(switch) == 1:
+                    self.switch_of[int(self.project_of[owner[0]])] = switch[0]
+        is_switch = np.zeros(lp.num_col_, bool)
+        is_switch[list(self.switch_of.values())] = True
+        self._switched: dict[int, int] = {}  # switch column → projects of the plan it serves
         # Rows that involve a flow (the matching, coverage floors) are not checked here.
-        flows = self.project_of[cols] < 0
+        flows = (self.project_of[cols] < 0) & ~is_switch[cols]
         checked = np.ones(lp.num_row_, bool)
         checked[rows[flows]] = False
         keep = checked[rows]
@@ -950,9 +967,21 @@ class _Repairer:
         return xs + ([chosen.index] if chosen is not None else [])
 
     def _add(self, activity, i: int, t: int, sign: float) -> None:  # noqa: ANN001
-        for j in self._columns(i, t):
+        for j in self._columns(i, t) + self._toggled(i, sign):
             a, b = self.col_start[j], self.col_start[j + 1]
             activity[self.col_rows[a:b]] += sign * self.col_values[a:b]
+        switch = self.switch_of.get(i)
+        if switch is not None:
+            self._switched[switch] = self._switched.get(switch, 0) + (1 if sign > 0 else -1)
+
+    def _toggled(self, i: int, sign: float) -> list[int]:
+        """The switch column that adding (sign 1) or dropping (-1) project i turns on or off:
+        its first government-pay PPP in the plan, or its last."""
+        switch = self.switch_of.get(i)
+        if switch is None:
+            return []
+        count = self._switched.get(switch, 0)
+        return [switch] if (count == 0 if sign > 0 else count == 1) else []
 
     def _worth(self, i: int, t: int) -> float:
         xs = [x.index for s, x in self.model.starts[i] if s == t]
@@ -978,6 +1007,7 @@ class _Repairer:
             return chosen is not None and (self.mandatory[i] or col_lower[chosen.index] >= 0.5)
 
         self._bounds = (row_lower, row_upper)
+        self._switched = {}
         fitted: dict[int, int] = {}
         for i, t in plan.items():
             if 0 <= i < len(model.starts) and is_open(i, t):
@@ -1039,7 +1069,7 @@ class _Repairer:
         """Adding (sign 1) or dropping (-1) this start breaches no limit but `row` more."""
         import numpy as np
 
-        touched, added = self._change(i, t)
+        touched, added = self._change(i, t, sign)
         before, after = activity[touched], activity[touched] + sign * added
         lower, upper = self._bounds[0][touched], self._bounds[1][touched]
         worse = np.maximum(after - upper, lower - after) > np.maximum(
@@ -1047,11 +1077,12 @@ class _Repairer:
         ) + self.TOLERANCE
         return not np.any(worse & (touched != row))
 
-    def _change(self, i: int, t: int):  # noqa: ANN202
-        """The rows a project's start touches and what it adds to each."""
+    def _change(self, i: int, t: int, sign: float = 1.0):  # noqa: ANN202
+        """The rows a project's start touches and what it adds to each (what dropping it, sign
+        -1, takes away: the same but for a switch it alone holds on)."""
         import numpy as np
 
-        columns = self._columns(i, t)
+        columns = self._columns(i, t) + self._toggled(i, sign)
         rows = np.concatenate(
             [self.col_rows[self.col_start[j] : self.col_start[j + 1]] for j in columns]
         )
@@ -1118,6 +1149,6 @@ class _Repairer:
             if np.all(after <= row_upper[touched] + tolerance) and np.all(
                 after >= row_lower[touched] - tolerance
             ):
-                activity[touched] = after
+                self._add(activity, i, t, 1.0)
                 fitted[i] = t
         return fitted

@@ -33,7 +33,7 @@ import numpy as np
 from .blocks import run_blocks
 from .model import SelectionModel
 from .scenario import STRATEGIES
-from .solver import SolverRun, Status, built_highs, run_solver
+from .solver import SolverRun, Status, built_highs, repair_plan, run_solver
 
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
@@ -52,17 +52,15 @@ LP_SUBMIP_FROM: int | None = None
 # smallest size at which the search was seen to fail.
 BLOCKS_FROM: int | None = 50_000
 
-# A start-year column the LP leaves within this of 0 or 1 counts as decided.
+# A start-year column the LP leaves within this of 0 or 1 counts as integral.
 INTEGRAL = 1e-6
-# An unchosen project whose start years the LP prices within this share of the largest
-# objective coefficient of entering stays free: the LP is indifferent to it. Measured at
-# 10,000 projects (model version 3): this fixed search finds its portfolio at the root
-# (about 2 % below the LP's bound there); freeing every project priced at about zero, chosen
-# or not, keeps the fixed search's bound within 0.2 % of the LP's but found no portfolio in
-# 100 CPU seconds.
-NEAR_ZERO_PRICE = 1e-6
-
-
+# lp_submip frees every project whose LP price (what taking it, or leaving it out, changes at
+# the LP's prices) lies within PRICE_WINDOW × the gap asked × the LP's optimum; the rest keep
+# the LP's values. Measured at 10,000 projects (model version 3, gap 0.1 %, so a window of
+# about 340 worker-years, 1,563 projects free): the search on them ended 0.77 % below the LP's
+# bound after 12 CPU s, its own bound 0.12 % below it. Freeing only the projects the LP
+# splits (the old rule) ended 3.6 % below after 25 CPU s; a window of 30 (297 free), 2.2 %.
+PRICE_WINDOW = 0.1
 def choose_strategy(model: SelectionModel) -> str:
     """The strategy the scenario asks for, or (auto) the one for the model's size."""
     asked = model.scenario.solve_strategy
@@ -214,13 +212,16 @@ def _relax(highs, integer: np.ndarray) -> _Relaxation | None:  # noqa: ANN001
     return answer
 
 
-def decided_projects(
-    model: SelectionModel, lp: _Relaxation, cost: np.ndarray
+def settled_projects(
+    model: SelectionModel, lp: _Relaxation, window: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The columns the LP decides and their values: a project's start-year and chosen
-    columns, when every start year is at 0 or 1, except an unchosen project the LP prices
-    at about nothing (it is indifferent to taking it), which stays free like one it splits."""
-    tolerance = NEAR_ZERO_PRICE * max(1.0, float(np.abs(cost).max()) if len(cost) else 1.0)
+    """The columns lp_submip fixes and their values: a project's start-year and chosen
+    columns, when the LP puts every start year at 0 or 1 and prices the project beyond
+    `window` (its cheapest start's reduced cost with its chosen column's, in the objective's
+    units). A project priced within the window could swap with another at little cost, and
+    the portfolio needs such swaps: on model version 3 the PPP lines and the sector shares
+    bind, and the projects the LP takes whole leave each line's remainder unfilled once its
+    split projects are rounded (benchmarks/RESULTS.md, "A good portfolio fast")."""
     index: list[int] = []
     value: list[float] = []
     for options, chosen in zip(model.starts, model.chosen, strict=True):
@@ -230,12 +231,51 @@ def decided_projects(
         at = lp.values[xs]
         if np.any(np.minimum(at, 1.0 - at) > INTEGRAL):
             continue
-        if at.sum() < 0.5 and np.any(lp.prices[xs] <= tolerance):
+        own = lp.prices[chosen.index] if chosen is not None else 0.0
+        if np.min(np.abs(lp.prices[xs] + own)) <= window:
             continue
         columns = xs + ([chosen.index] if chosen is not None else [])
         index += columns
         value += [float(v) for v in np.round(lp.values[columns])]
     return np.asarray(index, np.int32), np.asarray(value, float)
+
+
+def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray | None:  # noqa: ANN001
+    """A start for the fixed search: the LP's portfolio rounded (each project the LP takes at
+    least half of, at its largest start year), made to fit and filled under the columns'
+    bounds as they stand (`solver.repair_plan`), then completed (training, flows, switches)
+    by a run with its project columns fixed. Every column's value; None when it cannot be
+    made to fit."""
+    plan: dict[int, int] = {}
+    for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
+        if options and chosen is not None and lp.values[chosen.index] >= 0.5:
+            plan[i] = max(options, key=lambda option: lp.values[option[1].index])[0]
+    fitted = repair_plan(model, highs, plan)
+    if fitted is None:
+        return None
+    index: list[int] = []
+    value: list[float] = []
+    for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
+        for t, x in options:
+            index.append(x.index)
+            value.append(1.0 if fitted.get(i) == t else 0.0)
+        if chosen is not None:
+            index.append(chosen.index)
+            value.append(1.0 if i in fitted else 0.0)
+    columns = np.asarray(index, np.int32)
+    lp_model = highs.getLp()
+    lower = np.asarray(lp_model.col_lower_, float)[columns]
+    upper = np.asarray(lp_model.col_upper_, float)[columns]
+    at = np.asarray(value, float)
+    highs.changeColsBounds(len(columns), columns, at, at)
+    try:
+        highs.run()
+        found = highs.getInfo().primal_solution_status == 2
+        values = np.asarray(highs.getSolution().col_value, float) if found else None
+    finally:
+        highs.changeColsBounds(len(columns), columns, lower, upper)
+        highs.clearSolver()
+    return values
 
 
 def lp_submip(
@@ -277,13 +317,16 @@ def lp_submip(
         return finish(_status(highs, watch), None, "the relaxation has no optimum", True)
     bound = -lp.objective  # maximised sense
     watch.bound = lp.objective
-    index, value = decided_projects(model, lp, np.asarray(lp_model.col_cost_, float))
+    window = PRICE_WINDOW * gap * max(abs(lp.objective), 1.0)
+    index, value = settled_projects(model, lp, window)
     lower = np.asarray(lp_model.col_lower_, float)[index]
     upper = np.asarray(lp_model.col_upper_, float)[index]
     highs.changeColsBounds(len(index), index, value, value)
-    # No start from the LP's rounding: at 10,000 projects it did not help (unstarted, the
-    # fixed search finds its portfolio at the root), and with more projects left free HiGHS
-    # spent 25 CPU s completing the rounding without finding a portfolio.
+    # With hundreds of projects free HiGHS found no portfolio of its own for a long time
+    # (none in 100 CPU s at 10,000 projects), so it starts from the LP's rounding repaired.
+    start = _rounded_start(model, highs, lp)
+    if start is not None:
+        highs.setSolution(_solution(start))
     projects = sum(
         len(options) + (chosen is not None)
         for options, chosen in zip(model.starts, model.chosen, strict=True)
@@ -292,18 +335,22 @@ def lp_submip(
     highs.run()
     run_status = _status(highs, watch)
     incumbent = _incumbent(highs)
-    highs.changeColsBounds(len(index), index, lower, upper)
     reached = incumbent is not None and watch.within(incumbent)
     detail = f"{len(index)} of {projects} project columns fixed by the relaxation"
     # Fixing can leave no portfolio (a share row the LP met with split projects): that says
     # nothing of the whole model, which is searched next.
     if reached or watch.stopped or left() <= 0:
         fixed_status = Status.ERROR if run_status is Status.INFEASIBLE else run_status
-        return finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
+        # Read before the bounds go back: HiGHS forgets its answer when the model changes.
+        answer = finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
+        highs.changeColsBounds(len(index), index, lower, upper)
+        return answer
+    found = list(highs.getSolution().col_value) if incumbent is not None else None
+    highs.changeColsBounds(len(index), index, lower, upper)
     # The fixed search could not reach the gap against the LP's bound: search the whole model
     # from its portfolio with the time left; HiGHS's own bound then holds, or the LP's.
-    if incumbent is not None:
-        highs.setSolution(_solution(highs.getSolution().col_value))
+    if found is not None:
+        highs.setSolution(_solution(found))
     highs.setOptionValue("time_limit", max(left(), 0.01))
     highs.run()
     if incumbent is not None and not _consistent(highs) and left() > 0:

@@ -3,14 +3,13 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
 
 - `search`: HiGHS's branch and bound on the whole model (`solver.run_solver`). Best for the
   sample and up to a few thousand projects, where the root proves most of the gap.
-- `lp_submip`: the LP relaxation first (dual simplex); every project the LP already decides
-  (all its start years at 0 or 1, and not an unchosen one that the LP prices at nothing) is
-  fixed, and HiGHS searches the rest. The LP's optimum is a valid bound on the whole model,
-  so the gap is proven against it: the search ends as soon as its portfolio lies within the
-  scenario's gap of that bound. On model version 2 this was many times faster than `search`
-  at 10,000 projects (solver findings); on version 3 it is not yet (see LP_SUBMIP_FROM). If
-  the fixed search cannot reach the gap (the LP's bound too weak, or fixing too costly), the
-  whole model is searched from its portfolio with the time left. The gap is honest either way.
+- `lp_submip`: the LP relaxation first (dual simplex); every project the LP settles (all its
+  start years at 0 or 1, and priced beyond a window of the gap: `settled_projects`) is fixed,
+  and HiGHS searches the rest, starting from the LP's portfolio rounded and repaired. The
+  LP's optimum is a valid bound on the whole model, so the gap is proven against it: the
+  search ends as soon as its portfolio lies within the scenario's gap of that bound. For
+  thousands of projects (see LP_SUBMIP_FROM). If the fixed search ends short of the gap with
+  time left, the whole model is searched from its portfolio. The gap is honest either way.
 
 - `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one, each with
   its share of every linking limit, their portfolios joined; the gap is proven against a
@@ -38,13 +37,12 @@ from .solver import SolverRun, Status, built_highs, repair_plan, run_solver
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
 # The number of projects from which auto runs lp_submip; None: never by size. Measured on
-# model version 3 at 10,000 projects (benchmarks/bench_scale.py, RESULTS.md, loaded):
-# lp_submip stopped at 1.56 % after 64 CPU s, the whole-model search at 0.57 % after the
-# same. The LP leaves few projects split, but fixing the rest costs 2 % (its bound is
-# tight, its portfolio is not), and the whole model searched from that portfolio gains
-# little. So auto searches at every size until a fixing rule measures better; a scenario
-# can still ask for lp_submip (its gap is honest either way).
-LP_SUBMIP_FROM: int | None = None
+# model version 3 at 10,000 projects (benchmarks/bench_scale.py, 60 s, one run each, load 3,
+# RESULTS.md "A good portfolio fast"): lp_submip ended 0.71 % from the LP's bound after 43
+# CPU s, the whole-model search still at its root (967 %, its first portfolio) after 39. The
+# sample (250 projects) and other sizes below 10,000 were not measured with this rule; the
+# whole-model search proves the sample at its root, so auto keeps it there.
+LP_SUBMIP_FROM: int | None = 10_000
 # The number of projects from which auto solves by blocks (optimizer.blocks). Measured on
 # model version 3 (benchmarks/RESULTS.md, loaded): at 10,000 the whole-model search is far
 # better (0.57 % after 64 CPU s; blocks of 2,500: 9 %); at 50,000 the search gave no

@@ -59,6 +59,17 @@ INTEGRAL = 1e-6
 # bound after 12 CPU s, its own bound 0.12 % below it. Freeing only the projects the LP
 # splits (the old rule) ended 3.6 % below after 25 CPU s; a window of 30 (297 free), 2.2 %.
 PRICE_WINDOW = 0.1
+# Then, while the gap is not reached, the portfolio is improved one city at a time: the
+# projects of one city priced within CITY_WINDOW × the gap × the LP's optimum are searched
+# again with everything else kept (the PPP lines that bind are per city), each search for at
+# most CITY_SECONDS. Measured at 10,000 projects after a 15 s fixed search at 0.87 %: one pass
+# over the 13 cities (window 3,000 worker-years, 200–1,000 projects free each, 3 s caps, 20
+# CPU s in all) brought it to 0.40 %; the fixed search alone went from 0.87 % to 0.71 % in
+# about the same time.
+CITY_WINDOW = 1.0
+CITY_SECONDS = 3.0
+# The share of the time left that the fixed search may take before the search city by city.
+FIXED_SHARE = 0.5
 def choose_strategy(model: SelectionModel) -> str:
     """The strategy the scenario asks for, or (auto) the one for the model's size."""
     asked = model.scenario.solve_strategy
@@ -329,7 +340,8 @@ def lp_submip(
         len(options) + (chosen is not None)
         for options, chosen in zip(model.starts, model.chosen, strict=True)
     )
-    highs.setOptionValue("time_limit", max(left(), 0.01))
+    # Half the time at most: the search city by city that follows gains more per second.
+    highs.setOptionValue("time_limit", max(FIXED_SHARE * left(), 0.01))
     highs.run()
     run_status = _status(highs, watch)
     incumbent = _incumbent(highs)
@@ -345,6 +357,22 @@ def lp_submip(
         return answer
     found = list(highs.getSolution().col_value) if incumbent is not None else None
     highs.changeColsBounds(len(index), index, lower, upper)
+    if found is not None:
+        city_window = CITY_WINDOW * gap * max(abs(lp.objective), 1.0)
+        best = np.asarray(found, float)
+        value = float(np.asarray(lp_model.col_cost_, float) @ best)
+        passes = 0
+        while left() > 0.5 and not watch.stopped and not watch.within(value):
+            best, better = _by_city(model, highs, lp, best, city_window, left)
+            passes += 1
+            if better >= value - 1e-9 * max(1.0, abs(value)):
+                break  # a pass that finds nothing better: the rest is the whole model's
+            value = better
+        if passes:
+            detail += f"; then {passes} passes city by city"
+        if watch.within(value) or watch.stopped or left() <= 0.5:
+            return _read_plan(model, engine, highs, best, watch, bound, started, detail)
+        found = list(best)
     # The fixed search could not reach the gap against the LP's bound: search the whole model
     # from its portfolio with the time left; HiGHS's own bound then holds, or the LP's.
     if found is not None:
@@ -358,6 +386,102 @@ def lp_submip(
         highs.setOptionValue("time_limit", max(left(), 0.01))
         highs.run()
     return finish(_status(highs, watch), bound, detail + "; then the whole model searched", True)
+
+
+def _project_columns(model: SelectionModel) -> list[tuple[int, list[int]]]:
+    """Per project that can be chosen: its position and its start-year and chosen columns."""
+    return [
+        (i, [x.index for _, x in options] + [chosen.index])
+        for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True))
+        if options and chosen is not None
+    ]
+
+
+def _by_city(
+    model: SelectionModel,
+    highs,  # noqa: ANN001 (highspy.Highs)
+    lp: _Relaxation,
+    values: np.ndarray,
+    window: float,
+    left: Callable[[], float],
+) -> tuple[np.ndarray, float]:
+    """One pass over the cities: each city's projects priced within `window` searched again
+    from the portfolio in `values`, every other project kept as it is there. The best columns
+    and their objective (minimised sense). Stops early when the time is out or a run is
+    interrupted (gap reached, or stopped)."""
+    import highspy
+
+    lp_model = highs.getLp()
+    n = lp_model.num_col_
+    lower = np.asarray(lp_model.col_lower_, float)
+    upper = np.asarray(lp_model.col_upper_, float)
+    cost = np.asarray(lp_model.col_cost_, float)
+    best, objective = values, float(cost @ values)
+    region = model.figures["region_at"].to_numpy(int)
+    projects = _project_columns(model)
+    free = {
+        i: float(np.min(np.abs(lp.prices[columns[:-1]] + lp.prices[columns[-1]]))) <= window
+        for i, columns in projects
+    }
+    everything = np.arange(n, dtype=np.int32)
+    for city in sorted({int(region[i]) for i, _ in projects}):
+        if left() <= 0.5:
+            break
+        kept = np.asarray(
+            [j for i, columns in projects if region[i] != city or not free[i] for j in columns],
+            np.int32,
+        )
+        at = np.round(best[kept])
+        highs.changeColsBounds(len(kept), kept, at, at)
+        highs.setSolution(_solution(best))
+        highs.setOptionValue("time_limit", max(min(CITY_SECONDS, left()), 0.01))
+        try:
+            highs.run()
+            interrupted = highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+            if highs.getInfo().primal_solution_status == 2:
+                value = float(highs.getInfo().objective_function_value)
+                if value < objective - 1e-9 * max(1.0, abs(objective)):
+                    best = np.asarray(highs.getSolution().col_value, float)
+                    objective = float(cost @ best)
+        finally:
+            highs.changeColsBounds(n, everything, lower, upper)
+            highs.clearSolver()
+        if interrupted:
+            break
+    return best, objective
+
+
+def _read_plan(
+    model: SelectionModel,
+    engine,  # noqa: ANN001 (the configured PuLP HiGHS)
+    highs,  # noqa: ANN001 (highspy.Highs)
+    values: np.ndarray,
+    watch: _Watch,
+    bound: float,
+    started: float,
+    detail: str,
+) -> SolverRun:
+    """The portfolio in `values` as the run's answer: its projects fixed, a run completes it
+    (as it was) and it is read; proven when it lies within the gap of the LP's bound."""
+    columns = np.asarray([j for _, cs in _project_columns(model) for j in cs], np.int32)
+    lp_model = highs.getLp()
+    lower = np.asarray(lp_model.col_lower_, float)[columns]
+    upper = np.asarray(lp_model.col_upper_, float)[columns]
+    at = np.round(values[columns])
+    highs.changeColsBounds(len(columns), columns, at, at)
+    highs.setSolution(_solution(values))
+    saved = watch.stop, watch.stopped, watch.reached
+    # The answer in hand is read even when the search was stopped or reached its gap.
+    watch.stop, watch.stopped, watch.reached = None, False, False
+    try:
+        highs.run()
+        incumbent = _incumbent(highs)
+        reached = incumbent is not None and watch.within(incumbent)
+        status = Status.OPTIMAL if reached else Status.TIME_LIMIT
+        return _read(model, engine, highs, status, bound, False, started, detail)
+    finally:
+        watch.stop, watch.stopped, watch.reached = saved
+        highs.changeColsBounds(len(columns), columns, lower, upper)
 
 
 def _solution(values) -> object:  # noqa: ANN001

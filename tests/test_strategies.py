@@ -161,6 +161,22 @@ def test_lp_submip_stopped_mid_search_keeps_its_portfolio(
     assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
 
 
+def test_lp_submip_searches_city_by_city_and_every_row_holds(
+    sample: optimizer.PlanningData,
+) -> None:
+    # At 0.2 % the sample's fixed search ends short of the gap against the LP's bound, so the
+    # portfolio is searched again city by city, then the whole model proves it.
+    model = build_model(prepare(sample, Scenario(solve_strategy="lp_submip", mip_gap=0.002)))
+    run = run_strategy(model)
+    assert "city by city" in run.detail
+    assert run.status.has_portfolio
+    assert rows_hold(model) == []
+    assert run.bound >= run.objective
+    assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+    # The sample itself is still searched whole by auto.
+    assert choose_strategy(build_model(prepare(sample, Scenario()))) == "search"
+
+
 def test_lp_submip_frees_what_the_lp_splits_or_prices_within_the_window(
     small: optimizer.PlanningData,
 ) -> None:

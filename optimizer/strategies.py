@@ -369,7 +369,7 @@ def lp_submip(
                 break  # a pass that finds nothing better: the rest is the whole model's
             value = better
         if passes:
-            detail += f"; then {passes} passes city by city"
+            detail += f"; then {passes} pass{'es' if passes > 1 else ''} city by city"
         if watch.within(value) or watch.stopped or left() <= 0.5:
             return _read_plan(model, engine, highs, best, watch, bound, started, detail)
         found = list(best)

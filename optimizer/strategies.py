@@ -39,7 +39,8 @@ AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 # The number of projects from which auto runs lp_submip; None: never by size. Measured on
 # model version 3 at 10,000 projects (benchmarks/bench_scale.py, 60 s, one run each, load 3,
 # RESULTS.md "A good portfolio fast"): lp_submip ended 0.71 % from the LP's bound after 43
-# CPU s, the whole-model search still at its root (967 %, its first portfolio) after 39. The
+# CPU s (0.44 % after 24 CPU s with the search city by city), the whole-model search still at
+# its root (967 %, its first portfolio) after 39. The
 # sample (250 projects) and other sizes below 10,000 were not measured with this rule; the
 # whole-model search proves the sample at its root, so auto keeps it there.
 LP_SUBMIP_FROM: int | None = 10_000
@@ -70,6 +71,8 @@ CITY_WINDOW = 1.0
 CITY_SECONDS = 3.0
 # The share of the time left that the fixed search may take before the search city by city.
 FIXED_SHARE = 0.5
+
+
 def choose_strategy(model: SelectionModel) -> str:
     """The strategy the scenario asks for, or (auto) the one for the model's size."""
     asked = model.scenario.solve_strategy

@@ -1152,3 +1152,12 @@ class _Repairer:
                 self._add(activity, i, t, 1.0)
                 fitted[i] = t
         return fitted
+
+
+def repair_plan(
+    model: SelectionModel, highs: Any, plan: dict[int, int], *, fill: bool = True
+) -> dict[int, int] | None:
+    """`KeptModel.repair` for a model already in a `highspy.Highs` (the strategies' own runs):
+    the plan made to fit the rows that read only project columns under the columns' bounds as
+    they stand (a column fixed at 0 is closed, one fixed at 1 kept), then filled."""
+    return _Repairer(model, highs).repair(plan, fill=fill)

@@ -3,14 +3,13 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
 
 - `search`: HiGHS's branch and bound on the whole model (`solver.run_solver`). Best for the
   sample and up to a few thousand projects, where the root proves most of the gap.
-- `lp_submip`: the LP relaxation first (dual simplex); every project the LP already decides
-  (all its start years at 0 or 1, and not an unchosen one that the LP prices at nothing) is
-  fixed, and HiGHS searches the rest. The LP's optimum is a valid bound on the whole model,
-  so the gap is proven against it: the search ends as soon as its portfolio lies within the
-  scenario's gap of that bound. On model version 2 this was many times faster than `search`
-  at 10,000 projects (solver findings); on version 3 it is not yet (see LP_SUBMIP_FROM). If
-  the fixed search cannot reach the gap (the LP's bound too weak, or fixing too costly), the
-  whole model is searched from its portfolio with the time left. The gap is honest either way.
+- `lp_submip`: the LP relaxation first (dual simplex); every project the LP settles (all its
+  start years at 0 or 1, and priced beyond a window of the gap: `settled_projects`) is fixed,
+  and HiGHS searches the rest, starting from the LP's portfolio rounded and repaired. The
+  LP's optimum is a valid bound on the whole model, so the gap is proven against it: the
+  search ends as soon as its portfolio lies within the scenario's gap of that bound. For
+  thousands of projects (see LP_SUBMIP_FROM). If the fixed search ends short of the gap with
+  time left, the whole model is searched from its portfolio. The gap is honest either way.
 
 - `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one, each with
   its share of every linking limit, their portfolios joined; the gap is proven against a
@@ -33,18 +32,18 @@ import numpy as np
 from .blocks import run_blocks
 from .model import SelectionModel
 from .scenario import STRATEGIES
-from .solver import SolverRun, Status, built_highs, run_solver
+from .solver import SolverRun, Status, built_highs, repair_plan, run_solver
 
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
 # The number of projects from which auto runs lp_submip; None: never by size. Measured on
-# model version 3 at 10,000 projects (benchmarks/bench_scale.py, RESULTS.md, loaded):
-# lp_submip stopped at 1.56 % after 64 CPU s, the whole-model search at 0.57 % after the
-# same. The LP leaves few projects split, but fixing the rest costs 2 % (its bound is
-# tight, its portfolio is not), and the whole model searched from that portfolio gains
-# little. So auto searches at every size until a fixing rule measures better; a scenario
-# can still ask for lp_submip (its gap is honest either way).
-LP_SUBMIP_FROM: int | None = None
+# model version 3 at 10,000 projects (benchmarks/bench_scale.py, 60 s, one run each, load 3,
+# RESULTS.md "A good portfolio fast"): lp_submip ended 0.71 % from the LP's bound after 43
+# CPU s (0.44 % after 24 CPU s with the search city by city), the whole-model search still at
+# its root (967 %, its first portfolio) after 39. The
+# sample (250 projects) and other sizes below 10,000 were not measured with this rule; the
+# whole-model search proves the sample at its root, so auto keeps it there.
+LP_SUBMIP_FROM: int | None = 10_000
 # The number of projects from which auto solves by blocks (optimizer.blocks). Measured on
 # model version 3 (benchmarks/RESULTS.md, loaded): at 10,000 the whole-model search is far
 # better (0.57 % after 64 CPU s; blocks of 2,500: 9 %); at 50,000 the search gave no
@@ -52,15 +51,26 @@ LP_SUBMIP_FROM: int | None = None
 # smallest size at which the search was seen to fail.
 BLOCKS_FROM: int | None = 50_000
 
-# A start-year column the LP leaves within this of 0 or 1 counts as decided.
+# A start-year column the LP leaves within this of 0 or 1 counts as integral.
 INTEGRAL = 1e-6
-# An unchosen project whose start years the LP prices within this share of the largest
-# objective coefficient of entering stays free: the LP is indifferent to it. Measured at
-# 10,000 projects (model version 3): this fixed search finds its portfolio at the root
-# (about 2 % below the LP's bound there); freeing every project priced at about zero, chosen
-# or not, keeps the fixed search's bound within 0.2 % of the LP's but found no portfolio in
-# 100 CPU seconds.
-NEAR_ZERO_PRICE = 1e-6
+# lp_submip frees every project whose LP price (what taking it, or leaving it out, changes at
+# the LP's prices) lies within PRICE_WINDOW × the gap asked × the LP's optimum; the rest keep
+# the LP's values. Measured at 10,000 projects (model version 3, gap 0.1 %, so a window of
+# about 340 worker-years, 1,563 projects free): the search on them ended 0.77 % below the LP's
+# bound after 12 CPU s, its own bound 0.12 % below it. Freeing only the projects the LP
+# splits (the old rule) ended 3.6 % below after 25 CPU s; a window of 30 (297 free), 2.2 %.
+PRICE_WINDOW = 0.1
+# Then, while the gap is not reached, the portfolio is improved one city at a time: the
+# projects of one city priced within CITY_WINDOW × the gap × the LP's optimum are searched
+# again with everything else kept (the PPP lines that bind are per city), each search for at
+# most CITY_SECONDS. Measured at 10,000 projects after a 15 s fixed search at 0.87 %: one pass
+# over the 13 cities (window 3,000 worker-years, 200–1,000 projects free each, 3 s caps, 20
+# CPU s in all) brought it to 0.40 %; the fixed search alone went from 0.87 % to 0.71 % in
+# about the same time.
+CITY_WINDOW = 1.0
+CITY_SECONDS = 3.0
+# The share of the time left that the fixed search may take before the search city by city.
+FIXED_SHARE = 0.5
 
 
 def choose_strategy(model: SelectionModel) -> str:
@@ -214,13 +224,16 @@ def _relax(highs, integer: np.ndarray) -> _Relaxation | None:  # noqa: ANN001
     return answer
 
 
-def decided_projects(
-    model: SelectionModel, lp: _Relaxation, cost: np.ndarray
+def settled_projects(
+    model: SelectionModel, lp: _Relaxation, window: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The columns the LP decides and their values: a project's start-year and chosen
-    columns, when every start year is at 0 or 1, except an unchosen project the LP prices
-    at about nothing (it is indifferent to taking it), which stays free like one it splits."""
-    tolerance = NEAR_ZERO_PRICE * max(1.0, float(np.abs(cost).max()) if len(cost) else 1.0)
+    """The columns lp_submip fixes and their values: a project's start-year and chosen
+    columns, when the LP puts every start year at 0 or 1 and prices the project beyond
+    `window` (its cheapest start's reduced cost with its chosen column's, in the objective's
+    units). A project priced within the window could swap with another at little cost, and
+    the portfolio needs such swaps: on model version 3 the PPP lines and the sector shares
+    bind, and the projects the LP takes whole leave each line's remainder unfilled once its
+    split projects are rounded (benchmarks/RESULTS.md, "A good portfolio fast")."""
     index: list[int] = []
     value: list[float] = []
     for options, chosen in zip(model.starts, model.chosen, strict=True):
@@ -230,12 +243,51 @@ def decided_projects(
         at = lp.values[xs]
         if np.any(np.minimum(at, 1.0 - at) > INTEGRAL):
             continue
-        if at.sum() < 0.5 and np.any(lp.prices[xs] <= tolerance):
+        own = lp.prices[chosen.index] if chosen is not None else 0.0
+        if np.min(np.abs(lp.prices[xs] + own)) <= window:
             continue
         columns = xs + ([chosen.index] if chosen is not None else [])
         index += columns
         value += [float(v) for v in np.round(lp.values[columns])]
     return np.asarray(index, np.int32), np.asarray(value, float)
+
+
+def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray | None:  # noqa: ANN001
+    """A start for the fixed search: the LP's portfolio rounded (each project the LP takes at
+    least half of, at its largest start year), made to fit and filled under the columns'
+    bounds as they stand (`solver.repair_plan`), then completed (training, flows, switches)
+    by a run with its project columns fixed. Every column's value; None when it cannot be
+    made to fit."""
+    plan: dict[int, int] = {}
+    for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
+        if options and chosen is not None and lp.values[chosen.index] >= 0.5:
+            plan[i] = max(options, key=lambda option: lp.values[option[1].index])[0]
+    fitted = repair_plan(model, highs, plan)
+    if fitted is None:
+        return None
+    index: list[int] = []
+    value: list[float] = []
+    for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
+        for t, x in options:
+            index.append(x.index)
+            value.append(1.0 if fitted.get(i) == t else 0.0)
+        if chosen is not None:
+            index.append(chosen.index)
+            value.append(1.0 if i in fitted else 0.0)
+    columns = np.asarray(index, np.int32)
+    lp_model = highs.getLp()
+    lower = np.asarray(lp_model.col_lower_, float)[columns]
+    upper = np.asarray(lp_model.col_upper_, float)[columns]
+    at = np.asarray(value, float)
+    highs.changeColsBounds(len(columns), columns, at, at)
+    try:
+        highs.run()
+        found = highs.getInfo().primal_solution_status == 2
+        values = np.asarray(highs.getSolution().col_value, float) if found else None
+    finally:
+        highs.changeColsBounds(len(columns), columns, lower, upper)
+        highs.clearSolver()
+    return values
 
 
 def lp_submip(
@@ -277,33 +329,57 @@ def lp_submip(
         return finish(_status(highs, watch), None, "the relaxation has no optimum", True)
     bound = -lp.objective  # maximised sense
     watch.bound = lp.objective
-    index, value = decided_projects(model, lp, np.asarray(lp_model.col_cost_, float))
+    window = PRICE_WINDOW * gap * max(abs(lp.objective), 1.0)
+    index, value = settled_projects(model, lp, window)
     lower = np.asarray(lp_model.col_lower_, float)[index]
     upper = np.asarray(lp_model.col_upper_, float)[index]
     highs.changeColsBounds(len(index), index, value, value)
-    # No start from the LP's rounding: at 10,000 projects it did not help (unstarted, the
-    # fixed search finds its portfolio at the root), and with more projects left free HiGHS
-    # spent 25 CPU s completing the rounding without finding a portfolio.
+    # With hundreds of projects free HiGHS found no portfolio of its own for a long time
+    # (none in 100 CPU s at 10,000 projects), so it starts from the LP's rounding repaired.
+    start = _rounded_start(model, highs, lp)
+    if start is not None:
+        highs.setSolution(_solution(start))
     projects = sum(
         len(options) + (chosen is not None)
         for options, chosen in zip(model.starts, model.chosen, strict=True)
     )
-    highs.setOptionValue("time_limit", max(left(), 0.01))
+    # Half the time at most: the search city by city that follows gains more per second.
+    highs.setOptionValue("time_limit", max(FIXED_SHARE * left(), 0.01))
     highs.run()
     run_status = _status(highs, watch)
     incumbent = _incumbent(highs)
-    highs.changeColsBounds(len(index), index, lower, upper)
     reached = incumbent is not None and watch.within(incumbent)
     detail = f"{len(index)} of {projects} project columns fixed by the relaxation"
     # Fixing can leave no portfolio (a share row the LP met with split projects): that says
     # nothing of the whole model, which is searched next.
     if reached or watch.stopped or left() <= 0:
         fixed_status = Status.ERROR if run_status is Status.INFEASIBLE else run_status
-        return finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
+        # Read before the bounds go back: HiGHS forgets its answer when the model changes.
+        answer = finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
+        highs.changeColsBounds(len(index), index, lower, upper)
+        return answer
+    found = list(highs.getSolution().col_value) if incumbent is not None else None
+    highs.changeColsBounds(len(index), index, lower, upper)
+    if found is not None:
+        city_window = CITY_WINDOW * gap * max(abs(lp.objective), 1.0)
+        best = np.asarray(found, float)
+        value = float(np.asarray(lp_model.col_cost_, float) @ best)
+        passes = 0
+        while left() > 0.5 and not watch.stopped and not watch.within(value):
+            best, better = _by_city(model, highs, lp, best, city_window, left)
+            passes += 1
+            if better >= value - 1e-9 * max(1.0, abs(value)):
+                break  # a pass that finds nothing better: the rest is the whole model's
+            value = better
+        if passes:
+            detail += f"; then {passes} pass{'es' if passes > 1 else ''} city by city"
+        if watch.within(value) or watch.stopped or left() <= 0.5:
+            return _read_plan(model, engine, highs, best, watch, bound, started, detail)
+        found = list(best)
     # The fixed search could not reach the gap against the LP's bound: search the whole model
     # from its portfolio with the time left; HiGHS's own bound then holds, or the LP's.
-    if incumbent is not None:
-        highs.setSolution(_solution(highs.getSolution().col_value))
+    if found is not None:
+        highs.setSolution(_solution(found))
     highs.setOptionValue("time_limit", max(left(), 0.01))
     highs.run()
     if incumbent is not None and not _consistent(highs) and left() > 0:
@@ -313,6 +389,102 @@ def lp_submip(
         highs.setOptionValue("time_limit", max(left(), 0.01))
         highs.run()
     return finish(_status(highs, watch), bound, detail + "; then the whole model searched", True)
+
+
+def _project_columns(model: SelectionModel) -> list[tuple[int, list[int]]]:
+    """Per project that can be chosen: its position and its start-year and chosen columns."""
+    return [
+        (i, [x.index for _, x in options] + [chosen.index])
+        for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True))
+        if options and chosen is not None
+    ]
+
+
+def _by_city(
+    model: SelectionModel,
+    highs,  # noqa: ANN001 (highspy.Highs)
+    lp: _Relaxation,
+    values: np.ndarray,
+    window: float,
+    left: Callable[[], float],
+) -> tuple[np.ndarray, float]:
+    """One pass over the cities: each city's projects priced within `window` searched again
+    from the portfolio in `values`, every other project kept as it is there. The best columns
+    and their objective (minimised sense). Stops early when the time is out or a run is
+    interrupted (gap reached, or stopped)."""
+    import highspy
+
+    lp_model = highs.getLp()
+    n = lp_model.num_col_
+    lower = np.asarray(lp_model.col_lower_, float)
+    upper = np.asarray(lp_model.col_upper_, float)
+    cost = np.asarray(lp_model.col_cost_, float)
+    best, objective = values, float(cost @ values)
+    region = model.figures["region_at"].to_numpy(int)
+    projects = _project_columns(model)
+    free = {
+        i: float(np.min(np.abs(lp.prices[columns[:-1]] + lp.prices[columns[-1]]))) <= window
+        for i, columns in projects
+    }
+    everything = np.arange(n, dtype=np.int32)
+    for city in sorted({int(region[i]) for i, _ in projects}):
+        if left() <= 0.5:
+            break
+        kept = np.asarray(
+            [j for i, columns in projects if region[i] != city or not free[i] for j in columns],
+            np.int32,
+        )
+        at = np.round(best[kept])
+        highs.changeColsBounds(len(kept), kept, at, at)
+        highs.setSolution(_solution(best))
+        highs.setOptionValue("time_limit", max(min(CITY_SECONDS, left()), 0.01))
+        try:
+            highs.run()
+            interrupted = highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+            if highs.getInfo().primal_solution_status == 2:
+                value = float(highs.getInfo().objective_function_value)
+                if value < objective - 1e-9 * max(1.0, abs(objective)):
+                    best = np.asarray(highs.getSolution().col_value, float)
+                    objective = float(cost @ best)
+        finally:
+            highs.changeColsBounds(n, everything, lower, upper)
+            highs.clearSolver()
+        if interrupted:
+            break
+    return best, objective
+
+
+def _read_plan(
+    model: SelectionModel,
+    engine,  # noqa: ANN001 (the configured PuLP HiGHS)
+    highs,  # noqa: ANN001 (highspy.Highs)
+    values: np.ndarray,
+    watch: _Watch,
+    bound: float,
+    started: float,
+    detail: str,
+) -> SolverRun:
+    """The portfolio in `values` as the run's answer: its projects fixed, a run completes it
+    (as it was) and it is read; proven when it lies within the gap of the LP's bound."""
+    columns = np.asarray([j for _, cs in _project_columns(model) for j in cs], np.int32)
+    lp_model = highs.getLp()
+    lower = np.asarray(lp_model.col_lower_, float)[columns]
+    upper = np.asarray(lp_model.col_upper_, float)[columns]
+    at = np.round(values[columns])
+    highs.changeColsBounds(len(columns), columns, at, at)
+    highs.setSolution(_solution(values))
+    saved = watch.stop, watch.stopped, watch.reached
+    # The answer in hand is read even when the search was stopped or reached its gap.
+    watch.stop, watch.stopped, watch.reached = None, False, False
+    try:
+        highs.run()
+        incumbent = _incumbent(highs)
+        reached = incumbent is not None and watch.within(incumbent)
+        status = Status.OPTIMAL if reached else Status.TIME_LIMIT
+        return _read(model, engine, highs, status, bound, False, started, detail)
+    finally:
+        watch.stop, watch.stopped, watch.reached = saved
+        highs.changeColsBounds(len(columns), columns, lower, upper)
 
 
 def _solution(values) -> object:  # noqa: ANN001

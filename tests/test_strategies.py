@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pytest
 from helpers import SOLUTION_JSON_KEYS, sample_subset
@@ -16,6 +17,7 @@ from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.present.labels import Labels
 from optimizer.scenario import STRATEGIES, Scenario, ScenarioError
+from optimizer.solver import built_highs
 from optimizer.strategies import choose_strategy, run_strategy
 
 
@@ -139,6 +141,70 @@ def test_lp_submip_tells_of_portfolios_found_and_can_be_stopped(
     assert solution.strategy == "lp_submip"
     with pytest.raises(optimizer.SolverError, match="stopped"):
         optimizer.solve(sample, scenario, stop=lambda: True)
+
+
+def test_lp_submip_stopped_mid_search_keeps_its_portfolio(
+    sample: optimizer.PlanningData,
+) -> None:
+    # Stopped as soon as a portfolio is in hand (the repaired LP rounding HiGHS starts from):
+    # the fixed search is interrupted, and its portfolio is read before its bounds go back.
+    model = build_model(prepare(sample, Scenario(solve_strategy="lp_submip", mip_gap=0.0)))
+    seen: list[float] = []
+    run = run_strategy(
+        model, on_incumbent=lambda starts, gap: seen.append(gap), stop=lambda: bool(seen)
+    )
+    assert seen
+    assert run.strategy == "lp_submip"
+    assert run.status.has_portfolio
+    assert not run.status.is_proven
+    assert rows_hold(model) == []
+    assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+
+
+def test_lp_submip_searches_city_by_city_and_every_row_holds(
+    sample: optimizer.PlanningData,
+) -> None:
+    # At 0.2 % the sample's fixed search ends short of the gap against the LP's bound, so the
+    # portfolio is searched again city by city, then the whole model proves it.
+    model = build_model(prepare(sample, Scenario(solve_strategy="lp_submip", mip_gap=0.002)))
+    run = run_strategy(model)
+    assert "city by city" in run.detail
+    assert run.status.has_portfolio
+    assert rows_hold(model) == []
+    assert run.bound >= run.objective
+    assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+    # The sample itself is still searched whole by auto.
+    assert choose_strategy(build_model(prepare(sample, Scenario()))) == "search"
+
+
+def test_lp_submip_frees_what_the_lp_splits_or_prices_within_the_window(
+    small: optimizer.PlanningData,
+) -> None:
+    model = build_model(prepare(small, Scenario(solve_strategy="lp_submip", mip_gap=0.01)))
+    _, highs = built_highs(model, 30, 0.01)
+    integer = np.array(
+        [k == highspy.HighsVarType.kInteger for k in highs.getLp().integrality_], bool
+    )
+    lp = strategies._relax(highs, integer)
+    whole = [
+        (options, chosen)
+        for options, chosen in zip(model.starts, model.chosen, strict=True)
+        if options
+        and all(min(lp.values[x.index], 1 - lp.values[x.index]) <= 1e-6 for _, x in options)
+    ]
+    assert 0 < len(whole) < sum(1 for options in model.starts if options)
+    # Window 0: every project the LP does not split is fixed, at the LP's values.
+    index, value = strategies.settled_projects(model, lp, 0.0)
+    fixed = dict(zip(index.tolist(), value.tolist(), strict=True))
+    expected = {
+        v.index for options, chosen in whole for v in [x for _, x in options] + [chosen]
+    }
+    assert fixed
+    assert set(fixed) <= expected
+    assert all(fixed[j] == round(lp.values[j]) for j in fixed)
+    # A window as large as the objective: nothing is fixed.
+    index, _ = strategies.settled_projects(model, lp, 1e12)
+    assert len(index) == 0
 
 
 @pytest.mark.parametrize("fix", [False, True])

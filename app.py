@@ -114,18 +114,11 @@ else:
 page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit_s"])
 with place.container():  # over the provisional answer, if one was shown
     tabs.headline(page, shortlist_bytes(page, state.get("workbook_source") == "sample"))
-result, where, trade_offs, compare, shortlist = st.tabs(
-    [labels(k) for k in ("tab_result", "tab_map", "tab_tradeoffs", "tab_compare", "tab_shortlist")]
-)
-with result:
-    tabs.result_tab(page)
-with where:
-    tabs.map_tab(
-        page, map_figure(data.fingerprint, scenario_json, labels.language, solution, labels)
+# Only the open tab's content runs: the planner sees one tab at a time.
+code, container = tabs.open_tab(state, labels)
+with container:
+    tabs.draw_tab(
+        code,
+        page,
+        lambda: map_figure(data.fingerprint, scenario_json, labels.language, solution, labels),
     )
-with trade_offs:
-    tabs.tradeoffs_tab(page)
-with compare:
-    tabs.compare_tab(page)
-with shortlist:
-    tabs.shortlist_tab(page)

@@ -1,7 +1,8 @@
 """End to end: the real Streamlit server and Debian's headless Chromium, driven by Playwright
 (the Python package only, with the system's Chromium: no browser download). Every tab is
-screenshot in both languages (artifacts/app-<language>-<tab>.png); the page must show the
-headline figures, the shortlist must download, and nothing may be asked of the internet."""
+opened and screenshot in both languages (artifacts/app-<language>-<tab>.png) with its own
+content (only the open tab's content is drawn); the page must show the headline figures, the
+shortlist must download, and nothing may be asked of the internet."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 from conftest import ROOT
+from helpers import APP_TABS
 
 import optimizer
 from optimizer import controls
+from optimizer.present.labels import Labels
 
 if TYPE_CHECKING:  # imported where used: the other test process never pays for it
     from playwright.sync_api import Browser, Page
@@ -36,6 +39,14 @@ TABS = {
     "zh": ["结果", "地图", "权衡分析", "情景比较", "项目清单"],
 }
 HEADLINE = {"en": "Worker-years re-employed (", "zh": "再就业人年（占"}
+# Words only each tab shows, by their label (the Map tab: its one chart).
+TAB_MARKS = {
+    "result": "used_up",
+    "tradeoffs": "run_frontier",
+    "compare": "download_scenario",
+    "shortlist": "filter",
+}
+MAIN = '[data-testid="stMain"]'
 
 
 def free_port() -> int:
@@ -163,9 +174,18 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
             page.get_by_text("简体中文", exact=True).click()
             page.get_by_text(HEADLINE["zh"]).first.wait_for(timeout=120_000)
             settle(page)
+        labels = Labels(language)
+        marks = {code: labels(key) for code, key in TAB_MARKS.items()}
         for number, tab in enumerate(TABS[language]):
             page.get_by_role("tab", name=tab).click()
+            code = APP_TABS[number]
+            if code in marks:  # its content, drawn by the rerun the click asked for
+                page.locator(MAIN).get_by_text(marks[code]).first.wait_for(timeout=120_000)
             settle(page)
+            shown = page.locator(MAIN).inner_text()
+            assert [c for c, m in marks.items() if m in shown] == ([code] if code in marks else [])
+            if code == "map":
+                assert page.locator(f"{MAIN} .js-plotly-plot").count() == 1
             if language == "en" and tab == "Trade-offs":  # a frontier, for the pictures
                 # Of 3 points (0, the headline's own 100 % and 200 %): the 11 by default take
                 # half a minute, their low budgets proved to 1 %; the picture is the same

@@ -2,10 +2,11 @@
 
 Wiring only: the sidebar (optimizer.ui.sidebar) makes a Scenario from the controls
 (optimizer.controls), the package solves it (the same calls a notebook makes), and
-optimizer.ui.tabs places what optimizer.present.views draws. Words: optimizer.present.labels; the
-session: optimizer.session. A new scenario is solved in a background thread while the page
-shows the best portfolio found so far (tabs.answer, optimizer.background). Loads and
-final answers are cached by the workbook's bytes and the scenario.
+optimizer.ui.tabs places what optimizer.present.views draws, for the open tab only. Words:
+optimizer.present.labels; the session: optimizer.session. A new scenario is solved in a
+background thread while the page shows the best portfolio found so far (tabs.answer,
+optimizer.background). Loads and final answers are cached by the workbook's bytes and the
+scenario.
 """
 
 from __future__ import annotations

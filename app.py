@@ -115,11 +115,7 @@ else:
 page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit_s"])
 with place.container():  # over the provisional answer, if one was shown
     tabs.headline(page, shortlist_bytes(page, state.get("workbook_source") == "sample"))
-# Only the open tab's content runs: the planner sees one tab at a time.
-code, container = tabs.open_tab(state, labels)
-with container:
-    tabs.draw_tab(
-        code,
-        page,
-        lambda: map_figure(data.fingerprint, scenario_json, labels.language, solution, labels),
-    )
+# Only the open tab's content runs, in a fragment: a tab click reruns the tabs alone.
+tabs.tab_bar(
+    page, lambda: map_figure(data.fingerprint, scenario_json, labels.language, solution, labels)
+)

@@ -148,9 +148,12 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 # Streamlit shows its status widget from the moment a widget asks for a rerun until the run
-# has ended (and 200 ms more, its fade): a page without it, unchanged for QUIET_MS, is drawn.
+# has ended (and 200 ms more, its fade); a fragment's run (the tabs) shows none, but marks the
+# fragment's elements stale until it has ended: a page without either, unchanged for
+# QUIET_MS, is drawn.
 QUIET_MS = 400
 SETTLED = f"""() => !document.querySelector('[data-testid="stStatusWidget"]')
+                  && !document.querySelector('[data-stale="true"]')
                   && performance.now() - window.lastChange > {QUIET_MS}"""
 
 
@@ -181,6 +184,11 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
             code = APP_TABS[number]
             if code in marks:  # its content, drawn by the rerun the click asked for
                 page.locator(MAIN).get_by_text(marks[code]).first.wait_for(timeout=120_000)
+            else:  # the map: its one chart, the other tab's gone
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('{MAIN} .js-plotly-plot').length === 1",
+                    timeout=120_000,
+                )
             settle(page)
             shown = page.locator(MAIN).inner_text()
             assert [c for c, m in marks.items() if m in shown] == ([code] if code in marks else [])

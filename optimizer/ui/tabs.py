@@ -345,7 +345,7 @@ KEEP = "session"
 
 def open_tab(state: AppState, labels: Labels) -> tuple[str, Any]:
     """Draw the tab bar and return the open tab's code and its container; the caller draws
-    only that tab's content (a click on another tab reruns the page).
+    only that tab's content (a click on another tab reruns the fragment `tab_bar`).
 
     The open tab is kept by code in the session ("open_tab"), not only by its name (the
     widget's value, "tabs"): a language switch renames the tabs, which makes them a new
@@ -362,6 +362,19 @@ def open_tab(state: AppState, labels: Labels) -> tuple[str, Any]:
             state.set("open_tab", code)
             return code, container
     return kept, containers[TABS.index(kept)]  # not reached: a stateful bar has one open
+
+
+@st.fragment
+def tab_bar(page: Page, map_figure: Callable[[], go.Figure]) -> None:
+    """The tab bar and the open tab's content, a fragment: a tab click, or a widget moved in
+    a tab, reruns only this (with the page of the last full run), not the sidebar, the solve
+    and the headline. What a tab changes outside it asks for a full run (`st.rerun(scope=
+    "app")`): an analysis that adopted a better plan (the headline's), a scenario loaded (the
+    sidebar's controls). Saving a scenario and an analysis's results change only the tabs;
+    the headline's Excel download reads the analyses when it is clicked."""
+    code, container = open_tab(page.state, page.labels)
+    with container:
+        draw_tab(code, page, map_figure)
 
 
 def draw_tab(code: str, page: Page, map_figure: Callable[[], go.Figure]) -> None:
@@ -472,7 +485,7 @@ def _run_marked(
         page.keep(name, result)
     if adopted:
         _one_plan_each(page.state, page.data, page.key, adopted[-1])
-        st.rerun()
+        st.rerun(scope="app")  # the headline shows the adopted plan
 
 
 def _slider(labels: Labels, key: str, container: Any = st) -> float:
@@ -738,7 +751,7 @@ def compare_tab(page: Page) -> None:
             state.set("replay_note", (page.data.fingerprint, saved.other_workbook(page.data)))
             state.set("pending_scenario", pending)
             state.set("loaded_scenario", loaded.file_id)
-            st.rerun()
+            st.rerun(scope="app")  # the sidebar's controls take the loaded scenario
         except (ScenarioError, UnicodeDecodeError, ValueError) as error:
             state.pop("pending_scenario")
             st.error(labels("bad_scenario", message=labels.error_words(error)))

@@ -205,6 +205,13 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
                 assert points.input_value() == "3"
                 page.get_by_role("button", name="Trace the frontier").click()
                 settle(page)
+                # Traced in the tabs' own run (a fragment): the headline's Excel holds it.
+                with page.expect_download(timeout=120_000) as download:
+                    page.get_by_role("button", name=labels("download_excel")).click()
+                download.value.save_as(tmp_path / "with-frontier.xlsx")
+                book = openpyxl.load_workbook(tmp_path / "with-frontier.xlsx", read_only=True)
+                assert labels.sheet("frontier") in book.sheetnames, book.sheetnames
+                book.close()
             if language == "en" and tab == "Compare scenarios":  # a saved scenario
                 page.get_by_role("button", name="Save", exact=True).click()
                 settle(page)

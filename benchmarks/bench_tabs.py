@@ -3,13 +3,14 @@ drawn in full (not only its first headline), a tab click and a budget key until 
 drawn again, and how many Plotly charts the page holds. Made to compare the app drawing every
 tab on every run (before) with drawing the open tab only.
 
-    python benchmarks/bench_tabs.py --before ce7a163 [--runs 5]
+    python benchmarks/bench_tabs.py --before ce7a163 [--before d1570d2 ...] [--runs 5]
 
-The earlier commit is exported (`git archive`) to a temporary folder. One server per version,
-both up at once and each warmed by one visit (its first solve kept); then each run opens a
-fresh browser context on each version in turn. "Drawn": no Streamlit status widget and no
-change to the page (any element, attribute or text) for QUIET_MS; the time given is that of
-the page's last change. The load average is printed with the figures.
+Each earlier commit is exported (`git archive`) to a temporary folder. One server per version,
+all up at once and each warmed by one visit (its first solve kept); then each run opens a
+fresh browser context on each version in turn. "Drawn": no Streamlit status widget, no
+element marked stale (a fragment's run) and no change to the page (any element, attribute or
+text) for QUIET_MS; the time given is that of the page's last change. The load average is
+printed with the figures.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ new MutationObserver(() => { window.lastChange = performance.now(); }).observe(
     document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
 DRAWN = f"""() => !document.querySelector('[data-testid="stStatusWidget"]')
+             && !document.querySelector('[data-stale="true"]')
              && performance.now() - window.lastChange > {QUIET_MS}"""
 
 
@@ -80,8 +82,10 @@ def visit(engine, url: str, scale_keys: int) -> dict[str, float]:  # noqa: ANN00
         page.get_by_role("tab", name="Shortlist").click()
         page.wait_for_function(DRAWN, polling=20, timeout=300_000)
         out["Shortlist tab click to drawn"] = (page.evaluate("window.lastChange") - started) / 1000
+        started = page.evaluate("performance.now()")
         page.get_by_role("tab", name="Result").click()
         page.wait_for_function(DRAWN, polling=20, timeout=300_000)
+        out["Result tab click to drawn"] = (page.evaluate("window.lastChange") - started) / 1000
         sidebar = '[data-testid="stSidebar"] input[type="range"]'
         thumb = page.locator(f'{sidebar}[aria-label="{BUDGET}"]')
         thumb.focus()
@@ -108,18 +112,27 @@ def visit(engine, url: str, scale_keys: int) -> dict[str, float]:  # noqa: ANN00
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", required=True, help="the earlier commit (e.g. ce7a163)")
+    parser.add_argument(
+        "--before",
+        required=True,
+        action="append",
+        help="an earlier commit (e.g. ce7a163); give it again for more than one",
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="app-before-") as folder:
-        earlier = Path(folder)
-        archive = subprocess.run(
-            ["git", "archive", args.before], cwd=ROOT, capture_output=True, check=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(earlier)], input=archive, check=True)
-        trees = {args.before: earlier, "now": ROOT}
+        trees: dict[str, Path] = {}
+        for commit in args.before:
+            earlier = Path(folder) / commit
+            earlier.mkdir()
+            archive = subprocess.run(
+                ["git", "archive", commit], cwd=ROOT, capture_output=True, check=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(earlier)], input=archive, check=True)
+            trees[commit] = earlier
+        trees["now"] = ROOT
         servers = {label: server(tree) for label, tree in trees.items()}
         seen: dict[tuple[str, str], list[float]] = {}
         try:
@@ -144,7 +157,8 @@ def main() -> None:
                 process.terminate()
                 process.wait(10)
     print(f"\nmedians of {args.runs} run(s), load now {os.getloadavg()[0]:.1f}:")
-    print(f"| measure | {args.before} | now |\n|---|---|---|")
+    print("| measure | " + " | ".join(trees) + " |")
+    print("|---" * (len(trees) + 1) + "|")
     for name in dict.fromkeys(n for n, _ in seen):
         cells = [statistics.median(seen[(name, label)]) for label in trees]
         print(f"| {name} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")

@@ -129,11 +129,22 @@ def browser() -> Iterator[Browser]:
 
 
 # Run in every page before its own scripts: the time of the page's last change, any change
-# (an element added or removed, an attribute, a text), for settle().
+# (an element added or removed, an attribute, a text), for settle(); and how many elements of
+# the sidebar and the headline's figures a run marked stale (redrawn): a tab click must not.
 WATCH_CHANGES = """
 window.lastChange = performance.now();
 new MutationObserver(() => { window.lastChange = performance.now(); }).observe(
     document, {subtree: true, childList: true, attributes: true, characterData: true});
+window.staleOutsideTabs = 0;
+new MutationObserver((changes) => {
+    for (const c of changes) {
+        if (c.target.getAttribute('data-stale') === 'true'
+            && (c.target.closest('[data-testid="stSidebar"]')
+                || c.target.querySelector('[data-testid="stMetric"]'))) {
+            window.staleOutsideTabs += 1;
+        }
+    }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-stale']});
 """
 
 
@@ -180,6 +191,7 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
         labels = Labels(language)
         marks = {code: labels(key) for code, key in TAB_MARKS.items()}
         for number, tab in enumerate(TABS[language]):
+            page.evaluate("window.staleOutsideTabs = 0")
             page.get_by_role("tab", name=tab).click()
             code = APP_TABS[number]
             if code in marks:  # its content, drawn by the rerun the click asked for
@@ -190,6 +202,8 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
                     timeout=120_000,
                 )
             settle(page)
+            # Only the tabs ran (a fragment): the sidebar and the headline were not redrawn.
+            assert page.evaluate("window.staleOutsideTabs") == 0, tab
             shown = page.locator(MAIN).inner_text()
             assert [c for c, m in marks.items() if m in shown] == ([code] if code in marks else [])
             if code == "map":

@@ -2,10 +2,11 @@
 
 Wiring only: the sidebar (optimizer.ui.sidebar) makes a Scenario from the controls
 (optimizer.controls), the package solves it (the same calls a notebook makes), and
-optimizer.ui.tabs places what optimizer.present.views draws. Words: optimizer.present.labels; the
-session: optimizer.session. A new scenario is solved in a background thread while the page
-shows the best portfolio found so far (tabs.answer, optimizer.background). Loads and
-final answers are cached by the workbook's bytes and the scenario.
+optimizer.ui.tabs places what optimizer.present.views draws, for the open tab only. Words:
+optimizer.present.labels; the session: optimizer.session. A new scenario is solved in a
+background thread while the page shows the best portfolio found so far (tabs.answer,
+optimizer.background). Loads and final answers are cached by the workbook's bytes and the
+scenario.
 """
 
 from __future__ import annotations
@@ -58,15 +59,18 @@ def map_figure(fingerprint: str, scenario_json: str, language: str, _solution, _
 
 
 def shortlist_bytes(page: tabs.Page, sample: bool):
-    """The Excel shortlist, made only when the planner clicks (a deferred download)."""
+    """The Excel shortlist, made only when the planner clicks (a deferred download). It is
+    made outside the script's run, where the session state reads empty: the session's
+    analyses are taken now, the store itself, so one run later in the tabs is in the file."""
+    analyses = page.state.analyses
 
     def make() -> bytes:
         buffer = io.BytesIO()
         optimizer.export_workbook(
             page.solution,
             buffer,
-            frontier=page.analysis("frontier"),
-            break_even=page.analysis("break_even"),
+            frontier=analyses.get(("frontier", *page.key)),
+            break_even=analyses.get(("break_even", *page.key)),
             labels=page.labels,
             sample_data=sample,
         )
@@ -114,18 +118,7 @@ else:
 page = tabs.Page(data, solution, scenario, scenario_json, labels, state, values["time_limit_s"])
 with place.container():  # over the provisional answer, if one was shown
     tabs.headline(page, shortlist_bytes(page, state.get("workbook_source") == "sample"))
-result, where, trade_offs, compare, shortlist = st.tabs(
-    [labels(k) for k in ("tab_result", "tab_map", "tab_tradeoffs", "tab_compare", "tab_shortlist")]
+# Only the open tab's content runs, in a fragment: a tab click reruns the tabs alone.
+tabs.tab_bar(
+    page, lambda: map_figure(data.fingerprint, scenario_json, labels.language, solution, labels)
 )
-with result:
-    tabs.result_tab(page)
-with where:
-    tabs.map_tab(
-        page, map_figure(data.fingerprint, scenario_json, labels.language, solution, labels)
-    )
-with trade_offs:
-    tabs.tradeoffs_tab(page)
-with compare:
-    tabs.compare_tab(page)
-with shortlist:
-    tabs.shortlist_tab(page)

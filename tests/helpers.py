@@ -9,12 +9,17 @@ import math
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import openpyxl
 import pandas as pd
 
 from optimizer import PlanningData, cli, load_workbook, tradeoffs
+from optimizer.present.labels import Labels
 from optimizer.schema import SECTORS, columns, setting_defaults
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 
 def header(sheet: str) -> list[str]:
@@ -360,3 +365,28 @@ def smaller_app_analyses(monkeypatch: object, grid: tuple[int, int], draws: int 
     monkeypatch.setattr(tradeoffs, "frontier_grid", small_grid)
     if draws is not None:
         monkeypatch.setattr(tradeoffs, "robustness", few_draws)
+
+
+# The app's tabs by code, in their order (optimizer.ui.tabs.TABS, which a test compares).
+APP_TABS = ("result", "map", "tradeoffs", "compare", "shortlist")
+
+
+def open_tab(at: AppTest, code: str) -> AppTest:
+    """The app with its tab `code` ("result", "map", "tradeoffs", "compare", "shortlist")
+    open, as a planner's click opens it: a rerun, after which only that tab's content is on
+    the page. The tab is chosen by its name in the page's language; one open already is
+    left as it is (no rerun)."""
+    if "open_tab" in at.session_state and at.session_state["open_tab"] == code:
+        return at
+    language = at.sidebar.radio(key="language").value
+    at.session_state["tabs"] = Labels(language)(f"tab_{code}")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def each_tab(at: AppTest) -> Iterator[AppTest]:
+    """The app with each of its tabs open in turn (a rerun each), for a test that reads the
+    whole page: only the open tab's content is drawn."""
+    for code in APP_TABS:
+        yield open_tab(at, code)

@@ -15,7 +15,7 @@ import types
 
 import pytest
 from conftest import ROOT
-from helpers import run_cli_here, workbook_bytes
+from helpers import open_tab, run_cli_here, workbook_bytes
 from streamlit.testing.v1 import AppTest
 from test_one_language import latin_words
 
@@ -211,7 +211,7 @@ def test_the_chinese_page_says_an_analysis_refusal_in_chinese(monkeypatch) -> No
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
         at.sidebar.radio(key="language").set_value("zh").run()
-        at.button(key="run_limit_values").click().run()
+        open_tab(at, "tradeoffs").button(key="run_limit_values").click().run()
     finally:
         sys.modules["__main__"] = main
     assert not at.exception, [e.value for e in at.exception]

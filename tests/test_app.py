@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import plotly.io
 import pytest
 import streamlit as st
 from conftest import HARD, PAUSE_S, ROOT
-from helpers import project, workbook_bytes
+from helpers import APP_TABS, each_tab, open_tab, project, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -22,6 +23,7 @@ from optimizer.precision import difference
 from optimizer.present import views
 from optimizer.present.labels import Labels
 from optimizer.session import ANALYSES_KEPT, AppState, BoundedCache
+from optimizer.ui.tabs import TABS
 
 APP = str(ROOT / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,6 +110,8 @@ def in_language(at: AppTest, language: str) -> AppTest:
 
 
 def shortlist_ids(at: AppTest) -> set[str]:
+    """The projects on the Shortlist tab (opened first when another tab is open)."""
+    open_tab(at, "shortlist")
     for frame in at.dataframe:
         table = frame.value
         if "Project ID" in table.columns or "项目编号" in table.columns:
@@ -307,6 +311,15 @@ def test_the_no_portfolio_page_names_the_move_and_keeps_the_tabs(app: AppTest, l
     last = {"en": "the last plan that met every limit", "zh": "最后一个满足全部约束的方案"}
     assert last[language] in app.warning[0].value
     assert reemployed(app) == before
+    # Each tab opens on it (only the open one is drawn), with no placeholder or setting name.
+    for page in each_tab(app):
+        assert not page.exception, [e.value for e in page.exception]
+        assert last[language] in page.warning[0].value
+        text = page_text(page)
+        assert "?" not in text
+        assert "？" not in text
+        assert "min_coverage_share" not in text
+    assert shortlist_ids(app) == set(app.session_state["last_feasible"][1].chosen_starts)
 
 
 def test_forcing_a_project_in_puts_it_on_the_shortlist(
@@ -354,6 +367,69 @@ def test_switching_language_changes_the_labels(app: AppTest) -> None:
     assert app.sidebar.radio(key="source_zh").value == "sample"
 
 
+def chart_titles(at: AppTest) -> list[str]:
+    return [
+        json.loads(c.proto.spec)["layout"].get("title", {}).get("text")
+        for c in at.get("plotly_chart")
+    ]
+
+
+def map_shown(at: AppTest) -> bool:
+    """The map is on the page: its cities are filled shapes, which no other chart draws."""
+    charts = [json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart")]
+    return any(trace.get("fill") == "toself" for data in charts for trace in data)
+
+
+def test_only_the_open_tab_is_drawn_and_it_stays_open(
+    app: AppTest, app_solution: optimizer.Solution
+) -> None:
+    """Only the open tab's content runs. The tab stays open across a language switch and a
+    control moved; what the other tabs hold comes back when they are opened again."""
+    assert APP_TABS == TABS  # the tests' list of the app's tabs is the app's own
+    result_title = Labels.for_solution(app_solution, "en")("construction_vs_lasting")
+    others = ("run_frontier", "save_scenario", "shortlist_filter", "upload_scenario")
+    # A first visit: the Result tab, and nothing of the other tabs.
+    assert app.session_state["open_tab"] == "result"
+    assert [t.label for t in app.tabs] == [
+        "Result",
+        "Map",
+        "Trade-offs",
+        "Compare scenarios",
+        "Shortlist",
+    ]
+    assert result_title in chart_titles(app)
+    assert not map_shown(app)
+    keys = {w.key for w in [*app.button, *app.text_input, *app.get("file_uploader")]}
+    assert not keys & set(others)
+    # The map opened: the map, and no Result chart; the headline stays above the tabs.
+    open_tab(app, "map")
+    assert map_shown(app)
+    assert result_title not in chart_titles(app)
+    assert len(app.metric) == 12
+    # A language switch keeps the map open, under its Chinese name, and back.
+    in_language(app, "zh")
+    assert (app.session_state["open_tab"], app.session_state["tabs"]) == ("map", "地图")
+    assert map_shown(app)
+    # So does a control moved (a new answer).
+    budgets_at(app, 1.2).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.sidebar.slider(key="fiscal_budget_scale").value == 1.2
+    assert (app.session_state["open_tab"], app.session_state["tabs"]) == ("map", "地图")
+    assert map_shown(app)
+    in_language(app, "en")
+    assert (app.session_state["open_tab"], app.session_state["tabs"]) == ("map", "Map")
+    # Each other tab shows its own content, and the Result tab's charts come back.
+    open_tab(app, "tradeoffs")
+    assert not map_shown(app)
+    assert "run_frontier" in {b.key for b in app.button}
+    open_tab(app, "compare")
+    assert "save_scenario" in {b.key for b in app.button}
+    open_tab(app, "result")
+    assert result_title in chart_titles(app)
+    assert not map_shown(app)
+    assert not app.exception
+
+
 def test_a_bad_upload_lists_its_problems_and_keeps_the_last_good_data(app: AppTest) -> None:
     before = metrics(app)
     app.sidebar.radio(key="source_en").set_value("upload").run()
@@ -380,6 +456,7 @@ def test_a_good_upload_replaces_the_sample(app: AppTest) -> None:
 def test_scenarios_are_saved_compared_and_loaded(
     app: AppTest, sample: optimizer.PlanningData
 ) -> None:
+    open_tab(app, "compare")
     app.text_input(key="save_name").set_value("baseline").run()
     app.button(key="save_scenario").click().run()
     # Less money, so the plan changes (with more, the nearest plan may be the same one): the
@@ -433,6 +510,7 @@ def test_a_scenario_survives_the_trip_through_the_sidebar(
 
 
 def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
+    open_tab(app, "tradeoffs")
     # Every lever of the package is offered, the training budget among them.
     offered = app.selectbox(key="frontier_lever_en").options
     assert "training budget, all years" in offered
@@ -447,14 +525,20 @@ def test_the_frontier_runs_from_the_trade_offs_tab(app: AppTest) -> None:
     assert frontier["Setting"].tolist() == pytest.approx([0.0, 1.0, 2.0])
     assert frontier["Status"].iloc[0] == "no portfolio"  # no money for the mandatory projects
     assert frontier["Current"].tolist() == ["no", "yes", "no"]
-    # The result stays on the page when something else reruns it.
-    app.text_input(key="shortlist_filter").set_value("JS-").run()
+    # The result stays when something else reruns the page, and the tab is left and opened
+    # again (only the open tab is drawn: the frontier is kept in the session).
+    open_tab(app, "shortlist").text_input(key="shortlist_filter").set_value("JS-").run()
+    assert not [f.value for f in app.dataframe if "Setting" in f.value.columns]
+    open_tab(app, "tradeoffs")
     assert [f.value for f in app.dataframe if "Setting" in f.value.columns]
+    assert app.slider(key="frontier_points").value == 3  # its settings kept as well
+    assert app.select_slider(key="analysis_gap").value == 0.02
 
 
 def test_the_shortlist_filters_by_words_and_sector(
     app: AppTest, sample: optimizer.PlanningData
 ) -> None:
+    open_tab(app, "shortlist")
     app.text_input(key="shortlist_filter").set_value("(").run()  # plain text, not a pattern
     assert not app.exception
     app.text_input(key="shortlist_filter").set_value("JS-NJ").run()
@@ -476,6 +560,7 @@ def test_values_beyond_the_usual_ranges_load_and_survive_a_language_switch(app: 
     wanted = Scenario(
         fiscal_budget_scale=3.0, bond_quota_scale=2.5, commute_km=400, time_limit_s=1000
     )
+    open_tab(app, "compare")
     app.file_uploader(key="upload_scenario").set_value(
         ("scenario.json", b"\xef\xbb\xbf" + wanted.to_json().encode(), "application/json")
     ).run()
@@ -510,6 +595,7 @@ def test_a_workbook_setting_beyond_the_slider_loads(app: AppTest) -> None:
 
 def test_a_scenario_file_of_the_wrong_kind_is_refused_in_the_app(app: AppTest) -> None:
     before = metrics(app)
+    open_tab(app, "compare")
     app.file_uploader(key="upload_scenario").set_value(
         ("quoted.json", b'{"fiscal_budget_scale": "1.2"}', "application/json")
     ).run()
@@ -569,13 +655,14 @@ def test_break_even_names_projects_and_feeds_the_reasons(app: AppTest) -> None:
     )
     app.sidebar.file_uploader(key="upload").set_value(("six.xlsx", six, XLSX)).run()
     assert not app.exception, [e.value for e in app.exception]
+    open_tab(app, "shortlist")
     left_out = next(f.value for f in app.dataframe if "Reason" in f.value.columns)
     assert len(left_out) == 4
     # The chosen two fill 2021's budget: every other project fits no start year.
     assert set(left_out["Reason"]) == {
         "the fiscal budget is used up in a year it would be built or paid for"
     }
-    app.button(key="run_break_even").click().run()
+    open_tab(app, "tradeoffs").button(key="run_break_even").click().run()
     assert not app.exception, [e.value for e in app.exception]
     table = next(f.value for f in app.dataframe if "Within solver precision" in f.value.columns)
     assert list(table["Project ID"]) != []
@@ -587,6 +674,7 @@ def test_break_even_names_projects_and_feeds_the_reasons(app: AppTest) -> None:
     assert (rates >= table["Jobs per 亿元 it has (each build year)"]).all()
     said = [i.value for i in app.info if i.value.startswith(("Closest to entering", "No project"))]
     assert len(said) == 1
+    open_tab(app, "shortlist")
     left_out = next(f.value for f in app.dataframe if "Reason" in f.value.columns)
     assert "More jobs it would need (persons, each build year)" in left_out.columns
     assert left_out["Reason"].str.contains("more jobs to enter|solver's precision").all()
@@ -685,6 +773,7 @@ def test_a_hard_scenario_shows_a_provisional_answer_then_the_cached_final_one(
     jobs: list, slow_solves: None, beside: ThreadPoolExecutor
 ) -> None:
     at, limit = hard_app()
+    open_tab(at, "shortlist")  # the solving run's own page shows the shortlist checked below
     default_limit = at.sidebar.number_input(key="time_limit_s").value
     # The synchronous solve near the plan the page showed, as the page's own solve is (in a
     # thread beside it); it is proven, so the page's final answer must be exactly it.
@@ -724,6 +813,7 @@ def test_a_solve_the_page_leaves_is_cancelled_and_a_run_that_comes_back_takes_it
     during the proof (a language switch, a click) does not start the proof again. One page,
     so the hard scenario is proved once for both."""
     at, limit = hard_app()
+    open_tab(at, "shortlist")  # the final run's own page shows the shortlist checked below
     expected = hard_expected(at, beside)
     solves = len(jobs)
     # AppTest stops a run that outlasts its timeout the way Streamlit stops one the planner
@@ -793,6 +883,7 @@ def test_a_provisional_answer_says_so_with_its_gap(
 def test_a_loaded_scenario_keeps_its_name_for_the_shortlist(app: AppTest) -> None:
     # The Excel Summary read "(未命名)" for a named scenario: the sidebar dropped the name.
     named = Scenario(fiscal_budget_scale=1.1, name="预算加一成")
+    open_tab(app, "compare")
     app.file_uploader(key="upload_scenario").set_value(
         ("scenario.json", named.to_json().encode(), "application/json")
     ).run()

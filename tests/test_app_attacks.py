@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import ROOT
+from helpers import open_tab
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -34,6 +35,7 @@ def started() -> Iterator[AppTest]:
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    open_tab(at, "compare")
     at.file_uploader(key="upload_scenario").set_value((name, content, "application/json")).run()
     return at
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import ROOT, _shared
-from helpers import smaller_app_analyses
+from helpers import open_tab, smaller_app_analyses
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -136,8 +136,9 @@ def test_the_frontier_the_headline_and_the_compare_tab_show_one_figure(app: AppT
     showed more, the scenario adopts that plan, and the headline and the saved scenario in
     the compare tab show the adopted figure too."""
     before = shown(app)
-    app.text_input(key="save_name").set_value("base").run()
+    open_tab(app, "compare").text_input(key="save_name").set_value("base").run()
     app.button(key="save_scenario").click().run()
+    open_tab(app, "tradeoffs")
     # 0, 0.4, 0.8, 1.2, 1.6, 2.0 and the scenario's 1.0: the sample's search at 0.8 finds a
     # plan that shows more than the headline's own (each stops within its gap).
     app.slider(key="frontier_points").set_value(6)
@@ -155,6 +156,8 @@ def test_the_frontier_the_headline_and_the_compare_tab_show_one_figure(app: AppT
     assert worker_years(app) == round(headline.worker_years)
     assert bool(here["adopted"]) == headline.adopted
     captions = " ".join(c.value for c in app.caption)
+    open_tab(app, "compare")
+    captions += " ".join(c.value for c in app.caption)
     compared = next(f.value for f in app.dataframe if "base" in f.value.columns)
     # The sample's solves end on their gap or a node limit: the same on every machine.
     assert headline.adopted
@@ -171,6 +174,7 @@ def test_the_heat_map_marks_the_headline_itself(
     """The heat map's current cell is the headline's own answer (issue 20, item 4)."""
     # 3 × 3 settings, not the page's 5 × 5: the current cell is marked by the same code.
     smaller_app_analyses(monkeypatch, grid=(3, 3), draws=None)
+    open_tab(app, "tradeoffs")
     app.select_slider(key="analysis_gap").set_value(0.02)
     app.button(key="run_grid").click().run()
     assert not app.exception, [e.value for e in app.exception]

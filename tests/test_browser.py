@@ -1,7 +1,8 @@
 """End to end: the real Streamlit server and Debian's headless Chromium, driven by Playwright
 (the Python package only, with the system's Chromium: no browser download). Every tab is
-screenshot in both languages (artifacts/app-<language>-<tab>.png); the page must show the
-headline figures, the shortlist must download, and nothing may be asked of the internet."""
+opened and screenshot in both languages (artifacts/app-<language>-<tab>.png) with its own
+content (only the open tab's content is drawn); the page must show the headline figures, the
+shortlist must download, and nothing may be asked of the internet."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 from conftest import ROOT
+from helpers import APP_TABS
 
 import optimizer
 from optimizer import controls
+from optimizer.present.labels import Labels
 
 if TYPE_CHECKING:  # imported where used: the other test process never pays for it
     from playwright.sync_api import Browser, Page
@@ -36,6 +39,14 @@ TABS = {
     "zh": ["结果", "地图", "权衡分析", "情景比较", "项目清单"],
 }
 HEADLINE = {"en": "Worker-years re-employed (", "zh": "再就业人年（占"}
+# Words only each tab shows, by their label (the Map tab: its one chart).
+TAB_MARKS = {
+    "result": "used_up",
+    "tradeoffs": "run_frontier",
+    "compare": "download_scenario",
+    "shortlist": "filter",
+}
+MAIN = '[data-testid="stMain"]'
 
 
 def free_port() -> int:
@@ -118,11 +129,22 @@ def browser() -> Iterator[Browser]:
 
 
 # Run in every page before its own scripts: the time of the page's last change, any change
-# (an element added or removed, an attribute, a text), for settle().
+# (an element added or removed, an attribute, a text), for settle(); and how many elements of
+# the sidebar and the headline's figures a run marked stale (redrawn): a tab click must not.
 WATCH_CHANGES = """
 window.lastChange = performance.now();
 new MutationObserver(() => { window.lastChange = performance.now(); }).observe(
     document, {subtree: true, childList: true, attributes: true, characterData: true});
+window.staleOutsideTabs = 0;
+new MutationObserver((changes) => {
+    for (const c of changes) {
+        if (c.target.getAttribute('data-stale') === 'true'
+            && (c.target.closest('[data-testid="stSidebar"]')
+                || c.target.querySelector('[data-testid="stMetric"]'))) {
+            window.staleOutsideTabs += 1;
+        }
+    }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-stale']});
 """
 
 
@@ -137,9 +159,12 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 # Streamlit shows its status widget from the moment a widget asks for a rerun until the run
-# has ended (and 200 ms more, its fade): a page without it, unchanged for QUIET_MS, is drawn.
+# has ended (and 200 ms more, its fade); a fragment's run (the tabs) shows none, but marks the
+# fragment's elements stale until it has ended: a page without either, unchanged for
+# QUIET_MS, is drawn.
 QUIET_MS = 400
 SETTLED = f"""() => !document.querySelector('[data-testid="stStatusWidget"]')
+                  && !document.querySelector('[data-stale="true"]')
                   && performance.now() - window.lastChange > {QUIET_MS}"""
 
 
@@ -163,9 +188,26 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
             page.get_by_text("简体中文", exact=True).click()
             page.get_by_text(HEADLINE["zh"]).first.wait_for(timeout=120_000)
             settle(page)
+        labels = Labels(language)
+        marks = {code: labels(key) for code, key in TAB_MARKS.items()}
         for number, tab in enumerate(TABS[language]):
+            page.evaluate("window.staleOutsideTabs = 0")
             page.get_by_role("tab", name=tab).click()
+            code = APP_TABS[number]
+            if code in marks:  # its content, drawn by the rerun the click asked for
+                page.locator(MAIN).get_by_text(marks[code]).first.wait_for(timeout=120_000)
+            else:  # the map: its one chart, the other tab's gone
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('{MAIN} .js-plotly-plot').length === 1",
+                    timeout=120_000,
+                )
             settle(page)
+            # Only the tabs ran (a fragment): the sidebar and the headline were not redrawn.
+            assert page.evaluate("window.staleOutsideTabs") == 0, tab
+            shown = page.locator(MAIN).inner_text()
+            assert [c for c, m in marks.items() if m in shown] == ([code] if code in marks else [])
+            if code == "map":
+                assert page.locator(f"{MAIN} .js-plotly-plot").count() == 1
             if language == "en" and tab == "Trade-offs":  # a frontier, for the pictures
                 # Of 3 points (0, the headline's own 100 % and 200 %): the 11 by default take
                 # half a minute, their low budgets proved to 1 %; the picture is the same
@@ -177,6 +219,13 @@ def test_every_tab_in_both_languages_offline(server: str, page: Page, tmp_path: 
                 assert points.input_value() == "3"
                 page.get_by_role("button", name="Trace the frontier").click()
                 settle(page)
+                # Traced in the tabs' own run (a fragment): the headline's Excel holds it.
+                with page.expect_download(timeout=120_000) as download:
+                    page.get_by_role("button", name=labels("download_excel")).click()
+                download.value.save_as(tmp_path / "with-frontier.xlsx")
+                book = openpyxl.load_workbook(tmp_path / "with-frontier.xlsx", read_only=True)
+                assert labels.sheet("frontier") in book.sheetnames, book.sheetnames
+                book.close()
             if language == "en" and tab == "Compare scenarios":  # a saved scenario
                 page.get_by_role("button", name="Save", exact=True).click()
                 settle(page)

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from conftest import ROOT
-from helpers import smaller_app_analyses
+from helpers import each_tab, open_tab, smaller_app_analyses
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -242,10 +242,10 @@ def test_the_chinese_analyses_conclude_in_chinese_under_chinese_headers(
     at.session_state["language"] = "zh"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    at.text_input(key="save_name").set_value("基线").run()
+    open_tab(at, "compare").text_input(key="save_name").set_value("基线").run()
     at.button(key="save_scenario").click().run()
     at.sidebar.slider(key="fiscal_budget_scale").set_value(1.2).run()
-    at.slider(key="frontier_points").set_value(3)
+    open_tab(at, "tradeoffs").slider(key="frontier_points").set_value(3)
     at.select_slider(key="analysis_gap").set_value(0.02)
     at.button(key="run_frontier").click().run()
     at.button(key="run_grid").click().run()
@@ -275,8 +275,12 @@ def test_the_chinese_analyses_conclude_in_chinese_under_chinese_headers(
     years = table["再就业人年"].dropna()
     assert (years % 10 == 0).all(), list(years)
 
-    # No table has an English header.
-    shown = [f.value for f in at.main.dataframe]
+    # No table has an English header (each tab opened in turn: only the open one is drawn).
+    shown, placeholders = [], []
+    for page in each_tab(at):
+        assert not page.exception, [e.value for e in page.exception]
+        shown += [f.value for f in page.main.dataframe]
+        placeholders += [m.placeholder for m in page.multiselect]
     assert len(shown) >= 7  # limits, frontier, robustness, compare ×3, shortlist, left out
     for frame in shown:
         headers = list(frame.columns)
@@ -292,7 +296,7 @@ def test_the_chinese_analyses_conclude_in_chinese_under_chinese_headers(
     assert "南京" in words
     assert "交通" in words
     # Widgets: no English placeholder ("Choose options") and Chinese labels.
-    assert all(m.placeholder == "请选择" for m in at.multiselect)
+    assert all(placeholder == "请选择" for placeholder in placeholders)
     assert at.metric[0].label.startswith("再就业人年")
     assert "万" in at.metric[0].value
 

@@ -10,7 +10,7 @@ from concurrent.futures import Executor
 import pandas as pd
 import pytest
 from conftest import ROOT
-from helpers import planning_data, project, region, run_cli, run_cli_here, workbook_bytes
+from helpers import open_tab, planning_data, project, region, run_cli, run_cli_here, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 import optimizer
@@ -305,7 +305,7 @@ def test_the_app_shows_the_table_and_chart_in_the_trade_offs_tab(
     )
     at.sidebar.file_uploader(key="upload").set_value(("five.xlsx", book, XLSX)).run()
     assert not at.exception, [e.value for e in at.exception]
-    at.button(key="run_limit_values").click().run()
+    open_tab(at, "tradeoffs").button(key="run_limit_values").click().run()
     assert not at.exception, [e.value for e in at.exception]
     shown = [f.value for f in at.dataframe if gained in f.value.columns]
     assert len(shown) == 1

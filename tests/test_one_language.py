@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 from conftest import ROOT
-from helpers import project, run_cli, run_cli_here, workbook_bytes
+from helpers import each_tab, open_tab, project, run_cli, run_cli_here, workbook_bytes
 from streamlit.testing.v1 import AppTest
 
 from optimizer import loader
@@ -106,6 +106,12 @@ def latin_words(text: str, allowed: set[str]) -> set[str]:
     return {w for w in re.findall(r"[A-Za-z][A-Za-z_]+", text) if w not in NAMES | allowed}
 
 
+def every_tab_text(at: AppTest) -> list[str]:
+    """What a planner reads on the page, each tab opened in turn (only the open one is drawn):
+    the headline and sidebar once a tab."""
+    return [text for page in each_tab(at) for text in visible_text(page)]
+
+
 def visible_text(at: AppTest) -> Iterator[str]:
     """What a planner reads on the page: words, labels, options, table headers and cells."""
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
@@ -161,19 +167,20 @@ def test_the_chinese_page_reads_in_chinese(chinese_page: AppTest) -> None:
     at = chinese_page
     # The sample's own names of things in the file: sector codes are the workbook's values.
     allowed: set[str] = set()
-    texts = list(visible_text(at))
-    assert len(texts) > 50  # every tab is drawn: the scan reads the whole page
+    texts = every_tab_text(at)
+    assert len(texts) > 50  # every tab opened in turn: the scan reads the whole page
     found = {w: t[:120] for t in texts for w in latin_words(t, allowed)}
     assert not found, found
     # The same scan on the English page finds English words (it can fail).
     english = {
         w
-        for t in visible_text(at.sidebar.radio(key="language").set_value("en").run())
+        for t in every_tab_text(at.sidebar.radio(key="language").set_value("en").run())
         for w in latin_words(t, allowed)
     }
     assert {"Result", "Shortlist", "Frontier"} <= english
     at.sidebar.radio(key="language").set_value("zh").run()
     # An analysis's words, table and chart titles too.
+    open_tab(at, "tradeoffs")
     at.slider(key="frontier_points").set_value(3)
     at.select_slider(key="analysis_gap").set_value(0.02)
     at.button(key="run_frontier").click().run()
@@ -188,7 +195,7 @@ def test_the_chinese_page_reads_in_chinese(chinese_page: AppTest) -> None:
     problems = next(f.value for f in at.dataframe if "问题" in f.value.columns)
     assert list(problems["问题"]) == ["须 > 0，实际为 -3", "须为数字，实际为“abc”"]
     sheet_and_columns = {"projects", "capex"}
-    found = {w: t[:120] for t in visible_text(at) for w in latin_words(t, sheet_and_columns)}
+    found = {w: t[:120] for t in every_tab_text(at) for w in latin_words(t, sheet_and_columns)}
     assert not found, found
 
 
@@ -341,7 +348,7 @@ def test_a_note_on_the_workbook_is_worded_in_both_languages(capfd, tmp_path) -> 
 def test_the_chinese_page_says_scenario_problems_and_notes_in_chinese(
     chinese_page: AppTest,
 ) -> None:
-    at = chinese_page
+    at = open_tab(chinese_page, "compare")
     at.file_uploader(key="upload_scenario").set_value(
         ("bad.json", b'{"ppp_cap_share": 2, "solver": "magic"}', "application/json")
     ).run()
@@ -359,7 +366,7 @@ def test_the_chinese_page_says_scenario_problems_and_notes_in_chinese(
     assert any("在Excel中被隐藏" in n for n in notes), notes
     # The workbook's own names: its sheets, the key it gave, its projects ("project P1").
     allowed = {"settings", "colour", "years", "magic", "highs", "cbc", "project"}
-    found = {w: t[:120] for t in visible_text(at) for w in latin_words(t, allowed)}
+    found = {w: t[:120] for t in every_tab_text(at) for w in latin_words(t, allowed)}
     assert not found, found
 
 
@@ -552,7 +559,7 @@ def test_a_sweeps_options_are_refused_in_the_language_asked(capfd, tmp_path) -> 
 def test_a_workbook_with_no_scenario_is_refused_in_chinese_on_the_page(
     chinese_page: AppTest,
 ) -> None:
-    at = chinese_page
+    at = open_tab(chinese_page, "compare")
     at.file_uploader(key="upload_scenario").set_value(("book.xlsx", workbook_bytes(), XLSX)).run()
     assert not at.exception, [e.value for e in at.exception]
     errors = [str(e.value) for e in at.error]

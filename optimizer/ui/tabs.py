@@ -336,6 +336,60 @@ def headline(page: Page, shortlist: Callable[[], bytes]) -> None:
 
 # ---------------------------------------------------------------------------- tabs
 
+# The tabs by code, in their order; each one's name is the label "tab_<code>".
+TABS = ("result", "map", "tradeoffs", "compare", "shortlist")
+# Only the open tab's content runs, so the others' widgets are not drawn on most runs: their
+# values are kept for the session (Streamlit would otherwise drop a widget not drawn).
+KEEP = "session"
+
+
+def open_tab(state: AppState, labels: Labels) -> tuple[str, Any]:
+    """Draw the tab bar and return the open tab's code and its container; the caller draws
+    only that tab's content (a click on another tab reruns the fragment `tab_bar`).
+
+    The open tab is kept by code in the session ("open_tab"), not only by its name (the
+    widget's value, "tabs"): a language switch renames the tabs, which makes them a new
+    widget, and the kept code opens the same tab under its new name. No `default=`: it is
+    part of the widget's identity, and a default that followed the open tab would make a
+    new widget after every switch, which drops a click sent for the one the browser shows."""
+    names = [labels(f"tab_{code}") for code in TABS]
+    kept = state.get("open_tab", TABS[0])
+    if state.get("tabs") not in names:  # a first visit, or the names of another language
+        state.set("tabs", names[TABS.index(kept)])
+    containers = st.tabs(names, key="tabs", on_change="rerun")
+    for code, container in zip(TABS, containers, strict=True):
+        if container.open:
+            state.set("open_tab", code)
+            return code, container
+    return kept, containers[TABS.index(kept)]  # not reached: a stateful bar has one open
+
+
+@st.fragment
+def tab_bar(page: Page, map_figure: Callable[[], go.Figure]) -> None:
+    """The tab bar and the open tab's content, a fragment: a tab click, or a widget moved in
+    a tab, reruns only this (with the page of the last full run), not the sidebar, the solve
+    and the headline. What a tab changes outside it asks for a full run (`st.rerun(scope=
+    "app")`): an analysis that adopted a better plan (the headline's), a scenario loaded (the
+    sidebar's controls). Saving a scenario and an analysis's results change only the tabs;
+    the headline's Excel download reads the analyses when it is clicked."""
+    code, container = open_tab(page.state, page.labels)
+    with container:
+        draw_tab(code, page, map_figure)
+
+
+def draw_tab(code: str, page: Page, map_figure: Callable[[], go.Figure]) -> None:
+    """The content of the tab `code`. map_figure: the map, drawn (or taken from a cache) only
+    when its tab is open."""
+    if code == "map":
+        map_tab(page, map_figure())
+    else:
+        {
+            "result": result_tab,
+            "tradeoffs": tradeoffs_tab,
+            "compare": compare_tab,
+            "shortlist": shortlist_tab,
+        }[code](page)
+
 
 def result_tab(page: Page) -> None:
     labels, solution = page.labels, page.solution
@@ -431,12 +485,14 @@ def _run_marked(
         page.keep(name, result)
     if adopted:
         _one_plan_each(page.state, page.data, page.key, adopted[-1])
-        st.rerun()
+        st.rerun(scope="app")  # the headline shows the adopted plan
 
 
 def _slider(labels: Labels, key: str, container: Any = st) -> float:
     c = CONTROLS[key]
-    return container.slider(labels(c.label), c.low, c.high, c.default, c.step, key=key)
+    return container.slider(
+        labels(c.label), c.low, c.high, c.default, c.step, key=key, persist_state=KEEP
+    )
 
 
 def tradeoffs_tab(page: Page) -> None:
@@ -448,6 +504,7 @@ def tradeoffs_tab(page: Page) -> None:
         list(tradeoffs.LEVERS),
         format_func=labels.lever,
         key=f"frontier_lever_{language}",
+        persist_state=KEEP,
     )
     points = _slider(labels, "frontier_points", b)
     gap = c.select_slider(
@@ -456,6 +513,7 @@ def tradeoffs_tab(page: Page) -> None:
         ANALYSIS_GAP,
         key="analysis_gap",
         format_func=lambda v: f"{v:.1%}",
+        persist_state=KEEP,
     )
 
     # Every analysis: the chosen precision, and at most APP_TIME_LIMIT a solve.
@@ -489,8 +547,12 @@ def tradeoffs_tab(page: Page) -> None:
     st.subheader(labels("grid"))
     a, b = st.columns(2)
     levers = list(tradeoffs.LEVERS)
-    lever_x = a.selectbox(labels("lever_x"), levers, 0, labels.lever, key=f"grid_x_{language}")
-    lever_y = b.selectbox(labels("lever_y"), levers, 1, labels.lever, key=f"grid_y_{language}")
+    lever_x = a.selectbox(
+        labels("lever_x"), levers, 0, labels.lever, key=f"grid_x_{language}", persist_state=KEEP
+    )
+    lever_y = b.selectbox(
+        labels("lever_y"), levers, 1, labels.lever, key=f"grid_y_{language}", persist_state=KEEP
+    )
     if st.button(labels("run_grid"), key="run_grid", disabled=lever_x == lever_y):
         # Its marked cell is the headline's own solve, or the plan it adopted.
         _run_marked(
@@ -607,7 +669,10 @@ def compare_tab(page: Page) -> None:
     saved = state.saved
     a, b = st.columns([3, 1])
     name = a.text_input(
-        labels("save_as"), value=f"{labels('scenario_name')} {len(saved) + 1}", key="save_name"
+        labels("save_as"),
+        value=f"{labels('scenario_name')} {len(saved) + 1}",
+        key="save_name",
+        persist_state=KEEP,
     )
     if b.button(labels("save"), key="save_scenario"):
         state.save(name, solution)
@@ -626,7 +691,9 @@ def compare_tab(page: Page) -> None:
             width="stretch",
             column_config={item: st.column_config.TextColumn(width="large")},
         )
-        other = st.selectbox(labels("compare_with"), list(saved), key="compare_with")
+        other = st.selectbox(
+            labels("compare_with"), list(saved), key="compare_with", persist_state=KEEP
+        )
         before = saved[other]
         for label, measure, unit in (
             (labels("worker_years"), "worker_years", "worker_years_unit"),
@@ -684,7 +751,7 @@ def compare_tab(page: Page) -> None:
             state.set("replay_note", (page.data.fingerprint, saved.other_workbook(page.data)))
             state.set("pending_scenario", pending)
             state.set("loaded_scenario", loaded.file_id)
-            st.rerun()
+            st.rerun(scope="app")  # the sidebar's controls take the loaded scenario
         except (ScenarioError, UnicodeDecodeError, ValueError) as error:
             state.pop("pending_scenario")
             st.error(labels("bad_scenario", message=labels.error_words(error)))
@@ -694,12 +761,15 @@ def shortlist_tab(page: Page) -> None:
     labels, solution, language = page.labels, page.solution, page.labels.language
     shortlist = views.shortlist_table(solution, labels)
     a, b = st.columns(2)
-    needle = a.text_input(labels("filter"), key="shortlist_filter", placeholder="🔎")
+    needle = a.text_input(
+        labels("filter"), key="shortlist_filter", placeholder="🔎", persist_state=KEEP
+    )
     only = b.multiselect(
         labels("sector"),
         [labels.sector(s) for s in SECTORS],
         key=f"shortlist_sectors_{language}",
         placeholder=labels("choose"),
+        persist_state=KEEP,
     )
     shown = views.filter_shortlist(shortlist, labels, needle, only)
     table(shown, labels)

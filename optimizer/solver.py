@@ -618,19 +618,7 @@ class KeptModel:
         )
 
     def _plan_columns(self, plan: dict[int, int]) -> tuple[list[int], list[float]]:
-        """Every start-year and chosen column's value for a portfolio (the flows are left to
-        HiGHS, which completes a partial start with a small LP)."""
-        index: list[int] = []
-        value: list[float] = []
-        for i, options in enumerate(self.model.starts):
-            chosen = self.model.chosen[i]
-            for t, x in options:
-                index.append(x.index)
-                value.append(1.0 if plan.get(i) == t else 0.0)
-            if chosen is not None:
-                index.append(chosen.index)
-                value.append(1.0 if i in plan else 0.0)
-        return index, value
+        return plan_columns(self.model, plan)
 
     def repair(self, plan: dict[int, int], *, fill: bool = True) -> dict[int, int] | None:
         """A neighbouring portfolio made to fit this model as it stands (its bounds and
@@ -1152,6 +1140,21 @@ class _Repairer:
                 self._add(activity, i, t, 1.0)
                 fitted[i] = t
         return fitted
+
+
+def plan_columns(model: SelectionModel, plan: dict[int, int]) -> tuple[list[int], list[float]]:
+    """Every start-year and chosen column's value for a portfolio (the flows are left to
+    HiGHS, which completes a partial start with a small LP)."""
+    index: list[int] = []
+    value: list[float] = []
+    for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
+        for t, x in options:
+            index.append(x.index)
+            value.append(1.0 if plan.get(i) == t else 0.0)
+        if chosen is not None:
+            index.append(chosen.index)
+            value.append(1.0 if i in plan else 0.0)
+    return index, value
 
 
 def repair_plan(

@@ -32,7 +32,7 @@ import numpy as np
 from .blocks import run_blocks
 from .model import SelectionModel
 from .scenario import STRATEGIES
-from .solver import SolverRun, Status, built_highs, repair_plan, run_solver
+from .solver import SolverRun, Status, built_highs, plan_columns, repair_plan, run_solver
 
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
@@ -265,15 +265,7 @@ def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray 
     fitted = repair_plan(model, highs, plan)
     if fitted is None:
         return None
-    index: list[int] = []
-    value: list[float] = []
-    for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
-        for t, x in options:
-            index.append(x.index)
-            value.append(1.0 if fitted.get(i) == t else 0.0)
-        if chosen is not None:
-            index.append(chosen.index)
-            value.append(1.0 if i in fitted else 0.0)
+    index, value = plan_columns(model, fitted)
     columns = np.asarray(index, np.int32)
     lp_model = highs.getLp()
     lower = np.asarray(lp_model.col_lower_, float)[columns]

@@ -378,9 +378,10 @@ def _labels(args: argparse.Namespace) -> Labels:
 
 def _check(args: argparse.Namespace) -> int:
     data = _load(args)
+    labels = _labels(args)
     years = data.planning_years
     print(
-        Labels(args.language)(
+        labels(
             "check_valid",
             path=args.workbook,
             projects=len(data.projects),
@@ -389,7 +390,6 @@ def _check(args: argparse.Namespace) -> int:
             last=years[-1] if years else "-",
         )
     )
-    labels = Labels(args.language)
     for warning in data.warnings:
         print(labels("note_line", note=labels.note(warning)))
     return SOLVED
@@ -492,12 +492,10 @@ def _frontier(args: argparse.Namespace) -> int:
     if args.json:
         print(table.to_json(orient="records", force_ascii=False))
         return SOLVED
-    for line in console.frontier_lines(
-        table, args.lever, Labels.for_regions(data.regions, args.language)
-    ):
+    for line in console.frontier_lines(table, args.lever, _labels(args)):
         print(line)
     if args.out:
-        print(Labels(args.language)("console_written", path=args.out))
+        print(_labels(args)("console_written", path=args.out))
     return SOLVED
 
 
@@ -546,7 +544,7 @@ def _grid(args: argparse.Namespace) -> int:
     )
     if args.json:
         return _print_json(table)
-    return _print_lines(console.grid_lines(table, Labels.for_regions(data.regions, args.language)))
+    return _print_lines(console.grid_lines(table, _labels(args)))
 
 
 def _break_even(args: argparse.Namespace) -> int:
@@ -620,14 +618,14 @@ def _limits(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False))
         return SOLVED
     # The workbook's own city names, so a Chinese table names no city in Latin letters.
-    for line in console.limit_values_lines(table, Labels.for_regions(data.regions, args.language)):
+    for line in console.limit_values_lines(table, _labels(args)):
         print(line)
     return SOLVED
 
 
 def _template(args: argparse.Namespace) -> int:
     write_template(args.path)  # an existing file only with --force (_check_files)
-    print(Labels(getattr(args, "language", "en"))("template_written", path=args.path))
+    print(_labels(args)("template_written", path=args.path))
     return SOLVED
 
 

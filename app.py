@@ -59,18 +59,17 @@ def map_figure(fingerprint: str, scenario_json: str, language: str, _solution, _
 
 
 def shortlist_bytes(page: tabs.Page, sample: bool):
-    """The Excel shortlist, made only when the planner clicks (a deferred download). It is
-    made outside the script's run, where the session state reads empty: the session's
-    analyses are taken now, the store itself, so one run later in the tabs is in the file."""
-    analyses = page.state.analyses
+    """The Excel shortlist, made only when the planner clicks (a deferred download), with the
+    analyses run by then (`Page.analyses_reader`)."""
+    analysis = page.analyses_reader()
 
     def make() -> bytes:
         buffer = io.BytesIO()
         optimizer.export_workbook(
             page.solution,
             buffer,
-            frontier=analyses.get(("frontier", *page.key)),
-            break_even=analyses.get(("break_even", *page.key)),
+            frontier=analysis("frontier"),
+            break_even=analysis("break_even"),
             labels=page.labels,
             sample_data=sample,
         )

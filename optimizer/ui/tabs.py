@@ -48,7 +48,14 @@ class Page:
         return (self.data.fingerprint, self.scenario_json)
 
     def analysis(self, kind: str) -> Any:
-        return self.state.analyses.get((kind, *self.key))
+        return self.analyses_reader()(kind)
+
+    def analyses_reader(self) -> Callable[[str], Any]:
+        """This page's analyses read later, outside the script's run (a deferred download),
+        where the session state reads empty: the session's store is taken now, so an
+        analysis run after this in the tabs is read too."""
+        store, key = self.state.analyses, self.key
+        return lambda kind: store.get((kind, *key))
 
     def keep(self, kind: str, result: Any) -> Any:
         return self.state.analyses.put((kind, *self.key), result)

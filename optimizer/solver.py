@@ -594,7 +594,7 @@ class KeptModel:
         elif plan is not None:
             repaired = self.repair(plan)
             if repaired is not None:
-                index, value = self._plan_columns(repaired)
+                index, value = plan_columns(self.model, repaired)
                 self._highs.setSolution(
                     len(index), np.asarray(index, np.int32), np.asarray(value, float)
                 )
@@ -616,9 +616,6 @@ class KeptModel:
         return _read_highs(
             self.model, time.perf_counter() - started, self._engine.work_meter
         )
-
-    def _plan_columns(self, plan: dict[int, int]) -> tuple[list[int], list[float]]:
-        return plan_columns(self.model, plan)
 
     def repair(self, plan: dict[int, int], *, fill: bool = True) -> dict[int, int] | None:
         """A neighbouring portfolio made to fit this model as it stands (its bounds and
@@ -662,7 +659,7 @@ class KeptModel:
         import numpy as np
 
         highs = self._highs
-        index, value = self._plan_columns(plan)
+        index, value = plan_columns(self.model, plan)
         index = np.asarray(index, np.int32)
         value = np.asarray(value, float)
         lp = highs.getLp()
@@ -782,7 +779,7 @@ class KeptModel:
             near[var.index] += c
         columns = np.arange(n, dtype=np.int32)
         highs.changeColsCost(n, columns, near)
-        index, wanted = self._plan_columns(reference)
+        index, wanted = plan_columns(self.model, reference)
         index = np.asarray(index, np.int32)
         wanted = np.asarray(wanted, float)
         agree = index[np.round(first_values[index]) == wanted]

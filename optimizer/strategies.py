@@ -22,10 +22,11 @@ Every strategy returns a `SolverRun` whose `strategy` says which ran.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -224,6 +225,26 @@ def _relax(highs, integer: np.ndarray) -> _Relaxation | None:  # noqa: ANN001
     return answer
 
 
+def _price(lp: _Relaxation, starts: list[int], chosen: int | None) -> float:
+    """A project's price at the LP's prices: its cheapest start year's reduced cost with its
+    chosen column's, in the objective's units (what taking it, or leaving it out, changes)."""
+    own = lp.prices[chosen] if chosen is not None else 0.0
+    return float(np.min(np.abs(lp.prices[starts] + own)))
+
+
+@contextlib.contextmanager
+def _fixed(highs, columns: np.ndarray, values: np.ndarray) -> Iterator[None]:  # noqa: ANN001
+    """The columns held at `values` while the block runs; their bounds put back after."""
+    lp_model = highs.getLp()
+    lower = np.asarray(lp_model.col_lower_, float)[columns]
+    upper = np.asarray(lp_model.col_upper_, float)[columns]
+    highs.changeColsBounds(len(columns), columns, values, values)
+    try:
+        yield
+    finally:
+        highs.changeColsBounds(len(columns), columns, lower, upper)
+
+
 def settled_projects(
     model: SelectionModel, lp: _Relaxation, window: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -243,8 +264,7 @@ def settled_projects(
         at = lp.values[xs]
         if np.any(np.minimum(at, 1.0 - at) > INTEGRAL):
             continue
-        own = lp.prices[chosen.index] if chosen is not None else 0.0
-        if np.min(np.abs(lp.prices[xs] + own)) <= window:
+        if _price(lp, xs, chosen.index if chosen is not None else None) <= window:
             continue
         columns = xs + ([chosen.index] if chosen is not None else [])
         index += columns
@@ -266,20 +286,13 @@ def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray 
     if fitted is None:
         return None
     index, value = plan_columns(model, fitted)
-    columns = np.asarray(index, np.int32)
-    lp_model = highs.getLp()
-    lower = np.asarray(lp_model.col_lower_, float)[columns]
-    upper = np.asarray(lp_model.col_upper_, float)[columns]
-    at = np.asarray(value, float)
-    highs.changeColsBounds(len(columns), columns, at, at)
     try:
-        highs.run()
-        found = highs.getInfo().primal_solution_status == 2
-        values = np.asarray(highs.getSolution().col_value, float) if found else None
+        with _fixed(highs, np.asarray(index, np.int32), np.asarray(value, float)):
+            highs.run()
+            found = highs.getInfo().primal_solution_status == 2
+            return np.asarray(highs.getSolution().col_value, float) if found else None
     finally:
-        highs.changeColsBounds(len(columns), columns, lower, upper)
         highs.clearSolver()
-    return values
 
 
 def lp_submip(
@@ -406,19 +419,11 @@ def _by_city(
     interrupted (gap reached, or stopped)."""
     import highspy
 
-    lp_model = highs.getLp()
-    n = lp_model.num_col_
-    lower = np.asarray(lp_model.col_lower_, float)
-    upper = np.asarray(lp_model.col_upper_, float)
-    cost = np.asarray(lp_model.col_cost_, float)
+    cost = np.asarray(highs.getLp().col_cost_, float)
     best, objective = values, float(cost @ values)
     region = model.figures["region_at"].to_numpy(int)
     projects = _project_columns(model)
-    free = {
-        i: float(np.min(np.abs(lp.prices[columns[:-1]] + lp.prices[columns[-1]]))) <= window
-        for i, columns in projects
-    }
-    everything = np.arange(n, dtype=np.int32)
+    free = {i: _price(lp, columns[:-1], columns[-1]) <= window for i, columns in projects}
     for city in sorted({int(region[i]) for i, _ in projects}):
         if left() <= 0.5:
             break
@@ -426,20 +431,18 @@ def _by_city(
             [j for i, columns in projects if region[i] != city or not free[i] for j in columns],
             np.int32,
         )
-        at = np.round(best[kept])
-        highs.changeColsBounds(len(kept), kept, at, at)
-        highs.setSolution(_solution(best))
         highs.setOptionValue("time_limit", max(min(CITY_SECONDS, left()), 0.01))
         try:
-            highs.run()
-            interrupted = highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
-            if highs.getInfo().primal_solution_status == 2:
-                value = float(highs.getInfo().objective_function_value)
-                if value < objective - 1e-9 * max(1.0, abs(objective)):
-                    best = np.asarray(highs.getSolution().col_value, float)
-                    objective = float(cost @ best)
+            with _fixed(highs, kept, np.round(best[kept])):
+                highs.setSolution(_solution(best))
+                highs.run()
+                interrupted = highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+                if highs.getInfo().primal_solution_status == 2:
+                    value = float(highs.getInfo().objective_function_value)
+                    if value < objective - 1e-9 * max(1.0, abs(objective)):
+                        best = np.asarray(highs.getSolution().col_value, float)
+                        objective = float(cost @ best)
         finally:
-            highs.changeColsBounds(n, everything, lower, upper)
             highs.clearSolver()
         if interrupted:
             break
@@ -459,24 +462,19 @@ def _read_plan(
     """The portfolio in `values` as the run's answer: its projects fixed, a run completes it
     (as it was) and it is read; proven when it lies within the gap of the LP's bound."""
     columns = np.asarray([j for _, cs in _project_columns(model) for j in cs], np.int32)
-    lp_model = highs.getLp()
-    lower = np.asarray(lp_model.col_lower_, float)[columns]
-    upper = np.asarray(lp_model.col_upper_, float)[columns]
-    at = np.round(values[columns])
-    highs.changeColsBounds(len(columns), columns, at, at)
-    highs.setSolution(_solution(values))
     saved = watch.stop, watch.stopped, watch.reached
     # The answer in hand is read even when the search was stopped or reached its gap.
     watch.stop, watch.stopped, watch.reached = None, False, False
     try:
-        highs.run()
-        incumbent = _incumbent(highs)
-        reached = incumbent is not None and watch.within(incumbent)
-        status = Status.OPTIMAL if reached else Status.TIME_LIMIT
-        return _read(model, engine, highs, status, bound, False, started, detail)
+        with _fixed(highs, columns, np.round(values[columns])):
+            highs.setSolution(_solution(values))
+            highs.run()
+            incumbent = _incumbent(highs)
+            reached = incumbent is not None and watch.within(incumbent)
+            status = Status.OPTIMAL if reached else Status.TIME_LIMIT
+            return _read(model, engine, highs, status, bound, False, started, detail)
     finally:
         watch.stop, watch.stopped, watch.reached = saved
-        highs.changeColsBounds(len(columns), columns, lower, upper)
 
 
 def _solution(values) -> object:  # noqa: ANN001

@@ -139,7 +139,8 @@ def _hard_deadline(deadline: float, limit: float, language: str = "en") -> Itera
 
 @contextlib.contextmanager
 def _quiet_stdout() -> Iterator[None]:
-    """Send what native code prints (HiGHS's banner) to stderr, keeping stdout clean JSON."""
+    """Send what native code prints (HiGHS prints no banner, but any warning or log it
+    writes) to stderr, keeping stdout clean JSON."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:
@@ -551,7 +552,7 @@ def _break_even(args: argparse.Namespace) -> int:
     ids = [p.strip() for p in args.projects.split(",")] if args.projects else None
 
     def analysis(data: PlanningData, scenario: Scenario, options: RunOptions):  # noqa: ANN202
-        # Nothing (not HiGHS's banner) comes before the refusal of an unknown id.
+        # Nothing (no solve) comes before the refusal of an unknown id.
         check_projects(data, ids)
         # The headline is break-even's own base solve: solved once, passed in.
         base = solve(data, scenario)

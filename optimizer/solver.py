@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import highspy
 import pulp
 
 from .model import SelectionModel
@@ -120,10 +121,44 @@ NEAREST_OPTIONS: dict[str, bool] = {
 }
 
 
+class QuietHighs(highspy.Highs):
+    """highspy.Highs without HiGHS's banner ("Running HiGHS 1.16.0 … Copyright …", in
+    English, on every solve of the command line, the app's server and a notebook). HiGHS
+    prints it at the first call made while its output is on, which is the callback highspy
+    registers in its constructor (`enableCallbacks`); setting an option prints nothing, so
+    the output is turned off just before. A run asked to log (`output_flag` set True again)
+    still prints the banner, with the log."""
+
+    def enableCallbacks(self) -> None:  # noqa: N802 (highspy's name)
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()
+
+
 class _HiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, told apart from PuLP 3.3 where it does not know a status (a
     node limit, kSolutionLimit: the values are read, and `_read_highs` says what ended the
-    run) and in how the model reaches HiGHS (`buildSolverModel`: arrays in one call)."""
+    run), in how the model reaches HiGHS (`buildSolverModel`: arrays in one call) and in its
+    `highspy.Highs`, which prints no banner (`QuietHighs`)."""
+
+    def createAndConfigureSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+        """PuLP 3.3's, on a `QuietHighs`: PuLP's own makes `highspy.Highs()`, whose
+        constructor prints the banner before PuLP can turn the output off."""
+        highs = lp.solverModel = QuietHighs()
+        if self.callbackTuple:
+            highs.setCallback(*self.callbackTuple)
+        for kind in self.callbacksToActivate or ():
+            highs.startCallback(kind)
+        highs.setOptionValue("output_flag", bool(self.msg))
+        for name, value in (
+            ("mip_rel_gap", self.gapRel),
+            ("mip_abs_gap", self.gapAbs),
+            ("threads", self.threads),
+            ("time_limit", None if self.timeLimit is None else float(self.timeLimit)),
+        ):
+            if value is not None:
+                highs.setOptionValue(name, value)
+        for name, value in self.optionsDict.items():
+            highs.setOptionValue(name, value)
 
     def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
         """PuLP 3.3's `HiGHS.buildSolverModel`, the same model handed over in one call.

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import openpyxl
@@ -327,6 +329,29 @@ def sample_subset(
         ),
         **settings,
     )
+
+
+def _cpu_of(stat: str) -> tuple[int, float]:
+    """(process group, user and system CPU seconds, every thread) from /proc/PID/stat."""
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a running process has used (Linux /proc)."""
+    return _cpu_of(Path(f"/proc/{pid}/stat").read_text())[1]
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU seconds the running processes of a process group have used together (a command and
+    its worker processes; those already ended are not counted)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            owner, seconds = _cpu_of(stat.read_text())
+            if owner == group:
+                total += seconds
+    return total
 
 
 # Two busy loops: a loaded machine, for the tests that the same plans come under load.

@@ -141,7 +141,7 @@ def test_the_command_line_says_an_analysis_refusal_in_the_language_asked(
     done = run_cli_here(capfd, tmp_path, command, book, *rest, "--quiet", "--language", "zh")
     assert done.returncode == 2, done.stderr
     said = done.stderr.strip()
-    # One line, refused before any solve (the solver's own banner would be English).
+    # One line, refused before any solve.
     assert said.startswith("错误："), said
     assert "\n" not in said, said
     assert not latin_words(said, TYPED), said

@@ -75,7 +75,7 @@ def test_the_frontier_command_moves_the_training_budget(capsys: pytest.CaptureFi
 
 
 def test_an_unknown_project_is_refused_before_anything_is_printed(tmp_path: Path) -> None:
-    # In a process of its own: HiGHS prints its banner once per process, at its first solve.
+    # In a process of its own, as a planner runs it: nothing at all before the refusal.
     done = run_cli(tmp_path, "break-even", WORKBOOK, "--projects", "NOPE,JS-LYG-001")
     assert done.returncode == BAD_INPUT
     assert done.stdout == ""

@@ -6,7 +6,6 @@ shortlist must download, and nothing may be asked of the internet."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 from conftest import ROOT
-from helpers import APP_TABS
+from helpers import APP_TABS, cpu_seconds
 
 import optimizer
 from optimizer import controls
@@ -309,12 +308,6 @@ def wait_until(condition, seconds: float, what: str) -> float:  # noqa: ANN001
 def final_shown(page: Page) -> bool:
     text = page.inner_text("body")
     return any(f in text for f in FINAL) and "Provisional:" not in text
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process, every thread (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _answer_at_the_end(sample: optimizer.PlanningData) -> optimizer.Solution:

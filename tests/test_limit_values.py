@@ -235,6 +235,8 @@ def test_the_command_prints_json_rows_with_exactly_the_keys(book, monkeypatch, c
     text = run_cli(book, "limits", "book.xlsx", "--language", "zh", "--quiet", "--workers", "2")
     assert text.returncode == 0, text.stderr
     assert "各项限制放宽10%" in text.stdout
+    # Nothing on the error stream: no process prints the solver's English banner.
+    assert text.stderr == ""
 
 
 def test_the_chinese_table_names_cities_in_chinese(tmp_path, run_here) -> None:  # noqa: ANN001

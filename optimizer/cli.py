@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import math
@@ -22,6 +23,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import NoReturn
 
 from ._files import OutputError, check_writable, os_reason, remove_live_temporaries, same_file
 from .batch import AnalysisError, RunOptions, dask_executor, process_pool
@@ -31,7 +33,7 @@ from .loader import PlanningData, WorkbookError, load_workbook
 from .pipeline import solve
 from .present import console
 from .present.export import export_workbook, read_saved_plan, read_saved_scenario
-from .present.labels import Labels
+from .present.labels import LANGUAGES, Labels
 from .scenario import SavedScenario, Scenario, ScenarioError, read_scenario_json
 from .schema import columns
 from .solver import SolverError
@@ -672,11 +674,42 @@ def _scenario_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--out", help="write the Excel shortlist here")
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="python -m optimizer", description="Jiangsu infrastructure investment prioritiser"
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its usage errors in `language`: argparse refuses a command line
+    before it has read --language, so main reads that first (`_language_asked`)."""
+
+    def __init__(self, *args: object, language: str = "en", **options: object) -> None:
+        super().__init__(*args, **options)  # type: ignore[arg-type]
+        self.language = language
+
+    def error(self, message: str) -> NoReturn:
+        labels = Labels(self.language)
+        usage = self.format_usage().replace("usage: ", labels("cli_usage"), 1)
+        said = labels("cli_usage_error", prog=self.prog, message=labels.usage_error_words(message))
+        self.exit(2, f"{usage}{said}\n")
+
+
+def _language_asked(argv: Sequence[str]) -> str:
+    """The --language of a command line not yet parsed (en unless it names another)."""
+    for k, word in enumerate(argv):
+        asked = argv[k + 1] if word == "--language" and k + 1 < len(argv) else None
+        if word.startswith("--language="):
+            asked = word.partition("=")[2]
+        if asked is not None:
+            return asked if asked in LANGUAGES else "en"
+    return "en"
+
+
+def parser(language: str = "en") -> argparse.ArgumentParser:
+    """The command line's parser; language: the words of its usage errors."""
+    top = _Parser(
+        prog="python -m optimizer",
+        description="Jiangsu infrastructure investment prioritiser",
+        language=language,
     )
-    commands = top.add_subparsers(dest="command", required=True)
+    commands = top.add_subparsers(
+        dest="command", required=True, parser_class=functools.partial(_Parser, language=language)
+    )
     check = commands.add_parser("check", help="validate a workbook and list its problems")
     check.add_argument("workbook")
     check.add_argument("--language", choices=["en", "zh"], default="en", help="en or zh")
@@ -774,7 +807,8 @@ def _closed_streams() -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     closed = _closed_streams()
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = parser(_language_asked(words)).parse_args(words)
     if "stdout" in closed and getattr(args, "json", False):
         print(_labels(args)("cli_stdout_closed"), file=sys.stderr)
         return BAD_INPUT

@@ -477,6 +477,48 @@ def test_the_command_line_words_file_refusals_in_the_language_asked(capfd, tmp_p
         assert done.stderr.startswith(f"错误：{chinese}"), done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "english", "chinese"),
+    [
+        (
+            ["frontier", "book.xlsx", "--points", "x"],
+            "python -m optimizer frontier: error: argument --points: invalid int value: 'x'",
+            "python -m optimizer frontier：错误：参数 --points：'x' 不是有效的整数",
+        ),
+        (
+            ["solve", "book.xlsx", "--workers", "2"],
+            "python -m optimizer: error: unrecognized arguments: --workers 2",
+            "python -m optimizer：错误：无法识别的参数：--workers 2",
+        ),
+        (
+            ["frontier", "book.xlsx", "--lever", "nope"],
+            "python -m optimizer frontier: error: argument --lever: invalid choice: 'nope'",
+            "python -m optimizer frontier：错误：参数 --lever：无效的选项 'nope'（可选：",
+        ),
+        (
+            ["solve"],
+            "python -m optimizer solve: error: the following arguments are required: workbook",
+            "python -m optimizer solve：错误：缺少必需的参数：workbook",
+        ),
+    ],
+)
+def test_the_command_lines_usage_errors_are_worded_in_the_language_asked(
+    capfd, tmp_path, args: list[str], english: str, chinese: str
+) -> None:
+    """argparse refuses these before --language is read; the refusal is in the language
+    the command line asks for all the same (its usage lines name options, as typed)."""
+    done = run_cli_here(capfd, tmp_path, *args)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("usage: python -m optimizer"), done.stderr
+    assert done.stderr.splitlines()[-1].startswith(english), done.stderr
+    for asked in (["--language", "zh"], ["--language=zh"]):
+        done = run_cli_here(capfd, tmp_path, *args, *asked)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("用法：python -m optimizer"), done.stderr
+        assert done.stderr.splitlines()[-1].startswith(chinese), done.stderr
+        assert "error" not in done.stderr.splitlines()[-1], done.stderr
+
+
 def test_a_read_only_output_is_refused_in_both_languages(tmp_path) -> None:
     locked = tmp_path / "locked.xlsx"
     locked.write_bytes(b"")

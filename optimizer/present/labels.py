@@ -613,6 +613,9 @@ TEXT: dict[str, Pair] = {
     ),
     # The command line's one line for input it cannot use.
     "cli_error": ("error: {message}", "错误：{message}"),
+    # A command line argparse refuses (its usage first): Python's own words in English.
+    "cli_usage": ("usage: ", "用法："),
+    "cli_usage_error": ("{prog}: error: {message}", "{prog}：错误：{message}"),
     # A note on a workbook that could be read, on the command line and in the app.
     "note_line": ("note: {note}", "注意：{note}"),
     "workbook_note": ("Note on the workbook: {note}", "工作簿提示：{note}"),
@@ -1878,6 +1881,30 @@ TABLES: dict[str, dict[str, Pair]] = {
     "SOLVER_PROBLEMS": SOLVER_PROBLEMS,
 }
 
+# argparse's usage errors, as Python 3.11 words them (English), in Chinese
+# (Labels.usage_error_words): argparse refuses a command line before --language is read.
+USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "缺少必需的参数：{names}"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"), "无法识别的参数：{names}"),
+    (
+        re.compile(
+            r"argument (?P<name>[^:]+): invalid choice: (?P<value>.+?) "
+            r"\(choose from (?P<choices>.+)\)"
+        ),
+        "参数 {name}：无效的选项 {value}（可选：{choices}）",
+    ),
+    (
+        re.compile(r"argument (?P<name>[^:]+): invalid (?P<kind>\w+) value: (?P<value>.+)"),
+        "参数 {name}：{value} 不是有效的{kind}",
+    ),
+    (re.compile(r"argument (?P<name>[^:]+): expected one argument"), "参数 {name} 后缺少取值"),
+    (
+        re.compile(r"argument (?P<name>[^:]+): not allowed with argument (?P<other>.+)"),
+        "参数 {name} 不能与 {other} 同时使用",
+    ),
+)
+USAGE_KINDS = {"int": "整数", "float": "数字"}
+
 # Every code an error's parts may hold (Labels.error_words).
 _ERROR_WORDS: dict[str, Pair] = {
     **SCENARIO_PROBLEMS,
@@ -2236,6 +2263,18 @@ class Labels:
         if not said:
             return self.pick(REPLAY_CARRIED["nothing"])
         return self.clauses(said)
+
+    def usage_error_words(self, message: str) -> str:
+        """argparse's usage error (its English message) in this language; one it does not
+        know keeps its English."""
+        if self.zh:
+            for pattern, words in USAGE_ERRORS:
+                if found := pattern.fullmatch(message):
+                    values = found.groupdict()
+                    if "kind" in values:
+                        values["kind"] = USAGE_KINDS.get(values["kind"], values["kind"])
+                    return words.format(**values)
+        return message
 
     def error_words(self, error: object) -> str:
         """An error's words in this language: a scenario's problem (ScenarioError), a file

@@ -63,15 +63,40 @@ INTEGRAL = 1e-6
 PRICE_WINDOW = 0.1
 # Then, while the gap is not reached, the portfolio is improved one city at a time: the
 # projects of one city priced within CITY_WINDOW × the gap × the LP's optimum are searched
-# again with everything else kept (the PPP lines that bind are per city), each search for at
-# most CITY_SECONDS. Measured at 10,000 projects after a 15 s fixed search at 0.87 %: one pass
-# over the 13 cities (window 3,000 worker-years, 200–1,000 projects free each, 3 s caps, 20
-# CPU s in all) brought it to 0.40 %; the fixed search alone went from 0.87 % to 0.71 % in
-# about the same time.
+# again with everything else kept (the PPP lines that bind are per city). Measured at 10,000
+# projects after a 15 s fixed search at 0.87 %: one pass over the 13 cities (window 3,000
+# worker-years, 200–1,000 projects free each, 3 s caps, 20 CPU s in all) brought it to 0.40 %;
+# the fixed search alone went from 0.87 % to 0.71 % in about the same time.
 CITY_WINDOW = 1.0
-CITY_SECONDS = 3.0
-# The share of the time left that the fixed search may take before the search city by city.
-FIXED_SHARE = 0.5
+
+# Every search below ends on its gap or on a work budget, never on the clock, so that the
+# same scenario gives the same plan on any machine and under any load (one thread, a fixed
+# seed: HiGHS takes the same path). The unit is `solver.WorkMeter`'s: one call of HiGHS's MIP
+# interrupt callback, after each round of cuts and each heuristic at the root and at each
+# node after it (the fixed search at 10,000 projects stays at its root). The scenario's time
+# limit stays behind them as the safety net; a run it ends says `time_limit`.
+# The fixed search's budget. Measured at 10,000 projects (gap 0.1 %, 1,563 projects free,
+# one thread): from the repaired start (2.72 % below the LP's bound) it found better
+# portfolios at calls 49 and 51 (0.87 %, 7.3 CPU s), then nothing more by call 300 (4.5 CPU s
+# later), still at its root.
+FIXED_WORK = 55
+# Each city's search's budget. At 10,000 projects every city's search ended on its own gap
+# (with the rest kept) after 2–90 calls and at most 2.2 CPU s; this is the guard for one that
+# would not.
+CITY_WORK = 100
+# Passes over the cities (each only while the last one improved). At 10,000 projects one pass
+# (cities furthest from the LP first) took the portfolio from 0.87 % to 0.40 % in 7.3 CPU s,
+# and a second found nothing in 6.4 CPU s.
+MAX_PASSES = 1
+# Below this many projects that can be chosen, a portfolio still short of the gap after the
+# passes city by city is searched on in the whole model (for WHOLE_WORK calls and the node
+# limit given). Measured: the sample's whole model proved 0.2 % after 47 calls (0.9 CPU s),
+# 300 generated projects 0.1 % after 488 (5 CPU s); 600 projects were still 0.6 % short
+# after 1,208 calls, when their 30 s ran out. At 10,000 projects the whole model's presolve
+# alone took 12 s (benchmarks/RESULTS.md, "A good portfolio fast"), more than all the
+# searches above, so from here the passes' portfolio is the answer.
+WHOLE_MODEL_BELOW = 5_000
+WHOLE_WORK = 500
 
 
 def choose_strategy(model: SelectionModel) -> str:
@@ -120,9 +145,11 @@ def run_strategy(
 
 class _Watch:
     """One HiGHS callback for a strategy's runs: ends a run once its incumbent lies within
-    `gap` of a bound proven elsewhere (`bound`, HiGHS's minimised sense; checked where HiGHS
-    calls back, so the same run stops at the same place on any machine), interrupts it once
-    `stop()` says so, and hands each better portfolio to `on_incumbent`."""
+    `gap` of a bound proven elsewhere (`bound`, HiGHS's minimised sense) or once it has used
+    its work budget (`begin`: MIP interrupt calls, as `solver.WorkMeter` counts them); both
+    are checked where HiGHS calls back, so the same run stops at the same place on any
+    machine. It interrupts a run once `stop()` says so, and hands each better portfolio to
+    `on_incumbent`."""
 
     def __init__(
         self,
@@ -135,7 +162,14 @@ class _Watch:
         self.gap = 0.0
         self.reached = False
         self.stopped = False
+        self.budget: int | None = None
+        self.calls = 0
+        self.worked = False  # the last run used its budget
         self._looked = 0.0
+
+    def begin(self, budget: int | None) -> None:
+        """Before each run: its own work budget (None: none), counted from zero."""
+        self.budget, self.calls, self.worked, self.reached = budget, 0, False, False
 
     def within(self, incumbent: float) -> bool:
         if self.bound is None or not math.isfinite(incumbent):
@@ -152,15 +186,19 @@ class _Watch:
                 proven = _gap(-self.bound, -value) if self.bound is not None else math.inf
                 self.on_incumbent(self.model.start_of(list(data_out.mip_solution)), proven)
             return
-        if kind == kinds.kCallbackMipInterrupt and self.within(float(data_out.mip_primal_bound)):
-            self.reached = True
+        if kind == kinds.kCallbackMipInterrupt:
+            self.calls += 1
+            if self.within(float(data_out.mip_primal_bound)):
+                self.reached = True
+            elif self.budget is not None and self.calls >= self.budget:
+                self.worked = True
         if self.stop is not None and not self.stopped:
             now = time.monotonic()
             if now - self._looked > 0.05:  # the callback comes often: look now and then
                 self._looked = now
                 self.stopped = bool(self.stop())
-        if self.reached or self.stopped:
-            data_in.user_interrupt = True
+        # HiGHS keeps the flag between runs of one model: set on every call (as solver's).
+        data_in.user_interrupt = self.reached or self.stopped or self.worked
 
     def attach(self, highs) -> None:  # noqa: ANN001 (highspy.Highs)
         import highspy
@@ -272,12 +310,17 @@ def settled_projects(
     return np.asarray(index, np.int32), np.asarray(value, float)
 
 
-def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray | None:  # noqa: ANN001
+def _rounded_start(
+    model: SelectionModel,
+    highs,  # noqa: ANN001 (highspy.Highs)
+    lp: _Relaxation,
+    run: Callable[[int | None], bool],
+) -> np.ndarray | None:
     """A start for the fixed search: the LP's portfolio rounded (each project the LP takes at
     least half of, at its largest start year), made to fit and filled under the columns'
     bounds as they stand (`solver.repair_plan`), then completed (training, flows, switches)
-    by a run with its project columns fixed. Every column's value; None when it cannot be
-    made to fit."""
+    by a run with its project columns fixed (`run`, on its gap). Every column's value; None
+    when it cannot be made to fit."""
     plan: dict[int, int] = {}
     for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
         if options and chosen is not None and lp.values[chosen.index] >= 0.5:
@@ -288,7 +331,7 @@ def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray 
     index, value = plan_columns(model, fitted)
     try:
         with _fixed(highs, np.asarray(index, np.int32), np.asarray(value, float)):
-            highs.run()
+            run(None)
             found = highs.getInfo().primal_solution_status == 2
             return np.asarray(highs.getSolution().col_value, float) if found else None
     finally:
@@ -304,7 +347,9 @@ def lp_submip(
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
 ) -> SolverRun:
     """The LP relaxation, then the search on the projects it leaves undecided, proven
-    against the LP's bound (see the module's words)."""
+    against the LP's bound (see the module's words). Every run ends on its gap or its work
+    budget (FIXED_WORK, CITY_WORK, MAX_PASSES, WHOLE_WORK); `time_limit_s` is the safety net,
+    and an answer it cut short says `time_limit`."""
     import highspy
 
     started = time.perf_counter()
@@ -319,9 +364,19 @@ def lp_submip(
     integer = np.array(
         [k == highspy.HighsVarType.kInteger for k in lp_model.integrality_], bool
     ) if len(lp_model.integrality_) else np.zeros(n, bool)
+    clock = False  # a run was ended by the time limit: the answer is the machine's
 
-    def left() -> float:
-        return time_limit_s - (time.perf_counter() - started)
+    def run(budget: int | None) -> bool:
+        """One HiGHS run with its own work budget, the time left as its safety net; True
+        when that ended it."""
+        nonlocal clock
+        left = time_limit_s - (time.perf_counter() - started)
+        highs.setOptionValue("time_limit", max(left, 0.01))
+        watch.begin(budget)
+        highs.run()
+        ended = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit or left <= 0
+        clock = clock or ended
+        return ended
 
     def finish(status: Status, bound: float | None, detail: str, whole: bool) -> SolverRun:
         return _read(model, engine, highs, status, bound, whole, started, detail)
@@ -329,8 +384,7 @@ def lp_submip(
     lp = _relax(highs, integer)
     if lp is None:
         # No LP optimum: infeasible (no portfolio at all) or stopped; the search says which.
-        highs.setOptionValue("time_limit", max(left(), 0.01))
-        highs.run()
+        run(WHOLE_WORK)
         return finish(_status(highs, watch), None, "the relaxation has no optimum", True)
     bound = -lp.objective  # maximised sense
     watch.bound = lp.objective
@@ -341,23 +395,21 @@ def lp_submip(
     highs.changeColsBounds(len(index), index, value, value)
     # With hundreds of projects free HiGHS found no portfolio of its own for a long time
     # (none in 100 CPU s at 10,000 projects), so it starts from the LP's rounding repaired.
-    start = _rounded_start(model, highs, lp)
+    start = _rounded_start(model, highs, lp, run)
     if start is not None:
         highs.setSolution(_solution(start))
     projects = sum(
         len(options) + (chosen is not None)
         for options, chosen in zip(model.starts, model.chosen, strict=True)
     )
-    # Half the time at most: the search city by city that follows gains more per second.
-    highs.setOptionValue("time_limit", max(FIXED_SHARE * left(), 0.01))
-    highs.run()
+    run(FIXED_WORK)
     run_status = _status(highs, watch)
     incumbent = _incumbent(highs)
     reached = incumbent is not None and watch.within(incumbent)
     detail = f"{len(index)} of {projects} project columns fixed by the relaxation"
     # Fixing can leave no portfolio (a share row the LP met with split projects): that says
     # nothing of the whole model, which is searched next.
-    if reached or watch.stopped or left() <= 0:
+    if reached or watch.stopped or clock:
         fixed_status = Status.ERROR if run_status is Status.INFEASIBLE else run_status
         # Read before the bounds go back: HiGHS forgets its answer when the model changes.
         answer = finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
@@ -365,34 +417,35 @@ def lp_submip(
         return answer
     found = list(highs.getSolution().col_value) if incumbent is not None else None
     highs.changeColsBounds(len(index), index, lower, upper)
+    size = sum(1 for options in model.starts if options)
     if found is not None:
         city_window = CITY_WINDOW * gap * max(abs(lp.objective), 1.0)
         best = np.asarray(found, float)
         value = float(np.asarray(lp_model.col_cost_, float) @ best)
         passes = 0
-        while left() > 0.5 and not watch.stopped and not watch.within(value):
-            best, better = _by_city(model, highs, lp, best, city_window, left)
+        while passes < MAX_PASSES and not watch.within(value):
+            best, better = _by_city(model, highs, watch, lp, best, city_window, run)
             passes += 1
-            if better >= value - 1e-9 * max(1.0, abs(value)):
-                break  # a pass that finds nothing better: the rest is the whole model's
+            if watch.stopped or clock or better >= value - 1e-9 * max(1.0, abs(value)):
+                value = min(value, better)
+                break  # stopped, or a pass that finds nothing better
             value = better
         if passes:
             detail += f"; then {passes} pass{'es' if passes > 1 else ''} city by city"
-        if watch.within(value) or watch.stopped or left() <= 0.5:
-            return _read_plan(model, engine, highs, best, watch, bound, started, detail)
+        if watch.within(value) or watch.stopped or clock or size >= WHOLE_MODEL_BELOW:
+            short = Status.TIME_LIMIT if watch.stopped or clock else Status.WORK_LIMIT
+            return _read_plan(model, engine, highs, best, watch, bound, started, detail, short)
         found = list(best)
-    # The fixed search could not reach the gap against the LP's bound: search the whole model
-    # from its portfolio with the time left; HiGHS's own bound then holds, or the LP's.
+    # The searches with projects fixed could not reach the gap against the LP's bound: search
+    # the whole model from their portfolio; HiGHS's own bound then holds, or the LP's.
     if found is not None:
         highs.setSolution(_solution(found))
-    highs.setOptionValue("time_limit", max(left(), 0.01))
-    highs.run()
-    if incumbent is not None and not _consistent(highs) and left() > 0:
+    run(WHOLE_WORK)
+    if incumbent is not None and not _consistent(highs) and not clock:
         # HiGHS 1.16 after a start (as in KeptModel.run): a run that presolve finishes can
         # report the new optimum's value with the start's columns. Search again, unstarted.
         highs.clearSolver()
-        highs.setOptionValue("time_limit", max(left(), 0.01))
-        highs.run()
+        run(WHOLE_WORK)
     return finish(_status(highs, watch), bound, detail + "; then the whole model searched", True)
 
 
@@ -408,35 +461,37 @@ def _project_columns(model: SelectionModel) -> list[tuple[int, list[int]]]:
 def _by_city(
     model: SelectionModel,
     highs,  # noqa: ANN001 (highspy.Highs)
+    watch: _Watch,
     lp: _Relaxation,
     values: np.ndarray,
     window: float,
-    left: Callable[[], float],
+    run: Callable[[int | None], bool],
 ) -> tuple[np.ndarray, float]:
     """One pass over the cities: each city's projects priced within `window` searched again
-    from the portfolio in `values`, every other project kept as it is there. The best columns
-    and their objective (minimised sense). Stops early when the time is out or a run is
-    interrupted (gap reached, or stopped)."""
-    import highspy
-
+    (`run`, for CITY_WORK) from the portfolio in `values`, every other project kept as it is
+    there. The best columns and their objective (minimised sense). Stops early when a run
+    reaches the gap, is stopped, or is ended by the time limit."""
     cost = np.asarray(highs.getLp().col_cost_, float)
     best, objective = values, float(cost @ values)
     region = model.figures["region_at"].to_numpy(int)
     projects = _project_columns(model)
     free = {i: _price(lp, columns[:-1], columns[-1]) <= window for i, columns in projects}
-    for city in sorted({int(region[i]) for i, _ in projects}):
-        if left() <= 0.5:
-            break
+    # The cities whose projects lie furthest from the LP's first (the objective the LP's
+    # values gain over the portfolio's on the city's project columns): a pass may end early.
+    short: dict[int, float] = {}
+    for i, columns in projects:
+        city = int(region[i])
+        behind = float(cost[columns] @ (values[columns] - lp.values[columns]))
+        short[city] = short.get(city, 0.0) + behind
+    for city in sorted(short, key=lambda c: (-short[c], c)):
         kept = np.asarray(
             [j for i, columns in projects if region[i] != city or not free[i] for j in columns],
             np.int32,
         )
-        highs.setOptionValue("time_limit", max(min(CITY_SECONDS, left()), 0.01))
         try:
             with _fixed(highs, kept, np.round(best[kept])):
                 highs.setSolution(_solution(best))
-                highs.run()
-                interrupted = highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+                ended = run(CITY_WORK)
                 if highs.getInfo().primal_solution_status == 2:
                     value = float(highs.getInfo().objective_function_value)
                     if value < objective - 1e-9 * max(1.0, abs(objective)):
@@ -444,7 +499,7 @@ def _by_city(
                         objective = float(cost @ best)
         finally:
             highs.clearSolver()
-        if interrupted:
+        if ended or watch.reached or watch.stopped:
             break
     return best, objective
 
@@ -458,23 +513,29 @@ def _read_plan(
     bound: float,
     started: float,
     detail: str,
+    short: Status,
 ) -> SolverRun:
     """The portfolio in `values` as the run's answer: its projects fixed, a run completes it
-    (as it was) and it is read; proven when it lies within the gap of the LP's bound."""
+    (as it was) and it is read; proven when it lies within the gap of the LP's bound, else
+    `short` (what ended the search: the work budgets or the clock)."""
     columns = np.asarray([j for _, cs in _project_columns(model) for j in cs], np.int32)
-    saved = watch.stop, watch.stopped, watch.reached
+    saved = watch.stop, watch.stopped
     # The answer in hand is read even when the search was stopped or reached its gap.
-    watch.stop, watch.stopped, watch.reached = None, False, False
+    watch.stop, watch.stopped = None, False
     try:
         with _fixed(highs, columns, np.round(values[columns])):
             highs.setSolution(_solution(values))
+            # Everything is fixed: the run only completes the portfolio, so the clock is
+            # not its limit (a portfolio in hand is never lost to it).
+            highs.setOptionValue("time_limit", math.inf)
+            watch.begin(None)
             highs.run()
             incumbent = _incumbent(highs)
             reached = incumbent is not None and watch.within(incumbent)
-            status = Status.OPTIMAL if reached else Status.TIME_LIMIT
+            status = Status.OPTIMAL if reached else short
             return _read(model, engine, highs, status, bound, False, started, detail)
     finally:
-        watch.stop, watch.stopped, watch.reached = saved
+        watch.stop, watch.stopped = saved
 
 
 def _solution(values) -> object:  # noqa: ANN001
@@ -517,6 +578,8 @@ def _status(highs, watch: _Watch) -> Status:  # noqa: ANN001
         return Status.INFEASIBLE
     if status == s.kInterrupt and watch.reached and has:
         return Status.OPTIMAL
+    if status == s.kInterrupt and watch.worked and not watch.stopped:
+        return Status.WORK_LIMIT if has else Status.ERROR
     if status in (s.kSolutionLimit, s.kIterationLimit):
         return Status.WORK_LIMIT if has else Status.ERROR
     if status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):

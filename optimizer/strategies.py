@@ -41,14 +41,16 @@ from .solver import SolverRun, Status, built_highs, plan_columns, repair_plan, r
 
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
-# The number of projects from which auto runs lp_submip; None: never by size. Measured on
-# model version 3 at 10,000 projects (benchmarks/bench_scale.py, 60 s, one run each, load 3,
-# RESULTS.md "A good portfolio fast"): lp_submip ended 0.71 % from the LP's bound after 43
-# CPU s (0.44 % after 24 CPU s with the search city by city), the whole-model search still at
-# its root (967 %, its first portfolio) after 39. The
-# sample (250 projects) and other sizes below 10,000 were not measured with this rule; the
-# whole-model search proves the sample at its root, so auto keeps it there.
-LP_SUBMIP_FROM: int | None = 10_000
+# The number of projects that can be chosen from which auto runs lp_submip; None: never by
+# size. Measured on model version 3 (benchmarks/bench_scale.py, gap 0.1 %, one run each,
+# RESULTS.md "LP + sub-MIP on work, not the clock"): the generator's 10,000 projects have
+# 9,180 that can be chosen (so 10,000 here had left them to the search): the whole-model
+# search still at its root (967 %, its first portfolio) after 30 s, lp_submip 0.53 % on its
+# work budgets after 20 CPU s; its 2,000 (1,848): the search 0.71 % when its 30 s ran out,
+# lp_submip 0.65 % on its budgets after 22.5 CPU s (load 1.3–2). The sample (250) and sizes
+# between were not measured; the whole-model search proves the sample at its root, so auto
+# keeps it there.
+LP_SUBMIP_FROM: int | None = 1_800
 # The number of projects from which auto solves by blocks (optimizer.blocks). Measured on
 # model version 3 (benchmarks/RESULTS.md, loaded): at 10,000 the whole-model search is far
 # better (0.57 % after 64 CPU s; blocks of 2,500: 9 %); at 50,000 the search gave no
@@ -59,25 +61,27 @@ BLOCKS_FROM: int | None = 50_000
 # A start-year column the LP leaves within this of 0 or 1 counts as integral.
 INTEGRAL = 1e-6
 # lp_submip frees every project whose LP price (what taking it, or leaving it out, changes at
-# the LP's prices) lies within PRICE_WINDOW × the gap asked × the LP's optimum; the rest keep
+# the LP's prices) lies within PRICE_WINDOW × SEARCH_GAP × the LP's optimum; the rest keep
 # the LP's values. Measured at 10,000 projects (model version 3, gap 0.1 %, so a window of
 # about 340 worker-years, 1,563 projects free): the search on them ended 0.77 % below the LP's
 # bound after 12 CPU s, its own bound 0.12 % below it. Freeing only the projects the LP
 # splits (the old rule) ended 3.6 % below after 25 CPU s; a window of 30 (297 free), 2.2 %.
 PRICE_WINDOW = 0.1
 # Then, while the gap is not reached, the portfolio is improved one city at a time: the
-# projects of one city priced within CITY_WINDOW × the gap × the LP's optimum are searched
+# projects of one city priced within CITY_WINDOW × SEARCH_GAP × the LP's optimum are searched
 # again with everything else kept (the PPP lines that bind are per city). Measured at 10,000
 # projects after a 15 s fixed search at 0.87 %: one pass over the 13 cities (window 3,000
 # worker-years, 200–1,000 projects free each, 3 s caps, 20 CPU s in all) brought it to 0.40 %;
 # the fixed search alone went from 0.87 % to 0.71 % in about the same time.
 CITY_WINDOW = 1.0
-# Both windows, and the gap at which HiGHS ends the fixed and the city searches by its own
-# bound, were measured at a gap of 0.1 %: a smaller gap asked (the settings' default is
-# 0.01 %) takes this one for them (only the proof against the LP's bound, and the whole
-# model's search, use the gap asked). At 10,000 projects and 0.01 %, its own windows (1,619
-# projects free) gave 0.57 % after 28.6 CPU s, every city's search ended by its budget; its
-# own windows at this gap, 0.33 % after 50.9 (the searches went on to their budgets).
+# Both windows are × SEARCH_GAP, and HiGHS ends the fixed and the city searches at it by
+# their own bound, whatever gap is asked (only the proof against the LP's bound, and the
+# whole model's search, use the gap asked): the windows and budgets were measured at 0.1 %,
+# and they are sizes of the neighbourhood searched, not a precision. At 10,000 projects the
+# gap asked made them: at 0.01 % (1,619 projects free) 0.57 % after 28.6 CPU s, every city's
+# search ended by its budget, and with the windows only at 0.1 %, 0.33 % after 50.9 (the
+# searches went on to their budgets); at the generator's 0.5 % (21,868 of 36,827 project
+# columns free) the fixed search was still at 3.3 % when the default 30 s ran out.
 SEARCH_GAP = 0.001
 
 # Every search below ends on its gap or on a work budget, never on the clock, so that the
@@ -404,8 +408,8 @@ def lp_submip(
         return finish(_status(highs, watch), None, "the relaxation has no optimum", True)
     bound = -lp.objective  # maximised sense
     watch.bound = lp.objective
-    reach = max(gap, SEARCH_GAP) * max(abs(lp.objective), 1.0)
-    highs.setOptionValue("mip_rel_gap", max(gap, SEARCH_GAP))
+    reach = SEARCH_GAP * max(abs(lp.objective), 1.0)
+    highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
     window = PRICE_WINDOW * reach
     index, value = settled_projects(model, lp, window)
     lower = np.asarray(lp_model.col_lower_, float)[index]

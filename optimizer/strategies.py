@@ -506,13 +506,13 @@ def _by_city(
     free = {i: _price(lp, columns[:-1], columns[-1]) <= window for i, columns in projects}
     # The cities whose projects lie furthest from the LP's first (the objective the LP's
     # values gain over the portfolio's on the city's project columns): a pass may end early.
-    short: dict[int, float] = {}
+    behind: dict[int, float] = {}
     for i, columns in projects:
         city = int(region[i])
-        behind = float(cost[columns] @ (values[columns] - lp.values[columns]))
-        short[city] = short.get(city, 0.0) + behind
+        gain = float(cost[columns] @ (values[columns] - lp.values[columns]))
+        behind[city] = behind.get(city, 0.0) + gain
     done = 0
-    for city in sorted(short, key=lambda c: (-short[c], c))[:searches]:
+    for city in sorted(behind, key=lambda c: (-behind[c], c))[:searches]:
         done += 1
         kept = np.asarray(
             [j for i, columns in projects if region[i] != city or not free[i] for j in columns],

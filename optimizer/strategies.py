@@ -8,8 +8,12 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
   and HiGHS searches the rest, starting from the LP's portfolio rounded and repaired. The
   LP's optimum is a valid bound on the whole model, so the gap is proven against it: the
   search ends as soon as its portfolio lies within the scenario's gap of that bound. For
-  thousands of projects (see LP_SUBMIP_FROM). If the fixed search ends short of the gap with
-  time left, the whole model is searched from its portfolio. The gap is honest either way.
+  thousands of projects (see LP_SUBMIP_FROM). If the fixed search ends short of the gap, its
+  portfolio is searched again one city at a time, then (below WHOLE_MODEL_BELOW projects) in
+  the whole model. Every search ends on its gap or on a work budget (FIXED_WORK, CITY_WORK,
+  CITY_SEARCHES, WHOLE_WORK), never on the clock, so the same scenario gives the same plan on
+  any machine and under any load; the time limit is only the safety net, and an answer it
+  cut short says `time_limit`. The gap is honest either way.
 
 - `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one, each with
   its share of every linking limit, their portfolios joined; the gap is proven against a
@@ -37,14 +41,16 @@ from .solver import SolverRun, Status, built_highs, plan_columns, repair_plan, r
 
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
-# The number of projects from which auto runs lp_submip; None: never by size. Measured on
-# model version 3 at 10,000 projects (benchmarks/bench_scale.py, 60 s, one run each, load 3,
-# RESULTS.md "A good portfolio fast"): lp_submip ended 0.71 % from the LP's bound after 43
-# CPU s (0.44 % after 24 CPU s with the search city by city), the whole-model search still at
-# its root (967 %, its first portfolio) after 39. The
-# sample (250 projects) and other sizes below 10,000 were not measured with this rule; the
-# whole-model search proves the sample at its root, so auto keeps it there.
-LP_SUBMIP_FROM: int | None = 10_000
+# The number of projects that can be chosen from which auto runs lp_submip; None: never by
+# size. Measured on model version 3 (benchmarks/bench_scale.py, gap 0.1 %, one run each,
+# RESULTS.md "LP + sub-MIP on work, not the clock"): the generator's 10,000 projects have
+# 9,180 that can be chosen (so 10,000 here had left them to the search): the whole-model
+# search still at its root (967 %, its first portfolio) after 30 s, lp_submip 0.53 % on its
+# work budgets after 20 CPU s; its 2,000 (1,848): the search 0.71 % when its 30 s ran out,
+# lp_submip 0.65 % on its budgets after 22.5 CPU s (load 1.3–2). The sample (250) and sizes
+# between were not measured; the whole-model search proves the sample at its root, so auto
+# keeps it there.
+LP_SUBMIP_FROM: int | None = 1_800
 # The number of projects from which auto solves by blocks (optimizer.blocks). Measured on
 # model version 3 (benchmarks/RESULTS.md, loaded): at 10,000 the whole-model search is far
 # better (0.57 % after 64 CPU s; blocks of 2,500: 9 %); at 50,000 the search gave no
@@ -55,23 +61,62 @@ BLOCKS_FROM: int | None = 50_000
 # A start-year column the LP leaves within this of 0 or 1 counts as integral.
 INTEGRAL = 1e-6
 # lp_submip frees every project whose LP price (what taking it, or leaving it out, changes at
-# the LP's prices) lies within PRICE_WINDOW × the gap asked × the LP's optimum; the rest keep
+# the LP's prices) lies within PRICE_WINDOW × SEARCH_GAP × the LP's optimum; the rest keep
 # the LP's values. Measured at 10,000 projects (model version 3, gap 0.1 %, so a window of
 # about 340 worker-years, 1,563 projects free): the search on them ended 0.77 % below the LP's
 # bound after 12 CPU s, its own bound 0.12 % below it. Freeing only the projects the LP
 # splits (the old rule) ended 3.6 % below after 25 CPU s; a window of 30 (297 free), 2.2 %.
 PRICE_WINDOW = 0.1
 # Then, while the gap is not reached, the portfolio is improved one city at a time: the
-# projects of one city priced within CITY_WINDOW × the gap × the LP's optimum are searched
-# again with everything else kept (the PPP lines that bind are per city), each search for at
-# most CITY_SECONDS. Measured at 10,000 projects after a 15 s fixed search at 0.87 %: one pass
-# over the 13 cities (window 3,000 worker-years, 200–1,000 projects free each, 3 s caps, 20
-# CPU s in all) brought it to 0.40 %; the fixed search alone went from 0.87 % to 0.71 % in
-# about the same time.
+# projects of one city priced within CITY_WINDOW × SEARCH_GAP × the LP's optimum are searched
+# again with everything else kept (the PPP lines that bind are per city). Measured at 10,000
+# projects after a 15 s fixed search at 0.87 %: one pass over the 13 cities (window 3,000
+# worker-years, 200–1,000 projects free each, 3 s caps, 20 CPU s in all) brought it to 0.40 %;
+# the fixed search alone went from 0.87 % to 0.71 % in about the same time.
 CITY_WINDOW = 1.0
-CITY_SECONDS = 3.0
-# The share of the time left that the fixed search may take before the search city by city.
-FIXED_SHARE = 0.5
+# Both windows are × SEARCH_GAP, and HiGHS ends the fixed and the city searches at it by
+# their own bound, whatever gap is asked (only the proof against the LP's bound, and the
+# whole model's search, use the gap asked): the windows and budgets were measured at 0.1 %,
+# and they are sizes of the neighbourhood searched, not a precision. At 10,000 projects the
+# gap asked made them: at 0.01 % (1,619 projects free) 0.57 % after 28.6 CPU s, every city's
+# search ended by its budget, and with the windows only at 0.1 %, 0.33 % after 50.9 (the
+# searches went on to their budgets); at the generator's 0.5 % (21,868 of 36,827 project
+# columns free) the fixed search was still at 3.3 % when the default 30 s ran out.
+SEARCH_GAP = 0.001
+
+# Every search below ends on its gap or on a work budget, never on the clock, so that the
+# same scenario gives the same plan on any machine and under any load (one thread, a fixed
+# seed: HiGHS takes the same path). The unit is `solver.WorkMeter`'s: one call of HiGHS's MIP
+# interrupt callback, after each round of cuts and each heuristic at the root and at each
+# node after it (the fixed search at 10,000 projects stays at its root). The scenario's time
+# limit stays behind them as the safety net; a run it ends says `time_limit`.
+# The fixed search's budget. Measured at 10,000 projects (gap 0.1 %, 1,563 projects free,
+# one thread): from the repaired start (2.72 % below the LP's bound) it found better
+# portfolios at calls 49 and 51 (0.87 %, 7.3 CPU s), then nothing more by call 300 (4.5 CPU s
+# later), still at its root.
+FIXED_WORK = 55
+# Each city's search's budget. At 10,000 projects every city's search ended on its own gap
+# (with the rest kept) after 2–90 calls and at most 2.2 CPU s; this is the guard for one that
+# would not.
+CITY_WORK = 100
+# The city searches in all: passes over the cities, the cities furthest from the LP first,
+# each pass only while the last one improved. Measured at 10,000 projects (13 cities, load
+# 3, CPU s of the solving process): after the fixed search (0.87 %, 15.3 s in all) the first
+# 3 cities brought it to 0.53 % (19.4 s), the whole pass to 0.40 % (23.5 s), a second pass
+# nothing more (29.5 s). Unordered, one pass had ended at 0.63 %. Three, so that at 10,000
+# projects the solve stays well inside the default 30 s (the safety net, the build
+# included) on a machine with some load too: the first three searches gave most of the pass's
+# gain in less than half of its time.
+CITY_SEARCHES = 3
+# Below this many projects that can be chosen, a portfolio still short of the gap after the
+# passes city by city is searched on in the whole model (for WHOLE_WORK calls and the node
+# limit given). Measured: the sample's whole model proved 0.2 % after 47 calls (0.9 CPU s),
+# 300 generated projects 0.1 % after 488 (5 CPU s); 600 projects were still 0.6 % short
+# after 1,208 calls, when their 30 s ran out. At 10,000 projects the whole model's presolve
+# alone took 12 s (benchmarks/RESULTS.md, "A good portfolio fast"), more than all the
+# searches above, so from here the passes' portfolio is the answer.
+WHOLE_MODEL_BELOW = 5_000
+WHOLE_WORK = 500
 
 
 def choose_strategy(model: SelectionModel) -> str:
@@ -120,9 +165,11 @@ def run_strategy(
 
 class _Watch:
     """One HiGHS callback for a strategy's runs: ends a run once its incumbent lies within
-    `gap` of a bound proven elsewhere (`bound`, HiGHS's minimised sense; checked where HiGHS
-    calls back, so the same run stops at the same place on any machine), interrupts it once
-    `stop()` says so, and hands each better portfolio to `on_incumbent`."""
+    `gap` of a bound proven elsewhere (`bound`, HiGHS's minimised sense) or once it has used
+    its work budget (`begin`: MIP interrupt calls, as `solver.WorkMeter` counts them); both
+    are checked where HiGHS calls back, so the same run stops at the same place on any
+    machine. It interrupts a run once `stop()` says so, and hands each better portfolio to
+    `on_incumbent`."""
 
     def __init__(
         self,
@@ -135,7 +182,14 @@ class _Watch:
         self.gap = 0.0
         self.reached = False
         self.stopped = False
+        self.budget: int | None = None
+        self.calls = 0
+        self.worked = False  # the last run used its budget
         self._looked = 0.0
+
+    def begin(self, budget: int | None) -> None:
+        """Before each run: its own work budget (None: none), counted from zero."""
+        self.budget, self.calls, self.worked, self.reached = budget, 0, False, False
 
     def within(self, incumbent: float) -> bool:
         if self.bound is None or not math.isfinite(incumbent):
@@ -152,15 +206,19 @@ class _Watch:
                 proven = _gap(-self.bound, -value) if self.bound is not None else math.inf
                 self.on_incumbent(self.model.start_of(list(data_out.mip_solution)), proven)
             return
-        if kind == kinds.kCallbackMipInterrupt and self.within(float(data_out.mip_primal_bound)):
-            self.reached = True
+        if kind == kinds.kCallbackMipInterrupt:
+            self.calls += 1
+            if self.within(float(data_out.mip_primal_bound)):
+                self.reached = True
+            elif self.budget is not None and self.calls >= self.budget:
+                self.worked = True
         if self.stop is not None and not self.stopped:
             now = time.monotonic()
             if now - self._looked > 0.05:  # the callback comes often: look now and then
                 self._looked = now
                 self.stopped = bool(self.stop())
-        if self.reached or self.stopped:
-            data_in.user_interrupt = True
+        # HiGHS keeps the flag between runs of one model: set on every call (as solver's).
+        data_in.user_interrupt = self.reached or self.stopped or self.worked
 
     def attach(self, highs) -> None:  # noqa: ANN001 (highspy.Highs)
         import highspy
@@ -272,12 +330,17 @@ def settled_projects(
     return np.asarray(index, np.int32), np.asarray(value, float)
 
 
-def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray | None:  # noqa: ANN001
+def _rounded_start(
+    model: SelectionModel,
+    highs,  # noqa: ANN001 (highspy.Highs)
+    lp: _Relaxation,
+    run: Callable[[int | None], bool],
+) -> np.ndarray | None:
     """A start for the fixed search: the LP's portfolio rounded (each project the LP takes at
     least half of, at its largest start year), made to fit and filled under the columns'
     bounds as they stand (`solver.repair_plan`), then completed (training, flows, switches)
-    by a run with its project columns fixed. Every column's value; None when it cannot be
-    made to fit."""
+    by a run with its project columns fixed (`run`, on its gap). Every column's value; None
+    when it cannot be made to fit."""
     plan: dict[int, int] = {}
     for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
         if options and chosen is not None and lp.values[chosen.index] >= 0.5:
@@ -288,7 +351,7 @@ def _rounded_start(model: SelectionModel, highs, lp: _Relaxation) -> np.ndarray 
     index, value = plan_columns(model, fitted)
     try:
         with _fixed(highs, np.asarray(index, np.int32), np.asarray(value, float)):
-            highs.run()
+            run(None)
             found = highs.getInfo().primal_solution_status == 2
             return np.asarray(highs.getSolution().col_value, float) if found else None
     finally:
@@ -304,7 +367,9 @@ def lp_submip(
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
 ) -> SolverRun:
     """The LP relaxation, then the search on the projects it leaves undecided, proven
-    against the LP's bound (see the module's words)."""
+    against the LP's bound (see the module's words). Every run ends on its gap or its work
+    budget (FIXED_WORK, CITY_WORK, CITY_SEARCHES, WHOLE_WORK); `time_limit_s` is the safety net,
+    and an answer it cut short says `time_limit`."""
     import highspy
 
     started = time.perf_counter()
@@ -319,9 +384,19 @@ def lp_submip(
     integer = np.array(
         [k == highspy.HighsVarType.kInteger for k in lp_model.integrality_], bool
     ) if len(lp_model.integrality_) else np.zeros(n, bool)
+    clock = False  # a run was ended by the time limit: the answer is the machine's
 
-    def left() -> float:
-        return time_limit_s - (time.perf_counter() - started)
+    def run(budget: int | None) -> bool:
+        """One HiGHS run with its own work budget, the time left as its safety net; True
+        when that ended it."""
+        nonlocal clock
+        left = time_limit_s - (time.perf_counter() - started)
+        highs.setOptionValue("time_limit", max(left, 0.01))
+        watch.begin(budget)
+        highs.run()
+        ended = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit or left <= 0
+        clock = clock or ended
+        return ended
 
     def finish(status: Status, bound: float | None, detail: str, whole: bool) -> SolverRun:
         return _read(model, engine, highs, status, bound, whole, started, detail)
@@ -329,35 +404,34 @@ def lp_submip(
     lp = _relax(highs, integer)
     if lp is None:
         # No LP optimum: infeasible (no portfolio at all) or stopped; the search says which.
-        highs.setOptionValue("time_limit", max(left(), 0.01))
-        highs.run()
+        run(WHOLE_WORK)
         return finish(_status(highs, watch), None, "the relaxation has no optimum", True)
     bound = -lp.objective  # maximised sense
     watch.bound = lp.objective
-    window = PRICE_WINDOW * gap * max(abs(lp.objective), 1.0)
+    reach = SEARCH_GAP * max(abs(lp.objective), 1.0)
+    highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
+    window = PRICE_WINDOW * reach
     index, value = settled_projects(model, lp, window)
     lower = np.asarray(lp_model.col_lower_, float)[index]
     upper = np.asarray(lp_model.col_upper_, float)[index]
     highs.changeColsBounds(len(index), index, value, value)
     # With hundreds of projects free HiGHS found no portfolio of its own for a long time
     # (none in 100 CPU s at 10,000 projects), so it starts from the LP's rounding repaired.
-    start = _rounded_start(model, highs, lp)
+    start = _rounded_start(model, highs, lp, run)
     if start is not None:
         highs.setSolution(_solution(start))
     projects = sum(
         len(options) + (chosen is not None)
         for options, chosen in zip(model.starts, model.chosen, strict=True)
     )
-    # Half the time at most: the search city by city that follows gains more per second.
-    highs.setOptionValue("time_limit", max(FIXED_SHARE * left(), 0.01))
-    highs.run()
+    run(FIXED_WORK)
     run_status = _status(highs, watch)
     incumbent = _incumbent(highs)
     reached = incumbent is not None and watch.within(incumbent)
     detail = f"{len(index)} of {projects} project columns fixed by the relaxation"
     # Fixing can leave no portfolio (a share row the LP met with split projects): that says
     # nothing of the whole model, which is searched next.
-    if reached or watch.stopped or left() <= 0:
+    if reached or watch.stopped or clock:
         fixed_status = Status.ERROR if run_status is Status.INFEASIBLE else run_status
         # Read before the bounds go back: HiGHS forgets its answer when the model changes.
         answer = finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
@@ -365,34 +439,39 @@ def lp_submip(
         return answer
     found = list(highs.getSolution().col_value) if incumbent is not None else None
     highs.changeColsBounds(len(index), index, lower, upper)
+    size = sum(1 for options in model.starts if options)
     if found is not None:
-        city_window = CITY_WINDOW * gap * max(abs(lp.objective), 1.0)
+        city_window = CITY_WINDOW * reach
         best = np.asarray(found, float)
         value = float(np.asarray(lp_model.col_cost_, float) @ best)
-        passes = 0
-        while left() > 0.5 and not watch.stopped and not watch.within(value):
-            best, better = _by_city(model, highs, lp, best, city_window, left)
-            passes += 1
-            if better >= value - 1e-9 * max(1.0, abs(value)):
-                break  # a pass that finds nothing better: the rest is the whole model's
+        passes = searches = 0
+        while searches < CITY_SEARCHES and not watch.within(value):
+            best, better, done = _by_city(
+                model, highs, watch, lp, best, city_window, run, CITY_SEARCHES - searches
+            )
+            passes, searches = passes + 1, searches + done
+            if watch.stopped or clock or better >= value - 1e-9 * max(1.0, abs(value)):
+                value = min(value, better)
+                break  # stopped, or a pass that finds nothing better
             value = better
         if passes:
-            detail += f"; then {passes} pass{'es' if passes > 1 else ''} city by city"
-        if watch.within(value) or watch.stopped or left() <= 0.5:
-            return _read_plan(model, engine, highs, best, watch, bound, started, detail)
+            detail += f"; then {searches} searches city by city, {passes} pass"
+            detail += "es" if passes > 1 else ""
+        if watch.within(value) or watch.stopped or clock or size >= WHOLE_MODEL_BELOW:
+            short = Status.TIME_LIMIT if watch.stopped or clock else Status.WORK_LIMIT
+            return _read_plan(model, engine, highs, best, watch, bound, started, detail, short)
         found = list(best)
-    # The fixed search could not reach the gap against the LP's bound: search the whole model
-    # from its portfolio with the time left; HiGHS's own bound then holds, or the LP's.
+    # The searches with projects fixed could not reach the gap against the LP's bound: search
+    # the whole model from their portfolio; HiGHS's own bound then holds, or the LP's.
     if found is not None:
         highs.setSolution(_solution(found))
-    highs.setOptionValue("time_limit", max(left(), 0.01))
-    highs.run()
-    if incumbent is not None and not _consistent(highs) and left() > 0:
+    highs.setOptionValue("mip_rel_gap", gap)  # its own bound may prove the gap asked
+    run(WHOLE_WORK)
+    if incumbent is not None and not _consistent(highs) and not clock:
         # HiGHS 1.16 after a start (as in KeptModel.run): a run that presolve finishes can
         # report the new optimum's value with the start's columns. Search again, unstarted.
         highs.clearSolver()
-        highs.setOptionValue("time_limit", max(left(), 0.01))
-        highs.run()
+        run(WHOLE_WORK)
     return finish(_status(highs, watch), bound, detail + "; then the whole model searched", True)
 
 
@@ -408,35 +487,41 @@ def _project_columns(model: SelectionModel) -> list[tuple[int, list[int]]]:
 def _by_city(
     model: SelectionModel,
     highs,  # noqa: ANN001 (highspy.Highs)
+    watch: _Watch,
     lp: _Relaxation,
     values: np.ndarray,
     window: float,
-    left: Callable[[], float],
-) -> tuple[np.ndarray, float]:
-    """One pass over the cities: each city's projects priced within `window` searched again
-    from the portfolio in `values`, every other project kept as it is there. The best columns
-    and their objective (minimised sense). Stops early when the time is out or a run is
-    interrupted (gap reached, or stopped)."""
-    import highspy
-
+    run: Callable[[int | None], bool],
+    searches: int,
+) -> tuple[np.ndarray, float, int]:
+    """One pass over the cities, at most `searches` of them: each city's projects priced
+    within `window` searched again (`run`, for CITY_WORK) from the portfolio in `values`,
+    every other project kept as it is there. The best columns, their objective (minimised
+    sense) and the cities searched. Stops early when a run reaches the gap, is stopped, or is
+    ended by the time limit."""
     cost = np.asarray(highs.getLp().col_cost_, float)
     best, objective = values, float(cost @ values)
     region = model.figures["region_at"].to_numpy(int)
     projects = _project_columns(model)
     free = {i: _price(lp, columns[:-1], columns[-1]) <= window for i, columns in projects}
-    for city in sorted({int(region[i]) for i, _ in projects}):
-        if left() <= 0.5:
-            break
+    # The cities whose projects lie furthest from the LP's first (the objective the LP's
+    # values gain over the portfolio's on the city's project columns): a pass may end early.
+    behind: dict[int, float] = {}
+    for i, columns in projects:
+        city = int(region[i])
+        gain = float(cost[columns] @ (values[columns] - lp.values[columns]))
+        behind[city] = behind.get(city, 0.0) + gain
+    done = 0
+    for city in sorted(behind, key=lambda c: (-behind[c], c))[:searches]:
+        done += 1
         kept = np.asarray(
             [j for i, columns in projects if region[i] != city or not free[i] for j in columns],
             np.int32,
         )
-        highs.setOptionValue("time_limit", max(min(CITY_SECONDS, left()), 0.01))
         try:
             with _fixed(highs, kept, np.round(best[kept])):
                 highs.setSolution(_solution(best))
-                highs.run()
-                interrupted = highs.getModelStatus() == highspy.HighsModelStatus.kInterrupt
+                ended = run(CITY_WORK)
                 if highs.getInfo().primal_solution_status == 2:
                     value = float(highs.getInfo().objective_function_value)
                     if value < objective - 1e-9 * max(1.0, abs(objective)):
@@ -444,9 +529,9 @@ def _by_city(
                         objective = float(cost @ best)
         finally:
             highs.clearSolver()
-        if interrupted:
+        if ended or watch.reached or watch.stopped:
             break
-    return best, objective
+    return best, objective, done
 
 
 def _read_plan(
@@ -458,23 +543,29 @@ def _read_plan(
     bound: float,
     started: float,
     detail: str,
+    short: Status,
 ) -> SolverRun:
     """The portfolio in `values` as the run's answer: its projects fixed, a run completes it
-    (as it was) and it is read; proven when it lies within the gap of the LP's bound."""
+    (as it was) and it is read; proven when it lies within the gap of the LP's bound, else
+    `short` (what ended the search: the work budgets or the clock)."""
     columns = np.asarray([j for _, cs in _project_columns(model) for j in cs], np.int32)
-    saved = watch.stop, watch.stopped, watch.reached
+    saved = watch.stop, watch.stopped
     # The answer in hand is read even when the search was stopped or reached its gap.
-    watch.stop, watch.stopped, watch.reached = None, False, False
+    watch.stop, watch.stopped = None, False
     try:
         with _fixed(highs, columns, np.round(values[columns])):
             highs.setSolution(_solution(values))
+            # Everything is fixed: the run only completes the portfolio, so the clock is
+            # not its limit (a portfolio in hand is never lost to it).
+            highs.setOptionValue("time_limit", math.inf)
+            watch.begin(None)
             highs.run()
             incumbent = _incumbent(highs)
             reached = incumbent is not None and watch.within(incumbent)
-            status = Status.OPTIMAL if reached else Status.TIME_LIMIT
+            status = Status.OPTIMAL if reached else short
             return _read(model, engine, highs, status, bound, False, started, detail)
     finally:
-        watch.stop, watch.stopped, watch.reached = saved
+        watch.stop, watch.stopped = saved
 
 
 def _solution(values) -> object:  # noqa: ANN001
@@ -517,6 +608,8 @@ def _status(highs, watch: _Watch) -> Status:  # noqa: ANN001
         return Status.INFEASIBLE
     if status == s.kInterrupt and watch.reached and has:
         return Status.OPTIMAL
+    if status == s.kInterrupt and watch.worked and not watch.stopped:
+        return Status.WORK_LIMIT if has else Status.ERROR
     if status in (s.kSolutionLimit, s.kIterationLimit):
         return Status.WORK_LIMIT if has else Status.ERROR
     if status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):

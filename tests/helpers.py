@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import openpyxl
 import pandas as pd
 
-from optimizer import PlanningData, cli, load_workbook, tradeoffs
+from optimizer import PlanningData, Scenario, cli, load_workbook, solve, strategies, tradeoffs
 from optimizer.present.labels import Labels
 from optimizer.schema import SECTORS, columns, setting_defaults
 
@@ -415,3 +415,27 @@ def each_tab(at: AppTest) -> Iterator[AppTest]:
     whole page: only the open tab's content is drawn."""
     for code in APP_TABS:
         yield open_tab(at, code)
+
+
+def lp_submip_answer(
+    data: PlanningData, scenario: Scenario, budgets: dict[str, int]
+) -> tuple[object, ...]:
+    """One solve with `optimizer.strategies`' work budgets set to `budgets` (names as there)
+    and put back after, so that a pool's worker can run it too: the plan and its figures."""
+    saved = {name: getattr(strategies, name) for name in budgets}
+    try:
+        for name, value in budgets.items():
+            setattr(strategies, name, value)
+        solution = solve(data, scenario)
+    finally:
+        for name, value in saved.items():
+            setattr(strategies, name, value)
+    return (
+        solution.chosen_starts,
+        solution.status,
+        solution.solver_objective,
+        solution.gap,
+        solution.bound,
+        solution.detail,
+        solution.strategy,
+    )

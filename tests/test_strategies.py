@@ -9,16 +9,30 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pytest
-from helpers import SOLUTION_JSON_KEYS, sample_subset
+from helpers import SOLUTION_JSON_KEYS, busy_loops, lp_submip_answer, sample_subset
 
 import optimizer
 from optimizer import blocks, strategies
 from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.present.labels import Labels
+from optimizer.sample import build_sample
 from optimizer.scenario import STRATEGIES, Scenario, ScenarioError
-from optimizer.solver import built_highs
+from optimizer.solver import Status, built_highs
 from optimizer.strategies import choose_strategy, run_strategy
+
+
+@pytest.fixture(scope="module")
+def generated() -> optimizer.PlanningData:
+    """400 projects from the sample's generator: at a gap of 0.2 % the LP + sub-MIP's fixed
+    search, a pass city by city and the whole model's search all run, about a second in all
+    with the work budgets of TINY_BUDGETS."""
+    return build_sample(seed=7, count=400)
+
+
+# lp_submip's work budgets cut small, so that on `generated` its fixed search, several city
+# searches and the whole model's search each end on theirs (the defaults are set for 10,000).
+TINY_BUDGETS = {"FIXED_WORK": 20, "CITY_WORK": 10, "WHOLE_WORK": 30}
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +282,52 @@ def test_auto_solves_by_blocks_from_a_size_and_a_scenario_can_ask_for_them(
     assert solution.status.has_portfolio
     assert solution.gap is not None
     assert solution.solver_objective >= solution.bound * (1 - solution.gap) - 1e-6
+
+
+def test_lp_submip_gives_the_same_plan_in_process_under_load_and_on_a_pool(
+    generated: optimizer.PlanningData, spawned_pool
+) -> None:  # noqa: ANN001 (an Executor)
+    # Every search ends on its gap or its work budget, never on the clock: the same plan and
+    # figures twice here, beside two busy loops, and in a pool's worker.
+    scenario = Scenario(solve_strategy="lp_submip", mip_gap=0.002)
+    first = lp_submip_answer(generated, scenario, TINY_BUDGETS)
+    starts, status, _, gap, _, detail, strategy = first
+    assert strategy == "lp_submip"
+    assert status is Status.WORK_LIMIT  # ended by the budgets, short of the gap
+    assert gap > 0.002
+    assert "city by city" in detail
+    assert "whole model" in detail
+    assert starts
+    assert lp_submip_answer(generated, scenario, TINY_BUDGETS) == first
+    with busy_loops(2):
+        assert lp_submip_answer(generated, scenario, TINY_BUDGETS) == first
+    assert spawned_pool.submit(lp_submip_answer, generated, scenario, TINY_BUDGETS).result() == (
+        first
+    )
+
+
+def test_lp_submip_stopped_by_the_clock_says_so(generated: optimizer.PlanningData) -> None:
+    # The time limit is only the safety net: a run it ends keeps its portfolio and says
+    # time_limit (the default budgets take several seconds here, the LP a tenth of one).
+    model = build_model(prepare(generated, Scenario(solve_strategy="lp_submip", mip_gap=0.002)))
+    run = run_strategy(model, time_limit_s=0.5)
+    assert run.status is Status.TIME_LIMIT
+    assert rows_hold(model) == []
+    assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+
+
+def test_lp_submip_frees_the_same_projects_whatever_gap_is_asked(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The windows are neighbourhood sizes measured at SEARCH_GAP, not a precision: a gap asked
+    # ten times smaller or larger frees the same projects (only the proof uses it).
+    for name, value in TINY_BUDGETS.items():
+        monkeypatch.setattr(strategies, name, value)
+    fixed = set()
+    for gap in (0.0001, 0.01):
+        model = build_model(prepare(generated, Scenario(solve_strategy="lp_submip", mip_gap=gap)))
+        run = run_strategy(model)
+        assert run.status.has_portfolio
+        fixed.add(run.detail.split(";")[0])
+    assert len(fixed) == 1
+    assert next(iter(fixed)).endswith("project columns fixed by the relaxation")

@@ -19,11 +19,18 @@ so there is one model definition: a block is the same rows restricted to its col
   displaced workers or a layoff batch); a row with an upper bound alone first gives each
   block what its mandatory projects take of it. The sum of the blocks' answers then keeps
   every row, so the union of the block portfolios is a portfolio of the whole model.
+- **Each block** is solved by LP + sub-MIP (`_by_relaxation`): the steps of
+  strategies.lp_submip (the LP, the projects it prices beyond a window held, a start rounded
+  from the LP and repaired, a fixed search, then searches city by city), written here on the
+  block's own columns. blocks sits below strategies, and lp_submip works on a SelectionModel
+  and the whole model's columns, which a block is not; the repair is shared
+  (`solver.repair_columns`). A block whose LP or fixed search gives no portfolio is searched
+  whole.
 - **Joining.** The whole model with every project column fixed to the union's is solved for
   the rest (flows, training, layoffs, switches): it gives the union's true objective, at
   least the blocks' sum.
-- **Bound.** See `lagrangian_bound`: prices from one block's LP relaxation, valid for any
-  prices of the right sign.
+- **Bound.** See `lagrangian_bound`: prices from a block's LP relaxation, valid for any
+  prices of the right sign; each block's and their mean are tried, the least bound kept.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .model import SelectionModel
-from .solver import HIGHS_OPTIONS, SolverRun, Status, built_highs
+from .solver import HIGHS_OPTIONS, SolverRun, Status, built_highs, repair_columns
 
 BLOCKS = "blocks"
 
@@ -46,11 +53,25 @@ BLOCK_SIZE = 10_000
 # Each block is searched to this share of the scenario's gap: the joining loses a little of
 # the rest (the shares of the linking rows are not the best ones).
 BLOCK_GAP_SHARE = 0.5
-# Whether each block is searched on the projects its LP relaxation leaves undecided (the rest
-# fixed as the LP decides them) rather than whole. Off: at 10,000 projects in blocks of 2,500
-# (model version 3) every fixed block had no portfolio and was searched whole after all, so
-# its LP was spent for nothing (benchmarks/RESULTS.md).
-FIX_BY_RELAXATION = False
+# Whether each block is solved by LP + sub-MIP (`_by_relaxation`, as strategies.lp_submip
+# does for the whole model) rather than by HiGHS's search on the whole block. On: at 100,000
+# projects in blocks of 10,000 each block's whole search had no good portfolio at its root
+# (the joined plan 243 % from the bound, benchmarks/RESULTS.md).
+BY_RELAXATION = True
+# The projects a block's LP prices within PRICE_WINDOW × its optimum stay free in its
+# sub-MIP: strategies.PRICE_WINDOW's rule, and its best value measured at 10,000 projects (0.1
+# × a gap of 0.1 %), here apart from the gap, since a block's gap is the scenario's halved
+# and 1 % at 100,000 projects would free half the projects (2 blocks of 5,000: 4 in 10
+# columns free, each block's search 2 % below its LP after 25 s).
+PRICE_WINDOW = 1e-4
+# Then the block's portfolio is searched again city by city (strategies.CITY_WINDOW's rule):
+# a city's projects priced within CITY_WINDOW × the block LP's optimum free, each search at
+# most CITY_SECONDS. The fixed search takes FIXED_SHARE of the block's time before.
+CITY_WINDOW = 1e-3
+CITY_SECONDS = 3.0
+FIXED_SHARE = 0.5
+# Whether the bound is priced by every block's LP (the least kept) rather than the first's.
+BOUND_FROM_EVERY_BLOCK = True
 # The share of the time limit kept for joining the blocks' portfolios (an LP and the
 # switches on the whole model: seconds at 100,000 projects).
 JOIN_TIME_SHARE = 0.1
@@ -423,6 +444,7 @@ class _Relaxed:
     duals: np.ndarray  # row prices, HiGHS's minimised sense
     values: np.ndarray
     prices: np.ndarray  # reduced costs
+    objective: float  # minimised sense
 
 
 def _relax(block: _Block, integer: np.ndarray) -> _Relaxed | None:
@@ -446,6 +468,7 @@ def _relax(block: _Block, integer: np.ndarray) -> _Relaxed | None:
                 np.asarray(solution.row_dual, float),
                 np.asarray(solution.col_value, float),
                 np.asarray(solution.col_dual, float),
+                float(highs.getInfo().objective_function_value),
             )
     finally:
         highs.setOptionValue("solver", "choose")
@@ -457,19 +480,241 @@ def _relax(block: _Block, integer: np.ndarray) -> _Relaxed | None:
     return answer
 
 
-def _fix_decided(block: _Block, integer: np.ndarray, lp: _Relaxed) -> tuple:
-    """Fix every integer column the relaxation leaves at 0 or 1, except one at 0 that it
-    prices at about nothing (it is indifferent to it): the search is then on the rest."""
-    at = lp.values
-    decided = integer & (np.minimum(np.abs(at), np.abs(1.0 - at)) <= INTEGRAL)
-    indifferent = (at < 0.5) & (lp.prices <= INTEGRAL * max(1.0, float(np.abs(lp.prices).max())))
-    columns = np.flatnonzero(decided & ~indifferent).astype(np.int32)
-    value = np.round(at[columns])
-    lp_model = block.highs.getLp()
+@dataclasses.dataclass
+class _Projects:
+    """A block's projects by their columns in the block's own model."""
+
+    starts: list[list[tuple[int, int]]]  # per project: (start year, column)
+    chosen: list[int | None]
+    region: np.ndarray  # per project: its city
+    open_rows: list[int]  # the block's open-jobs rows (a start's worth, for the repair)
+    capex: np.ndarray
+    mandatory: np.ndarray
+
+
+def _open_rows(model: SelectionModel) -> np.ndarray:
+    """The whole model's open-jobs rows (a start's coefficients there are the job-years it
+    opens: its worth in the repair)."""
+    rows = model.problem._constraints.items()
+    return np.asarray([c.index for name, c in rows if name.startswith("open_jobs_")], np.int64)
+
+
+def _block_projects(
+    model: SelectionModel,
+    blocks: np.ndarray,
+    b: int,
+    block: _Block,
+    columns: int,
+    open_rows: np.ndarray,
+) -> _Projects:
+    positions = np.flatnonzero(blocks == b)
+    new_column = np.full(columns, -1, np.int64)
+    new_column[block.columns] = np.arange(len(block.columns))
+    new_row = np.full(int(max(block.rows.max(initial=0), open_rows.max(initial=0))) + 1, -1)
+    new_row[block.rows] = np.arange(len(block.rows))
+    starts = [[(t, int(new_column[x.index])) for t, x in model.starts[i]] for i in positions]
+    chosen = [
+        None if model.chosen[i] is None else int(new_column[model.chosen[i].index])
+        for i in positions
+    ]
+    figures = model.figures
+    return _Projects(
+        starts,
+        chosen,
+        figures["region_at"].to_numpy(int)[positions],
+        [int(r) for r in new_row[open_rows] if r >= 0],
+        figures["capex"].to_numpy(float)[positions],
+        figures["forced_in"].to_numpy(bool)[positions],
+    )
+
+
+def _price(lp: _Relaxed, starts: list[int], chosen: int | None) -> float:
+    """A project's price at the block LP's prices (as strategies._price): its cheapest start
+    year's reduced cost with its chosen column's."""
+    own = lp.prices[chosen] if chosen is not None else 0.0
+    return float(np.min(np.abs(lp.prices[starts] + own)))
+
+
+def _held(highs, columns: np.ndarray, values: np.ndarray) -> tuple:  # noqa: ANN001
+    """Hold the columns at `values`; what `_let_go` needs to put their bounds back."""
+    lp_model = highs.getLp()
     lower = np.asarray(lp_model.col_lower_, float)[columns]
     upper = np.asarray(lp_model.col_upper_, float)[columns]
-    block.highs.changeColsBounds(len(columns), columns, value, value)
+    highs.changeColsBounds(len(columns), columns, values, values)
     return columns, lower, upper
+
+
+def _let_go(highs, held: tuple) -> None:  # noqa: ANN001
+    highs.changeColsBounds(len(held[0]), *held)
+
+
+def _solution(values: np.ndarray) -> object:
+    import highspy
+
+    solution = highspy.HighsSolution()
+    solution.col_value = list(map(float, values))
+    solution.value_valid = True
+    return solution
+
+
+def _found(highs) -> np.ndarray | None:  # noqa: ANN001
+    """The last run's columns, None without a portfolio."""
+    if highs.getInfo().primal_solution_status != 2:
+        return None
+    return np.asarray(highs.getSolution().col_value, float)
+
+
+def _settled(projects: _Projects, lp: _Relaxed, window: float) -> tuple[np.ndarray, np.ndarray]:
+    """The block's project columns to fix and their values: a project the LP puts wholly at 0
+    or 1 and prices beyond `window` (strategies.settled_projects' rule on a block)."""
+    index: list[int] = []
+    for starts, chosen in zip(projects.starts, projects.chosen, strict=True):
+        xs = [j for _, j in starts]
+        if not xs or chosen is None:
+            continue
+        at = lp.values[xs]
+        if np.any(np.minimum(at, 1.0 - at) > INTEGRAL) or _price(lp, xs, chosen) <= window:
+            continue
+        index += [*xs, chosen]
+    columns = np.asarray(index, np.int32)
+    return columns, np.round(lp.values[columns])
+
+
+def _rounded_start(block: _Block, projects: _Projects, lp: _Relaxed) -> np.ndarray | None:
+    """A start for the block's fixed search (as strategies._rounded_start): the LP's portfolio
+    rounded (each project it takes at least half of, at its largest start year), made to fit
+    and filled under the columns' bounds as they stand, then completed by a run with its
+    project columns held. Every column's value; None when it cannot be made to fit."""
+    highs = block.highs
+    plan: dict[int, int] = {}
+    for k, (starts, chosen) in enumerate(zip(projects.starts, projects.chosen, strict=True)):
+        if starts and chosen is not None and lp.values[chosen] >= 0.5:
+            plan[k] = max(starts, key=lambda option: lp.values[option[1]])[0]
+    fitted = repair_columns(
+        highs,
+        projects.starts,
+        projects.chosen,
+        plan,
+        open_rows=projects.open_rows,
+        capex=projects.capex,
+        mandatory=projects.mandatory,
+    )
+    if fitted is None:
+        return None
+    index: list[int] = []
+    value: list[float] = []
+    for k, (starts, chosen) in enumerate(zip(projects.starts, projects.chosen, strict=True)):
+        for t, j in starts:
+            index.append(j)
+            value.append(1.0 if fitted.get(k) == t else 0.0)
+        if chosen is not None:
+            index.append(chosen)
+            value.append(1.0 if k in fitted else 0.0)
+    held = _held(highs, np.asarray(index, np.int32), np.asarray(value, float))
+    try:
+        highs.run()
+        return _found(highs)
+    finally:
+        _let_go(highs, held)
+        highs.clearSolver()
+
+
+def _gap(bound: float, value: float) -> float:
+    """How far `value` lies from `bound`, both in HiGHS's minimised sense."""
+    return max(0.0, (value - bound) / max(abs(value), 1e-9))
+
+
+def _by_city(
+    block: _Block,
+    projects: _Projects,
+    lp: _Relaxed,
+    values: np.ndarray,
+    gap: float,
+    deadline: float,
+) -> np.ndarray:
+    """Passes over the block's cities (as strategies._by_city): each city's projects priced
+    within CITY_WINDOW × the block LP's optimum searched again from the portfolio in `values`,
+    every other project held there, each search for at most CITY_SECONDS or its share of
+    the time left; passes repeat while one improves, until the portfolio lies within `gap`
+    of the block's LP. The best columns."""
+    highs = block.highs
+    cost = np.asarray(highs.getLp().col_cost_, float)
+    best, objective = values, float(cost @ values)
+    window = CITY_WINDOW * max(abs(lp.objective), 1.0)
+    free = np.asarray(
+        [
+            chosen is not None and bool(starts)
+            and _price(lp, [j for _, j in starts], chosen) <= window
+            for starts, chosen in zip(projects.starts, projects.chosen, strict=True)
+        ],
+        bool,
+    )
+    columns = [
+        [j for _, j in starts] + ([chosen] if chosen is not None else [])
+        for starts, chosen in zip(projects.starts, projects.chosen, strict=True)
+    ]
+    cities = sorted({int(r) for r in projects.region[free]})
+    improved = True
+    while improved and cities:
+        improved = False
+        for n, city in enumerate(cities):
+            left = deadline - time.perf_counter()
+            if left <= 0.1 or _gap(lp.objective, objective) <= gap:
+                return best
+            kept = np.asarray(
+                [j for k, cs in enumerate(columns)
+                 if projects.region[k] != city or not free[k] for j in cs],
+                np.int32,
+            )
+            highs.setOptionValue("time_limit", min(CITY_SECONDS, left / (len(cities) - n)))
+            held = _held(highs, kept, np.round(best[kept]))
+            try:
+                highs.setSolution(_solution(best))
+                highs.run()
+                found = _found(highs)
+            finally:
+                _let_go(highs, held)
+                highs.clearSolver()
+            if found is not None and cost @ found < objective - 1e-9 * max(1.0, abs(objective)):
+                best, objective, improved = found, float(cost @ found), True
+    return best
+
+
+def _by_relaxation(
+    block: _Block, projects: _Projects, lp: _Relaxed, gap: float, seconds: float
+) -> tuple[np.ndarray | None, bool]:
+    """A block by LP + sub-MIP (strategies.lp_submip's steps on the block's own columns): the
+    projects its LP settles held, the rest searched from the LP's portfolio rounded and
+    repaired, then city by city, for at most `seconds` in all, until the portfolio lies
+    within `gap` of the block's LP. Its columns (None without a portfolio) and whether the
+    clock stopped it."""
+    import highspy
+
+    highs = block.highs
+    started = time.perf_counter()
+    window = PRICE_WINDOW * max(abs(lp.objective), 1.0)
+    held = _held(highs, *_settled(projects, lp, window))
+    try:
+        start = _rounded_start(block, projects, lp)
+        if start is not None:
+            highs.setSolution(_solution(start))
+        # Part of the time: the searches city by city that follow gain more per second.
+        left = seconds - (time.perf_counter() - started)
+        highs.setOptionValue("time_limit", max(FIXED_SHARE * left, 0.01))
+        highs.run()
+        clock = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+        # Read before the bounds go back: HiGHS forgets its answer when the model changes.
+        found = _found(highs)
+    finally:
+        _let_go(highs, held)
+        highs.clearSolver()
+    if found is None:
+        found = start
+    cost = np.asarray(highs.getLp().col_cost_, float)
+    if found is not None and _gap(lp.objective, float(cost @ found)) > gap:
+        found = _by_city(block, projects, lp, found, gap, started + seconds)
+        clock = clock or time.perf_counter() >= started + seconds - 0.1
+    return found, clock
 
 
 def lagrangian_bound(
@@ -546,13 +791,13 @@ def run_blocks(
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
     size: int | None = None,
-    fix: bool | None = None,
+    by_relaxation: bool | None = None,
 ) -> SolverRun:
     """Solve the built model by blocks of `size` projects (None: BLOCK_SIZE; see the
     module's words); its gap is proven against the Lagrangian bound. `stop` is asked between
     blocks; `on_incumbent` is told of the joined portfolio."""
     size = BLOCK_SIZE if size is None else size
-    fix = FIX_BY_RELAXATION if fix is None else fix
+    by_relaxation = BY_RELAXATION if by_relaxation is None else by_relaxation
     import highspy
     import pulp
 
@@ -585,41 +830,60 @@ def run_blocks(
     if node_limit is not None:
         block_options["mip_max_nodes"] = int(node_limit)
     values = np.zeros(len(arrays.cost))
+    open_rows = _open_rows(model)
     bound: float | None = None
     clock = False  # a block stopped by its time rather than its gap or node limit
+    relaxed = 0  # blocks solved by LP + sub-MIP (the others searched whole)
+    dual_sum = np.zeros(arrays.rows)
     for b in range(count):
         if stop is not None and stop():
             return failed("stopped before every block was solved")
+        deadline = time.perf_counter() + share_of_time(b)
         block = _block_model(parts, column_block, split, b, block_options)
         highs = block.highs
         integer = parts.integer[block.columns]
-        lp = _relax(block, integer) if b == 0 or fix else None
-        if b == 0 and lp is not None:
+        lp = _relax(block, integer) if b == 0 or by_relaxation else None
+        if lp is not None and (b == 0 or BOUND_FROM_EVERY_BLOCK):
+            # Every block's prices give a valid bound: the least is kept.
             full = np.zeros(arrays.rows)
             full[block.rows] = lp.duals
-            bound = lagrangian_bound(arrays, split.local, full, {"time_limit": max(left(), 0.01)})
-        unfix = _fix_decided(block, integer, lp) if fix and lp is not None else None
-        highs.setOptionValue("time_limit", max(share_of_time(b), 0.01))
-        highs.run()
-        if unfix is not None and highs.getInfo().primal_solution_status != 2:
-            # Fixing can leave no portfolio (a share row the LP met with split projects):
-            # search the whole block instead.
-            highs.changeColsBounds(len(unfix[0]), *unfix)
-            highs.setOptionValue("time_limit", max(share_of_time(b), 0.01))
-            highs.run()
-        clock = clock or highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-        if highs.getInfo().primal_solution_status != 2:
-            status = highs.getModelStatus()
-            infeasible = status == highspy.HighsModelStatus.kInfeasible
-            return failed(
-                f"block {b + 1} of {count} has "
-                + ("no portfolio within its share of the limits" if infeasible else
-                   "no portfolio in its time"),
+            dual_sum += full
+            priced = lagrangian_bound(arrays, split.local, full, {"time_limit": max(left(), 0.01)})
+            if priced is not None and (bound is None or priced < bound):
+                bound = priced
+        solution = None
+        if by_relaxation and lp is not None:
+            projects = _block_projects(model, blocks, b, block, len(arrays.cost), open_rows)
+            solution, stopped = _by_relaxation(
+                block, projects, lp, gap * BLOCK_GAP_SHARE, deadline - time.perf_counter()
             )
-        solution = np.asarray(highs.getSolution().col_value, float)
+            clock = clock or stopped
+            relaxed += solution is not None
+        if solution is None:
+            # No LP optimum, or its sub-MIP had no portfolio (fixing can leave none): search
+            # the whole block, in its time or, once that is spent, a share of what is left.
+            seconds = max(deadline - time.perf_counter(), share_of_time(b) / 2)
+            highs.setOptionValue("time_limit", max(seconds, 0.01))
+            highs.run()
+            clock = clock or highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+            if highs.getInfo().primal_solution_status != 2:
+                status = highs.getModelStatus()
+                infeasible = status == highspy.HighsModelStatus.kInfeasible
+                return failed(
+                    f"block {b + 1} of {count} has "
+                    + ("no portfolio within its share of the limits" if infeasible else
+                       "no portfolio in its time"),
+                )
+            solution = np.asarray(highs.getSolution().col_value, float)
         # Its projects' columns are its own; the shared columns add up over the blocks.
         values[block.columns] += solution
         del block, highs
+    if count > 1 and BOUND_FROM_EVERY_BLOCK and by_relaxation:
+        priced = lagrangian_bound(
+            arrays, split.local, dual_sum / count, {"time_limit": max(left(), 0.01)}
+        )
+        if priced is not None and (bound is None or priced < bound):
+            bound = priced
     # Join. The blocks' answers added up (the switches as fixed) keep every row of the whole
     # model, with no solve; then, in the time left, the whole model with every project
     # column fixed to the union's is solved for the rest, and kept if it is better.
@@ -627,7 +891,7 @@ def run_blocks(
     values[switches] = parts.lower[switches]
     projects = np.flatnonzero(column_block >= 0).astype(np.int32)
     values[projects] = np.round(values[projects])
-    detail = f"{count} blocks of about {size:,} projects"
+    detail = f"{count} blocks of about {size:,} projects, {relaxed} by LP + sub-MIP"
     summed = float(arrays.cost @ values)
     lower, upper = arrays.lower[projects], arrays.upper[projects]
     whole.changeColsBounds(len(projects), projects, values[projects], values[projects])

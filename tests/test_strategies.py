@@ -234,7 +234,7 @@ def test_blocks_keep_exclusive_groups_and_prerequisites_together(
     sample: optimizer.PlanningData,
 ) -> None:
     model = build_model(prepare(sample, Scenario()))
-    of = blocks.project_blocks(model, 60)
+    of = blocks.project_blocks(model, 60, by_city=False)
     active = sum(1 for options in model.starts if options)
     assert of.max() + 1 == -(-active // 60)
     projects = sample.projects.reset_index(drop=True)
@@ -275,6 +275,17 @@ def test_blocks_by_relaxation_on_the_sample_keep_every_row_and_a_valid_bound(
     assert run.bound >= sample_solution.solver_objective - tolerance
     assert run.objective <= sample_solution.bound + tolerance
     assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+
+
+def test_blocks_by_city_hold_whole_cities(sample: optimizer.PlanningData) -> None:
+    model = build_model(prepare(sample, Scenario()))
+    of = blocks.project_blocks(model, 60, by_city=True)
+    active = np.asarray([bool(options) for options in model.starts])
+    region = model.figures["region_at"].to_numpy(int)
+    cities = np.unique(region[active])
+    assert of.max() + 1 == min(-(-int(active.sum()) // 60), len(cities))
+    assert (of[active] >= 0).all()
+    assert all(len(np.unique(of[active & (region == city)])) == 1 for city in cities)
 
 
 def test_auto_solves_by_blocks_from_a_size_and_a_scenario_can_ask_for_them(

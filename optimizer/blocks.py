@@ -76,6 +76,8 @@ PRICE_WINDOW = 1e-4
 CITY_WINDOW = 1e-3
 CITY_SECONDS = 3.0
 CITY_FREE = 1_000
+# The least time a block's rounded start is completed in, even once the block's time is spent.
+START_SECONDS = 2.0
 FIXED_SHARE = 0.5
 # Whether the blocks hold whole cities (`project_blocks`) rather than a like slice of each.
 BY_CITY = True
@@ -653,7 +655,9 @@ def _rounded_start(
             value.append(1.0 if k in fitted else 0.0)
     held = _held(highs, np.asarray(index, np.int32), np.asarray(value, float))
     try:
-        highs.setOptionValue("time_limit", max(seconds, 0.01))
+        # An LP on the flows (the projects held): a second or less at 100,000 projects. It
+        # gets that even when the block's time is spent, so that every block has a portfolio.
+        highs.setOptionValue("time_limit", max(seconds, START_SECONDS))
         highs.run()
         return _found(highs)
     finally:
@@ -766,11 +770,13 @@ def _by_relaxation(
             highs.setSolution(_solution(start))
         # Part of the time: the searches city by city that follow gain more per second.
         left = seconds - (time.perf_counter() - started)
-        highs.setOptionValue("time_limit", max(FIXED_SHARE * left, 0.01))
-        highs.run()
-        clock = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-        # Read before the bounds go back: HiGHS forgets its answer when the model changes.
-        found = _found(highs)
+        found, clock = None, left <= 0.1
+        if not clock:
+            highs.setOptionValue("time_limit", FIXED_SHARE * left)
+            highs.run()
+            clock = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+            # Read before the bounds go back: HiGHS forgets its answer when the model changes.
+            found = _found(highs)
     finally:
         _let_go(highs, held)
         highs.clearSolver()
@@ -955,11 +961,11 @@ def run_blocks(
             )
             clock = clock or stopped
             relaxed += solution is not None
-        if solution is None:
+        if solution is None and deadline - time.perf_counter() > START_SECONDS:
             # No LP optimum, or its sub-MIP had no portfolio (fixing can leave none): search
-            # the whole block, in its time or, once that is spent, a share of what is left.
-            seconds = max(deadline - time.perf_counter(), share_of_time(b) / 2)
-            highs.setOptionValue("time_limit", max(seconds, 0.01))
+            # the whole block in its time (seconds at 100,000 projects find nothing, so not
+            # once that is spent).
+            highs.setOptionValue("time_limit", deadline - time.perf_counter())
             highs.run()
             clock = clock or highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
             solution = _found(highs)

@@ -998,7 +998,7 @@ def run_blocks(
     whole.setOptionValue("time_limit", max(left(), 0.01))
     whole.run()
     joined = whole.getInfo().primal_solution_status == 2 and (
-        missing or float(whole.getInfo().objective_function_value) < summed
+        bool(missing) or float(whole.getInfo().objective_function_value) < summed
     )
     if missing:
         detail += f"; block{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}"

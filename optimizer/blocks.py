@@ -36,7 +36,8 @@ so there is one model definition: a block is the same rows restricted to its col
   prices of the right sign. Blocks of like slices price each other's rows alike: each
   block's prices and their mean are tried, the least bound kept. Blocks of whole cities do
   not (one city's prices say nothing of another's rows), so the bound is then priced by the
-  first block of a split into like slices, built for it alone (`_slice_bound`).
+  first block of a split into like slices, built for it alone, with the cities' own rows
+  kept whole in the inner LP (`_slice_bound`).
 """
 
 from __future__ import annotations
@@ -861,9 +862,13 @@ def _slice_bound(
     size: int,
     options: dict,
     left: Callable[[], float],
+    local: np.ndarray,
 ) -> float | None:
     """The Lagrangian bound priced by the LP of the first of blocks of like slices (every
-    city, sector and year alike in each), which price every block's rows alike."""
+    city, sector and year alike in each), which price every block's rows alike: the least of
+    the bound over the slices' local rows and over `local` (the blocks' own: rows kept whole
+    in the inner LP rather than priced give a bound at least as tight; at 10,000 projects in
+    4 blocks of whole cities, 3,386,450 against 3,438,230, the whole LP's being 3,385,933)."""
     blocks = project_blocks(model, size, by_city=False)
     count = int(blocks.max()) + 1 if (blocks >= 0).any() else 1
     column_block = _column_blocks(model, blocks, len(arrays.cost))
@@ -875,7 +880,11 @@ def _slice_bound(
         return None
     prices = np.zeros(arrays.rows)
     prices[block.rows] = lp.duals
-    return lagrangian_bound(arrays, split.local, prices, {"time_limit": max(left(), 0.01)})
+    bounds = [
+        lagrangian_bound(arrays, rows, prices, {"time_limit": max(left(), 0.01)})
+        for rows in (split.local, local)
+    ]
+    return min((b for b in bounds if b is not None), default=None)
 
 
 def run_blocks(
@@ -932,7 +941,11 @@ def run_blocks(
     # rows (at 10,000 projects in 4 blocks the least bound was 25 % above the whole LP's), so
     # the bound is priced by one block of like slices, made for it alone.
     priced_here = not by_city
-    bound = None if priced_here else _slice_bound(arrays, model, size, block_options, left)
+    bound = (
+        None
+        if priced_here
+        else _slice_bound(arrays, model, size, block_options, left, split.local)
+    )
     clock = False  # a block stopped by its time rather than its gap or node limit
     relaxed = 0  # blocks solved by LP + sub-MIP (the others searched whole)
     missing: list[int] = []  # blocks with no portfolio

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_scale.py [--sizes 10000,100000] [--strategies auto,search,blocks]
                                      [--runs 1] [--limit 120] [--block-size 10000]
+                                     [--cache FOLDER]
 
 For each size (the sample's generator with that many projects, as bench_solve.py makes them)
 and each strategy (`Scenario.solve_strategy`; "auto" is what a planner gets), prints: the
@@ -11,7 +12,8 @@ the status and the proven gap against the run's valid bound, the process's peak 
 The gap asked is each size's target (0.1 % at 10,000, 1 % at 100,000). Each run is in a
 fresh process, so the peak memory is that run's own. The build is the workbook's tables to
 the model (prepare and build_model); handing the model to HiGHS is in the solve. The sample's
-generator itself (about 50 s at 100,000 projects) is in neither.
+generator itself (about 50–90 s at 100,000 projects) is in neither; with `--cache FOLDER` its
+tables are kept there (one pickle per size and seed) and read back by the next run.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import resource
 import statistics
 import subprocess
@@ -31,20 +34,39 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {10_000: (0.001, 10.0, None), 100_000: (0.01, 60.0, 4.0)}
 
 
-def one_run(size: int, strategy: str, limit: float, block_size: int | None = None) -> dict:
+def _sample(size: int, cache: Path | None):  # noqa: ANN202 (the generator's tables)
+    """The sample's generator at `size` projects (seed 7), kept in `cache` when given."""
+    from optimizer.sample import build_sample
+
+    kept = None if cache is None else cache / f"sample-{size}-seed7.pickle"
+    if kept is not None and kept.exists():
+        return pickle.loads(kept.read_bytes())
+    data = build_sample(seed=7, count=size)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(pickle.dumps(data))
+    return data
+
+
+def one_run(
+    size: int,
+    strategy: str,
+    limit: float,
+    block_size: int | None = None,
+    cache: Path | None = None,
+) -> dict:
     """Build and solve one size in this process; the figures as a dict."""
     import optimizer
     from optimizer import blocks
     from optimizer.instance import prepare
     from optimizer.model import build_model
-    from optimizer.sample import build_sample
     from optimizer.solver import SOLVE_NODE_LIMIT
     from optimizer.strategies import run_strategy
 
     gap = TARGETS.get(size, (0.001, 0, None))[0]
     if block_size is not None:
         blocks.BLOCK_SIZE = block_size
-    data = build_sample(seed=7, count=size)
+    data = _sample(size, cache)
     scenario = optimizer.Scenario(mip_gap=gap, time_limit_s=limit, solve_strategy=strategy)
     started = time.perf_counter()
     inst = prepare(data, scenario)
@@ -74,11 +96,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--limit", type=float, default=120.0, help="seconds per solve")
     parser.add_argument("--block-size", type=int, help="projects per block (blocks strategy)")
+    parser.add_argument("--cache", type=Path, help="keep the generator's tables in this folder")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # size,strategy: run in this process
     args = parser.parse_args()
     if args.one:
         size, strategy = args.one.split(",")
-        print(json.dumps(one_run(int(size), strategy, args.limit, args.block_size)))
+        print(json.dumps(one_run(int(size), strategy, args.limit, args.block_size, args.cache)))
         return
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     print(
@@ -95,7 +118,8 @@ def main() -> None:
                 out = subprocess.run(
                     [sys.executable, __file__, "--one", f"{size},{strategy}", "--limit",
                      str(args.limit)]
-                    + ([] if args.block_size is None else ["--block-size", str(args.block_size)]),
+                    + ([] if args.block_size is None else ["--block-size", str(args.block_size)])
+                    + ([] if args.cache is None else ["--cache", str(args.cache.resolve())]),
                     capture_output=True, text=True, env=env, cwd=ROOT, check=False,
                 )
                 if out.returncode != 0:

@@ -915,9 +915,67 @@ class _Repairer:
     TOLERANCE = 1e-6  # HiGHS's MIP feasibility tolerance
 
     def __init__(self, model: SelectionModel, highs) -> None:  # noqa: ANN001 (highspy.Highs)
+        starts = [[(t, x.index) for t, x in options] for options in model.starts]
+        chosen = [y.index if y is not None else None for y in model.chosen]
+        self._project_columns(starts, chosen)
+        # A government-pay PPP switches its city's v_r on (rule 6, rows pay_p…), which holds
+        # the city's PPP rows to the lower line; the switch follows the plan (on exactly when
+        # the plan holds such a project), so the rows it enters are checked too. Left
+        # unchecked, an overrun draw's repaired plan broke them and HiGHS dropped the start.
+        switch_of: dict[int, int] = {}  # project position → its city's switch column
+        open_rows: list[int] = []
+        for name, constraint in model.problem._constraints.items():
+            if name.startswith("pay_p"):
+                columns = [var.index for var in constraint.expr]
+                owner = [j for j in columns if j in self.project_of]
+                switch = [j for j in columns if j not in self.project_of]
+                if len(owner) == 1 and len(switch) == 1:
+                    switch_of[self.project_of[owner[0]]] = switch[0]
+            elif name.startswith("open_jobs_"):
+                open_rows.append(constraint.index)
+        self._arrange(
+            highs,
+            switch_of,
+            open_rows,
+            model.figures["capex"].to_numpy(dtype=float),
+            model.figures["forced_in"].to_numpy(dtype=bool),
+        )
+
+    @classmethod
+    def of_columns(
+        cls,
+        highs,  # noqa: ANN001 (highspy.Highs)
+        starts: list[list[tuple[int, int]]],
+        chosen: list[int | None],
+        open_rows: list[int],
+        capex,  # noqa: ANN001 (numpy array)
+        mandatory,  # noqa: ANN001 (numpy array)
+    ) -> _Repairer:
+        """A repairer for a model that is not a SelectionModel's own (a block of it): per
+        project its (start year, column) pairs and chosen column, the open-jobs rows, each
+        project's capex and whether it is mandatory; no government-pay switches."""
+        self = cls.__new__(cls)
+        self._project_columns(starts, chosen)
+        self._arrange(highs, {}, open_rows, capex, mandatory)
+        return self
+
+    def _project_columns(
+        self, starts: list[list[tuple[int, int]]], chosen: list[int | None]
+    ) -> None:
+        self.starts, self.chosen = starts, chosen
+        self.project_of: dict[int, int] = {}  # column → project position (an array after)
+        self.start_of: dict[int, int] = {}
+        for i, options in enumerate(starts):
+            for t, j in options:
+                self.project_of[j] = i
+                self.start_of[j] = t
+            if chosen[i] is not None:
+                self.project_of[chosen[i]] = i
+
+    def _arrange(self, highs, switch_of, open_rows, capex, mandatory) -> None:  # noqa: ANN001
         import numpy as np
 
-        self.model, self.highs = model, highs
+        self.highs = highs
         lp = highs.getLp()
         a = lp.a_matrix_
         start = np.asarray(a.start_, np.int64)
@@ -930,26 +988,10 @@ class _Repairer:
         else:
             rows = np.repeat(np.arange(lp.num_row_), lengths)
             cols = index
-        self.project_of = np.full(lp.num_col_, -1, np.int64)
-        self.start_of: dict[int, int] = {}
-        for i, options in enumerate(model.starts):
-            for t, x in options:
-                self.project_of[x.index] = i
-                self.start_of[x.index] = t
-            if model.chosen[i] is not None:
-                self.project_of[model.chosen[i].index] = i
-        # A government-pay PPP switches its city's v_r on (rule 6, rows pay_p…), which holds
-        # the city's PPP rows to the lower line; the switch follows the plan (on exactly when
-        # the plan holds such a project), so the rows it enters are checked too. Left
-        # unchecked, an overrun draw's repaired plan broke them and HiGHS dropped the start.
-        self.switch_of: dict[int, int] = {}  # project position → its city's switch column
-        for name, constraint in model.problem._constraints.items():
-            if name.startswith("pay_p"):
-                columns = [var.index for var in constraint.expr]
-                owner = [j for j in columns if self.project_of[j] >= 0]
-                switch = [j for j in columns if self.project_of[j] < 0]
-                if len(owner) == 1 and len(switch) == 1:
-                    self.switch_of[int(self.project_of[owner[0]])] = switch[0]
+        project_of = np.full(lp.num_col_, -1, np.int64)
+        project_of[list(self.project_of)] = list(self.project_of.values())
+        self.project_of = project_of
+        self.switch_of = switch_of
         is_switch = np.zeros(lp.num_col_, bool)
         is_switch[list(self.switch_of.values())] = True
         self._switched: dict[int, int] = {}  # switch column → projects of the plan it serves
@@ -970,21 +1012,19 @@ class _Repairer:
         self.row_start = np.searchsorted(self.rows[by_row], np.arange(lp.num_row_ + 1))
         # Worth: the skill-matched job-years a start opens (its coefficients in the open-jobs
         # rows, which hold flows and so are not checked) plus its own objective term.
-        open_rows = np.zeros(lp.num_row_, bool)
-        for name, constraint in model.problem._constraints.items():
-            if name.startswith("open_jobs_"):
-                open_rows[constraint.index] = True
+        is_open_row = np.zeros(lp.num_row_, bool)
+        is_open_row[np.asarray(open_rows, np.int64)] = True
         jobs = np.zeros(lp.num_col_)
-        opens = open_rows[rows]
+        opens = is_open_row[rows]
         np.add.at(jobs, cols[opens], -value[opens])
         self.jobs = jobs + np.abs(np.asarray(lp.col_cost_, float))
-        self.capex = model.figures["capex"].to_numpy(dtype=float)
-        self.mandatory = model.figures["forced_in"].to_numpy(dtype=bool)
+        self.capex = capex
+        self.mandatory = mandatory
 
     def _columns(self, i: int, t: int) -> list[int]:
-        chosen = self.model.chosen[i]
-        xs = [x.index for s, x in self.model.starts[i] if s == t]
-        return xs + ([chosen.index] if chosen is not None else [])
+        chosen = self.chosen[i]
+        xs = [j for s, j in self.starts[i] if s == t]
+        return xs + ([chosen] if chosen is not None else [])
 
     def _add(self, activity, i: int, t: int, sign: float) -> None:  # noqa: ANN001
         for j in self._columns(i, t) + self._toggled(i, sign):
@@ -1004,7 +1044,7 @@ class _Repairer:
         return [switch] if (count == 0 if sign > 0 else count == 1) else []
 
     def _worth(self, i: int, t: int) -> float:
-        xs = [x.index for s, x in self.model.starts[i] if s == t]
+        xs = [j for s, j in self.starts[i] if s == t]
         jobs = float(self.jobs[xs].sum()) if xs else 0.0
         return jobs / self.capex[i] if self.capex[i] > 0 else math.inf
 
@@ -1016,23 +1056,22 @@ class _Repairer:
         col_upper = np.asarray(lp.col_upper_, float)
         row_lower = np.asarray(lp.row_lower_, float)
         row_upper = np.asarray(lp.row_upper_, float)
-        model = self.model
 
         def is_open(i: int, t: int) -> bool:
             return all(col_upper[j] >= 0.5 for j in self._columns(i, t))
 
         def protected(i: int) -> bool:
             # Mandatory projects (their own rows) and one forced in by its bounds.
-            chosen = model.chosen[i]
-            return chosen is not None and (self.mandatory[i] or col_lower[chosen.index] >= 0.5)
+            chosen = self.chosen[i]
+            return chosen is not None and (self.mandatory[i] or col_lower[chosen] >= 0.5)
 
         self._bounds = (row_lower, row_upper)
         self._switched = {}
         fitted: dict[int, int] = {}
         for i, t in plan.items():
-            if 0 <= i < len(model.starts) and is_open(i, t):
+            if 0 <= i < len(self.starts) and is_open(i, t):
                 fitted[i] = t
-        for i, options in enumerate(model.starts):
+        for i, options in enumerate(self.starts):
             if protected(i) and i not in fitted:
                 opened = [t for t, _ in options if is_open(i, t)]
                 if not opened:
@@ -1045,7 +1084,7 @@ class _Repairer:
         finite_lower = np.abs(np.where(np.isfinite(row_lower), row_lower, 0.0))
         finite_upper = np.abs(np.where(np.isfinite(row_upper), row_upper, 0.0))
         scale = np.maximum(1.0, np.maximum(finite_lower, finite_upper))
-        for _ in range(2 * len(model.starts) + 1):  # each step drops or adds one project
+        for _ in range(2 * len(self.starts) + 1):  # each step drops or adds one project
             over = np.where(self.checked, activity - row_upper, 0.0)
             under = np.where(self.checked, row_lower - activity, 0.0)
             breach = np.maximum(over, under)
@@ -1121,8 +1160,8 @@ class _Repairer:
             return np.maximum(values - row_upper[rows], row_lower[rows] - values).clip(0)
 
         best = None
-        for i, options in enumerate(self.model.starts):
-            if i in fitted or self.model.chosen[i] is None:
+        for i, options in enumerate(self.starts):
+            if i in fitted or self.chosen[i] is None:
                 continue
             for t, _ in options:
                 if not is_open(i, t):
@@ -1154,8 +1193,8 @@ class _Repairer:
         tried = sorted(
             (
                 (-self._worth(i, t), i, t)
-                for i, options in enumerate(self.model.starts)
-                if i not in fitted and self.model.chosen[i] is not None
+                for i, options in enumerate(self.starts)
+                if i not in fitted and self.chosen[i] is not None
                 for t, _ in options
                 if is_open(i, t)
             ),
@@ -1196,3 +1235,21 @@ def repair_plan(
     the plan made to fit the rows that read only project columns under the columns' bounds as
     they stand (a column fixed at 0 is closed, one fixed at 1 kept), then filled."""
     return _Repairer(model, highs).repair(plan, fill=fill)
+
+
+def repair_columns(
+    highs: Any,
+    starts: list[list[tuple[int, int]]],
+    chosen: list[int | None],
+    plan: dict[int, int],
+    *,
+    open_rows: list[int],
+    capex: Any,
+    mandatory: Any,
+    fill: bool = True,
+) -> dict[int, int] | None:
+    """`repair_plan` for a model in a `highspy.Highs` that is not a SelectionModel's own (a
+    block of one, optimizer.blocks): the projects given by their columns there (see
+    `_Repairer.of_columns`); `plan` maps a project's position in `starts` to its start year."""
+    repairer = _Repairer.of_columns(highs, starts, chosen, open_rows, capex, mandatory)
+    return repairer.repair(plan, fill=fill)

@@ -4,6 +4,7 @@ the answer, feasible, and honest about its gap."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import highspy
@@ -221,14 +222,14 @@ def test_lp_submip_frees_what_the_lp_splits_or_prices_within_the_window(
     assert len(index) == 0
 
 
-@pytest.mark.parametrize("fix", [False, True])
+@pytest.mark.parametrize("by_relaxation", [False, True])
 def test_blocks_keep_every_row_and_prove_an_honest_gap(
-    small: optimizer.PlanningData, fix: bool
+    small: optimizer.PlanningData, by_relaxation: bool
 ) -> None:
-    # 40 projects in blocks of 15: three blocks, each solved alone (whole, or on what its LP
-    # leaves undecided), joined, and proven against the priced bound.
+    # 40 projects in blocks of 15: three blocks, each solved alone (searched whole, or by its
+    # LP and a sub-MIP), joined, and proven against the priced bound.
     model = build_model(prepare(small, Scenario(solve_strategy="blocks", mip_gap=0.01)))
-    run = blocks.run_blocks(model, time_limit_s=30, size=15, fix=fix)
+    run = blocks.run_blocks(model, time_limit_s=30, size=15, by_relaxation=by_relaxation)
     assert run.strategy == "blocks"
     assert run.detail.startswith("3 blocks")
     assert run.status.has_portfolio
@@ -247,7 +248,7 @@ def test_blocks_keep_exclusive_groups_and_prerequisites_together(
     sample: optimizer.PlanningData,
 ) -> None:
     model = build_model(prepare(sample, Scenario()))
-    of = blocks.project_blocks(model, 60)
+    of = blocks.project_blocks(model, 60, by_city=False)
     active = sum(1 for options in model.starts if options)
     assert of.max() + 1 == -(-active // 60)
     projects = sample.projects.reset_index(drop=True)
@@ -266,6 +267,39 @@ def test_blocks_keep_exclusive_groups_and_prerequisites_together(
     # The blocks are about equal.
     sizes = np.bincount(of[of >= 0])
     assert sizes.max() - sizes.min() <= 10
+
+
+def test_blocks_by_relaxation_on_the_sample_keep_every_row_and_a_valid_bound(
+    sample: optimizer.PlanningData, sample_solution: optimizer.Solution
+) -> None:
+    # The sample's 248 projects in three blocks, each by its LP and a sub-MIP on its own
+    # columns (the rounded start repaired on them), against the sample's proven solve.
+    model = build_model(prepare(sample, Scenario.of(None)))
+    run = blocks.run_blocks(model, time_limit_s=6, size=90, by_relaxation=True)
+    assert run.strategy == "blocks"
+    # A block whose fixed sub-MIP has no portfolio is searched whole; most are not.
+    assert re.match(r"3 blocks of about 90 projects, [23] by LP \+ sub-MIP", run.detail)
+    assert run.status.has_portfolio
+    assert rows_hold(model) == []
+    for options in model.starts:
+        assert all(abs(x.value() - round(x.value())) < 1e-6 for _, x in options)
+    # The bound is no lower than a portfolio the whole search found, and the joined
+    # portfolio no better than the whole search's proven bound.
+    tolerance = 1e-6 * abs(sample_solution.solver_objective)
+    assert run.bound >= sample_solution.solver_objective - tolerance
+    assert run.objective <= sample_solution.bound + tolerance
+    assert run.gap == pytest.approx((run.bound - run.objective) / abs(run.objective), abs=1e-9)
+
+
+def test_blocks_by_city_hold_whole_cities(sample: optimizer.PlanningData) -> None:
+    model = build_model(prepare(sample, Scenario()))
+    of = blocks.project_blocks(model, 60, by_city=True)
+    active = np.asarray([bool(options) for options in model.starts])
+    region = model.figures["region_at"].to_numpy(int)
+    cities = np.unique(region[active])
+    assert of.max() + 1 == min(-(-int(active.sum()) // 60), len(cities))
+    assert (of[active] >= 0).all()
+    assert all(len(np.unique(of[active & (region == city)])) == 1 for city in cities)
 
 
 def test_auto_solves_by_blocks_from_a_size_and_a_scenario_can_ask_for_them(

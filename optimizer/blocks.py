@@ -50,7 +50,14 @@ from collections.abc import Callable
 import numpy as np
 
 from .model import SelectionModel
-from .solver import HIGHS_OPTIONS, SolverRun, Status, built_highs, repair_columns
+from .solver import (
+    HIGHS_OPTIONS,
+    QuietHighs,
+    SolverRun,
+    Status,
+    built_highs,
+    repair_columns,
+)
 
 BLOCKS = "blocks"
 
@@ -459,11 +466,8 @@ def _block_model(
     return _Block(columns, rows, highs)
 
 
-def _highs(options: dict):  # noqa: ANN202 (highspy.Highs)
-    import highspy
-
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+def _highs(options: dict) -> QuietHighs:
+    highs = QuietHighs()  # no banner printed
     highs.setOptionValue("threads", 1)
     for name, value in {**HIGHS_OPTIONS, **options}.items():
         highs.setOptionValue(name, value)

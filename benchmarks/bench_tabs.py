@@ -27,8 +27,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench_app import wait_for_final  # the same wait for a final answer
+
 ROOT = Path(__file__).resolve().parents[1]
-FINAL = ("Optimal within", "Stopped at the time limit")
 BUDGET = "Fiscal budget scale"
 QUIET_MS = 400
 WATCH = """
@@ -94,13 +95,7 @@ def visit(engine, url: str, scale_keys: int) -> dict[str, float]:  # noqa: ANN00
             page.wait_for_function(DRAWN, polling=20, timeout=300_000)
         started = page.evaluate("performance.now()")
         thumb.press("ArrowRight")
-        page.wait_for_function(
-            "(final) => final.some(f => document.body.innerText.includes(f))"
-            " && !document.body.innerText.includes('Provisional:')",
-            arg=list(FINAL),
-            timeout=300_000,
-            polling=20,
-        )
+        wait_for_final(page)
         page.wait_for_function(DRAWN, polling=20, timeout=300_000)
         out["budget key to page drawn (Result tab)"] = (
             page.evaluate("window.lastChange") - started

@@ -49,6 +49,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import relaxation
 from .model import SelectionModel
 from .solver import (
     HIGHS_OPTIONS,
@@ -56,6 +57,7 @@ from .solver import (
     SolverRun,
     Status,
     built_highs,
+    highs_solution,
     repair_columns,
 )
 
@@ -94,8 +96,6 @@ BOUND_FROM_EVERY_BLOCK = True
 # The share of the time limit kept for joining the blocks' portfolios (an LP and the
 # switches on the whole model: seconds at 100,000 projects).
 JOIN_TIME_SHARE = 0.1
-# A column the LP leaves within this of 0 or 1 counts as decided.
-INTEGRAL = 1e-6
 
 
 @dataclasses.dataclass
@@ -475,47 +475,6 @@ def _highs(options: dict) -> QuietHighs:
 
 
 @dataclasses.dataclass
-class _Relaxed:
-    duals: np.ndarray  # row prices, HiGHS's minimised sense
-    values: np.ndarray
-    prices: np.ndarray  # reduced costs
-    objective: float  # minimised sense
-
-
-def _relax(block: _Block, integer: np.ndarray) -> _Relaxed | None:
-    """The block's LP relaxation (dual simplex), None when it has no optimum. Integrality is
-    put back after."""
-    import highspy
-
-    highs = block.highs
-    columns = np.flatnonzero(integer).astype(np.int32)
-    highs.changeColsIntegrality(
-        len(columns), columns, np.full(len(columns), highspy.HighsVarType.kContinuous)
-    )
-    highs.setOptionValue("solver", "simplex")
-    highs.setOptionValue("simplex_strategy", 1)  # dual simplex
-    try:
-        highs.run()
-        answer = None
-        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            solution = highs.getSolution()
-            answer = _Relaxed(
-                np.asarray(solution.row_dual, float),
-                np.asarray(solution.col_value, float),
-                np.asarray(solution.col_dual, float),
-                float(highs.getInfo().objective_function_value),
-            )
-    finally:
-        highs.setOptionValue("solver", "choose")
-        highs.setOptionValue("simplex_strategy", 0)
-        highs.changeColsIntegrality(
-            len(columns), columns, np.full(len(columns), highspy.HighsVarType.kInteger)
-        )
-        highs.clearSolver()
-    return answer
-
-
-@dataclasses.dataclass
 class _Projects:
     """A block's projects by their columns in the block's own model."""
 
@@ -563,35 +522,6 @@ def _block_projects(
     )
 
 
-def _price(lp: _Relaxed, starts: list[int], chosen: int | None) -> float:
-    """A project's price at the block LP's prices (as strategies._price): its cheapest start
-    year's reduced cost with its chosen column's."""
-    own = lp.prices[chosen] if chosen is not None else 0.0
-    return float(np.min(np.abs(lp.prices[starts] + own)))
-
-
-def _held(highs, columns: np.ndarray, values: np.ndarray) -> tuple:  # noqa: ANN001
-    """Hold the columns at `values`; what `_let_go` needs to put their bounds back."""
-    lp_model = highs.getLp()
-    lower = np.asarray(lp_model.col_lower_, float)[columns]
-    upper = np.asarray(lp_model.col_upper_, float)[columns]
-    highs.changeColsBounds(len(columns), columns, values, values)
-    return columns, lower, upper
-
-
-def _let_go(highs, held: tuple) -> None:  # noqa: ANN001
-    highs.changeColsBounds(len(held[0]), *held)
-
-
-def _solution(values: np.ndarray) -> object:
-    import highspy
-
-    solution = highspy.HighsSolution()
-    solution.col_value = list(map(float, values))
-    solution.value_valid = True
-    return solution
-
-
 def _found(highs) -> np.ndarray | None:  # noqa: ANN001
     """The last run's columns, None without a portfolio."""
     if highs.getInfo().primal_solution_status != 2:
@@ -599,7 +529,9 @@ def _found(highs) -> np.ndarray | None:  # noqa: ANN001
     return np.asarray(highs.getSolution().col_value, float)
 
 
-def _settled(projects: _Projects, lp: _Relaxed, window: float) -> tuple[np.ndarray, np.ndarray]:
+def _settled(
+    projects: _Projects, lp: relaxation.Relaxation, window: float
+) -> tuple[np.ndarray, np.ndarray]:
     """The block's project columns to fix and their values: a project the LP puts wholly at 0
     or 1 and prices beyond `window` (strategies.settled_projects' rule on a block)."""
     index: list[int] = []
@@ -608,7 +540,8 @@ def _settled(projects: _Projects, lp: _Relaxed, window: float) -> tuple[np.ndarr
         if not xs or chosen is None:
             continue
         at = lp.values[xs]
-        if np.any(np.minimum(at, 1.0 - at) > INTEGRAL) or _price(lp, xs, chosen) <= window:
+        split = np.any(np.minimum(at, 1.0 - at) > relaxation.INTEGRAL)
+        if split or relaxation.price(lp, xs, chosen) <= window:
             continue
         index += [*xs, chosen]
     columns = np.asarray(index, np.int32)
@@ -616,7 +549,7 @@ def _settled(projects: _Projects, lp: _Relaxed, window: float) -> tuple[np.ndarr
 
 
 def _rounded_start(
-    block: _Block, projects: _Projects, lp: _Relaxed, seconds: float
+    block: _Block, projects: _Projects, lp: relaxation.Relaxation, seconds: float
 ) -> np.ndarray | None:
     """A start for the block's fixed search (as strategies._rounded_start): the LP's portfolio
     rounded (each project it takes at least half of, at its largest start year), made to fit
@@ -629,7 +562,7 @@ def _rounded_start(
     # ones once those are rounded away, and dropping is all the repair may do to a held
     # project's row (at 100,000 projects by cities, 4 blocks of 10 broke the largest
     # sector's share so).
-    for least in (0.5, INTEGRAL):
+    for least in (0.5, relaxation.INTEGRAL):
         plan: dict[int, int] = {}
         for k, (starts, chosen) in enumerate(
             zip(projects.starts, projects.chosen, strict=True)
@@ -658,7 +591,7 @@ def _rounded_start(
         if chosen is not None:
             index.append(chosen)
             value.append(1.0 if k in fitted else 0.0)
-    held = _held(highs, np.asarray(index, np.int32), np.asarray(value, float))
+    held = relaxation.hold(highs, np.asarray(index, np.int32), np.asarray(value, float))
     try:
         # An LP on the flows (the projects held): a second or less at 100,000 projects. It
         # gets that even when the block's time is spent, so that every block has a portfolio.
@@ -666,19 +599,14 @@ def _rounded_start(
         highs.run()
         return _found(highs)
     finally:
-        _let_go(highs, held)
+        relaxation.release(highs, held)
         highs.clearSolver()
-
-
-def _gap(bound: float, value: float) -> float:
-    """How far `value` lies from `bound`, both in HiGHS's minimised sense."""
-    return max(0.0, (value - bound) / max(abs(value), 1e-9))
 
 
 def _by_city(
     block: _Block,
     projects: _Projects,
-    lp: _Relaxed,
+    lp: relaxation.Relaxation,
     values: np.ndarray,
     gap: float,
     deadline: float,
@@ -694,7 +622,7 @@ def _by_city(
     window = CITY_WINDOW * max(abs(lp.objective), 1.0)
     price = np.asarray(
         [
-            _price(lp, [j for _, j in starts], chosen)
+            relaxation.price(lp, [j for _, j in starts], chosen)
             if chosen is not None and starts
             else np.inf
             for starts, chosen in zip(projects.starts, projects.chosen, strict=True)
@@ -717,7 +645,7 @@ def _by_city(
         improved = False
         for n, city in enumerate(cities):
             left = deadline - time.perf_counter()
-            if left <= 0.1 or _gap(lp.objective, objective) <= gap:
+            if left <= 0.1 or relaxation.gap(-lp.objective, -objective) <= gap:
                 return best
             kept = np.asarray(
                 [j for k, cs in enumerate(columns)
@@ -725,13 +653,13 @@ def _by_city(
                 np.int32,
             )
             highs.setOptionValue("time_limit", min(CITY_SECONDS, left / (len(cities) - n)))
-            held = _held(highs, kept, np.round(best[kept]))
+            held = relaxation.hold(highs, kept, np.round(best[kept]))
             try:
-                highs.setSolution(_solution(best))
+                highs.setSolution(highs_solution(best))
                 highs.run()
                 found = _found(highs)
             finally:
-                _let_go(highs, held)
+                relaxation.release(highs, held)
                 highs.clearSolver()
             if found is not None and cost @ found < objective - 1e-9 * max(1.0, abs(objective)):
                 best, objective, improved = found, float(cost @ found), True
@@ -739,7 +667,7 @@ def _by_city(
 
 
 def _by_relaxation(
-    block: _Block, projects: _Projects, lp: _Relaxed, gap: float, seconds: float
+    block: _Block, projects: _Projects, lp: relaxation.Relaxation, gap: float, seconds: float
 ) -> tuple[np.ndarray | None, bool]:
     """A block by LP + sub-MIP (strategies.lp_submip's steps on the block's own columns): the
     projects its LP settles held, the rest searched from the LP's portfolio rounded and
@@ -752,15 +680,15 @@ def _by_relaxation(
     started = time.perf_counter()
     window = PRICE_WINDOW * max(abs(lp.objective), 1.0)
     settled = _settled(projects, lp, window)
-    held = _held(highs, *settled)
+    held = relaxation.hold(highs, *settled)
     try:
         start = _rounded_start(block, projects, lp, seconds - (time.perf_counter() - started))
         if start is None:
             # The held projects alone break a row the repair cannot mend by dropping others
             # (a sector's share): round and repair with nothing held, then hold only the
             # settled projects the start agrees with.
-            _let_go(highs, held)
-            held = _held(highs, np.zeros(0, np.int32), np.zeros(0))
+            relaxation.release(highs, held)
+            held = relaxation.hold(highs, np.zeros(0, np.int32), np.zeros(0))
             start = _rounded_start(
                 block, projects, lp, seconds - (time.perf_counter() - started)
             )
@@ -770,9 +698,9 @@ def _by_relaxation(
                 if start is not None
                 else np.ones(len(columns), bool)
             )
-            held = _held(highs, columns[agree], values[agree])
+            held = relaxation.hold(highs, columns[agree], values[agree])
         if start is not None:
-            highs.setSolution(_solution(start))
+            highs.setSolution(highs_solution(start))
         # Part of the time: the searches city by city that follow gain more per second.
         left = seconds - (time.perf_counter() - started)
         found, clock = None, left <= 0.1
@@ -783,12 +711,12 @@ def _by_relaxation(
             # Read before the bounds go back: HiGHS forgets its answer when the model changes.
             found = _found(highs)
     finally:
-        _let_go(highs, held)
+        relaxation.release(highs, held)
         highs.clearSolver()
     if found is None:
         found = start
     cost = np.asarray(highs.getLp().col_cost_, float)
-    if found is not None and _gap(lp.objective, float(cost @ found)) > gap:
+    if found is not None and relaxation.gap(-lp.objective, -float(cost @ found)) > gap:
         found = _by_city(block, projects, lp, found, gap, started + seconds)
         clock = clock or time.perf_counter() >= started + seconds - 0.1
     return found, clock
@@ -879,7 +807,7 @@ def _slice_bound(
     parts = _fix_switches(arrays, model, column_block)
     split = _split(parts, model, column_block, count)
     block = _block_model(parts, column_block, split, 0, options)
-    lp = _relax(block, parts.integer[block.columns])
+    lp = relaxation.relax(block.highs, parts.integer[block.columns])
     if lp is None:
         return None
     prices = np.zeros(arrays.rows)
@@ -961,7 +889,7 @@ def run_blocks(
         block = _block_model(parts, column_block, split, b, block_options)
         highs = block.highs
         integer = parts.integer[block.columns]
-        lp = _relax(block, integer) if b == 0 or by_relaxation else None
+        lp = relaxation.relax(block.highs, integer) if b == 0 or by_relaxation else None
         if priced_here and lp is not None and (b == 0 or BOUND_FROM_EVERY_BLOCK):
             # Every block's prices give a valid bound: the least is kept.
             full = np.zeros(arrays.rows)

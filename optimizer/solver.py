@@ -13,7 +13,7 @@ import math
 import operator
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -756,7 +756,7 @@ class KeptModel:
         highs.setOptionValue("mip_rel_gap", max(0.0, reach * (1.0 - 1e-7) / found - 1.0))
         started = time.perf_counter()
         try:
-            highs.setSolution(_solution_of(values))
+            highs.setSolution(highs_solution(values))
             self._run()
             run = self._read(started)
         finally:
@@ -835,7 +835,7 @@ class KeptModel:
         for name, value in NEAREST_OPTIONS.items():
             highs.setOptionValue(name, value)
         try:
-            highs.setSolution(_solution_of(first_values))
+            highs.setSolution(highs_solution(first_values))
             self._run()
             proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
             values = np.asarray(highs.getSolution().col_value, float)
@@ -897,9 +897,8 @@ class KeptModel:
         return answer
 
 
-def _solution_of(values) -> object:  # noqa: ANN001 (numpy array → highspy.HighsSolution)
-    import highspy
-
+def highs_solution(values: Iterable[float]) -> highspy.HighsSolution:
+    """Column values as a start HiGHS takes (`setSolution`)."""
     solution = highspy.HighsSolution()
     solution.col_value = list(map(float, values))
     solution.value_valid = True

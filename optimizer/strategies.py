@@ -26,18 +26,26 @@ Every strategy returns a `SolverRun` whose `strategy` says which ran.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 
+from . import relaxation
 from .blocks import run_blocks
 from .model import SelectionModel
 from .scenario import STRATEGIES
-from .solver import SolverRun, Status, built_highs, plan_columns, repair_plan, run_solver
+from .solver import (
+    SolverRun,
+    Status,
+    built_highs,
+    highs_solution,
+    plan_columns,
+    repair_plan,
+    run_solver,
+)
 
 AUTO, SEARCH, LP_SUBMIP, BLOCKS = STRATEGIES
 
@@ -58,8 +66,6 @@ LP_SUBMIP_FROM: int | None = 1_800
 # smallest size at which the search was seen to fail.
 BLOCKS_FROM: int | None = 50_000
 
-# A start-year column the LP leaves within this of 0 or 1 counts as integral.
-INTEGRAL = 1e-6
 # lp_submip frees every project whose LP price (what taking it, or leaving it out, changes at
 # the LP's prices) lies within PRICE_WINDOW × SEARCH_GAP × the LP's optimum; the rest keep
 # the LP's values. Measured at 10,000 projects (model version 3, gap 0.1 %, so a window of
@@ -194,7 +200,7 @@ class _Watch:
     def within(self, incumbent: float) -> bool:
         if self.bound is None or not math.isfinite(incumbent):
             return False
-        return _gap(-self.bound, -incumbent) <= self.gap
+        return relaxation.gap(-self.bound, -incumbent) <= self.gap
 
     def __call__(self, kind, message, data_out, data_in, user_data) -> None:  # noqa: ANN001
         import highspy
@@ -203,7 +209,7 @@ class _Watch:
         if kind == kinds.kCallbackMipImprovingSolution:
             value = float(data_out.objective_function_value)
             if self.on_incumbent is not None:
-                proven = _gap(-self.bound, -value) if self.bound is not None else math.inf
+                proven = relaxation.gap(-self.bound, -value) if self.bound is not None else math.inf
                 self.on_incumbent(self.model.start_of(list(data_out.mip_solution)), proven)
             return
         if kind == kinds.kCallbackMipInterrupt:
@@ -234,77 +240,8 @@ class _Watch:
             highs.startCallback(kind)
 
 
-def _gap(bound: float, value: float) -> float:
-    """(bound − value) / |value| in the maximised sense; inf without a value."""
-    if not math.isfinite(value):
-        return math.inf
-    return max(0.0, (bound - value) / max(abs(value), 1e-9))
-
-
-@dataclasses.dataclass
-class _Relaxation:
-    """The LP relaxation's answer: its optimum (minimised sense, a bound) and values."""
-
-    objective: float
-    values: np.ndarray
-    prices: np.ndarray  # reduced costs, minimised sense
-
-
-def _relax(highs, integer: np.ndarray) -> _Relaxation | None:  # noqa: ANN001
-    """Solve the model's LP relaxation in place (dual simplex); None when it has no optimum
-    (infeasible, or stopped). Integrality is put back after."""
-    import highspy
-
-    columns = np.flatnonzero(integer).astype(np.int32)
-    continuous = np.full(len(columns), highspy.HighsVarType.kContinuous)
-    highs.changeColsIntegrality(len(columns), columns, continuous)
-    saved = {name: highs.getOptionValue(name)[1] for name in ("solver", "simplex_strategy")}
-    highs.setOptionValue("solver", "simplex")
-    highs.setOptionValue("simplex_strategy", 1)  # dual: 2 s at 10,000 projects, IPM 13 s
-    try:
-        highs.run()
-        optimal = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        solution = highs.getSolution()
-        answer = (
-            _Relaxation(
-                float(highs.getInfo().objective_function_value),
-                np.asarray(solution.col_value, float),
-                np.asarray(solution.col_dual, float),
-            )
-            if optimal
-            else None
-        )
-    finally:
-        for name, value in saved.items():
-            highs.setOptionValue(name, value)
-        kinds = np.full(len(columns), highspy.HighsVarType.kInteger)
-        highs.changeColsIntegrality(len(columns), columns, kinds)
-        highs.clearSolver()
-    return answer
-
-
-def _price(lp: _Relaxation, starts: list[int], chosen: int | None) -> float:
-    """A project's price at the LP's prices: its cheapest start year's reduced cost with its
-    chosen column's, in the objective's units (what taking it, or leaving it out, changes)."""
-    own = lp.prices[chosen] if chosen is not None else 0.0
-    return float(np.min(np.abs(lp.prices[starts] + own)))
-
-
-@contextlib.contextmanager
-def _fixed(highs, columns: np.ndarray, values: np.ndarray) -> Iterator[None]:  # noqa: ANN001
-    """The columns held at `values` while the block runs; their bounds put back after."""
-    lp_model = highs.getLp()
-    lower = np.asarray(lp_model.col_lower_, float)[columns]
-    upper = np.asarray(lp_model.col_upper_, float)[columns]
-    highs.changeColsBounds(len(columns), columns, values, values)
-    try:
-        yield
-    finally:
-        highs.changeColsBounds(len(columns), columns, lower, upper)
-
-
 def settled_projects(
-    model: SelectionModel, lp: _Relaxation, window: float
+    model: SelectionModel, lp: relaxation.Relaxation, window: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """The columns lp_submip fixes and their values: a project's start-year and chosen
     columns, when the LP puts every start year at 0 or 1 and prices the project beyond
@@ -320,9 +257,9 @@ def settled_projects(
             continue
         xs = [x.index for _, x in options]
         at = lp.values[xs]
-        if np.any(np.minimum(at, 1.0 - at) > INTEGRAL):
+        if np.any(np.minimum(at, 1.0 - at) > relaxation.INTEGRAL):
             continue
-        if _price(lp, xs, chosen.index if chosen is not None else None) <= window:
+        if relaxation.price(lp, xs, chosen.index if chosen is not None else None) <= window:
             continue
         columns = xs + ([chosen.index] if chosen is not None else [])
         index += columns
@@ -333,7 +270,7 @@ def settled_projects(
 def _rounded_start(
     model: SelectionModel,
     highs,  # noqa: ANN001 (highspy.Highs)
-    lp: _Relaxation,
+    lp: relaxation.Relaxation,
     run: Callable[[int | None], bool],
 ) -> np.ndarray | None:
     """A start for the fixed search: the LP's portfolio rounded (each project the LP takes at
@@ -350,7 +287,7 @@ def _rounded_start(
         return None
     index, value = plan_columns(model, fitted)
     try:
-        with _fixed(highs, np.asarray(index, np.int32), np.asarray(value, float)):
+        with relaxation.holding(highs, np.asarray(index, np.int32), np.asarray(value, float)):
             run(None)
             found = highs.getInfo().primal_solution_status == 2
             return np.asarray(highs.getSolution().col_value, float) if found else None
@@ -401,7 +338,7 @@ def lp_submip(
     def finish(status: Status, bound: float | None, detail: str, whole: bool) -> SolverRun:
         return _read(model, engine, highs, status, bound, whole, started, detail)
 
-    lp = _relax(highs, integer)
+    lp = relaxation.relax(highs, integer)
     if lp is None:
         # No LP optimum: infeasible (no portfolio at all) or stopped; the search says which.
         run(WHOLE_WORK)
@@ -419,7 +356,7 @@ def lp_submip(
     # (none in 100 CPU s at 10,000 projects), so it starts from the LP's rounding repaired.
     start = _rounded_start(model, highs, lp, run)
     if start is not None:
-        highs.setSolution(_solution(start))
+        highs.setSolution(highs_solution(start))
     projects = sum(
         len(options) + (chosen is not None)
         for options, chosen in zip(model.starts, model.chosen, strict=True)
@@ -464,7 +401,7 @@ def lp_submip(
     # The searches with projects fixed could not reach the gap against the LP's bound: search
     # the whole model from their portfolio; HiGHS's own bound then holds, or the LP's.
     if found is not None:
-        highs.setSolution(_solution(found))
+        highs.setSolution(highs_solution(found))
     highs.setOptionValue("mip_rel_gap", gap)  # its own bound may prove the gap asked
     run(WHOLE_WORK)
     if incumbent is not None and not _consistent(highs) and not clock:
@@ -488,7 +425,7 @@ def _by_city(
     model: SelectionModel,
     highs,  # noqa: ANN001 (highspy.Highs)
     watch: _Watch,
-    lp: _Relaxation,
+    lp: relaxation.Relaxation,
     values: np.ndarray,
     window: float,
     run: Callable[[int | None], bool],
@@ -503,7 +440,7 @@ def _by_city(
     best, objective = values, float(cost @ values)
     region = model.figures["region_at"].to_numpy(int)
     projects = _project_columns(model)
-    free = {i: _price(lp, columns[:-1], columns[-1]) <= window for i, columns in projects}
+    free = {i: relaxation.price(lp, columns[:-1], columns[-1]) <= window for i, columns in projects}
     # The cities whose projects lie furthest from the LP's first (the objective the LP's
     # values gain over the portfolio's on the city's project columns): a pass may end early.
     behind: dict[int, float] = {}
@@ -519,8 +456,8 @@ def _by_city(
             np.int32,
         )
         try:
-            with _fixed(highs, kept, np.round(best[kept])):
-                highs.setSolution(_solution(best))
+            with relaxation.holding(highs, kept, np.round(best[kept])):
+                highs.setSolution(highs_solution(best))
                 ended = run(CITY_WORK)
                 if highs.getInfo().primal_solution_status == 2:
                     value = float(highs.getInfo().objective_function_value)
@@ -553,8 +490,8 @@ def _read_plan(
     # The answer in hand is read even when the search was stopped or reached its gap.
     watch.stop, watch.stopped = None, False
     try:
-        with _fixed(highs, columns, np.round(values[columns])):
-            highs.setSolution(_solution(values))
+        with relaxation.holding(highs, columns, np.round(values[columns])):
+            highs.setSolution(highs_solution(values))
             # Everything is fixed: the run only completes the portfolio, so the clock is
             # not its limit (a portfolio in hand is never lost to it).
             highs.setOptionValue("time_limit", math.inf)
@@ -566,15 +503,6 @@ def _read_plan(
             return _read(model, engine, highs, status, bound, False, started, detail)
     finally:
         watch.stop, watch.stopped = saved
-
-
-def _solution(values) -> object:  # noqa: ANN001
-    import highspy
-
-    solution = highspy.HighsSolution()
-    solution.col_value = list(map(float, values))
-    solution.value_valid = True
-    return solution
 
 
 def _consistent(highs) -> bool:  # noqa: ANN001
@@ -647,7 +575,7 @@ def _read(
     if whole and math.isfinite(dual):
         bounds.append(-dual)
     bound = min(bounds) if bounds else None
-    gap = _gap(bound, objective) if bound is not None else None
+    gap = relaxation.gap(bound, objective) if bound is not None else None
     asked = float(model.scenario.mip_gap)
     if status is Status.OPTIMAL and gap is not None and gap > asked * (1 + 1e-9) + 1e-12:
         status = Status.WORK_LIMIT  # the fixed search's optimum, short of the gap asked

@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("instance",),
     ("model",),
     ("solver",),
+    ("relaxation",),
     ("blocks",),
     ("strategies",),
     ("matching",),

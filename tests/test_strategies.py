@@ -13,7 +13,7 @@ import pytest
 from helpers import SOLUTION_JSON_KEYS, busy_loops, lp_submip_answer, sample_subset
 
 import optimizer
-from optimizer import blocks, strategies
+from optimizer import blocks, relaxation, strategies
 from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.present.labels import Labels
@@ -200,7 +200,7 @@ def test_lp_submip_frees_what_the_lp_splits_or_prices_within_the_window(
     integer = np.array(
         [k == highspy.HighsVarType.kInteger for k in highs.getLp().integrality_], bool
     )
-    lp = strategies._relax(highs, integer)
+    lp = relaxation.relax(highs, integer)
     whole = [
         (options, chosen)
         for options, chosen in zip(model.starts, model.chosen, strict=True)

@@ -32,5 +32,8 @@ def test_readme_setup_commands_are_the_ones_used() -> None:
     assert commands[0].strip().endswith(".venv/bin/streamlit run app.py")
     assert commands[1].strip() == ".ci/run"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    # The package with its test extra, by uv or, where uv cannot be had, by pip.
+    assert ".venv/bin/uv pip install" in ci
+    assert 'pip -e ".[test]"' in ci
     assert '.venv/bin/pip install --quiet --quiet --no-compile -e ".[test]"' in ci
     assert ".venv/bin/python -m pytest" in ci

@@ -641,12 +641,15 @@ def _layoffs_sheet(book: openpyxl.Workbook, solution: Solution, labels: Labels) 
     pace = solution.layoff_pace()
     frame = pace.groupby(["region", "sector"], sort=False)[[]].sum().reset_index()
     keys, formats = ["region", "industry"], {}
+    rows = list(zip(frame["region"], frame["sector"], strict=True))
     for year in sorted(int(y) for y in pace["year"].unique()):
-        this_year = pace[pace["year"] == year].set_index(["region", "sector"])
+        this_year = pace[pace["year"] == year]
+        at = list(zip(this_year["region"], this_year["sector"], strict=True))
         for what in ("planned", "recommended"):
             key = f"{labels.year(year)} {labels.column(what + '_short')}"
-            rows = zip(frame["region"], frame["sector"], strict=True)
-            frame[key] = [float(this_year[what].get(row, 0.0)) for row in rows]
+            # (city, industry) → workers: a dict, not an index lookup per row.
+            workers = dict(zip(at, this_year[what], strict=True))
+            frame[key] = [float(workers.get(row, 0.0)) for row in rows]
             keys.append(key)
             formats[key] = JOBS
     frame["region"] = [labels.city(r) for r in frame["region"]]

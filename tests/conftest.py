@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from helpers import PROJECT_HEADER, REGION_HEADER, project, region, run_cli_here, workbook_bytes
 from hypothesis import HealthCheck, settings
+from streamlit.components.v2 import manifest_scanner
 
 import optimizer
 from optimizer import Scenario, background, solve
@@ -252,6 +253,17 @@ def hard_solution_soon(sample: optimizer.PlanningData) -> Iterator[Future[optimi
 def hard_solution(hard_solution_soon: Future[optimizer.Solution]) -> optimizer.Solution:
     """The sample at HARD's budgets, solved synchronously."""
     return _shared("hard_solution", hard_solution_soon.result())
+
+
+# ---------------------------------------------------------------- Streamlit's AppTest
+#
+# Each new AppTest scans every installed package's metadata for Streamlit components (about
+# 0.08 CPU s, a hundred packages' metadata parsed): the packages installed do not change
+# during a test run, so each test process scans once and every later AppTest reads the same
+# list, as the app's server does, which scans once when it starts.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests
+)
 
 
 # ---------------------------------------------------------------- a process pool

@@ -1,7 +1,7 @@
 """CPU of the steps every solve and every shortlist repeats, on the sample: preparing the
 instance, the report of a portfolio (`solution.evaluate`, with the solve's training and
-layoffs, and with the best ones worked out for a portfolio given alone), the Excel export
-and a new session of the app (AppTest), at an earlier commit and now, back to back.
+layoffs, and with the best ones worked out for a portfolio given alone) and the Excel
+export, at an earlier commit and now, back to back.
 
     python benchmarks/bench_report_cpu.py --before 4fea934
     python benchmarks/bench_report_cpu.py             # this tree only

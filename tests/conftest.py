@@ -20,7 +20,6 @@ import pandas as pd
 import pytest
 from helpers import PROJECT_HEADER, REGION_HEADER, project, region, run_cli_here, workbook_bytes
 from hypothesis import HealthCheck, settings
-from streamlit.components.v2 import manifest_scanner
 
 import optimizer
 from optimizer import Scenario, background, solve
@@ -260,10 +259,16 @@ def hard_solution(hard_solution_soon: Future[optimizer.Solution]) -> optimizer.S
 # Each new AppTest scans every installed package's metadata for Streamlit components (about
 # 0.08 CPU s, a hundred packages' metadata parsed): the packages installed do not change
 # during a test run, so each test process scans once and every later AppTest reads the same
-# list, as the app's server does, which scans once when it starts.
-manifest_scanner.scan_component_manifests = functools.cache(
-    manifest_scanner.scan_component_manifests
-)
+# list, as the app's server does, which scans once when it starts. (A Streamlit without this
+# scan, older or newer than the one measured, 1.67: nothing to do.)
+try:
+    from streamlit.components.v2 import manifest_scanner
+except ImportError:
+    manifest_scanner = None
+if hasattr(manifest_scanner, "scan_component_manifests"):
+    manifest_scanner.scan_component_manifests = functools.cache(
+        manifest_scanner.scan_component_manifests
+    )
 
 
 # ---------------------------------------------------------------- a process pool

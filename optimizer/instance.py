@@ -108,13 +108,15 @@ def layoff_batches(data: PlanningData) -> pd.DataFrame:
     )
 
 
-def displaced_new(data: PlanningData) -> np.ndarray:
+def displaced_new(data: PlanningData, batches: pd.DataFrame | None = None) -> np.ndarray:
     """Workers displaced in each planning year as planned, region × year; layoffs dated
-    before the horizon are shown in the first year (the version 2 reading, for reports)."""
+    before the horizon are shown in the first year (the version 2 reading, for reports).
+    batches: layoff_batches(data), when the caller has them already."""
     years = data.planning_years
     out = np.zeros((len(data.regions), len(years)))
-    for r, year, workers in layoff_batches(data)[["region_at", "year", "workers"]].itertuples(
-        index=False
+    b = layoff_batches(data) if batches is None else batches
+    for r, year, workers in zip(
+        b["region_at"].tolist(), b["year"].tolist(), b["workers"].tolist(), strict=True
     ):
         out[int(r), min(max(int(year) - years[0], 0), len(years) - 1)] += float(workers)
     return out
@@ -321,36 +323,14 @@ def _frozen(mapping: dict) -> MappingProxyType:
 def project_table(data: PlanningData, scenario: Scenario) -> pd.DataFrame:
     """Per project figures under a scenario (see `Instance`)."""
     p = data.projects
-    region_at = {r: i for i, r in enumerate(data.regions["region"])}
+    region_at = {r: i for i, r in enumerate(data.regions["region"].tolist())}
     capex = p["capex"].to_numpy(dtype=float)
-    figures = pd.DataFrame(
-        {
-            "project_id": p["project_id"].to_numpy(),
-            "region": p["region"].to_numpy(),
-            "region_at": p["region"].map(region_at).to_numpy(dtype=int),
-            "sector": p["sector"].to_numpy(),
-            "capex": capex,
-            "duration": p["duration_years"].to_numpy(dtype=int),
-            "build_jobs": capex * p["jobs_per_yi"].to_numpy(dtype=float),
-            "operating_jobs": p["operating_jobs"].to_numpy(dtype=float),
-            "skill_match": p["skill_match"].to_numpy(dtype=float),
-            "budget_money": capex * p["budget_share"].to_numpy(dtype=float),
-            "bond_money": capex * p["bond_share"].to_numpy(dtype=float),
-            "private_money": capex * p["private_share"].to_numpy(dtype=float),
-            "ppp_payment": p["ppp_annual_payment"].to_numpy(dtype=float),
-        }
-    )
+    skill_match = p["skill_match"].to_numpy(dtype=float)
     # A PPP project: social capital in it, or a yearly government payment (model.md, Sets).
     payment = p["ppp_annual_payment"].to_numpy(dtype=float)
     is_ppp = (p["private_share"].to_numpy(dtype=float) > 0) | (payment > 0)
     given = p["ppp_mechanism"].astype(str).to_numpy()
     mechanism = np.where(given != "", given, np.where(payment > 0, "viability_gap", "user_pay"))
-    figures["ppp"] = is_ppp
-    figures["mechanism"] = np.where(is_ppp, mechanism, "")
-    figures["government_pay"] = is_ppp & (mechanism == "government_pay")
-    figures["trainable_share"] = np.maximum(
-        0.0, float(scenario.trained_skill_match) - figures["skill_match"].to_numpy()
-    )
     options = start_options(p, data.planning_years)
     # Rule 7 (国办函〔2023〕115号): from ppp_user_pay_only_from a new PPP must be user-pay
     # with no annual payment; its earlier start years stay open.
@@ -360,14 +340,38 @@ def project_table(data: PlanningData, scenario: Scenario) -> pd.DataFrame:
         [t for t in years if not (ppp and not pure and t >= from_year)]
         for years, ppp, pure in zip(options, is_ppp, pure_user_pay, strict=True)
     ]
-    figures["user_pay_blocked"] = [
-        bool(before) and not after for before, after in zip(options, kept, strict=True)
-    ]
-    figures["starts"] = kept
+    starts = np.empty(len(kept), dtype=object)  # a list per project, not a 2-D array
+    for i, years in enumerate(kept):
+        starts[i] = years
     forced_in, forced_out = set(scenario.forced_in), set(scenario.forced_out)
-    figures["forced_in"] = (p["mandatory"] | p["project_id"].isin(forced_in)).to_numpy()
-    figures["forced_out"] = (p["excluded"] | p["project_id"].isin(forced_out)).to_numpy()
-    return figures
+    # One constructor: each column set afterwards would cost pandas' checks and a copy.
+    return pd.DataFrame(
+        {
+            "project_id": p["project_id"].to_numpy(),
+            "region": p["region"].to_numpy(),
+            "region_at": np.array([region_at[r] for r in p["region"].tolist()], dtype=int),
+            "sector": p["sector"].to_numpy(),
+            "capex": capex,
+            "duration": p["duration_years"].to_numpy(dtype=int),
+            "build_jobs": capex * p["jobs_per_yi"].to_numpy(dtype=float),
+            "operating_jobs": p["operating_jobs"].to_numpy(dtype=float),
+            "skill_match": skill_match,
+            "budget_money": capex * p["budget_share"].to_numpy(dtype=float),
+            "bond_money": capex * p["bond_share"].to_numpy(dtype=float),
+            "private_money": capex * p["private_share"].to_numpy(dtype=float),
+            "ppp_payment": payment,
+            "ppp": is_ppp,
+            "mechanism": np.where(is_ppp, mechanism, ""),
+            "government_pay": is_ppp & (mechanism == "government_pay"),
+            "trainable_share": np.maximum(0.0, float(scenario.trained_skill_match) - skill_match),
+            "user_pay_blocked": [
+                bool(before) and not after for before, after in zip(options, kept, strict=True)
+            ],
+            "starts": starts,
+            "forced_in": (p["mandatory"] | p["project_id"].isin(forced_in)).to_numpy(),
+            "forced_out": (p["excluded"] | p["project_id"].isin(forced_out)).to_numpy(),
+        }
+    )
 
 
 def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
@@ -386,10 +390,10 @@ def prepare(data: PlanningData, scenario: Scenario | None = None) -> Instance:
     existing = regions["existing_ppp_payments"].to_numpy(float)
     line = sc.ppp_cap_share * expenditure
     pay_line = sc.ppp_government_pay_share * expenditure
-    new = displaced_new(data)
+    batches = layoff_batches(data)
+    new = displaced_new(data, batches)
     rate = float(sc.discount_rate)
     km = distances_km(regions)
-    batches = layoff_batches(data)
     batches["paced"] = bool(sc.pace_layoffs) & (batches["latest"] > batches["earliest"])
     first_layoff = min([years[0] - 1, *batches["year"].astype(int)]) if years else 0
     empty = pd.Series(np.nan, index=regions.index)

@@ -565,6 +565,10 @@ class Matched:
     exposure: np.ndarray  # home region × year: D_e(t)
     direct: np.ndarray  # work region × home region × year: workers in open jobs
     trained: np.ndarray  # work region × home region × year: trained workers in trainable jobs
+    # The worker-years taken shared among the projects (_attribute), by open and by trainable
+    # jobs: worked out once here, read by several tables.
+    by_open: tuple[dict[int, float], np.ndarray, np.ndarray]
+    by_trainable: tuple[dict[int, float], np.ndarray, np.ndarray]
 
     @property
     def flow(self) -> np.ndarray:  # work region × home region × year
@@ -628,6 +632,8 @@ def match(
         exposure,
         direct,
         trained,
+        _attribute(inst, start_of, direct.sum(axis=1), "skill_match"),
+        _attribute(inst, start_of, trained.sum(axis=1), "trainable_share"),
     )
 
 
@@ -730,23 +736,23 @@ def chosen_table(inst: Instance, m: Matched) -> pd.DataFrame:
     chosen["start_year"] = [start_of[i] for i in chosen_at]
     chosen["finish_year"] = chosen["start_year"] + chosen["duration_years"].astype(int) - 1
     for column in ("budget_money", "bond_money", "private_money", "build_jobs"):
-        chosen[column] = f.loc[chosen_at, column].to_numpy()
+        chosen[column] = f[column].to_numpy()[chosen_at]
     chosen["job_years"] = [inst.jobs_by_year({i: start_of[i]}).sum() for i in chosen_at]
     chosen["open_job_years"] = [
         float(inst.open_jobs_by_year({i: start_of[i]}).sum()) for i in chosen_at
     ]
     # Each project's share of the worker-years taken in its city, year by year, by its open
     # (and trainable) jobs there.
-    by_open = _attribute(inst, start_of, m.direct.sum(axis=1), "skill_match")[0]
-    by_trainable = _attribute(inst, start_of, m.trained.sum(axis=1), "trainable_share")[0]
+    by_open, by_trainable = m.by_open[0], m.by_trainable[0]
     chosen["worker_years"] = [by_open.get(i, 0.0) + by_trainable.get(i, 0.0) for i in chosen_at]
     # Public money while in the horizon: budget and bonds, and PPP payments once in service.
+    payment = inst.column("ppp_payment")
     payments_in_horizon = [
-        float(f.at[i, "ppp_payment"]) * len(inst.operating_years(i, start_of[i])) for i in chosen_at
+        float(payment[i]) * len(inst.operating_years(i, start_of[i])) for i in chosen_at
     ]
     chosen["public_money"] = (
-        f.loc[chosen_at, "budget_money"].to_numpy()
-        + f.loc[chosen_at, "bond_money"].to_numpy()
+        chosen["budget_money"].to_numpy()
+        + chosen["bond_money"].to_numpy()
         + np.array(payments_in_horizon, dtype=float)
     )
     return chosen.sort_values(["start_year", "project_id"]).reset_index(drop=True)
@@ -781,10 +787,8 @@ def _attribute(
 def lasting(inst: Instance, m: Matched) -> tuple[np.ndarray, np.ndarray]:
     """Worker-years re-employed in construction jobs and in lasting (operating) jobs, work
     region × year (an attribution by each project's jobs; the totals are exact)."""
-    _, build_direct, run_direct = _attribute(inst, m.start_of, m.direct.sum(axis=1), "skill_match")
-    _, build_trained, run_trained = _attribute(
-        inst, m.start_of, m.trained.sum(axis=1), "trainable_share"
-    )
+    _, build_direct, run_direct = m.by_open
+    _, build_trained, run_trained = m.by_trainable
     return build_direct + build_trained, run_direct + run_trained
 
 
@@ -871,26 +875,30 @@ def by_year_table(inst: Instance, m: Matched, chosen: pd.DataFrame) -> pd.DataFr
     direct, trained, laid_off = m.direct.sum(axis=0), m.trained.sum(axis=0), m.laid_off
     construction, operating = lasting(inst, m)
     cost = inst.setting("training_cost") / 10_000.0  # 万元 per trainee → 亿元
+    # Whole columns as arrays: a DataFrame filter per year costs a millisecond each.
+    start, finish = chosen["start_year"].to_numpy(), chosen["finish_year"].to_numpy()
+    duration = chosen["duration_years"].astype(float).to_numpy()
+    capex, private = chosen["capex"].to_numpy(float), chosen["private_money"].to_numpy(float)
     rows = []
     for k, year in enumerate(inst.years):
-        running = chosen[(chosen["start_year"] <= year) & (chosen["finish_year"] >= year)]
-        d = running["duration_years"].astype(float)
+        running = (start <= year) & (finish >= year)
+        d = duration[running]
         exposure_k = float(exposure[:, k].sum())
         reemployed_k = float(home[:, k].sum())
         rows.append(
             dict(
                 year=year,
-                capex_spend=float((running["capex"] / d).sum()),
+                capex_spend=float((capex[running] / d).sum()),
                 budget_spend=float(budget_used[k]),
                 ppp_payments=float(payments[k]),
                 bond_spend=float(bonds_used[k]),
-                private_spend=float((running["private_money"] / d).sum()),
+                private_spend=float((private[running] / d).sum()),
                 fiscal_budget=float(inst.fiscal_budget[year]),
                 bond_quota=float(inst.bond_quota[year]),
                 training_spend=float(m.training[:, k].sum()) * cost,
                 training_budget=float(inst.training_budget.get(year, 0.0)),
-                projects_running=len(running),
-                projects_starting=int((chosen["start_year"] == year).sum()),
+                projects_running=int(running.sum()),
+                projects_starting=int((start == year).sum()),
                 jobs=float(m.jobs[:, k].sum()),
                 open_jobs=float(m.open_jobs[:, k].sum()),
                 trainable_jobs=float(m.trainable_jobs[:, k].sum()),
@@ -915,20 +923,24 @@ def by_sector_table(inst: Instance, chosen: pd.DataFrame) -> pd.DataFrame:
     worker-years and the public money per re-employed worker-year (万元)."""
     total_capex = float(chosen["capex"].sum())
     sector_capex = chosen.groupby("sector")["capex"].sum().to_dict()
+    sector = chosen["sector"].to_numpy()
+    job_years = chosen["job_years"].to_numpy(float)
+    worker_years_of = chosen["worker_years"].to_numpy(float)
+    public_money = chosen["public_money"].to_numpy(float)
     rows = []
     for s, (lo, hi) in inst.sector_shares.items():
-        mine = chosen[chosen["sector"] == s]
-        worker_years = float(mine["worker_years"].sum())
-        money = float(mine["public_money"].sum())
+        mine = sector == s
+        worker_years = float(worker_years_of[mine].sum())
+        money = float(public_money[mine].sum())
         rows.append(
             dict(
                 sector=s,
-                projects=len(mine),
+                projects=int(mine.sum()),
                 capex=float(sector_capex.get(s, 0.0)),
                 share=float(sector_capex.get(s, 0.0)) / total_capex if total_capex else 0.0,
                 min_share=lo,
                 max_share=hi,
-                job_years=float(mine["job_years"].sum()),
+                job_years=float(job_years[mine].sum()),
                 worker_years=worker_years,
                 public_money=money,
                 # 万元 of public money per re-employed worker-year (亿元 × 10,000)
@@ -942,19 +954,21 @@ def by_sector_table(inst: Instance, chosen: pd.DataFrame) -> pd.DataFrame:
 
 def by_region_table(inst: Instance, chosen: pd.DataFrame, standing: pd.DataFrame) -> pd.DataFrame:
     """Per city: projects, money, job-years, debt used and headroom, and its PPP standing."""
+    city = chosen["region"].to_numpy()
+    money = {
+        column: chosen[column].to_numpy(float)
+        for column in ("capex", "budget_money", "bond_money", "private_money", "job_years")
+    }
     rows = []
     for region in inst.regions:
-        mine = chosen[chosen["region"] == region]
+        mine = city == region
+        sums = {column: float(values[mine].sum()) for column, values in money.items()}
         rows.append(
             dict(
                 region=region,
-                projects=len(mine),
-                capex=float(mine["capex"].sum()),
-                budget_money=float(mine["budget_money"].sum()),
-                bond_money=float(mine["bond_money"].sum()),
-                private_money=float(mine["private_money"].sum()),
-                job_years=float(mine["job_years"].sum()),
-                debt_used=float(mine["bond_money"].sum()),
+                projects=int(mine.sum()),
+                **sums,
+                debt_used=sums["bond_money"],
                 debt_headroom=float(inst.debt_headroom[region]),
             )
         )
@@ -973,20 +987,23 @@ def layoff_table(inst: Instance, m: Matched) -> pd.DataFrame:
     sector, year, workers (the solve's), planned (the workbook's year), earliest, latest."""
     rows = []
     b_ = inst.batches
+    # Whole columns as lists: pandas' scalar access costs microseconds a call.
+    region, sector, planned = b_["region"].tolist(), b_["sector"].tolist(), b_["year"].tolist()
+    earliest, latest = b_["earliest"].tolist(), b_["latest"].tolist()
     for b in range(len(b_)):
-        planned_year = int(b_.at[b, "year"])
+        planned_year = int(planned[b])
         for j in np.nonzero(m.layoffs[b] > 1e-9)[0]:
             year = inst.first_layoff_year + int(j)
             rows.append(
                 dict(
                     batch=b,
-                    region=b_.at[b, "region"],
-                    sector=b_.at[b, "sector"],
+                    region=region[b],
+                    sector=sector[b],
                     year=year,
                     workers=float(m.layoffs[b, j]),
                     planned_year=planned_year,
-                    earliest_year=int(b_.at[b, "earliest"]),
-                    latest_year=int(b_.at[b, "latest"]),
+                    earliest_year=int(earliest[b]),
+                    latest_year=int(latest[b]),
                     moved=year != planned_year,
                 )
             )
@@ -1001,10 +1018,13 @@ def monitoring_table(inst: Instance, m: Matched) -> pd.DataFrame:
     exposure, jobless = m.exposure, m.jobless
     b_ = inst.batches
     main: dict[str, str] = {}
+    most: dict[str, float] = {}
     if len(b_):
-        by_industry = b_.groupby(["region", "sector"])["workers"].sum().reset_index()
-        for region, group in by_industry.groupby("region"):
-            main[str(region)] = str(group.sort_values("workers", ascending=False)["sector"].iloc[0])
+        # In sector order, the first with the most workers (a tie keeps the earlier sector).
+        by_industry = b_.groupby(["region", "sector"])["workers"].sum()
+        for (region, sector), workers in by_industry.items():
+            if str(region) not in most or workers > most[str(region)]:
+                main[str(region)], most[str(region)] = str(sector), workers
     rows = []
     for e, region in enumerate(inst.regions):
         for k, year in enumerate(inst.years):

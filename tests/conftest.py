@@ -254,6 +254,23 @@ def hard_solution(hard_solution_soon: Future[optimizer.Solution]) -> optimizer.S
     return _shared("hard_solution", hard_solution_soon.result())
 
 
+# ---------------------------------------------------------------- Streamlit's AppTest
+#
+# Each new AppTest scans every installed package's metadata for Streamlit components (about
+# 0.08 CPU s, a hundred packages' metadata parsed): the packages installed do not change
+# during a test run, so each test process scans once and every later AppTest reads the same
+# list, as the app's server does, which scans once when it starts. (A Streamlit without this
+# scan, older or newer than the one measured, 1.67: nothing to do.)
+try:
+    from streamlit.components.v2 import manifest_scanner
+except ImportError:
+    manifest_scanner = None
+if hasattr(manifest_scanner, "scan_component_manifests"):
+    manifest_scanner.scan_component_manifests = functools.cache(
+        manifest_scanner.scan_component_manifests
+    )
+
+
 # ---------------------------------------------------------------- a process pool
 
 

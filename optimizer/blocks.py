@@ -24,11 +24,13 @@ so there is one model definition: a block is the same rows restricted to its col
   every row, so the union of the block portfolios is a portfolio of the whole model.
 - **Each block** is solved by LP + sub-MIP (`_by_relaxation`): the steps of
   strategies.lp_submip (the LP, the projects it prices beyond a window held, a start rounded
-  from the LP and repaired, a fixed search, then searches city by city), written here on the
-  block's own columns. blocks sits below strategies, and lp_submip works on a SelectionModel
-  and the whole model's columns, which a block is not; the repair is shared
-  (`solver.repair_columns`). A block whose LP or fixed search gives no portfolio is searched
-  whole.
+  from the LP and repaired, a fixed search, then searches city by city), from their one home
+  `optimizer.submip`, on the block's own model with the block's work budgets (FIXED_WORK,
+  CITY_WORK, CITY_SEARCHES); the repair is `solver.repair_columns`. A block whose LP or
+  fixed search gives no portfolio is searched whole (WHOLE_WORK). Every search ends on its
+  gap or its budget, never on the clock, so the same scenario gives the same plan on any
+  machine and under any load; the time limit is the safety net (a run it ends says
+  `time_limit`).
 - **Joining.** The whole model with every project column fixed to the union's is solved for
   the rest (flows, training, layoffs, switches): it gives the union's true objective, at
   least the blocks' sum.
@@ -90,9 +92,17 @@ CITY_FREE = 1_000
 # the clock, so that the same scenario gives the same plan on any machine and under any load;
 # the scenario's time limit is only the safety net behind them (a run it ends says
 # time_limit). The fixed search's budget, each city search's, and the city searches a block.
+# Measured at 100,000 projects (10 blocks, gap 1 %, no time limit reached, load 3–6, CPU s of
+# the solve without the 24 s build; benchmarks/RESULTS.md "Blocks on work budgets"): fixed
+# 55 and no city search 4.89 % in 63 s; fixed 20, 6.87 % in 60 s; fixed 55 and 1 city search
+# of 100 a block 3.76 % in 87 s, 3 searches 3.41 % in 108 s. The solve's fixed part (HiGHS's
+# copy of the model, the split, the bound, the ten block LPs) is about 40 s of those, so no
+# budget brings the build and the solve under 60 s; none for the cities keeps the solve
+# nearest a 60 s limit (the safety net), and a city search is the next step for a better
+# plan with more time.
 FIXED_WORK = 55
 CITY_WORK = 100
-CITY_SEARCHES = 3
+CITY_SEARCHES = 0
 # A block without a portfolio from its LP + sub-MIP (or every block, without BY_RELAXATION)
 # is searched whole for this many calls.
 WHOLE_WORK = 200

@@ -370,7 +370,13 @@ def test_lp_submip_frees_the_same_projects_whatever_gap_is_asked(
 
 # The blocks' work budgets cut small, so that on `generated` in blocks of about 150 projects
 # every block's fixed search and several city searches end on theirs.
-TINY_BLOCK_BUDGETS = {"BLOCK_SIZE": 150, "FIXED_WORK": 10, "CITY_WORK": 10, "WHOLE_WORK": 30}
+TINY_BLOCK_BUDGETS = {
+    "BLOCK_SIZE": 150,
+    "FIXED_WORK": 10,
+    "CITY_WORK": 10,
+    "CITY_SEARCHES": 3,
+    "WHOLE_WORK": 30,
+}
 
 
 def blocks_answer(data: optimizer.PlanningData, scenario: Scenario) -> tuple[object, ...]:

@@ -24,11 +24,13 @@ so there is one model definition: a block is the same rows restricted to its col
   every row, so the union of the block portfolios is a portfolio of the whole model.
 - **Each block** is solved by LP + sub-MIP (`_by_relaxation`): the steps of
   strategies.lp_submip (the LP, the projects it prices beyond a window held, a start rounded
-  from the LP and repaired, a fixed search, then searches city by city), written here on the
-  block's own columns. blocks sits below strategies, and lp_submip works on a SelectionModel
-  and the whole model's columns, which a block is not; the repair is shared
-  (`solver.repair_columns`). A block whose LP or fixed search gives no portfolio is searched
-  whole.
+  from the LP and repaired, a fixed search, then searches city by city), from their one home
+  `optimizer.submip`, on the block's own model with the block's work budgets (FIXED_WORK,
+  CITY_WORK, CITY_SEARCHES); the repair is `solver.repair_columns`. A block whose LP or
+  fixed search gives no portfolio is searched whole (WHOLE_WORK). Every search ends on its
+  gap or its budget, never on the clock, so the same scenario gives the same plan on any
+  machine and under any load; the time limit is the safety net (a run it ends says
+  `time_limit`).
 - **Joining.** The whole model with every project column fixed to the union's is solved for
   the rest (flows, training, layoffs, switches): it gives the union's true objective, at
   least the blocks' sum.
@@ -49,7 +51,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import relaxation
+from . import relaxation, submip
 from .model import SelectionModel
 from .solver import (
     HIGHS_OPTIONS,
@@ -57,7 +59,6 @@ from .solver import (
     SolverRun,
     Status,
     built_highs,
-    highs_solution,
     repair_columns,
 )
 
@@ -81,22 +82,38 @@ BY_RELAXATION = True
 # columns free, each block's search 2 % below its LP after 25 s).
 PRICE_WINDOW = 1e-4
 # Then the block's portfolio is searched again city by city (strategies.CITY_WINDOW's rule):
-# a city's projects priced within CITY_WINDOW × the block LP's optimum free, each search at
-# most CITY_SECONDS. The fixed search takes FIXED_SHARE of the block's time before.
+# a city's projects priced within CITY_WINDOW × the block LP's optimum free, at most CITY_FREE
+# of them (the cheapest priced: HiGHS's presolve looks neither at its clock nor at its
+# callback, and a search of a 17,000-project city at 100,000 projects ran 30 s).
 CITY_WINDOW = 1e-3
-CITY_SECONDS = 3.0
 CITY_FREE = 1_000
-# The least time a block's rounded start is completed in, even once the block's time is spent.
+# Every search of a block ends on its gap (the block's share of the scenario's, against the
+# block's LP) or on a work budget in HiGHS's MIP interrupt calls (`submip.Runner`), never on
+# the clock, so that the same scenario gives the same plan on any machine and under any load;
+# the scenario's time limit is only the safety net behind them (a run it ends says
+# time_limit). The fixed search's budget, each city search's, and the city searches a block.
+# Measured at 100,000 projects (10 blocks, gap 1 %, no time limit reached, load 3–6, CPU s of
+# the solve without the 24 s build; benchmarks/RESULTS.md "Blocks on work budgets"): fixed
+# 55 and no city search 4.89 % in 63 s; fixed 20, 6.87 % in 60 s; fixed 55 and 1 city search
+# of 100 a block 3.76 % in 87 s, 3 searches 3.41 % in 108 s. The solve's fixed part (HiGHS's
+# copy of the model, the split, the bound, the ten block LPs) is about 40 s of those, so no
+# budget brings the build and the solve under 60 s; none for the cities keeps the solve
+# nearest a 60 s limit (the safety net), and a city search is the next step for a better
+# plan with more time.
+FIXED_WORK = 55
+CITY_WORK = 100
+CITY_SEARCHES = 0
+# A block without a portfolio from its LP + sub-MIP (or every block, without BY_RELAXATION)
+# is searched whole for this many calls.
+WHOLE_WORK = 200
+# The least time a block's rounded start is completed in (an LP on the flows, its projects
+# held: a second or less at 100,000 projects), even once the time limit is spent, so that
+# every block has a portfolio.
 START_SECONDS = 2.0
-FIXED_SHARE = 0.5
 # Whether the blocks hold whole cities (`project_blocks`) rather than a like slice of each.
 BY_CITY = True
 # Whether the bound is priced by every block's LP (the least kept) rather than the first's.
 BOUND_FROM_EVERY_BLOCK = True
-# The share of the time limit kept for joining the blocks' portfolios (an LP and the
-# switches on the whole model: seconds at 100,000 projects).
-JOIN_TIME_SHARE = 0.1
-
 
 @dataclasses.dataclass
 class _Arrays:
@@ -474,18 +491,6 @@ def _highs(options: dict) -> QuietHighs:
     return highs
 
 
-@dataclasses.dataclass
-class _Projects:
-    """A block's projects by their columns in the block's own model."""
-
-    starts: list[list[tuple[int, int]]]  # per project: (start year, column)
-    chosen: list[int | None]
-    region: np.ndarray  # per project: its city
-    open_rows: list[int]  # the block's open-jobs rows (a start's worth, for the repair)
-    capex: np.ndarray
-    mandatory: np.ndarray
-
-
 def _open_rows(model: SelectionModel) -> np.ndarray:
     """The whole model's open-jobs rows (a start's coefficients there are the job-years it
     opens: its worth in the repair)."""
@@ -500,7 +505,9 @@ def _block_projects(
     block: _Block,
     columns: int,
     open_rows: np.ndarray,
-) -> _Projects:
+) -> submip.Projects:
+    """Block b's projects by their columns in its own model, repaired there
+    (`solver.repair_columns`: no government-pay switches, which are fixed in a block)."""
     positions = np.flatnonzero(blocks == b)
     new_column = np.full(columns, -1, np.int64)
     new_column[block.columns] = np.arange(len(block.columns))
@@ -512,214 +519,41 @@ def _block_projects(
         for i in positions
     ]
     figures = model.figures
-    return _Projects(
-        starts,
-        chosen,
-        figures["region_at"].to_numpy(int)[positions],
-        [int(r) for r in new_row[open_rows] if r >= 0],
-        figures["capex"].to_numpy(float)[positions],
-        figures["forced_in"].to_numpy(bool)[positions],
-    )
+    block_open_rows = [int(r) for r in new_row[open_rows] if r >= 0]
+    capex = figures["capex"].to_numpy(float)[positions]
+    mandatory = figures["forced_in"].to_numpy(bool)[positions]
 
-
-def _found(highs) -> np.ndarray | None:  # noqa: ANN001
-    """The last run's columns, None without a portfolio."""
-    if highs.getInfo().primal_solution_status != 2:
-        return None
-    return np.asarray(highs.getSolution().col_value, float)
-
-
-def _settled(
-    projects: _Projects, lp: relaxation.Relaxation, window: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """The block's project columns to fix and their values: a project the LP puts wholly at 0
-    or 1 and prices beyond `window` (strategies.settled_projects' rule on a block)."""
-    index: list[int] = []
-    for starts, chosen in zip(projects.starts, projects.chosen, strict=True):
-        xs = [j for _, j in starts]
-        if not xs or chosen is None:
-            continue
-        at = lp.values[xs]
-        split = np.any(np.minimum(at, 1.0 - at) > relaxation.INTEGRAL)
-        if split or relaxation.price(lp, xs, chosen) <= window:
-            continue
-        index += [*xs, chosen]
-    columns = np.asarray(index, np.int32)
-    return columns, np.round(lp.values[columns])
-
-
-def _rounded_start(
-    block: _Block, projects: _Projects, lp: relaxation.Relaxation, seconds: float
-) -> np.ndarray | None:
-    """A start for the block's fixed search (as strategies._rounded_start): the LP's portfolio
-    rounded (each project it takes at least half of, at its largest start year), made to fit
-    and filled under the columns' bounds as they stand, then completed by a run with its
-    project columns held. Every column's value; None when it cannot be made to fit."""
-    highs = block.highs
-    fitted = None
-    # Rounded at a half first; then every project the LP takes any of, for the repair to
-    # drop from: a share row that the LP meets with split projects can break under the held
-    # ones once those are rounded away, and dropping is all the repair may do to a held
-    # project's row (at 100,000 projects by cities, 4 blocks of 10 broke the largest
-    # sector's share so).
-    for least in (0.5, relaxation.INTEGRAL):
-        plan: dict[int, int] = {}
-        for k, (starts, chosen) in enumerate(
-            zip(projects.starts, projects.chosen, strict=True)
-        ):
-            if starts and chosen is not None and lp.values[chosen] >= least:
-                plan[k] = max(starts, key=lambda option: lp.values[option[1]])[0]
-        fitted = repair_columns(
-            highs,
-            projects.starts,
-            projects.chosen,
+    def repair(plan: dict[int, int]) -> dict[int, int] | None:
+        return repair_columns(
+            block.highs,
+            starts,
+            chosen,
             plan,
-            open_rows=projects.open_rows,
-            capex=projects.capex,
-            mandatory=projects.mandatory,
+            open_rows=block_open_rows,
+            capex=capex,
+            mandatory=mandatory,
         )
-        if fitted is not None:
-            break
-    if fitted is None:
-        return None
-    index: list[int] = []
-    value: list[float] = []
-    for k, (starts, chosen) in enumerate(zip(projects.starts, projects.chosen, strict=True)):
-        for t, j in starts:
-            index.append(j)
-            value.append(1.0 if fitted.get(k) == t else 0.0)
-        if chosen is not None:
-            index.append(chosen)
-            value.append(1.0 if k in fitted else 0.0)
-    held = relaxation.hold(highs, np.asarray(index, np.int32), np.asarray(value, float))
-    try:
-        # An LP on the flows (the projects held): a second or less at 100,000 projects. It
-        # gets that even when the block's time is spent, so that every block has a portfolio.
-        highs.setOptionValue("time_limit", max(seconds, START_SECONDS))
-        highs.run()
-        return _found(highs)
-    finally:
-        relaxation.release(highs, held)
-        highs.clearSolver()
 
-
-def _by_city(
-    block: _Block,
-    projects: _Projects,
-    lp: relaxation.Relaxation,
-    values: np.ndarray,
-    gap: float,
-    deadline: float,
-) -> np.ndarray:
-    """Passes over the block's cities (as strategies._by_city): each city's projects priced
-    within CITY_WINDOW × the block LP's optimum searched again from the portfolio in `values`,
-    every other project held there, each search for at most CITY_SECONDS or its share of
-    the time left; passes repeat while one improves, until the portfolio lies within `gap`
-    of the block's LP. The best columns."""
-    highs = block.highs
-    cost = np.asarray(highs.getLp().col_cost_, float)
-    best, objective = values, float(cost @ values)
-    window = CITY_WINDOW * max(abs(lp.objective), 1.0)
-    price = np.asarray(
-        [
-            relaxation.price(lp, [j for _, j in starts], chosen)
-            if chosen is not None and starts
-            else np.inf
-            for starts, chosen in zip(projects.starts, projects.chosen, strict=True)
-        ]
-    )
-    free = price <= window
-    # At most CITY_FREE projects a city, the cheapest priced: HiGHS's presolve does not look
-    # at its clock, and a city of 17,000 projects overran a 3 s search by 30 s.
-    for city in np.unique(projects.region[free]):
-        mine = np.flatnonzero(free & (projects.region == city))
-        if len(mine) > CITY_FREE:
-            free[mine[np.argsort(price[mine], kind="stable")[CITY_FREE:]]] = False
-    columns = [
-        [j for _, j in starts] + ([chosen] if chosen is not None else [])
-        for starts, chosen in zip(projects.starts, projects.chosen, strict=True)
-    ]
-    cities = sorted({int(r) for r in projects.region[free]})
-    improved = True
-    while improved and cities:
-        improved = False
-        for n, city in enumerate(cities):
-            left = deadline - time.perf_counter()
-            if left <= 0.1 or relaxation.gap(-lp.objective, -objective) <= gap:
-                return best
-            kept = np.asarray(
-                [j for k, cs in enumerate(columns)
-                 if projects.region[k] != city or not free[k] for j in cs],
-                np.int32,
-            )
-            highs.setOptionValue("time_limit", min(CITY_SECONDS, left / (len(cities) - n)))
-            held = relaxation.hold(highs, kept, np.round(best[kept]))
-            try:
-                highs.setSolution(highs_solution(best))
-                highs.run()
-                found = _found(highs)
-            finally:
-                relaxation.release(highs, held)
-                highs.clearSolver()
-            if found is not None and cost @ found < objective - 1e-9 * max(1.0, abs(objective)):
-                best, objective, improved = found, float(cost @ found), True
-    return best
+    return submip.Projects(starts, chosen, figures["region_at"].to_numpy(int)[positions], repair)
 
 
 def _by_relaxation(
-    block: _Block, projects: _Projects, lp: relaxation.Relaxation, gap: float, seconds: float
-) -> tuple[np.ndarray | None, bool]:
-    """A block by LP + sub-MIP (strategies.lp_submip's steps on the block's own columns): the
-    projects its LP settles held, the rest searched from the LP's portfolio rounded and
-    repaired, then city by city, for at most `seconds` in all, until the portfolio lies
-    within `gap` of the block's LP. Its columns (None without a portfolio) and whether the
-    clock stopped it."""
-    import highspy
-
-    highs = block.highs
-    started = time.perf_counter()
-    window = PRICE_WINDOW * max(abs(lp.objective), 1.0)
-    settled = _settled(projects, lp, window)
-    held = relaxation.hold(highs, *settled)
-    try:
-        start = _rounded_start(block, projects, lp, seconds - (time.perf_counter() - started))
-        if start is None:
-            # The held projects alone break a row the repair cannot mend by dropping others
-            # (a sector's share): round and repair with nothing held, then hold only the
-            # settled projects the start agrees with.
-            relaxation.release(highs, held)
-            held = relaxation.hold(highs, np.zeros(0, np.int32), np.zeros(0))
-            start = _rounded_start(
-                block, projects, lp, seconds - (time.perf_counter() - started)
-            )
-            columns, values = settled
-            agree = (
-                np.abs(start[columns] - values) < 0.5
-                if start is not None
-                else np.ones(len(columns), bool)
-            )
-            held = relaxation.hold(highs, columns[agree], values[agree])
-        if start is not None:
-            highs.setSolution(highs_solution(start))
-        # Part of the time: the searches city by city that follow gain more per second.
-        left = seconds - (time.perf_counter() - started)
-        found, clock = None, left <= 0.1
-        if not clock:
-            highs.setOptionValue("time_limit", FIXED_SHARE * left)
-            highs.run()
-            clock = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-            # Read before the bounds go back: HiGHS forgets its answer when the model changes.
-            found = _found(highs)
-    finally:
-        relaxation.release(highs, held)
-        highs.clearSolver()
-    if found is None:
-        found = start
-    cost = np.asarray(highs.getLp().col_cost_, float)
-    if found is not None and relaxation.gap(-lp.objective, -float(cost @ found)) > gap:
-        found = _by_city(block, projects, lp, found, gap, started + seconds)
-        clock = clock or time.perf_counter() >= started + seconds - 0.1
-    return found, clock
+    runner: submip.Runner, projects: submip.Projects, lp: relaxation.Relaxation
+) -> np.ndarray | None:
+    """A block by LP + sub-MIP (`optimizer.submip`, the steps of strategies.lp_submip on the
+    block's own columns, with the block's budgets): the projects its LP settles held, the
+    rest searched from the LP's portfolio rounded and repaired, then city by city, until the
+    portfolio lies within the watched gap of the block's LP or the budgets are spent. Its
+    columns, None without a portfolio."""
+    runner.watch.bound = lp.objective
+    scale = max(abs(lp.objective), 1.0)
+    fixed = submip.fixed_search(runner, projects, lp, PRICE_WINDOW * scale, FIXED_WORK)
+    found = fixed.found if fixed.found is not None else fixed.start
+    if found is None or fixed.reached or runner.clock:
+        return found
+    budgets = submip.CityBudgets(CITY_WINDOW * scale, CITY_WORK, CITY_SEARCHES, CITY_FREE)
+    best, _, _, _ = submip.city_passes(runner, projects, lp, found, budgets)
+    return best
 
 
 def lagrangian_bound(
@@ -855,20 +689,25 @@ def run_blocks(
     def left() -> float:
         return time_limit_s - (time.perf_counter() - started)
 
-    def share_of_time(b: int) -> float:
-        # The blocks left share the time left alike, but for a tenth kept for the join.
-        return left() * (1.0 - JOIN_TIME_SHARE) / (count - b)
-
     def failed(detail: str, status: Status = Status.ERROR) -> SolverRun:
         seconds = time.perf_counter() - started
         return SolverRun(status, None, None, None, "highs", version, seconds, detail,
                          strategy=BLOCKS)
 
-    block_options: dict = {"mip_rel_gap": gap * BLOCK_GAP_SHARE}
+    block_gap = gap * BLOCK_GAP_SHARE
+    block_options: dict = {"mip_rel_gap": block_gap}
     if node_limit is not None:
         block_options["mip_max_nodes"] = int(node_limit)
     values = np.zeros(len(arrays.cost))
     open_rows = _open_rows(model)
+    clock = False  # a run ended by the time limit (the safety net) rather than its work
+
+    def priced_bound(rows: np.ndarray, prices: np.ndarray) -> float | None:
+        nonlocal clock
+        out = lagrangian_bound(arrays, rows, prices, {"time_limit": max(left(), 0.01)})
+        clock = clock or (out is None and left() <= 0)
+        return out
+
     # Whole cities' blocks are not like slices: one block's prices are poor for another's
     # rows (at 10,000 projects in 4 blocks the least bound was 25 % above the whole LP's), so
     # the bound is priced by one block of like slices, made for it alone.
@@ -878,14 +717,13 @@ def run_blocks(
         if priced_here
         else _slice_bound(arrays, model, size, block_options, left, split.local)
     )
-    clock = False  # a block stopped by its time rather than its gap or node limit
+    clock = clock or (bound is None and left() <= 0)
     relaxed = 0  # blocks solved by LP + sub-MIP (the others searched whole)
     missing: list[int] = []  # blocks with no portfolio
     dual_sum = np.zeros(arrays.rows)
     for b in range(count):
         if stop is not None and stop():
             return failed("stopped before every block was solved")
-        deadline = time.perf_counter() + share_of_time(b)
         block = _block_model(parts, column_block, split, b, block_options)
         highs = block.highs
         integer = parts.integer[block.columns]
@@ -895,25 +733,29 @@ def run_blocks(
             full = np.zeros(arrays.rows)
             full[block.rows] = lp.duals
             dual_sum += full
-            priced = lagrangian_bound(arrays, split.local, full, {"time_limit": max(left(), 0.01)})
+            priced = priced_bound(split.local, full)
             if priced is not None and (bound is None or priced < bound):
                 bound = priced
+        # The block's runs: on its gap against its LP, or its work budgets; the time left of
+        # the whole limit is only their safety net.
+        watch = submip.Watch()
+        watch.gap = block_gap
+        runner = submip.Runner(
+            highs, watch, started=started, time_limit_s=time_limit_s, least_s=START_SECONDS
+        )
         solution = None
         if by_relaxation and lp is not None:
             projects = _block_projects(model, blocks, b, block, len(arrays.cost), open_rows)
-            solution, stopped = _by_relaxation(
-                block, projects, lp, gap * BLOCK_GAP_SHARE, deadline - time.perf_counter()
-            )
-            clock = clock or stopped
+            solution = _by_relaxation(runner, projects, lp)
             relaxed += solution is not None
-        if solution is None and deadline - time.perf_counter() > START_SECONDS:
+        if solution is None and not runner.clock:
             # No LP optimum, or its sub-MIP had no portfolio (fixing can leave none): search
-            # the whole block in its time (seconds at 100,000 projects find nothing, so not
-            # once that is spent).
-            highs.setOptionValue("time_limit", deadline - time.perf_counter())
-            highs.run()
-            clock = clock or highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
-            solution = _found(highs)
+            # the whole block on its budget (not once the clock has ended a run: seconds at
+            # 100,000 projects find nothing).
+            watch.bound = None
+            runner.run(WHOLE_WORK)
+            solution = runner.found()
+        clock = clock or runner.clock
         if solution is None:
             # No portfolio within its share of the limits, or none in its time: its projects
             # are left out, and the join says whether the others' can do without them.
@@ -921,12 +763,10 @@ def run_blocks(
         else:
             # Its projects' columns are its own; the shared columns add up over the blocks.
             values[block.columns] += solution
-        del block, highs
+        del block, highs, runner
     if count > 1 and BOUND_FROM_EVERY_BLOCK and priced_here:
         # The blocks' mean prices too (like slices, each block's are near the others').
-        priced = lagrangian_bound(
-            arrays, split.local, dual_sum / count, {"time_limit": max(left(), 0.01)}
-        )
+        priced = priced_bound(split.local, dual_sum / count)
         if priced is not None and (bound is None or priced < bound):
             bound = priced
     # Join. The blocks' answers added up (the switches as fixed) keep every row of the whole
@@ -940,14 +780,17 @@ def run_blocks(
     summed = float(arrays.cost @ values)
     lower, upper = arrays.lower[projects], arrays.upper[projects]
     whole.changeColsBounds(len(projects), projects, values[projects], values[projects])
+    # The join's portfolio is the blocks' (its project columns held): it only completes it,
+    # and the time left is its safety net.
     whole.setOptionValue("time_limit", max(left(), 0.01))
     whole.run()
+    clock = clock or whole.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
     joined = whole.getInfo().primal_solution_status == 2 and (
         bool(missing) or float(whole.getInfo().objective_function_value) < summed
     )
     if missing:
         detail += f"; block{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}"
-        detail += " without a portfolio in its time, its projects left out"
+        detail += " without a portfolio, its projects left out"
         if not joined:
             whole.changeColsBounds(len(projects), projects, lower, upper)
             return failed(detail + ", and the others' could not be completed without them")
@@ -964,7 +807,7 @@ def run_blocks(
     proven = None if bound is None else max(0.0, (bound - objective) / max(abs(objective), 1e-9))
     if proven is not None and proven <= gap * (1 + 1e-9):
         status = Status.OPTIMAL
-    else:  # short of the gap: by the blocks' gap and node limits, or by the clock
+    else:  # short of the gap: by the blocks' work budgets, or by the clock
         status = Status.TIME_LIMIT if clock else Status.WORK_LIMIT
     if on_incumbent is not None:
         on_incumbent(model.start_of(), math.inf if proven is None else proven)

@@ -763,6 +763,28 @@ def _objective(
     problem.setObjective(pulp.LpAffineExpression(terms))
 
 
+class _Problem(pulp.LpProblem):
+    """PuLP's problem with each variable registered once, when it is made. PuLP registers
+    every variable of every row again as the row is added and again when the variables are
+    listed (10.9 million look-ups at 100,000 projects: 8.7 s of the build's 35 s, the handover
+    to HiGHS included). Every variable of the model is made by `add_variable` and is in a row
+    or the objective, so the list and its order (sorted by name) are PuLP's own."""
+
+    def add_variable(
+        self,
+        name: str,
+        lowBound: float | None = None,  # noqa: N803 (PuLP's name)
+        upBound: float | None = None,  # noqa: N803 (PuLP's name)
+        cat: str = pulp.LpContinuous,
+    ) -> pulp.LpVariable:
+        variable = super().add_variable(name, lowBound, upBound, cat)
+        self._register_variable(variable)
+        return variable
+
+    def _add_variables(self, variables) -> None:  # noqa: ANN001 (PuLP's iterable)
+        """Registered when made: nothing to add."""
+
+
 def build_model(
     data: PlanningData | Instance,
     scenario: Scenario | None = None,
@@ -781,7 +803,7 @@ def build_model(
     """
     inst = data if isinstance(data, Instance) else prepare(data, scenario)
     sense = pulp.LpMinimize if elastic else pulp.LpMaximize
-    problem = pulp.LpProblem("portfolio", sense)
+    problem = _Problem("portfolio", sense)
     v = _variables(problem, inst, elastic, fixed_starts, relax)
     limits = forced_limits(inst, v, elastic)
     for family in LIMIT_FAMILIES:

@@ -4,7 +4,7 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
 - `search`: HiGHS's branch and bound on the whole model (`solver.run_solver`). Best for the
   sample and up to a few thousand projects, where the root proves most of the gap.
 - `lp_submip`: the LP relaxation first (dual simplex); every project the LP settles (all its
-  start years at 0 or 1, and priced beyond a window of the gap: `settled_projects`) is fixed,
+  start years at 0 or 1, and priced beyond a window of the gap: `submip.settled`) is fixed,
   and HiGHS searches the rest, starting from the LP's portfolio rounded and repaired. The
   LP's optimum is a valid bound on the whole model, so the gap is proven against it: the
   search ends as soon as its portfolio lies within the scenario's gap of that bound. For
@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import relaxation
+from . import relaxation, submip
 from .blocks import run_blocks
 from .model import SelectionModel
 from .scenario import STRATEGIES
@@ -42,7 +42,6 @@ from .solver import (
     Status,
     built_highs,
     highs_solution,
-    plan_columns,
     repair_plan,
     run_solver,
 )
@@ -169,130 +168,15 @@ def run_strategy(
 # ---------------------------------------------------------------------------- LP + sub-MIP
 
 
-class _Watch:
-    """One HiGHS callback for a strategy's runs: ends a run once its incumbent lies within
-    `gap` of a bound proven elsewhere (`bound`, HiGHS's minimised sense) or once it has used
-    its work budget (`begin`: MIP interrupt calls, as `solver.WorkMeter` counts them); both
-    are checked where HiGHS calls back, so the same run stops at the same place on any
-    machine. It interrupts a run once `stop()` says so, and hands each better portfolio to
-    `on_incumbent`."""
-
-    def __init__(
-        self,
-        model: SelectionModel,
-        stop: Callable[[], bool] | None,
-        on_incumbent: Callable[[dict[int, int], float], None] | None,
-    ) -> None:
-        self.model, self.stop, self.on_incumbent = model, stop, on_incumbent
-        self.bound: float | None = None  # minimised sense
-        self.gap = 0.0
-        self.reached = False
-        self.stopped = False
-        self.budget: int | None = None
-        self.calls = 0
-        self.worked = False  # the last run used its budget
-        self._looked = 0.0
-
-    def begin(self, budget: int | None) -> None:
-        """Before each run: its own work budget (None: none), counted from zero."""
-        self.budget, self.calls, self.worked, self.reached = budget, 0, False, False
-
-    def within(self, incumbent: float) -> bool:
-        if self.bound is None or not math.isfinite(incumbent):
-            return False
-        return relaxation.gap(-self.bound, -incumbent) <= self.gap
-
-    def __call__(self, kind, message, data_out, data_in, user_data) -> None:  # noqa: ANN001
-        import highspy
-
-        kinds = highspy.cb.HighsCallbackType
-        if kind == kinds.kCallbackMipImprovingSolution:
-            value = float(data_out.objective_function_value)
-            if self.on_incumbent is not None:
-                proven = relaxation.gap(-self.bound, -value) if self.bound is not None else math.inf
-                self.on_incumbent(self.model.start_of(list(data_out.mip_solution)), proven)
-            return
-        if kind == kinds.kCallbackMipInterrupt:
-            self.calls += 1
-            if self.within(float(data_out.mip_primal_bound)):
-                self.reached = True
-            elif self.budget is not None and self.calls >= self.budget:
-                self.worked = True
-        if self.stop is not None and not self.stopped:
-            now = time.monotonic()
-            if now - self._looked > 0.05:  # the callback comes often: look now and then
-                self._looked = now
-                self.stopped = bool(self.stop())
-        # HiGHS keeps the flag between runs of one model: set on every call (as solver's).
-        data_in.user_interrupt = self.reached or self.stopped or self.worked
-
-    def attach(self, highs) -> None:  # noqa: ANN001 (highspy.Highs)
-        import highspy
-
-        kinds = highspy.cb.HighsCallbackType
-        highs.setCallback(self, None)
-        for kind in (
-            kinds.kCallbackMipImprovingSolution,
-            kinds.kCallbackMipInterrupt,
-            kinds.kCallbackSimplexInterrupt,
-            kinds.kCallbackIpmInterrupt,
-        ):
-            highs.startCallback(kind)
-
-
-def settled_projects(
-    model: SelectionModel, lp: relaxation.Relaxation, window: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """The columns lp_submip fixes and their values: a project's start-year and chosen
-    columns, when the LP puts every start year at 0 or 1 and prices the project beyond
-    `window` (its cheapest start's reduced cost with its chosen column's, in the objective's
-    units). A project priced within the window could swap with another at little cost, and
-    the portfolio needs such swaps: on model version 3 the PPP lines and the sector shares
-    bind, and the projects the LP takes whole leave each line's remainder unfilled once its
-    split projects are rounded (benchmarks/RESULTS.md, "A good portfolio fast")."""
-    index: list[int] = []
-    value: list[float] = []
-    for options, chosen in zip(model.starts, model.chosen, strict=True):
-        if not options:
-            continue
-        xs = [x.index for _, x in options]
-        at = lp.values[xs]
-        if np.any(np.minimum(at, 1.0 - at) > relaxation.INTEGRAL):
-            continue
-        if relaxation.price(lp, xs, chosen.index if chosen is not None else None) <= window:
-            continue
-        columns = xs + ([chosen.index] if chosen is not None else [])
-        index += columns
-        value += [float(v) for v in np.round(lp.values[columns])]
-    return np.asarray(index, np.int32), np.asarray(value, float)
-
-
-def _rounded_start(
-    model: SelectionModel,
-    highs,  # noqa: ANN001 (highspy.Highs)
-    lp: relaxation.Relaxation,
-    run: Callable[[int | None], bool],
-) -> np.ndarray | None:
-    """A start for the fixed search: the LP's portfolio rounded (each project the LP takes at
-    least half of, at its largest start year), made to fit and filled under the columns'
-    bounds as they stand (`solver.repair_plan`), then completed (training, flows, switches)
-    by a run with its project columns fixed (`run`, on its gap). Every column's value; None
-    when it cannot be made to fit."""
-    plan: dict[int, int] = {}
-    for i, (options, chosen) in enumerate(zip(model.starts, model.chosen, strict=True)):
-        if options and chosen is not None and lp.values[chosen.index] >= 0.5:
-            plan[i] = max(options, key=lambda option: lp.values[option[1].index])[0]
-    fitted = repair_plan(model, highs, plan)
-    if fitted is None:
-        return None
-    index, value = plan_columns(model, fitted)
-    try:
-        with relaxation.holding(highs, np.asarray(index, np.int32), np.asarray(value, float)):
-            run(None)
-            found = highs.getInfo().primal_solution_status == 2
-            return np.asarray(highs.getSolution().col_value, float) if found else None
-    finally:
-        highs.clearSolver()
+def model_projects(model: SelectionModel, highs) -> submip.Projects:  # noqa: ANN001 (highspy.Highs)
+    """The model's projects by their columns (every position, so that a plan's positions are
+    the model's), repaired in `highs` by `solver.repair_plan`."""
+    return submip.Projects(
+        [[(t, x.index) for t, x in options] for options in model.starts],
+        [y.index if y is not None else None for y in model.chosen],
+        model.figures["region_at"].to_numpy(int),
+        lambda plan: repair_plan(model, highs, plan),
+    )
 
 
 def lp_submip(
@@ -304,36 +188,29 @@ def lp_submip(
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
 ) -> SolverRun:
     """The LP relaxation, then the search on the projects it leaves undecided, proven
-    against the LP's bound (see the module's words). Every run ends on its gap or its work
-    budget (FIXED_WORK, CITY_WORK, CITY_SEARCHES, WHOLE_WORK); `time_limit_s` is the safety net,
-    and an answer it cut short says `time_limit`."""
+    against the LP's bound (see the module's words; the steps are `optimizer.submip`'s).
+    Every run ends on its gap or its work budget (FIXED_WORK, CITY_WORK, CITY_SEARCHES,
+    WHOLE_WORK); `time_limit_s` is the safety net, and an answer it cut short says
+    `time_limit`."""
     import highspy
 
     started = time.perf_counter()
     sc = model.scenario
     gap = float(sc.mip_gap)
     engine, highs = built_highs(model, time_limit_s, gap, node_limit)
-    watch = _Watch(model, stop, on_incumbent)
-    watch.attach(highs)
+    told = (
+        None
+        if on_incumbent is None
+        else lambda values, proven: on_incumbent(model.start_of(values), proven)
+    )
+    watch = submip.Watch(stop, told)
+    runner = submip.Runner(highs, watch, started=started, time_limit_s=time_limit_s)
     watch.gap = gap
     lp_model = highs.getLp()
     n = lp_model.num_col_
     integer = np.array(
         [k == highspy.HighsVarType.kInteger for k in lp_model.integrality_], bool
     ) if len(lp_model.integrality_) else np.zeros(n, bool)
-    clock = False  # a run was ended by the time limit: the answer is the machine's
-
-    def run(budget: int | None) -> bool:
-        """One HiGHS run with its own work budget, the time left as its safety net; True
-        when that ended it."""
-        nonlocal clock
-        left = time_limit_s - (time.perf_counter() - started)
-        highs.setOptionValue("time_limit", max(left, 0.01))
-        watch.begin(budget)
-        highs.run()
-        ended = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit or left <= 0
-        clock = clock or ended
-        return ended
 
     def finish(status: Status, bound: float | None, detail: str, whole: bool) -> SolverRun:
         return _read(model, engine, highs, status, bound, whole, started, detail)
@@ -341,75 +218,60 @@ def lp_submip(
     lp = relaxation.relax(highs, integer)
     if lp is None:
         # No LP optimum: infeasible (no portfolio at all) or stopped; the search says which.
-        run(WHOLE_WORK)
-        return finish(_status(highs, watch), None, "the relaxation has no optimum", True)
+        runner.run(WHOLE_WORK)
+        return finish(runner.status(), None, "the relaxation has no optimum", True)
     bound = -lp.objective  # maximised sense
     watch.bound = lp.objective
     reach = SEARCH_GAP * max(abs(lp.objective), 1.0)
     highs.setOptionValue("mip_rel_gap", SEARCH_GAP)
-    window = PRICE_WINDOW * reach
-    index, value = settled_projects(model, lp, window)
-    lower = np.asarray(lp_model.col_lower_, float)[index]
-    upper = np.asarray(lp_model.col_upper_, float)[index]
-    highs.changeColsBounds(len(index), index, value, value)
-    # With hundreds of projects free HiGHS found no portfolio of its own for a long time
-    # (none in 100 CPU s at 10,000 projects), so it starts from the LP's rounding repaired.
-    start = _rounded_start(model, highs, lp, run)
-    if start is not None:
-        highs.setSolution(highs_solution(start))
-    projects = sum(
+    projects = model_projects(model, highs)
+    columns = sum(
         len(options) + (chosen is not None)
         for options, chosen in zip(model.starts, model.chosen, strict=True)
     )
-    run(FIXED_WORK)
-    run_status = _status(highs, watch)
-    incumbent = _incumbent(highs)
-    reached = incumbent is not None and watch.within(incumbent)
-    detail = f"{len(index)} of {projects} project columns fixed by the relaxation"
-    # Fixing can leave no portfolio (a share row the LP met with split projects): that says
-    # nothing of the whole model, which is searched next.
-    if reached or watch.stopped or clock:
-        fixed_status = Status.ERROR if run_status is Status.INFEASIBLE else run_status
-        # Read before the bounds go back: HiGHS forgets its answer when the model changes.
-        answer = finish(Status.OPTIMAL if reached else fixed_status, bound, detail, False)
-        highs.changeColsBounds(len(index), index, lower, upper)
-        return answer
-    found = list(highs.getSolution().col_value) if incumbent is not None else None
-    highs.changeColsBounds(len(index), index, lower, upper)
+
+    def fixed_detail(fixed: submip.Fixed) -> str:
+        return f"{fixed.held} of {columns} project columns fixed by the relaxation"
+
+    def read_fixed(fixed: submip.Fixed) -> SolverRun:
+        # The search is over (its gap reached, stopped, or the clock). Fixing can leave no
+        # portfolio (a share row the LP met with split projects): that says nothing of the
+        # whole model.
+        status = Status.ERROR if fixed.status is Status.INFEASIBLE else fixed.status
+        status = Status.OPTIMAL if fixed.reached else status
+        return finish(status, bound, fixed_detail(fixed), False)
+
+    # With hundreds of projects free HiGHS found no portfolio of its own for a long time
+    # (none in 100 CPU s at 10,000 projects), so it starts from the LP's rounding repaired.
+    fixed = submip.fixed_search(runner, projects, lp, PRICE_WINDOW * reach, FIXED_WORK, read_fixed)
+    if fixed.answer is not None:
+        return fixed.answer
+    detail = fixed_detail(fixed)
+    found = fixed.found
     size = sum(1 for options in model.starts if options)
     if found is not None:
-        city_window = CITY_WINDOW * reach
-        best = np.asarray(found, float)
-        value = float(np.asarray(lp_model.col_cost_, float) @ best)
-        passes = searches = 0
-        while searches < CITY_SEARCHES and not watch.within(value):
-            best, better, done = _by_city(
-                model, highs, watch, lp, best, city_window, run, CITY_SEARCHES - searches
-            )
-            passes, searches = passes + 1, searches + done
-            if watch.stopped or clock or better >= value - 1e-9 * max(1.0, abs(value)):
-                value = min(value, better)
-                break  # stopped, or a pass that finds nothing better
-            value = better
+        budgets = submip.CityBudgets(CITY_WINDOW * reach, CITY_WORK, CITY_SEARCHES)
+        best, value, passes, searches = submip.city_passes(runner, projects, lp, found, budgets)
         if passes:
             detail += f"; then {searches} searches city by city, {passes} pass"
             detail += "es" if passes > 1 else ""
+        clock = runner.clock
         if watch.within(value) or watch.stopped or clock or size >= WHOLE_MODEL_BELOW:
             short = Status.TIME_LIMIT if watch.stopped or clock else Status.WORK_LIMIT
             return _read_plan(model, engine, highs, best, watch, bound, started, detail, short)
-        found = list(best)
+        found = best
     # The searches with projects fixed could not reach the gap against the LP's bound: search
     # the whole model from their portfolio; HiGHS's own bound then holds, or the LP's.
     if found is not None:
         highs.setSolution(highs_solution(found))
     highs.setOptionValue("mip_rel_gap", gap)  # its own bound may prove the gap asked
-    run(WHOLE_WORK)
-    if incumbent is not None and not _consistent(highs) and not clock:
+    runner.run(WHOLE_WORK)
+    if fixed.found is not None and not _consistent(highs) and not runner.clock:
         # HiGHS 1.16 after a start (as in KeptModel.run): a run that presolve finishes can
         # report the new optimum's value with the start's columns. Search again, unstarted.
         highs.clearSolver()
-        run(WHOLE_WORK)
-    return finish(_status(highs, watch), bound, detail + "; then the whole model searched", True)
+        runner.run(WHOLE_WORK)
+    return finish(runner.status(), bound, detail + "; then the whole model searched", True)
 
 
 def _project_columns(model: SelectionModel) -> list[tuple[int, list[int]]]:
@@ -421,62 +283,12 @@ def _project_columns(model: SelectionModel) -> list[tuple[int, list[int]]]:
     ]
 
 
-def _by_city(
-    model: SelectionModel,
-    highs,  # noqa: ANN001 (highspy.Highs)
-    watch: _Watch,
-    lp: relaxation.Relaxation,
-    values: np.ndarray,
-    window: float,
-    run: Callable[[int | None], bool],
-    searches: int,
-) -> tuple[np.ndarray, float, int]:
-    """One pass over the cities, at most `searches` of them: each city's projects priced
-    within `window` searched again (`run`, for CITY_WORK) from the portfolio in `values`,
-    every other project kept as it is there. The best columns, their objective (minimised
-    sense) and the cities searched. Stops early when a run reaches the gap, is stopped, or is
-    ended by the time limit."""
-    cost = np.asarray(highs.getLp().col_cost_, float)
-    best, objective = values, float(cost @ values)
-    region = model.figures["region_at"].to_numpy(int)
-    projects = _project_columns(model)
-    free = {i: relaxation.price(lp, columns[:-1], columns[-1]) <= window for i, columns in projects}
-    # The cities whose projects lie furthest from the LP's first (the objective the LP's
-    # values gain over the portfolio's on the city's project columns): a pass may end early.
-    behind: dict[int, float] = {}
-    for i, columns in projects:
-        city = int(region[i])
-        gain = float(cost[columns] @ (values[columns] - lp.values[columns]))
-        behind[city] = behind.get(city, 0.0) + gain
-    done = 0
-    for city in sorted(behind, key=lambda c: (-behind[c], c))[:searches]:
-        done += 1
-        kept = np.asarray(
-            [j for i, columns in projects if region[i] != city or not free[i] for j in columns],
-            np.int32,
-        )
-        try:
-            with relaxation.holding(highs, kept, np.round(best[kept])):
-                highs.setSolution(highs_solution(best))
-                ended = run(CITY_WORK)
-                if highs.getInfo().primal_solution_status == 2:
-                    value = float(highs.getInfo().objective_function_value)
-                    if value < objective - 1e-9 * max(1.0, abs(objective)):
-                        best = np.asarray(highs.getSolution().col_value, float)
-                        objective = float(cost @ best)
-        finally:
-            highs.clearSolver()
-        if ended or watch.reached or watch.stopped:
-            break
-    return best, objective, done
-
-
 def _read_plan(
     model: SelectionModel,
     engine,  # noqa: ANN001 (the configured PuLP HiGHS)
     highs,  # noqa: ANN001 (highspy.Highs)
     values: np.ndarray,
-    watch: _Watch,
+    watch: submip.Watch,
     bound: float,
     started: float,
     detail: str,
@@ -521,28 +333,6 @@ def _incumbent(highs) -> float | None:  # noqa: ANN001
     """The run's portfolio's objective (minimised sense), None without one."""
     info = highs.getInfo()
     return float(info.objective_function_value) if info.primal_solution_status == 2 else None
-
-
-def _status(highs, watch: _Watch) -> Status:  # noqa: ANN001
-    """How a run ended, in this package's terms (a watched bound reached counts as proven)."""
-    import highspy
-
-    s = highspy.HighsModelStatus
-    status = highs.getModelStatus()
-    has = highs.getInfo().primal_solution_status == 2
-    if status == s.kOptimal:
-        return Status.OPTIMAL
-    if status in (s.kInfeasible, s.kUnboundedOrInfeasible):
-        return Status.INFEASIBLE
-    if status == s.kInterrupt and watch.reached and has:
-        return Status.OPTIMAL
-    if status == s.kInterrupt and watch.worked and not watch.stopped:
-        return Status.WORK_LIMIT if has else Status.ERROR
-    if status in (s.kSolutionLimit, s.kIterationLimit):
-        return Status.WORK_LIMIT if has else Status.ERROR
-    if status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
-        return Status.TIME_LIMIT if has else Status.ERROR
-    return Status.ERROR
 
 
 def _read(

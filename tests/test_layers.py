@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("model",),
     ("solver",),
     ("relaxation",),
+    ("submip",),
     ("blocks",),
     ("strategies",),
     ("matching",),

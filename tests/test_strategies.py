@@ -13,7 +13,7 @@ import pytest
 from helpers import SOLUTION_JSON_KEYS, busy_loops, lp_submip_answer, sample_subset
 
 import optimizer
-from optimizer import blocks, relaxation, strategies
+from optimizer import blocks, relaxation, strategies, submip
 from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.present.labels import Labels
@@ -209,7 +209,8 @@ def test_lp_submip_frees_what_the_lp_splits_or_prices_within_the_window(
     ]
     assert 0 < len(whole) < sum(1 for options in model.starts if options)
     # Window 0: every project the LP does not split is fixed, at the LP's values.
-    index, value = strategies.settled_projects(model, lp, 0.0)
+    projects = strategies.model_projects(model, highs)
+    index, value = submip.settled(projects, lp, 0.0)
     fixed = dict(zip(index.tolist(), value.tolist(), strict=True))
     expected = {
         v.index for options, chosen in whole for v in [x for _, x in options] + [chosen]
@@ -218,7 +219,7 @@ def test_lp_submip_frees_what_the_lp_splits_or_prices_within_the_window(
     assert set(fixed) <= expected
     assert all(fixed[j] == round(lp.values[j]) for j in fixed)
     # A window as large as the objective: nothing is fixed.
-    index, _ = strategies.settled_projects(model, lp, 1e12)
+    index, _ = submip.settled(projects, lp, 1e12)
     assert len(index) == 0
 
 
@@ -365,3 +366,50 @@ def test_lp_submip_frees_the_same_projects_whatever_gap_is_asked(
         fixed.add(run.detail.split(";")[0])
     assert len(fixed) == 1
     assert next(iter(fixed)).endswith("project columns fixed by the relaxation")
+
+
+# The blocks' work budgets cut small, so that on `generated` in blocks of about 150 projects
+# every block's fixed search and several city searches end on theirs.
+TINY_BLOCK_BUDGETS = {
+    "BLOCK_SIZE": 150,
+    "FIXED_WORK": 10,
+    "CITY_WORK": 10,
+    "CITY_SEARCHES": 3,
+    "WHOLE_WORK": 30,
+}
+
+
+def blocks_answer(data: optimizer.PlanningData, scenario: Scenario) -> tuple[object, ...]:
+    """One solve by blocks: the plan and its figures."""
+    solution = optimizer.solve(data, scenario)
+    return (
+        solution.chosen_starts,
+        solution.status,
+        solution.solver_objective,
+        solution.gap,
+        solution.bound,
+        solution.detail,
+        solution.strategy,
+    )
+
+
+def test_blocks_give_the_same_plan_in_process_and_under_load(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every block's searches end on their gap or their work budgets, never on the clock (the
+    # time limit is only the safety net): the same plan and figures twice here and beside two
+    # busy loops. A gap of 0.02 % is out of reach, so the budgets end every search.
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    scenario = Scenario(solve_strategy="blocks", mip_gap=0.0002)
+    first = blocks_answer(generated, scenario)
+    starts, status, _, gap, bound, detail, strategy = first
+    assert strategy == "blocks"
+    assert status is Status.WORK_LIMIT  # ended by the budgets, short of the gap
+    assert gap > 0.0002
+    assert bound is not None
+    assert detail.startswith("3 blocks of about 150 projects, 3 by LP + sub-MIP")
+    assert starts
+    assert blocks_answer(generated, scenario) == first
+    with busy_loops(2):
+        assert blocks_answer(generated, scenario) == first

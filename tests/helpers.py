@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING
 import openpyxl
 import pandas as pd
 
-from optimizer import PlanningData, Scenario, cli, load_workbook, solve, strategies, tradeoffs
+from optimizer import (
+    PlanningData,
+    Scenario,
+    Solution,
+    cli,
+    load_workbook,
+    solve,
+    strategies,
+    tradeoffs,
+)
 from optimizer.present.labels import Labels
 from optimizer.schema import SECTORS, columns, setting_defaults
 
@@ -430,6 +439,12 @@ def lp_submip_answer(
     finally:
         for name, value in saved.items():
             setattr(strategies, name, value)
+    return answer_of(solution)
+
+
+def answer_of(solution: Solution) -> tuple[object, ...]:
+    """What two solves of one scenario must share to be the same answer: the plan, its
+    status, objective, gap, bound, detail and strategy."""
     return (
         solution.chosen_starts,
         solution.status,

@@ -10,7 +10,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pytest
-from helpers import SOLUTION_JSON_KEYS, busy_loops, lp_submip_answer, sample_subset
+from helpers import SOLUTION_JSON_KEYS, answer_of, busy_loops, lp_submip_answer, sample_subset
 
 import optimizer
 from optimizer import blocks, relaxation, strategies, submip
@@ -381,16 +381,7 @@ TINY_BLOCK_BUDGETS = {
 
 def blocks_answer(data: optimizer.PlanningData, scenario: Scenario) -> tuple[object, ...]:
     """One solve by blocks: the plan and its figures."""
-    solution = optimizer.solve(data, scenario)
-    return (
-        solution.chosen_starts,
-        solution.status,
-        solution.solver_objective,
-        solution.gap,
-        solution.bound,
-        solution.detail,
-        solution.strategy,
-    )
+    return answer_of(optimizer.solve(data, scenario))
 
 
 def test_blocks_give_the_same_plan_in_process_and_under_load(

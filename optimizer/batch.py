@@ -313,23 +313,3 @@ def run_chunks(
 def cut(items: list, size: int) -> list[list]:
     """Fixed chunks of `size` items, in order."""
     return [items[k : k + size] for k in range(0, len(items), max(1, size))]
-
-
-def deal(items: list, size: int) -> tuple[list[list], list[int]]:
-    """As many chunks as `cut` makes, the items dealt to them in turn (item k to chunk
-    k mod n), each chunk in order; and where each result of the flattened chunks belongs in
-    `items`. A sweep whose hard settings lie together (the frontier's lowest budgets, which
-    run to their work limit) then shares them among the chunks, so a pool's workers share
-    them too. The chunks depend only on the items and `size`, never on the executor, so the
-    answers are the same in-process and on any pool."""
-    n = len(cut(items, size))
-    chunks = [items[j::n] for j in range(n)]
-    return chunks, [k for j in range(n) for k in range(j, len(items), n)]
-
-
-def undeal(results: list[T], places: list[int]) -> list[T]:
-    """The flattened results of `deal`'s chunks, back in the items' order."""
-    out: list[Any] = [None] * len(places)
-    for place, result in zip(places, results, strict=True):
-        out[place] = result
-    return out

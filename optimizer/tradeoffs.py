@@ -34,9 +34,7 @@ from .batch import (
     SolveLimits,
     StopFlag,
     cut,
-    deal,
     run_chunks,
-    undeal,
 )
 from .instance import Instance, prepare
 from .limits import FAMILIES, MONEY_FIELDS
@@ -631,11 +629,8 @@ def frontier(
         here = next(k for k, v in enumerate(settings) if math.isclose(v, own))
     scenarios = [_set_lever(base, spec, v) for v in settings]
     limits = options.limits
-    parts, places = deal(scenarios, chunk_size)
-    chunks = [(data, part, limits, warm_start) for part in parts]
-    outcomes = undeal(
-        run_chunks(_solve_scenarios, chunks, [len(part) for part in parts], options), places
-    )
+    chunks = [(data, part, limits, warm_start) for part in cut(scenarios, chunk_size)]
+    outcomes = run_chunks(_solve_scenarios, chunks, [len(c[1]) for c in chunks], options)
     if current is not None and here is not None:
         outcomes[here] = _outcome_of(data, current)
 

@@ -15,7 +15,6 @@ from helpers import busy_loops, planning_data, sample_subset
 
 import optimizer
 from optimizer import InfeasibleError, Scenario, solve
-from optimizer.batch import cut, deal, undeal
 from optimizer.tradeoffs import (
     LEVERS,
     AnalysisCancelled,
@@ -497,19 +496,3 @@ def test_warm_starts_change_the_time_not_the_answer(small: optimizer.PlanningDat
     pd.testing.assert_frame_equal(
         warm_draws.draws, cold_draws.draws, check_exact=False, rtol=1e-7
     )
-
-
-@pytest.mark.parametrize(("items", "size"), [(21, 7), (22, 7), (3, 7), (5, 1), (0, 7)])
-def test_a_sweep_is_dealt_to_as_many_chunks_as_cut_makes_and_comes_back_in_order(
-    items: int, size: int
-) -> None:
-    """The frontier's settings are dealt in turn, so its lowest budgets (the points that run
-    to their work limit) fall in different chunks, on different workers."""
-    settings = list(range(items))
-    chunks, places = deal(settings, size)
-    assert len(chunks) == len(cut(settings, size))
-    assert all(chunk == sorted(chunk) for chunk in chunks)  # each chunk in rising order
-    low = settings[: len(chunks)]  # the lowest settings: one to each chunk
-    assert [chunk[0] for chunk in chunks] == low
-    flat = [f"result of {s}" for chunk in chunks for s in chunk]
-    assert undeal(flat, places) == [f"result of {s}" for s in settings]

@@ -432,6 +432,28 @@ def run_solver(
     raise SolverError(f"unknown solver '{name}'")
 
 
+def status_of(
+    status: highspy.HighsModelStatus,
+    has_portfolio: bool,
+    *,
+    worked: bool = False,
+    proven: bool = False,
+) -> Status:
+    """How a HiGHS run ended, in this package's terms. worked: an interrupt a work limit asked
+    for; proven: one asked for because the portfolio lies within the gap of a bound proven
+    elsewhere (an LP's)."""
+    s = highspy.HighsModelStatus
+    if status == s.kOptimal or (status == s.kInterrupt and proven and has_portfolio):
+        return Status.OPTIMAL
+    if status in (s.kInfeasible, s.kUnboundedOrInfeasible):
+        return Status.INFEASIBLE
+    if status in (s.kSolutionLimit, s.kIterationLimit) or (status == s.kInterrupt and worked):
+        return Status.WORK_LIMIT if has_portfolio else Status.ERROR
+    if status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
+        return Status.TIME_LIMIT if has_portfolio else Status.ERROR
+    return Status.ERROR
+
+
 def _read_highs(
     model: SelectionModel, seconds: float, meter: WorkMeter | None = None
 ) -> SolverRun:
@@ -451,18 +473,7 @@ def _read_highs(
         gap = None
     version = str(highs.version())  # the model's own instance: no second Highs() per solve
     s = highspy.HighsModelStatus
-    if status == s.kOptimal:
-        kind = Status.OPTIMAL
-    elif status in (s.kInfeasible, s.kUnboundedOrInfeasible):
-        kind = Status.INFEASIBLE
-    elif status in (s.kSolutionLimit, s.kIterationLimit) or (
-        status == s.kInterrupt and meter is not None and meter.reached
-    ):
-        kind = Status.WORK_LIMIT if has_solution else Status.ERROR
-    elif status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
-        kind = Status.TIME_LIMIT if has_solution else Status.ERROR
-    else:
-        kind = Status.ERROR
+    kind = status_of(status, has_solution, worked=meter is not None and meter.reached)
     detail = highs.modelStatusToString(status)
     if kind == Status.ERROR and not has_solution and status == s.kTimeLimit:
         detail = "no portfolio was found before the time limit"

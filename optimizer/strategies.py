@@ -309,7 +309,7 @@ def _read_plan(
             highs.setOptionValue("time_limit", math.inf)
             watch.begin(None)
             highs.run()
-            incumbent = _incumbent(highs)
+            incumbent = submip.incumbent(highs)
             reached = incumbent is not None and watch.within(incumbent)
             status = Status.OPTIMAL if reached else short
             return _read(model, engine, highs, status, bound, False, started, detail)
@@ -329,12 +329,6 @@ def _consistent(highs) -> bool:  # noqa: ANN001
     return abs(value - reported) <= 1e-6 * max(1.0, abs(reported))
 
 
-def _incumbent(highs) -> float | None:  # noqa: ANN001
-    """The run's portfolio's objective (minimised sense), None without one."""
-    info = highs.getInfo()
-    return float(info.objective_function_value) if info.primal_solution_status == 2 else None
-
-
 def _read(
     model: SelectionModel,
     engine,  # noqa: ANN001 (the configured PuLP HiGHS)
@@ -352,7 +346,7 @@ def _read(
 
     seconds = time.perf_counter() - started
     version = str(highs.version())
-    if not status.has_portfolio or _incumbent(highs) is None:
+    if not status.has_portfolio or submip.incumbent(highs) is None:
         kind = status if status in (Status.INFEASIBLE, Status.ERROR) else Status.ERROR
         return SolverRun(
             kind, None, None, None, "highs", version, seconds, detail, strategy=LP_SUBMIP

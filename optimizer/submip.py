@@ -22,7 +22,7 @@ import highspy
 import numpy as np
 
 from . import relaxation
-from .solver import Status, highs_solution
+from .solver import Status, highs_solution, status_of
 
 
 @dataclasses.dataclass
@@ -123,6 +123,12 @@ class Watch:
             highs.startCallback(kind)
 
 
+def incumbent(highs: highspy.Highs) -> float | None:
+    """The last run's portfolio's objective (minimised sense), None without one."""
+    info = highs.getInfo()
+    return float(info.objective_function_value) if info.primal_solution_status == 2 else None
+
+
 class Runner:
     """The runs of one model in HiGHS: each with its own work budget and the time left of a
     limit shared from `started` as its safety net; `clock` says whether that ended one."""
@@ -166,29 +172,18 @@ class Runner:
 
     def incumbent(self) -> float | None:
         """The last run's portfolio's objective (minimised sense), None without one."""
-        info = self.highs.getInfo()
-        return float(info.objective_function_value) if info.primal_solution_status == 2 else None
+        return incumbent(self.highs)
 
     def status(self) -> Status:
         """How the last run ended, in this package's terms (a watched bound reached counts as
         proven)."""
-        s = highspy.HighsModelStatus
-        highs, watch = self.highs, self.watch
-        status = highs.getModelStatus()
-        has = highs.getInfo().primal_solution_status == 2
-        if status == s.kOptimal:
-            return Status.OPTIMAL
-        if status in (s.kInfeasible, s.kUnboundedOrInfeasible):
-            return Status.INFEASIBLE
-        if status == s.kInterrupt and watch.reached and has:
-            return Status.OPTIMAL
-        if status == s.kInterrupt and watch.worked and not watch.stopped:
-            return Status.WORK_LIMIT if has else Status.ERROR
-        if status in (s.kSolutionLimit, s.kIterationLimit):
-            return Status.WORK_LIMIT if has else Status.ERROR
-        if status in (s.kTimeLimit, s.kInterrupt, s.kObjectiveBound, s.kObjectiveTarget):
-            return Status.TIME_LIMIT if has else Status.ERROR
-        return Status.ERROR
+        watch = self.watch
+        return status_of(
+            self.highs.getModelStatus(),
+            self.highs.getInfo().primal_solution_status == 2,
+            worked=watch.worked and not watch.stopped,
+            proven=watch.reached,
+        )
 
 
 def settled(
@@ -394,11 +389,10 @@ def by_city(
             with relaxation.holding(highs, kept, np.round(best[kept])):
                 highs.setSolution(highs_solution(best))
                 ended = runner.run(budgets.work)
-                if highs.getInfo().primal_solution_status == 2:
-                    value = float(highs.getInfo().objective_function_value)
-                    if value < objective - 1e-9 * max(1.0, abs(objective)):
-                        best = np.asarray(highs.getSolution().col_value, float)
-                        objective = float(cost @ best)
+                value, found = runner.incumbent(), runner.found()
+                if found is not None and value < objective - 1e-9 * max(1.0, abs(objective)):
+                    best = found
+                    objective = float(cost @ best)
         finally:
             highs.clearSolver()
         if ended or watch.reached or watch.stopped:

@@ -9,7 +9,6 @@ the scenario or the settings sheet.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -231,7 +230,18 @@ class Instance:
 
     @cached_property
     def _durations(self) -> list[int]:
-        return [int(d) for d in self.column("duration")]
+        return self._rates.duration.tolist()
+
+    @cached_property
+    def _rates(self) -> _Rates:
+        duration = self.projects["duration"].to_numpy(dtype=np.int64)
+        return _Rates(
+            duration=duration,
+            budget=self.projects["budget_money"].to_numpy(dtype=float) / duration,
+            bonds=self.projects["bond_money"].to_numpy(dtype=float) / duration,
+            payment=self.projects["ppp_payment"].to_numpy(dtype=float),
+            ppp=self.projects["ppp"].to_numpy(dtype=bool),
+        )
 
     def build_years(self, position: int, start: int) -> range:
         """Year positions in which the project is built when it starts in `start` (called
@@ -243,51 +253,62 @@ class Instance:
         """Year positions from completion to the end of the horizon."""
         return range(self.build_years(position, start).stop, len(self.years))
 
-    def yearly_money(self, position: int, start: int) -> Iterator[tuple[int, float, float]]:
-        """(year position, fiscal budget used, bond quota used) for each year the project
-        started in `start` uses money: its budget and bond money spread evenly over the build
-        years, then its PPP payment each year in service (social capital is not free money:
+    def year_masks(
+        self, positions: np.ndarray, starts: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(built, in service): for projects `positions` started in `starts` (one column
+        each), column × planning year, True in its build years (build_years) and in the
+        years from completion on (operating_years)."""
+        first = np.asarray(starts, dtype=np.int64) - (self.years[0] if self.years else 0)
+        done = first + self._rates.duration[positions]
+        k = np.arange(len(self.years))
+        return (k >= first[:, None]) & (k < done[:, None]), k >= done[:, None]
+
+    def money_table(
+        self, positions: np.ndarray, starts: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(fiscal budget used, bond quota used), column × planning year, by projects
+        `positions` started in `starts`: budget and bond money spread evenly over the build
+        years, then the PPP payment each year in service (social capital is not free money:
         the payment is charged to the fiscal budget). The one home of money used per year:
         the model's rows, the report, the reasons and the baseline all read it."""
-        duration = int(self.column("duration")[position])
-        budget = float(self.column("budget_money")[position]) / duration
-        bonds = float(self.column("bond_money")[position]) / duration
-        payment = float(self.column("ppp_payment")[position])
-        for k in self.build_years(position, start):
-            yield k, budget, bonds
-        if payment > 0:
-            for k in self.operating_years(position, start):
-                yield k, payment, 0.0
+        rates = self._rates
+        positions = np.asarray(positions, dtype=np.int64)
+        built, in_service = self.year_masks(positions, starts)
+        payment = rates.payment[positions]
+        paying = in_service & (payment > 0)[:, None]
+        budget = np.where(
+            built, rates.budget[positions][:, None], np.where(paying, payment[:, None], 0.0)
+        )
+        return budget, np.where(built, rates.bonds[positions][:, None], 0.0)
 
     def money_by_year(self, starts: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
         """(fiscal budget used, bond quota used) in each planning year by a portfolio
         {position: start year}, PPP payments in service included in the budget."""
-        budget, bonds = np.zeros(len(self.years)), np.zeros(len(self.years))
-        for i, t in starts.items():
-            for k, b, q in self.yearly_money(i, t):
-                budget[k] += b
-                bonds[k] += q
-        return budget, bonds
+        if not starts:
+            return np.zeros(len(self.years)), np.zeros(len(self.years))
+        budget, bonds = self.money_table(list(starts), list(starts.values()))
+        # Added project by project, in the portfolio's order (accumulate adds in sequence).
+        return np.add.accumulate(budget)[-1], np.add.accumulate(bonds)[-1]
 
-    def yearly_ppp(self, position: int, start: int) -> Iterator[tuple[int, float]]:
-        """(year position, PPP fiscal responsibility) for a PPP project started in `start`
-        (nothing for another project): the budget money it takes while built (the build-year
-        outlay of model.md 5a), then its payment each year in service; yearly_money's fiscal
-        budget column, so the two cannot differ."""
-        if not self.column("ppp")[position]:
-            return
-        for k, budget, _ in self.yearly_money(position, start):
-            if budget > 0:
-                yield k, budget
+    def ppp_table(self, positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """PPP fiscal responsibilities, column × planning year, of projects `positions`
+        started in `starts` (0 for a project that is not a PPP): the budget money it takes
+        while built (the build-year outlay of model.md 5a), then its payment each year in
+        service; money_table's fiscal budget, so the two cannot differ."""
+        positions = np.asarray(positions, dtype=np.int64)
+        budget, _ = self.money_table(positions, starts)
+        counted = self._rates.ppp[positions][:, None] & (budget > 0)
+        return np.where(counted, budget, 0.0)
 
     def ppp_by_year(self, starts: dict[int, int]) -> np.ndarray:
         """New PPP fiscal responsibilities of a portfolio {position: start year}, region ×
         planning year (5a: build-year outlays and payments in service)."""
         out = np.zeros((len(self.regions), len(self.years)))
-        region_at = self.column("region_at")
-        for i, t in starts.items():
-            for k, amount in self.yearly_ppp(i, t):
-                out[int(region_at[i]), k] += amount
+        if starts:
+            table = self.ppp_table(list(starts), list(starts.values()))
+            region_at = self.projects["region_at"].to_numpy(dtype=np.int64)[list(starts)]
+            np.add.at(out, region_at, table)  # in the portfolio's order, unbuffered
         return out
 
     def jobs_by_year(self, starts: dict[int, int]) -> np.ndarray:
@@ -314,6 +335,17 @@ class Instance:
             out[r, k:done] += weight * float(build_jobs[i])
             out[r, done:] += weight * float(operating_jobs[i])
         return out
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """Per project, by position, read once: the arrays behind money_table and build_years."""
+
+    duration: np.ndarray  # years
+    budget: np.ndarray  # budget money per build year, 亿元
+    bonds: np.ndarray  # bond money per build year, 亿元
+    payment: np.ndarray  # PPP payment per year in service, 亿元
+    ppp: np.ndarray  # a PPP project
 
 
 def _frozen(mapping: dict) -> MappingProxyType:

@@ -16,7 +16,9 @@ at most once, prerequisites, the matching of workers to jobs) are added directly
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,6 +89,41 @@ class Variables:
     # (batch b, layoff-year position j) → ℓ, for paced batches only
     layoffs: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     government_pay_switch: dict[int, pulp.LpVariable] = field(default_factory=dict)  # r → v_r
+    columns: StartColumns | None = None  # the start variables as arrays (set by _variables)
+
+    @property
+    def start_columns(self) -> StartColumns:
+        if self.columns is None:
+            self.columns = StartColumns.of(self)
+        return self.columns
+
+
+@dataclass(frozen=True)
+class StartColumns:
+    """Every start variable x as one column, in the model's order (by project, then start
+    year), with the project's chosen variable: the families compute a coefficient per
+    column or per project with numpy and keep the nonzero ones (`_terms`)."""
+
+    position: np.ndarray  # the project of each column
+    start: np.ndarray  # its start year
+    variables: np.ndarray  # x, object array
+    chosen: np.ndarray  # per project: y, object array (None: cannot be chosen)
+    has_chosen: np.ndarray  # per project: y is not None
+
+    @staticmethod
+    def of(v: Variables) -> StartColumns:
+        positions = [i for i, options in enumerate(v.starts) for _ in options]
+        chosen = np.empty(len(v.chosen), dtype=object)
+        chosen[:] = v.chosen
+        variables = np.empty(len(positions), dtype=object)
+        variables[:] = [x for options in v.starts for _, x in options]
+        return StartColumns(
+            position=np.array(positions, dtype=np.int64),
+            start=np.array([t for options in v.starts for t, _ in options], dtype=np.int64),
+            variables=variables,
+            chosen=chosen,
+            has_chosen=np.array([y is not None for y in v.chosen], dtype=bool),
+        )
 
 
 @dataclass
@@ -302,6 +339,37 @@ def _summed(terms: Terms) -> Terms:
     return list(total.items())
 
 
+def _terms(variables: np.ndarray, coefficients: np.ndarray, keep: np.ndarray) -> Terms:
+    """(variable, coefficient) pairs where `keep`, in order, the coefficients as floats."""
+    where = np.flatnonzero(keep)
+    return list(zip(variables[where].tolist(), coefficients[where].tolist(), strict=True))
+
+
+def _chosen_terms(v: Variables, coefficients: np.ndarray, among: np.ndarray | None = None) -> Terms:
+    """(y, coefficient) of each project that can be chosen and has a nonzero coefficient
+    (coefficients per project), `among` those projects only when given, in project order:
+    _chosen for every project at once."""
+    columns = v.start_columns
+    keep = columns.has_chosen & (coefficients != 0)
+    if among is not None:
+        keep &= among
+    return _terms(columns.chosen, coefficients, keep)
+
+
+def _by_group(groups: np.ndarray, terms_at: np.ndarray, variables: np.ndarray,
+              coefficients: np.ndarray) -> dict[int, Terms]:
+    """Terms at `terms_at` (indices, in order) split by their group, each group's terms in
+    their order (a stable sort)."""
+    if not len(terms_at):
+        return {}
+    order = terms_at[np.argsort(groups[terms_at], kind="stable")]
+    keys, first = np.unique(groups[order], return_index=True)
+    out: dict[int, Terms] = {}
+    for key, part in zip(keys.tolist(), np.split(order, first[1:]), strict=True):
+        out[key] = list(zip(variables[part].tolist(), coefficients[part].tolist(), strict=True))
+    return out
+
+
 def _chosen(v: Variables, i: int, coefficient: float) -> Terms:
     y = v.chosen[i]
     return [] if y is None or coefficient == 0 else [(y, coefficient)]
@@ -321,17 +389,18 @@ def forced_limits(inst: Instance, v: Variables, elastic: bool) -> list[Limit]:
     elastic re-solve: otherwise an excluded project has no variables at all)."""
     out = []
     p = inst.projects
-    for i, (pid, forced_in, forced_out) in enumerate(
-        zip(p["project_id"], p["forced_in"], p["forced_out"], strict=True)
-    ):
+    ids = p["project_id"].tolist()
+    forced_in, forced_out = p["forced_in"].to_numpy(bool), p["forced_out"].to_numpy(bool)
+    for i in np.flatnonzero(forced_in | (forced_out & elastic)).tolist():
         terms = _chosen(v, i, 1.0)
         if not terms:
             continue
-        if forced_in:
+        pid = ids[i]
+        if forced_in[i]:
             out.append(
                 _limit("forced_in", i, pid, terms, ">=", 1, FORCED_REFERENCE, position=i)
             )
-        if forced_out and elastic:
+        if forced_out[i] and elastic:
             out.append(
                 _limit("forced_out", i, pid, terms, "<=", 0, FORCED_REFERENCE, position=i)
             )
@@ -355,22 +424,15 @@ def group_limits(inst: Instance, v: Variables) -> list[Limit]:
 def money_limits(inst: Instance, v: Variables) -> list[Limit]:
     """Fiscal budget and bond quota each year. A PPP project's yearly payment is charged to
     the fiscal budget of every year it is in service: social capital is not free money."""
-    n_years = len(inst.years)
-    budget: list[Terms] = [[] for _ in range(n_years)]
-    bonds: list[Terms] = [[] for _ in range(n_years)]
-    for i, options in enumerate(v.starts):
-        for t, x in options:
-            for k, spend_budget, spend_bond in inst.yearly_money(i, t):
-                if spend_budget > 0:
-                    budget[k].append((x, spend_budget))
-                if spend_bond > 0:
-                    bonds[k].append((x, spend_bond))
+    columns = v.start_columns
+    budget, bonds = inst.money_table(columns.position, columns.start)
     out = []
     for k, year in enumerate(inst.years):
-        for family, terms, amount in (
-            ("fiscal_budget", budget[k], inst.fiscal_budget[year]),
-            ("bond_quota", bonds[k], inst.bond_quota[year]),
+        for family, spend, amount in (
+            ("fiscal_budget", budget[:, k], inst.fiscal_budget[year]),
+            ("bond_quota", bonds[:, k], inst.bond_quota[year]),
         ):
+            terms = _terms(columns.variables, spend, spend > 0)
             out.append(_limit(family, k, str(year), terms, "<=", amount, max(amount, 1.0)))
     return out
 
@@ -382,37 +444,50 @@ def region_limits(inst: Instance, v: Variables) -> list[Limit]:
     the line in every planning year (5a) and once every chosen PPP pays (5b); a city with a
     government-pay PPP keeps its whole ratio under the 5 % line (6, switch v_r)."""
     p = inst.projects
-    debt: dict[int, Terms] = {}
-    region_at, bond_money = inst.column("region_at"), inst.column("bond_money")
-    for i in range(len(p)):
-        debt.setdefault(int(region_at[i]), []).extend(_chosen(v, i, float(bond_money[i])))
+    columns = v.start_columns
+    region_at = p["region_at"].to_numpy(np.int64)
+    bond_money = p["bond_money"].to_numpy(float)
+    debt = _by_group(
+        region_at,
+        np.flatnonzero(columns.has_chosen & (bond_money != 0)),
+        columns.chosen,
+        bond_money,
+    )
     ppp_at: dict[int, list[int]] = {}
-    for i, (r, ppp) in enumerate(zip(region_at, inst.column("ppp"), strict=True)):
+    for i, (r, ppp) in enumerate(zip(region_at.tolist(), inst.column("ppp"), strict=True)):
         if ppp and v.starts[i]:
-            ppp_at.setdefault(int(r), []).append(i)
+            ppp_at.setdefault(r, []).append(i)
+    # Every column's PPP responsibilities, computed once for the cities' rows.
+    ppp_table = inst.ppp_table(columns.position, columns.start) if ppp_at else None
     out = []
     for r, region in enumerate(inst.regions):
         if debt.get(r):
             amount = inst.debt_headroom[region]
             out.append(_limit("debt_headroom", r, region, debt[r], "<=", amount, max(amount, 1.0)))
         if ppp_at.get(r):
-            out += _ppp_limits(inst, v, r, ppp_at[r])
+            out += _ppp_limits(inst, v, r, ppp_at[r], ppp_table)
     return out
 
 
-def ppp_year_terms(inst: Instance, v: Variables, members: list[int]) -> list[Terms]:
-    """Per planning year: the chosen PPPs' fiscal responsibilities (Instance.yearly_ppp:
+def ppp_year_terms(
+    inst: Instance, v: Variables, members: list[int], table: np.ndarray | None = None
+) -> list[Terms]:
+    """Per planning year: the chosen PPPs' fiscal responsibilities (Instance.ppp_table:
     build-year outlays of budget money, then yearly payments once in service), on the start
-    variables."""
-    years: list[Terms] = [[] for _ in inst.years]
-    for i in members:
-        for t, x in v.starts[i]:
-            for k, amount in inst.yearly_ppp(i, t):
-                years[k].append((x, amount))
-    return years
+    variables. table: ppp_table of every start column, when the caller has it."""
+    columns = v.start_columns
+    if table is None:
+        table = inst.ppp_table(columns.position, columns.start)
+    mine = np.isin(columns.position, members)
+    return [
+        _terms(columns.variables, table[:, k], mine & (table[:, k] > 0))
+        for k in range(len(inst.years))
+    ]
 
 
-def _ppp_limits(inst: Instance, v: Variables, r: int, members: list[int]) -> list[Limit]:
+def _ppp_limits(
+    inst: Instance, v: Variables, r: int, members: list[int], table: np.ndarray | None
+) -> list[Limit]:
     region = inst.regions[r]
     line = float(inst.ppp_line[region])
     existing = line - float(inst.ppp_room[region]) if not inst.ppp_closed[region] else None
@@ -423,7 +498,7 @@ def _ppp_limits(inst: Instance, v: Variables, r: int, members: list[int]) -> lis
     reference = max(line, 1.0)
     payment = inst.column("ppp_payment")
     after = [t for i in members for t in _chosen(v, i, float(payment[i]))]
-    rows = [(k, terms) for k, terms in enumerate(ppp_year_terms(inst, v, members)) if terms]
+    rows = [(k, terms) for k, terms in enumerate(ppp_year_terms(inst, v, members, table)) if terms]
     if after:
         rows.append((None, after))
     out = [
@@ -469,8 +544,7 @@ def mix_limits(inst: Instance, v: Variables) -> list[Limit]:
             if wanted:
                 # Coefficients as plain floats, computed at once: numpy scalars cost a
                 # microsecond an operation, seconds over 50,000 projects.
-                weights = (capex * (inside - share)).tolist()
-                terms = [t for i in range(len(p)) for t in _chosen(v, i, weights[i])]
+                terms = _chosen_terms(v, capex * (inside - share))
                 out.append(_limit(family, s, sector, terms, sense, 0, total))
     low, high = inst.setting("ppp_min_share"), inst.setting("ppp_max_share")
     for family, share, sense, wanted in (
@@ -478,8 +552,7 @@ def mix_limits(inst: Instance, v: Variables) -> list[Limit]:
         ("ppp_share_max", high, "<=", high < 1),
     ):
         if wanted:
-            weights = (private - share * capex).tolist()
-            terms = [t for i in range(len(p)) for t in _chosen(v, i, weights[i])]
+            terms = _chosen_terms(v, private - share * capex)
             out.append(_limit(family, None, "portfolio", terms, sense, 0, total))
     return out
 
@@ -618,21 +691,18 @@ def _prerequisites(problem: pulp.LpProblem, inst: Instance, v: Variables) -> Non
 def _jobs_terms(inst: Instance, v: Variables, share: str) -> dict[tuple[int, int], Terms]:
     """−(jobs of the kind) by (work region, year) on the start variables: `skill_match` for
     the open jobs, `trainable_share` for the trainable ones."""
+    p, columns = inst.projects, v.start_columns
+    at = columns.position
+    weight = p[share].to_numpy(float)[at]
+    building = weight * p["build_jobs"].to_numpy(float)[at]
+    operating = weight * p["operating_jobs"].to_numpy(float)[at]
+    region_at = p["region_at"].to_numpy(np.int64)[at]
+    built, in_service = inst.year_masks(at, columns.start)
     out: dict[tuple[int, int], Terms] = {}
-    region_at, shares = inst.column("region_at"), inst.column(share)
-    build_jobs, operating_jobs = inst.column("build_jobs"), inst.column("operating_jobs")
-    for i, options in enumerate(v.starts):
-        r = int(region_at[i])
-        weight = float(shares[i])
-        building = weight * float(build_jobs[i])
-        operating = weight * float(operating_jobs[i])
-        for t, x in options:
-            if building > 0:
-                for k in inst.build_years(i, t):
-                    out.setdefault((r, k), []).append((x, -building))
-            if operating > 0:
-                for k in inst.operating_years(i, t):
-                    out.setdefault((r, k), []).append((x, -operating))
+    for k in range(len(inst.years)):
+        jobs = np.where(built[:, k], building, np.where(in_service[:, k], operating, 0.0))
+        by_region = _by_group(region_at, np.flatnonzero(jobs > 0), columns.variables, -jobs)
+        out.update(((r, k), terms) for r, terms in by_region.items())
     return out
 
 
@@ -722,14 +792,18 @@ def _government_pay_switches(problem: pulp.LpProblem, inst: Instance, v: Variabl
             _row(problem, [(v.chosen[i], 1.0), (switch, -1.0)], pulp.LpConstraintLE, 0, f"pay_p{i}")
 
 
-def job_years_weights(inst: Instance, i: int, start: int) -> float:
-    """Σ over the horizon of year weight × jobs held, for project i started in `start`."""
-    w = inst.year_weight
-    build = float(inst.column("build_jobs")[i])
-    operating = float(inst.column("operating_jobs")[i])
-    return build * sum(w[k] for k in inst.build_years(i, start)) + operating * sum(
-        w[k] for k in inst.operating_years(i, start)
-    )
+def job_years_weights(inst: Instance, positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Σ over the horizon of year weight × jobs held, for projects `positions` started in
+    `starts` (one value each)."""
+    w = np.array(inst.year_weight, dtype=float)
+    built, in_service = inst.year_masks(positions, starts)
+    # The weights added year after year (accumulate adds in sequence, as a loop would).
+    built_weight = np.add.accumulate(np.where(built, w, 0.0), axis=1)[:, -1]
+    service_weight = np.add.accumulate(np.where(in_service, w, 0.0), axis=1)[:, -1]
+    p = inst.projects
+    build = p["build_jobs"].to_numpy(float)[positions]
+    operating = p["operating_jobs"].to_numpy(float)[positions]
+    return build * built_weight + operating * service_weight
 
 
 def _objective(
@@ -748,12 +822,10 @@ def _objective(
     reward += [(var, -w[k] * c) for (_, k), terms in paced.items() for var, c in terms]
     reward += [(u, -TRAINEE_TIE_BREAK) for u in v.training.values()]
     reward = _summed(reward)
-    if weight > 0:
-        reward += [
-            (x, weight * job_years_weights(inst, i, t))
-            for i, options in enumerate(v.starts)
-            for t, x in options
-        ]
+    columns = v.start_columns
+    if weight > 0 and len(columns.position) and inst.years:
+        jobs = weight * job_years_weights(inst, columns.position, columns.start)
+        reward += zip(columns.variables.tolist(), jobs.tolist(), strict=True)
     if not elastic:
         problem.setObjective(pulp.LpAffineExpression(reward))
         return
@@ -802,6 +874,29 @@ def build_model(
     relax: the LP relaxation (a bound on the best possible objective).
     """
     inst = data if isinstance(data, Instance) else prepare(data, scenario)
+    with _no_garbage_collection():
+        return _build(inst, elastic, fixed_starts, relax)
+
+
+@contextmanager
+def _no_garbage_collection() -> Iterator[None]:
+    """The cyclic garbage collector off while a model is built. The build makes millions of
+    objects that live as long as the model (variables, (variable, coefficient) pairs, rows)
+    and no cycles, and the collector, triggered by their number, scans every one of them
+    again and again: 6.7 of 11.9 CPU s at 100,000 projects (benchmarks/RESULTS.md, "A faster
+    build"). Turned back on only if it was on (another thread may be building too)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _build(
+    inst: Instance, elastic: bool, fixed_starts: dict[str, int] | None, relax: bool
+) -> SelectionModel:
     sense = pulp.LpMinimize if elastic else pulp.LpMaximize
     problem = _Problem("portfolio", sense)
     v = _variables(problem, inst, elastic, fixed_starts, relax)

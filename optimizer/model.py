@@ -835,6 +835,16 @@ def _objective(
     problem.setObjective(pulp.LpAffineExpression(terms))
 
 
+class _Variable(pulp.LpVariable):
+    """PuLP's variable with Python's own identity hash, computed in C. PuLP hashes a
+    variable by `id(self)` in a Python method, called for every term of every row and the
+    objective (5.6 million calls at 100,000 projects: 1.5 of 5.7 CPU s of the build). Both
+    hashes are unique among live objects, so every dict of terms holds the same pairs in the
+    same order; PuLP's own registry keys variables by their `hash` attribute, unchanged."""
+
+    __hash__ = object.__hash__
+
+
 class _Problem(pulp.LpProblem):
     """PuLP's problem with each variable registered once, when it is made. PuLP registers
     every variable of every row again as the row is added and again when the variables are
@@ -850,6 +860,7 @@ class _Problem(pulp.LpProblem):
         cat: str = pulp.LpContinuous,
     ) -> pulp.LpVariable:
         variable = super().add_variable(name, lowBound, upBound, cat)
+        variable.__class__ = _Variable  # the same object, hashed in C (see _Variable)
         self._register_variable(variable)
         return variable
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import numpy as np
 import openpyxl
 import pandas as pd
 from openpyxl.utils import column_index_from_string
@@ -1414,6 +1415,20 @@ def _rows_of(table: pd.DataFrame) -> list[int]:
     return list(range(2, len(table) + 2))  # as if row 1 were the header
 
 
+def _numbers_pass(column: Column, numbers: np.ndarray) -> np.ndarray:
+    """True where a number meets every rule _parse_cell applies to it (finite, whole for an
+    integer column, inside the bounds); False for the rest, empty cells (NaN) included."""
+    ok = np.isfinite(numbers)
+    if column.type == "integer":
+        ok &= np.floor(numbers) == numbers
+    low, high = column.minimum, column.maximum
+    if low is not None:
+        ok &= numbers > low if column.min_exclusive else numbers >= low
+    if high is not None:
+        ok &= numbers <= high
+    return ok
+
+
 def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -> None:
     rows = _rows_of(table)
     for column in columns(sheet):
@@ -1449,7 +1464,11 @@ def _column_problems(sheet: str, table: pd.DataFrame, problems: list[Problem]) -
                 )
                 continue
             numbers = values.astype(float).to_numpy()
-            for row, number in zip(rows, numbers, strict=True):
+            # Only the cells that are empty or fail a rule go through _parse_cell, for its
+            # message: the rules' test on the whole column first (100,000 projects: 1.1
+            # million cells, 2 s one by one).
+            for at in np.flatnonzero(~_numbers_pass(column, numbers)).tolist():
+                row, number = rows[at], numbers[at]
                 if math.isnan(number):
                     if column.required:
                         bad.append((row, "is empty", "empty", ()))

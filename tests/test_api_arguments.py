@@ -5,6 +5,7 @@ output, deeply nested or 5,000-digit scenario JSON, a hand-edited shortlist)."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,23 @@ def test_a_negative_capex_is_named_with_its_row(data) -> None:
     projects.loc[1, "capex"] = -5.0
     with pytest.raises(WorkbookError, match=r"projects row 3, capex: must be > 0.*got -5"):
         optimizer.solve(dataclasses.replace(data, projects=projects))
+
+
+def test_each_bad_number_is_named_with_its_row(data) -> None:
+    """The columns' rules are tested on whole columns first; every cell that fails one is
+    still named, in its own row, with _parse_cell's words."""
+    projects = data.projects.copy()
+    projects["duration_years"] = projects["duration_years"].astype(float)
+    projects.loc[0, "duration_years"] = 1.5
+    projects.loc[1, "jobs_per_yi"] = math.nan
+    projects.loc[2, "capex"] = math.inf
+    with pytest.raises(WorkbookError) as caught:
+        optimizer.prepare(dataclasses.replace(data, projects=projects))
+    text = str(caught.value)
+    assert "projects row 2, duration_years: must be a whole number, got 1.5" in text
+    assert "projects row 3, jobs_per_yi: is empty" in text
+    assert "projects row 4, capex: must be a finite number, got inf" in text
+    assert text.count("projects row") == 3
 
 
 # ---------------------------------------------------------------- the command line

@@ -17,12 +17,15 @@ once), each run times in CPU seconds of this process:
 
 Prints the median (and slowest) of the runs, the model's size and the process's peak resident
 memory after each size. To compare two versions of the package, run this script with each
-on PYTHONPATH, one after the other, on the same machine.
+on PYTHONPATH, one after the other, on the same machine. `--fingerprint` also prints a hash of
+the model (columns with bounds and kinds, rows with senses, right-hand sides and terms in
+order, the objective) and of the arrays HiGHS holds: equal hashes, the same model.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import pickle
 import resource
@@ -30,6 +33,7 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
 import pulp
 
 import optimizer
@@ -62,6 +66,39 @@ def transfer_seconds(model: SelectionModel, builder: str) -> float:
     return cpu() - started
 
 
+def fingerprint(model: SelectionModel) -> tuple[str, str]:
+    """(hash of the PuLP model, hash of the arrays HiGHS holds once handed over)."""
+    problem = model.problem
+    text = hashlib.sha256()
+    text.update(f"sense {problem.sense}\n".encode())
+    for var in problem.variables():
+        text.update(f"col {var.name} {var.lowBound!r} {var.upBound!r} {var.cat}\n".encode())
+    for name, row in problem._constraints.items():
+        terms = " ".join(f"{var.name}:{c!r}" for var, c in row.items())
+        text.update(f"row {name} {row.sense} {row.constant!r} {terms}\n".encode())
+    terms = " ".join(f"{var.name}:{c!r}" for var, c in problem.objective.items())
+    text.update(f"objective {problem.objective.constant!r} {terms}\n".encode())
+    engine = highs_engine(60.0, 0.001)
+    engine.createAndConfigureSolver(problem)
+    engine.buildSolverModel(problem)
+    lp = problem.solverModel.getLp()
+    arrays = hashlib.sha256()
+    for part in (
+        lp.col_cost_,
+        lp.col_lower_,
+        lp.col_upper_,
+        lp.row_lower_,
+        lp.row_upper_,
+        lp.a_matrix_.start_,
+        lp.a_matrix_.index_,
+        lp.a_matrix_.value_,
+    ):
+        arrays.update(np.asarray(part).tobytes())
+    arrays.update(repr([int(k) for k in lp.integrality_]).encode())
+    problem.solverModel = None
+    return text.hexdigest()[:16], arrays.hexdigest()[:16]
+
+
 def planning_data(size: str, cache: Path | None) -> optimizer.PlanningData:
     if size == "sample":
         return optimizer.load_workbook(ROOT / "projects.xlsx")
@@ -85,6 +122,7 @@ def main() -> None:
     parser.add_argument("--builder", default="direct", help="direct, pulp or none (or a list)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, help="keep the generator's tables in this folder")
+    parser.add_argument("--fingerprint", action="store_true", help="hash the model built")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f}; CPU seconds of this process", flush=True)
     for size in args.sizes.split(","):
@@ -110,6 +148,9 @@ def main() -> None:
             f"{sum(len(c) for c in problem._constraints.values()):,} terms"
         )
         print(f"{size:>8}: {shape}", flush=True)
+        if args.fingerprint:
+            pulp_hash, highs_hash = fingerprint(model)
+            print(f"{size:>8} fingerprint: model {pulp_hash}, HiGHS arrays {highs_hash}")
         print(f"{size:>8} prepare, first (with the contract's checks): {first_prepare:.3f} s")
         if prepared:
             print(f"{size:>8} prepare, again: {summary(prepared)}")

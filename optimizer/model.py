@@ -94,10 +94,11 @@ class Variables:
     # (batch b, layoff-year position j) → ℓ, for paced batches only
     layoffs: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     government_pay_switch: dict[int, pulp.LpVariable] = field(default_factory=dict)  # r → v_r
-    columns: StartColumns | None = None  # the start variables as arrays (set by _variables)
+    columns: StartColumns | None = None  # the start variables as arrays (start_columns)
 
     @property
     def start_columns(self) -> StartColumns:
+        """The start variables as arrays, made at the first call (after `starts` is full)."""
         if self.columns is None:
             self.columns = StartColumns.of(self)
         return self.columns
@@ -350,19 +351,16 @@ def _terms(variables: np.ndarray, coefficients: np.ndarray, keep: np.ndarray) ->
     return list(zip(variables[where].tolist(), coefficients[where].tolist(), strict=True))
 
 
-def _chosen_terms(v: Variables, coefficients: np.ndarray, among: np.ndarray | None = None) -> Terms:
+def _chosen_terms(v: Variables, coefficients: np.ndarray) -> Terms:
     """(y, coefficient) of each project that can be chosen and has a nonzero coefficient
-    (coefficients per project), `among` those projects only when given, in project order:
-    _chosen for every project at once."""
+    (coefficients per project), in project order: _chosen for every project at once."""
     columns = v.start_columns
-    keep = columns.has_chosen & (coefficients != 0)
-    if among is not None:
-        keep &= among
-    return _terms(columns.chosen, coefficients, keep)
+    return _terms(columns.chosen, coefficients, columns.has_chosen & (coefficients != 0))
 
 
-def _by_group(groups: np.ndarray, terms_at: np.ndarray, variables: np.ndarray,
-              coefficients: np.ndarray) -> dict[int, Terms]:
+def _by_group(
+    groups: np.ndarray, terms_at: np.ndarray, variables: np.ndarray, coefficients: np.ndarray
+) -> dict[int, Terms]:
     """Terms at `terms_at` (indices, in order) split by their group, each group's terms in
     their order (a stable sort)."""
     if not len(terms_at):
@@ -547,8 +545,6 @@ def mix_limits(inst: Instance, v: Variables) -> list[Limit]:
             ("sector_max", high, "<=", high < 1),
         ):
             if wanted:
-                # Coefficients as plain floats, computed at once: numpy scalars cost a
-                # microsecond an operation, seconds over 50,000 projects.
                 terms = _chosen_terms(v, capex * (inside - share))
                 out.append(_limit(family, s, sector, terms, sense, 0, total))
     low, high = inst.setting("ppp_min_share"), inst.setting("ppp_max_share")
@@ -904,7 +900,7 @@ def _no_garbage_collection() -> Iterator[None]:
 
     After a large build, one full collection: the collector would otherwise pass over the
     new objects three times, in its young, middle and old generations, as the solve goes on
-    (at 100,000 projects 3.0 CPU s of collection in the whole run, 1.1 s with it). After a
+    (at 100,000 projects by blocks 3.0 CPU s of collection in the whole run, 1.3 s with it). After a
     small one, the collector's own passes are cheaper than a full one over the process."""
     was_on = gc.isenabled()
     gc.disable()

@@ -6,6 +6,7 @@ puts on the wrong year, project or sign makes a row or the objective differ here
 from __future__ import annotations
 
 import functools
+import gc
 import re
 from dataclasses import replace
 
@@ -213,3 +214,18 @@ def test_money_and_ppp_by_year_add_the_plain_amounts(case: str) -> None:
         [money(inst, *one).get(k, (0.0, 0.0))[0] for k in range(len(inst.years))], rel=1e-12
     )
     assert [a.tolist() for a in inst.money_by_year({})] == [[0.0] * len(inst.years)] * 2
+
+
+def test_the_build_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """build_model turns the collector off while it builds; it is on again after, and stays
+    off for a caller who had turned it off."""
+    inst = instance("sample")
+    assert gc.isenabled()
+    build_model(inst)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_model(inst)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -30,6 +30,7 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 import numpy as np
 
@@ -146,14 +147,23 @@ def run_strategy(
     node_limit: int | None = None,
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
+    executor: Executor | None = None,
 ) -> SolverRun:
     """Solve the built model by the strategy `choose_strategy` names (the arguments as for
-    `solver.run_solver`). The run's `strategy` says which ran."""
+    `solver.run_solver`). The run's `strategy` says which ran.
+    executor: where `blocks` solves its blocks (`blocks.run_blocks`: a process pool or a Dask
+    cluster's executor; None: this process), with the same answer on each. The search and
+    lp_submip run in this process whatever it is."""
     strategy = choose_strategy(model)
     limit = float(time_limit_s if time_limit_s is not None else model.scenario.time_limit_s)
     if strategy == BLOCKS:
         return run_blocks(
-            model, time_limit_s=limit, node_limit=node_limit, stop=stop, on_incumbent=on_incumbent
+            model,
+            time_limit_s=limit,
+            node_limit=node_limit,
+            stop=stop,
+            on_incumbent=on_incumbent,
+            executor=executor,
         )
     if strategy == LP_SUBMIP:
         return lp_submip(

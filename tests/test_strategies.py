@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 import highspy
@@ -404,3 +405,62 @@ def test_blocks_give_the_same_plan_in_process_and_under_load(
     assert blocks_answer(generated, scenario) == first
     with busy_loops(2):
         assert blocks_answer(generated, scenario) == first
+
+
+class CountingExecutor(Executor):
+    """An executor that passes each task on to another and keeps the functions it was given."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.submitted: list[object] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        self.submitted.append(fn)
+        return self.inner.submit(fn, *args, **kwargs)
+
+
+def blocks_run(
+    data: optimizer.PlanningData, by_city: bool, executor: Executor | None
+) -> tuple[object, ...]:
+    """One run of run_blocks on the built model: its plan and figures."""
+    model = build_model(prepare(data, Scenario(solve_strategy="blocks", mip_gap=0.0002)))
+    run = blocks.run_blocks(
+        model, time_limit_s=300, node_limit=10_000, by_city=by_city, executor=executor
+    )
+    return model.start_of(), run.status, run.objective, run.gap, run.bound, run.detail
+
+
+def test_blocks_give_the_same_plan_on_a_pool(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch, spawned_pool: Executor
+) -> None:
+    # Each block is a task on the pool, with the budgets of this process (its workers hold
+    # their own module, unpatched); the bound is priced here meanwhile. The answer is this
+    # process's, whether the bound comes from like slices (whole cities' blocks) or from the
+    # blocks' own prices (like slices' blocks).
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    scenario = Scenario(solve_strategy="blocks", mip_gap=0.0002)
+    first = blocks_answer(generated, scenario)
+    assert first[1] is Status.WORK_LIMIT  # ended by the budgets, short of the gap
+    pool = CountingExecutor(spawned_pool)
+    assert answer_of(optimizer.solve(generated, scenario, executor=pool)) == first
+    assert pool.submitted == [blocks.solve_block] * 3
+    slices = blocks_run(generated, by_city=False, executor=None)
+    assert slices[0]
+    assert slices[4] is not None
+    assert blocks_run(generated, by_city=False, executor=pool) == slices
+    assert len(pool.submitted) == 6
+
+
+def test_the_other_strategies_ignore_an_executor(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only blocks use it: lp_submip runs here, never submitting a task.
+    for name, value in TINY_BUDGETS.items():
+        monkeypatch.setattr(strategies, name, value)
+    pool = CountingExecutor(ThreadPoolExecutor(1))
+    with pool.inner:
+        scenario = Scenario(solve_strategy="lp_submip", mip_gap=0.002)
+        solution = optimizer.solve(generated, scenario, executor=pool)
+    assert solution.strategy == "lp_submip"
+    assert pool.submitted == []

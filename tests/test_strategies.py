@@ -11,10 +11,19 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pytest
-from helpers import SOLUTION_JSON_KEYS, answer_of, busy_loops, lp_submip_answer, sample_subset
+from conftest import ROOT
+from helpers import (
+    SOLUTION_JSON_KEYS,
+    answer_of,
+    busy_loops,
+    lp_submip_answer,
+    run_cli_here,
+    sample_subset,
+)
 
 import optimizer
-from optimizer import blocks, relaxation, strategies, submip
+from optimizer import blocks, cli, relaxation, strategies, submip
+from optimizer.cli import SOLVED
 from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.present.labels import Labels
@@ -418,6 +427,9 @@ class CountingExecutor(Executor):
         self.submitted.append(fn)
         return self.inner.submit(fn, *args, **kwargs)
 
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait, cancel_futures=cancel_futures)
+
 
 def blocks_run(
     data: optimizer.PlanningData, by_city: bool, executor: Executor | None
@@ -464,3 +476,31 @@ def test_the_other_strategies_ignore_an_executor(
         solution = optimizer.solve(generated, scenario, executor=pool)
     assert solution.strategy == "lp_submip"
     assert pool.submitted == []
+
+
+def test_solve_on_workers_from_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # `solve --workers 2` solves the blocks on two processes, with the answer of one.
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 100)
+    pools: list[CountingExecutor] = []
+
+    def counted_pool(workers: int, **options: bool) -> Executor:
+        pools.append(CountingExecutor(optimizer.process_pool(workers, **options)))
+        return pools[-1]
+
+    monkeypatch.setattr(cli, "process_pool", counted_pool)
+    command = ["solve", "projects.xlsx", "--set", "solve_strategy=blocks", "--json"]
+    here = run_cli_here(capfd, ROOT, *command)
+    assert here.returncode == SOLVED, here.stderr
+    assert pools == []
+    on_pool = run_cli_here(capfd, ROOT, *command, "--workers", "2")
+    assert on_pool.returncode == SOLVED, on_pool.stderr
+    assert len(pools) == 1
+    assert pools[0].submitted == [blocks.solve_block] * 3
+    first, second = json.loads(here.stdout), json.loads(on_pool.stdout)
+    assert first["strategy"] == "blocks"
+    assert first["status"] == "work_limit"  # ended by the budgets, short of the gap
+    assert first == second

@@ -3,6 +3,7 @@
     python benchmarks/bench_scale.py [--sizes 10000,100000] [--strategies auto,search,blocks]
                                      [--runs 1] [--limit 120] [--block-size 10000]
                                      [--cache FOLDER] [--workers N]
+                                     [--city-searches N]
 
 For each size (the sample's generator with that many projects, as bench_solve.py makes them)
 and each strategy (`Scenario.solve_strategy`; "auto" is what a planner gets), prints: the
@@ -18,6 +19,7 @@ With `--workers N` the blocks are solved on a process pool of N workers (`optimi
 process_pool`, started before the build, as the command line's `solve --workers N` would be
 given one); the solve's CPU seconds are then this process's and the workers' (cpu s: this
 process + the workers), and the peak memory is this process's and the largest worker's.
+`--city-searches N` sets `blocks.CITY_SEARCHES` (each block's searches city by city).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def one_run(
     block_size: int | None = None,
     cache: Path | None = None,
     workers: int = 0,
+    city_searches: int | None = None,
 ) -> dict:
     """Build and solve one size in this process (its blocks on `workers` processes, 0: here);
     the figures as a dict."""
@@ -72,6 +75,8 @@ def one_run(
     gap = TARGETS.get(size, (0.001, 0, None))[0]
     if block_size is not None:
         blocks.BLOCK_SIZE = block_size
+    if city_searches is not None:
+        blocks.CITY_SEARCHES = city_searches
     data = _sample(size, cache)
     scenario = optimizer.Scenario(mip_gap=gap, time_limit_s=limit, solve_strategy=strategy)
     pool = None
@@ -125,6 +130,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=0, help="solve the blocks on this many processes"
     )
+    parser.add_argument(
+        "--city-searches", type=int, help="each block's city searches (blocks.CITY_SEARCHES)"
+    )
     parser.add_argument("--one", help=argparse.SUPPRESS)  # size,strategy: run in this process
     args = parser.parse_args()
     if args.one:
@@ -132,14 +140,21 @@ def main() -> None:
         print(
             json.dumps(
                 one_run(
-                    int(size), strategy, args.limit, args.block_size, args.cache, args.workers
+                    int(size),
+                    strategy,
+                    args.limit,
+                    args.block_size,
+                    args.cache,
+                    args.workers,
+                    args.city_searches,
                 )
             )
         )
         return
     print(
         f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; blocks on "
-        f"{args.workers or 'no'} worker{'s' if args.workers != 1 else ''}",
+        f"{args.workers or 'no'} worker{'s' if args.workers != 1 else ''}; city searches a "
+        f"block: {'default' if args.city_searches is None else args.city_searches}",
         flush=True,
     )
     print(
@@ -158,7 +173,12 @@ def main() -> None:
                      str(args.limit)]
                     + ([] if args.block_size is None else ["--block-size", str(args.block_size)])
                     + ([] if args.cache is None else ["--cache", str(args.cache.resolve())])
-                    + ["--workers", str(args.workers)],
+                    + ["--workers", str(args.workers)]
+                    + (
+                        []
+                        if args.city_searches is None
+                        else ["--city-searches", str(args.city_searches)]
+                    ),
                     capture_output=True, text=True, env=env, cwd=ROOT, check=False,
                 )
                 if out.returncode != 0:

@@ -908,9 +908,11 @@ def run_blocks(
         try:
             bound = slice_bound()
             for future in futures:
-                while not future.done():
+                while True:  # asked at least once a block, as in this process
                     if stop is not None and stop():
                         return failed("stopped before every block was solved")
+                    if future.done():
+                        break
                     wait([future], timeout=0.1)
                 answers.append(future.result())
         finally:

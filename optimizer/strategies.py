@@ -15,9 +15,10 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
   any machine and under any load; the time limit is only the safety net, and an answer it
   cut short says `time_limit`. The gap is honest either way.
 
-- `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one, each with
-  its share of every linking limit, their portfolios joined; the gap is proven against a
-  Lagrangian bound priced by one block's LP. For tens of thousands of projects.
+- `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one (or side by
+  side on an executor: `run_strategy(..., executor=)`), each with its share of every linking
+  limit, their portfolios joined; the gap is proven against a Lagrangian bound priced by one
+  block's LP. For tens of thousands of projects.
 
 A scenario may force one (`Scenario.solve_strategy`); "auto" picks by the number of projects
 that can be chosen (`BLOCKS_FROM`, `LP_SUBMIP_FROM`).

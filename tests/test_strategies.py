@@ -504,3 +504,25 @@ def test_solve_on_workers_from_the_command_line(
     assert first["strategy"] == "blocks"
     assert first["status"] == "work_limit"  # ended by the budgets, short of the gap
     assert first == second
+
+
+def test_blocks_on_a_pool_stop_when_asked(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch, spawned_pool: Executor
+) -> None:
+    # A stop is asked while this process waits for the blocks: the run ends without a
+    # portfolio, as in this process, and the blocks still queued are cancelled.
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return True
+
+    for executor in (None, spawned_pool):
+        model = build_model(prepare(generated, Scenario(solve_strategy="blocks")))
+        run = blocks.run_blocks(model, time_limit_s=300, stop=stop, executor=executor)
+        assert run.status is Status.ERROR
+        assert run.objective is None
+        assert run.detail == "stopped before every block was solved"
+    assert len(asked) == 2

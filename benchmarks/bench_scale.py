@@ -3,7 +3,7 @@
     python benchmarks/bench_scale.py [--sizes 10000,100000] [--strategies auto,search,blocks]
                                      [--runs 1] [--limit 120] [--block-size 10000]
                                      [--cache FOLDER] [--workers N]
-                                     [--city-searches N]
+                                     [--city-searches N] [--scheduler tcp://HOST:PORT]
 
 For each size (the sample's generator with that many projects, as bench_solve.py makes them)
 and each strategy (`Scenario.solve_strategy`; "auto" is what a planner gets), prints: the
@@ -20,11 +20,14 @@ process_pool`, started before the build, as the command line's `solve --workers 
 given one); the solve's CPU seconds are then this process's and the workers' (cpu s: this
 process + the workers), and the peak memory is this process's and the largest worker's.
 `--city-searches N` sets `blocks.CITY_SEARCHES` (each block's searches city by city).
+With `--scheduler` the blocks go to that Dask cluster (`optimizer.dask_executor`); its
+workers' CPU seconds and memory are not counted here.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pickle
@@ -62,6 +65,7 @@ def one_run(
     cache: Path | None = None,
     workers: int = 0,
     city_searches: int | None = None,
+    scheduler: str | None = None,
 ) -> dict:
     """Build and solve one size in this process (its blocks on `workers` processes, 0: here);
     the figures as a dict."""
@@ -80,7 +84,10 @@ def one_run(
     data = _sample(size, cache)
     scenario = optimizer.Scenario(mip_gap=gap, time_limit_s=limit, solve_strategy=strategy)
     pool = None
-    if workers:
+    cluster = contextlib.ExitStack()  # the Dask client, closed when the run returns
+    if scheduler:
+        pool = cluster.enter_context(optimizer.dask_executor(scheduler))
+    elif workers:
         pool = optimizer.process_pool(workers)
         # The workers start (spawn and imports) while this process builds, as they would
         # while the command line loads the workbook.
@@ -97,7 +104,8 @@ def one_run(
     solve_s = time.perf_counter() - started
     solve_cpu_s = time.process_time() - cpu
     workers_cpu_s = 0.0
-    if pool is not None:
+    cluster.close()
+    if pool is not None and not scheduler:
         pool.shutdown()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         workers_cpu_s = (after.ru_utime + after.ru_stime) - (
@@ -133,6 +141,7 @@ def main() -> None:
     parser.add_argument(
         "--city-searches", type=int, help="each block's city searches (blocks.CITY_SEARCHES)"
     )
+    parser.add_argument("--scheduler", help="solve the blocks on this Dask cluster")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # size,strategy: run in this process
     args = parser.parse_args()
     if args.one:
@@ -147,14 +156,17 @@ def main() -> None:
                     args.cache,
                     args.workers,
                     args.city_searches,
+                    args.scheduler,
                 )
             )
         )
         return
+    where = f"{args.workers or 'no'} worker{'s' if args.workers != 1 else ''}"
+    if args.scheduler:
+        where = f"the Dask cluster at {args.scheduler}"
     print(
-        f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; blocks on "
-        f"{args.workers or 'no'} worker{'s' if args.workers != 1 else ''}; city searches a "
-        f"block: {'default' if args.city_searches is None else args.city_searches}",
+        f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; blocks on {where}; "
+        f"city searches a block: {'default' if args.city_searches is None else args.city_searches}",
         flush=True,
     )
     print(
@@ -174,6 +186,7 @@ def main() -> None:
                     + ([] if args.block_size is None else ["--block-size", str(args.block_size)])
                     + ([] if args.cache is None else ["--cache", str(args.cache.resolve())])
                     + ["--workers", str(args.workers)]
+                    + ([] if args.scheduler is None else ["--scheduler", args.scheduler])
                     + (
                         []
                         if args.city_searches is None

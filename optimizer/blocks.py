@@ -52,6 +52,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, wait
 
@@ -903,7 +904,11 @@ def run_blocks(
         for b in range(count):
             block, job = task(b)
             placed.append((block.columns, block.rows))
-            futures.append(executor.submit(solve_block, job))
+            with warnings.catch_warnings():
+                # A block's arrays travel once, with its task (15 MB the largest at 100,000
+                # projects): Dask's warning on graphs over 10 MB is not for the planner.
+                warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+                futures.append(executor.submit(solve_block, job))
             del block, job
         try:
             bound = slice_bound()

@@ -3,6 +3,7 @@ the answer, feasible, and honest about its gap."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -526,3 +527,38 @@ def test_blocks_on_a_pool_stop_when_asked(
         assert run.objective is None
         assert run.detail == "stopped before every block was solved"
     assert len(asked) == 2
+
+
+def test_the_lagrangian_bound_in_parts_is_the_whole_lps(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The inner LP solved block by block (and the columns in no kept row apart) has the
+    # optimum of the one LP, for the prices of a block's LP as the strategy uses them.
+    model = build_model(prepare(generated, Scenario(solve_strategy="blocks")))
+    _, whole = built_highs(model, 60, 0.01, None)
+    arrays = blocks._arrays(whole)
+    of = blocks.project_blocks(model, 150, by_city=True)
+    column_block = blocks._column_blocks(model, of, len(arrays.cost))
+    parts = blocks._fix_switches(arrays, model, column_block)
+    split = blocks._split(parts, model, column_block, int(of.max()) + 1)
+    assert len(blocks._inner_parts(arrays, split.local)) == 4  # 3 blocks and the rest
+    block = blocks._block_model(parts, column_block, split, 0)
+    lp = relaxation.relax(block.lp.highs({}), block.lp.integer)
+    prices = np.zeros(arrays.rows)
+    prices[block.rows] = lp.duals
+    # Also with the columns in no kept row (the last part) held at 1 where they can be: the
+    # part of those columns counts too.
+    rest = blocks._inner_parts(arrays, split.local)[-1][0]
+    lower = arrays.lower.copy()
+    lower[rest] = np.minimum(1.0, arrays.upper[rest])
+    cases = [(arrays, prices), (dataclasses.replace(arrays, lower=lower), prices)]
+    in_parts = [blocks.lagrangian_bound(a, split.local, y, {}) for a, y in cases]
+    monkeypatch.setattr(
+        blocks,
+        "_inner_parts",
+        lambda arrays, local: [(np.arange(len(arrays.cost)), np.flatnonzero(local >= 0))],
+    )
+    whole_lp = [blocks.lagrangian_bound(a, split.local, y, {}) for a, y in cases]
+    assert None not in whole_lp
+    assert whole_lp[1] != pytest.approx(whole_lp[0])
+    assert in_parts == pytest.approx(whole_lp)

@@ -44,7 +44,8 @@ so there is one model definition: a block is the same rows restricted to its col
   block's prices and their mean are tried, the least bound kept. Blocks of whole cities do
   not (one city's prices say nothing of another's rows), so the bound is then priced by the
   first block of a split into like slices, built for it alone, with the cities' own rows
-  kept whole in the inner LP (`_slice_bound`).
+  kept whole in the inner LP (`_slice_bound`). The inner LP is solved in parts that share
+  no column, one a block (`_inner_parts`).
 """
 
 from __future__ import annotations
@@ -444,8 +445,9 @@ def _times(bound: np.ndarray, share: np.ndarray) -> np.ndarray:
 
 @dataclasses.dataclass
 class BlockLp:
-    """One block's model as plain arrays (picklable): its columns' costs, bounds and
-    integrality, its rows' bounds, and its matrix by rows in its own column numbers."""
+    """A model as plain arrays (picklable; a block's, or a part of the bound's inner LP): its
+    columns' costs, bounds and integrality, its rows' bounds, and its matrix by rows in its
+    own column numbers."""
 
     cost: np.ndarray
     lower: np.ndarray
@@ -458,7 +460,7 @@ class BlockLp:
     value: np.ndarray
 
     def highs(self, options: dict) -> QuietHighs:
-        """The block in HiGHS, with `options` over HIGHS_OPTIONS (one thread)."""
+        """The model in HiGHS, with `options` over HIGHS_OPTIONS (one thread)."""
         import highspy
 
         n, m = len(self.cost), len(self.row_lower)

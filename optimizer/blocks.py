@@ -31,6 +31,11 @@ so there is one model definition: a block is the same rows restricted to its col
   gap or its budget, never on the clock, so the same scenario gives the same plan on any
   machine and under any load; the time limit is the safety net (a run it ends says
   `time_limit`).
+- **Where.** Each block is one task (`solve_block`, a pure function of plain arrays: a
+  `BlockTask` in, a `BlockAnswer` out). Without an executor they run in this process one
+  after another; with one (a process pool, a Dask cluster) side by side, while this process
+  prices the bound. Their answers are taken in block order, and every run ends on its work,
+  so the joined plan is the same wherever they ran.
 - **Joining.** The whole model with every project column fixed to the union's is solved for
   the rest (flows, training, layoffs, switches): it gives the union's true objective, at
   least the blocks' sum.
@@ -39,7 +44,8 @@ so there is one model definition: a block is the same rows restricted to its col
   block's prices and their mean are tried, the least bound kept. Blocks of whole cities do
   not (one city's prices say nothing of another's rows), so the bound is then priced by the
   first block of a split into like slices, built for it alone, with the cities' own rows
-  kept whole in the inner LP (`_slice_bound`).
+  kept whole in the inner LP (`_slice_bound`). The inner LP is solved in parts that share
+  no column, one a block (`_inner_parts`).
 """
 
 from __future__ import annotations
@@ -47,7 +53,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import warnings
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, wait
 
 import numpy as np
 
@@ -436,23 +444,78 @@ def _times(bound: np.ndarray, share: np.ndarray) -> np.ndarray:
 
 
 @dataclasses.dataclass
+class BlockLp:
+    """A model as plain arrays (picklable; a block's, or a part of the bound's inner LP): its
+    columns' costs, bounds and integrality, its rows' bounds, and its matrix by rows in its
+    own column numbers."""
+
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    start: np.ndarray  # CSR
+    index: np.ndarray
+    value: np.ndarray
+
+    def highs(self, options: dict) -> QuietHighs:
+        """The model in HiGHS, with `options` over HIGHS_OPTIONS (one thread)."""
+        import highspy
+
+        n, m = len(self.cost), len(self.row_lower)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = n, m
+        lp.col_cost_ = self.cost
+        lp.col_lower_, lp.col_upper_ = self.lower, self.upper
+        lp.row_lower_, lp.row_upper_ = self.row_lower, self.row_upper
+        matrix = lp.a_matrix_
+        matrix.format_ = highspy.MatrixFormat.kRowwise
+        matrix.num_col_, matrix.num_row_ = n, m
+        matrix.start_ = self.start
+        matrix.index_ = self.index
+        matrix.value_ = self.value
+        if self.integer.any():
+            kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+            lp.integrality_ = [kinds[k] for k in self.integer.tolist()]
+        highs = _highs(options)
+        highs.passModel(lp)
+        return highs
+
+
+@dataclasses.dataclass
 class _Block:
     columns: np.ndarray  # the whole model's columns it holds, in order
     rows: np.ndarray  # the whole model's rows it holds, in order
-    highs: object  # highspy.Highs
+    lp: BlockLp
 
 
-def _block_model(
-    arrays: _Arrays, column_block: np.ndarray, split: _Split, b: int, options: dict
-) -> _Block:
-    """Block b as its own HiGHS model: its project columns and a copy of the shared ones; the
+def _block_model(arrays: _Arrays, column_block: np.ndarray, split: _Split, b: int) -> _Block:
+    """Block b as its own model: its project columns and a copy of the shared ones; the
     linking rows with its share of their bounds, and its local rows whole."""
-    import highspy
-
     columns = np.flatnonzero((column_block == b) | (column_block == -1))
-    new_column = np.full(len(column_block), -1, np.int64)
-    new_column[columns] = np.arange(len(columns))
     rows = np.flatnonzero((split.local == b) | (split.local < 0))
+    lp = _restricted(
+        arrays, columns, rows, arrays.cost[columns], split.lower[b, rows], split.upper[b, rows]
+    )
+    return _Block(columns, rows, lp)
+
+
+def _restricted(
+    arrays: _Arrays,
+    columns: np.ndarray,
+    rows: np.ndarray,
+    cost: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    *,
+    relaxed: bool = False,
+) -> BlockLp:
+    """The model on these columns and rows (the rows' entries in other columns dropped),
+    with these costs and row bounds; integral where the model's columns are, unless
+    `relaxed`."""
+    new_column = np.full(len(arrays.cost), -1, np.int64)
+    new_column[columns] = np.arange(len(columns))
     keep_row = np.zeros(arrays.rows, bool)
     keep_row[rows] = True
     row_of = arrays.row_of
@@ -462,25 +525,17 @@ def _block_model(
     lengths = np.bincount(new_row[row_of[keep]], minlength=len(rows))
     start = np.zeros(len(rows) + 1, np.int32)
     np.cumsum(lengths, out=start[1:])
-    row_lower, row_upper = split.lower[b, rows], split.upper[b, rows]
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(columns), len(rows)
-    lp.col_cost_ = arrays.cost[columns]
-    lp.col_lower_, lp.col_upper_ = arrays.lower[columns], arrays.upper[columns]
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    matrix = lp.a_matrix_
-    matrix.format_ = highspy.MatrixFormat.kRowwise
-    matrix.num_col_, matrix.num_row_ = len(columns), len(rows)
-    matrix.start_ = start
-    matrix.index_ = new_column[arrays.index[keep]].astype(np.int32)
-    matrix.value_ = arrays.value[keep]
-    integer = arrays.integer[columns]
-    if integer.any():
-        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-        lp.integrality_ = [kinds[k] for k in integer.tolist()]
-    highs = _highs(options)
-    highs.passModel(lp)
-    return _Block(columns, rows, highs)
+    return BlockLp(
+        cost,
+        arrays.lower[columns],
+        arrays.upper[columns],
+        np.zeros(len(columns), bool) if relaxed else arrays.integer[columns],
+        row_lower,
+        row_upper,
+        start,
+        new_column[arrays.index[keep]].astype(np.int32),
+        arrays.value[keep],
+    )
 
 
 def _highs(options: dict) -> QuietHighs:
@@ -498,16 +553,77 @@ def _open_rows(model: SelectionModel) -> np.ndarray:
     return np.asarray([c.index for name, c in rows if name.startswith("open_jobs_")], np.int64)
 
 
-def _block_projects(
+@dataclasses.dataclass(frozen=True)
+class BlockBudgets:
+    """How a block is searched: the module's settings as they stand when the solve starts
+    (a task carries them, since a worker process holds its own copy of this module)."""
+
+    by_relaxation: bool
+    price_window: float
+    city_window: float
+    city_free: int
+    fixed_work: int
+    city_work: int
+    city_searches: int
+    whole_work: int
+    start_seconds: float
+
+    @classmethod
+    def now(cls, by_relaxation: bool | None = None) -> BlockBudgets:
+        return cls(
+            BY_RELAXATION if by_relaxation is None else by_relaxation,
+            PRICE_WINDOW,
+            CITY_WINDOW,
+            CITY_FREE,
+            FIXED_WORK,
+            CITY_WORK,
+            CITY_SEARCHES,
+            WHOLE_WORK,
+            START_SECONDS,
+        )
+
+
+@dataclasses.dataclass
+class BlockTask:
+    """Everything one block's solve needs, as plain arrays and numbers, so that it can run in
+    this process or be sent to a worker (`solve_block`)."""
+
+    lp: BlockLp
+    starts: list[list[tuple[int, int]]]  # per project: (start year, column in the block)
+    chosen: list[int | None]
+    capex: np.ndarray  # per project
+    mandatory: np.ndarray
+    region: np.ndarray
+    open_rows: list[int]  # the block's open-jobs rows (a start's worth in the repair)
+    options: dict  # HiGHS's: the block's gap, the node limit
+    budgets: BlockBudgets
+    relax: bool  # solve its LP (to search by it, or for the bound's prices)
+    want_prices: bool  # hand back its LP's row prices, for the bound
+    deadline: float  # time.time() by which the scenario's time limit ends: the safety net
+
+
+@dataclasses.dataclass
+class BlockAnswer:
+    """What a block's solve gives back."""
+
+    solution: np.ndarray | None  # its columns' values; None: no portfolio
+    relaxed: bool  # found by LP + sub-MIP (not by searching the whole block)
+    clock: bool  # a run of it was ended by the time limit
+    prices: np.ndarray | None  # its LP's row prices (its rows), when asked
+
+
+def _block_task(
     model: SelectionModel,
     blocks: np.ndarray,
     b: int,
     block: _Block,
     columns: int,
     open_rows: np.ndarray,
-) -> submip.Projects:
-    """Block b's projects by their columns in its own model, repaired there
-    (`solver.repair_columns`: no government-pay switches, which are fixed in a block)."""
+    **settings: object,
+) -> BlockTask:
+    """Block b's task: its model, and its projects by their columns there with the figures
+    the repair needs (`solver.repair_columns`: no government-pay switches, which are fixed
+    in a block); `settings` are BlockTask's others."""
     positions = np.flatnonzero(blocks == b)
     new_column = np.full(columns, -1, np.int64)
     new_column[block.columns] = np.arange(len(block.columns))
@@ -519,26 +635,71 @@ def _block_projects(
         for i in positions
     ]
     figures = model.figures
-    block_open_rows = [int(r) for r in new_row[open_rows] if r >= 0]
-    capex = figures["capex"].to_numpy(float)[positions]
-    mandatory = figures["forced_in"].to_numpy(bool)[positions]
+    return BlockTask(
+        block.lp,
+        starts,
+        chosen,
+        figures["capex"].to_numpy(float)[positions],
+        figures["forced_in"].to_numpy(bool)[positions],
+        figures["region_at"].to_numpy(int)[positions],
+        [int(r) for r in new_row[open_rows] if r >= 0],
+        **settings,  # type: ignore[arg-type]
+    )
 
-    def repair(plan: dict[int, int]) -> dict[int, int] | None:
-        return repair_columns(
-            block.highs,
-            starts,
-            chosen,
-            plan,
-            open_rows=block_open_rows,
-            capex=capex,
-            mandatory=mandatory,
-        )
 
-    return submip.Projects(starts, chosen, figures["region_at"].to_numpy(int)[positions], repair)
+def solve_block(task: BlockTask) -> BlockAnswer:
+    """One block solved alone: by LP + sub-MIP (`_by_relaxation`) or, without a portfolio
+    from it, by HiGHS's search on the whole block (WHOLE_WORK). A pure function of the task,
+    so its answer is the same in this process, in a pool's worker or on a Dask worker; every
+    run ends on its gap or its work budget, the task's deadline only the safety net."""
+    budgets = task.budgets
+    highs = task.lp.highs(task.options)
+    lp = relaxation.relax(highs, task.lp.integer) if task.relax else None
+    prices = lp.duals if task.want_prices and lp is not None else None
+    # The block's runs: on its gap against its LP, or its work budgets; the time left of the
+    # whole limit is only their safety net.
+    watch = submip.Watch()
+    watch.gap = float(task.options["mip_rel_gap"])
+    runner = submip.Runner(
+        highs,
+        watch,
+        started=time.perf_counter(),
+        time_limit_s=task.deadline - time.time(),
+        least_s=budgets.start_seconds,
+    )
+    solution = None
+    relaxed = False
+    if budgets.by_relaxation and lp is not None:
+
+        def repair(plan: dict[int, int]) -> dict[int, int] | None:
+            return repair_columns(
+                highs,
+                task.starts,
+                task.chosen,
+                plan,
+                open_rows=task.open_rows,
+                capex=task.capex,
+                mandatory=task.mandatory,
+            )
+
+        projects = submip.Projects(task.starts, task.chosen, task.region, repair)
+        solution = _by_relaxation(runner, projects, lp, budgets)
+        relaxed = solution is not None
+    if solution is None and not runner.clock:
+        # No LP optimum, or its sub-MIP had no portfolio (fixing can leave none): search
+        # the whole block on its budget (not once the clock has ended a run: seconds at
+        # 100,000 projects find nothing).
+        watch.bound = None
+        runner.run(budgets.whole_work)
+        solution = runner.found()
+    return BlockAnswer(solution, relaxed, runner.clock, prices)
 
 
 def _by_relaxation(
-    runner: submip.Runner, projects: submip.Projects, lp: relaxation.Relaxation
+    runner: submip.Runner,
+    projects: submip.Projects,
+    lp: relaxation.Relaxation,
+    budgets: BlockBudgets,
 ) -> np.ndarray | None:
     """A block by LP + sub-MIP (`optimizer.submip`, the steps of strategies.lp_submip on the
     block's own columns, with the block's budgets): the projects its LP settles held, the
@@ -547,12 +708,16 @@ def _by_relaxation(
     columns, None without a portfolio."""
     runner.watch.bound = lp.objective
     scale = max(abs(lp.objective), 1.0)
-    fixed = submip.fixed_search(runner, projects, lp, PRICE_WINDOW * scale, FIXED_WORK)
+    fixed = submip.fixed_search(
+        runner, projects, lp, budgets.price_window * scale, budgets.fixed_work
+    )
     found = fixed.found if fixed.found is not None else fixed.start
     if found is None or fixed.reached or runner.clock:
         return found
-    budgets = submip.CityBudgets(CITY_WINDOW * scale, CITY_WORK, CITY_SEARCHES, CITY_FREE)
-    best, _, _, _ = submip.city_passes(runner, projects, lp, found, budgets)
+    city = submip.CityBudgets(
+        budgets.city_window * scale, budgets.city_work, budgets.city_searches, budgets.city_free
+    )
+    best, _, _, _ = submip.city_passes(runner, projects, lp, found, city)
     return best
 
 
@@ -592,34 +757,43 @@ def lagrangian_bound(
         arrays.index, weights=arrays.value * y[arrays.row_of], minlength=len(arrays.cost)
     )
     reduced = arrays.cost - priced
-    rows = np.flatnonzero(~linking)
-    keep_row = ~linking
-    row_of = arrays.row_of
-    keep = keep_row[row_of]
-    new_row = np.full(arrays.rows, -1, np.int64)
-    new_row[rows] = np.arange(len(rows))
-    lengths = np.bincount(new_row[row_of[keep]], minlength=len(rows))
-    start = np.zeros(len(rows) + 1, np.int32)
-    np.cumsum(lengths, out=start[1:])
-    n = len(arrays.cost)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n, len(rows)
-    lp.col_cost_ = reduced
-    lp.col_lower_, lp.col_upper_ = arrays.lower, arrays.upper
-    lp.row_lower_, lp.row_upper_ = arrays.row_lower[rows], arrays.row_upper[rows]
-    matrix = lp.a_matrix_
-    matrix.format_ = highspy.MatrixFormat.kRowwise
-    matrix.num_col_, matrix.num_row_ = n, len(rows)
-    matrix.start_ = start
-    matrix.index_ = arrays.index[keep].astype(np.int32)
-    matrix.value_ = arrays.value[keep]
-    highs = _highs({k: v for k, v in options.items() if k == "time_limit"})
-    highs.passModel(lp)
-    highs.run()
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    inner = float(highs.getInfo().objective_function_value)
+    # The inner LP's parts, solved apart and added up (the same optimum, in fewer CPU s).
+    ends = time.monotonic() + float(options.get("time_limit", math.inf))
+    inner = 0.0
+    for columns, rows in _inner_parts(arrays, local):
+        bounds = arrays.row_lower[rows], arrays.row_upper[rows]
+        part = _restricted(arrays, columns, rows, reduced[columns], *bounds, relaxed=True)
+        left = {"time_limit": max(ends - time.monotonic(), 0.01)} if "time_limit" in options else {}
+        highs = part.highs(left)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        inner += float(highs.getInfo().objective_function_value)
     return -(inner + constant + arrays.offset)
+
+
+def _inner_parts(arrays: _Arrays, local: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The Lagrangian bound's inner LP (every column, the rows kept: local >= 0) in parts
+    that share nothing: each block's columns with its rows, then the columns in no kept row
+    (their bounds alone), as (columns, rows) in that order. A kept row touches one block's
+    project columns, so the parts share no column unless a column (a government-pay switch,
+    relaxed here) lies in two blocks' rows: then the LP is one part. At 100,000 projects in
+    ten blocks of whole cities: 4.95 CPU s in parts against 8.1 whole, the same optimum to
+    1e-9 (benchmarks/RESULTS.md, "Blocks on a pool")."""
+    n = len(arrays.cost)
+    kept = local >= 0
+    entries = kept[arrays.row_of]
+    columns, blocks = arrays.index[entries], local[arrays.row_of[entries]]
+    owner = np.full(n, -1, np.int64)
+    owner[columns] = blocks
+    if (owner[columns] != blocks).any():
+        return [(np.arange(n), np.flatnonzero(kept))]
+    parts = [
+        (np.flatnonzero(owner == b), np.flatnonzero(local == b))
+        for b in range(int(local.max(initial=-1)) + 1)
+    ]
+    parts.append((np.flatnonzero(owner < 0), np.zeros(0, np.int64)))
+    return [(c, r) for c, r in parts if len(c)]
 
 
 def _slice_bound(
@@ -640,8 +814,8 @@ def _slice_bound(
     column_block = _column_blocks(model, blocks, len(arrays.cost))
     parts = _fix_switches(arrays, model, column_block)
     split = _split(parts, model, column_block, count)
-    block = _block_model(parts, column_block, split, 0, options)
-    lp = relaxation.relax(block.highs, parts.integer[block.columns])
+    block = _block_model(parts, column_block, split, 0)
+    lp = relaxation.relax(block.lp.highs(options), block.lp.integer)
     if lp is None:
         return None
     prices = np.zeros(arrays.rows)
@@ -663,12 +837,20 @@ def run_blocks(
     size: int | None = None,
     by_relaxation: bool | None = None,
     by_city: bool | None = None,
+    executor: Executor | None = None,
 ) -> SolverRun:
     """Solve the built model by blocks of `size` projects (None: BLOCK_SIZE; see the
     module's words); its gap is proven against the Lagrangian bound. `stop` is asked between
-    blocks; `on_incumbent` is told of the joined portfolio."""
+    blocks (on an executor: while this process waits for them, and a stop leaves the blocks
+    already running to end on their budgets); `on_incumbent` is told of the joined portfolio.
+
+    executor: where the blocks are solved (`solve_block`, one task each): None in this
+    process, one after another; a process pool (`batch.process_pool(n)`) or a Dask
+    cluster's `Client(...).get_executor()` side by side, while this process prices the
+    bound. Every block ends on its work budgets, so the answer is the same on each."""
     size = BLOCK_SIZE if size is None else size
-    by_relaxation = BY_RELAXATION if by_relaxation is None else by_relaxation
+    budgets = BlockBudgets.now(by_relaxation)
+    by_relaxation = budgets.by_relaxation
     import highspy
     import pulp
 
@@ -712,58 +894,86 @@ def run_blocks(
     # rows (at 10,000 projects in 4 blocks the least bound was 25 % above the whole LP's), so
     # the bound is priced by one block of like slices, made for it alone.
     priced_here = not by_city
-    bound = (
-        None
-        if priced_here
-        else _slice_bound(arrays, model, size, block_options, left, split.local)
-    )
-    clock = clock or (bound is None and left() <= 0)
+    deadline = time.time() + left()  # the safety net, on a clock every worker shares
+
+    def task(b: int) -> tuple[_Block, BlockTask]:
+        block = _block_model(parts, column_block, split, b)
+        settings = {
+            "options": block_options,
+            "budgets": budgets,
+            "relax": b == 0 or by_relaxation,
+            "want_prices": priced_here and (b == 0 or BOUND_FROM_EVERY_BLOCK),
+            "deadline": deadline,
+        }
+        return block, _block_task(model, blocks, b, block, len(arrays.cost), open_rows, **settings)
+
+    def slice_bound() -> float | None:
+        nonlocal clock
+        if priced_here:
+            return None
+        out = _slice_bound(arrays, model, size, block_options, left, split.local)
+        clock = clock or (out is None and left() <= 0)
+        return out
+
+    # Each block's columns and rows in the whole model, and its answer, in block order.
+    placed: list[tuple[np.ndarray, np.ndarray]] = []
+    answers: list[BlockAnswer] = []
+    if executor is None:
+        bound = slice_bound()
+        for b in range(count):
+            if stop is not None and stop():
+                return failed("stopped before every block was solved")
+            block, job = task(b)
+            placed.append((block.columns, block.rows))
+            answers.append(solve_block(job))
+            del block, job
+    else:
+        # The blocks go to the executor at once; this process prices the bound meanwhile.
+        futures: list[Future] = []
+        for b in range(count):
+            block, job = task(b)
+            placed.append((block.columns, block.rows))
+            with warnings.catch_warnings():
+                # A block's arrays travel once, with its task (15 MB the largest at 100,000
+                # projects): Dask's warning on graphs over 10 MB is not for the planner.
+                warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+                futures.append(executor.submit(solve_block, job))
+            del block, job
+        try:
+            bound = slice_bound()
+            for future in futures:
+                while True:  # asked at least once a block, as in this process
+                    if stop is not None and stop():
+                        return failed("stopped before every block was solved")
+                    if future.done():
+                        break
+                    wait([future], timeout=0.1)
+                answers.append(future.result())
+        finally:
+            for future in futures:
+                future.cancel()
     relaxed = 0  # blocks solved by LP + sub-MIP (the others searched whole)
     missing: list[int] = []  # blocks with no portfolio
     dual_sum = np.zeros(arrays.rows)
-    for b in range(count):
-        if stop is not None and stop():
-            return failed("stopped before every block was solved")
-        block = _block_model(parts, column_block, split, b, block_options)
-        highs = block.highs
-        integer = parts.integer[block.columns]
-        lp = relaxation.relax(block.highs, integer) if b == 0 or by_relaxation else None
-        if priced_here and lp is not None and (b == 0 or BOUND_FROM_EVERY_BLOCK):
+    # The answers taken in block order wherever they ran, so that the sums are the same.
+    for b, ((columns, rows), answer) in enumerate(zip(placed, answers, strict=True)):
+        if answer.prices is not None:
             # Every block's prices give a valid bound: the least is kept.
             full = np.zeros(arrays.rows)
-            full[block.rows] = lp.duals
+            full[rows] = answer.prices
             dual_sum += full
             priced = priced_bound(split.local, full)
             if priced is not None and (bound is None or priced < bound):
                 bound = priced
-        # The block's runs: on its gap against its LP, or its work budgets; the time left of
-        # the whole limit is only their safety net.
-        watch = submip.Watch()
-        watch.gap = block_gap
-        runner = submip.Runner(
-            highs, watch, started=started, time_limit_s=time_limit_s, least_s=START_SECONDS
-        )
-        solution = None
-        if by_relaxation and lp is not None:
-            projects = _block_projects(model, blocks, b, block, len(arrays.cost), open_rows)
-            solution = _by_relaxation(runner, projects, lp)
-            relaxed += solution is not None
-        if solution is None and not runner.clock:
-            # No LP optimum, or its sub-MIP had no portfolio (fixing can leave none): search
-            # the whole block on its budget (not once the clock has ended a run: seconds at
-            # 100,000 projects find nothing).
-            watch.bound = None
-            runner.run(WHOLE_WORK)
-            solution = runner.found()
-        clock = clock or runner.clock
-        if solution is None:
+        relaxed += answer.relaxed
+        clock = clock or answer.clock
+        if answer.solution is None:
             # No portfolio within its share of the limits, or none in its time: its projects
             # are left out, and the join says whether the others' can do without them.
             missing.append(b + 1)
         else:
             # Its projects' columns are its own; the shared columns add up over the blocks.
-            values[block.columns] += solution
-        del block, highs, runner
+            values[columns] += answer.solution
     if count > 1 and BOUND_FROM_EVERY_BLOCK and priced_here:
         # The blocks' mean prices too (like slices, each block's are near the others').
         priced = priced_bound(split.local, dual_sum / count)

@@ -297,9 +297,9 @@ def _check_files(args: argparse.Namespace) -> None:
     check_writable(out)
 
 
-def _check_frontier_options(args: argparse.Namespace) -> None:
-    """The sweep's own options, checked as solve checks a scenario's (exit 2, one message)."""
-    problems: list[tuple[str, str, dict[str, object]]] = []  # English, code, values
+def _where_problems(args: argparse.Namespace) -> list[tuple[str, str, dict[str, object]]]:
+    """What is wrong with --workers and --scheduler (English, code, values)."""
+    problems: list[tuple[str, str, dict[str, object]]] = []
     if args.workers < 1:
         said = f"--workers must be at least 1, got {args.workers}"
         problems.append((said, "workers_min", {"got": args.workers}))
@@ -320,6 +320,21 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
                 {"got": args.scheduler},
             )
         )
+    return problems
+
+
+def _refuse(problems: list[tuple[str, str, dict[str, object]]]) -> None:
+    """Options refused as a scenario's are (exit 2, one message naming each)."""
+    if problems:
+        raise ScenarioError(
+            "; ".join(english for english, _, _ in problems),
+            parts=tuple((code, tuple(values.items())) for _, code, values in problems),
+        )
+
+
+def _check_frontier_options(args: argparse.Namespace) -> None:
+    """The sweep's own options, checked as solve checks a scenario's (exit 2, one message)."""
+    problems = _where_problems(args)
     if getattr(args, "values", None) is not None:
         parts = [p.strip() for p in args.values.split(",")]
         try:
@@ -356,11 +371,7 @@ def _check_frontier_options(args: argparse.Namespace) -> None:
                 {"got": f"{args.gap:g}"},
             )
         )
-    if problems:
-        raise ScenarioError(
-            "; ".join(english for english, _, _ in problems),
-            parts=tuple((code, tuple(values.items())) for _, code, values in problems),
-        )
+    _refuse(problems)
 
 
 def _load(args: argparse.Namespace) -> PlanningData:
@@ -405,13 +416,19 @@ def _is_sample(data) -> bool:
 
 def _solve(args: argparse.Namespace) -> int:
     started = time.monotonic()  # time_limit_s bounds the whole run, loading included
+    _refuse(_where_problems(args))
     data = _load(args)
     scenario = _scenario(args, data)
     reference = _reference_file(args.reference) if args.reference else None
     limit = scenario.setting(data, "time_limit_s")
     deadline = started + limit
-    with _quiet_stdout(), _hard_deadline(deadline, limit, args.language):
-        solution = solve(data, scenario, deadline=deadline, reference=reference)
+    with contextlib.ExitStack() as stack:
+        executor = _executor(args, stack)
+        stack.enter_context(_quiet_stdout())
+        stack.enter_context(_hard_deadline(deadline, limit, args.language))
+        solution = solve(
+            data, scenario, deadline=deadline, reference=reference, executor=executor
+        )
         if args.out:
             export_workbook(
                 solution,
@@ -632,16 +649,25 @@ def _template(args: argparse.Namespace) -> int:
     return SOLVED
 
 
+def _where_options(command: argparse.ArgumentParser, what: str = "", only: str = "") -> None:
+    """Where the solves run: --workers local processes or the Dask cluster at --scheduler
+    (`what`: what runs there; `only`: when it is used)."""
+    command.add_argument(
+        "--workers", type=int, default=1, help=f"solve {what}on this many processes{only}"
+    )
+    command.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help=f"solve {what}on the Dask cluster of this scheduler (see the README's "
+        f"Dask section){only}",
+    )
+
+
 def _batch_options(
     command: argparse.ArgumentParser, unit: str, gap_default: str = "scenario"
 ) -> None:
     """Where a batch command's solves run and what ends each (every batch command)."""
-    command.add_argument("--workers", type=int, default=1, help="solve on this many processes")
-    command.add_argument(
-        "--scheduler",
-        metavar="tcp://HOST:PORT",
-        help="solve on the Dask cluster of this scheduler (see the README's Dask section)",
-    )
+    _where_options(command)
     command.add_argument("--time-limit", type=float, help=f"seconds per {unit} (safety net)")
     command.add_argument(
         "--gap", type=float, help=f"relative gap per {unit} (default: {gap_default})"
@@ -728,6 +754,12 @@ def parser(language: str = "en") -> argparse.ArgumentParser:
         help="stay near this plan (an Excel shortlist or a solve --json output): among the "
         "portfolios within the gap, the one with the fewest projects in or out, then start "
         "years moved; --json adds changes",
+    )
+    _where_options(
+        run,
+        "the blocks ",
+        "; only a solve by blocks (tens of thousands of projects) uses them, with the "
+        "same answer as in one process",
     )
     run.set_defaults(run=_solve)
     sweep = commands.add_parser(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from numbers import Integral
 from typing import Any
 
@@ -69,6 +70,7 @@ def solve(
     on_incumbent: Callable[[Instance, dict[int, int], float], None] | None = None,
     deadline: float | None = None,
     reference: Mapping[str, int] | Solution | None = None,
+    executor: Executor | None = None,
 ) -> Solution:
     """Choose the projects and start years that re-employ the most displaced workers.
 
@@ -95,6 +97,10 @@ def solve(
     `gap` is the returned portfolio's own gap against that bound (a Solution of this scenario
     or of one that loosens it brings its proven bound, used when tighter). Ids the workbook
     does not hold count as left. None: the answer is exactly the one without this argument.
+    executor: where a solve by blocks (`Solution.strategy` "blocks", tens of thousands of
+    projects) solves its blocks side by side: `optimizer.process_pool(n)` or a Dask
+    cluster's `Client(...).get_executor()`; the answer is the one of this process. The other
+    strategies, and a solve near a reference, run in this process whatever it is.
     """
     plan = _reference_plan(reference)
     # A reference solve of this scenario or a looser one proved a bound that holds here too.
@@ -145,6 +151,7 @@ def solve(
             on_incumbent=found,
             time_limit_s=min(limit, left),
             node_limit=SOLVE_NODE_LIMIT,
+            executor=executor,
         )
     else:
         if hint is not None and not loosens(inst.data, reference.scenario, inst.scenario):

@@ -15,9 +15,10 @@ calls (`run_strategy`), behind which the solver adapter (`solver.py`) talks to H
   any machine and under any load; the time limit is only the safety net, and an answer it
   cut short says `time_limit`. The gap is honest either way.
 
-- `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one, each with
-  its share of every linking limit, their portfolios joined; the gap is proven against a
-  Lagrangian bound priced by one block's LP. For tens of thousands of projects.
+- `blocks` (optimizer.blocks): blocks of about 10,000 projects solved one by one (or side by
+  side on an executor: `run_strategy(..., executor=)`), each with its share of every linking
+  limit, their portfolios joined; the gap is proven against a Lagrangian bound priced by one
+  block's LP. For tens of thousands of projects.
 
 A scenario may force one (`Scenario.solve_strategy`); "auto" picks by the number of projects
 that can be chosen (`BLOCKS_FROM`, `LP_SUBMIP_FROM`).
@@ -30,6 +31,7 @@ import dataclasses
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 import numpy as np
 
@@ -146,14 +148,23 @@ def run_strategy(
     node_limit: int | None = None,
     stop: Callable[[], bool] | None = None,
     on_incumbent: Callable[[dict[int, int], float], None] | None = None,
+    executor: Executor | None = None,
 ) -> SolverRun:
     """Solve the built model by the strategy `choose_strategy` names (the arguments as for
-    `solver.run_solver`). The run's `strategy` says which ran."""
+    `solver.run_solver`). The run's `strategy` says which ran.
+    executor: where `blocks` solves its blocks (`blocks.run_blocks`: a process pool or a Dask
+    cluster's executor; None: this process), with the same answer on each. The search and
+    lp_submip run in this process whatever it is."""
     strategy = choose_strategy(model)
     limit = float(time_limit_s if time_limit_s is not None else model.scenario.time_limit_s)
     if strategy == BLOCKS:
         return run_blocks(
-            model, time_limit_s=limit, node_limit=node_limit, stop=stop, on_incumbent=on_incumbent
+            model,
+            time_limit_s=limit,
+            node_limit=node_limit,
+            stop=stop,
+            on_incumbent=on_incumbent,
+            executor=executor,
         )
     if strategy == LP_SUBMIP:
         return lp_submip(

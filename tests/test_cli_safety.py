@@ -353,6 +353,29 @@ def test_frontier_options_are_checked(
     assert snapshot(folder) == before
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--workers", "0"], "--workers must be at least 1, got 0"),
+        (["--scheduler", "localhost"], "--scheduler needs a Dask scheduler's address"),
+        (
+            ["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+            "give --workers (local processes) or --scheduler (a Dask cluster), not both",
+        ),
+    ],
+)
+def test_solve_where_options_are_checked(
+    run_here: Callable[..., subprocess.CompletedProcess],
+    folder: Path,
+    options: list[str],
+    message: str,
+) -> None:
+    # solve's --workers and --scheduler are checked as the batch commands' are, first.
+    before = snapshot(folder)
+    refused(run_here(folder, "solve", "w.xlsx", *options, "--out", "s.xlsx"), 2, message)
+    assert snapshot(folder) == before
+
+
 def test_a_formula_without_a_saved_value_is_named_and_saving_fixes_it(
     run_here: Callable[..., subprocess.CompletedProcess], tmp_path: Path, libreoffice
 ) -> None:

@@ -14,12 +14,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import dask
 import pandas as pd
 import pytest
-from helpers import busy_loops, sample_subset
+from helpers import answer_of, busy_loops, sample_subset
 
 import optimizer
-from optimizer import Scenario
+from optimizer import Scenario, blocks
 from optimizer.batch import RunOptions, dask_executor
 from optimizer.cli import BAD_INPUT, SOLVED, main
 from optimizer.tradeoffs import break_even, frontier, robustness
@@ -188,3 +189,26 @@ def test_the_scheduler_option_is_checked_first(capsys: pytest.CaptureFixture[str
     both = ["frontier", workbook, "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"]
     assert main(both) == BAD_INPUT
     assert "not both" in capsys.readouterr().err
+
+
+def test_blocks_on_the_cluster_give_the_in_process_answer(
+    sample: optimizer.PlanningData, scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A solve by blocks sends each block to the cluster with this process's budgets (the
+    # workers' own module is not patched), beside two busy loops: the answer of one process.
+    for name, value in {"BLOCK_SIZE": 100, "FIXED_WORK": 10, "CITY_WORK": 10}.items():
+        monkeypatch.setattr(blocks, name, value)
+    monkeypatch.setattr(blocks, "CITY_SEARCHES", 3)
+    scenario = Scenario(solve_strategy="blocks")
+    here = answer_of(optimizer.solve(sample, scenario))
+    assert here[-1] == "blocks"
+    assert here[5].startswith("3 blocks of about 100 projects")
+    # A block's arrays travel with its task, once: at 100,000 projects the largest are 15 MB,
+    # over Dask's 10 MB warning on large graphs, which a planner need not see (a warning
+    # fails this test).
+    with (
+        dask.config.set({"distributed.admin.large-graph-warning-threshold": "1kB"}),
+        dask_executor(scheduler) as executor,
+        busy_loops(2),
+    ):
+        assert answer_of(optimizer.solve(sample, scenario, executor=executor)) == here

@@ -486,9 +486,9 @@ def test_the_command_line_words_file_refusals_in_the_language_asked(capfd, tmp_p
             "python -m optimizer frontier：错误：参数 --points：'x' 不是有效的整数",
         ),
         (
-            ["solve", "book.xlsx", "--workers", "2"],
-            "python -m optimizer: error: unrecognized arguments: --workers 2",
-            "python -m optimizer：错误：无法识别的参数：--workers 2",
+            ["solve", "book.xlsx", "--points", "2"],
+            "python -m optimizer: error: unrecognized arguments: --points 2",
+            "python -m optimizer：错误：无法识别的参数：--points 2",
         ),
         (
             ["frontier", "book.xlsx", "--lever", "nope"],

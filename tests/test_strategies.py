@@ -3,17 +3,28 @@ the answer, feasible, and honest about its gap."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 import highspy
 import numpy as np
 import pytest
-from helpers import SOLUTION_JSON_KEYS, answer_of, busy_loops, lp_submip_answer, sample_subset
+from conftest import ROOT
+from helpers import (
+    SOLUTION_JSON_KEYS,
+    answer_of,
+    busy_loops,
+    lp_submip_answer,
+    run_cli_here,
+    sample_subset,
+)
 
 import optimizer
-from optimizer import blocks, relaxation, strategies, submip
+from optimizer import blocks, cli, relaxation, strategies, submip
+from optimizer.cli import SOLVED
 from optimizer.instance import prepare
 from optimizer.model import build_model
 from optimizer.present.labels import Labels
@@ -404,3 +415,150 @@ def test_blocks_give_the_same_plan_in_process_and_under_load(
     assert blocks_answer(generated, scenario) == first
     with busy_loops(2):
         assert blocks_answer(generated, scenario) == first
+
+
+class CountingExecutor(Executor):
+    """An executor that passes each task on to another and keeps the functions it was given."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.submitted: list[object] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        self.submitted.append(fn)
+        return self.inner.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait, cancel_futures=cancel_futures)
+
+
+def blocks_run(
+    data: optimizer.PlanningData, by_city: bool, executor: Executor | None
+) -> tuple[object, ...]:
+    """One run of run_blocks on the built model: its plan and figures."""
+    model = build_model(prepare(data, Scenario(solve_strategy="blocks", mip_gap=0.0002)))
+    run = blocks.run_blocks(
+        model, time_limit_s=300, node_limit=10_000, by_city=by_city, executor=executor
+    )
+    return model.start_of(), run.status, run.objective, run.gap, run.bound, run.detail
+
+
+def test_blocks_give_the_same_plan_on_a_pool(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch, spawned_pool: Executor
+) -> None:
+    # Each block is a task on the pool, with the budgets of this process (its workers hold
+    # their own module, unpatched); the bound is priced here meanwhile. The answer is this
+    # process's, whether the bound comes from like slices (whole cities' blocks) or from the
+    # blocks' own prices (like slices' blocks).
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    scenario = Scenario(solve_strategy="blocks", mip_gap=0.0002)
+    first = blocks_answer(generated, scenario)
+    assert first[1] is Status.WORK_LIMIT  # ended by the budgets, short of the gap
+    pool = CountingExecutor(spawned_pool)
+    assert answer_of(optimizer.solve(generated, scenario, executor=pool)) == first
+    assert pool.submitted == [blocks.solve_block] * 3
+    slices = blocks_run(generated, by_city=False, executor=None)
+    assert slices[0]
+    assert slices[4] is not None
+    assert blocks_run(generated, by_city=False, executor=pool) == slices
+    assert len(pool.submitted) == 6
+
+
+def test_the_other_strategies_ignore_an_executor(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only blocks use it: lp_submip runs here, never submitting a task.
+    for name, value in TINY_BUDGETS.items():
+        monkeypatch.setattr(strategies, name, value)
+    pool = CountingExecutor(ThreadPoolExecutor(1))
+    with pool.inner:
+        scenario = Scenario(solve_strategy="lp_submip", mip_gap=0.002)
+        solution = optimizer.solve(generated, scenario, executor=pool)
+    assert solution.strategy == "lp_submip"
+    assert pool.submitted == []
+
+
+def test_solve_on_workers_from_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # `solve --workers 2` solves the blocks on two processes, with the answer of one.
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    monkeypatch.setattr(blocks, "BLOCK_SIZE", 100)
+    pools: list[CountingExecutor] = []
+
+    def counted_pool(workers: int, **options: bool) -> Executor:
+        pools.append(CountingExecutor(optimizer.process_pool(workers, **options)))
+        return pools[-1]
+
+    monkeypatch.setattr(cli, "process_pool", counted_pool)
+    command = ["solve", "projects.xlsx", "--set", "solve_strategy=blocks", "--json"]
+    here = run_cli_here(capfd, ROOT, *command)
+    assert here.returncode == SOLVED, here.stderr
+    assert pools == []
+    on_pool = run_cli_here(capfd, ROOT, *command, "--workers", "2")
+    assert on_pool.returncode == SOLVED, on_pool.stderr
+    assert len(pools) == 1
+    assert pools[0].submitted == [blocks.solve_block] * 3
+    first, second = json.loads(here.stdout), json.loads(on_pool.stdout)
+    assert first["strategy"] == "blocks"
+    assert first["status"] == "work_limit"  # ended by the budgets, short of the gap
+    assert first == second
+
+
+def test_blocks_on_a_pool_stop_when_asked(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch, spawned_pool: Executor
+) -> None:
+    # A stop is asked while this process waits for the blocks: the run ends without a
+    # portfolio, as in this process, and the blocks still queued are cancelled.
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return True
+
+    for executor in (None, spawned_pool):
+        model = build_model(prepare(generated, Scenario(solve_strategy="blocks")))
+        run = blocks.run_blocks(model, time_limit_s=300, stop=stop, executor=executor)
+        assert run.status is Status.ERROR
+        assert run.objective is None
+        assert run.detail == "stopped before every block was solved"
+    assert len(asked) == 2
+
+
+def test_the_lagrangian_bound_in_parts_is_the_whole_lps(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The inner LP solved block by block (and the columns in no kept row apart) has the
+    # optimum of the one LP, for the prices of a block's LP as the strategy uses them.
+    model = build_model(prepare(generated, Scenario(solve_strategy="blocks")))
+    _, whole = built_highs(model, 60, 0.01, None)
+    arrays = blocks._arrays(whole)
+    of = blocks.project_blocks(model, 150, by_city=True)
+    column_block = blocks._column_blocks(model, of, len(arrays.cost))
+    parts = blocks._fix_switches(arrays, model, column_block)
+    split = blocks._split(parts, model, column_block, int(of.max()) + 1)
+    assert len(blocks._inner_parts(arrays, split.local)) == 4  # 3 blocks and the rest
+    block = blocks._block_model(parts, column_block, split, 0)
+    lp = relaxation.relax(block.lp.highs({}), block.lp.integer)
+    prices = np.zeros(arrays.rows)
+    prices[block.rows] = lp.duals
+    # Also with the columns in no kept row (the last part) held at 1 where they can be: the
+    # part of those columns counts too.
+    rest = blocks._inner_parts(arrays, split.local)[-1][0]
+    lower = arrays.lower.copy()
+    lower[rest] = np.minimum(1.0, arrays.upper[rest])
+    cases = [(arrays, prices), (dataclasses.replace(arrays, lower=lower), prices)]
+    in_parts = [blocks.lagrangian_bound(a, split.local, y, {}) for a, y in cases]
+    monkeypatch.setattr(
+        blocks,
+        "_inner_parts",
+        lambda arrays, local: [(np.arange(len(arrays.cost)), np.flatnonzero(local >= 0))],
+    )
+    whole_lp = [blocks.lagrangian_bound(a, split.local, y, {}) for a, y in cases]
+    assert None not in whole_lp
+    assert whole_lp[1] != pytest.approx(whole_lp[0])
+    assert in_parts == pytest.approx(whole_lp)

@@ -460,7 +460,8 @@ class BlockLp:
     value: np.ndarray
 
     def highs(self, options: dict) -> QuietHighs:
-        """The model in HiGHS, with `options` over HIGHS_OPTIONS (one thread)."""
+        """The model in HiGHS on one thread with exactly `options` (the caller's
+        HIGHS_OPTIONS among them: a worker process holds its own copy of the module)."""
         import highspy
 
         n, m = len(self.cost), len(self.row_lower)
@@ -541,7 +542,7 @@ def _restricted(
 def _highs(options: dict) -> QuietHighs:
     highs = QuietHighs()  # no banner printed
     highs.setOptionValue("threads", 1)
-    for name, value in {**HIGHS_OPTIONS, **options}.items():
+    for name, value in options.items():
         highs.setOptionValue(name, value)
     return highs
 
@@ -764,7 +765,7 @@ def lagrangian_bound(
         bounds = arrays.row_lower[rows], arrays.row_upper[rows]
         part = _restricted(arrays, columns, rows, reduced[columns], *bounds, relaxed=True)
         left = {"time_limit": max(ends - time.monotonic(), 0.01)} if "time_limit" in options else {}
-        highs = part.highs(left)
+        highs = part.highs({**HIGHS_OPTIONS, **left})
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
@@ -877,7 +878,9 @@ def run_blocks(
                          strategy=BLOCKS)
 
     block_gap = gap * BLOCK_GAP_SHARE
-    block_options: dict = {"mip_rel_gap": block_gap}
+    # Every option a block's HiGHS takes, this process's HIGHS_OPTIONS included: a task
+    # carries them, so a block gives the same answer wherever it runs.
+    block_options: dict = {**HIGHS_OPTIONS, "mip_rel_gap": block_gap}
     if node_limit is not None:
         block_options["mip_max_nodes"] = int(node_limit)
     values = np.zeros(len(arrays.cost))

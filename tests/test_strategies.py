@@ -465,6 +465,22 @@ def test_blocks_give_the_same_plan_on_a_pool(
     assert len(pool.submitted) == 6
 
 
+def test_blocks_on_a_pool_take_this_process_highs_options(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch, spawned_pool: Executor
+) -> None:
+    # HiGHS's options travel with each block's task too: a worker's own module would set
+    # the options as imported, not as this process has them.
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    scenario = Scenario(solve_strategy="blocks", mip_gap=0.0002)
+    default = blocks_answer(generated, scenario)
+    changed = {**blocks.HIGHS_OPTIONS, "random_seed": 11, "mip_heuristic_effort": 0.0}
+    monkeypatch.setattr(blocks, "HIGHS_OPTIONS", changed)
+    here = blocks_answer(generated, scenario)
+    assert here != default  # the options change the answer, so the check below can fail
+    assert answer_of(optimizer.solve(generated, scenario, executor=spawned_pool)) == here
+
+
 def test_the_other_strategies_ignore_an_executor(
     generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
 ) -> None:

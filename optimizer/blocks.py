@@ -55,7 +55,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, wait
+from concurrent.futures import BrokenExecutor, Executor, Future, wait
 
 import numpy as np
 
@@ -64,6 +64,7 @@ from .model import SelectionModel
 from .solver import (
     HIGHS_OPTIONS,
     QuietHighs,
+    SolverError,
     SolverRun,
     Status,
     built_highs,
@@ -441,6 +442,13 @@ def _times(bound: np.ndarray, share: np.ndarray) -> np.ndarray:
     """bound × share, an infinite bound staying infinite (whatever the share)."""
     finite = np.isfinite(bound)
     return np.where(finite, np.where(finite, bound, 0.0) * share, bound)
+
+
+# What a solve by blocks says when its pool lost a worker (SolverError "workers_lost").
+WORKERS_LOST = (
+    "a worker process ended before its blocks were solved (often because memory ran out): "
+    "solve with fewer workers, or in one process"
+)
 
 
 @dataclasses.dataclass
@@ -933,16 +941,17 @@ def run_blocks(
     else:
         # The blocks go to the executor at once; this process prices the bound meanwhile.
         futures: list[Future] = []
-        for b in range(count):
-            block, job = task(b)
-            placed.append((block.columns, block.rows))
-            with warnings.catch_warnings():
-                # A block's arrays travel once, with its task (15 MB the largest at 100,000
-                # projects): Dask's warning on graphs over 10 MB is not for the planner.
-                warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
-                futures.append(executor.submit(solve_block, job))
-            del block, job
-        try:
+        try:  # from the first task on: whatever ends this, no queued block is left to run
+            for b in range(count):
+                block, job = task(b)
+                placed.append((block.columns, block.rows))
+                with warnings.catch_warnings():
+                    # A block's arrays travel once, with its task (15 MB the largest at
+                    # 100,000 projects): Dask's warning on graphs over 10 MB is not for the
+                    # planner.
+                    warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+                    futures.append(executor.submit(solve_block, job))
+                del block, job
             bound = slice_bound()
             for future in futures:
                 while True:  # asked at least once a block, as in this process
@@ -952,6 +961,10 @@ def run_blocks(
                         break
                     wait([future], timeout=0.1)
                 answers.append(future.result())
+        except BrokenExecutor:
+            # A worker process died (the system ends the largest process when memory runs
+            # out): the planner's to act on, not a fault of this program.
+            raise SolverError(WORKERS_LOST, "workers_lost") from None
         finally:
             for future in futures:
                 future.cancel()

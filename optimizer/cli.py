@@ -297,12 +297,20 @@ def _check_files(args: argparse.Namespace) -> None:
     check_writable(out)
 
 
+# More local processes than this is a typing slip, not a machine (the pool's queue cannot
+# even be made for some counts); a cluster is for more.
+MOST_WORKERS = 256
+
+
 def _where_problems(args: argparse.Namespace) -> list[tuple[str, str, dict[str, object]]]:
     """What is wrong with --workers and --scheduler (English, code, values)."""
     problems: list[tuple[str, str, dict[str, object]]] = []
     if args.workers < 1:
         said = f"--workers must be at least 1, got {args.workers}"
         problems.append((said, "workers_min", {"got": args.workers}))
+    if args.workers > MOST_WORKERS:
+        said = f"--workers must be at most {MOST_WORKERS} local processes, got {args.workers}"
+        problems.append((said, "workers_max", {"most": MOST_WORKERS, "got": args.workers}))
     if args.scheduler is not None and args.workers > 1:
         problems.append(
             (
@@ -423,9 +431,10 @@ def _solve(args: argparse.Namespace) -> int:
     limit = scenario.setting(data, "time_limit_s")
     deadline = started + limit
     with contextlib.ExitStack() as stack:
+        # The backstop first, so that it also covers the wait for blocks still on workers.
+        stack.enter_context(_hard_deadline(deadline, limit, args.language))
         executor = _executor(args, stack)
         stack.enter_context(_quiet_stdout())
-        stack.enter_context(_hard_deadline(deadline, limit, args.language))
         solution = solve(
             data, scenario, deadline=deadline, reference=reference, executor=executor
         )

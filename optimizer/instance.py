@@ -244,8 +244,9 @@ class Instance:
         )
 
     def build_years(self, position: int, start: int) -> range:
-        """Year positions in which the project is built when it starts in `start` (called
-        once per project and start year by the model: its durations are read once)."""
+        """Year positions in which the project is built when it starts in `start`, one
+        project at a time (the model reads many at once: year_masks, from the same
+        durations)."""
         k = start - self.years[0]
         return range(k, k + self._durations[position])
 
@@ -264,7 +265,7 @@ class Instance:
         k = np.arange(len(self.years))
         return (k >= first[:, None]) & (k < done[:, None]), k >= done[:, None]
 
-    def money_table(
+    def money_of_starts(
         self, positions: np.ndarray, starts: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(fiscal budget used, bond quota used), column × planning year, by projects
@@ -287,17 +288,17 @@ class Instance:
         {position: start year}, PPP payments in service included in the budget."""
         if not starts:
             return np.zeros(len(self.years)), np.zeros(len(self.years))
-        budget, bonds = self.money_table(list(starts), list(starts.values()))
+        budget, bonds = self.money_of_starts(list(starts), list(starts.values()))
         # Added project by project, in the portfolio's order (accumulate adds in sequence).
         return np.add.accumulate(budget)[-1], np.add.accumulate(bonds)[-1]
 
-    def ppp_table(self, positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    def ppp_of_starts(self, positions: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """PPP fiscal responsibilities, column × planning year, of projects `positions`
         started in `starts` (0 for a project that is not a PPP): the budget money it takes
         while built (the build-year outlay of model.md 5a), then its payment each year in
-        service; money_table's fiscal budget, so the two cannot differ."""
+        service; money_of_starts's fiscal budget, so the two cannot differ."""
         positions = np.asarray(positions, dtype=np.int64)
-        budget, _ = self.money_table(positions, starts)
+        budget, _ = self.money_of_starts(positions, starts)
         counted = self._rates.ppp[positions][:, None] & (budget > 0)
         return np.where(counted, budget, 0.0)
 
@@ -306,7 +307,7 @@ class Instance:
         planning year (5a: build-year outlays and payments in service)."""
         out = np.zeros((len(self.regions), len(self.years)))
         if starts:
-            table = self.ppp_table(list(starts), list(starts.values()))
+            table = self.ppp_of_starts(list(starts), list(starts.values()))
             region_at = self.projects["region_at"].to_numpy(dtype=np.int64)[list(starts)]
             np.add.at(out, region_at, table)  # in the portfolio's order, unbuffered
         return out
@@ -339,7 +340,7 @@ class Instance:
 
 @dataclass(frozen=True)
 class _Rates:
-    """Per project, by position, read once: the arrays behind money_table and build_years."""
+    """Per project, by position, read once: the arrays behind money_of_starts and build_years."""
 
     duration: np.ndarray  # years
     budget: np.ndarray  # budget money per build year, 亿元

@@ -17,6 +17,7 @@ at most once, prerequisites, the matching of workers to jobs) are added directly
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -428,7 +429,7 @@ def money_limits(inst: Instance, v: Variables) -> list[Limit]:
     """Fiscal budget and bond quota each year. A PPP project's yearly payment is charged to
     the fiscal budget of every year it is in service: social capital is not free money."""
     columns = v.start_columns
-    budget, bonds = inst.money_table(columns.position, columns.start)
+    budget, bonds = inst.money_of_starts(columns.position, columns.start)
     out = []
     for k, year in enumerate(inst.years):
         for family, spend, amount in (
@@ -461,26 +462,26 @@ def region_limits(inst: Instance, v: Variables) -> list[Limit]:
         if ppp and v.starts[i]:
             ppp_at.setdefault(r, []).append(i)
     # Every column's PPP responsibilities, computed once for the cities' rows.
-    ppp_table = inst.ppp_table(columns.position, columns.start) if ppp_at else None
+    ppp_amounts = inst.ppp_of_starts(columns.position, columns.start) if ppp_at else None
     out = []
     for r, region in enumerate(inst.regions):
         if debt.get(r):
             amount = inst.debt_headroom[region]
             out.append(_limit("debt_headroom", r, region, debt[r], "<=", amount, max(amount, 1.0)))
         if ppp_at.get(r):
-            out += _ppp_limits(inst, v, r, ppp_at[r], ppp_table)
+            out += _ppp_limits(inst, v, r, ppp_at[r], ppp_amounts)
     return out
 
 
 def ppp_year_terms(
     inst: Instance, v: Variables, members: list[int], table: np.ndarray | None = None
 ) -> list[Terms]:
-    """Per planning year: the chosen PPPs' fiscal responsibilities (Instance.ppp_table:
+    """Per planning year: the chosen PPPs' fiscal responsibilities (Instance.ppp_of_starts:
     build-year outlays of budget money, then yearly payments once in service), on the start
-    variables. table: ppp_table of every start column, when the caller has it."""
+    variables. table: ppp_of_starts of every start column, when the caller has it."""
     columns = v.start_columns
     if table is None:
-        table = inst.ppp_table(columns.position, columns.start)
+        table = inst.ppp_of_starts(columns.position, columns.start)
     mine = np.isin(columns.position, members)
     return [
         _terms(columns.variables, table[:, k], mine & (table[:, k] > 0))
@@ -890,27 +891,49 @@ def build_model(
         return _build(inst, elastic, fixed_starts, relax)
 
 
+class _BuildsUnderWay:
+    """The builds running in this process (the app builds in threads): the collector is
+    switched off by the first and back on, if it was on before it, by the last."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+        self.collector_was_on = False
+
+
+_BUILDS = _BuildsUnderWay()
+
+
 @contextmanager
 def _no_garbage_collection() -> Iterator[None]:
-    """The cyclic garbage collector off while a model is built. The build makes millions of
-    objects that live as long as the model (variables, (variable, coefficient) pairs, rows)
-    and no cycles, and the collector, triggered by their number, scans every one of them
-    again and again: 6.7 of 11.9 CPU s at 100,000 projects (benchmarks/RESULTS.md, "A faster
-    build"). Turned back on only if it was on (another thread may be building too).
+    """The cyclic garbage collector off while a model is built (process-wide: Python has one
+    collector). The build makes millions of objects that live as long as the model
+    (variables, (variable, coefficient) pairs, rows) and no cycles, and the collector,
+    triggered by their number, scans every one of them again and again: 6.7 of 11.9 CPU s at
+    100,000 projects (benchmarks/RESULTS.md, "A faster build"). Builds in several threads at
+    once share one switch (`_BUILDS`): it is turned back on when the last ends, and only if
+    it was on when the first began.
 
     After a large build, one full collection: the collector would otherwise pass over the
     new objects three times, in its young, middle and old generations, as the solve goes on
-    (at 100,000 projects by blocks 3.0 CPU s of collection in the whole run, 1.3 s with it). After a
-    small one, the collector's own passes are cheaper than a full one over the process."""
-    was_on = gc.isenabled()
-    gc.disable()
+    (at 100,000 projects by blocks 3.0 CPU s of collection in the whole run, 1.3 s with it).
+    After a small one, the collector's own passes are cheaper than a full one over the
+    process."""
+    with _BUILDS.lock:
+        if _BUILDS.count == 0:
+            _BUILDS.collector_was_on = gc.isenabled()
+            gc.disable()
+        _BUILDS.count += 1
     try:
         yield
     finally:
-        if was_on:
-            gc.enable()
-            if gc.get_count()[0] > FULL_COLLECTION_AFTER:
-                gc.collect()
+        with _BUILDS.lock:
+            _BUILDS.count -= 1
+            back_on = _BUILDS.count == 0 and _BUILDS.collector_was_on
+            if back_on:
+                gc.enable()
+        if back_on and gc.get_count()[0] > FULL_COLLECTION_AFTER:
+            gc.collect()
 
 
 def _build(

@@ -357,6 +357,10 @@ def test_frontier_options_are_checked(
     ("options", "message"),
     [
         (["--workers", "0"], "--workers must be at least 1, got 0"),
+        (
+            ["--workers", "100000000000000000000"],
+            "--workers must be at most 256 local processes, got 100000000000000000000",
+        ),
         (["--scheduler", "localhost"], "--scheduler needs a Dask scheduler's address"),
         (
             ["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],

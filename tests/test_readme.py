@@ -20,7 +20,8 @@ def test_readme_example_runs(code: str, capsys) -> None:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        exec(compile(code, "README.md", "exec"), {})
+        # As a script runs (its `if __name__ == "__main__":` guard true).
+        exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})
     finally:
         os.chdir(cwd)
     assert capsys.readouterr().out.strip()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import highspy
@@ -30,7 +31,7 @@ from optimizer.model import build_model
 from optimizer.present.labels import Labels
 from optimizer.sample import build_sample
 from optimizer.scenario import STRATEGIES, Scenario, ScenarioError
-from optimizer.solver import Status, built_highs
+from optimizer.solver import SolverError, Status, built_highs
 from optimizer.strategies import choose_strategy, run_strategy
 
 
@@ -479,6 +480,36 @@ def test_blocks_on_a_pool_take_this_process_highs_options(
     here = blocks_answer(generated, scenario)
     assert here != default  # the options change the answer, so the check below can fail
     assert answer_of(optimizer.solve(generated, scenario, executor=spawned_pool)) == here
+
+
+class LostWorkers(Executor):
+    """A pool whose worker died: every task's future ends broken, as a process pool's do."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        future: Future = Future()
+        if not self.futures:  # the first block's worker died; the others are still queued
+            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        self.futures.append(future)
+        return future
+
+
+def test_a_pool_that_lost_a_worker_is_said_and_its_queued_blocks_cancelled(
+    generated: optimizer.PlanningData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Memory running out ends a worker: the planner is told what to do (exit 3 on the command
+    # line), not that the program failed, and no block queued behind it goes on running.
+    for name, value in TINY_BLOCK_BUDGETS.items():
+        monkeypatch.setattr(blocks, name, value)
+    pool = LostWorkers()
+    with pytest.raises(SolverError) as raised:
+        optimizer.solve(generated, Scenario(solve_strategy="blocks"), executor=pool)
+    assert raised.value.parts[0][0] == "workers_lost"
+    assert "fewer workers" in str(raised.value)
+    assert len(pool.futures) == 3
+    assert all(f.cancelled() for f in pool.futures[1:])
 
 
 def test_the_other_strategies_ignore_an_executor(

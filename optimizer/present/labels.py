@@ -1659,6 +1659,11 @@ FILE_PROBLEMS: dict[str, Pair] = {
         "--workers must be at least 1, got {got}",
         "--workers 须至少为 1，实际为 {got}",
     ),
+    # A --workers count beyond any local machine (cli.MOST_WORKERS).
+    "workers_max": (
+        "--workers must be at most {most} local processes, got {got}",
+        "--workers 至多为 {most} 个本机进程，实际为 {got}",
+    ),
     "workers_or_scheduler": (
         "give --workers (local processes) or --scheduler (a Dask cluster), not both",
         "请给出 --workers（本机进程）或 --scheduler（Dask集群）之一，不要同时给出",
@@ -1839,6 +1844,12 @@ SOLVER_PROBLEMS: dict[str, Pair] = {
         "and building the model); raise time_limit_s",
         "在 {limit} 秒的求解时限内未找到可行方案（其中准备和构建模型用了 {build} 秒）；"
         "请延长求解时限",
+    ),
+    # A solve by blocks whose pool lost a worker (blocks.WORKERS_LOST).
+    "workers_lost": (
+        "a worker process ended before its blocks were solved (often because memory ran "
+        "out): solve with fewer workers, or in one process",
+        "一个工作进程在其分块求解完成前退出（常因内存不足）：请减少进程数，或在单个进程中求解",
     ),
 }
 # The solver's own reasons (SOLVER_PROBLEMS' {detail}) in Chinese; any other is HiGHS's text.

@@ -68,6 +68,7 @@ from .solver import (
     SolverRun,
     Status,
     built_highs,
+    pass_rowwise,
     repair_columns,
 )
 
@@ -470,25 +471,19 @@ class BlockLp:
     def highs(self, options: dict) -> QuietHighs:
         """The model in HiGHS on one thread with exactly `options` (the caller's
         HIGHS_OPTIONS among them: a worker process holds its own copy of the module)."""
-        import highspy
-
-        n, m = len(self.cost), len(self.row_lower)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, m
-        lp.col_cost_ = self.cost
-        lp.col_lower_, lp.col_upper_ = self.lower, self.upper
-        lp.row_lower_, lp.row_upper_ = self.row_lower, self.row_upper
-        matrix = lp.a_matrix_
-        matrix.format_ = highspy.MatrixFormat.kRowwise
-        matrix.num_col_, matrix.num_row_ = n, m
-        matrix.start_ = self.start
-        matrix.index_ = self.index
-        matrix.value_ = self.value
-        if self.integer.any():
-            kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-            lp.integrality_ = [kinds[k] for k in self.integer.tolist()]
         highs = _highs(options)
-        highs.passModel(lp)
+        pass_rowwise(
+            highs,
+            self.cost,
+            self.lower,
+            self.upper,
+            self.row_lower,
+            self.row_upper,
+            self.start,
+            self.index,
+            self.value,
+            self.integer,
+        )
         return highs
 
 

@@ -95,14 +95,17 @@ class Variables:
     # (batch b, layoff-year position j) → ℓ, for paced batches only
     layoffs: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     government_pay_switch: dict[int, pulp.LpVariable] = field(default_factory=dict)  # r → v_r
-    columns: StartColumns | None = None  # the start variables as arrays (start_columns)
+    # start_columns, kept once made (not a field to give or compare)
+    _start_columns: StartColumns | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def start_columns(self) -> StartColumns:
         """The start variables as arrays, made at the first call (after `starts` is full)."""
-        if self.columns is None:
-            self.columns = StartColumns.of(self)
-        return self.columns
+        if self._start_columns is None:
+            self._start_columns = StartColumns.of(self)
+        return self._start_columns
 
 
 @dataclass(frozen=True)

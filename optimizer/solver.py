@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 import highspy
+import numpy as np
 import pulp
 
 from .model import SelectionModel
@@ -170,7 +171,6 @@ class _HiGHS(pulp.HiGHS):
         the objective negated when maximising, None bounds as ±inf, integrality only when
         `self.mip`, and zero coefficients dropped (tests/test_solver.py compares the two)."""
         import highspy
-        import numpy as np
 
         inf = highspy.kHighsInf
         obj_mult = -1.0 if lp.sense == pulp.LpMaximize else 1.0
@@ -231,38 +231,18 @@ class _HiGHS(pulp.HiGHS):
         a_start = np.zeros(num_row + 1, np.int32)
         np.cumsum(lengths, out=a_start[1:])
 
-        if integer.any():
-            # The arrays straight to HiGHS: filling a HighsLp's fields first copies them once
-            # more (0.45 s at 100,000 projects); HiGHS keeps the same model either way.
-            status = lp.solverModel.passModel(
-                num_col,
-                num_row,
-                len(a_index),
-                int(highspy.MatrixFormat.kRowwise),
-                int(highspy.ObjSense.kMinimize),  # the costs are negated when maximising
-                0.0,
-                cost,
-                col_lower,
-                col_upper,
-                row_lower,
-                row_upper,
-                a_start,
-                a_index,
-                a_value,
-                integer.astype(np.int32),
-            )
-        else:
-            # Like PuLP (changeColIntegrality per integer column): no integrality at all for
-            # a model without integer columns, which HiGHS's array call cannot say.
-            model = highspy.HighsLp()
-            model.num_col_, model.num_row_ = num_col, num_row
-            model.col_cost_, model.col_lower_, model.col_upper_ = cost, col_lower, col_upper
-            model.row_lower_, model.row_upper_ = row_lower, row_upper
-            matrix = model.a_matrix_
-            matrix.format_ = highspy.MatrixFormat.kRowwise
-            matrix.num_col_, matrix.num_row_ = num_col, num_row
-            matrix.start_, matrix.index_, matrix.value_ = a_start, a_index, a_value
-            status = lp.solverModel.passModel(model)
+        status = pass_rowwise(
+            lp.solverModel,
+            cost,
+            col_lower,
+            col_upper,
+            row_lower,
+            row_upper,
+            a_start,
+            a_index,
+            a_value,
+            integer,
+        )
         if status == highspy.HighsStatus.kError:
             raise pulp.PulpSolverError("HiGHS refused the model (passModel)")
 
@@ -271,6 +251,55 @@ class _HiGHS(pulp.HiGHS):
             return super().findSolutionValues(lp)
         except KeyError:
             return pulp.LpStatusNotSolved, pulp.LpSolutionIntegerFeasible
+
+
+def pass_rowwise(
+    highs: Any,  # noqa: ANN401 (highspy.Highs)
+    cost: np.ndarray,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    start: np.ndarray,
+    index: np.ndarray,
+    value: np.ndarray,
+    integer: np.ndarray,
+) -> Any:  # noqa: ANN401 (highspy.HighsStatus)
+    """A model given as arrays (costs to minimise, column and row bounds, the matrix by rows
+    with int32 starts and indices, and which columns are integral) into HiGHS; its status.
+    The one way this package hands HiGHS a model: the whole model and each block's."""
+    num_col, num_row = len(cost), len(row_lower)
+    if integer.any():
+        # The arrays straight to HiGHS: filling a HighsLp's fields first copies them once
+        # more (0.45 s at 100,000 projects); HiGHS keeps the same model either way.
+        return highs.passModel(
+            num_col,
+            num_row,
+            len(index),
+            int(highspy.MatrixFormat.kRowwise),
+            int(highspy.ObjSense.kMinimize),
+            0.0,
+            cost,
+            col_lower,
+            col_upper,
+            row_lower,
+            row_upper,
+            start,
+            index,
+            value,
+            integer.astype(np.int32),
+        )
+    # Like PuLP (changeColIntegrality per integer column): no integrality at all for a model
+    # without integer columns, which HiGHS's array call cannot say.
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = num_col, num_row
+    model.col_cost_, model.col_lower_, model.col_upper_ = cost, col_lower, col_upper
+    model.row_lower_, model.row_upper_ = row_lower, row_upper
+    matrix = model.a_matrix_
+    matrix.format_ = highspy.MatrixFormat.kRowwise
+    matrix.num_col_, matrix.num_row_ = num_col, num_row
+    matrix.start_, matrix.index_, matrix.value_ = start, index, value
+    return highs.passModel(model)
 
 
 class WorkMeter:
@@ -648,7 +677,6 @@ class KeptModel:
         this one: it is repaired first (`repair`) and HiGHS completes the rest. A start only
         shortens the search: the status, bound and gap are HiGHS's own."""
         import highspy
-        import numpy as np
 
         started = time.perf_counter()
         if not self._built:
@@ -723,7 +751,6 @@ class KeptModel:
         training, layoffs and flows: its start years fixed, a small LP. None when it does not
         fit. The model is left as it was; the last run's answer stays `closest`'s start."""
         import highspy
-        import numpy as np
 
         highs = self._highs
         index, value = plan_columns(self.model, plan)
@@ -763,7 +790,6 @@ class KeptModel:
         the stated gap of the best value possible but not of first's bound, the search goes
         on (from first's portfolio) until its bound shows the reference within the stated
         gap, or it stops on its limits. Returns the run to read (first when nothing ran)."""
-        import numpy as np
 
         if not first.status.has_portfolio or first.bound is None or first.objective is None:
             return first
@@ -823,7 +849,6 @@ class KeptModel:
         portfolio was proven nearest among those searched. bound: another proven bound on
         this model's best objective (a looser scenario's solve), used when it is tighter."""
         import highspy
-        import numpy as np
 
         started = time.perf_counter()
         highs = self._highs
@@ -897,7 +922,6 @@ class KeptModel:
         """The best of everything else (training, layoffs, flows) for the portfolio in
         `values`, by the objective with its start years fixed; `fallback`'s portfolio if
         that fails. The answer is written into the model's variables."""
-        import numpy as np
 
         highs = self._highs
         fixed = [
@@ -1004,7 +1028,6 @@ class _Repairer:
                 self.project_of[chosen[i]] = i
 
     def _arrange(self, highs, switch_of, open_rows, capex, mandatory) -> None:  # noqa: ANN001
-        import numpy as np
 
         self.highs = highs
         lp = highs.getLp()
@@ -1080,7 +1103,6 @@ class _Repairer:
         return jobs / self.capex[i] if self.capex[i] > 0 else math.inf
 
     def repair(self, plan: dict[int, int], *, fill: bool = True) -> dict[int, int] | None:
-        import numpy as np
 
         lp = self.highs.getLp()
         col_lower = np.asarray(lp.col_lower_, float)
@@ -1157,7 +1179,6 @@ class _Repairer:
 
     def _harmless(self, activity, i: int, t: int, sign: float, row: int) -> bool:  # noqa: ANN001
         """Adding (sign 1) or dropping (-1) this start breaches no limit but `row` more."""
-        import numpy as np
 
         touched, added = self._change(i, t, sign)
         before, after = activity[touched], activity[touched] + sign * added
@@ -1170,7 +1191,6 @@ class _Repairer:
     def _change(self, i: int, t: int, sign: float = 1.0):  # noqa: ANN202
         """The rows a project's start touches and what it adds to each (what dropping it, sign
         -1, takes away: the same but for a switch it alone holds on)."""
-        import numpy as np
 
         columns = self._columns(i, t) + self._toggled(i, sign)
         rows = np.concatenate(
@@ -1185,7 +1205,6 @@ class _Repairer:
     def _mend(
         self, fitted, activity, row_lower, row_upper, is_open, row: int, direction: float
     ) -> tuple[int, int] | None:
-        import numpy as np
 
         def breach(values, rows):  # noqa: ANN001, ANN202
             return np.maximum(values - row_upper[rows], row_lower[rows] - values).clip(0)
@@ -1219,7 +1238,6 @@ class _Repairer:
     def _fill(self, fitted, activity, row_lower, row_upper, is_open) -> dict[int, int]:  # noqa: ANN001
         """Then add back, best worth per 亿元 first, every project (a dropped one included,
         perhaps at a later start year: a delay) that fits with every limit still held."""
-        import numpy as np
 
         tried = sorted(
             (

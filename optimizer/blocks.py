@@ -125,9 +125,18 @@ BY_CITY = True
 # Whether the bound is priced by every block's LP (the least kept) rather than the first's.
 BOUND_FROM_EVERY_BLOCK = True
 
+# What a solve by blocks says when its pool lost a worker (SolverError "workers_lost").
+WORKERS_LOST = (
+    "a worker process ended before its blocks were solved (often because memory ran out): "
+    "solve with fewer workers, or in one process"
+)
+
+
 @dataclasses.dataclass
-class _Arrays:
-    """The whole model as HiGHS holds it (minimised), its matrix by rows."""
+class BlockLp:
+    """A model as plain arrays (picklable; a block's, or a part of the bound's inner LP): its
+    columns' costs, bounds and integrality, its rows' bounds, and its matrix by rows in its
+    own column numbers."""
 
     cost: np.ndarray
     lower: np.ndarray
@@ -138,6 +147,31 @@ class _Arrays:
     start: np.ndarray  # CSR
     index: np.ndarray
     value: np.ndarray
+
+    def highs(self, options: dict) -> QuietHighs:
+        """The model in HiGHS on one thread with exactly `options` (the caller's
+        HIGHS_OPTIONS among them: a worker process holds its own copy of the module)."""
+        highs = _highs(options)
+        pass_rowwise(
+            highs,
+            self.cost,
+            self.lower,
+            self.upper,
+            self.row_lower,
+            self.row_upper,
+            self.start,
+            self.index,
+            self.value,
+            self.integer,
+        )
+        return highs
+
+
+@dataclasses.dataclass
+class _Arrays(BlockLp):
+    """The whole model as HiGHS holds it (minimised), its matrix by rows, and its
+    objective's constant."""
+
     offset: float
 
     @property
@@ -443,48 +477,6 @@ def _times(bound: np.ndarray, share: np.ndarray) -> np.ndarray:
     """bound × share, an infinite bound staying infinite (whatever the share)."""
     finite = np.isfinite(bound)
     return np.where(finite, np.where(finite, bound, 0.0) * share, bound)
-
-
-# What a solve by blocks says when its pool lost a worker (SolverError "workers_lost").
-WORKERS_LOST = (
-    "a worker process ended before its blocks were solved (often because memory ran out): "
-    "solve with fewer workers, or in one process"
-)
-
-
-@dataclasses.dataclass
-class BlockLp:
-    """A model as plain arrays (picklable; a block's, or a part of the bound's inner LP): its
-    columns' costs, bounds and integrality, its rows' bounds, and its matrix by rows in its
-    own column numbers."""
-
-    cost: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    integer: np.ndarray
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-    start: np.ndarray  # CSR
-    index: np.ndarray
-    value: np.ndarray
-
-    def highs(self, options: dict) -> QuietHighs:
-        """The model in HiGHS on one thread with exactly `options` (the caller's
-        HIGHS_OPTIONS among them: a worker process holds its own copy of the module)."""
-        highs = _highs(options)
-        pass_rowwise(
-            highs,
-            self.cost,
-            self.lower,
-            self.upper,
-            self.row_lower,
-            self.row_upper,
-            self.start,
-            self.index,
-            self.value,
-            self.integer,
-        )
-        return highs
 
 
 @dataclasses.dataclass

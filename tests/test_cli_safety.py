@@ -332,51 +332,46 @@ def test_a_blank_template_is_bad_input(
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("command", "options", "message"),
     [
-        (["--gap", "2"], "--gap must be between 0 and 1 (0.01 is 1 %), got 2"),
-        (["--time-limit", "0"], "--time-limit must be > 0 and ≤ 86400 seconds, got 0"),
-        (["--values="], "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; got ''"),
-        (["--values", "1,x"], "--values needs numbers ≥ 0 separated by commas"),
-        (["--points", "1"], "--points must be at least 2, got 1"),
-        (["--workers", "0"], "--workers must be at least 1, got 0"),
-    ],
-)
-def test_frontier_options_are_checked(
-    run_here: Callable[..., subprocess.CompletedProcess],
-    folder: Path,
-    options: list[str],
-    message: str,
-) -> None:
-    before = snapshot(folder)
-    refused(run_here(folder, "frontier", "w.xlsx", *options, "--out", "f.xlsx"), 2, message)
-    assert snapshot(folder) == before
-
-
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        (["--workers", "0"], "--workers must be at least 1, got 0"),
+        ("frontier", ["--gap", "2"], "--gap must be between 0 and 1 (0.01 is 1 %), got 2"),
         (
+            "frontier",
+            ["--time-limit", "0"],
+            "--time-limit must be > 0 and ≤ 86400 seconds, got 0",
+        ),
+        (
+            "frontier",
+            ["--values="],
+            "--values needs numbers ≥ 0 separated by commas, e.g. 0.5,1,1.5; got ''",
+        ),
+        ("frontier", ["--values", "1,x"], "--values needs numbers ≥ 0 separated by commas"),
+        ("frontier", ["--points", "1"], "--points must be at least 2, got 1"),
+        ("frontier", ["--workers", "0"], "--workers must be at least 1, got 0"),
+        # solve's --workers and --scheduler are checked as the batch commands' are, first.
+        ("solve", ["--workers", "0"], "--workers must be at least 1, got 0"),
+        (
+            "solve",
             ["--workers", "100000000000000000000"],
             "--workers must be at most 256 local processes, got 100000000000000000000",
         ),
-        (["--scheduler", "localhost"], "--scheduler needs a Dask scheduler's address"),
+        ("solve", ["--scheduler", "localhost"], "--scheduler needs a Dask scheduler's address"),
         (
+            "solve",
             ["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
             "give --workers (local processes) or --scheduler (a Dask cluster), not both",
         ),
     ],
 )
-def test_solve_where_options_are_checked(
+def test_run_options_are_checked_first(
     run_here: Callable[..., subprocess.CompletedProcess],
     folder: Path,
+    command: str,
     options: list[str],
     message: str,
 ) -> None:
-    # solve's --workers and --scheduler are checked as the batch commands' are, first.
     before = snapshot(folder)
-    refused(run_here(folder, "solve", "w.xlsx", *options, "--out", "s.xlsx"), 2, message)
+    refused(run_here(folder, command, "w.xlsx", *options, "--out", "out.xlsx"), 2, message)
     assert snapshot(folder) == before
 
 

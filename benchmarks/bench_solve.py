@@ -28,6 +28,7 @@ from optimizer.model import build_model
 from optimizer.pipeline import read_solution
 from optimizer.sample import build_sample
 from optimizer.solver import KeptModel, Status, _read_highs, highs_engine
+from optimizer.strategies import choose_strategy
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = (0.1, 0.3, 0.5, 0.8, 1.0, 1.2, 2.0)
@@ -178,7 +179,8 @@ def main() -> None:
         print(
             f"{str(size) + ' projects':>14} "
             + row(inst, gap, target, runs, max(args.limit, 2 * target))
-            + f" (build {build:.1f} s)",
+            + f" (build {build:.1f} s; HiGHS on the whole model: "
+            + f"the package solves this size by {choose_strategy(model)}, see bench_scale.py)",
             flush=True,
         )
         del model

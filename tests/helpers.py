@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -454,3 +455,21 @@ def answer_of(solution: Solution) -> tuple[object, ...]:
         solution.detail,
         solution.strategy,
     )
+
+
+class SharedPool(Executor):
+    """The test process's two-worker pool (conftest's `spawned_pool`), handed to code that
+    makes a pool of its own and shuts it down when done: tasks pass on to the shared pool,
+    whose two interpreters are already started, and shutting down leaves it running. Keeps
+    the functions it was given."""
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+        self.submitted: list[object] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        self.submitted.append(fn)
+        return self.inner.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass

@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT
 from helpers import (
     SOLUTION_JSON_KEYS,
+    SharedPool,
     answer_of,
     busy_loops,
     lp_submip_answer,
@@ -517,16 +518,18 @@ def test_the_other_strategies_ignore_an_executor(
 
 
 def test_solve_on_workers_from_the_command_line(
-    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str], spawned_pool: Executor
 ) -> None:
-    # `solve --workers 2` solves the blocks on two processes, with the answer of one.
+    # `solve --workers 2` solves the blocks on two processes, with the answer of one. The
+    # pool asked for is the test process's two-worker one (two interpreters less to start).
     for name, value in TINY_BLOCK_BUDGETS.items():
         monkeypatch.setattr(blocks, name, value)
     monkeypatch.setattr(blocks, "BLOCK_SIZE", 100)
-    pools: list[CountingExecutor] = []
+    pools: list[SharedPool] = []
 
     def counted_pool(workers: int, **options: bool) -> Executor:
-        pools.append(CountingExecutor(optimizer.process_pool(workers, **options)))
+        assert workers == 2
+        pools.append(SharedPool(spawned_pool))
         return pools[-1]
 
     monkeypatch.setattr(cli, "process_pool", counted_pool)

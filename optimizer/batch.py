@@ -177,6 +177,7 @@ def dask_executor(address: str, *, timeout: float = SCHEDULER_TIMEOUT_S) -> Iter
     project's folder). Chunks are cut as everywhere, so the results are those of this
     process."""
     try:
+        import dask
         from distributed import Client  # an optional dependency: pip install -e ".[dask]"
     except ImportError:
         raise SchedulerError(
@@ -194,7 +195,10 @@ def dask_executor(address: str, *, timeout: float = SCHEDULER_TIMEOUT_S) -> Iter
                 f"the Dask scheduler at {address} has no worker after {timeout:g} s ({exc}); "
                 "start one with: dask worker " + address + " --nthreads 1"
             ) from None
-        yield client.get_executor()
+        # A task's data travel with it (a block of 100,000 projects is 15 MB): Dask's warning
+        # on graphs over 10 MB is not for the planner.
+        with dask.config.set({"distributed.admin.large-graph-warning-threshold": "1 TiB"}):
+            yield client.get_executor()
     finally:
         client.close()
 

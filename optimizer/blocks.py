@@ -53,7 +53,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-import warnings
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, Future, wait
 
@@ -615,11 +614,16 @@ def _block_task(
     block: _Block,
     columns: int,
     open_rows: np.ndarray,
-    **settings: object,
+    *,
+    options: dict,
+    budgets: BlockBudgets,
+    relax: bool,
+    want_prices: bool,
+    deadline: float,
 ) -> BlockTask:
     """Block b's task: its model, and its projects by their columns there with the figures
     the repair needs (`solver.repair_columns`: no government-pay switches, which are fixed
-    in a block); `settings` are BlockTask's others."""
+    in a block); the keywords as BlockTask's fields."""
     positions = np.flatnonzero(blocks == b)
     new_column = np.full(columns, -1, np.int64)
     new_column[block.columns] = np.arange(len(block.columns))
@@ -639,7 +643,11 @@ def _block_task(
         figures["forced_in"].to_numpy(bool)[positions],
         figures["region_at"].to_numpy(int)[positions],
         [int(r) for r in new_row[open_rows] if r >= 0],
-        **settings,  # type: ignore[arg-type]
+        options,
+        budgets,
+        relax,
+        want_prices,
+        deadline,
     )
 
 
@@ -896,14 +904,20 @@ def run_blocks(
 
     def task(b: int) -> tuple[_Block, BlockTask]:
         block = _block_model(parts, column_block, split, b)
-        settings = {
-            "options": block_options,
-            "budgets": budgets,
-            "relax": b == 0 or by_relaxation,
-            "want_prices": priced_here and (b == 0 or BOUND_FROM_EVERY_BLOCK),
-            "deadline": deadline,
-        }
-        return block, _block_task(model, blocks, b, block, len(arrays.cost), open_rows, **settings)
+        job = _block_task(
+            model,
+            blocks,
+            b,
+            block,
+            len(arrays.cost),
+            open_rows,
+            options=block_options,
+            budgets=budgets,
+            relax=b == 0 or by_relaxation,
+            want_prices=priced_here and (b == 0 or BOUND_FROM_EVERY_BLOCK),
+            deadline=deadline,
+        )
+        return block, job
 
     def slice_bound() -> float | None:
         nonlocal clock
@@ -932,12 +946,7 @@ def run_blocks(
             for b in range(count):
                 block, job = task(b)
                 placed.append((block.columns, block.rows))
-                with warnings.catch_warnings():
-                    # A block's arrays travel once, with its task (15 MB the largest at
-                    # 100,000 projects): Dask's warning on graphs over 10 MB is not for the
-                    # planner.
-                    warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
-                    futures.append(executor.submit(solve_block, job))
+                futures.append(executor.submit(solve_block, job))
                 del block, job
             bound = slice_bound()
             for future in futures:

@@ -457,11 +457,8 @@ def answer_of(solution: Solution) -> tuple[object, ...]:
     )
 
 
-class SharedPool(Executor):
-    """The test process's two-worker pool (conftest's `spawned_pool`), handed to code that
-    makes a pool of its own and shuts it down when done: tasks pass on to the shared pool,
-    whose two interpreters are already started, and shutting down leaves it running. Keeps
-    the functions it was given."""
+class CountingExecutor(Executor):
+    """An executor that passes each task on to another and keeps the functions it was given."""
 
     def __init__(self, inner: Executor) -> None:
         self.inner = inner
@@ -470,6 +467,15 @@ class SharedPool(Executor):
     def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
         self.submitted.append(fn)
         return self.inner.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait, cancel_futures=cancel_futures)
+
+
+class SharedPool(CountingExecutor):
+    """The test process's two-worker pool (conftest's `spawned_pool`), handed to code that
+    makes a pool of its own and shuts it down when done: tasks pass on to the shared pool,
+    whose two interpreters are already started, and shutting down leaves it running."""
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         pass

@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT
 from helpers import (
     SOLUTION_JSON_KEYS,
+    CountingExecutor,
     SharedPool,
     answer_of,
     busy_loops,
@@ -417,21 +418,6 @@ def test_blocks_give_the_same_plan_in_process_and_under_load(
     assert blocks_answer(generated, scenario) == first
     with busy_loops(2):
         assert blocks_answer(generated, scenario) == first
-
-
-class CountingExecutor(Executor):
-    """An executor that passes each task on to another and keeps the functions it was given."""
-
-    def __init__(self, inner: Executor) -> None:
-        self.inner = inner
-        self.submitted: list[object] = []
-
-    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
-        self.submitted.append(fn)
-        return self.inner.submit(fn, *args, **kwargs)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self.inner.shutdown(wait, cancel_futures=cancel_futures)
 
 
 def blocks_run(

@@ -161,7 +161,16 @@ def process_pool(workers: int, *, ignore_interrupt: bool = False) -> Executor:
 
 
 class SchedulerError(OSError):
-    """A Dask scheduler that cannot be used: not reachable, no worker, Dask not installed."""
+    """A Dask scheduler that cannot be used: not reachable, no worker, Dask not installed.
+    The message is in English; `parts` holds it as a code and its values
+    (optimizer.present.labels words it in either language), as an AnalysisError's do."""
+
+    def __init__(self, message: str, code: str, **values: Any) -> None:
+        super().__init__(message)
+        self.parts: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
+            (code, tuple(values.items())),
+        )
+        self.where = ""
 
 
 # How long to wait for a Dask scheduler to answer, and then for its first worker.
@@ -181,19 +190,29 @@ def dask_executor(address: str, *, timeout: float = SCHEDULER_TIMEOUT_S) -> Iter
         from distributed import Client  # an optional dependency: pip install -e ".[dask]"
     except ImportError:
         raise SchedulerError(
-            "a Dask scheduler needs the distributed package: pip install -e '.[dask]'"
+            "a Dask scheduler needs the distributed package: pip install -e '.[dask]'",
+            "scheduler_no_dask",
         ) from None
     try:
         client = Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        raise SchedulerError(
+            f"cannot reach the Dask scheduler at {address}: {exc}",
+            "scheduler_unreachable",
+            address=address,
+            detail=str(exc),
+        ) from None
     try:
         try:
             client.wait_for_workers(1, timeout=timeout)
         except (OSError, TimeoutError) as exc:
             raise SchedulerError(
                 f"the Dask scheduler at {address} has no worker after {timeout:g} s ({exc}); "
-                "start one with: dask worker " + address + " --nthreads 1"
+                "start one with: dask worker " + address + " --nthreads 1",
+                "scheduler_no_worker",
+                address=address,
+                seconds=f"{timeout:g}",
+                detail=str(exc),
             ) from None
         # A task's data travel with it (a block of 100,000 projects is 15 MB): Dask's warning
         # on graphs over 10 MB is not for the planner.

@@ -21,8 +21,9 @@ from helpers import answer_of, busy_loops, sample_subset
 
 import optimizer
 from optimizer import Scenario, blocks
-from optimizer.batch import RunOptions, dask_executor
+from optimizer.batch import RunOptions, SchedulerError, dask_executor
 from optimizer.cli import BAD_INPUT, SOLVED, main
+from optimizer.present.labels import Labels
 from optimizer.tradeoffs import break_even, frontier, robustness
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,3 +213,14 @@ def test_blocks_on_the_cluster_give_the_in_process_answer(
         busy_loops(2),
     ):
         assert answer_of(optimizer.solve(sample, scenario, executor=executor)) == here
+
+
+def test_a_scheduler_that_cannot_be_reached_is_said_in_the_language_asked() -> None:
+    # Nothing listens on port 1: the error names the address, in either language.
+    with pytest.raises(SchedulerError) as caught, dask_executor("tcp://127.0.0.1:1", timeout=0.5):
+        pass
+    error = caught.value
+    assert error.parts[0][0] == "scheduler_unreachable"
+    assert Labels("en").error_words(error) == str(error)
+    words = Labels("zh").error_words(error)
+    assert words.startswith("无法连接到 tcp://127.0.0.1:1 的Dask调度器："), words

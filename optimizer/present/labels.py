@@ -1917,11 +1917,30 @@ USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
 USAGE_KINDS = {"int": "整数", "float": "数字"}
 
 # Every code an error's parts may hold (Labels.error_words).
+# A Dask scheduler that cannot be used (batch.SchedulerError's parts); the English is the
+# error's own message, word for word.
+SCHEDULER_PROBLEMS: dict[str, Pair] = {
+    "scheduler_no_dask": (
+        "a Dask scheduler needs the distributed package: pip install -e '.[dask]'",
+        "使用Dask调度器需要安装distributed包：pip install -e '.[dask]'",
+    ),
+    "scheduler_unreachable": (
+        "cannot reach the Dask scheduler at {address}: {detail}",
+        "无法连接到 {address} 的Dask调度器：{detail}",
+    ),
+    "scheduler_no_worker": (
+        "the Dask scheduler at {address} has no worker after {seconds} s ({detail}); "
+        "start one with: dask worker {address} --nthreads 1",
+        "{address} 的Dask调度器在 {seconds} 秒后仍没有工作进程（{detail}）；"
+        "请用以下命令启动一个：dask worker {address} --nthreads 1",
+    ),
+}
 _ERROR_WORDS: dict[str, Pair] = {
     **SCENARIO_PROBLEMS,
     **FILE_PROBLEMS,
     **ANALYSIS_PROBLEMS,
     **SOLVER_PROBLEMS,
+    **SCHEDULER_PROBLEMS,
 }
 
 def city_year(key: str) -> tuple[str, int | None]:
